@@ -1,0 +1,307 @@
+//! The Archive: bulletins sorted newest first, with their URLs, tags and authors as
+//! taxonomies, the year/month archive, neighbours and related bulletins. Built once, then only
+//! borrowed by the renderer.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::content::{Bulletin, Precision};
+use crate::diag::Diagnostic;
+use crate::markdown::{self, Rendered};
+use crate::text;
+
+/// How many related bulletins a bulletin page shows.
+const RELATED: usize = 5;
+/// How many of a tag's newest bulletins are considered when looking for related ones.
+const RELATED_SCAN: usize = 400;
+
+/// A bulletin with everything the archive derived for it.
+#[derive(Debug)]
+pub struct Entry {
+    pub bulletin: Bulletin,
+    pub rendered: Rendered,
+    /// The summary shown in lists: from front matter, or the first paragraph cut.
+    pub summary: String,
+    /// Site-relative URL path, e.g. `/2020/01/slug/`.
+    pub path: String,
+    pub tags: Vec<usize>,
+    pub authors: Vec<usize>,
+    /// Neighbours in date order: `newer` is the previous one in the list.
+    pub newer: Option<usize>,
+    pub older: Option<usize>,
+    pub related: Vec<usize>,
+}
+
+/// A tag or an author, with its bulletins (indices into [`Archive::entries`], newest first).
+#[derive(Debug)]
+pub struct Term {
+    pub key: String,
+    /// The most used spelling.
+    pub name: String,
+    pub slug: String,
+    pub members: Vec<usize>,
+}
+
+/// One month of the date archive.
+#[derive(Debug)]
+pub struct Month {
+    pub month: i8,
+    pub members: Vec<usize>,
+}
+
+/// One year of the date archive, months newest first.
+#[derive(Debug)]
+pub struct Year {
+    pub year: i16,
+    pub months: Vec<Month>,
+    pub members: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Archive {
+    pub entries: Vec<Entry>,
+    pub tags: Vec<Term>,
+    pub authors: Vec<Term>,
+    pub years: Vec<Year>,
+}
+
+/// Which kind of taxonomy a [`Term`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    Tag,
+    Author,
+}
+
+impl TermKind {
+    /// The URL folder of the taxonomy.
+    pub fn folder(self) -> &'static str {
+        match self {
+            TermKind::Tag => "tags",
+            TermKind::Author => "authors",
+        }
+    }
+}
+
+impl Archive {
+    /// Builds the archive from parsed bulletins and their rendered bodies.
+    pub fn build(
+        config: &Config,
+        mut items: Vec<(Bulletin, Rendered)>,
+    ) -> Result<Archive, Vec<Diagnostic>> {
+        // Newest first; ties broken by slug then source path, so the order never depends on
+        // discovery or thread timing.
+        items.sort_by(|(a, _), (b, _)| {
+            b.date
+                .sort_key()
+                .cmp(&a.date.sort_key())
+                .then_with(|| a.slug.cmp(&b.slug))
+                .then_with(|| a.source.cmp(&b.source))
+        });
+
+        let mut errors = Vec::new();
+        let mut by_path: HashMap<String, usize> = HashMap::new();
+        let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
+        for (i, (bulletin, rendered)) in items.into_iter().enumerate() {
+            let path = permalink(&config.permalink, &bulletin);
+            if let Some(&other) = by_path.get(&path) {
+                let first: &Bulletin = &entries[other].bulletin;
+                errors.push(
+                    Diagnostic::error(format!(
+                        "two bulletins have the URL {path}: {} and {}",
+                        first.source.display(),
+                        bulletin.source.display()
+                    ))
+                    .in_file(&bulletin.source)
+                    .with_hint("give one of them a different `slug:` in its front matter"),
+                );
+            } else {
+                by_path.insert(path.clone(), i);
+            }
+            let summary = match &bulletin.summary {
+                Some(s) => text::single_line(s),
+                None => markdown::cut_summary(&rendered.first_paragraph),
+            };
+            entries.push(Entry {
+                bulletin,
+                rendered,
+                summary,
+                path,
+                tags: Vec::new(),
+                authors: Vec::new(),
+                newer: None,
+                older: None,
+                related: Vec::new(),
+            });
+        }
+
+        let tags = collect_terms(&mut entries, TermKind::Tag, &mut errors);
+        let authors = collect_terms(&mut entries, TermKind::Author, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let n = entries.len();
+        for (i, e) in entries.iter_mut().enumerate() {
+            e.newer = i.checked_sub(1);
+            e.older = (i + 1 < n).then_some(i + 1);
+        }
+        let related: Vec<Vec<usize>> = (0..n).map(|i| related_to(i, &entries, &tags)).collect();
+        for (e, r) in entries.iter_mut().zip(related) {
+            e.related = r;
+        }
+
+        let mut years: BTreeMap<i16, BTreeMap<i8, Vec<usize>>> = BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let d = &e.bulletin.date;
+            years
+                .entry(d.year())
+                .or_default()
+                .entry(d.month())
+                .or_default()
+                .push(i);
+        }
+        let years = years
+            .into_iter()
+            .rev()
+            .map(|(year, months)| {
+                let months: Vec<Month> = months
+                    .into_iter()
+                    .rev()
+                    .map(|(month, members)| Month { month, members })
+                    .collect();
+                let members = months
+                    .iter()
+                    .flat_map(|m| m.members.iter().copied())
+                    .collect();
+                Year {
+                    year,
+                    months,
+                    members,
+                }
+            })
+            .collect();
+
+        Ok(Archive {
+            entries,
+            tags,
+            authors,
+            years,
+        })
+    }
+
+    pub fn terms(&self, kind: TermKind) -> &[Term] {
+        match kind {
+            TermKind::Tag => &self.tags,
+            TermKind::Author => &self.authors,
+        }
+    }
+}
+
+/// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so
+/// `{day}` and the `/` after it are left out rather than invented.
+pub fn permalink(pattern: &str, b: &Bulletin) -> String {
+    let d = &b.date;
+    let day = if d.precision == Precision::Month {
+        String::new()
+    } else {
+        format!("{:02}", d.zoned.day())
+    };
+    let mut p = pattern
+        .replace("{year}", &format!("{:04}", d.year()))
+        .replace("{month}", &format!("{:02}", d.month()))
+        .replace("{day}", &day)
+        .replace("{slug}", &b.slug);
+    while p.contains("//") {
+        p = p.replace("//", "/");
+    }
+    p
+}
+
+fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnostic>) -> Vec<Term> {
+    // key → (spelling → uses), members
+    let mut found: HashMap<String, (BTreeMap<String, usize>, Vec<usize>)> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let names = match kind {
+            TermKind::Tag => &e.bulletin.tags,
+            TermKind::Author => &e.bulletin.authors,
+        };
+        for name in names {
+            let slot = found.entry(text::name_key(name)).or_default();
+            *slot.0.entry(name.clone()).or_insert(0) += 1;
+            slot.1.push(i);
+        }
+    }
+    let mut terms: Vec<Term> = found
+        .into_iter()
+        .map(|(key, (spellings, members))| {
+            // Most used spelling; ties go to the first in code-point order, for determinism.
+            let name = spellings
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default();
+            let slug = text::term_slug(&key);
+            Term {
+                key,
+                name,
+                slug,
+                members,
+            }
+        })
+        .collect();
+    terms.sort_by(|a, b| {
+        text::collation_key(&a.name)
+            .cmp(&text::collation_key(&b.name))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let mut slugs: HashMap<&str, &Term> = HashMap::new();
+    for t in &terms {
+        if let Some(other) = slugs.insert(&t.slug, t) {
+            errors.push(Diagnostic::error(format!(
+                "the {} \"{}\" and \"{}\" would share the URL /{}/{}/",
+                match kind {
+                    TermKind::Tag => "tags",
+                    TermKind::Author => "authors",
+                },
+                other.name,
+                t.name,
+                kind.folder(),
+                t.slug
+            )));
+        }
+    }
+    for (ti, t) in terms.iter().enumerate() {
+        for &m in &t.members {
+            match kind {
+                TermKind::Tag => entries[m].tags.push(ti),
+                TermKind::Author => entries[m].authors.push(ti),
+            }
+        }
+    }
+    // Keep each bulletin's terms in its own front-matter order.
+    for e in entries.iter_mut() {
+        let (names, idx) = match kind {
+            TermKind::Tag => (&e.bulletin.tags, &mut e.tags),
+            TermKind::Author => (&e.bulletin.authors, &mut e.authors),
+        };
+        let order: Vec<String> = names.iter().map(|n| text::name_key(n)).collect();
+        idx.sort_by_key(|&ti| order.iter().position(|k| *k == terms[ti].key));
+    }
+    terms
+}
+
+/// Up to five bulletins sharing the most tags with bulletin `i`, newest first among equals.
+fn related_to(i: usize, entries: &[Entry], tags: &[Term]) -> Vec<usize> {
+    let mut shared: HashMap<usize, usize> = HashMap::new();
+    for &t in &entries[i].tags {
+        for &m in tags[t].members.iter().take(RELATED_SCAN) {
+            if m != i {
+                *shared.entry(m).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+    // Members are indices into the newest-first list, so a smaller index is newer.
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.into_iter().take(RELATED).map(|(m, _)| m).collect()
+}

@@ -1,0 +1,120 @@
+//! `bantin build`: builds the site and reports what happened.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::diag::Diagnostic;
+use crate::site::{self, BuildOptions};
+
+/// How chatty the command is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// Arguments of `bantin build`.
+#[derive(Debug, Clone)]
+pub struct BuildArgs {
+    pub root: PathBuf,
+    pub out: Option<PathBuf>,
+    pub drafts: bool,
+    pub future: bool,
+    pub verbosity: Verbosity,
+}
+
+static BAR: OnceLock<ProgressBar> = OnceLock::new();
+
+fn progress(done: usize, total: usize) {
+    let bar = BAR.get_or_init(|| {
+        let bar = ProgressBar::new(total as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} pages") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    bar.set_position(done as u64);
+    if done == total {
+        bar.finish_and_clear();
+    }
+}
+
+/// Runs the build; returns the process exit code (0 success, 1 errors in the site).
+pub fn run(args: &BuildArgs) -> i32 {
+    let show_progress = args.verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
+    let opts = BuildOptions {
+        root: args.root.clone(),
+        out: args.out.clone(),
+        drafts: args.drafts,
+        future: args.future,
+        progress: show_progress.then_some(progress as fn(usize, usize)),
+    };
+    match site::build(&opts) {
+        Ok(report) => {
+            if args.verbosity != Verbosity::Quiet {
+                print_diagnostics(&report.warnings);
+                if report.drafts_skipped > 0 {
+                    eprintln!(
+                        "note: {} draft(s) left out; use --drafts to include them",
+                        report.drafts_skipped
+                    );
+                }
+                if !report.future_skipped.is_empty() {
+                    eprintln!(
+                        "note: {} bulletin(s) dated in the future left out; use --future to include them",
+                        report.future_skipped.len()
+                    );
+                    if args.verbosity == Verbosity::Verbose {
+                        for p in &report.future_skipped {
+                            eprintln!("  {}", p.display());
+                        }
+                    }
+                }
+                println!(
+                    "Built {} bulletins, {} pages ({} files, {}) in {:.2}s → {}",
+                    report.bulletins,
+                    report.pages,
+                    report.files,
+                    human_bytes(report.bytes),
+                    report.elapsed.as_secs_f64(),
+                    report.out.display()
+                );
+            }
+            0
+        }
+        Err(failure) => {
+            if args.verbosity != Verbosity::Quiet {
+                print_diagnostics(&failure.warnings);
+            }
+            print_diagnostics(&failure.errors);
+            eprintln!(
+                "error: the build failed with {} error(s); the published site was not changed",
+                failure.errors.len()
+            );
+            1
+        }
+    }
+}
+
+/// Prints diagnostics to stderr, grouped by file in a stable order.
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    for d in sorted {
+        eprintln!("{d}");
+    }
+}
+
+fn human_bytes(b: u64) -> String {
+    const KB: f64 = 1024.0;
+    let b = b as f64;
+    if b < KB * KB {
+        format!("{:.1} KB", b / KB)
+    } else {
+        format!("{:.1} MB", b / KB / KB)
+    }
+}

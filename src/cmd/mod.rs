@@ -1,0 +1,3 @@
+//! The commands, one file each; thin wrappers around [`crate::site`].
+
+pub mod build;

@@ -1,0 +1,143 @@
+//! Publication dates. A date written without an offset is in the site's time zone; a month
+//! alone ("2020-01") is a first-class month-precision date that sorts as the 1st of the month
+//! and is never shown with an invented day.
+
+use jiff::ZonedDateTime as Zoned;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+/// How much of a date the editor wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Precision {
+    Month,
+    Day,
+    Time,
+}
+
+/// A bulletin's date: the instant it sorts at, in the site's time zone, and its precision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PubDate {
+    pub zoned: Zoned,
+    pub precision: Precision,
+}
+
+impl PubDate {
+    pub fn year(&self) -> i16 {
+        self.zoned.year()
+    }
+
+    pub fn month(&self) -> i8 {
+        self.zoned.month()
+    }
+
+    /// The machine-readable form for `<time datetime>`: `2020-01`, `2020-01-06`, or a full
+    /// RFC 3339 timestamp with offset.
+    pub fn machine(&self) -> String {
+        match self.precision {
+            Precision::Month => self.zoned.strftime("%Y-%m").to_string(),
+            Precision::Day => self.zoned.strftime("%Y-%m-%d").to_string(),
+            Precision::Time => self.zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        }
+    }
+
+    /// Seconds since the Unix epoch, for sorting.
+    pub fn sort_key(&self) -> i64 {
+        self.zoned.timestamp().as_second()
+    }
+}
+
+/// Parses a front-matter date: `2020-01-06`, `2020-01-06 08:30`, `2020-01-06T08:30:00`,
+/// `2020-01-06T08:30:00+07:00` (or `Z`), or `2020-01`.
+pub fn parse_date(raw: &str, tz: &TimeZone) -> Result<PubDate, String> {
+    let s = raw.trim();
+    let bad = || format!("`{s}` is not a date");
+    let is_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let in_zone = |dt: DateTime| {
+        tz.to_zoned_datetime(dt)
+            .map_err(|e| format!("`{s}` does not exist in the site's time zone: {e}"))
+    };
+
+    // Month precision: YYYY-MM.
+    if s.len() == 7 && s.as_bytes()[4] == b'-' && is_digits(&s[..4]) && is_digits(&s[5..]) {
+        let year: i16 = s[..4].parse().map_err(|_| bad())?;
+        let month: i8 = s[5..].parse().map_err(|_| bad())?;
+        let date =
+            Date::new(year, month, 1).map_err(|_| format!("`{s}`: there is no month {month}"))?;
+        return Ok(PubDate {
+            zoned: in_zone(date.to_datetime(jiff::civil::Time::midnight()))?,
+            precision: Precision::Month,
+        });
+    }
+    // Day precision: YYYY-MM-DD.
+    if s.len() == 10 {
+        let date: Date = s
+            .parse()
+            .map_err(|e| format!("`{s}` is not a valid date: {e}"))?;
+        return Ok(PubDate {
+            zoned: in_zone(date.to_datetime(jiff::civil::Time::midnight()))?,
+            precision: Precision::Day,
+        });
+    }
+    if s.len() < 10 {
+        return Err(bad());
+    }
+    // With an offset: an exact instant, shown in the site's time zone.
+    let has_offset =
+        s.ends_with('Z') || s.ends_with('z') || s.get(10..).is_some_and(|t| t.contains(['+', '-']));
+    if has_offset {
+        let ts: jiff::Timestamp = s
+            .parse()
+            .map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
+        return Ok(PubDate {
+            zoned: ts.to_zoned_datetime(tz.clone()),
+            precision: Precision::Time,
+        });
+    }
+    let normalised = s.replacen(' ', "T", 1);
+    let dt: DateTime = normalised
+        .parse()
+        .map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
+    Ok(PubDate {
+        zoned: in_zone(dt)?,
+        precision: Precision::Time,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hcm() -> TimeZone {
+        TimeZone::get("Asia/Ho_Chi_Minh").expect("bundled tzdb")
+    }
+
+    #[test]
+    fn precisions() {
+        let d = parse_date("2020-01", &hcm()).expect("month");
+        assert_eq!(d.precision, Precision::Month);
+        assert_eq!(d.machine(), "2020-01");
+        let d = parse_date("2020-01-06", &hcm()).expect("day");
+        assert_eq!(d.machine(), "2020-01-06");
+        assert_eq!(d.zoned.timestamp().to_string(), "2020-01-05T17:00:00Z");
+        let d = parse_date("2020-01-06 08:30", &hcm()).expect("local time");
+        assert_eq!(d.machine(), "2020-01-06T08:30:00+07:00");
+        let d = parse_date("2020-01-06T01:30:00Z", &hcm()).expect("utc");
+        assert_eq!(d.machine(), "2020-01-06T08:30:00+07:00");
+        let d = parse_date("2020-01-06T08:30:00+07:00", &hcm()).expect("offset");
+        assert_eq!(d.precision, Precision::Time);
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        for s in [
+            "2020",
+            "2020-13",
+            "2020-02-30",
+            "hôm qua",
+            "2020-01-06T25:00",
+            "",
+        ] {
+            assert!(parse_date(s, &hcm()).is_err(), "{s}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Bulletins: discovering `content/**/*.md`, splitting and typing their front matter, and the
+//! [`Bulletin`] model every later stage reads.
+
+mod date;
+mod discover;
+mod front_matter;
+
+pub use date::{Precision, PubDate, parse_date};
+pub use discover::{Discovered, SourceFile, discover, read_source};
+pub use front_matter::{FrontMatter, split_front_matter};
+
+use std::path::PathBuf;
+
+use jiff::tz::TimeZone;
+
+use crate::diag::Diagnostic;
+use crate::text;
+
+/// One bulletin, typed and normalised, as parsed from its source file.
+#[derive(Debug, Clone)]
+pub struct Bulletin {
+    /// The source file, relative to the site root (`content/2020/01/x.md`).
+    pub source: PathBuf,
+    pub title: String,
+    pub date: PubDate,
+    pub updated: Option<PubDate>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    /// The summary given in front matter, if any.
+    pub summary: Option<String>,
+    pub slug: String,
+    pub draft: bool,
+    /// The Markdown body, normalised.
+    pub body: String,
+    /// The 1-based line of the source file on which the body starts.
+    pub body_line: usize,
+}
+
+/// Parses one bulletin from its source text, reporting every problem found in it.
+pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Vec<Diagnostic>> {
+    let file = &source.rel_path;
+    let text = &source.text;
+    let split = split_front_matter(text).map_err(|d| vec![d.in_file(file)])?;
+    let fm = FrontMatter::parse(split.yaml, split.yaml_line).map_err(|d| vec![d.in_file(file)])?;
+
+    let mut errors = Vec::new();
+    let key_at = |d: Diagnostic, key: &str| {
+        let (line, col) = fm.key_position(key).unwrap_or((1, 1));
+        d.in_file(file).at(text, line, col)
+    };
+
+    let title = fm
+        .title
+        .as_deref()
+        .map(text::normalize)
+        .map(|t| text::single_line(&t));
+    let title = match title {
+        Some(t) if !t.is_empty() => Some(t),
+        Some(_) => {
+            errors.push(key_at(Diagnostic::error("the title is empty"), "title"));
+            None
+        }
+        None => {
+            errors.push(
+                Diagnostic::error("the front matter has no `title`")
+                    .in_file(file)
+                    .at(text, split.yaml_line.saturating_sub(1).max(1), 1)
+                    .with_hint("add a line such as `title: \"Tiêu đề bản tin\"`"),
+            );
+            None
+        }
+    };
+
+    let date = match &fm.date {
+        Some(raw) => match parse_date(raw, tz) {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                errors.push(key_at(Diagnostic::error(msg), "date").with_hint(
+                    "write the date as 2020-01-06, 2020-01-06 08:30, 2020-01-06T08:30:00+07:00 or 2020-01 (month only)",
+                ));
+                None
+            }
+        },
+        None => {
+            errors.push(
+                Diagnostic::error("the front matter has no `date`")
+                    .in_file(file)
+                    .at(text, split.yaml_line.saturating_sub(1).max(1), 1)
+                    .with_hint("add a line such as `date: 2020-01-06` (or `2020-01` for a month)"),
+            );
+            None
+        }
+    };
+
+    let updated = match &fm.updated {
+        Some(raw) => match parse_date(raw, tz) {
+            Ok(d) => Some(d),
+            Err(msg) => {
+                errors.push(key_at(Diagnostic::error(msg), "updated"));
+                None
+            }
+        },
+        None => None,
+    };
+
+    let slug_source = fm
+        .slug
+        .clone()
+        .or_else(|| title.clone())
+        .unwrap_or_default();
+    let slug = text::slugify(&slug_source);
+    if slug.is_empty() && title.is_some() {
+        let (line, col) = fm
+            .key_position("slug")
+            .or(fm.key_position("title"))
+            .unwrap_or((1, 1));
+        errors.push(
+            Diagnostic::error("cannot make a URL slug: the text has no letters or digits")
+                .in_file(file)
+                .at(text, line, col)
+                .with_hint("set `slug:` to a few Latin words, e.g. `slug: tin-van`"),
+        );
+    }
+
+    let clean_names = |names: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in names {
+            let n = text::single_line(&text::normalize(n));
+            if !n.is_empty() && !out.iter().any(|o| text::name_key(o) == text::name_key(&n)) {
+                out.push(n);
+            }
+        }
+        out
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let (Some(title), Some(date)) = (title, date) else {
+        return Err(errors);
+    };
+    Ok(Bulletin {
+        source: file.clone(),
+        title,
+        date,
+        updated,
+        authors: clean_names(fm.authors()),
+        tags: clean_names(fm.tags()),
+        summary: fm
+            .summary
+            .as_deref()
+            .map(text::normalize)
+            .filter(|s| !s.trim().is_empty()),
+        slug,
+        draft: fm.draft.unwrap_or(false),
+        body: text::normalize(split.body),
+        body_line: split.body_line,
+    })
+}

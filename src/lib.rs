@@ -1,0 +1,16 @@
+//! bantin: a static site generator for news bulletins, built for Vietnamese newsrooms.
+//!
+//! The pipeline (see `DESIGN.md`): [`content`] discovers and parses bulletins, [`markdown`]
+//! renders their bodies, [`archive`] sorts and groups them, [`render`] turns the archive into
+//! pages through the theme, and [`output`] publishes them atomically. [`site`] runs it all.
+
+pub mod archive;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;

@@ -1,0 +1,428 @@
+//! Markdown → HTML: pulldown-cmark with the extensions newsrooms use, folded heading ids,
+//! code highlighted by syntect as CSS classes, dangerous link schemes removed, raw HTML
+//! sanitised by ammonia, and the plain-text first paragraph for summaries.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::text;
+
+/// The class prefix of highlighted code spans; the theme's `syntax.css` uses it.
+pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// Longest automatic summary, in characters.
+const SUMMARY_CHARS: usize = 240;
+
+/// A bulletin body rendered to HTML.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    /// Number of words of running text, for reading time.
+    pub words: usize,
+    /// Images written without alt text (their URLs).
+    pub images_without_alt: Vec<String>,
+}
+
+/// Renders Markdown to HTML. With `unsafe_html` false, raw HTML is sanitised.
+pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    // State for the element being collected.
+    let mut heading: Option<(usize, Vec<Event>)> = None; // (index of Start in `events`, inner)
+    let mut code: Option<(String, String)> = None; // (language, text)
+    let mut image_alt: Option<(String, String)> = None; // (url, alt so far)
+    let mut paragraph_depth = 0usize;
+    let mut first_para: Option<String> = None;
+    let mut first_para_done = false;
+
+    for event in Parser::new_ext(markdown, options) {
+        if let Some((_, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    out.words += text.split_whitespace().count();
+                    events.push(Event::Html(CowStr::from(highlight(&text, &lang))));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: safe_url(dest_url),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                image_alt = Some((dest_url.to_string(), String::new()));
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: safe_url(dest_url),
+                    title,
+                    id,
+                })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((url, alt)) = image_alt.take()
+                    && alt.trim().is_empty()
+                {
+                    out.images_without_alt.push(url);
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph_depth += 1;
+                if !first_para_done && first_para.is_none() {
+                    first_para = Some(String::new());
+                }
+                Event::Start(Tag::Paragraph)
+            }
+            Event::End(TagEnd::Paragraph) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                if first_para.as_ref().is_some_and(|p| !p.trim().is_empty()) {
+                    first_para_done = true;
+                }
+                if !first_para_done {
+                    first_para = None;
+                }
+                Event::End(TagEnd::Paragraph)
+            }
+            other => other,
+        };
+        if let Event::Text(t) | Event::Code(t) = &event {
+            out.words += t.split_whitespace().count();
+            if let Some((_, alt)) = &mut image_alt {
+                alt.push_str(t);
+            }
+            if paragraph_depth > 0
+                && !first_para_done
+                && let Some(p) = &mut first_para
+            {
+                p.push_str(t);
+            }
+        }
+        if matches!(event, Event::SoftBreak | Event::HardBreak)
+            && paragraph_depth > 0
+            && !first_para_done
+            && let Some(p) = &mut first_para
+        {
+            p.push(' ');
+        }
+
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), Vec::new()));
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, inner)) = heading.take() {
+                    let plain: String = inner
+                        .iter()
+                        .filter_map(|e| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect();
+                    let id = unique_id(&plain, &mut used_ids);
+                    events[start] = Event::Start(Tag::Heading {
+                        level,
+                        id: Some(CowStr::from(id)),
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    });
+                    events.extend(inner);
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            e => match &mut heading {
+                Some((_, inner)) => inner.push(e),
+                None => events.push(e),
+            },
+        }
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = if unsafe_html {
+        html
+    } else {
+        sanitizer().clean(&html).to_string()
+    };
+    out.first_paragraph = text::single_line(&first_para.unwrap_or_default());
+    out
+}
+
+/// Cuts `text` to at most [`SUMMARY_CHARS`] characters at a word boundary, adding "…".
+pub fn cut_summary(text: &str) -> String {
+    let text = text::single_line(text);
+    if text.chars().count() <= SUMMARY_CHARS {
+        return text;
+    }
+    let cut: String = text.chars().take(SUMMARY_CHARS).collect();
+    let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    let mut s = cut[..at]
+        .trim_end_matches([',', ';', ':', '.', ' ', '-', '–'])
+        .to_string();
+    s.push('…');
+    s
+}
+
+/// A heading id from the folded text ("Kết quả" → `ket-qua`), unique within the page.
+fn unique_id(text: &str, used: &mut HashMap<String, usize>) -> String {
+    let mut base = text::slugify(text);
+    if base.is_empty() {
+        base = "muc".into();
+    }
+    let n = used.entry(base.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        base
+    } else {
+        format!("{base}-{}", *n - 1)
+    }
+}
+
+/// Link targets with a scheme other than http(s), mailto, tel, or none become `#`.
+/// Control characters and entity tricks are handled by the parser before this sees the URL.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let scheme = compact.split_once(':').map(|(s, _)| s);
+    match scheme {
+        Some(s) if s.contains(['/', '?', '#']) => url,
+        Some("http" | "https" | "mailto" | "tel") | None => url,
+        Some(_) => CowStr::from("#"),
+    }
+}
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Highlights a code block; an unknown language is shown as plain, escaped text. The
+/// language name reaches the class attribute only if it is a plain identifier.
+fn highlight(code: &str, lang: &str) -> String {
+    let lang_ok = !lang.is_empty()
+        && lang.len() <= 32
+        && lang
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-' | b'#'));
+    let set = syntaxes();
+    let syntax = if lang_ok {
+        set.find_syntax_by_token(lang)
+    } else {
+        None
+    };
+    let class = if lang_ok {
+        format!(" class=\"language-{lang}\"")
+    } else {
+        String::new()
+    };
+    let body = syntax
+        .and_then(|syntax| {
+            let mut generator =
+                ClassedHTMLGenerator::new_with_class_style(syntax, set, HIGHLIGHT_CLASS_STYLE);
+            for line in LinesWithEndings::from(code) {
+                generator
+                    .parse_html_for_line_which_includes_newline(line)
+                    .ok()?;
+            }
+            Some(generator.finalize())
+        })
+        .unwrap_or_else(|| {
+            let mut s = String::new();
+            // Writing into a String cannot fail.
+            let _ = pulldown_cmark_escape::escape_html_body_text(&mut s, code);
+            s
+        });
+    format!("<pre class=\"hl\"><code{class}>{body}</code></pre>\n")
+}
+
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_tags(["input"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("pre", ["class"])
+            .add_tag_attributes("span", ["class"])
+            .add_tag_attributes("sup", ["class", "id"])
+            .add_tag_attributes("div", ["class", "id"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("img", ["loading"]);
+        for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+            b.add_tag_attributes(h, ["id"]);
+        }
+        b.link_rel(Some("noopener noreferrer"));
+        b
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folded_unique_heading_ids() {
+        let r = render("## Kết quả\n\n## Kết quả\n\n### Đà Nẵng\n", false);
+        assert!(
+            r.html.contains("<h2 id=\"ket-qua\">Kết quả</h2>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"ket-qua-1\""), "{}", r.html);
+        assert!(r.html.contains("id=\"da-nang\""), "{}", r.html);
+    }
+
+    #[test]
+    fn javascript_links_never_survive() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java\u{0}script:alert(1))",
+            "[x](&#106;avascript:alert(1))",
+            "<a href=\"javascript:alert(1)\">x</a>",
+        ] {
+            for unsafe_html in [false, true] {
+                let html = render(md, unsafe_html).html.to_lowercase();
+                if unsafe_html && md.starts_with('<') {
+                    continue; // raw HTML is the site owner's choice under unsafe_html
+                }
+                assert!(!html.contains("href=\"javascript"), "{md} → {html}");
+                assert!(!html.contains("href=\"&#"), "{md} → {html}");
+            }
+        }
+    }
+
+    #[test]
+    fn raw_html_sanitised() {
+        let html = render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>",
+            false,
+        )
+        .html;
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+    }
+
+    #[test]
+    fn code_highlighted_and_fence_info_escaped() {
+        let html = render("```rust\nfn main() {}\n```\n", false).html;
+        assert!(html.contains("class=\"language-rust\""), "{html}");
+        assert!(html.contains("hl-"), "{html}");
+        let html = render("```\"><script>alert(1)</script>\n<b>x</b>\n```\n", false).html;
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn first_paragraph_and_summary_cut() {
+        let r = render("# Tựa\n\nĐoạn một\ndòng hai.\n\nĐoạn hai.", false);
+        assert_eq!(r.first_paragraph, "Đoạn một dòng hai.");
+        let long = "từ ".repeat(200);
+        let s = cut_summary(&long);
+        assert!(
+            s.chars().count() <= SUMMARY_CHARS + 1 && s.ends_with("từ…"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn tables_footnotes_tasks() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: chú thích\n\n- [x] xong\n",
+            false,
+        );
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("footnote-definition"), "{}", r.html);
+        assert!(r.html.contains("checkbox"), "{}", r.html);
+    }
+
+    #[test]
+    fn images_without_alt_are_listed() {
+        let r = render("![](a.png) ![ảnh](b.png)", false);
+        assert_eq!(r.images_without_alt, vec!["a.png".to_string()]);
+    }
+}
+
+/// The stylesheet for highlighted code: a light theme, and a dark one under
+/// `prefers-color-scheme: dark`. The default theme ships it as `static/syntax.css`.
+pub fn syntax_css() -> Result<String, String> {
+    let themes = syntect::highlighting::ThemeSet::load_defaults();
+    let css_for = |name: &str| {
+        let theme = themes
+            .themes
+            .get(name)
+            .ok_or_else(|| format!("syntect has no theme {name}"))?;
+        syntect::html::css_for_theme_with_class_style(theme, HIGHLIGHT_CLASS_STYLE)
+            .map_err(|e| e.to_string())
+    };
+    let light = css_for("InspiredGitHub")?;
+    let dark = css_for("base16-ocean.dark")?;
+    Ok(format!(
+        "/* Code highlighting for bantin's default theme, generated from syntect's themes\n   (InspiredGitHub, base16-ocean.dark). Regenerate: BANTIN_BLESS=1 cargo test syntax_css */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    ))
+}
+
+#[cfg(test)]
+mod syntax_css_tests {
+    /// The shipped stylesheet matches the highlighter's classes.
+    #[test]
+    fn syntax_css_is_current() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/themes/default/static/syntax.css"
+        );
+        let css = super::syntax_css().expect("syntect themes");
+        if std::env::var_os("BANTIN_BLESS").is_some() {
+            std::fs::write(path, &css).expect("write syntax.css");
+        }
+        let shipped = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            shipped == css,
+            "themes/default/static/syntax.css is stale; run BANTIN_BLESS=1 cargo test syntax_css"
+        );
+    }
+}

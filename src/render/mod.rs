@@ -1,0 +1,449 @@
+//! Rendering: Tera 2 set up with the theme's templates and strings, one render job per
+//! output page, and the page contexts. Each bulletin's listing view ("card") is built once
+//! and list pages borrow slices of them.
+
+mod i18n;
+mod theme;
+
+pub use i18n::Strings;
+pub use theme::{DEFAULT_THEME, Theme};
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::archive::{Archive, Entry, TermKind};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+
+/// Words read per minute, for the reading time shown on bulletin pages.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// One page to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Home page number `.0` (1-based).
+    Home(usize),
+    Bulletin(usize),
+    /// The list of all tags or authors.
+    Terms(TermKind),
+    /// Page `.2` of a tag's or author's list.
+    Term(TermKind, usize, usize),
+    /// The list of all years and months.
+    ArchiveIndex,
+    Year(usize),
+    /// Page `.2` of month `.1` of year `.0`.
+    Month(usize, usize, usize),
+    NotFound,
+}
+
+/// The renderer: templates, strings, configuration and the cards, ready for any job.
+pub struct Renderer<'a> {
+    tera: Tera,
+    pub strings: Strings,
+    config: &'a Config,
+    archive: &'a Archive,
+    cards: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct DateView {
+    machine: String,
+    display: String,
+}
+
+#[derive(Serialize)]
+struct CardView<'a> {
+    title: &'a str,
+    url: &'a str,
+    date: DateView,
+    summary: &'a str,
+    authors: Vec<LinkView<'a>>,
+    tags: Vec<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct PagerView {
+    current: usize,
+    total: usize,
+    newer_url: Option<String>,
+    older_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TermCount<'a> {
+    name: &'a str,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct MonthView {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct YearView {
+    year: i16,
+    url: String,
+    count: usize,
+    months: Vec<MonthView>,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(
+        config: &'a Config,
+        theme: &Theme,
+        archive: &'a Archive,
+    ) -> Result<Self, Vec<Diagnostic>> {
+        let strings = Strings::load(theme, &config.language).map_err(|d| vec![d])?;
+        let mut tera = Tera::new();
+        let mut templates = Vec::new();
+        for (name, bytes) in theme.under("templates") {
+            match std::str::from_utf8(bytes) {
+                Ok(text) => templates.push((name.to_string(), text.to_string())),
+                Err(_) => {
+                    return Err(vec![
+                        Diagnostic::error("the template is not valid UTF-8")
+                            .in_file(theme.origin(&format!("templates/{name}"))),
+                    ]);
+                }
+            }
+        }
+        tera.add_raw_templates(templates)
+            .map_err(|e| vec![template_error(&e, "templates")])?;
+        let site = serde_json::json!({
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": config.base_url,
+        });
+        tera.global_context().insert("site", &site);
+        tera.global_context().insert("t", &strings.table);
+
+        let cards = archive
+            .entries
+            .iter()
+            .map(|e| Value::from_serializable(&card(e, archive, &strings)))
+            .collect();
+        Ok(Renderer {
+            tera,
+            strings,
+            config,
+            archive,
+            cards,
+        })
+    }
+
+    /// Every page of the site.
+    pub fn jobs(&self) -> Vec<Job> {
+        let a = self.archive;
+        let per = self.config.per_page;
+        let mut jobs = Vec::new();
+        jobs.extend((1..=pages(a.entries.len(), per)).map(Job::Home));
+        jobs.extend((0..a.entries.len()).map(Job::Bulletin));
+        for kind in [TermKind::Tag, TermKind::Author] {
+            jobs.push(Job::Terms(kind));
+            for (ti, t) in a.terms(kind).iter().enumerate() {
+                jobs.extend((1..=pages(t.members.len(), per)).map(|p| Job::Term(kind, ti, p)));
+            }
+        }
+        jobs.push(Job::ArchiveIndex);
+        for (yi, y) in a.years.iter().enumerate() {
+            jobs.push(Job::Year(yi));
+            for (mi, m) in y.months.iter().enumerate() {
+                jobs.extend((1..=pages(m.members.len(), per)).map(|p| Job::Month(yi, mi, p)));
+            }
+        }
+        jobs.push(Job::NotFound);
+        jobs
+    }
+
+    /// The site-relative URL path of a job's page (`2020/01/x/`, or "" for the home page).
+    pub fn job_path(&self, job: Job) -> String {
+        let a = self.archive;
+        match job {
+            Job::Home(p) => paged("", p),
+            Job::Bulletin(i) => a.entries[i].path.trim_start_matches('/').to_string(),
+            Job::Terms(kind) => format!("{}/", kind.folder()),
+            Job::Term(kind, ti, p) => paged(&term_url(kind, &a.terms(kind)[ti].slug), p),
+            Job::ArchiveIndex => "archive/".into(),
+            Job::Year(yi) => year_url(a.years[yi].year),
+            Job::Month(yi, mi, p) => paged(
+                &month_url(a.years[yi].year, a.years[yi].months[mi].month),
+                p,
+            ),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The output file of a job, relative to the output directory.
+    pub fn job_file(&self, job: Job) -> String {
+        let path = self.job_path(job);
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        }
+    }
+
+    /// Renders one page.
+    pub fn render(&self, job: Job) -> Result<String, Diagnostic> {
+        let a = self.archive;
+        let path = self.job_path(job);
+        let mut ctx = Context::new();
+        // Links are relative to the page, so the site works under any prefix on any host;
+        // the 404 page is served at arbitrary depths and uses the base URL's path instead.
+        let root = if job == Job::NotFound {
+            base_path(&self.config.base_url)
+        } else {
+            relative_root(&path)
+        };
+        ctx.insert("root", &root);
+        ctx.insert("current_path", &path);
+        ctx.insert("canonical", &format!("{}/{}", self.config.base(), path));
+        let s = &self.strings;
+        let template = match job {
+            Job::Home(p) => {
+                let all: Vec<usize> = (0..a.entries.len()).collect();
+                self.insert_list(&mut ctx, &all, p, "");
+                ctx.insert(
+                    "heading",
+                    if p == 1 {
+                        s.get("latest")
+                    } else {
+                        s.get("older_bulletins")
+                    },
+                );
+                "index.html"
+            }
+            Job::Bulletin(i) => {
+                let e = &a.entries[i];
+                let b = &e.bulletin;
+                let mut page = serde_json::json!({
+                    "title": b.title,
+                    "summary": e.summary,
+                    "content": e.rendered.html,
+                    "reading_minutes": e.rendered.words.div_ceil(WORDS_PER_MINUTE).max(1),
+                });
+                page["date"] = serde_json::json!({"machine": b.date.machine(), "display": s.format_date(&b.date)});
+                if let Some(u) = &b.updated {
+                    page["updated"] =
+                        serde_json::json!({"machine": u.machine(), "display": s.format_date(u)});
+                }
+                ctx.insert("page", &page);
+                ctx.insert("card", &self.cards[i]);
+                ctx.insert("newer", &e.newer.map(|n| &self.cards[n]));
+                ctx.insert("older", &e.older.map(|n| &self.cards[n]));
+                let related: Vec<&Value> = e.related.iter().map(|&r| &self.cards[r]).collect();
+                ctx.insert("related", &related);
+                "bulletin.html"
+            }
+            Job::Terms(kind) => {
+                let terms: Vec<TermCount> = a
+                    .terms(kind)
+                    .iter()
+                    .map(|t| TermCount {
+                        name: &t.name,
+                        url: term_url(kind, &t.slug),
+                        count: t.members.len(),
+                    })
+                    .collect();
+                ctx.insert("terms", &terms);
+                ctx.insert("kind", kind.folder());
+                ctx.insert("heading", s.get(kind.folder()));
+                "terms.html"
+            }
+            Job::Term(kind, ti, p) => {
+                let t = &a.terms(kind)[ti];
+                self.insert_list(&mut ctx, &t.members, p, &term_url(kind, &t.slug));
+                ctx.insert(
+                    "term",
+                    &serde_json::json!({"name": t.name, "count": t.members.len()}),
+                );
+                ctx.insert("kind", kind.folder());
+                ctx.insert("heading", &t.name);
+                "term.html"
+            }
+            Job::ArchiveIndex => {
+                let years: Vec<YearView> =
+                    (0..a.years.len()).map(|yi| self.year_view(yi)).collect();
+                ctx.insert("years", &years);
+                ctx.insert("heading", s.get("archive"));
+                "archive.html"
+            }
+            Job::Year(yi) => {
+                ctx.insert("year", &self.year_view(yi));
+                ctx.insert(
+                    "heading",
+                    &format!("{} {}", s.get("year"), a.years[yi].year),
+                );
+                "year.html"
+            }
+            Job::Month(yi, mi, p) => {
+                let y = &a.years[yi];
+                let m = &y.months[mi];
+                self.insert_list(&mut ctx, &m.members, p, &month_url(y.year, m.month));
+                ctx.insert(
+                    "year",
+                    &serde_json::json!({"year": y.year, "url": year_url(y.year)}),
+                );
+                ctx.insert("heading", &s.format_month(y.year, m.month));
+                "month.html"
+            }
+            Job::NotFound => "404.html",
+        };
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(&e, template))
+    }
+
+    fn insert_list(&self, ctx: &mut Context, members: &[usize], page: usize, base: &str) {
+        let per = self.config.per_page;
+        let total = pages(members.len(), per);
+        let start = (page - 1) * per;
+        let cards: Vec<&Value> = members
+            [start.min(members.len())..(start + per).min(members.len())]
+            .iter()
+            .map(|&i| &self.cards[i])
+            .collect();
+        ctx.insert("cards", &cards);
+        ctx.insert(
+            "pager",
+            &PagerView {
+                current: page,
+                total,
+                newer_url: (page > 1).then(|| paged(base, page - 1)),
+                older_url: (page < total).then(|| paged(base, page + 1)),
+            },
+        );
+    }
+
+    fn year_view(&self, yi: usize) -> YearView {
+        let y = &self.archive.years[yi];
+        YearView {
+            year: y.year,
+            url: year_url(y.year),
+            count: y.members.len(),
+            months: y
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    name: self.strings.format_month(y.year, m.month),
+                    url: month_url(y.year, m.month),
+                    count: m.members.len(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e> {
+    let links = |kind: TermKind, idx: &[usize]| -> Vec<LinkView<'e>> {
+        idx.iter()
+            .map(|&ti| {
+                let t = &a.terms(kind)[ti];
+                LinkView {
+                    name: &t.name,
+                    url: term_url(kind, &t.slug),
+                }
+            })
+            .collect()
+    };
+    CardView {
+        title: &e.bulletin.title,
+        url: e.path.trim_start_matches('/'),
+        date: DateView {
+            machine: e.bulletin.date.machine(),
+            display: s.format_date(&e.bulletin.date),
+        },
+        summary: &e.summary,
+        authors: links(TermKind::Author, &e.authors),
+        tags: links(TermKind::Tag, &e.tags),
+    }
+}
+
+fn pages(items: usize, per: usize) -> usize {
+    items.div_ceil(per).max(1)
+}
+
+fn paged(base: &str, page: usize) -> String {
+    if page <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{page}/")
+    }
+}
+
+fn term_url(kind: TermKind, slug: &str) -> String {
+    format!("{}/{slug}/", kind.folder())
+}
+
+fn year_url(year: i16) -> String {
+    format!("{year:04}/")
+}
+
+fn month_url(year: i16, month: i8) -> String {
+    format!("{year:04}/{month:02}/")
+}
+
+/// "../../" for `2020/01/`, "./" for the home page.
+fn relative_root(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 {
+        "./".into()
+    } else {
+        "../".repeat(depth)
+    }
+}
+
+/// The path part of the base URL, always ending in `/` ("/" or "/tin-tuc/").
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let path = match after_scheme.find('/') {
+        Some(i) if base_url.contains("://") => &after_scheme[i..],
+        _ if base_url.contains("://") => "/",
+        _ => after_scheme,
+    };
+    let mut p = path.to_string();
+    if !p.starts_with('/') {
+        p.insert(0, '/');
+    }
+    if !p.ends_with('/') {
+        p.push('/');
+    }
+    p
+}
+
+fn template_error(e: &tera::Error, template: &str) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!("\n  caused by: {s}"));
+        source = s.source();
+    }
+    Diagnostic::error(format!("template error in {template}: {msg}")).with_hint(
+        "check the template against the Tera 2 syntax; the site's theme overrides the embedded one",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_and_bases() {
+        assert_eq!(relative_root(""), "./");
+        assert_eq!(relative_root("2020/01/x/"), "../../../");
+        assert_eq!(base_path("https://a.vn"), "/");
+        assert_eq!(base_path("https://a.vn/tin/"), "/tin/");
+        assert_eq!(base_path("/"), "/");
+    }
+}

@@ -1,0 +1,95 @@
+//! Normalisation (NFC, Ð→Đ) and folding (marks stripped, đ→d, lower case).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Normalises text on its way into bantin: Unicode NFC, and the Icelandic eth (U+00D0 "Ð",
+/// U+00F0 "ð"), which Vietnamese keyboards and old fonts put where "Đ"/"đ" (U+0110/U+0111)
+/// belong, replaced in Vietnamese words. A word counts as Vietnamese here unless it is made
+/// of Icelandic/Faroese letters (þ, æ, ö…), so "Ðà Nẵng" becomes "Đà Nẵng" while "Ðórr" keeps
+/// its eth.
+pub fn normalize(s: &str) -> String {
+    let nfc: String = s.nfc().collect();
+    if !nfc.contains(['\u{00D0}', '\u{00F0}']) {
+        return nfc;
+    }
+    let mut out = String::with_capacity(nfc.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.chars().any(is_nordic_only) {
+            out.push_str(word);
+        } else {
+            out.extend(word.chars().map(|c| match c {
+                '\u{00D0}' => '\u{0110}',
+                '\u{00F0}' => '\u{0111}',
+                c => c,
+            }));
+        }
+        word.clear();
+    };
+    for c in nfc.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Letters that occur in Icelandic or Faroese but never in Vietnamese.
+fn is_nordic_only(c: char) -> bool {
+    matches!(
+        c,
+        'þ' | 'Þ' | 'æ' | 'Æ' | 'ø' | 'Ø' | 'å' | 'Å' | 'ö' | 'Ö' | 'ä' | 'Ä'
+    )
+}
+
+/// The folded form used for slugs and accent-insensitive matching: normalised, lower-cased,
+/// every combining mark removed, and đ mapped to d. "Đà Nẵng" → "da nang".
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in normalize(s).nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' => out.push('d'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eth_becomes_dyet_in_vietnamese_words() {
+        assert_eq!(normalize("Ðà Nẵng, ðường"), "Đà Nẵng, đường");
+        assert_eq!(normalize("HÐND tỉnh"), "HĐND tỉnh");
+        assert_eq!(
+            normalize("Guðrún Þórðardóttir"),
+            "Guðrún Þórðardóttir".replace("Guðrún", "Guđrún")
+        );
+        assert_eq!(normalize("Þórðar"), "Þórðar");
+    }
+
+    #[test]
+    fn normalize_composes() {
+        let decomposed = "Ha\u{0300} No\u{0302}\u{0323}i";
+        assert_eq!(normalize(decomposed), "Hà Nội");
+        assert_eq!(normalize(decomposed).chars().count(), 6);
+    }
+
+    #[test]
+    fn fold_strips_marks_and_dyet() {
+        assert_eq!(fold("Đà Nẵng"), "da nang");
+        assert_eq!(fold("Ðà Nẵng"), "da nang");
+        assert_eq!(fold("TRƯỜNG Đại học"), "truong dai hoc");
+        assert_eq!(fold("Ha\u{0300} No\u{0302}\u{0323}i"), "ha noi");
+    }
+}

@@ -131,18 +131,17 @@ impl FrontMatter {
                 .map_or((first_line, 1), |(_, l, c)| (*l, *c));
             d.at_file_line(yaml, first_line, line + 1 - first_line, col)
         };
-        let date_text = |v: Option<yaml_serde::Value>,
-                         key: &str|
-         -> Result<Option<String>, Diagnostic> {
-            match v {
-                None | Some(yaml_serde::Value::Null) => Ok(None),
-                Some(v) => scalar_text(&v).map(Some).ok_or_else(|| {
-                    at_key(Diagnostic::error(format!("`{key}` must be a date")), key).with_hint(
+        let date_text =
+            |v: Option<yaml_serde::Value>, key: &str| -> Result<Option<String>, Diagnostic> {
+                match v {
+                    None | Some(yaml_serde::Value::Null) => Ok(None),
+                    Some(v) => scalar_text(&v).map(Some).ok_or_else(|| {
+                        at_key(Diagnostic::error(format!("`{key}` must be a date")), key).with_hint(
                         "write the date as 2020-01-06, 2020-01-06 08:30 or 2020-01 (month only)",
                     )
-                }),
-            }
-        };
+                    }),
+                }
+            };
         let names = |v: Option<yaml_serde::Value>, key: &str| -> Result<Vec<String>, Diagnostic> {
             let bad = || {
                 at_key(

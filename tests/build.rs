@@ -1,0 +1,505 @@
+//! End-to-end tests of `bantin build`: fixture sites built by the real binary, with the
+//! output parsed as HTML and checked.
+
+mod common;
+
+use common::{Site, attrs, resolve_link, snapshot, stderr, stdout, texts};
+
+const CONFIG: &str = "title = \"Thử nghiệm\"\nbase_url = \"https://tin.example/\"\nper_page = 2\n";
+
+fn fm(title: &str, date: &str, extra: &str) -> String {
+    format!("title: \"{title}\"\ndate: {date}\n{extra}")
+}
+
+#[test]
+fn pagination_boundaries() {
+    let site = Site::new(CONFIG);
+    for i in 1..=5 {
+        site.bulletin(
+            &format!("b{i}.md"),
+            &fm(&format!("Bản tin số {i}"), &format!("2021-03-0{i}"), ""),
+            "Nội dung.",
+        );
+    }
+    site.build(&[]);
+    let titles = |rel: &str| texts(&site.page(rel), ".card-title");
+    assert_eq!(titles(""), ["Bản tin số 5", "Bản tin số 4"]);
+    assert_eq!(titles("page/2/"), ["Bản tin số 3", "Bản tin số 2"]);
+    assert_eq!(titles("page/3/"), ["Bản tin số 1"]);
+    assert!(!site.public().join("page/4").exists());
+    assert!(
+        !site.public().join("page/1").exists(),
+        "page 1 is the home page itself"
+    );
+    let p2 = site.page("page/2/");
+    assert_eq!(attrs(&p2, ".pager a[rel=prev]", "href"), ["../../"]);
+    assert_eq!(attrs(&p2, ".pager a[rel=next]", "href"), ["../../page/3/"]);
+    let p3 = site.page("page/3/");
+    assert!(attrs(&p3, ".pager a[rel=next]", "href").is_empty());
+    // Exactly two pages' worth: no empty third page.
+    std::fs::remove_file(site.root().join("content/b5.md")).expect("rm");
+    site.build(&[]);
+    assert!(!site.public().join("page/3").exists());
+    assert_eq!(titles("page/2/"), ["Bản tin số 2", "Bản tin số 1"]);
+    // The month archive paginates the same way.
+    assert_eq!(
+        texts(&site.page("2021/03/page/2/"), ".card-title"),
+        ["Bản tin số 2", "Bản tin số 1"]
+    );
+}
+
+#[test]
+fn month_only_dates_never_invent_a_day() {
+    let site = Site::new(CONFIG);
+    site.bulletin(
+        "a.md",
+        &fm("Tổng kết năm", "2020-01", "author: Xuân Thu"),
+        "Đoạn đầu.",
+    );
+    site.bulletin("b.md", &fm("Tin ngày 2", "2020-01-02", ""), "x");
+    site.build(&[]);
+    let page = site.page("2020/01/tong-ket-nam/");
+    assert_eq!(
+        attrs(&page, "article.bulletin time", "datetime"),
+        ["2020-01"]
+    );
+    assert_eq!(
+        texts(&page, "article.bulletin header time"),
+        ["tháng 1/2020"]
+    );
+    // It sorts as the 1st of the month: older than the 2nd.
+    assert_eq!(
+        texts(&site.page(""), ".card-title"),
+        ["Tin ngày 2", "Tổng kết năm"]
+    );
+    let month = site.page("2020/01/");
+    assert_eq!(texts(&month, "h1"), ["tháng 1/2020"]);
+}
+
+#[test]
+fn eth_is_normalised_and_decomposed_text_composed() {
+    let site = Site::new(CONFIG);
+    site.bulletin(
+        "a.md",
+        &fm(
+            "Ðà Nẵng: HÐND họp",
+            "2020-05-01",
+            "tags: [\"Ðà Nẵng\"]\nauthor: Ngo\u{0302}\u{0301} Thi\u{0323}",
+        ),
+        "Ðồng chí chủ trì.",
+    );
+    site.bulletin(
+        "b.md",
+        &fm("Tin khác", "2020-05-02", "tags: [\"Đà Nẵng\"]"),
+        "x",
+    );
+    site.build(&[]);
+    let page = site.page("2020/05/da-nang-hdnd-hop/");
+    assert_eq!(texts(&page, "h1"), ["Đà Nẵng: HĐND họp"]);
+    assert_eq!(texts(&page, ".body p"), ["Đồng chí chủ trì."]);
+    assert_eq!(texts(&page, "a[rel=author]"), ["Ngố Thị"]);
+    for (path, bytes) in snapshot(&site.public()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains('\u{00D0}'), "{path} still has U+00D0");
+    }
+    // "Ðà Nẵng" and "Đà Nẵng" are one tag.
+    let tags = site.page("tags/");
+    assert_eq!(texts(&tags, ".term-list a"), ["Đà Nẵng"]);
+    assert_eq!(texts(&tags, ".term-list .count"), ["2"]);
+}
+
+#[test]
+fn tags_merge_by_case_and_never_by_marks() {
+    let site = Site::new(CONFIG);
+    site.bulletin(
+        "a.md",
+        &fm("A", "2022-01-01", "tags: [An ninh, năm, chợ, đầu]"),
+        "x",
+    );
+    site.bulletin(
+        "b.md",
+        &fm("B", "2022-01-02", "tags: [an ninh, nam, cho, dầu]"),
+        "x",
+    );
+    site.bulletin(
+        "c.md",
+        &fm("C", "2022-01-03", "tags: [an ninh, Bảo vệ]"),
+        "x",
+    );
+    site.build(&[]);
+    let tags = site.page("tags/");
+    let names = texts(&tags, ".term-list a");
+    // Vietnamese order (a ă â b c ch d đ …), "an ninh" spelled as most bulletins do.
+    assert_eq!(
+        names,
+        [
+            "an ninh",
+            "Bảo vệ",
+            "cho",
+            "chợ",
+            "dầu",
+            "đầu",
+            "nam",
+            "năm"
+        ]
+    );
+    let urls = attrs(&tags, ".term-list a", "href");
+    let unique: std::collections::BTreeSet<&String> = urls.iter().collect();
+    assert_eq!(
+        unique.len(),
+        urls.len(),
+        "distinct tags share a URL: {urls:?}"
+    );
+    let an_ninh = site.page("tags/an-ninh/");
+    assert_eq!(texts(&an_ninh, ".card-title"), ["C", "B"]);
+    assert_eq!(
+        texts(&site.page("tags/an-ninh/page/2/"), ".card-title"),
+        ["A"]
+    );
+    // A tag's URL depends on its own spelling only: adding other tags leaves it unchanged.
+    let nam_url = urls[names.iter().position(|n| n == "năm").expect("năm")].clone();
+    site.bulletin(
+        "d.md",
+        &fm("D", "2022-01-04", "tags: [nắm, Năm Căn, NĂM]"),
+        "x",
+    );
+    site.build(&[]);
+    let tags = site.page("tags/");
+    let names = texts(&tags, ".term-list a");
+    let urls = attrs(&tags, ".term-list a", "href");
+    assert_eq!(
+        urls[names
+            .iter()
+            .position(|n| n.to_lowercase() == "năm")
+            .expect("năm")],
+        nam_url
+    );
+    assert_eq!(
+        names.iter().filter(|n| n.to_lowercase() == "năm").count(),
+        1,
+        "{names:?}"
+    );
+}
+
+#[test]
+fn slug_collision_names_both_files() {
+    let site = Site::new(CONFIG);
+    site.bulletin("one.md", &fm("Mưa lớn", "2020-10-01", ""), "x");
+    site.bulletin("two.md", &fm("Mưa lớn!", "2020-10-15", ""), "y");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/one.md") && err.contains("content/two.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("/2020/10/mua-lon/") && err.contains("slug:"),
+        "{err}"
+    );
+    assert!(!site.public().exists());
+    // Fixed with `slug:`.
+    site.bulletin(
+        "two.md",
+        &fm("Mưa lớn!", "2020-10-15", "slug: mua-lon-2"),
+        "y",
+    );
+    site.build(&[]);
+    assert_eq!(texts(&site.page("2020/10/mua-lon-2/"), "h1"), ["Mưa lớn!"]);
+}
+
+#[test]
+fn unknown_key_is_reported_with_line_column_and_suggestion() {
+    let site = Site::new(CONFIG);
+    site.bulletin(
+        "2020/bad.md",
+        "title: Tin\ndate: 2020-01-01\ntgas: [an ninh]",
+        "x",
+    );
+    site.bulletin("other.md", "title: Khác\ndate: 2020-01-01\nautor: Hà", "x");
+    site.bulletin("nodate.md", "title: Không ngày", "x");
+    site.bulletin("baddate.md", "title: Sai ngày\ndate: 2020-13-45", "x");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("content/2020/bad.md:4:1"), "{err}");
+    assert!(
+        err.contains("unknown key `tgas`") && err.contains("did you mean `tags`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains(" 4 | tgas: [an ninh]"),
+        "the source line is shown: {err}"
+    );
+    // All errors of the build are reported together.
+    assert!(
+        err.contains("content/other.md:4:1") && err.contains("did you mean `author`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/nodate.md") && err.contains("no `date`"),
+        "{err}"
+    );
+    assert!(err.contains("content/baddate.md:3:7"), "{err}");
+}
+
+#[test]
+fn drafts_and_future_bulletins() {
+    let site = Site::new(CONFIG);
+    site.bulletin(
+        "draft.md",
+        &fm("Bản nháp", "2020-01-01", "draft: true"),
+        "x",
+    );
+    site.bulletin("future.md", &fm("Tin tương lai", "2999-01-01", ""), "x");
+    site.bulletin("now.md", &fm("Tin hôm nay", "2020-01-02", ""), "x");
+    let out = site.build(&[]);
+    assert_eq!(texts(&site.page(""), ".card-title"), ["Tin hôm nay"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("1 draft(s)") && err.contains("--drafts"),
+        "{err}"
+    );
+    assert!(
+        err.contains("in the future") && err.contains("--future"),
+        "{err}"
+    );
+    site.build(&["--drafts", "--future"]);
+    assert_eq!(
+        texts(&site.page(""), ".card-title"),
+        ["Tin tương lai", "Tin hôm nay"]
+    );
+    assert_eq!(texts(&site.page("page/2/"), ".card-title"), ["Bản nháp"]);
+}
+
+#[test]
+fn output_is_identical_whatever_the_time_zone_or_thread_count() {
+    let site = Site::new(CONFIG);
+    for i in 0..12 {
+        site.bulletin(
+            &format!("t{i}.md"),
+            &fm(
+                &format!("Tin {i}"),
+                &format!("2020-01-{:02} 0{}:30", i + 1, i % 7),
+                "tags: [a, b]\nauthor: [X, Y]",
+            ),
+            "Nội dung **đậm**.",
+        );
+    }
+    let mut builds = Vec::new();
+    for (tz, threads) in [
+        ("UTC", "1"),
+        ("Asia/Ho_Chi_Minh", "2"),
+        ("America/Los_Angeles", "4"),
+    ] {
+        let out = site.run_env(&["build"], &[("TZ", tz), ("RAYON_NUM_THREADS", threads)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        builds.push(snapshot(&site.public()));
+    }
+    assert_eq!(builds[0], builds[1]);
+    assert_eq!(builds[1], builds[2]);
+    // 00:30 in Hồ Chí Minh City is the previous day in UTC: the site's zone wins.
+    let page = site.page("2020/01/tin-0/");
+    assert_eq!(
+        attrs(&page, "article.bulletin time", "datetime"),
+        ["2020-01-01T00:30:00+07:00"]
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_published_site_untouched() {
+    let site = Site::new(CONFIG);
+    site.bulletin("a.md", &fm("Tin tốt", "2020-01-01", ""), "x");
+    site.build(&[]);
+    let before = snapshot(&site.public());
+    site.bulletin("b.md", &fm("Tin mới", "2020-01-02", ""), "y");
+    site.bulletin("broken.md", "title: [unclosed\ndate: 2020-01-01", "x");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/broken.md"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(&site.public()), before);
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("bantin-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    std::fs::remove_file(site.root().join("content/broken.md")).expect("rm");
+    site.build(&[]);
+    assert_eq!(texts(&site.page(""), ".card-title"), ["Tin mới", "Tin tốt"]);
+}
+
+#[test]
+fn dangerous_output_directories_are_refused() {
+    let site = Site::new(CONFIG);
+    site.bulletin("a.md", &fm("Tin", "2020-01-01", ""), "x");
+    site.write("precious/keep.txt", "do not delete");
+    let home = site.root().join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let home_str = home.to_string_lossy().into_owned();
+    for bad in [
+        ".",
+        "content",
+        "..",
+        "/",
+        "precious",
+        "content/sub",
+        home_str.as_str(),
+    ] {
+        let out = site.run_env(&["build", "--out", bad], &[("HOME", &home_str)]);
+        assert_eq!(out.status.code(), Some(1), "--out {bad} was accepted");
+        assert!(
+            stderr(&out).contains("refusing to publish"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("precious/keep.txt")).expect("kept"),
+        "do not delete"
+    );
+    assert!(site.root().join("content/a.md").exists());
+    // A fresh or empty directory is fine, and so is a previous bantin output.
+    site.build(&["--out", "elsewhere/site"]);
+    site.build(&["--out", "elsewhere/site"]);
+    assert!(site.root().join("elsewhere/site/index.html").is_file());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = Site::new(CONFIG);
+    assert_eq!(
+        site.run(&["build", "--no-such-flag"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(site.run(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn bad_site_toml_points_at_the_line() {
+    let site = Site::new("title = \"x\"\nper_pgae = 3\n");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("site.toml:2:1") && err.contains("did you mean `per_page`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn hostile_titles_are_text() {
+    let site = Site::new(CONFIG);
+    site.bulletin(
+        "x.md",
+        &fm("<img src=x onerror=alert(1)> & <script>alert(2)</script>", "2020-01-01", "tags: [\"<b>t</b>\"]"),
+        "[a](javascript:alert(3)) <script>alert(4)</script>\n\n```\"><script>alert(5)</script>\nx\n```",
+    );
+    site.build(&[]);
+    for (path, bytes) in snapshot(&site.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
+        assert!(
+            attrs(&doc, "script", "src").is_empty() && texts(&doc, "script").is_empty(),
+            "{path} has a script"
+        );
+        for el in doc.select(&scraper::Selector::parse("*").expect("sel")) {
+            for (name, value) in el.value().attrs() {
+                assert!(!name.starts_with("on"), "{path}: {name}={value}");
+                assert!(
+                    !value.to_lowercase().contains("javascript:"),
+                    "{path}: {name}={value}"
+                );
+            }
+        }
+    }
+    let page = site.page("");
+    assert_eq!(
+        texts(&page, ".card-title"),
+        ["<img src=x onerror=alert(1)> & <script>alert(2)</script>"]
+    );
+}
+
+#[test]
+fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().expect("tmp");
+    let out = out_dir.path().join("public");
+    let run = assert_cmd::Command::cargo_bin("bantin")
+        .expect("bin")
+        .args([
+            "--root",
+            &repo.to_string_lossy(),
+            "build",
+            "--out",
+            &out.to_string_lossy(),
+        ])
+        .output()
+        .expect("run");
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(stdout(&run).contains("Built "), "{}", stdout(&run));
+    for kind in [
+        "index.html",
+        "page/2/index.html",
+        "tags/index.html",
+        "authors/index.html",
+        "archive/index.html",
+        "2020/index.html",
+        "2020/01/index.html",
+        "404.html",
+        "style.css",
+        "syntax.css",
+    ] {
+        assert!(out.join(kind).is_file(), "{kind} missing");
+    }
+    // The seed bulletin: month precision, Xuân Thu, Đ for Ð.
+    let seed = out.join(
+        "2020/01/ubnd-tinh-tong-ket-phong-trao-toan-dan-bao-ve-an-ninh-to-quoc-nam-2019/index.html",
+    );
+    let seed = scraper::Html::parse_document(&std::fs::read_to_string(seed).expect("seed page"));
+    assert_eq!(
+        attrs(&seed, "article.bulletin time", "datetime"),
+        ["2020-01"]
+    );
+    assert_eq!(texts(&seed, "a[rel=author]"), ["Xuân Thu"]);
+    assert!(
+        texts(&seed, ".body")
+            .concat()
+            .contains("Đồng chí Ngô Gia Tự")
+    );
+
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.expect("walk");
+        if entry.path().extension().is_none_or(|e| e != "html") || entry.file_name() == "404.html" {
+            continue;
+        }
+        let doc =
+            scraper::Html::parse_document(&std::fs::read_to_string(entry.path()).expect("read"));
+        for attr in ["href", "src"] {
+            for link in attrs(&doc, &format!("[{attr}]"), attr) {
+                if let Some(target) = resolve_link(&out, entry.path(), &link) {
+                    assert!(
+                        target.is_file(),
+                        "{} links to {link}, which does not exist",
+                        entry.path().display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(
+            texts(&doc, "h1").len(),
+            1,
+            "{} must have one h1",
+            entry.path().display()
+        );
+    }
+    assert!(checked > 500, "only {checked} links checked");
+}

@@ -63,6 +63,8 @@ pub struct Archive {
     pub tags: Vec<Term>,
     pub authors: Vec<Term>,
     pub years: Vec<Year>,
+    /// Problems worth telling the editor that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Which kind of taxonomy a [`Term`] belongs to.
@@ -84,10 +86,7 @@ impl TermKind {
 
 impl Archive {
     /// Builds the archive from parsed bulletins and their rendered bodies.
-    pub fn build(
-        config: &Config,
-        mut items: Vec<(Bulletin, Rendered)>,
-    ) -> Result<Archive, Vec<Diagnostic>> {
+    pub fn build(config: &Config, mut items: Vec<(Bulletin, Rendered)>) -> Result<Archive, Vec<Diagnostic>> {
         // Newest first; ties broken by slug then source path, so the order never depends on
         // discovery or thread timing.
         items.sort_by(|(a, _), (b, _)| {
@@ -99,24 +98,10 @@ impl Archive {
         });
 
         let mut errors = Vec::new();
-        let mut by_path: HashMap<String, usize> = HashMap::new();
+        let mut warnings = Vec::new();
+        let paths = assign_paths(config, &items, &mut errors, &mut warnings);
         let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
-        for (i, (bulletin, rendered)) in items.into_iter().enumerate() {
-            let path = permalink(&config.permalink, &bulletin);
-            if let Some(&other) = by_path.get(&path) {
-                let first: &Bulletin = &entries[other].bulletin;
-                errors.push(
-                    Diagnostic::error(format!(
-                        "two bulletins have the URL {path}: {} and {}",
-                        first.source.display(),
-                        bulletin.source.display()
-                    ))
-                    .in_file(&bulletin.source)
-                    .with_hint("give one of them a different `slug:` in its front matter"),
-                );
-            } else {
-                by_path.insert(path.clone(), i);
-            }
+        for ((bulletin, rendered), path) in items.into_iter().zip(paths) {
             let summary = match &bulletin.summary {
                 Some(s) => text::single_line(s),
                 None => markdown::cut_summary(&rendered.first_paragraph),
@@ -153,40 +138,20 @@ impl Archive {
         let mut years: BTreeMap<i16, BTreeMap<i8, Vec<usize>>> = BTreeMap::new();
         for (i, e) in entries.iter().enumerate() {
             let d = &e.bulletin.date;
-            years
-                .entry(d.year())
-                .or_default()
-                .entry(d.month())
-                .or_default()
-                .push(i);
+            years.entry(d.year()).or_default().entry(d.month()).or_default().push(i);
         }
         let years = years
             .into_iter()
             .rev()
             .map(|(year, months)| {
-                let months: Vec<Month> = months
-                    .into_iter()
-                    .rev()
-                    .map(|(month, members)| Month { month, members })
-                    .collect();
-                let members = months
-                    .iter()
-                    .flat_map(|m| m.members.iter().copied())
-                    .collect();
-                Year {
-                    year,
-                    months,
-                    members,
-                }
+                let months: Vec<Month> =
+                    months.into_iter().rev().map(|(month, members)| Month { month, members }).collect();
+                let members = months.iter().flat_map(|m| m.members.iter().copied()).collect();
+                Year { year, months, members }
             })
             .collect();
 
-        Ok(Archive {
-            entries,
-            tags,
-            authors,
-            years,
-        })
+        Ok(Archive { entries, tags, authors, years, warnings })
     }
 
     pub fn terms(&self, kind: TermKind) -> &[Term] {
@@ -197,15 +162,76 @@ impl Archive {
     }
 }
 
+/// Gives every bulletin its URL path. When titles collide, the earliest bulletin (by date, then
+/// source path) keeps the plain URL and later ones get `-2`, `-3`… so that adding a bulletin
+/// never moves one already published; a warning names both files. Explicit `slug:`s that clash,
+/// or any clash under `slug_collisions = "error"`, are errors.
+fn assign_paths(
+    config: &Config,
+    items: &[(Bulletin, Rendered)],
+    errors: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&items[a].0, &items[b].0);
+        a.date.sort_key().cmp(&b.date.sort_key()).then_with(|| a.source.cmp(&b.source))
+    });
+    let wanted: Vec<String> = items.iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
+    let all_wanted: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let mut owner: HashMap<String, usize> = HashMap::new();
+    // Explicit slugs claim their URLs first, so a derived slug never takes an editor's choice.
+    order.sort_by_key(|&i| !items[i].0.slug_explicit);
+    let mut paths = vec![String::new(); items.len()];
+    for i in order {
+        let b = &items[i].0;
+        let path = &wanted[i];
+        let Some(&first) = owner.get(path) else {
+            owner.insert(path.clone(), i);
+            paths[i] = path.clone();
+            continue;
+        };
+        let other = &items[first].0;
+        let clash = format!(
+            "two bulletins have the URL {path}: {} and {}",
+            other.source.display(),
+            b.source.display()
+        );
+        if b.slug_explicit || config.slug_collisions == "error" {
+            errors.push(
+                Diagnostic::error(clash)
+                    .in_file(&b.source)
+                    .with_hint("give one of them a different `slug:` in its front matter"),
+            );
+            paths[i] = path.clone();
+            continue;
+        }
+        let mut n = 2;
+        let (new_path, slug) = loop {
+            let mut moved = b.clone();
+            moved.slug = format!("{}-{n}", b.slug);
+            let p = permalink(&config.permalink, &moved);
+            if !owner.contains_key(&p) && !all_wanted.contains(p.as_str()) {
+                break (p, moved.slug);
+            }
+            n += 1;
+        };
+        warnings.push(
+            Diagnostic::warning(format!("{clash}; the later one is published at {new_path}"))
+                .in_file(&b.source)
+                .with_hint(format!("set `slug:` in its front matter to choose its URL (now `{slug}`)")),
+        );
+        owner.insert(new_path.clone(), i);
+        paths[i] = new_path;
+    }
+    paths
+}
+
 /// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so
 /// `{day}` and the `/` after it are left out rather than invented.
 pub fn permalink(pattern: &str, b: &Bulletin) -> String {
     let d = &b.date;
-    let day = if d.precision == Precision::Month {
-        String::new()
-    } else {
-        format!("{:02}", d.zoned.day())
-    };
+    let day = if d.precision == Precision::Month { String::new() } else { format!("{:02}", d.zoned.day()) };
     let mut p = pattern
         .replace("{year}", &format!("{:04}", d.year()))
         .replace("{month}", &format!("{:02}", d.month()))
@@ -241,18 +267,11 @@ fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnos
                 .map(|(s, _)| s.clone())
                 .unwrap_or_default();
             let slug = text::term_slug(&key);
-            Term {
-                key,
-                name,
-                slug,
-                members,
-            }
+            Term { key, name, slug, members }
         })
         .collect();
     terms.sort_by(|a, b| {
-        text::collation_key(&a.name)
-            .cmp(&text::collation_key(&b.name))
-            .then_with(|| a.key.cmp(&b.key))
+        text::collation_key(&a.name).cmp(&text::collation_key(&b.name)).then_with(|| a.key.cmp(&b.key))
     });
     let mut slugs: HashMap<&str, &Term> = HashMap::new();
     for t in &terms {

@@ -32,6 +32,10 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Output directory, relative to the site root.
     pub output_dir: String,
+    /// What to do when two bulletins' titles give the same URL: `"suffix"` (the later one
+    /// gets `-2`, `-3`…, with a warning) or `"error"`. Clashing explicit `slug:`s are always
+    /// errors.
+    pub slug_collisions: String,
 }
 
 impl Default for Config {
@@ -47,6 +51,7 @@ impl Default for Config {
             theme: "default".into(),
             unsafe_html: false,
             output_dir: "public".into(),
+            slug_collisions: "suffix".into(),
         }
     }
 }
@@ -62,6 +67,7 @@ const KNOWN_KEYS: &[&str] = &[
     "theme",
     "unsafe_html",
     "output_dir",
+    "slug_collisions",
 ];
 
 impl Config {
@@ -89,10 +95,7 @@ impl Config {
                 let (line, col) = line_col(text, span.start);
                 d = d.at(text, line, col);
             }
-            if let Some(unknown) = msg
-                .strip_prefix("unknown field `")
-                .and_then(|r| r.split('`').next())
-            {
+            if let Some(unknown) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
                 d.message = format!("unknown key `{unknown}` in site.toml");
                 d = d.with_hint(match did_you_mean(unknown, KNOWN_KEYS) {
                     Some(k) => format!("did you mean `{k}`?"),
@@ -134,6 +137,13 @@ impl Config {
                 "language",
             ));
         }
+        if !matches!(self.slug_collisions.as_str(), "suffix" | "error") {
+            errors.push(at_key(
+                Diagnostic::error(format!("unknown `slug_collisions` value `{}`", self.slug_collisions))
+                    .with_hint("use \"suffix\" or \"error\""),
+                "slug_collisions",
+            ));
+        }
         if let Err(msg) = check_permalink(&self.permalink) {
             errors.push(at_key(
                 Diagnostic::error(format!("invalid permalink `{}`: {msg}", self.permalink))
@@ -141,11 +151,7 @@ impl Config {
                 "permalink",
             ));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     /// `base_url` without its trailing slash, for joining with site paths ("" for "/").
@@ -169,9 +175,7 @@ fn check_permalink(p: &str) -> Result<(), String> {
         };
         let name = &rest[open + 1..open + close];
         if !matches!(name, "year" | "month" | "day" | "slug") {
-            return Err(format!(
-                "unknown placeholder `{{{name}}}` (use year, month, day, slug)"
-            ));
+            return Err(format!("unknown placeholder `{{{name}}}` (use year, month, day, slug)"));
         }
         rest = &rest[open + close + 1..];
     }

@@ -50,17 +50,9 @@ fn main() -> ExitCode {
         Verbosity::Normal
     };
     let code = match cli.command {
-        Command::Build {
-            out,
-            drafts,
-            future,
-        } => build::run(&BuildArgs {
-            root: cli.root,
-            out,
-            drafts,
-            future,
-            verbosity,
-        }),
+        Command::Build { out, drafts, future } => {
+            build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity })
+        }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -65,38 +65,18 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
                 continue;
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: safe_url(dest_url),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 image_alt = Some((dest_url.to_string(), String::new()));
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: safe_url(dest_url),
-                    title,
-                    id,
-                })
+                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
             }
             Event::End(TagEnd::Image) => {
                 if let Some((url, alt)) = image_alt.take()
@@ -179,11 +159,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = if unsafe_html {
-        html
-    } else {
-        sanitizer().clean(&html).to_string()
-    };
+    out.html = if unsafe_html { html } else { sanitizer().clean(&html).to_string() };
     out.first_paragraph = text::single_line(&first_para.unwrap_or_default());
     out
 }
@@ -196,9 +172,7 @@ pub fn cut_summary(text: &str) -> String {
     }
     let cut: String = text.chars().take(SUMMARY_CHARS).collect();
     let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
-    let mut s = cut[..at]
-        .trim_end_matches([',', ';', ':', '.', ' ', '-', '–'])
-        .to_string();
+    let mut s = cut[..at].trim_end_matches([',', ';', ':', '.', ' ', '-', '–']).to_string();
     s.push('…');
     s
 }
@@ -211,11 +185,7 @@ fn unique_id(text: &str, used: &mut HashMap<String, usize>) -> String {
     }
     let n = used.entry(base.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 {
-        base
-    } else {
-        format!("{base}-{}", *n - 1)
-    }
+    if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
 }
 
 /// Link targets with a scheme other than http(s), mailto, tel, or none become `#`.
@@ -245,28 +215,16 @@ fn syntaxes() -> &'static SyntaxSet {
 fn highlight(code: &str, lang: &str) -> String {
     let lang_ok = !lang.is_empty()
         && lang.len() <= 32
-        && lang
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-' | b'#'));
+        && lang.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-' | b'#'));
     let set = syntaxes();
-    let syntax = if lang_ok {
-        set.find_syntax_by_token(lang)
-    } else {
-        None
-    };
-    let class = if lang_ok {
-        format!(" class=\"language-{lang}\"")
-    } else {
-        String::new()
-    };
+    let syntax = if lang_ok { set.find_syntax_by_token(lang) } else { None };
+    let class = if lang_ok { format!(" class=\"language-{lang}\"") } else { String::new() };
     let body = syntax
         .and_then(|syntax| {
             let mut generator =
                 ClassedHTMLGenerator::new_with_class_style(syntax, set, HIGHLIGHT_CLASS_STYLE);
             for line in LinesWithEndings::from(code) {
-                generator
-                    .parse_html_for_line_which_includes_newline(line)
-                    .ok()?;
+                generator.parse_html_for_line_which_includes_newline(line).ok()?;
             }
             Some(generator.finalize())
         })
@@ -307,11 +265,7 @@ mod tests {
     #[test]
     fn folded_unique_heading_ids() {
         let r = render("## Kết quả\n\n## Kết quả\n\n### Đà Nẵng\n", false);
-        assert!(
-            r.html.contains("<h2 id=\"ket-qua\">Kết quả</h2>"),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<h2 id=\"ket-qua\">Kết quả</h2>"), "{}", r.html);
         assert!(r.html.contains("id=\"ket-qua-1\""), "{}", r.html);
         assert!(r.html.contains("id=\"da-nang\""), "{}", r.html);
     }
@@ -338,11 +292,7 @@ mod tests {
 
     #[test]
     fn raw_html_sanitised() {
-        let html = render(
-            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>",
-            false,
-        )
-        .html;
+        let html = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>", false).html;
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
     }
@@ -363,18 +313,12 @@ mod tests {
         assert_eq!(r.first_paragraph, "Đoạn một dòng hai.");
         let long = "từ ".repeat(200);
         let s = cut_summary(&long);
-        assert!(
-            s.chars().count() <= SUMMARY_CHARS + 1 && s.ends_with("từ…"),
-            "{s}"
-        );
+        assert!(s.chars().count() <= SUMMARY_CHARS + 1 && s.ends_with("từ…"), "{s}");
     }
 
     #[test]
     fn tables_footnotes_tasks() {
-        let r = render(
-            "| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: chú thích\n\n- [x] xong\n",
-            false,
-        );
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: chú thích\n\n- [x] xong\n", false);
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("footnote-definition"), "{}", r.html);
         assert!(r.html.contains("checkbox"), "{}", r.html);
@@ -392,12 +336,8 @@ mod tests {
 pub fn syntax_css() -> Result<String, String> {
     let themes = syntect::highlighting::ThemeSet::load_defaults();
     let css_for = |name: &str| {
-        let theme = themes
-            .themes
-            .get(name)
-            .ok_or_else(|| format!("syntect has no theme {name}"))?;
-        syntect::html::css_for_theme_with_class_style(theme, HIGHLIGHT_CLASS_STYLE)
-            .map_err(|e| e.to_string())
+        let theme = themes.themes.get(name).ok_or_else(|| format!("syntect has no theme {name}"))?;
+        syntect::html::css_for_theme_with_class_style(theme, HIGHLIGHT_CLASS_STYLE).map_err(|e| e.to_string())
     };
     let light = css_for("InspiredGitHub")?;
     let dark = css_for("base16-ocean.dark")?;
@@ -411,10 +351,7 @@ mod syntax_css_tests {
     /// The shipped stylesheet matches the highlighter's classes.
     #[test]
     fn syntax_css_is_current() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/themes/default/static/syntax.css"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/syntax.css");
         let css = super::syntax_css().expect("syntect themes");
         if std::env::var_os("BANTIN_BLESS").is_some() {
             std::fs::write(path, &css).expect("write syntax.css");

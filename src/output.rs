@@ -29,28 +29,18 @@ pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, String> {
             || seg.contains(['\\', ':'])
             || seg.chars().any(char::is_control)
             || seg.len() > 255
-            || is_windows_reserved(seg);
+            || crate::text::is_windows_reserved(seg);
         if bad {
             return Err(format!("output path {rel:?} has an unsafe segment {seg:?}"));
         }
         out.push(seg);
     }
     // Belt and braces: the result must still be a plain descendant of root.
-    let tail = out
-        .strip_prefix(root)
-        .map_err(|_| format!("output path {rel:?} escapes the output"))?;
+    let tail = out.strip_prefix(root).map_err(|_| format!("output path {rel:?} escapes the output"))?;
     if !tail.components().all(|c| matches!(c, Component::Normal(_))) {
         return Err(format!("output path {rel:?} escapes the output"));
     }
     Ok(out)
-}
-
-fn is_windows_reserved(seg: &str) -> bool {
-    let stem = seg.split('.').next().unwrap_or(seg).to_ascii_uppercase();
-    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (stem.len() == 4
-            && (stem.starts_with("COM") || stem.starts_with("LPT"))
-            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// Checks that `out` is a place bantin may publish to: not the site root, `content/`, a
@@ -60,17 +50,13 @@ pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> 
     let out = absolute(out);
     let content = root.join("content");
     let refuse = |why: &str| {
-        Err(
-            Diagnostic::error(format!("refusing to publish into {}: {why}", out.display()))
-                .with_hint("choose a dedicated output directory with `--out`, e.g. `--out public`"),
-        )
+        Err(Diagnostic::error(format!("refusing to publish into {}: {why}", out.display()))
+            .with_hint("choose a dedicated output directory with `--out`, e.g. `--out public`"))
     };
     if out.parent().is_none() {
         return refuse("it is the file system root");
     }
-    if let Some(home) = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .map(|h| absolute(&h))
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from).map(|h| absolute(&h))
         && out == home
     {
         return refuse("it is your home directory");
@@ -85,9 +71,7 @@ pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> 
         return refuse("it is a file");
     }
     if out.is_dir() && !out.join(MARKER).is_file() {
-        let empty = fs::read_dir(&out)
-            .map(|mut d| d.next().is_none())
-            .unwrap_or(false);
+        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !empty {
             return refuse(
                 "it is a non-empty directory that bantin did not create (no .bantin-output marker)",
@@ -102,9 +86,7 @@ fn absolute(p: &Path) -> PathBuf {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
     };
     // Resolve the longest existing ancestor, then append the rest lexically.
     let mut existing = abs.as_path();
@@ -148,15 +130,10 @@ impl Staging {
     /// Creates a fresh staging directory beside `out`, removing stale ones left by killed
     /// builds (only those carrying the marker).
     pub fn begin(out: &Path) -> io::Result<Staging> {
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
+        let name =
+            out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let prefix = format!(".{name}.bantin-");
         if let Ok(dir) = fs::read_dir(parent) {
             for entry in dir.flatten() {
@@ -183,14 +160,12 @@ impl Staging {
 
     /// Writes one output file at a site-relative path. Safe to call from many threads.
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
-        let path = safe_join(&self.dir, rel)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
         fs::write(&path, contents)?;
-        self.bytes
-            .fetch_add(contents.len() as u64, Ordering::Relaxed);
+        self.bytes.fetch_add(contents.len() as u64, Ordering::Relaxed);
         self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -209,9 +184,7 @@ impl Staging {
     pub fn publish(mut self) -> io::Result<()> {
         if self.out.exists() {
             let out_has_marker = self.out.join(MARKER).is_file();
-            let out_is_empty = fs::read_dir(&self.out)
-                .map(|mut d| d.next().is_none())
-                .unwrap_or(false);
+            let out_is_empty = fs::read_dir(&self.out).map(|mut d| d.next().is_none()).unwrap_or(false);
             if !out_has_marker && !out_is_empty {
                 return Err(io::Error::other(format!(
                     "{} is not a bantin output directory; leaving it alone",
@@ -221,10 +194,7 @@ impl Staging {
             if exchange(&self.dir, &self.out).is_err() {
                 let aside = self.dir.with_file_name(format!(
                     "{}old-{}",
-                    self.dir
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default(),
+                    self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                     std::process::id()
                 ));
                 fs::rename(&self.out, &aside)?;
@@ -271,10 +241,7 @@ mod tests {
     #[test]
     fn safe_join_refuses_escapes() {
         let root = Path::new("/srv/public");
-        assert_eq!(
-            safe_join(root, "2020/01/x/index.html").ok(),
-            Some(root.join("2020/01/x/index.html"))
-        );
+        assert_eq!(safe_join(root, "2020/01/x/index.html").ok(), Some(root.join("2020/01/x/index.html")));
         for bad in [
             "../x",
             "/etc/passwd",

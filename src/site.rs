@@ -51,19 +51,13 @@ pub struct BuildFailure {
 
 impl From<Vec<Diagnostic>> for BuildFailure {
     fn from(errors: Vec<Diagnostic>) -> Self {
-        BuildFailure {
-            errors,
-            warnings: Vec::new(),
-        }
+        BuildFailure { errors, warnings: Vec::new() }
     }
 }
 
 impl From<Diagnostic> for BuildFailure {
     fn from(error: Diagnostic) -> Self {
-        BuildFailure {
-            errors: vec![error],
-            warnings: Vec::new(),
-        }
+        BuildFailure { errors: vec![error], warnings: Vec::new() }
     }
 }
 
@@ -122,27 +116,17 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
             warnings.push(
                 Diagnostic::warning(format!("the image {url} has no alt text"))
                     .in_file(&b.source)
-                    .with_hint(
-                        "describe the image for readers who cannot see it: ![mô tả ảnh](url)",
-                    ),
+                    .with_hint("describe the image for readers who cannot see it: ![mô tả ảnh](url)"),
             );
         }
     }
     if !errors.is_empty() {
         return Err(BuildFailure { errors, warnings });
     }
-    let archive = Archive::build(&config, items).map_err(|errors| BuildFailure {
-        errors,
-        warnings: warnings.clone(),
-    })?;
-    Ok(LoadedSite {
-        config,
-        theme,
-        archive,
-        drafts_skipped,
-        future_skipped,
-        warnings,
-    })
+    let mut archive = Archive::build(&config, items)
+        .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    warnings.append(&mut archive.warnings);
+    Ok(LoadedSite { config, theme, archive, drafts_skipped, future_skipped, warnings })
 }
 
 /// Builds the site into a staging directory and publishes it; on any error the previous
@@ -161,8 +145,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     check_unique_outputs(&renderer, &jobs, &site.archive)?;
 
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
-    let staging =
-        Staging::begin(&out).map_err(|e| io_err("cannot create the staging directory", e))?;
+    let staging = Staging::begin(&out).map_err(|e| io_err("cannot create the staging directory", e))?;
     let done = AtomicUsize::new(0);
     let total = jobs.len();
     let mut errors: Vec<Diagnostic> = jobs
@@ -184,25 +167,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .collect();
     errors.dedup_by(|a, b| a.message == b.message);
     if !errors.is_empty() {
-        return Err(BuildFailure {
-            errors,
-            warnings: site.warnings,
-        });
+        return Err(BuildFailure { errors, warnings: site.warnings });
     }
 
     // Static files: the theme's, then the site's own static/ (which wins).
     for (rel, bytes) in site.theme.under("static") {
-        staging
-            .write(rel, bytes)
-            .map_err(|e| io_err(&format!("cannot copy static/{rel}"), e))?;
+        staging.write(rel, bytes).map_err(|e| io_err(&format!("cannot copy static/{rel}"), e))?;
     }
     copy_site_static(&opts.root.join("static"), &staging)?;
 
     let files = staging.files_written();
     let bytes = staging.bytes_written();
-    staging
-        .publish()
-        .map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
+    staging.publish().map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
     Ok(BuildReport {
         out,
         bulletins: site.archive.entries.len(),
@@ -218,11 +194,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
 /// permalink, say).
-fn check_unique_outputs(
-    renderer: &Renderer,
-    jobs: &[Job],
-    archive: &Archive,
-) -> Result<(), Vec<Diagnostic>> {
+fn check_unique_outputs(renderer: &Renderer, jobs: &[Job], archive: &Archive) -> Result<(), Vec<Diagnostic>> {
     let mut seen: std::collections::HashMap<String, Job> = std::collections::HashMap::new();
     let mut errors = Vec::new();
     for &job in jobs {
@@ -233,47 +205,32 @@ fn check_unique_outputs(
                 _ => None,
             });
             let mut d = Diagnostic::error(format!("two pages would be written to {file}"))
-                .with_hint(
-                    "give the bulletin a different `slug:` or change `permalink` in site.toml",
-                );
+                .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
             if let Some(c) = culprit {
                 d = d.in_file(c);
             }
             errors.push(d);
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 fn copy_site_static(dir: &Path, staging: &Staging) -> Result<(), Diagnostic> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read static/: {e}")))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let key = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Diagnostic::error(format!("cannot read static/{key}: {e}"))
-                .in_file(format!("static/{key}"))
+            Diagnostic::error(format!("cannot read static/{key}: {e}")).in_file(format!("static/{key}"))
         })?;
         staging.write(&key, &bytes).map_err(|e| {
-            Diagnostic::error(format!("cannot copy static/{key}: {e}"))
-                .in_file(format!("static/{key}"))
+            Diagnostic::error(format!("cannot copy static/{key}: {e}")).in_file(format!("static/{key}"))
         })?;
     }
     Ok(())

@@ -27,10 +27,7 @@ fn pagination_boundaries() {
     assert_eq!(titles("page/2/"), ["Bản tin số 3", "Bản tin số 2"]);
     assert_eq!(titles("page/3/"), ["Bản tin số 1"]);
     assert!(!site.public().join("page/4").exists());
-    assert!(
-        !site.public().join("page/1").exists(),
-        "page 1 is the home page itself"
-    );
+    assert!(!site.public().join("page/1").exists(), "page 1 is the home page itself");
     let p2 = site.page("page/2/");
     assert_eq!(attrs(&p2, ".pager a[rel=prev]", "href"), ["../../"]);
     assert_eq!(attrs(&p2, ".pager a[rel=next]", "href"), ["../../page/3/"]);
@@ -42,36 +39,20 @@ fn pagination_boundaries() {
     assert!(!site.public().join("page/3").exists());
     assert_eq!(titles("page/2/"), ["Bản tin số 2", "Bản tin số 1"]);
     // The month archive paginates the same way.
-    assert_eq!(
-        texts(&site.page("2021/03/page/2/"), ".card-title"),
-        ["Bản tin số 2", "Bản tin số 1"]
-    );
+    assert_eq!(texts(&site.page("2021/03/page/2/"), ".card-title"), ["Bản tin số 2", "Bản tin số 1"]);
 }
 
 #[test]
 fn month_only_dates_never_invent_a_day() {
     let site = Site::new(CONFIG);
-    site.bulletin(
-        "a.md",
-        &fm("Tổng kết năm", "2020-01", "author: Xuân Thu"),
-        "Đoạn đầu.",
-    );
+    site.bulletin("a.md", &fm("Tổng kết năm", "2020-01", "author: Xuân Thu"), "Đoạn đầu.");
     site.bulletin("b.md", &fm("Tin ngày 2", "2020-01-02", ""), "x");
     site.build(&[]);
     let page = site.page("2020/01/tong-ket-nam/");
-    assert_eq!(
-        attrs(&page, "article.bulletin time", "datetime"),
-        ["2020-01"]
-    );
-    assert_eq!(
-        texts(&page, "article.bulletin header time"),
-        ["tháng 1/2020"]
-    );
+    assert_eq!(attrs(&page, "article.bulletin time", "datetime"), ["2020-01"]);
+    assert_eq!(texts(&page, "article.bulletin header time"), ["tháng 1/2020"]);
     // It sorts as the 1st of the month: older than the 2nd.
-    assert_eq!(
-        texts(&site.page(""), ".card-title"),
-        ["Tin ngày 2", "Tổng kết năm"]
-    );
+    assert_eq!(texts(&site.page(""), ".card-title"), ["Tin ngày 2", "Tổng kết năm"]);
     let month = site.page("2020/01/");
     assert_eq!(texts(&month, "h1"), ["tháng 1/2020"]);
 }
@@ -88,11 +69,7 @@ fn eth_is_normalised_and_decomposed_text_composed() {
         ),
         "Ðồng chí chủ trì.",
     );
-    site.bulletin(
-        "b.md",
-        &fm("Tin khác", "2020-05-02", "tags: [\"Đà Nẵng\"]"),
-        "x",
-    );
+    site.bulletin("b.md", &fm("Tin khác", "2020-05-02", "tags: [\"Đà Nẵng\"]"), "x");
     site.build(&[]);
     let page = site.page("2020/05/da-nang-hdnd-hop/");
     assert_eq!(texts(&page, "h1"), ["Đà Nẵng: HĐND họp"]);
@@ -111,111 +88,77 @@ fn eth_is_normalised_and_decomposed_text_composed() {
 #[test]
 fn tags_merge_by_case_and_never_by_marks() {
     let site = Site::new(CONFIG);
-    site.bulletin(
-        "a.md",
-        &fm("A", "2022-01-01", "tags: [An ninh, năm, chợ, đầu]"),
-        "x",
-    );
-    site.bulletin(
-        "b.md",
-        &fm("B", "2022-01-02", "tags: [an ninh, nam, cho, dầu]"),
-        "x",
-    );
-    site.bulletin(
-        "c.md",
-        &fm("C", "2022-01-03", "tags: [an ninh, Bảo vệ]"),
-        "x",
-    );
+    site.bulletin("a.md", &fm("A", "2022-01-01", "tags: [An ninh, năm, chợ, đầu]"), "x");
+    site.bulletin("b.md", &fm("B", "2022-01-02", "tags: [an ninh, nam, cho, dầu]"), "x");
+    site.bulletin("c.md", &fm("C", "2022-01-03", "tags: [an ninh, Bảo vệ]"), "x");
     site.build(&[]);
     let tags = site.page("tags/");
     let names = texts(&tags, ".term-list a");
     // Vietnamese order (a ă â b c ch d đ …), "an ninh" spelled as most bulletins do.
-    assert_eq!(
-        names,
-        [
-            "an ninh",
-            "Bảo vệ",
-            "cho",
-            "chợ",
-            "dầu",
-            "đầu",
-            "nam",
-            "năm"
-        ]
-    );
+    assert_eq!(names, ["an ninh", "Bảo vệ", "cho", "chợ", "dầu", "đầu", "nam", "năm"]);
     let urls = attrs(&tags, ".term-list a", "href");
     let unique: std::collections::BTreeSet<&String> = urls.iter().collect();
-    assert_eq!(
-        unique.len(),
-        urls.len(),
-        "distinct tags share a URL: {urls:?}"
-    );
+    assert_eq!(unique.len(), urls.len(), "distinct tags share a URL: {urls:?}");
     let an_ninh = site.page("tags/an-ninh/");
     assert_eq!(texts(&an_ninh, ".card-title"), ["C", "B"]);
-    assert_eq!(
-        texts(&site.page("tags/an-ninh/page/2/"), ".card-title"),
-        ["A"]
-    );
+    assert_eq!(texts(&site.page("tags/an-ninh/page/2/"), ".card-title"), ["A"]);
     // A tag's URL depends on its own spelling only: adding other tags leaves it unchanged.
     let nam_url = urls[names.iter().position(|n| n == "năm").expect("năm")].clone();
-    site.bulletin(
-        "d.md",
-        &fm("D", "2022-01-04", "tags: [nắm, Năm Căn, NĂM]"),
-        "x",
-    );
+    site.bulletin("d.md", &fm("D", "2022-01-04", "tags: [nắm, Năm Căn, NĂM]"), "x");
     site.build(&[]);
     let tags = site.page("tags/");
     let names = texts(&tags, ".term-list a");
     let urls = attrs(&tags, ".term-list a", "href");
-    assert_eq!(
-        urls[names
-            .iter()
-            .position(|n| n.to_lowercase() == "năm")
-            .expect("năm")],
-        nam_url
-    );
-    assert_eq!(
-        names.iter().filter(|n| n.to_lowercase() == "năm").count(),
-        1,
-        "{names:?}"
-    );
+    assert_eq!(urls[names.iter().position(|n| n.to_lowercase() == "năm").expect("năm")], nam_url);
+    assert_eq!(names.iter().filter(|n| n.to_lowercase() == "năm").count(), 1, "{names:?}");
 }
 
 #[test]
-fn slug_collision_names_both_files() {
+fn title_collisions_get_a_suffix_and_a_warning_naming_both_files() {
     let site = Site::new(CONFIG);
     site.bulletin("one.md", &fm("Mưa lớn", "2020-10-01", ""), "x");
     site.bulletin("two.md", &fm("Mưa lớn!", "2020-10-15", ""), "y");
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("content/one.md") && err.contains("content/two.md"), "{err}");
+    assert!(err.contains("/2020/10/mua-lon/") && err.contains("slug:"), "{err}");
+    // The earlier bulletin keeps the plain URL; adding a later one never moves it.
+    assert_eq!(texts(&site.page("2020/10/mua-lon/"), "h1"), ["Mưa lớn"]);
+    assert_eq!(texts(&site.page("2020/10/mua-lon-2/"), "h1"), ["Mưa lớn!"]);
+    // A third, and one whose own title gives `mua-lon-2`, never take another's URL.
+    site.bulletin("three.md", &fm("Mưa lớn", "2020-10-20", ""), "z");
+    site.bulletin("four.md", &fm("Mưa lớn 2", "2020-10-25", ""), "w");
+    site.build(&[]);
+    assert_eq!(texts(&site.page("2020/10/mua-lon-2/"), "h1"), ["Mưa lớn 2"]);
+    assert_eq!(texts(&site.page("2020/10/mua-lon-3/"), "h1"), ["Mưa lớn!"]);
+    assert_eq!(texts(&site.page("2020/10/mua-lon-4/"), "h1"), ["Mưa lớn"]);
+    assert_eq!(texts(&site.page("2020/10/mua-lon/"), "h1"), ["Mưa lớn"]);
+}
+
+#[test]
+fn clashing_explicit_slugs_are_an_error_naming_both_files() {
+    let site = Site::new(CONFIG);
+    site.bulletin("one.md", &fm("Mưa lớn", "2020-10-01", "slug: mua"), "x");
+    site.bulletin("two.md", &fm("Nắng nóng", "2020-10-15", "slug: mua"), "y");
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("content/one.md") && err.contains("content/two.md"),
-        "{err}"
-    );
-    assert!(
-        err.contains("/2020/10/mua-lon/") && err.contains("slug:"),
-        "{err}"
-    );
+    assert!(err.contains("content/one.md") && err.contains("content/two.md"), "{err}");
+    assert!(err.contains("/2020/10/mua/") && err.contains("slug:"), "{err}");
     assert!(!site.public().exists());
-    // Fixed with `slug:`.
-    site.bulletin(
-        "two.md",
-        &fm("Mưa lớn!", "2020-10-15", "slug: mua-lon-2"),
-        "y",
-    );
-    site.build(&[]);
-    assert_eq!(texts(&site.page("2020/10/mua-lon-2/"), "h1"), ["Mưa lớn!"]);
+    // And any clash is an error when the site asks for it.
+    let strict = Site::new(&format!("{CONFIG}slug_collisions = \"error\"\n"));
+    strict.bulletin("one.md", &fm("Mưa lớn", "2020-10-01", ""), "x");
+    strict.bulletin("two.md", &fm("Mưa lớn!", "2020-10-15", ""), "y");
+    let out = strict.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("content/one.md and content/two.md"), "{}", stderr(&out));
 }
 
 #[test]
 fn unknown_key_is_reported_with_line_column_and_suggestion() {
     let site = Site::new(CONFIG);
-    site.bulletin(
-        "2020/bad.md",
-        "title: Tin\ndate: 2020-01-01\ntgas: [an ninh]",
-        "x",
-    );
+    site.bulletin("2020/bad.md", "title: Tin\ndate: 2020-01-01\ntgas: [an ninh]", "x");
     site.bulletin("other.md", "title: Khác\ndate: 2020-01-01\nautor: Hà", "x");
     site.bulletin("nodate.md", "title: Không ngày", "x");
     site.bulletin("baddate.md", "title: Sai ngày\ndate: 2020-13-45", "x");
@@ -223,52 +166,27 @@ fn unknown_key_is_reported_with_line_column_and_suggestion() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("content/2020/bad.md:4:1"), "{err}");
-    assert!(
-        err.contains("unknown key `tgas`") && err.contains("did you mean `tags`?"),
-        "{err}"
-    );
-    assert!(
-        err.contains(" 4 | tgas: [an ninh]"),
-        "the source line is shown: {err}"
-    );
+    assert!(err.contains("unknown key `tgas`") && err.contains("did you mean `tags`?"), "{err}");
+    assert!(err.contains(" 4 | tgas: [an ninh]"), "the source line is shown: {err}");
     // All errors of the build are reported together.
-    assert!(
-        err.contains("content/other.md:4:1") && err.contains("did you mean `author`?"),
-        "{err}"
-    );
-    assert!(
-        err.contains("content/nodate.md") && err.contains("no `date`"),
-        "{err}"
-    );
+    assert!(err.contains("content/other.md:4:1") && err.contains("did you mean `author`?"), "{err}");
+    assert!(err.contains("content/nodate.md") && err.contains("no `date`"), "{err}");
     assert!(err.contains("content/baddate.md:3:7"), "{err}");
 }
 
 #[test]
 fn drafts_and_future_bulletins() {
     let site = Site::new(CONFIG);
-    site.bulletin(
-        "draft.md",
-        &fm("Bản nháp", "2020-01-01", "draft: true"),
-        "x",
-    );
+    site.bulletin("draft.md", &fm("Bản nháp", "2020-01-01", "draft: true"), "x");
     site.bulletin("future.md", &fm("Tin tương lai", "2999-01-01", ""), "x");
     site.bulletin("now.md", &fm("Tin hôm nay", "2020-01-02", ""), "x");
     let out = site.build(&[]);
     assert_eq!(texts(&site.page(""), ".card-title"), ["Tin hôm nay"]);
     let err = stderr(&out);
-    assert!(
-        err.contains("1 draft(s)") && err.contains("--drafts"),
-        "{err}"
-    );
-    assert!(
-        err.contains("in the future") && err.contains("--future"),
-        "{err}"
-    );
+    assert!(err.contains("1 draft(s)") && err.contains("--drafts"), "{err}");
+    assert!(err.contains("in the future") && err.contains("--future"), "{err}");
     site.build(&["--drafts", "--future"]);
-    assert_eq!(
-        texts(&site.page(""), ".card-title"),
-        ["Tin tương lai", "Tin hôm nay"]
-    );
+    assert_eq!(texts(&site.page(""), ".card-title"), ["Tin tương lai", "Tin hôm nay"]);
     assert_eq!(texts(&site.page("page/2/"), ".card-title"), ["Bản nháp"]);
 }
 
@@ -287,11 +205,7 @@ fn output_is_identical_whatever_the_time_zone_or_thread_count() {
         );
     }
     let mut builds = Vec::new();
-    for (tz, threads) in [
-        ("UTC", "1"),
-        ("Asia/Ho_Chi_Minh", "2"),
-        ("America/Los_Angeles", "4"),
-    ] {
+    for (tz, threads) in [("UTC", "1"), ("Asia/Ho_Chi_Minh", "2"), ("America/Los_Angeles", "4")] {
         let out = site.run_env(&["build"], &[("TZ", tz), ("RAYON_NUM_THREADS", threads)]);
         assert!(out.status.success(), "{}", stderr(&out));
         builds.push(snapshot(&site.public()));
@@ -300,10 +214,7 @@ fn output_is_identical_whatever_the_time_zone_or_thread_count() {
     assert_eq!(builds[1], builds[2]);
     // 00:30 in Hồ Chí Minh City is the previous day in UTC: the site's zone wins.
     let page = site.page("2020/01/tin-0/");
-    assert_eq!(
-        attrs(&page, "article.bulletin time", "datetime"),
-        ["2020-01-01T00:30:00+07:00"]
-    );
+    assert_eq!(attrs(&page, "article.bulletin time", "datetime"), ["2020-01-01T00:30:00+07:00"]);
 }
 
 #[test]
@@ -316,11 +227,7 @@ fn a_failed_build_leaves_the_published_site_untouched() {
     site.bulletin("broken.md", "title: [unclosed\ndate: 2020-01-01", "x");
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("content/broken.md"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("content/broken.md"), "{}", stderr(&out));
     assert_eq!(snapshot(&site.public()), before);
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .expect("ls")
@@ -341,22 +248,10 @@ fn dangerous_output_directories_are_refused() {
     let home = site.root().join("home");
     std::fs::create_dir_all(&home).expect("home");
     let home_str = home.to_string_lossy().into_owned();
-    for bad in [
-        ".",
-        "content",
-        "..",
-        "/",
-        "precious",
-        "content/sub",
-        home_str.as_str(),
-    ] {
+    for bad in [".", "content", "..", "/", "precious", "content/sub", home_str.as_str()] {
         let out = site.run_env(&["build", "--out", bad], &[("HOME", &home_str)]);
         assert_eq!(out.status.code(), Some(1), "--out {bad} was accepted");
-        assert!(
-            stderr(&out).contains("refusing to publish"),
-            "{}",
-            stderr(&out)
-        );
+        assert!(stderr(&out).contains("refusing to publish"), "{}", stderr(&out));
     }
     assert_eq!(
         std::fs::read_to_string(site.root().join("precious/keep.txt")).expect("kept"),
@@ -372,10 +267,7 @@ fn dangerous_output_directories_are_refused() {
 #[test]
 fn usage_errors_exit_2() {
     let site = Site::new(CONFIG);
-    assert_eq!(
-        site.run(&["build", "--no-such-flag"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(site.run(&["build", "--no-such-flag"]).status.code(), Some(2));
     assert_eq!(site.run(&["frobnicate"]).status.code(), Some(2));
 }
 
@@ -385,10 +277,7 @@ fn bad_site_toml_points_at_the_line() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("site.toml:2:1") && err.contains("did you mean `per_page`?"),
-        "{err}"
-    );
+    assert!(err.contains("site.toml:2:1") && err.contains("did you mean `per_page`?"), "{err}");
 }
 
 #[test]
@@ -412,18 +301,12 @@ fn hostile_titles_are_text() {
         for el in doc.select(&scraper::Selector::parse("*").expect("sel")) {
             for (name, value) in el.value().attrs() {
                 assert!(!name.starts_with("on"), "{path}: {name}={value}");
-                assert!(
-                    !value.to_lowercase().contains("javascript:"),
-                    "{path}: {name}={value}"
-                );
+                assert!(!value.to_lowercase().contains("javascript:"), "{path}: {name}={value}");
             }
         }
     }
     let page = site.page("");
-    assert_eq!(
-        texts(&page, ".card-title"),
-        ["<img src=x onerror=alert(1)> & <script>alert(2)</script>"]
-    );
+    assert_eq!(texts(&page, ".card-title"), ["<img src=x onerror=alert(1)> & <script>alert(2)</script>"]);
 }
 
 #[test]
@@ -433,13 +316,7 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
     let out = out_dir.path().join("public");
     let run = assert_cmd::Command::cargo_bin("bantin")
         .expect("bin")
-        .args([
-            "--root",
-            &repo.to_string_lossy(),
-            "build",
-            "--out",
-            &out.to_string_lossy(),
-        ])
+        .args(["--root", &repo.to_string_lossy(), "build", "--out", &out.to_string_lossy()])
         .output()
         .expect("run");
     assert!(run.status.success(), "{}", stderr(&run));
@@ -459,20 +336,12 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
         assert!(out.join(kind).is_file(), "{kind} missing");
     }
     // The seed bulletin: month precision, Xuân Thu, Đ for Ð.
-    let seed = out.join(
-        "2020/01/ubnd-tinh-tong-ket-phong-trao-toan-dan-bao-ve-an-ninh-to-quoc-nam-2019/index.html",
-    );
+    let seed =
+        out.join("2020/01/ubnd-tinh-tong-ket-phong-trao-toan-dan-bao-ve-an-ninh-to-quoc-nam-2019/index.html");
     let seed = scraper::Html::parse_document(&std::fs::read_to_string(seed).expect("seed page"));
-    assert_eq!(
-        attrs(&seed, "article.bulletin time", "datetime"),
-        ["2020-01"]
-    );
+    assert_eq!(attrs(&seed, "article.bulletin time", "datetime"), ["2020-01"]);
     assert_eq!(texts(&seed, "a[rel=author]"), ["Xuân Thu"]);
-    assert!(
-        texts(&seed, ".body")
-            .concat()
-            .contains("Đồng chí Ngô Gia Tự")
-    );
+    assert!(texts(&seed, ".body").concat().contains("Đồng chí Ngô Gia Tự"));
 
     let mut checked = 0;
     for entry in walkdir::WalkDir::new(&out) {
@@ -480,8 +349,7 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
         if entry.path().extension().is_none_or(|e| e != "html") || entry.file_name() == "404.html" {
             continue;
         }
-        let doc =
-            scraper::Html::parse_document(&std::fs::read_to_string(entry.path()).expect("read"));
+        let doc = scraper::Html::parse_document(&std::fs::read_to_string(entry.path()).expect("read"));
         for attr in ["href", "src"] {
             for link in attrs(&doc, &format!("[{attr}]"), attr) {
                 if let Some(target) = resolve_link(&out, entry.path(), &link) {
@@ -494,12 +362,7 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
                 }
             }
         }
-        assert_eq!(
-            texts(&doc, "h1").len(),
-            1,
-            "{} must have one h1",
-            entry.path().display()
-        );
+        assert_eq!(texts(&doc, "h1").len(), 1, "{} must have one h1", entry.path().display());
     }
     assert!(checked > 500, "only {checked} links checked");
 }

@@ -56,7 +56,7 @@ pub fn run(args: &BuildArgs) -> i32 {
     match site::build(&opts) {
         Ok(report) => {
             if args.verbosity != Verbosity::Quiet {
-                print_diagnostics(&report.warnings);
+                print_warnings(&report.warnings, args.verbosity);
                 if report.drafts_skipped > 0 {
                     eprintln!(
                         "note: {} draft(s) left out; use --drafts to include them",
@@ -88,7 +88,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         }
         Err(failure) => {
             if args.verbosity != Verbosity::Quiet {
-                print_diagnostics(&failure.warnings);
+                print_warnings(&failure.warnings, args.verbosity);
             }
             print_diagnostics(&failure.errors);
             eprintln!(
@@ -98,6 +98,26 @@ pub fn run(args: &BuildArgs) -> i32 {
             1
         }
     }
+}
+
+/// Warnings shown before the rest are summarised (all of them with `--verbose`).
+const SHOWN_WARNINGS: usize = 10;
+
+fn print_warnings(warnings: &[Diagnostic], verbosity: Verbosity) {
+    if verbosity == Verbosity::Verbose || warnings.len() <= SHOWN_WARNINGS * 2 {
+        print_diagnostics(warnings);
+        return;
+    }
+    let mut sorted: Vec<&Diagnostic> = warnings.iter().collect();
+    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    for d in &sorted[..SHOWN_WARNINGS] {
+        eprintln!("{d}");
+    }
+    eprintln!(
+        "note: {} more warning(s) not shown; run with --verbose to see all {}",
+        warnings.len() - SHOWN_WARNINGS,
+        warnings.len()
+    );
 }
 
 /// Prints diagnostics to stderr, grouped by file in a stable order.
@@ -112,9 +132,5 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 fn human_bytes(b: u64) -> String {
     const KB: f64 = 1024.0;
     let b = b as f64;
-    if b < KB * KB {
-        format!("{:.1} KB", b / KB)
-    } else {
-        format!("{:.1} MB", b / KB / KB)
-    }
+    if b < KB * KB { format!("{:.1} KB", b / KB) } else { format!("{:.1} MB", b / KB / KB) }
 }

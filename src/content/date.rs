@@ -53,16 +53,14 @@ pub fn parse_date(raw: &str, tz: &TimeZone) -> Result<PubDate, String> {
     let bad = || format!("`{s}` is not a date");
     let is_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let in_zone = |dt: DateTime| {
-        tz.to_zoned_datetime(dt)
-            .map_err(|e| format!("`{s}` does not exist in the site's time zone: {e}"))
+        tz.to_zoned_datetime(dt).map_err(|e| format!("`{s}` does not exist in the site's time zone: {e}"))
     };
 
     // Month precision: YYYY-MM.
     if s.len() == 7 && s.as_bytes()[4] == b'-' && is_digits(&s[..4]) && is_digits(&s[5..]) {
         let year: i16 = s[..4].parse().map_err(|_| bad())?;
         let month: i8 = s[5..].parse().map_err(|_| bad())?;
-        let date =
-            Date::new(year, month, 1).map_err(|_| format!("`{s}`: there is no month {month}"))?;
+        let date = Date::new(year, month, 1).map_err(|_| format!("`{s}`: there is no month {month}"))?;
         return Ok(PubDate {
             zoned: in_zone(date.to_datetime(jiff::civil::Time::midnight()))?,
             precision: Precision::Month,
@@ -70,9 +68,7 @@ pub fn parse_date(raw: &str, tz: &TimeZone) -> Result<PubDate, String> {
     }
     // Day precision: YYYY-MM-DD.
     if s.len() == 10 {
-        let date: Date = s
-            .parse()
-            .map_err(|e| format!("`{s}` is not a valid date: {e}"))?;
+        let date: Date = s.parse().map_err(|e| format!("`{s}` is not a valid date: {e}"))?;
         return Ok(PubDate {
             zoned: in_zone(date.to_datetime(jiff::civil::Time::midnight()))?,
             precision: Precision::Day,
@@ -85,22 +81,13 @@ pub fn parse_date(raw: &str, tz: &TimeZone) -> Result<PubDate, String> {
     let has_offset =
         s.ends_with('Z') || s.ends_with('z') || s.get(10..).is_some_and(|t| t.contains(['+', '-']));
     if has_offset {
-        let ts: jiff::Timestamp = s
-            .parse()
-            .map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
-        return Ok(PubDate {
-            zoned: ts.to_zoned_datetime(tz.clone()),
-            precision: Precision::Time,
-        });
+        let ts: jiff::Timestamp =
+            s.parse().map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
+        return Ok(PubDate { zoned: ts.to_zoned_datetime(tz.clone()), precision: Precision::Time });
     }
     let normalised = s.replacen(' ', "T", 1);
-    let dt: DateTime = normalised
-        .parse()
-        .map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
-    Ok(PubDate {
-        zoned: in_zone(dt)?,
-        precision: Precision::Time,
-    })
+    let dt: DateTime = normalised.parse().map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
+    Ok(PubDate { zoned: in_zone(dt)?, precision: Precision::Time })
 }
 
 #[cfg(test)]
@@ -129,14 +116,7 @@ mod tests {
 
     #[test]
     fn rejects_nonsense() {
-        for s in [
-            "2020",
-            "2020-13",
-            "2020-02-30",
-            "hôm qua",
-            "2020-01-06T25:00",
-            "",
-        ] {
+        for s in ["2020", "2020-13", "2020-02-30", "hôm qua", "2020-01-06T25:00", ""] {
             assert!(parse_date(s, &hcm()).is_err(), "{s}");
         }
     }

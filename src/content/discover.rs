@@ -29,18 +29,14 @@ pub fn discover(root: &Path, content_dir: &Path) -> Discovered {
     if !content_dir.is_dir() {
         return found;
     }
-    for entry in WalkDir::new(content_dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    for entry in WalkDir::new(content_dir).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| rel(root, p)).unwrap_or_default();
-                found.errors.push(
-                    Diagnostic::error(format!("cannot read this part of content/: {e}"))
-                        .in_file(path),
-                );
+                found
+                    .errors
+                    .push(Diagnostic::error(format!("cannot read this part of content/: {e}")).in_file(path));
                 continue;
             }
         };
@@ -49,11 +45,9 @@ pub fn discover(root: &Path, content_dir: &Path) -> Discovered {
         if entry.file_type().is_symlink() {
             if is_md || path.is_dir() {
                 found.warnings.push(
-                    Diagnostic::warning(
-                        "symbolic link skipped: bantin never follows links in content/",
-                    )
-                    .in_file(rel(root, path))
-                    .with_hint("copy the file into content/ if it belongs to the site"),
+                    Diagnostic::warning("symbolic link skipped: bantin never follows links in content/")
+                        .in_file(rel(root, path))
+                        .with_hint("copy the file into content/ if it belongs to the site"),
                 );
             }
             continue;
@@ -81,13 +75,12 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
             return Err(Diagnostic::error("the file is not valid UTF-8")
                 .in_file(&rel_path)
                 .at(&shown, line, col)
-                .with_hint("save the file as UTF-8 (most editors offer \"UTF-8\" under \"Save with encoding\")"));
+                .with_hint(
+                    "save the file as UTF-8 (most editors offer \"UTF-8\" under \"Save with encoding\")",
+                ));
         }
     };
-    let text = text
-        .strip_prefix('\u{FEFF}')
-        .map(str::to_owned)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
     Ok(SourceFile { rel_path, text })
 }
 

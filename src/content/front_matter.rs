@@ -6,18 +6,8 @@ use serde::Deserialize;
 use crate::diag::{Diagnostic, did_you_mean};
 
 /// The keys a bulletin's front matter may have.
-pub const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "author",
-    "tags",
-    "summary",
-    "slug",
-    "draft",
-    "updated",
-    "image",
-    "image_alt",
-];
+pub const KNOWN_KEYS: &[&str] =
+    &["title", "date", "author", "tags", "summary", "slug", "draft", "updated", "image", "image_alt"];
 
 /// A source text cut into front matter and body.
 #[derive(Debug)]
@@ -41,16 +31,12 @@ pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
         } else {
             "start the file with a line `---`, then `title:` and `date:` lines, then `---`"
         };
-        return Err(Diagnostic::error("the bulletin has no front matter")
-            .at(text, 1, 1)
-            .with_hint(hint));
+        return Err(Diagnostic::error("the bulletin has no front matter").at(text, 1, 1).with_hint(hint));
     }
     let mut offset = first_line_end;
     let mut line = 2;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         let l = text[offset..end].trim_end_matches(['\r', '\n']);
         if l == "---" || l == "..." {
             return Ok(Split {
@@ -110,13 +96,9 @@ impl FrontMatter {
             let indent: String = l.chars().take_while(|c| c.is_whitespace()).collect();
             if indent.contains('\t') {
                 let col = indent.find('\t').map_or(1, |c| c + 1);
-                return Err(
-                    Diagnostic::error("a tab is used for indentation in the front matter")
-                        .at_file_line(yaml, first_line, i + 1, col)
-                        .with_hint(
-                            "YAML allows only spaces for indentation; replace the tab with spaces",
-                        ),
-                );
+                return Err(Diagnostic::error("a tab is used for indentation in the front matter")
+                    .at_file_line(yaml, first_line, i + 1, col)
+                    .with_hint("YAML allows only spaces for indentation; replace the tab with spaces"));
             }
         }
         let raw: RawFrontMatter = if yaml.trim().is_empty() {
@@ -125,39 +107,29 @@ impl FrontMatter {
             yaml_serde::from_str(yaml).map_err(|e| yaml_error(&e, yaml, first_line, &keys))?
         };
         let at_key = |d: Diagnostic, key: &str| {
-            let (line, col) = keys
-                .iter()
-                .find(|(k, _, _)| k == key)
-                .map_or((first_line, 1), |(_, l, c)| (*l, *c));
+            let (line, col) =
+                keys.iter().find(|(k, _, _)| k == key).map_or((first_line, 1), |(_, l, c)| (*l, *c));
             d.at_file_line(yaml, first_line, line + 1 - first_line, col)
         };
-        let date_text =
-            |v: Option<yaml_serde::Value>, key: &str| -> Result<Option<String>, Diagnostic> {
-                match v {
-                    None | Some(yaml_serde::Value::Null) => Ok(None),
-                    Some(v) => scalar_text(&v).map(Some).ok_or_else(|| {
-                        at_key(Diagnostic::error(format!("`{key}` must be a date")), key).with_hint(
-                        "write the date as 2020-01-06, 2020-01-06 08:30 or 2020-01 (month only)",
-                    )
-                    }),
-                }
-            };
+        let date_text = |v: Option<yaml_serde::Value>, key: &str| -> Result<Option<String>, Diagnostic> {
+            match v {
+                None | Some(yaml_serde::Value::Null) => Ok(None),
+                Some(v) => scalar_text(&v).map(Some).ok_or_else(|| {
+                    at_key(Diagnostic::error(format!("`{key}` must be a date")), key)
+                        .with_hint("write the date as 2020-01-06, 2020-01-06 08:30 or 2020-01 (month only)")
+                }),
+            }
+        };
         let names = |v: Option<yaml_serde::Value>, key: &str| -> Result<Vec<String>, Diagnostic> {
             let bad = || {
-                at_key(
-                    Diagnostic::error(format!("`{key}` must be a string or a list of strings")),
-                    key,
-                )
-                .with_hint(format!(
-                    "write `{key}: an ninh` or `{key}: [an ninh, giáo dục]`"
-                ))
+                at_key(Diagnostic::error(format!("`{key}` must be a string or a list of strings")), key)
+                    .with_hint(format!("write `{key}: an ninh` or `{key}: [an ninh, giáo dục]`"))
             };
             match v {
                 None | Some(yaml_serde::Value::Null) => Ok(Vec::new()),
-                Some(yaml_serde::Value::Sequence(items)) => items
-                    .iter()
-                    .map(|i| scalar_text(i).ok_or_else(bad))
-                    .collect(),
+                Some(yaml_serde::Value::Sequence(items)) => {
+                    items.iter().map(|i| scalar_text(i).ok_or_else(bad)).collect()
+                }
                 Some(v) => scalar_text(&v).map(|s| vec![s]).ok_or_else(bad),
             }
         };
@@ -186,10 +158,7 @@ impl FrontMatter {
 
     /// Line and column (1-based, in the file) of the value of top-level `key`.
     pub fn key_position(&self, key: &str) -> Option<(usize, usize)> {
-        self.keys
-            .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, l, c)| (*l, *c))
+        self.keys.iter().find(|(k, _, _)| k == key).map(|(_, l, c)| (*l, *c))
     }
 }
 
@@ -230,8 +199,7 @@ fn top_level_keys(yaml: &str, first_line: usize) -> Vec<(String, usize, usize)> 
         if let Some(colon) = l.find(':') {
             let key = l[..colon].trim().trim_matches(['"', '\'']).to_string();
             let after = &l[colon + 1..];
-            let value_col =
-                l[..colon + 1].chars().count() + 1 + (after.len() - after.trim_start().len());
+            let value_col = l[..colon + 1].chars().count() + 1 + (after.len() - after.trim_start().len());
             keys.push((key, first_line + i, value_col));
         }
     }
@@ -258,15 +226,8 @@ fn yaml_error(
     // yaml_serde appends " at line L column C"; we show the position ourselves.
     let plain = msg.split(" at line ").next().unwrap_or(&msg).to_string();
     let (yl, yc) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-    if let Some(unknown) = plain
-        .split("unknown field `")
-        .nth(1)
-        .and_then(|r| r.split('`').next())
-    {
-        let line = keys
-            .iter()
-            .find(|(k, _, _)| k == unknown)
-            .map_or(first_line + yl - 1, |(_, l, _)| *l);
+    if let Some(unknown) = plain.split("unknown field `").nth(1).and_then(|r| r.split('`').next()) {
+        let line = keys.iter().find(|(k, _, _)| k == unknown).map_or(first_line + yl - 1, |(_, l, _)| *l);
         let hint = match did_you_mean(unknown, KNOWN_KEYS) {
             Some(k) => format!("did you mean `{k}`?"),
             None => format!("known keys are: {}", KNOWN_KEYS.join(", ")),
@@ -308,8 +269,7 @@ mod tests {
 
     #[test]
     fn unknown_key_position_and_hint() {
-        let e =
-            FrontMatter::parse("title: a\ndate: 2020-01-01\ntgas: [x]\n", 2).expect_err("unknown");
+        let e = FrontMatter::parse("title: a\ndate: 2020-01-01\ntgas: [x]\n", 2).expect_err("unknown");
         assert_eq!((e.line, e.column), (4, 1));
         assert_eq!(e.hint.as_deref(), Some("did you mean `tags`?"));
     }
@@ -326,16 +286,14 @@ mod tests {
     fn tabs_and_alias_bombs() {
         let e = FrontMatter::parse("title: a\ntags:\n\t- x\n", 2).expect_err("tab");
         assert_eq!((e.line, e.column), (4, 1));
-        let mut bomb = String::from(
-            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-        );
+        let mut bomb =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         for (i, name) in ["b", "c", "d", "e", "f", "g", "h", "i"].iter().enumerate() {
-            let prev = if i == 0 {
-                "a".to_string()
-            } else {
-                ["b", "c", "d", "e", "f", "g", "h"][i - 1].to_string()
-            };
-            bomb.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+            let prev =
+                if i == 0 { "a".to_string() } else { ["b", "c", "d", "e", "f", "g", "h"][i - 1].to_string() };
+            bomb.push_str(&format!(
+                "{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+            ));
         }
         assert!(FrontMatter::parse(&bomb, 2).is_err());
     }

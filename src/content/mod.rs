@@ -29,6 +29,8 @@ pub struct Bulletin {
     /// The summary given in front matter, if any.
     pub summary: Option<String>,
     pub slug: String,
+    /// Whether the slug was written in front matter (rather than derived from the title).
+    pub slug_explicit: bool,
     pub draft: bool,
     /// The Markdown body, normalised.
     pub body: String,
@@ -49,11 +51,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         d.in_file(file).at(text, line, col)
     };
 
-    let title = fm
-        .title
-        .as_deref()
-        .map(text::normalize)
-        .map(|t| text::single_line(&t));
+    let title = fm.title.as_deref().map(text::normalize).map(|t| text::single_line(&t));
     let title = match title {
         Some(t) if !t.is_empty() => Some(t),
         Some(_) => {
@@ -103,17 +101,10 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         None => None,
     };
 
-    let slug_source = fm
-        .slug
-        .clone()
-        .or_else(|| title.clone())
-        .unwrap_or_default();
+    let slug_source = fm.slug.clone().or_else(|| title.clone()).unwrap_or_default();
     let slug = text::slugify(&slug_source);
     if slug.is_empty() && title.is_some() {
-        let (line, col) = fm
-            .key_position("slug")
-            .or(fm.key_position("title"))
-            .unwrap_or((1, 1));
+        let (line, col) = fm.key_position("slug").or(fm.key_position("title")).unwrap_or((1, 1));
         errors.push(
             Diagnostic::error("cannot make a URL slug: the text has no letters or digits")
                 .in_file(file)
@@ -146,12 +137,9 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         updated,
         authors: clean_names(fm.authors()),
         tags: clean_names(fm.tags()),
-        summary: fm
-            .summary
-            .as_deref()
-            .map(text::normalize)
-            .filter(|s| !s.trim().is_empty()),
+        summary: fm.summary.as_deref().map(text::normalize).filter(|s| !s.trim().is_empty()),
         slug,
+        slug_explicit: fm.slug.is_some(),
         draft: fm.draft.unwrap_or(false),
         body: text::normalize(split.body),
         body_line: split.body_line,

@@ -19,17 +19,12 @@ impl Strings {
         let key = format!("i18n/{language}.toml");
         let origin = theme.origin(&key);
         let bytes = theme.files.get(&key).ok_or_else(|| {
-            Diagnostic::error(format!(
-                "the theme has no strings for language `{language}`"
-            ))
-            .with_hint(format!(
-                "add {key} to the theme or set `language` to `vi` or `en`"
-            ))
+            Diagnostic::error(format!("the theme has no strings for language `{language}`"))
+                .with_hint(format!("add {key} to the theme or set `language` to `vi` or `en`"))
         })?;
         let text = String::from_utf8_lossy(bytes);
-        let table: toml::Table = toml::from_str(&text).map_err(|e| {
-            Diagnostic::error(format!("invalid {origin}: {}", e.message())).in_file(&origin)
-        })?;
+        let table: toml::Table = toml::from_str(&text)
+            .map_err(|e| Diagnostic::error(format!("invalid {origin}: {}", e.message())).in_file(&origin))?;
         let mut strings = BTreeMap::new();
         let mut months = Vec::new();
         for (k, v) in table {
@@ -38,29 +33,20 @@ impl Strings {
                     strings.insert(k, s);
                 }
                 toml::Value::Array(a) if k == "months" => {
-                    months = a
-                        .iter()
-                        .filter_map(|m| m.as_str().map(str::to_owned))
-                        .collect();
+                    months = a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect();
                 }
                 _ => {
                     return Err(
-                        Diagnostic::error(format!("{origin}: `{k}` must be a string"))
-                            .in_file(&origin),
+                        Diagnostic::error(format!("{origin}: `{k}` must be a string")).in_file(&origin)
                     );
                 }
             }
         }
         if months.len() != 12 {
-            return Err(Diagnostic::error(format!(
-                "{origin}: `months` must list twelve month names"
-            ))
-            .in_file(&origin));
+            return Err(Diagnostic::error(format!("{origin}: `months` must list twelve month names"))
+                .in_file(&origin));
         }
-        Ok(Strings {
-            table: strings,
-            months,
-        })
+        Ok(Strings { table: strings, months })
     }
 
     pub fn get<'s>(&'s self, key: &'s str) -> &'s str {
@@ -68,9 +54,7 @@ impl Strings {
     }
 
     pub fn month_name(&self, month: i8) -> &str {
-        self.months
-            .get(usize::try_from(month - 1).unwrap_or(0))
-            .map_or("", String::as_str)
+        self.months.get(usize::try_from(month - 1).unwrap_or(0)).map_or("", String::as_str)
     }
 
     /// Formats a date for readers: "6 tháng 1, 2020", "tháng 1/2020" for a month-precision
@@ -81,14 +65,7 @@ impl Strings {
             Precision::Day => self.get("date_day"),
             Precision::Time => self.get("date_time"),
         };
-        self.fill(
-            pattern,
-            d.year(),
-            d.month(),
-            d.zoned.day(),
-            d.zoned.hour(),
-            d.zoned.minute(),
-        )
+        self.fill(pattern, d.year(), d.month(), d.zoned.day(), d.zoned.hour(), d.zoned.minute())
     }
 
     /// "tháng 1/2020" / "January 2020".

@@ -98,11 +98,7 @@ struct YearView {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(
-        config: &'a Config,
-        theme: &Theme,
-        archive: &'a Archive,
-    ) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(config: &'a Config, theme: &Theme, archive: &'a Archive) -> Result<Self, Vec<Diagnostic>> {
         let strings = Strings::load(theme, &config.language).map_err(|d| vec![d])?;
         let mut tera = Tera::new();
         let mut templates = Vec::new();
@@ -117,8 +113,7 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        tera.add_raw_templates(templates)
-            .map_err(|e| vec![template_error(&e, "templates")])?;
+        tera.add_raw_templates(templates).map_err(|e| vec![template_error(&e, "templates")])?;
         let site = serde_json::json!({
             "title": config.title,
             "description": config.description,
@@ -128,18 +123,9 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("site", &site);
         tera.global_context().insert("t", &strings.table);
 
-        let cards = archive
-            .entries
-            .iter()
-            .map(|e| Value::from_serializable(&card(e, archive, &strings)))
-            .collect();
-        Ok(Renderer {
-            tera,
-            strings,
-            config,
-            archive,
-            cards,
-        })
+        let cards =
+            archive.entries.iter().map(|e| Value::from_serializable(&card(e, archive, &strings))).collect();
+        Ok(Renderer { tera, strings, config, archive, cards })
     }
 
     /// Every page of the site.
@@ -176,10 +162,7 @@ impl<'a> Renderer<'a> {
             Job::Term(kind, ti, p) => paged(&term_url(kind, &a.terms(kind)[ti].slug), p),
             Job::ArchiveIndex => "archive/".into(),
             Job::Year(yi) => year_url(a.years[yi].year),
-            Job::Month(yi, mi, p) => paged(
-                &month_url(a.years[yi].year, a.years[yi].months[mi].month),
-                p,
-            ),
+            Job::Month(yi, mi, p) => paged(&month_url(a.years[yi].year, a.years[yi].months[mi].month), p),
             Job::NotFound => "404.html".into(),
         }
     }
@@ -187,11 +170,7 @@ impl<'a> Renderer<'a> {
     /// The output file of a job, relative to the output directory.
     pub fn job_file(&self, job: Job) -> String {
         let path = self.job_path(job);
-        if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path
-        }
+        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path }
     }
 
     /// Renders one page.
@@ -201,11 +180,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = Context::new();
         // Links are relative to the page, so the site works under any prefix on any host;
         // the 404 page is served at arbitrary depths and uses the base URL's path instead.
-        let root = if job == Job::NotFound {
-            base_path(&self.config.base_url)
-        } else {
-            relative_root(&path)
-        };
+        let root = if job == Job::NotFound { base_path(&self.config.base_url) } else { relative_root(&path) };
         ctx.insert("root", &root);
         ctx.insert("current_path", &path);
         ctx.insert("canonical", &format!("{}/{}", self.config.base(), path));
@@ -214,14 +189,7 @@ impl<'a> Renderer<'a> {
             Job::Home(p) => {
                 let all: Vec<usize> = (0..a.entries.len()).collect();
                 self.insert_list(&mut ctx, &all, p, "");
-                ctx.insert(
-                    "heading",
-                    if p == 1 {
-                        s.get("latest")
-                    } else {
-                        s.get("older_bulletins")
-                    },
-                );
+                ctx.insert("heading", if p == 1 { s.get("latest") } else { s.get("older_bulletins") });
                 "index.html"
             }
             Job::Bulletin(i) => {
@@ -233,7 +201,8 @@ impl<'a> Renderer<'a> {
                     "content": e.rendered.html,
                     "reading_minutes": e.rendered.words.div_ceil(WORDS_PER_MINUTE).max(1),
                 });
-                page["date"] = serde_json::json!({"machine": b.date.machine(), "display": s.format_date(&b.date)});
+                page["date"] =
+                    serde_json::json!({"machine": b.date.machine(), "display": s.format_date(&b.date)});
                 if let Some(u) = &b.updated {
                     page["updated"] =
                         serde_json::json!({"machine": u.machine(), "display": s.format_date(u)});
@@ -264,53 +233,40 @@ impl<'a> Renderer<'a> {
             Job::Term(kind, ti, p) => {
                 let t = &a.terms(kind)[ti];
                 self.insert_list(&mut ctx, &t.members, p, &term_url(kind, &t.slug));
-                ctx.insert(
-                    "term",
-                    &serde_json::json!({"name": t.name, "count": t.members.len()}),
-                );
+                ctx.insert("term", &serde_json::json!({"name": t.name, "count": t.members.len()}));
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", &t.name);
                 "term.html"
             }
             Job::ArchiveIndex => {
-                let years: Vec<YearView> =
-                    (0..a.years.len()).map(|yi| self.year_view(yi)).collect();
+                let years: Vec<YearView> = (0..a.years.len()).map(|yi| self.year_view(yi)).collect();
                 ctx.insert("years", &years);
                 ctx.insert("heading", s.get("archive"));
                 "archive.html"
             }
             Job::Year(yi) => {
                 ctx.insert("year", &self.year_view(yi));
-                ctx.insert(
-                    "heading",
-                    &format!("{} {}", s.get("year"), a.years[yi].year),
-                );
+                ctx.insert("heading", &format!("{} {}", s.get("year"), a.years[yi].year));
                 "year.html"
             }
             Job::Month(yi, mi, p) => {
                 let y = &a.years[yi];
                 let m = &y.months[mi];
                 self.insert_list(&mut ctx, &m.members, p, &month_url(y.year, m.month));
-                ctx.insert(
-                    "year",
-                    &serde_json::json!({"year": y.year, "url": year_url(y.year)}),
-                );
+                ctx.insert("year", &serde_json::json!({"year": y.year, "url": year_url(y.year)}));
                 ctx.insert("heading", &s.format_month(y.year, m.month));
                 "month.html"
             }
             Job::NotFound => "404.html",
         };
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| template_error(&e, template))
+        self.tera.render(template, &ctx).map_err(|e| template_error(&e, template))
     }
 
     fn insert_list(&self, ctx: &mut Context, members: &[usize], page: usize, base: &str) {
         let per = self.config.per_page;
         let total = pages(members.len(), per);
         let start = (page - 1) * per;
-        let cards: Vec<&Value> = members
-            [start.min(members.len())..(start + per).min(members.len())]
+        let cards: Vec<&Value> = members[start.min(members.len())..(start + per).min(members.len())]
             .iter()
             .map(|&i| &self.cards[i])
             .collect();
@@ -350,20 +306,14 @@ fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e> {
         idx.iter()
             .map(|&ti| {
                 let t = &a.terms(kind)[ti];
-                LinkView {
-                    name: &t.name,
-                    url: term_url(kind, &t.slug),
-                }
+                LinkView { name: &t.name, url: term_url(kind, &t.slug) }
             })
             .collect()
     };
     CardView {
         title: &e.bulletin.title,
         url: e.path.trim_start_matches('/'),
-        date: DateView {
-            machine: e.bulletin.date.machine(),
-            display: s.format_date(&e.bulletin.date),
-        },
+        date: DateView { machine: e.bulletin.date.machine(), display: s.format_date(&e.bulletin.date) },
         summary: &e.summary,
         authors: links(TermKind::Author, &e.authors),
         tags: links(TermKind::Tag, &e.tags),
@@ -375,11 +325,7 @@ fn pages(items: usize, per: usize) -> usize {
 }
 
 fn paged(base: &str, page: usize) -> String {
-    if page <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{page}/")
-    }
+    if page <= 1 { base.to_string() } else { format!("{base}page/{page}/") }
 }
 
 fn term_url(kind: TermKind, slug: &str) -> String {
@@ -397,11 +343,7 @@ fn month_url(year: i16, month: i8) -> String {
 /// "../../" for `2020/01/`, "./" for the home page.
 fn relative_root(path: &str) -> String {
     let depth = path.matches('/').count();
-    if depth == 0 {
-        "./".into()
-    } else {
-        "../".repeat(depth)
-    }
+    if depth == 0 { "./".into() } else { "../".repeat(depth) }
 }
 
 /// The path part of the base URL, always ending in `/` ("/" or "/tin-tuc/").

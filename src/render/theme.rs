@@ -30,32 +30,20 @@ impl Theme {
             if name == "default" {
                 return Ok(theme);
             }
-            return Err(
-                Diagnostic::error(format!("the theme `{name}` does not exist"))
-                    .in_file("site.toml")
-                    .with_hint(format!(
-                        "create themes/{name}/ or set `theme = \"default\"`"
-                    )),
-            );
+            return Err(Diagnostic::error(format!("the theme `{name}` does not exist"))
+                .in_file("site.toml")
+                .with_hint(format!("create themes/{name}/ or set `theme = \"default\"`")));
         }
         for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-            let entry =
-                entry.map_err(|e| Diagnostic::error(format!("cannot read the theme: {e}")))?;
+            let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read the theme: {e}")))?;
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let key = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let bytes = std::fs::read(entry.path()).map_err(|e| {
-                Diagnostic::error(format!("cannot read {}: {e}", entry.path().display()))
-            })?;
-            theme
-                .origins
-                .insert(key.clone(), format!("themes/{name}/{key}"));
+            let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", entry.path().display())))?;
+            theme.origins.insert(key.clone(), format!("themes/{name}/{key}"));
             theme.files.insert(key, bytes);
         }
         Ok(theme)
@@ -65,18 +53,13 @@ impl Theme {
     /// their path.
     pub fn under<'a>(&'a self, folder: &'a str) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
         self.files.iter().filter_map(move |(k, v)| {
-            k.strip_prefix(folder)
-                .and_then(|r| r.strip_prefix('/'))
-                .map(|r| (r, v.as_slice()))
+            k.strip_prefix(folder).and_then(|r| r.strip_prefix('/')).map(|r| (r, v.as_slice()))
         })
     }
 
     /// Where a theme file came from, for diagnostics.
     pub fn origin(&self, key: &str) -> String {
-        self.origins
-            .get(key)
-            .cloned()
-            .unwrap_or_else(|| format!("themes/default/{key} (embedded)"))
+        self.origins.get(key).cloned().unwrap_or_else(|| format!("themes/default/{key} (embedded)"))
     }
 }
 

@@ -60,9 +60,6 @@ mod tests {
             sorted(&["má", "mạ", "mả", "ma", "mà", "mã", "mai"]),
             ["ma", "mà", "mả", "mã", "má", "mạ", "mai"]
         );
-        assert_eq!(
-            sorted(&["Đà Nẵng", "an ninh", "Bảo vệ"]),
-            ["an ninh", "Bảo vệ", "Đà Nẵng"]
-        );
+        assert_eq!(sorted(&["Đà Nẵng", "an ninh", "Bảo vệ"]), ["an ninh", "Bảo vệ", "Đà Nẵng"]);
     }
 }

@@ -8,7 +8,7 @@ mod slug;
 
 pub use collate::collation_key;
 pub use fold::{fold, normalize};
-pub use slug::{slugify, term_slug};
+pub use slug::{is_windows_reserved, slugify, term_slug};
 
 /// The key under which names (tags, authors) are considered the same: normalised and
 /// lower-cased, with runs of white space collapsed. "An ninh", "an  ninh" and a decomposed

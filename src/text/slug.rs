@@ -30,18 +30,31 @@ pub fn slugify(s: &str) -> String {
         let cut = out[..MAX_SLUG_LEN].rfind('-').unwrap_or(MAX_SLUG_LEN);
         out.truncate(cut);
     }
+    if is_windows_reserved(&out) {
+        // "con" (a common Vietnamese word) is a device name on Windows: keep it off disk.
+        let hash = base32(fnv1a64(out.as_bytes()));
+        out = format!("{out}--{hash}");
+    }
     out
+}
+
+/// Names Windows reserves for devices (`CON`, `NUL`, `COM1`…), with or without extension,
+/// which no file of a portable site may have.
+pub fn is_windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_ascii_uppercase();
+    matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (stem.len() == 4
+            && (stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.as_bytes()[3].is_ascii_digit())
 }
 
 /// The slug of a tag or author name key (see [`super::name_key`]); see the module doc.
 pub fn term_slug(key: &str) -> String {
     let plain = !key.is_empty()
-        && key.split(' ').all(|w| {
-            !w.is_empty()
-                && w.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if plain && key.len() <= MAX_SLUG_LEN {
+        && key
+            .split(' ')
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if plain && key.len() <= MAX_SLUG_LEN && !is_windows_reserved(key) {
         return key.replace(' ', "-");
     }
     let mut base = slugify(key);
@@ -89,25 +102,25 @@ mod tests {
 
     #[test]
     fn term_slugs_never_merge_distinct_words() {
-        let pairs = [
-            ("năm", "nam"),
-            ("đầu", "dầu"),
-            ("chợ", "cho"),
-            ("an ninh", "an-ninh"),
-        ];
+        let pairs = [("năm", "nam"), ("đầu", "dầu"), ("chợ", "cho"), ("an ninh", "an-ninh")];
         for (a, b) in pairs {
-            assert_ne!(
-                term_slug(&name_key(a)),
-                term_slug(&name_key(b)),
-                "{a} vs {b}"
-            );
+            assert_ne!(term_slug(&name_key(a)), term_slug(&name_key(b)), "{a} vs {b}");
         }
         assert_eq!(term_slug(&name_key("COVID 19")), "covid-19");
         assert!(term_slug(&name_key("năm")).starts_with("nam--"));
-        assert_eq!(
-            term_slug(&name_key("Năm")),
-            term_slug(&name_key("na\u{0306}m"))
-        );
+        assert_eq!(term_slug(&name_key("Năm")), term_slug(&name_key("na\u{0306}m")));
         assert!(term_slug(&name_key("日本")).starts_with("t--"));
+        assert!(term_slug("con").starts_with("con--"));
+        assert!(term_slug("nul").starts_with("nul--"));
+        assert_eq!(term_slug("con heo"), "con-heo");
+    }
+
+    #[test]
+    fn reserved_device_names_never_become_slugs() {
+        for title in ["Con", "NUL", "com1", "Aux"] {
+            let s = slugify(title);
+            assert!(!is_windows_reserved(&s) && s.contains("--"), "{title} → {s}");
+        }
+        assert_eq!(slugify("Con mèo"), "con-meo");
     }
 }

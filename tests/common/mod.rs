@@ -42,10 +42,7 @@ impl Site {
 
     /// Writes a bulletin from front-matter lines and a body.
     pub fn bulletin(&self, rel: &str, front_matter: &str, body: &str) -> &Self {
-        self.write(
-            &format!("content/{rel}"),
-            &format!("---\n{front_matter}\n---\n{body}\n"),
-        )
+        self.write(&format!("content/{rel}"), &format!("---\n{front_matter}\n---\n{body}\n"))
     }
 
     /// Runs `bantin ARGS` in the site root.
@@ -67,11 +64,7 @@ impl Site {
         let mut args = vec!["build"];
         args.extend_from_slice(extra);
         let out = self.run(&args);
-        assert!(
-            out.status.success(),
-            "build failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "build failed:\n{}", String::from_utf8_lossy(&out.stderr));
         out
     }
 
@@ -81,8 +74,7 @@ impl Site {
         if rel.is_empty() || rel.ends_with('/') {
             path.push("index.html");
         }
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         Html::parse_document(&text)
     }
 }
@@ -99,23 +91,14 @@ pub fn stdout(out: &Output) -> String {
 pub fn texts(doc: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).expect("selector");
     doc.select(&sel)
-        .map(|e| {
-            e.text()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
+        .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
         .collect()
 }
 
 /// Values of attribute `attr` of all elements matching `css`.
 pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
     let sel = Selector::parse(css).expect("selector");
-    doc.select(&sel)
-        .filter_map(|e| e.value().attr(attr).map(str::to_owned))
-        .collect()
+    doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
 }
 
 /// Every file under `dir` with its bytes, keyed by relative path.
@@ -124,12 +107,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.expect("walk");
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .to_string_lossy()
-                .into_owned();
+            let rel = entry.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
             files.insert(rel, std::fs::read(entry.path()).expect("read"));
         }
     }

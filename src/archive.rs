@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{Bulletin, Precision};
 use crate::diag::Diagnostic;
@@ -130,7 +132,8 @@ impl Archive {
             e.newer = i.checked_sub(1);
             e.older = (i + 1 < n).then_some(i + 1);
         }
-        let related: Vec<Vec<usize>> = (0..n).map(|i| related_to(i, &entries, &tags)).collect();
+        let related: Vec<Vec<usize>> =
+            (0..n).into_par_iter().map(|i| related_to(i, &entries, &tags)).collect();
         for (e, r) in entries.iter_mut().zip(related) {
             e.related = r;
         }
@@ -270,9 +273,7 @@ fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnos
             Term { key, name, slug, members }
         })
         .collect();
-    terms.sort_by(|a, b| {
-        text::collation_key(&a.name).cmp(&text::collation_key(&b.name)).then_with(|| a.key.cmp(&b.key))
-    });
+    terms.sort_by_cached_key(|t| (text::collation_key(&t.name), t.key.clone()));
     let mut slugs: HashMap<&str, &Term> = HashMap::new();
     for t in &terms {
         if let Some(other) = slugs.insert(&t.slug, t) {

@@ -37,6 +37,9 @@ enum Command {
         /// Include bulletins dated in the future.
         #[arg(long)]
         future: bool,
+        /// Print the time spent in each stage of the build.
+        #[arg(long)]
+        timings: bool,
     },
 }
 
@@ -50,8 +53,8 @@ fn main() -> ExitCode {
         Verbosity::Normal
     };
     let code = match cli.command {
-        Command::Build { out, drafts, future } => {
-            build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity })
+        Command::Build { out, drafts, future, timings } => {
+            build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity, timings })
         }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))

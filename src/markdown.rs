@@ -48,6 +48,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     let mut paragraph_depth = 0usize;
     let mut first_para: Option<String> = None;
     let mut first_para_done = false;
+    let mut has_raw_html = false;
 
     for event in Parser::new_ext(markdown, options) {
         if let Some((_, text)) = &mut code {
@@ -105,6 +106,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             }
             other => other,
         };
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
+            has_raw_html = true;
+        }
         if let Event::Text(t) | Event::Code(t) = &event {
             out.words += t.split_whitespace().count();
             if let Some((_, alt)) = &mut image_alt {
@@ -159,7 +163,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = if unsafe_html { html } else { sanitizer().clean(&html).to_string() };
+    // pulldown-cmark escapes text and attributes itself and link schemes are checked above,
+    // so only bodies with raw HTML need the (costly) sanitiser.
+    out.html = if unsafe_html || !has_raw_html { html } else { sanitizer().clean(&html).to_string() };
     out.first_paragraph = text::single_line(&first_para.unwrap_or_default());
     out
 }

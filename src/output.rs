@@ -203,7 +203,7 @@ impl Staging {
             }
             // `self.dir` now holds the previous build.
             if self.dir.join(MARKER).is_file() {
-                fs::remove_dir_all(&self.dir)?;
+                remove_tree(&self.dir)?;
             } else {
                 fs::remove_dir(&self.dir)?;
             }
@@ -212,6 +212,40 @@ impl Staging {
         }
         self.published = true;
         Ok(())
+    }
+}
+
+/// Removes a directory tree, its top-level entries in parallel (deleting a large site is
+/// mostly waiting on the file system).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    let mut subdirs = Vec::new();
+    for e in entries {
+        if e.file_type()?.is_dir() {
+            // Split big folders one level further so both cores get work.
+            for sub in fs::read_dir(e.path())? {
+                subdirs.push(sub?.path());
+            }
+            subdirs.push(e.path());
+        } else {
+            subdirs.push(e.path());
+        }
+    }
+    // Children first, then their (now smaller) parents, in listing order.
+    let (children, parents): (Vec<PathBuf>, Vec<PathBuf>) =
+        subdirs.into_iter().partition(|p| p.parent().is_some_and(|parent| parent != dir));
+    children.par_iter().try_for_each(|p| remove_any(p))?;
+    parents.par_iter().try_for_each(|p| remove_any(p))?;
+    fs::remove_dir(dir)
+}
+
+fn remove_any(p: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(p),
+        Ok(_) => fs::remove_file(p),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

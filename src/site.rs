@@ -28,6 +28,28 @@ pub struct BuildOptions {
     pub progress: Option<fn(usize, usize)>,
 }
 
+/// Wall time spent in each stage of a build, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+    last: Option<Instant>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings { stages: Vec::new(), last: Some(Instant::now()) }
+    }
+
+    /// Ends the current stage, naming it.
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.stages.push((stage, now - last));
+        }
+        self.last = Some(now);
+    }
+}
+
 /// What a successful build did.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
@@ -40,6 +62,7 @@ pub struct BuildReport {
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    pub timings: Timings,
 }
 
 /// Everything a failed build found wrong (all of it, not just the first problem).
@@ -69,17 +92,20 @@ pub struct LoadedSite {
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
 }
 
 /// Reads the configuration, theme and every bulletin, and builds the archive.
 pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
     let root = &opts.root;
+    let mut timings = Timings::start();
     let config = Config::load(root)?;
     let theme = Theme::load(root, &config.theme)?;
     let tz = jiff::tz::TimeZone::get(&config.timezone)
         .map_err(|e| Diagnostic::error(format!("time zone {}: {e}", config.timezone)))?;
 
     let found = content::discover(root, &root.join("content"));
+    timings.lap("discover");
     let mut errors = found.errors;
     let mut warnings = found.warnings;
     let parsed: Vec<Result<(Bulletin, Rendered), Vec<Diagnostic>>> = found
@@ -92,6 +118,7 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
             Ok((bulletin, rendered))
         })
         .collect();
+    timings.lap("parse + markdown");
 
     let now = jiff::Timestamp::now().as_second();
     let mut items = Vec::with_capacity(parsed.len());
@@ -126,14 +153,16 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
     let mut archive = Archive::build(&config, items)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     warnings.append(&mut archive.warnings);
-    Ok(LoadedSite { config, theme, archive, drafts_skipped, future_skipped, warnings })
+    timings.lap("archive");
+    Ok(LoadedSite { config, theme, archive, drafts_skipped, future_skipped, warnings, timings })
 }
 
 /// Builds the site into a staging directory and publishes it; on any error the previous
 /// output is left exactly as it was.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let site = load(opts)?;
+    let mut site = load(opts)?;
+    let mut timings = std::mem::take(&mut site.timings);
     let out = match &opts.out {
         Some(o) => o.clone(),
         None => opts.root.join(&site.config.output_dir),
@@ -143,6 +172,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
     let jobs = renderer.jobs();
     check_unique_outputs(&renderer, &jobs, &site.archive)?;
+    timings.lap("plan pages");
 
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
     let staging = Staging::begin(&out).map_err(|e| io_err("cannot create the staging directory", e))?;
@@ -175,10 +205,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         staging.write(rel, bytes).map_err(|e| io_err(&format!("cannot copy static/{rel}"), e))?;
     }
     copy_site_static(&opts.root.join("static"), &staging)?;
+    timings.lap("render + write");
 
     let files = staging.files_written();
     let bytes = staging.bytes_written();
     staging.publish().map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
+    timings.lap("publish");
     Ok(BuildReport {
         out,
         bulletins: site.archive.entries.len(),
@@ -189,6 +221,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         future_skipped: site.future_skipped,
         warnings: site.warnings,
         elapsed: started.elapsed(),
+        timings,
     })
 }
 

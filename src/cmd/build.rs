@@ -25,6 +25,8 @@ pub struct BuildArgs {
     pub drafts: bool,
     pub future: bool,
     pub verbosity: Verbosity,
+    /// Print the time spent in each stage.
+    pub timings: bool,
 }
 
 static BAR: OnceLock<ProgressBar> = OnceLock::new();
@@ -72,6 +74,11 @@ pub fn run(args: &BuildArgs) -> i32 {
                         for p in &report.future_skipped {
                             eprintln!("  {}", p.display());
                         }
+                    }
+                }
+                if args.timings {
+                    for (stage, d) in &report.timings.stages {
+                        eprintln!("{:>18}  {:>8.1} ms", stage, d.as_secs_f64() * 1000.0);
                     }
                 }
                 println!(

@@ -9,7 +9,10 @@ use unicode_normalization::char::is_combining_mark;
 /// of Icelandic/Faroese letters (þ, æ, ö…), so "Ðà Nẵng" becomes "Đà Nẵng" while "Ðórr" keeps
 /// its eth.
 pub fn normalize(s: &str) -> String {
-    let nfc: String = s.nfc().collect();
+    let nfc: String = match unicode_normalization::is_nfc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => s.to_owned(),
+        _ => s.nfc().collect(),
+    };
     if !nfc.contains(['\u{00D0}', '\u{00F0}']) {
         return nfc;
     }

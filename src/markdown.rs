@@ -24,6 +24,8 @@ pub struct Rendered {
     pub html: String,
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
+    /// Plain text of the whole body, one line per block, for the search index.
+    pub plain: String,
     /// Number of words of running text, for reading time.
     pub words: usize,
     /// Images written without alt text (their URLs).
@@ -57,6 +59,8 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
                     out.words += text.split_whitespace().count();
+                    out.plain.push_str(&text);
+                    out.plain.push('\n');
                     events.push(Event::Html(CowStr::from(highlight(&text, &lang))));
                 }
                 _ => {}
@@ -109,7 +113,18 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         if matches!(event, Event::Html(_) | Event::InlineHtml(_)) {
             has_raw_html = true;
         }
+        if matches!(event, Event::SoftBreak | Event::HardBreak) {
+            out.plain.push(' ');
+        }
+        if let Event::End(
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+        ) = &event
+            && !out.plain.ends_with('\n')
+        {
+            out.plain.push('\n');
+        }
         if let Event::Text(t) | Event::Code(t) = &event {
+            out.plain.push_str(t);
             out.words += t.split_whitespace().count();
             if let Some((_, alt)) = &mut image_alt {
                 alt.push_str(t);

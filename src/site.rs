@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::markdown::{self, Rendered};
 use crate::output::{self, Staging};
 use crate::render::{Job, Renderer, Theme};
+use crate::search;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -206,6 +207,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     copy_site_static(&opts.root.join("static"), &staging)?;
     timings.lap("render + write");
+
+    let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))
+        .map_err(|e| io_err("cannot build the search index", e))?;
+    index
+        .par_iter()
+        .try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))
+        .map_err(|e| io_err("cannot write the search index", e))?;
+    timings.lap("search index");
 
     let files = staging.files_written();
     let bytes = staging.bytes_written();

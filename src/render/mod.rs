@@ -33,6 +33,7 @@ pub enum Job {
     Year(usize),
     /// Page `.2` of month `.1` of year `.0`.
     Month(usize, usize, usize),
+    Search,
     NotFound,
 }
 
@@ -148,6 +149,7 @@ impl<'a> Renderer<'a> {
                 jobs.extend((1..=pages(m.members.len(), per)).map(|p| Job::Month(yi, mi, p)));
             }
         }
+        jobs.push(Job::Search);
         jobs.push(Job::NotFound);
         jobs
     }
@@ -163,6 +165,7 @@ impl<'a> Renderer<'a> {
             Job::ArchiveIndex => "archive/".into(),
             Job::Year(yi) => year_url(a.years[yi].year),
             Job::Month(yi, mi, p) => paged(&month_url(a.years[yi].year, a.years[yi].months[mi].month), p),
+            Job::Search => "search/".into(),
             Job::NotFound => "404.html".into(),
         }
     }
@@ -257,6 +260,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("heading", &s.format_month(y.year, m.month));
                 "month.html"
             }
+            Job::Search => "search.html",
             Job::NotFound => "404.html",
         };
         self.tera.render(template, &ctx).map_err(|e| template_error(&e, template))

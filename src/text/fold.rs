@@ -50,8 +50,44 @@ fn is_nordic_only(c: char) -> bool {
 /// The folded form used for slugs and accent-insensitive matching: normalised, lower-cased,
 /// every combining mark removed, and đ mapped to d. "Đà Nẵng" → "da nang".
 pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in normalize(s).nfd() {
+    fold_normalized(&normalize(s))
+}
+
+/// [`fold`] for text already passed through [`normalize`].
+pub fn fold_normalized(normal: &str) -> String {
+    let table = fold_table();
+    let mut out = String::with_capacity(normal.len());
+    for c in normal.chars() {
+        match table.get(c as usize) {
+            Some(&f) if f != '\0' => out.push(f),
+            _ => fold_slow(c, &mut out),
+        }
+    }
+    out
+}
+
+/// Folds of the characters below U+1F00 (every Vietnamese letter) that fold to one
+/// character; `'\0'` where the slow path must be taken.
+fn fold_table() -> &'static [char] {
+    static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0u32..0x1F00)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else { return '\0' };
+                let mut s = String::new();
+                fold_slow(c, &mut s);
+                let mut it = s.chars();
+                match (it.next(), it.next()) {
+                    (Some(f), None) => f,
+                    _ => '\0',
+                }
+            })
+            .collect()
+    })
+}
+
+fn fold_slow(c: char, out: &mut String) {
+    for c in std::iter::once(c).nfd() {
         if is_combining_mark(c) {
             continue;
         }
@@ -60,7 +96,6 @@ pub fn fold(s: &str) -> String {
             c => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 #[cfg(test)]

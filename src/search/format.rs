@@ -1,0 +1,166 @@
+//! The on-disk search index, version 1 (documented in `docs/search-format.md`): the types
+//! written by the builder and read back by the tests and the fuzzers. The browser reads the
+//! same JSON in `search.js`.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use serde::{Deserialize, Serialize};
+
+/// The index format version; `search.js` refuses other versions.
+pub const FORMAT_VERSION: u32 = 1;
+/// Bulletins per metadata chunk (`d/<n>.json.gz`).
+pub const DOCS_PER_CHUNK: usize = 2;
+/// Characters of body text kept per bulletin for snippets.
+pub const SNIPPET_TEXT_CHARS: usize = 1000;
+/// A term found in more bulletins than this keeps its postings in a file of its own, which
+/// the client fetches only when the query needs it.
+pub const LONG_LIST: usize = 300;
+/// Prefix of tag pseudo-terms (`tag:` + the tag's key).
+pub const TAG_PREFIX: &str = "tag:";
+/// Prefix of author pseudo-terms.
+pub const AUTHOR_PREFIX: &str = "author:";
+
+/// `search/manifest.json`: everything the page loads before the first query. Its size
+/// depends on the number of years covered, never on the number of bulletins.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub version: u32,
+    /// Number of bulletins; ids are 0..docs, newest first.
+    pub docs: u32,
+    /// Number of word shards (`t/<n>.json.gz`).
+    pub shards: u32,
+    /// Number of tag/author shards (`f/<n>.json.gz`).
+    pub facet_shards: u32,
+    /// Number of prefix-group files (`x/<n>.json.gz`).
+    pub prefix_files: u32,
+    pub chunk: u32,
+    /// Scores are BM25 weights × this, rounded; the client divides.
+    pub score_scale: f32,
+    /// (year, first id, count): ids are in date order, so each year is one range.
+    pub years: Vec<(i16, u32, u32)>,
+}
+
+/// A posting list, flat: `[id, score, id delta, score, …]`, ids ascending.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Postings(pub Vec<u32>);
+
+impl Postings {
+    /// Decodes into (id, score) pairs.
+    pub fn decode(&self) -> Vec<(u32, u32)> {
+        let mut id = 0u32;
+        self.0
+            .chunks_exact(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                id = if i == 0 { pair[0] } else { id.saturating_add(pair[0]) };
+                (id, pair[1])
+            })
+            .collect()
+    }
+
+    /// Encodes (id, score) pairs sorted by id.
+    pub fn encode(pairs: &[(u32, u32)]) -> Postings {
+        let mut flat = Vec::with_capacity(pairs.len() * 2);
+        let mut prev = 0;
+        for (i, &(id, score)) in pairs.iter().enumerate() {
+            flat.push(if i == 0 { id } else { id - prev });
+            flat.push(score);
+            prev = id;
+        }
+        Postings(flat)
+    }
+}
+
+/// What a shard holds for one spelling: its postings, or where they are and how many.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Entry {
+    Inline(Postings),
+    /// (file relative to `search/`, number of bulletins)
+    Elsewhere(String, u32),
+}
+
+/// `search/t/<n>.json.gz`: spelling → entry, for every spelling whose folded term hashes to
+/// shard n. Spellings are words ("đà") or word pairs ("đà nẵng"); the client groups them by
+/// folding. `search/f/<n>.json.gz` has the same form for the pseudo-terms "tag:<key>" and
+/// "author:<key>", hashed as they are.
+pub type Shard = BTreeMap<String, Entry>;
+
+/// `search/p/<hash>.json.gz`: spelling → postings for every spelling of one long term.
+pub type LongList = BTreeMap<String, Postings>;
+
+/// One bulletin as the results list shows it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct DocMeta {
+    /// Title.
+    pub t: String,
+    /// URL, relative to the site root.
+    pub u: String,
+    /// Machine date (`2020-01`, `2020-01-06`, or RFC 3339).
+    pub d: String,
+    /// Display date.
+    pub h: String,
+    /// Authors.
+    pub a: Vec<String>,
+    /// Tags.
+    pub g: Vec<String>,
+    /// Summary.
+    pub m: String,
+    /// The start of the body text, for snippets.
+    pub s: String,
+}
+
+/// The shard of a term: FNV-1a (32-bit) of its UTF-8 bytes, modulo the shard count.
+/// `search.js` computes the same.
+pub fn shard_of(term: &str, shards: u32) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in term.as_bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h % shards.max(1)
+}
+
+/// Serialises to JSON and gzips, deterministically (no timestamp, no file name).
+pub fn to_gzip_json<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
+    let json = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(3));
+    gz.write_all(&json)?;
+    gz.finish()
+}
+
+/// Reads what [`to_gzip_json`] wrote (or plain JSON, as a host may have decompressed it).
+pub fn from_gzip_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> std::io::Result<T> {
+    let json = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+        out
+    } else {
+        bytes.to_vec()
+    };
+    serde_json::from_slice(&json).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postings_round_trip() {
+        let pairs = vec![(0, 10), (3, 200), (4, 1), (1000, 255)];
+        let p = Postings::encode(&pairs);
+        assert_eq!(p.0, vec![0, 10, 3, 200, 1, 1, 996, 255]);
+        assert_eq!(p.decode(), pairs);
+        let bytes = to_gzip_json(&p).expect("gzip");
+        assert_eq!(from_gzip_json::<Postings>(&bytes).expect("read"), p);
+        assert_eq!(to_gzip_json(&p).expect("again"), bytes, "deterministic");
+    }
+
+    #[test]
+    fn shard_hash_is_fnv1a() {
+        // FNV-1a 32 of "a" is 0xe40c292c.
+        assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c % u32::MAX);
+        assert_eq!(shard_of("đà nẵng", 1), 0);
+    }
+}

@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn shard_hash_is_fnv1a() {
         // FNV-1a 32 of "a" is 0xe40c292c.
-        assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c % u32::MAX);
+        assert_eq!(shard_of("a", u32::MAX), 0xe40c_292c);
         assert_eq!(shard_of("đà nẵng", 1), 0);
     }
 }

@@ -53,6 +53,11 @@ pub struct IndexFile {
     pub bytes: Vec<u8>,
 }
 
+/// A folded term's spellings with their (bulletin id, weighted frequency) lists.
+type Spellings = Vec<(String, Vec<(u32, f32)>)>;
+/// A shard being filled: its path and its folded terms.
+type ShardTerms = (String, BTreeMap<String, Spellings>);
+
 /// Every distinct spelling seen, with its folded form.
 #[derive(Default)]
 struct Vocabulary {
@@ -193,7 +198,7 @@ pub fn build_index(
         .collect::<std::io::Result<_>>()?;
 
     // Word shards first, then facet shards, in one list of (path, terms).
-    let mut by_shard: Vec<(String, BTreeMap<String, Vec<(String, Vec<(u32, f32)>)>>)> = (0..shards)
+    let mut by_shard: Vec<ShardTerms> = (0..shards)
         .map(|s| (format!("t/{s}.json.gz"), BTreeMap::new()))
         .chain((0..facet_shards).map(|s| (format!("f/{s}.json.gz"), BTreeMap::new())))
         .collect();

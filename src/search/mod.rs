@@ -313,3 +313,102 @@ fn text_hash(s: &str) -> u64 {
     }
     h
 }
+
+#[cfg(test)]
+mod tests {
+    use super::format::{self, Entry, LongList, Manifest, Shard};
+    use super::*;
+    use crate::config::Config;
+    use crate::content::{SourceFile, parse_bulletin};
+    use crate::markdown;
+
+    fn archive(docs: &[(&str, &str, &str)]) -> Archive {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        let items = docs
+            .iter()
+            .enumerate()
+            .map(|(i, (title, date, body))| {
+                let text = format!("---\ntitle: \"{title}\"\ndate: {date}\ntags: [an ninh]\n---\n{body}\n");
+                let src = SourceFile { rel_path: format!("content/{i}.md").into(), text };
+                let b = parse_bulletin(&src, &tz).expect("bulletin");
+                let r = markdown::render(&b.body, false);
+                (b, r)
+            })
+            .collect();
+        Archive::build(&Config::default(), items).expect("archive")
+    }
+
+    fn files(a: &Archive) -> BTreeMap<String, Vec<u8>> {
+        build_index(a, &|d| d.machine()).expect("index").into_iter().map(|f| (f.path, f.bytes)).collect()
+    }
+
+    /// Reads back the postings of one spelling of a folded term, as the client does.
+    fn lookup(files: &BTreeMap<String, Vec<u8>>, folded: &str, spelling: &str) -> Vec<(u32, u32)> {
+        let m: Manifest = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
+        let shard: Shard =
+            format::from_gzip_json(&files[&format!("t/{}.json.gz", shard_of(folded, m.shards))])
+                .expect("shard");
+        match shard.get(spelling) {
+            Some(Entry::Inline(p)) => p.decode(),
+            Some(Entry::Elsewhere(file, df)) => {
+                let long: LongList = format::from_gzip_json(&files[file]).expect("long list");
+                let p = long[spelling].decode();
+                assert_eq!(p.len(), *df as usize);
+                p
+            }
+            None => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn index_round_trip_keeps_spellings_apart() {
+        let a = archive(&[
+            ("Mưa ở Đà Nẵng", "2024-01-03", "Đà Nẵng mưa to."),
+            ("Máy đa năng", "2024-01-02", "Máy bơm đa năng."),
+            ("Da Nang guide", "2024-01-01", "Visit Da Nang."),
+        ]);
+        let f = files(&a);
+        // Ids are archive positions, newest first.
+        assert_eq!(lookup(&f, "da nang", "đà nẵng").iter().map(|p| p.0).collect::<Vec<_>>(), [0]);
+        assert_eq!(lookup(&f, "da nang", "đa năng").iter().map(|p| p.0).collect::<Vec<_>>(), [1]);
+        assert_eq!(lookup(&f, "da nang", "da nang").iter().map(|p| p.0).collect::<Vec<_>>(), [2]);
+        assert_eq!(lookup(&f, "da", "đà").len(), 1);
+        // A title word scores higher than the same word once in the body.
+        let mua = lookup(&f, "mua", "mưa");
+        assert_eq!(mua.len(), 1);
+        let bom = lookup(&f, "bom", "bơm");
+        assert!(mua[0].1 > bom[0].1, "{mua:?} vs {bom:?}");
+        // Metadata chunks hold the bulletins in id order.
+        let m: Manifest = serde_json::from_slice(&f["manifest.json"]).expect("manifest");
+        assert_eq!((m.docs, m.years.clone()), (3, vec![(2024, 0, 3)]));
+        let chunk: Vec<DocMeta> = format::from_gzip_json(&f["d/0.json.gz"]).expect("chunk");
+        assert_eq!(chunk[0].t, "Mưa ở Đà Nẵng");
+        assert_eq!(chunk[1].u, "2024/01/may-da-nang/");
+        // Tags are pseudo-terms in the facet shards.
+        let key = "tag:an ninh";
+        let facet: Shard =
+            format::from_gzip_json(&f[&format!("f/{}.json.gz", shard_of(key, m.facet_shards))])
+                .expect("facet");
+        assert!(matches!(&facet[key], Entry::Inline(p) if p.decode().len() == 3));
+    }
+
+    #[test]
+    fn long_lists_move_out_of_the_shard() {
+        let docs: Vec<(String, String, String)> = (0..LONG_LIST + 5)
+            .map(|i| (format!("Tin {i}"), "2024-01-01".to_string(), "bảo vệ".to_string()))
+            .collect();
+        let refs: Vec<(&str, &str, &str)> =
+            docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        let f = files(&archive(&refs));
+        let list = lookup(&f, "bao ve", "bảo vệ");
+        assert_eq!(list.len(), LONG_LIST + 5);
+        assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "ids ascending");
+        assert!(f.keys().any(|k| k.starts_with("p/")));
+    }
+
+    #[test]
+    fn the_index_is_deterministic() {
+        let a = archive(&[("Một", "2024-01-01", "hai ba"), ("Bốn", "2024-02-01", "năm sáu")]);
+        assert_eq!(files(&a), files(&a));
+    }
+}

@@ -9,7 +9,8 @@
   var RESULTS_PER_PAGE = 10;
   /* Ranking: a bulletin with the words adjacent and in order outranks scattered ones. */
   var ADJACENT_BONUS = 100;
-  var EXACT_UNMARKED_BOOST = 1.15;
+  /* …and one spelled exactly as an unmarked query was typed outranks other spellings. */
+  var EXACT_BONUS = 50;
   var PREFIX_FACTOR = 0.5;
   var PREFIX_EXPANSIONS = 3;
   var FACET_TAGS = 6;
@@ -197,15 +198,18 @@
       return shard[key] ? postings(key, shard[key]) : new Map();
     }
 
-    async function unionOf(list, boostExact) {
+    /* Postings of several spellings merged (best score per bulletin); `exact` holds the
+     * bulletins found through the spelling `exactSpelling`. */
+    async function unionOf(list, exactSpelling) {
       var out = new Map();
+      out.exact = new Set();
       var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry); }));
       maps.forEach(function (map, i) {
-        var exact = boostExact && boostExact(list[i].spelling);
+        var isExact = exactSpelling !== undefined && list[i].spelling === exactSpelling;
         map.forEach(function (s, id) {
-          var v = exact ? s * EXACT_UNMARKED_BOOST : s;
           var prev = out.get(id);
-          if (prev === undefined || v > prev) out.set(id, v);
+          if (prev === undefined || s > prev) out.set(id, s);
+          if (isExact) out.exact.add(id);
         });
       });
       return out;
@@ -286,7 +290,10 @@
 
       /* Plan: pairs answer multi-word queries; a common word's own long list is fetched only
        * when no pair covers it, or when the pairs alone find too little. */
-      var pairMaps = await Promise.all(pairInfo.map(function (p) { return unionOf(p.sp); }));
+      var pairMaps = await Promise.all(pairInfo.map(function (p) {
+        var a = words[p.at], b = words[p.at + 1];
+        return unionOf(p.sp, a.marked || b.marked ? undefined : a.word + ' ' + b.word);
+      }));
       var covered = words.map(function (_, wi) {
         return pairInfo.some(function (p, pi) { return (p.at === wi || p.at + 1 === wi) && pairMaps[pi].size > 0; });
       });
@@ -296,7 +303,7 @@
           if (wordMaps[wi]) return;
           var info = wordInfo[wi];
           if (all || info.inline || words.length === 1 || !covered[wi]) {
-            wordMaps[wi] = await unionOf(info.sp, w.marked ? null : function (s) { return s === w.word; });
+            wordMaps[wi] = await unionOf(info.sp, w.marked ? undefined : w.word);
           }
         }));
       }
@@ -370,6 +377,8 @@
           }
         });
         var adjacent = 0;
+        var exact = 0;
+        var unmarked = 0;
         pairInfo.forEach(function (p, pi) {
           var s = pairMaps[pi].get(id);
           if (s !== undefined) {
@@ -377,7 +386,16 @@
             total += pairIdf[pi] * (s / scale);
           }
         });
+        words.forEach(function (w, wi) {
+          if (w.marked) return;
+          unmarked++;
+          var viaPair = pairInfo.some(function (p, pi) {
+            return (p.at === wi || p.at + 1 === wi) && pairMaps[pi].exact.has(id);
+          });
+          if ((wordMaps[wi] && wordMaps[wi].exact.has(id)) || viaPair) exact++;
+        });
         if (pairInfo.length) total += ADJACENT_BONUS * (adjacent / pairInfo.length);
+        if (unmarked) total += EXACT_BONUS * (exact / unmarked);
         return { total: total, matched: matched };
       }
 

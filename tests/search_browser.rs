@@ -1,0 +1,200 @@
+//! The search page in a real headless Chromium, against a fixture site built by the real
+//! binary and served on 127.0.0.1.
+
+mod common;
+
+use common::Site;
+use common::browser::{Browser, serve};
+use serde_json::Value;
+
+fn fixture() -> Site {
+    let site = Site::new("title = \"Tìm kiếm thử\"\nbase_url = \"https://tin.example/\"\n");
+    let b = |file: &str, title: &str, date: &str, tags: &str, body: &str| {
+        site.bulletin(
+            file,
+            &format!("title: \"{title}\"\ndate: {date}\ntags: [{tags}]\nauthor: Phóng viên"),
+            body,
+        );
+    };
+    b(
+        "mua.md",
+        "Mưa lớn ở Đà Nẵng",
+        "2024-10-01",
+        "thời tiết",
+        "Đà Nẵng mưa suốt đêm, nhiều tuyến phố ngập.",
+    );
+    // Written with U+00D0, as old keyboards do.
+    b(
+        "don-khach.md",
+        "\u{00D0}à Nẵng đón khách du lịch",
+        "2024-10-02",
+        "du lịch",
+        "Thành phố \u{00D0}à Nẵng đón khách.",
+    );
+    b(
+        "may-bom.md",
+        "Máy bơm đa năng cho nông dân",
+        "2024-10-03",
+        "nông nghiệp",
+        "Chiếc máy đa năng giúp tưới tiêu.",
+    );
+    b("guide.md", "Da Nang travel guide", "2024-10-04", "du lịch", "A short guide to Da Nang for visitors.");
+    b(
+        "an-ninh.md",
+        "Giữ vững an ninh trật tự dịp lễ",
+        "2024-09-01",
+        "an ninh",
+        "Công an bảo đảm an ninh trật tự.",
+    );
+    b(
+        "rai-rac.md",
+        "Trật tự giao thông và an ninh biên giới",
+        "2024-09-20",
+        "giao thông",
+        "Trật tự đô thị được lập lại; an ninh vùng biên ổn định.",
+    );
+    b(
+        "giao-duc-1.md",
+        "Trường học mới khai giảng",
+        "2024-09-05",
+        "giáo dục",
+        "Năm học mới, trường học sạch đẹp.",
+    );
+    b(
+        "giao-duc-2.md",
+        "Trường học vùng cao cần giúp đỡ",
+        "2024-09-06",
+        "từ thiện",
+        "Trường học vùng cao thiếu sách.",
+    );
+    b(
+        "xss.md",
+        "<img src=x onerror=window.__xss=1>",
+        "2024-08-01",
+        "\"<b>thẻ</b>\"",
+        "xssprobe <script>window.__xss=2</script>",
+    );
+    site.build(&[]);
+    site
+}
+
+struct Page<'a> {
+    browser: &'a Browser,
+    base: String,
+}
+
+impl Page<'_> {
+    /// Opens the search page with a query string and waits for the search to settle.
+    fn search(&self, query: &str) -> Vec<String> {
+        self.browser.goto(&format!("{}/search/?{query}", self.base));
+        self.settle();
+        self.titles()
+    }
+
+    fn settle(&self) {
+        self.browser.wait_for(
+            "document.getElementById('search-status').textContent !== '' && \
+             !document.getElementById('search-status').textContent.startsWith('Đang tìm')",
+        );
+    }
+
+    fn titles(&self) -> Vec<String> {
+        let v = self.browser.eval(
+            "return Array.from(document.querySelectorAll('#search-results .result-title a')).map(a => a.textContent);",
+        );
+        serde_json::from_value(v).expect("titles")
+    }
+
+    fn status(&self) -> String {
+        self.browser
+            .eval("return document.getElementById('search-status').textContent;")
+            .as_str()
+            .unwrap_or("")
+            .into()
+    }
+}
+
+#[test]
+fn search_page_in_chromium() {
+    let Some(browser) = Browser::launch("search_page_in_chromium") else { return };
+    let site = fixture();
+    let page = Page { browser: &browser, base: serve(&site.public()) };
+
+    // A word typed without marks matches every spelling, the unmarked one first.
+    let titles = page.search("q=da+nang");
+    assert_eq!(titles.first().map(String::as_str), Some("Da Nang travel guide"), "{titles:?}");
+    for t in ["Mưa lớn ở Đà Nẵng", "Đà Nẵng đón khách du lịch", "Máy bơm đa năng cho nông dân"]
+    {
+        assert!(titles.iter().any(|x| x == t), "{t} missing from {titles:?}");
+    }
+    // Typed with marks, only those marks match; U+00D0 is the same letter as U+0110.
+    for q in ["q=%C4%90%C3%A0+N%E1%BA%B5ng", "q=%C3%90%C3%A0+N%E1%BA%B5ng"] {
+        let mut titles = page.search(q);
+        titles.sort();
+        assert_eq!(titles, ["Mưa lớn ở Đà Nẵng", "Đà Nẵng đón khách du lịch"], "{q}");
+    }
+    assert_eq!(page.search("q=%C4%91a+n%C4%83ng"), ["Máy bơm đa năng cho nông dân"]);
+
+    // Adjacent words in order outrank scattered ones; a quoted phrase needs adjacency.
+    let titles = page.search("q=an+ninh+tr%E1%BA%ADt+t%E1%BB%B1");
+    assert_eq!(titles, ["Giữ vững an ninh trật tự dịp lễ", "Trật tự giao thông và an ninh biên giới"]);
+    assert_eq!(page.search("q=%22an+ninh+tr%E1%BA%ADt+t%E1%BB%B1%22"), ["Giữ vững an ninh trật tự dịp lễ"]);
+
+    // A tag filter, and facet links for it.
+    let titles = page.search("q=tr%C6%B0%E1%BB%9Dng+h%E1%BB%8Dc");
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    let facet = browser.eval(
+        "return Array.from(document.querySelectorAll('#search-facets a')).map(a => a.textContent).includes('giáo dục');",
+    );
+    assert_eq!(facet, Value::Bool(true));
+    assert_eq!(
+        page.search("q=tr%C6%B0%E1%BB%9Dng+h%E1%BB%8Dc&tag=gi%C3%A1o+d%E1%BB%A5c"),
+        ["Trường học mới khai giảng"]
+    );
+    assert_eq!(
+        browser.eval("return document.getElementById('search-q').value;"),
+        Value::String("trường học".into()),
+        "the deep link fills the search box"
+    );
+
+    // No results, and partial results, each say so.
+    assert!(page.search("q=xyzzy").is_empty());
+    assert_eq!(page.status(), "Không tìm thấy bản tin nào.");
+    let titles = page.search("q=%C4%90%C3%A0+N%E1%BA%B5ng+xyzzy");
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    assert!(page.status().contains("khớp một phần"), "{}", page.status());
+
+    // A hostile title is shown as text and runs nothing.
+    assert_eq!(page.search("q=xssprobe"), ["<img src=x onerror=window.__xss=1>"]);
+    assert_eq!(browser.eval("return typeof window.__xss;"), Value::String("undefined".into()));
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#search-results img, #search-results script').length;"),
+        0
+    );
+
+    // Typing and pressing Enter puts the query in the URL; the back button restores the last.
+    page.search("q=xssprobe");
+    browser.eval("document.getElementById('search-q').value = ''; return null;");
+    browser.type_into("#search-q", "da nang\u{E007}");
+    browser.wait_for("location.search === '?q=da+nang'");
+    page.settle();
+    browser.wait_for("document.querySelectorAll('#search-results li.result').length === 4");
+    browser.eval("history.back(); return null;");
+    browser.wait_for("location.search === '?q=xssprobe'");
+    browser.wait_for("document.querySelectorAll('#search-results li.result').length === 1");
+}
+
+#[test]
+fn every_page_has_a_search_box_that_works_without_javascript() {
+    let site = fixture();
+    let home = site.page("");
+    let action = common::attrs(&home, "form.site-search", "action");
+    assert_eq!(action, ["./search/"]);
+    assert_eq!(common::attrs(&home, "form.site-search input", "name"), ["q"]);
+    let page = site.page("2024/10/mua-lon-o-da-nang/");
+    assert_eq!(common::attrs(&page, "form.site-search", "action"), ["../../../search/"]);
+    // Without JS the search page says what to do instead of staying blank.
+    let search = site.page("search/");
+    assert_eq!(common::texts(&search, "#search-noscript").len(), 1);
+}

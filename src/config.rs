@@ -36,6 +36,8 @@ pub struct Config {
     /// gets `-2`, `-3`…, with a warning) or `"error"`. Clashing explicit `slug:`s are always
     /// errors.
     pub slug_collisions: String,
+    /// Build the search index and the search page.
+    pub search: bool,
 }
 
 impl Default for Config {
@@ -52,6 +54,7 @@ impl Default for Config {
             unsafe_html: false,
             output_dir: "public".into(),
             slug_collisions: "suffix".into(),
+            search: true,
         }
     }
 }
@@ -68,6 +71,7 @@ const KNOWN_KEYS: &[&str] = &[
     "unsafe_html",
     "output_dir",
     "slug_collisions",
+    "search",
 ];
 
 impl Config {

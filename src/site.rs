@@ -208,13 +208,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     copy_site_static(&opts.root.join("static"), &staging)?;
     timings.lap("render + write");
 
-    let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))
-        .map_err(|e| io_err("cannot build the search index", e))?;
-    index
-        .par_iter()
-        .try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))
-        .map_err(|e| io_err("cannot write the search index", e))?;
-    timings.lap("search index");
+    if site.config.search {
+        let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))
+            .map_err(|e| io_err("cannot build the search index", e))?;
+        index
+            .par_iter()
+            .try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))
+            .map_err(|e| io_err("cannot write the search index", e))?;
+        timings.lap("search index");
+    }
 
     let files = staging.files_written();
     let bytes = staging.bytes_written();

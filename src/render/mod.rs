@@ -122,6 +122,7 @@ impl<'a> Renderer<'a> {
             "base_url": config.base_url,
         });
         tera.global_context().insert("site", &site);
+        tera.global_context().insert("search_enabled", &config.search);
         tera.global_context().insert("t", &strings.table);
 
         let cards =
@@ -149,7 +150,9 @@ impl<'a> Renderer<'a> {
                 jobs.extend((1..=pages(m.members.len(), per)).map(|p| Job::Month(yi, mi, p)));
             }
         }
-        jobs.push(Job::Search);
+        if self.config.search {
+            jobs.push(Job::Search);
+        }
         jobs.push(Job::NotFound);
         jobs
     }

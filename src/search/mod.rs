@@ -43,9 +43,6 @@ const TERMS_PER_SHARD: usize = 200;
 const TERMS_PER_FACET_SHARD: usize = 12;
 /// Bulletins tokenised between merges, bounding the memory of per-bulletin token lists.
 const BATCH: usize = 2048;
-/// A term key: a word id, or a pair of word ids (`first << 32 | second`, with the word
-/// alone stored as `id << 32 | NONE`). Pseudo-terms are words too.
-const NONE: u64 = u32::MAX as u64;
 
 /// One output file of the index, relative to `search/`.
 pub struct IndexFile {
@@ -55,54 +52,81 @@ pub struct IndexFile {
 
 /// A folded term's spellings with their (bulletin id, weighted frequency) lists.
 type Spellings = Vec<(String, Vec<(u32, f32)>)>;
-/// A shard being filled: its path and its folded terms.
-type ShardTerms = (String, BTreeMap<String, Spellings>);
 
-/// Every distinct spelling seen, with its folded form.
-#[derive(Default)]
-struct Vocabulary {
-    ids: FxHashMap<String, u32>,
-    words: Vec<String>,
-    folded: Vec<String>,
+/// What one partition wrote: its files, and the document frequency of its folded words.
+type PartitionOutput = (Vec<IndexFile>, Vec<(String, u32)>);
+
+/// A token with the FNV-1a state of its folded form, from which its shard and the shard of
+/// the pair it starts are computed without building strings.
+struct HashedToken {
+    token: text::Token,
+    hash: u32,
 }
 
-impl Vocabulary {
-    fn intern(&mut self, word: &str, folded: impl FnOnce() -> String) -> u32 {
-        if let Some(&id) = self.ids.get(word) {
-            return id;
-        }
-        let id = self.words.len() as u32;
-        self.ids.insert(word.to_owned(), id);
-        self.words.push(word.to_owned());
-        self.folded.push(folded());
-        id
-    }
-}
-
-/// A bulletin's fields tokenised: (weight, tokens); pseudo-terms carry no tokens.
+/// A bulletin's fields tokenised: (weight, tokens), its tag/author pseudo-terms, its length.
 struct DocTokens {
-    fields: Vec<(f32, Vec<text::Token>)>,
+    fields: Vec<(f32, Vec<HashedToken>)>,
     pseudo: Vec<String>,
+    length: f32,
+}
+
+const FNV_OFFSET: u32 = 0x811c_9dc5;
+const FNV_PRIME: u32 = 0x0100_0193;
+
+fn fnv_continue(mut h: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(FNV_PRIME);
+    }
+    h
 }
 
 fn tokenize_doc(archive: &Archive, id: usize) -> DocTokens {
     let e = &archive.entries[id];
     let b = &e.bulletin;
+    let hashed = |text: &str| -> Vec<HashedToken> {
+        text::tokenize(text)
+            .into_iter()
+            .map(|token| HashedToken { hash: fnv_continue(FNV_OFFSET, token.folded.as_bytes()), token })
+            .collect()
+    };
     let mut fields = vec![
-        (TITLE_WEIGHT, text::tokenize(&b.title)),
-        (SUMMARY_WEIGHT, text::tokenize(&e.summary)),
-        (BODY_WEIGHT, text::tokenize(&e.rendered.plain)),
+        (TITLE_WEIGHT, hashed(&b.title)),
+        (SUMMARY_WEIGHT, hashed(&e.summary)),
+        (BODY_WEIGHT, hashed(&e.rendered.plain)),
     ];
     let mut pseudo = Vec::new();
     for (names, weight, prefix) in
         [(&b.tags, TAG_WEIGHT, TAG_PREFIX), (&b.authors, AUTHOR_WEIGHT, AUTHOR_PREFIX)]
     {
         for name in names {
-            fields.push((weight, text::tokenize(name)));
+            fields.push((weight, hashed(name)));
             pseudo.push(format!("{prefix}{}", text::name_key(name)));
         }
     }
-    DocTokens { fields, pseudo }
+    let length = fields.iter().map(|(_, t)| t.len()).sum::<usize>() as f32;
+    DocTokens { fields, pseudo, length }
+}
+
+/// The terms of one partition of the shards: spelling → (folded term, postings).
+#[derive(Default)]
+struct Partition {
+    terms: FxHashMap<String, (String, Vec<(u32, f32)>)>,
+}
+
+impl Partition {
+    /// Adds `tf` to bulletin `id` of `spelling`; bulletins arrive in id order, so a repeat
+    /// is always the last posting.
+    fn add(&mut self, spelling: &str, folded: impl FnOnce() -> String, id: u32, tf: f32) {
+        let list = match self.terms.get_mut(spelling) {
+            Some((_, list)) => list,
+            None => &mut self.terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), Vec::new())).1,
+        };
+        match list.last_mut() {
+            Some((last, t)) if *last == id => *t += tf,
+            _ => list.push((id, tf)),
+        }
+    }
 }
 
 /// Builds every file of the index for the archive. Bulletin ids are archive positions
@@ -112,76 +136,134 @@ pub fn build_index(
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
 ) -> std::io::Result<Vec<IndexFile>> {
     let n = archive.entries.len();
-    let mut vocab = Vocabulary::default();
-    let mut postings: FxHashMap<u64, Vec<(u32, f32)>> = FxHashMap::default();
+    // Shard counts come from the number of distinct terms, estimated from a sample so that
+    // partitioning can start at once: distinct terms grow about linearly with bulletins.
+    let sample: Vec<DocTokens> =
+        (0..n.min(256)).into_par_iter().map(|id| tokenize_doc(archive, id)).collect();
+    let (shards, facet_shards) = estimate_shards(&sample, n);
+    drop(sample);
+    let partitions = (rayon::current_num_threads() * 2).max(1);
+    let slot_partition = |slot: u32| slot as usize % partitions;
+
+    let mut parts: Vec<Partition> = (0..partitions).map(|_| Partition::default()).collect();
     let mut lengths: Vec<f32> = Vec::with_capacity(n);
-    let mut doc_terms: FxHashMap<u64, f32> = FxHashMap::default();
-    // Tokenise in parallel; intern and merge in id order, so posting lists come out sorted.
     for start in (0..n).step_by(BATCH) {
         let batch: Vec<DocTokens> =
             (start..(start + BATCH).min(n)).into_par_iter().map(|id| tokenize_doc(archive, id)).collect();
-        for (offset, doc) in batch.into_iter().enumerate() {
-            let id = (start + offset) as u32;
-            doc_terms.clear();
-            let mut length = 0.0;
-            for (weight, tokens) in &doc.fields {
-                length += tokens.len() as f32;
-                let mut prev: Option<u32> = None;
-                for t in tokens {
-                    let w = vocab.intern(&t.word, || t.folded.clone());
-                    *doc_terms.entry(u64::from(w) << 32 | NONE).or_insert(0.0) += weight;
-                    if let Some(p) = prev.filter(|_| !t.new_segment) {
-                        *doc_terms.entry(u64::from(p) << 32 | u64::from(w)).or_insert(0.0) += weight;
+        lengths.extend(batch.iter().map(|d| d.length));
+        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            let mut buf = String::new();
+            for (offset, doc) in batch.iter().enumerate() {
+                let id = (start + offset) as u32;
+                for (weight, tokens) in &doc.fields {
+                    for (i, t) in tokens.iter().enumerate() {
+                        if slot_partition(t.hash % shards) == p {
+                            part.add(&t.token.word, || t.token.folded.clone(), id, *weight);
+                        }
+                        if i == 0 || t.token.new_segment {
+                            continue;
+                        }
+                        let prev = &tokens[i - 1];
+                        let pair_hash =
+                            fnv_continue(fnv_continue(prev.hash, b" "), t.token.folded.as_bytes());
+                        if slot_partition(pair_hash % shards) == p {
+                            buf.clear();
+                            buf.push_str(&prev.token.word);
+                            buf.push(' ');
+                            buf.push_str(&t.token.word);
+                            let folded = || format!("{} {}", prev.token.folded, t.token.folded);
+                            part.add(&buf, folded, id, *weight);
+                        }
                     }
-                    prev = Some(w);
+                }
+                for key in &doc.pseudo {
+                    if slot_partition(shards + shard_of(key, facet_shards)) == p {
+                        part.add(key, || key.clone(), id, 1.0);
+                    }
                 }
             }
-            for key in &doc.pseudo {
-                let w = vocab.intern(key, || key.clone());
-                doc_terms.insert(u64::from(w) << 32 | NONE, 1.0);
-            }
-            lengths.push(length);
-            for (&term, &tf) in &doc_terms {
-                postings.entry(term).or_default().push((id, tf));
-            }
-        }
+        });
     }
     let avg_len = if n == 0 { 1.0 } else { (lengths.iter().sum::<f32>() / n as f32).max(1.0) };
-    let pseudo_terms = postings
-        .keys()
-        .filter(|&&k| k & NONE == NONE && vocab.words[(k >> 32) as usize].contains(':'))
-        .count();
-    let shards = shard_count(postings.len() - pseudo_terms, TERMS_PER_SHARD);
-    let facet_shards = shard_count(pseudo_terms, TERMS_PER_FACET_SHARD);
-
-    // Group spellings by folded term, and folded terms by shard.
-    let spelling = |key: u64| -> (String, String) {
-        let (a, b) = ((key >> 32) as usize, key & NONE);
-        if b == NONE {
-            (vocab.words[a].clone(), vocab.folded[a].clone())
-        } else {
-            let b = b as usize;
-            (
-                format!("{} {}", vocab.words[a], vocab.words[b]),
-                format!("{} {}", vocab.folded[a], vocab.folded[b]),
-            )
-        }
+    let score = |id: u32, tf: f32| -> u32 {
+        let norm = 1.0 - B + B * lengths[id as usize] / avg_len;
+        let w = tf * (K1 + 1.0) / (tf + K1 * norm);
+        (w * SCORE_SCALE).round().max(1.0) as u32
     };
+
+    // Each partition groups its spellings into terms and shards and writes them.
+    let results: Vec<PartitionOutput> = parts
+        .into_par_iter()
+        .enumerate()
+        .map(|(p, part)| -> std::io::Result<PartitionOutput> {
+            let mut slots: BTreeMap<u32, BTreeMap<String, Spellings>> = BTreeMap::new();
+            for (spelling, (folded, list)) in part.terms {
+                let pseudo = spelling.contains(':');
+                let slot = if pseudo {
+                    shards + shard_of(&spelling, facet_shards)
+                } else {
+                    shard_of(&folded, shards)
+                };
+                slots.entry(slot).or_default().entry(folded).or_default().push((spelling, list));
+            }
+            let mut files = Vec::new();
+            let mut word_df = Vec::new();
+            // Every slot of the partition gets a file, even an empty one.
+            let all_slots = (0..shards + facet_shards).filter(|&s| slot_partition(s) == p);
+            for slot in all_slots {
+                let terms = slots.remove(&slot).unwrap_or_default();
+                let mut shard = Shard::new();
+                for (folded, mut spellings) in terms {
+                    spellings.sort_by(|a, b| a.0.cmp(&b.0));
+                    let df: usize = spellings.iter().map(|(_, l)| l.len()).sum();
+                    if slot < shards && !folded.contains(' ') {
+                        word_df.push((folded.clone(), df as u32));
+                    }
+                    let encoded: Vec<(String, Postings)> = spellings
+                        .into_iter()
+                        .map(|(word, list)| {
+                            let scored: Vec<(u32, u32)> =
+                                list.iter().map(|&(id, tf)| (id, score(id, tf))).collect();
+                            (word, Postings::encode(&scored))
+                        })
+                        .collect();
+                    if df > LONG_LIST {
+                        let file = format!("p/{:016x}.json.gz", text_hash(&folded));
+                        for (word, p) in &encoded {
+                            shard
+                                .insert(word.clone(), Entry::Elsewhere(file.clone(), (p.0.len() / 2) as u32));
+                        }
+                        let long: LongList = encoded.into_iter().collect();
+                        files.push(IndexFile { path: file, bytes: format::to_gzip_json(&long)? });
+                    } else {
+                        shard.extend(encoded.into_iter().map(|(w, p)| (w, Entry::Inline(p))));
+                    }
+                }
+                let path = if slot < shards {
+                    format!("t/{slot}.json.gz")
+                } else {
+                    format!("f/{}.json.gz", slot - shards)
+                };
+                files.push(IndexFile { path, bytes: format::to_gzip_json(&shard)? });
+            }
+            Ok((files, word_df))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut files = Vec::new();
+    let mut word_df = Vec::new();
+    for (f, w) in results {
+        files.extend(f);
+        word_df.extend(w);
+    }
+
     // Prefix dictionary for the word being typed: per two-letter folded prefix, the most
     // frequent folded words (seen in two bulletins or more) with their frequency.
-    let mut word_df: FxHashMap<&str, u32> = FxHashMap::default();
-    for (&key, list) in &postings {
-        let word = (key >> 32) as usize;
-        if key & NONE == NONE && !vocab.words[word].contains(':') {
-            *word_df.entry(vocab.folded[word].as_str()).or_insert(0) += list.len() as u32;
-        }
-    }
     let mut prefixes: BTreeMap<u32, BTreeMap<String, Vec<(String, u32)>>> = BTreeMap::new();
     for (word, df) in word_df {
         let prefix: String = word.chars().take(PREFIX_CHARS).collect();
         if df >= 2 && word.chars().count() > PREFIX_CHARS {
             let file = shard_of(&prefix, PREFIX_FILES);
-            prefixes.entry(file).or_default().entry(prefix).or_default().push((word.to_string(), df));
+            prefixes.entry(file).or_default().entry(prefix).or_default().push((word, df));
         }
     }
     for groups in prefixes.values_mut() {
@@ -196,58 +278,6 @@ pub fn build_index(
             Ok(IndexFile { path: format!("x/{file}.json.gz"), bytes: format::to_gzip_json(&groups)? })
         })
         .collect::<std::io::Result<_>>()?;
-
-    // Word shards first, then facet shards, in one list of (path, terms).
-    let mut by_shard: Vec<ShardTerms> = (0..shards)
-        .map(|s| (format!("t/{s}.json.gz"), BTreeMap::new()))
-        .chain((0..facet_shards).map(|s| (format!("f/{s}.json.gz"), BTreeMap::new())))
-        .collect();
-    for (key, list) in postings {
-        let (word, folded) = spelling(key);
-        let slot = if word.contains(':') && key & NONE == NONE {
-            shards + shard_of(&word, facet_shards)
-        } else {
-            shard_of(&folded, shards)
-        };
-        let folded = if word.contains(':') { word.clone() } else { folded };
-        by_shard[slot as usize].1.entry(folded).or_default().push((word, list));
-    }
-    let score = |id: u32, tf: f32| -> u32 {
-        let norm = 1.0 - B + B * lengths[id as usize] / avg_len;
-        let w = tf * (K1 + 1.0) / (tf + K1 * norm);
-        (w * SCORE_SCALE).round().max(1.0) as u32
-    };
-    let shard_files: Vec<Vec<IndexFile>> = by_shard
-        .into_par_iter()
-        .map(|(path, terms)| -> std::io::Result<Vec<IndexFile>> {
-            let mut files = Vec::new();
-            let mut shard = Shard::new();
-            for (folded, spellings) in terms {
-                let df: usize = spellings.iter().map(|(_, l)| l.len()).sum();
-                let encoded: Vec<(String, Postings)> = spellings
-                    .into_iter()
-                    .map(|(word, list)| {
-                        let scored: Vec<(u32, u32)> =
-                            list.iter().map(|&(id, tf)| (id, score(id, tf))).collect();
-                        (word, Postings::encode(&scored))
-                    })
-                    .collect();
-                if df > LONG_LIST {
-                    let file = format!("p/{:016x}.json.gz", text_hash(&folded));
-                    for (word, p) in &encoded {
-                        shard.insert(word.clone(), Entry::Elsewhere(file.clone(), (p.0.len() / 2) as u32));
-                    }
-                    let long: LongList = encoded.into_iter().collect();
-                    files.push(IndexFile { path: file, bytes: format::to_gzip_json(&long)? });
-                } else {
-                    shard.extend(encoded.into_iter().map(|(w, p)| (w, Entry::Inline(p))));
-                }
-            }
-            files.push(IndexFile { path, bytes: format::to_gzip_json(&shard)? });
-            Ok(files)
-        })
-        .collect::<Result<_, _>>()?;
-    let mut files: Vec<IndexFile> = shard_files.into_iter().flatten().collect();
     files.extend(prefix_files);
 
     // Result metadata, a few bulletins per file.
@@ -280,6 +310,29 @@ pub fn build_index(
     let json = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
     files.push(IndexFile { path: "manifest.json".into(), bytes: json });
     Ok(files)
+}
+
+/// Shard counts for about [`TERMS_PER_SHARD`] terms each, from the distinct terms of a sample
+/// of bulletins scaled to the archive.
+fn estimate_shards(sample: &[DocTokens], n: usize) -> (u32, u32) {
+    let mut terms: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
+    let mut pseudo: rustc_hash::FxHashSet<&str> = Default::default();
+    for doc in sample {
+        for (_, tokens) in &doc.fields {
+            for (i, t) in tokens.iter().enumerate() {
+                terms.insert((t.hash, 0));
+                if i > 0 && !t.token.new_segment {
+                    terms.insert((tokens[i - 1].hash, t.hash));
+                }
+            }
+        }
+        pseudo.extend(doc.pseudo.iter().map(String::as_str));
+    }
+    // Heaps' law: distinct terms grow as about the 0.75th power of the text.
+    let scale = (n as f64 / sample.len().max(1) as f64).powf(0.75);
+    let words = (terms.len() as f64 * scale) as usize;
+    let names = (pseudo.len() as f64 * scale) as usize;
+    (shard_count(words, TERMS_PER_SHARD), shard_count(names, TERMS_PER_FACET_SHARD))
 }
 
 fn doc_meta(archive: &Archive, id: usize, format_date: &(dyn Fn(&PubDate) -> String + Sync)) -> DocMeta {

@@ -366,3 +366,18 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
     }
     assert!(checked > 500, "only {checked} links checked");
 }
+
+#[test]
+fn english_ui_and_day_permalinks() {
+    let site = Site::new("language = \"en\"\npermalink = \"/{year}/{month}/{day}/{slug}/\"\n");
+    site.bulletin("a.md", &fm("Flood warning", "2020-01-06 08:30", "author: Minh Anh"), "Rain.");
+    site.bulletin("b.md", &fm("Monthly report", "2020-01", ""), "Numbers.");
+    site.build(&[]);
+    let page = site.page("2020/01/06/flood-warning/");
+    assert_eq!(texts(&page, "article.bulletin header time"), ["January 6, 2020, 08:30"]);
+    assert_eq!(attrs(&page, "html", "lang"), ["en"]);
+    // A month-only bulletin has no day to put in its URL.
+    let month = site.page("2020/01/monthly-report/");
+    assert_eq!(texts(&month, "article.bulletin header time"), ["January 2020"]);
+    assert_eq!(texts(&site.page("2020/01/"), "h1"), ["January 2020"]);
+}

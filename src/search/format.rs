@@ -111,15 +111,22 @@ pub struct DocMeta {
     pub s: String,
 }
 
-/// The shard of a term: FNV-1a (32-bit) of its UTF-8 bytes, modulo the shard count.
-/// `search.js` computes the same.
-pub fn shard_of(term: &str, shards: u32) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in term.as_bytes() {
+/// The offset basis of 32-bit FNV-1a, the state before any byte.
+pub const FNV32_OFFSET: u32 = 0x811c_9dc5;
+
+/// Continues a 32-bit FNV-1a hash from state `h` over `bytes`.
+pub fn fnv1a32_continue(mut h: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    h % shards.max(1)
+    h
+}
+
+/// The shard of a term: FNV-1a (32-bit) of its UTF-8 bytes, modulo the shard count.
+/// `search.js` computes the same.
+pub fn shard_of(term: &str, shards: u32) -> u32 {
+    fnv1a32_continue(FNV32_OFFSET, term.as_bytes()) % shards.max(1)
 }
 
 /// Serialises to JSON and gzips, deterministically (no timestamp, no file name).

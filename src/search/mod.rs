@@ -19,8 +19,8 @@ use crate::archive::{Archive, TermKind};
 use crate::content::PubDate;
 use crate::text;
 use format::{
-    AUTHOR_PREFIX, DOCS_PER_CHUNK, DocMeta, Entry, LONG_LIST, LongList, Manifest, Postings,
-    SNIPPET_TEXT_CHARS, Shard, TAG_PREFIX, shard_of,
+    AUTHOR_PREFIX, DOCS_PER_CHUNK, DocMeta, Entry, FNV32_OFFSET, LONG_LIST, LongList, Manifest, Postings,
+    SNIPPET_TEXT_CHARS, Shard, TAG_PREFIX, fnv1a32_continue, shard_of,
 };
 
 /// Field weights for ranking: a word in the title counts five times one in the body.
@@ -70,24 +70,13 @@ struct DocTokens {
     length: f32,
 }
 
-const FNV_OFFSET: u32 = 0x811c_9dc5;
-const FNV_PRIME: u32 = 0x0100_0193;
-
-fn fnv_continue(mut h: u32, bytes: &[u8]) -> u32 {
-    for &b in bytes {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
-
 fn tokenize_doc(archive: &Archive, id: usize) -> DocTokens {
     let e = &archive.entries[id];
     let b = &e.bulletin;
     let hashed = |text: &str| -> Vec<HashedToken> {
         text::tokenize(text)
             .into_iter()
-            .map(|token| HashedToken { hash: fnv_continue(FNV_OFFSET, token.folded.as_bytes()), token })
+            .map(|token| HashedToken { hash: fnv1a32_continue(FNV32_OFFSET, token.folded.as_bytes()), token })
             .collect()
     };
     let mut fields = vec![
@@ -165,7 +154,7 @@ pub fn build_index(
                         }
                         let prev = &tokens[i - 1];
                         let pair_hash =
-                            fnv_continue(fnv_continue(prev.hash, b" "), t.token.folded.as_bytes());
+                            fnv1a32_continue(fnv1a32_continue(prev.hash, b" "), t.token.folded.as_bytes());
                         if slot_partition(pair_hash % shards) == p {
                             buf.clear();
                             buf.push_str(&prev.token.word);
@@ -228,7 +217,7 @@ pub fn build_index(
                         })
                         .collect();
                     if df > LONG_LIST {
-                        let file = format!("p/{:016x}.json.gz", text_hash(&folded));
+                        let file = format!("p/{:016x}.json.gz", text::fnv1a64(folded.as_bytes()));
                         for (word, p) in &encoded {
                             shard
                                 .insert(word.clone(), Entry::Elsewhere(file.clone(), (p.0.len() / 2) as u32));
@@ -355,16 +344,6 @@ fn doc_meta(archive: &Archive, id: usize, format_date: &(dyn Fn(&PubDate) -> Str
 /// in number, not in size, as the archive grows, so a query costs the same.
 fn shard_count(terms: usize, per_shard: usize) -> u32 {
     (terms / per_shard).clamp(16, 1 << 16).next_power_of_two() as u32
-}
-
-/// A stable 64-bit FNV-1a hash, for long-list file names.
-fn text_hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in s.as_bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 #[cfg(test)]

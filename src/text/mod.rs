@@ -9,7 +9,7 @@ mod tokenize;
 
 pub use collate::collation_key;
 pub use fold::{fold, fold_normalized, normalize};
-pub use slug::{is_windows_reserved, slugify, term_slug};
+pub use slug::{fnv1a64, is_windows_reserved, slugify, term_slug};
 pub use tokenize::{MAX_TOKEN_CHARS, Token, tokenize};
 
 /// The key under which names (tags, authors) are considered the same: normalised and

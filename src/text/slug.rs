@@ -64,7 +64,9 @@ pub fn term_slug(key: &str) -> String {
     format!("{base}--{}", base32(fnv1a64(key.as_bytes())))
 }
 
-fn fnv1a64(bytes: &[u8]) -> u64 {
+/// 64-bit FNV-1a: a fixed, documented hash, so that slugs and file names derived from it stay
+/// the same across versions and machines.
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in bytes {
         h ^= u64::from(b);

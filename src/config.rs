@@ -38,6 +38,14 @@ pub struct Config {
     pub slug_collisions: String,
     /// Build the search index and the search page.
     pub search: bool,
+    /// Entries per feed.
+    pub feed_limit: usize,
+    /// Feed entries carry the whole bulletin (`"full"`) or its summary (`"summary"`).
+    pub feed_content: String,
+    /// Write `robots.txt` pointing to the sitemap (a site's own `static/robots.txt` wins).
+    pub robots: bool,
+    /// URLs per sitemap file before it is split under a sitemap index (at most 50,000).
+    pub sitemap_max_urls: usize,
 }
 
 impl Default for Config {
@@ -55,6 +63,10 @@ impl Default for Config {
             output_dir: "public".into(),
             slug_collisions: "suffix".into(),
             search: true,
+            feed_limit: 20,
+            feed_content: "full".into(),
+            robots: true,
+            sitemap_max_urls: 50_000,
         }
     }
 }
@@ -72,6 +84,10 @@ const KNOWN_KEYS: &[&str] = &[
     "output_dir",
     "slug_collisions",
     "search",
+    "feed_limit",
+    "feed_content",
+    "robots",
+    "sitemap_max_urls",
 ];
 
 impl Config {
@@ -139,6 +155,20 @@ impl Config {
                 Diagnostic::error(format!("unsupported language `{}`", self.language))
                     .with_hint("the default theme speaks `vi` and `en`"),
                 "language",
+            ));
+        }
+        if !matches!(self.feed_content.as_str(), "full" | "summary") {
+            errors.push(at_key(
+                Diagnostic::error(format!("unknown `feed_content` value `{}`", self.feed_content))
+                    .with_hint("use \"full\" or \"summary\""),
+                "feed_content",
+            ));
+        }
+        if self.sitemap_max_urls == 0 || self.sitemap_max_urls > 50_000 {
+            errors.push(at_key(
+                Diagnostic::error("`sitemap_max_urls` must be between 1 and 50000")
+                    .with_hint("the sitemap protocol allows at most 50,000 URLs per file"),
+                "sitemap_max_urls",
             ));
         }
         if !matches!(self.slug_collisions.as_str(), "suffix" | "error") {

@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod feeds;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -11,6 +11,7 @@ use crate::archive::Archive;
 use crate::config::Config;
 use crate::content::{self, Bulletin};
 use crate::diag::Diagnostic;
+use crate::feeds;
 use crate::markdown::{self, Rendered};
 use crate::output::{self, Staging};
 use crate::render::{Job, Renderer, Theme};
@@ -140,6 +141,13 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
         }
     }
     for (b, r) in &items {
+        if b.image.is_some() && b.image_alt.is_none() {
+            warnings.push(
+                Diagnostic::warning("the lead image has no `image_alt`")
+                    .in_file(&b.source)
+                    .with_hint("describe the picture for readers who cannot see it: `image_alt: \"...\"`"),
+            );
+        }
         for url in &r.images_without_alt {
             warnings.push(
                 Diagnostic::warning(format!("the image {url} has no alt text"))
@@ -201,6 +209,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(BuildFailure { errors, warnings: site.warnings });
     }
 
+    // Feeds, sitemap and robots.txt need absolute URLs.
+    let mut warnings = std::mem::take(&mut site.warnings);
+    if feeds::has_absolute_base(&site.config) {
+        let mut files = feeds::feeds(&site.config, &site.archive);
+        files.extend(feeds::sitemaps(&site.config, &site.archive));
+        if site.config.robots {
+            files.push(feeds::robots(&site.config));
+        }
+        files
+            .par_iter()
+            .try_for_each(|f| staging.write(&f.path, f.contents.as_bytes()))
+            .map_err(|e| io_err("cannot write the feeds", e))?;
+    } else {
+        warnings.push(
+            Diagnostic::warning("no feeds, sitemap or robots.txt: `base_url` is not an absolute URL")
+                .in_file("site.toml")
+                .with_hint("set `base_url = \"https://your-site.example/\"` in site.toml"),
+        );
+    }
+    timings.lap("feeds + sitemap");
+
     // Static files: the theme's, then the site's own static/ (which wins).
     for (rel, bytes) in site.theme.under("static") {
         staging.write(rel, bytes).map_err(|e| io_err(&format!("cannot copy static/{rel}"), e))?;
@@ -230,7 +259,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         bytes,
         drafts_skipped: site.drafts_skipped,
         future_skipped: site.future_skipped,
-        warnings: site.warnings,
+        warnings,
         elapsed: started.elapsed(),
         timings,
     })

@@ -32,6 +32,9 @@ pub struct Bulletin {
     /// Whether the slug was written in front matter (rather than derived from the title).
     pub slug_explicit: bool,
     pub draft: bool,
+    /// A lead image (URL or site path) and its alt text.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
     /// The Markdown body, normalised.
     pub body: String,
     /// The 1-based line of the source file on which the body starts.
@@ -124,6 +127,24 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         out
     };
 
+    let image = fm.image.as_deref().map(str::trim).filter(|i| !i.is_empty()).map(str::to_owned);
+    if let Some(img) = &image {
+        let scheme = img.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+        let ok = match scheme.as_deref() {
+            Some(s) if !s.contains(['/', '?', '#']) => matches!(s, "http" | "https"),
+            _ => true,
+        };
+        if !ok || img.contains(['"', '<', '>']) || img.chars().any(char::is_control) {
+            errors.push(
+                key_at(
+                    Diagnostic::error(format!("`{img}` is not an image URL bantin will publish")),
+                    "image",
+                )
+                .with_hint("use an http(s) URL or a path such as /images/anh.jpg"),
+            );
+        }
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -141,6 +162,12 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         slug,
         slug_explicit: fm.slug.is_some(),
         draft: fm.draft.unwrap_or(false),
+        image,
+        image_alt: fm
+            .image_alt
+            .as_deref()
+            .map(|a| text::single_line(&text::normalize(a)))
+            .filter(|a| !a.is_empty()),
         body: text::normalize(split.body),
         body_line: split.body_line,
     })

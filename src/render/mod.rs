@@ -120,8 +120,10 @@ impl<'a> Renderer<'a> {
             "description": config.description,
             "language": config.language,
             "base_url": config.base_url,
+            "base": config.base(),
         });
         tera.global_context().insert("site", &site);
+        tera.global_context().insert("feeds_enabled", &crate::feeds::has_absolute_base(config));
         tera.global_context().insert("search_enabled", &config.search);
         tera.global_context().insert("t", &strings.table);
 
@@ -189,7 +191,11 @@ impl<'a> Renderer<'a> {
         let root = if job == Job::NotFound { base_path(&self.config.base_url) } else { relative_root(&path) };
         ctx.insert("root", &root);
         ctx.insert("current_path", &path);
-        ctx.insert("canonical", &format!("{}/{}", self.config.base(), path));
+        let canonical = format!("{}/{}", self.config.base(), path);
+        ctx.insert("canonical", &canonical);
+        ctx.insert("pager", &None::<()>);
+        ctx.insert("term_feed", "");
+        ctx.insert("meta_description", &self.config.description);
         let s = &self.strings;
         let template = match job {
             Job::Home(p) => {
@@ -213,6 +219,51 @@ impl<'a> Renderer<'a> {
                     page["updated"] =
                         serde_json::json!({"machine": u.machine(), "display": s.format_date(u)});
                 }
+                if let Some(img) = &b.image {
+                    page["image"] = serde_json::json!({
+                        "src": image_src(img, &root),
+                        "abs": image_abs(img, self.config.base(), &e.path),
+                        "alt": b.image_alt.clone().unwrap_or_default(),
+                    });
+                }
+                let modified =
+                    b.updated.as_ref().filter(|u| u.sort_key() >= b.date.sort_key()).unwrap_or(&b.date);
+                let names = |kind: TermKind, idx: &[usize]| -> Vec<(String, String)> {
+                    idx.iter()
+                        .map(|&t| {
+                            let term = &a.terms(kind)[t];
+                            (
+                                term.name.clone(),
+                                format!("{}/{}", self.config.base(), term_url(kind, &term.slug)),
+                            )
+                        })
+                        .collect()
+                };
+                let authors = names(TermKind::Author, &e.authors);
+                let tags = names(TermKind::Tag, &e.tags);
+                page["published"] = crate::feeds::rfc3339(&b.date).into();
+                page["modified"] = crate::feeds::rfc3339(modified).into();
+                page["author_urls"] = authors.iter().map(|(_, u)| u.clone()).collect::<Vec<_>>().into();
+                page["tag_names"] = tags.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>().into();
+                let mut ld = serde_json::json!({
+                    "@context": "https://schema.org",
+                    "@type": "NewsArticle",
+                    "headline": b.title,
+                    "description": e.summary,
+                    "datePublished": crate::feeds::rfc3339(&b.date),
+                    "dateModified": crate::feeds::rfc3339(modified),
+                    "author": authors.iter().map(|(n, u)| serde_json::json!({"@type": "Person", "name": n, "url": u})).collect::<Vec<_>>(),
+                    "keywords": tags.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+                    "mainEntityOfPage": canonical,
+                    "url": canonical,
+                    "inLanguage": self.config.language,
+                    "publisher": {"@type": "Organization", "name": self.config.title},
+                });
+                if let Some(img) = &b.image {
+                    ld["image"] = serde_json::json!([image_abs(img, self.config.base(), &e.path)]);
+                }
+                ctx.insert("jsonld", &script_json(&ld));
+                ctx.insert("meta_description", &e.summary);
                 ctx.insert("page", &page);
                 ctx.insert("card", &self.cards[i]);
                 ctx.insert("newer", &e.newer.map(|n| &self.cards[n]));
@@ -242,6 +293,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("term", &serde_json::json!({"name": t.name, "count": t.members.len()}));
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", &t.name);
+                ctx.insert("term_feed", &term_url(kind, &t.slug));
                 "term.html"
             }
             Job::ArchiveIndex => {
@@ -325,6 +377,35 @@ fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e> {
         authors: links(TermKind::Author, &e.authors),
         tags: links(TermKind::Tag, &e.tags),
     }
+}
+
+/// The `src` of a lead image on its bulletin page: URLs as they are, site paths (`/x.jpg`)
+/// relative to the site root, anything else relative to the page.
+fn image_src(img: &str, root: &str) -> String {
+    if img.contains("://") {
+        img.to_string()
+    } else if let Some(p) = img.strip_prefix('/') {
+        format!("{root}{p}")
+    } else {
+        img.to_string()
+    }
+}
+
+/// The absolute URL of a lead image, for Open Graph and JSON-LD.
+fn image_abs(img: &str, base: &str, page_path: &str) -> String {
+    if img.contains("://") {
+        img.to_string()
+    } else if let Some(p) = img.strip_prefix('/') {
+        format!("{base}/{p}")
+    } else {
+        format!("{base}{page_path}{img}")
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` as escapes, so no
+/// text from content can close the element.
+fn script_json(v: &serde_json::Value) -> String {
+    v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 fn pages(items: usize, per: usize) -> usize {

@@ -3,12 +3,22 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// Normalises text on its way into bantin: Unicode NFC, and the Icelandic eth (U+00D0 "Ð",
+/// Normalises text on its way into bantin: control characters other than tab and line
+/// breaks dropped, Unicode NFC, and the Icelandic eth (U+00D0 "Ð",
 /// U+00F0 "ð"), which Vietnamese keyboards and old fonts put where "Đ"/"đ" (U+0110/U+0111)
 /// belong, replaced in Vietnamese words. A word counts as Vietnamese here unless it is made
 /// of Icelandic/Faroese letters (þ, æ, ö…), so "Ðà Nẵng" becomes "Đà Nẵng" while "Ðórr" keeps
 /// its eth.
 pub fn normalize(s: &str) -> String {
+    // Control characters (other than tab and line breaks) are never text; XML forbids most.
+    let cleaned;
+    let s = if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        cleaned =
+            s.chars().filter(|&c| !c.is_control() || matches!(c, '\t' | '\n' | '\r')).collect::<String>();
+        cleaned.as_str()
+    } else {
+        s
+    };
     let nfc: String = match unicode_normalization::is_nfc_quick(s.chars()) {
         unicode_normalization::IsNormalized::Yes => s.to_owned(),
         _ => s.nfc().collect(),
@@ -108,6 +118,11 @@ mod tests {
         assert_eq!(normalize("HÐND tỉnh"), "HĐND tỉnh");
         assert_eq!(normalize("Guðrún Þórðardóttir"), "Guðrún Þórðardóttir".replace("Guðrún", "Guđrún"));
         assert_eq!(normalize("Þórðar"), "Þórðar");
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(normalize("a\u{1}b\u{8}\u{7f}c\td\ne\u{85}"), "abc\td\ne");
     }
 
     #[test]

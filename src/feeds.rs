@@ -1,0 +1,380 @@
+//! Feeds and crawler files: Atom 1.0, RSS 2.0 and JSON Feed 1.1 for the site and for every
+//! tag and author; `sitemap.xml` (split into parts of at most 50,000 URLs under a sitemap
+//! index when needed); `robots.txt`. All URLs are absolute, from `base_url`.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use crate::archive::{Archive, Entry, TermKind};
+use crate::config::Config;
+use crate::content::{Precision, PubDate};
+
+/// The sitemap protocol's limit of URLs per file.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// One generated file, relative to the output directory.
+pub struct FeedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// A feed: its title, the site-relative folder it lives in ("" or "tags/x/"), and its
+/// bulletins (newest first).
+struct FeedSpec<'a> {
+    title: String,
+    folder: String,
+    members: &'a [usize],
+}
+
+/// Whether `base_url` is absolute, as feeds and sitemaps need.
+pub fn has_absolute_base(config: &Config) -> bool {
+    config.base_url.starts_with("https://") || config.base_url.starts_with("http://")
+}
+
+/// The site-relative folders of the feeds: "" for the site, then each tag and author.
+pub fn feed_folders(archive: &Archive) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(String::new()).chain(
+        [TermKind::Tag, TermKind::Author]
+            .into_iter()
+            .flat_map(move |k| archive.terms(k).iter().map(move |t| format!("{}/{}/", k.folder(), t.slug))),
+    )
+}
+
+/// Every feed of the site, three formats each.
+pub fn feeds(config: &Config, archive: &Archive) -> Vec<FeedFile> {
+    let all: Vec<usize> = (0..archive.entries.len()).collect();
+    let mut specs = vec![FeedSpec { title: config.title.clone(), folder: String::new(), members: &all }];
+    for kind in [TermKind::Tag, TermKind::Author] {
+        for t in archive.terms(kind) {
+            specs.push(FeedSpec {
+                title: format!("{} — {}", config.title, t.name),
+                folder: format!("{}/{}/", kind.folder(), t.slug),
+                members: &t.members,
+            });
+        }
+    }
+    let ctx = Ctx { config, archive, base: config.base() };
+    let mut files = Vec::with_capacity(specs.len() * 3);
+    for spec in &specs {
+        let n = spec.members.len().min(config.feed_limit);
+        let entries: Vec<&Entry> = spec.members[..n].iter().map(|&i| &archive.entries[i]).collect();
+        files.push(FeedFile { path: format!("{}atom.xml", spec.folder), contents: ctx.atom(spec, &entries) });
+        files.push(FeedFile { path: format!("{}rss.xml", spec.folder), contents: ctx.rss(spec, &entries) });
+        files.push(FeedFile {
+            path: format!("{}feed.json", spec.folder),
+            contents: ctx.json_feed(spec, &entries),
+        });
+    }
+    files
+}
+
+struct Ctx<'a> {
+    config: &'a Config,
+    archive: &'a Archive,
+    base: &'a str,
+}
+
+impl Ctx<'_> {
+    fn url(&self, site_path: &str) -> String {
+        format!("{}/{}", self.base, site_path.trim_start_matches('/'))
+    }
+
+    /// A stable id (RFC 4151 tag URI) from the site's host, the publication date and the
+    /// source file: editing a bulletin's title, body or tags never changes it.
+    fn entry_id(&self, e: &Entry) -> String {
+        let host = self.base.split("://").nth(1).unwrap_or(self.base).split('/').next().unwrap_or("");
+        let host = if host.is_empty() { "bantin.invalid" } else { host };
+        let date = e.bulletin.date.zoned.strftime("%Y-%m-%d");
+        let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
+        let source = source.strip_prefix("content/").unwrap_or(&source).trim_end_matches(".md").to_string();
+        let specific: String = source
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.') {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        format!("tag:{host},{date}:{specific}")
+    }
+
+    fn content(&self, e: &Entry) -> String {
+        if self.config.feed_content == "summary" { e.summary.clone() } else { e.rendered.html.clone() }
+    }
+
+    fn names(&self, e: &Entry, kind: TermKind) -> Vec<(String, String)> {
+        let idx = match kind {
+            TermKind::Tag => &e.tags,
+            TermKind::Author => &e.authors,
+        };
+        idx.iter()
+            .map(|&t| {
+                let term = &self.archive.terms(kind)[t];
+                (term.name.clone(), self.url(&format!("{}/{}/", kind.folder(), term.slug)))
+            })
+            .collect()
+    }
+
+    fn updated(&self, entries: &[&Entry]) -> String {
+        entries
+            .iter()
+            .map(|e| modified(e))
+            .max_by_key(|d| d.sort_key())
+            .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339)
+    }
+
+    fn atom(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+        let mut x = String::with_capacity(4096 + entries.len() * 2048);
+        let self_url = self.url(&format!("{}atom.xml", spec.folder));
+        let _ = write!(
+            x,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n\
+             <title>{}</title>\n<id>{}</id>\n<updated>{}</updated>\n\
+             <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
+             <author><name>{}</name></author>\n<generator>bantin</generator>\n",
+            xml(&self.config.language),
+            xml(&spec.title),
+            xml(&self_url),
+            self.updated(entries),
+            xml(&self_url),
+            xml(&self.url(&spec.folder)),
+            xml(&self.config.title),
+        );
+        for e in entries {
+            let _ = write!(
+                x,
+                "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
+                 <published>{}</published>\n<updated>{}</updated>\n",
+                xml(&e.bulletin.title),
+                xml(&self.entry_id(e)),
+                xml(&self.url(&e.path)),
+                rfc3339(&e.bulletin.date),
+                rfc3339(modified(e)),
+            );
+            for (name, url) in self.names(e, TermKind::Author) {
+                let _ = writeln!(x, "<author><name>{}</name><uri>{}</uri></author>", xml(&name), xml(&url));
+            }
+            for (name, _) in self.names(e, TermKind::Tag) {
+                let _ = writeln!(x, "<category term=\"{}\"/>", xml(&name));
+            }
+            if !e.summary.is_empty() {
+                let _ = writeln!(x, "<summary>{}</summary>", xml(&e.summary));
+            }
+            let kind = if self.config.feed_content == "summary" { "text" } else { "html" };
+            let _ = writeln!(x, "<content type=\"{kind}\">{}</content>\n</entry>", xml(&self.content(e)));
+        }
+        x.push_str("</feed>\n");
+        x
+    }
+
+    fn rss(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+        let mut x = String::with_capacity(4096 + entries.len() * 2048);
+        let self_url = self.url(&format!("{}rss.xml", spec.folder));
+        let last = entries.iter().map(|e| modified(e)).max_by_key(|d| d.sort_key());
+        let description = if self.config.description.is_empty() {
+            spec.title.clone()
+        } else {
+            self.config.description.clone()
+        };
+        let _ = write!(
+            x,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
+             <description>{}</description>\n<language>{}</language>\n<generator>bantin</generator>\n\
+             <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+            xml(&spec.title),
+            xml(&self.url(&spec.folder)),
+            xml(&description),
+            xml(&self.config.language),
+            xml(&self_url),
+        );
+        if let Some(d) = last {
+            let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", rfc2822(d));
+        }
+        for e in entries {
+            let _ = write!(
+                x,
+                "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"false\">{}</guid>\n<pubDate>{}</pubDate>\n",
+                xml(&e.bulletin.title),
+                xml(&self.url(&e.path)),
+                xml(&self.entry_id(e)),
+                rfc2822(&e.bulletin.date),
+            );
+            for (name, _) in self.names(e, TermKind::Author) {
+                let _ = writeln!(x, "<dc:creator>{}</dc:creator>", xml(&name));
+            }
+            for (name, _) in self.names(e, TermKind::Tag) {
+                let _ = writeln!(x, "<category>{}</category>", xml(&name));
+            }
+            let _ = writeln!(x, "<description>{}</description>\n</item>", xml(&self.content(e)));
+        }
+        x.push_str("</channel>\n</rss>\n");
+        x
+    }
+
+    fn json_feed(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+        let items: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|e| {
+                let mut item = json!({
+                    "id": self.entry_id(e),
+                    "url": self.url(&e.path),
+                    "title": e.bulletin.title,
+                    "date_published": rfc3339(&e.bulletin.date),
+                    "date_modified": rfc3339(modified(e)),
+                    "authors": self.names(e, TermKind::Author).into_iter()
+                        .map(|(name, url)| json!({"name": name, "url": url})).collect::<Vec<_>>(),
+                    "tags": self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                });
+                if !e.summary.is_empty() {
+                    item["summary"] = json!(e.summary);
+                }
+                if self.config.feed_content == "summary" {
+                    item["content_text"] = json!(e.summary);
+                } else {
+                    item["content_html"] = json!(e.rendered.html);
+                }
+                item
+            })
+            .collect();
+        let feed = json!({
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": spec.title,
+            "home_page_url": self.url(&spec.folder),
+            "feed_url": self.url(&format!("{}feed.json", spec.folder)),
+            "language": self.config.language,
+            "items": items,
+        });
+        let mut s = serde_json::to_string_pretty(&feed).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+fn modified(e: &Entry) -> &PubDate {
+    e.bulletin
+        .updated
+        .as_ref()
+        .filter(|u| u.sort_key() >= e.bulletin.date.sort_key())
+        .unwrap_or(&e.bulletin.date)
+}
+
+/// RFC 3339 with the site's offset (a month-only date is the 1st, midnight).
+pub fn rfc3339(d: &PubDate) -> String {
+    d.zoned.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+fn rfc2822(d: &PubDate) -> String {
+    d.zoned.strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
+}
+
+/// W3C datetime for sitemaps: as precise as the editor was.
+fn w3c(d: &PubDate) -> String {
+    match d.precision {
+        Precision::Month | Precision::Day => d.zoned.strftime("%Y-%m-%d").to_string(),
+        Precision::Time => rfc3339(d),
+    }
+}
+
+/// Escapes text for XML content and attributes, and drops the characters XML 1.0 forbids
+/// (C0 controls other than tab, newline and carriage return; U+FFFE; U+FFFF).
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `sitemap.xml` (and `sitemap-N.xml` parts under an index when there are more than
+/// `max_urls` URLs): the home page, every bulletin, and the first page of every list.
+pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
+    let base = config.base();
+    let url = |p: &str| format!("{base}/{}", p.trim_start_matches('/'));
+    let newest = |members: &[usize]| members.first().map(|&i| w3c(modified(&archive.entries[i])));
+    let mut urls: Vec<(String, Option<String>)> =
+        vec![(url(""), newest(&(0..archive.entries.len()).collect::<Vec<_>>()))];
+    for e in &archive.entries {
+        urls.push((url(&e.path), Some(w3c(modified(e)))));
+    }
+    for kind in [TermKind::Tag, TermKind::Author] {
+        urls.push((url(&format!("{}/", kind.folder())), None));
+        for t in archive.terms(kind) {
+            urls.push((url(&format!("{}/{}/", kind.folder(), t.slug)), newest(&t.members)));
+        }
+    }
+    urls.push((url("archive/"), None));
+    for y in &archive.years {
+        urls.push((url(&format!("{:04}/", y.year)), newest(&y.members)));
+        for m in &y.months {
+            urls.push((url(&format!("{:04}/{:02}/", y.year, m.month)), newest(&m.members)));
+        }
+    }
+    let write_urlset = |chunk: &[(String, Option<String>)]| {
+        let mut x = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for (loc, lastmod) in chunk {
+            let _ = write!(x, "<url><loc>{}</loc>", xml(loc));
+            if let Some(l) = lastmod {
+                let _ = write!(x, "<lastmod>{l}</lastmod>");
+            }
+            x.push_str("</url>\n");
+        }
+        x.push_str("</urlset>\n");
+        x
+    };
+    let max = config.sitemap_max_urls.clamp(1, SITEMAP_LIMIT);
+    if urls.len() <= max {
+        return vec![FeedFile { path: "sitemap.xml".into(), contents: write_urlset(&urls) }];
+    }
+    let mut files = Vec::new();
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (i, chunk) in urls.chunks(max).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        let lastmod = chunk.iter().filter_map(|(_, l)| l.clone()).max();
+        let _ = write!(index, "<sitemap><loc>{}</loc>", xml(&url(&name)));
+        if let Some(l) = lastmod {
+            let _ = write!(index, "<lastmod>{l}</lastmod>");
+        }
+        index.push_str("</sitemap>\n");
+        files.push(FeedFile { path: name, contents: write_urlset(chunk) });
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(FeedFile { path: "sitemap.xml".into(), contents: index });
+    files
+}
+
+/// `robots.txt`: everything allowed, and where the sitemap is.
+pub fn robots(config: &Config) -> FeedFile {
+    FeedFile {
+        path: "robots.txt".into(),
+        contents: format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escapes_and_strips_forbidden_characters() {
+        assert_eq!(xml("a & b <c> \"d\" 'e' ]]>"), "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt;");
+        assert_eq!(xml("x\u{0}\u{1}\u{8}\t\ny\u{FFFE}"), "x\t\ny");
+        assert_eq!(xml("Đà Nẵng 🌧"), "Đà Nẵng 🌧");
+    }
+}

@@ -1,0 +1,246 @@
+//! Feeds, sitemap and sharing metadata, read back by parsers bantin did not write: feed-rs
+//! for Atom, RSS and JSON Feed, quick-xml for the sitemap, serde_json for JSON-LD.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{attrs, stderr};
+use feed_rs::model::Feed;
+
+const BASE: &str = "https://tin.example/tin-tuc/";
+/// The fixture's hostile title after normalisation (its control characters dropped).
+const HOSTILE: &str = "A & B <script>alert(1)</script> ]]> \"kép\" 'đơn' 😀 end";
+
+/// The committed fixture site, copied to a temp dir (tests edit it) and built.
+fn built_fixture() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("walk");
+        let to = dir.path().join(entry.path().strip_prefix(&src).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    build(dir.path());
+    let public = dir.path().join("public");
+    (dir, public)
+}
+
+fn build(root: &Path) {
+    let out = assert_cmd::Command::cargo_bin("bantin")
+        .expect("bin")
+        .current_dir(root)
+        .arg("build")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn parse(path: &Path) -> Feed {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn titles(feed: &Feed) -> Vec<String> {
+    feed.entries.iter().map(|e| e.title.as_ref().map(|t| t.content.clone()).unwrap_or_default()).collect()
+}
+
+#[test]
+fn site_feeds_in_three_formats_agree() {
+    let (_dir, public) = built_fixture();
+    let expected = ["Cập nhật: mưa lớn", HOSTILE, "Đà Nẵng đón khách quốc tế"];
+    let mut ids = Vec::new();
+    for name in ["atom.xml", "rss.xml", "feed.json"] {
+        let feed = parse(&public.join(name));
+        // The three newest by publication date (`feed_limit` = 3), newest first.
+        let got = titles(&feed);
+        assert_eq!(got.len(), 3, "{name}: {got:?}");
+        let mut sorted_expected: Vec<&str> = expected.to_vec();
+        sorted_expected.sort();
+        let mut sorted_got: Vec<&str> = got.iter().map(String::as_str).collect();
+        sorted_got.sort();
+        assert_eq!(sorted_got, sorted_expected, "{name}");
+        assert_eq!(got[0], HOSTILE, "{name}: newest first");
+        let first = &feed.entries[0];
+        let published = first.published.expect("published");
+        assert_eq!(published.to_rfc3339(), "2024-03-05T03:15:00+00:00", "{name}: the +07:00 offset is kept");
+        let link = &first.links[0].href;
+        assert!(link.starts_with(BASE), "{name}: {link}");
+        let authors: Vec<&str> = first.authors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(authors, ["Ngô <Gia> Tự", "R&D"], "{name}");
+        let cats: Vec<&str> = first.categories.iter().map(|c| c.term.as_str()).collect();
+        assert_eq!(cats, ["<tag>", "an ninh"], "{name}");
+        ids.push(feed.entries.iter().map(|e| e.id.clone()).collect::<Vec<_>>());
+    }
+    assert_eq!(ids[0], ids[1], "Atom and RSS ids agree");
+    assert_eq!(ids[0], ids[2], "Atom and JSON Feed ids agree");
+    // `updated` of the feed is its newest entry's modification.
+    let atom = parse(&public.join("atom.xml"));
+    assert_eq!(atom.updated.expect("updated").to_rfc3339(), "2024-03-06T02:30:00+00:00");
+    let updated_entry =
+        atom.entries.iter().find(|e| e.title.as_ref().is_some_and(|t| t.content == "Cập nhật: mưa lớn"));
+    assert_eq!(
+        updated_entry.and_then(|e| e.updated).expect("entry updated").to_rfc3339(),
+        "2024-03-06T02:30:00+00:00"
+    );
+}
+
+#[test]
+fn tag_and_author_feeds() {
+    let (_dir, public) = built_fixture();
+    let tags = scraper::Html::parse_document(
+        &std::fs::read_to_string(public.join("tags/index.html")).expect("tags"),
+    );
+    let an_ninh =
+        attrs(&tags, ".term-list a", "href").into_iter().find(|h| h.ends_with("an-ninh/")).expect("an ninh");
+    let folder = public.join("tags").join(an_ninh.trim_start_matches("../tags/").trim_end_matches('/'));
+    for name in ["atom.xml", "rss.xml", "feed.json"] {
+        let feed = parse(&folder.join(name));
+        let got = titles(&feed);
+        assert_eq!(got, [HOSTILE, "Tổng kết tháng hai", "Bản tin cũ số 8"], "{name}");
+    }
+    let author = parse(&public.join("authors/minh-anh/atom.xml"));
+    assert_eq!(titles(&author), ["Cập nhật: mưa lớn", "Tổng kết tháng hai"]);
+    // A month-only bulletin is dated the 1st of its month, at midnight in the site's zone.
+    let month = &author.entries[1];
+    assert_eq!(month.published.expect("published").to_rfc3339(), "2024-01-31T17:00:00+00:00");
+}
+
+#[test]
+fn entry_ids_survive_edits() {
+    let (dir, public) = built_fixture();
+    let before: Vec<String> = parse(&public.join("atom.xml")).entries.iter().map(|e| e.id.clone()).collect();
+    let path = dir.path().join("content/decomposed.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let edited = text
+        .replace("Ðà Nẵng đón khách quốc tế", "Đà Nẵng đón nhiều khách quốc tế")
+        .replace("đón khách.", "đón rất nhiều khách.");
+    std::fs::write(&path, edited).expect("write");
+    build(dir.path());
+    let after = parse(&public.join("atom.xml"));
+    let ids: Vec<String> = after.entries.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids, before);
+    assert!(titles(&after).contains(&"Đà Nẵng đón nhiều khách quốc tế".to_string()));
+}
+
+fn locs(xml: &str, tag: &[u8]) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut inside = false;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == tag => inside = true,
+            quick_xml::events::Event::End(e) if e.name().as_ref() == tag => inside = false,
+            quick_xml::events::Event::Text(t) if inside => {
+                out.push(t.decode().expect("text").into_owned());
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn sitemap_splits_under_an_index_and_robots_points_to_it() {
+    let (_dir, public) = built_fixture();
+    let index = std::fs::read_to_string(public.join("sitemap.xml")).expect("sitemap");
+    assert!(index.contains("<sitemapindex"), "{index}");
+    let parts = locs(&index, b"loc");
+    assert_eq!(parts.len(), 4, "{parts:?}");
+    let mut urls = Vec::new();
+    let mut lastmods = 0;
+    for part in &parts {
+        let file = public.join(part.strip_prefix(BASE).expect("absolute part URL"));
+        let xml = std::fs::read_to_string(&file).expect("part");
+        let part_urls = locs(&xml, b"loc");
+        assert!(part_urls.len() <= 10);
+        lastmods += locs(&xml, b"lastmod").len();
+        urls.extend(part_urls);
+    }
+    assert!(urls.iter().all(|u| u.starts_with(BASE)), "{urls:?}");
+    assert!(urls.contains(&format!("{BASE}2024/03/da-nang-don-khach-quoc-te/")));
+    assert!(urls.contains(&format!("{BASE}2024/02/tong-ket-thang-hai/")));
+    assert!(lastmods >= 12, "every bulletin has a lastmod");
+    let unique: std::collections::BTreeSet<&String> = urls.iter().collect();
+    assert_eq!(unique.len(), urls.len(), "no URL twice");
+    let robots = std::fs::read_to_string(public.join("robots.txt")).expect("robots");
+    assert!(robots.contains(&format!("Sitemap: {BASE}sitemap.xml")), "{robots}");
+}
+
+#[test]
+fn bulletin_pages_carry_open_graph_and_json_ld() {
+    let (_dir, public) = built_fixture();
+    let page = public.join("2024/03/da-nang-don-khach-quoc-te/index.html");
+    let doc = scraper::Html::parse_document(&std::fs::read_to_string(page).expect("page"));
+    let meta = |prop: &str| attrs(&doc, &format!("meta[property=\"{prop}\"]"), "content");
+    assert_eq!(meta("og:type"), ["article"]);
+    assert_eq!(meta("og:url"), [format!("{BASE}2024/03/da-nang-don-khach-quoc-te/")]);
+    assert_eq!(meta("og:image"), [format!("{BASE}images/da-nang.jpg")]);
+    assert_eq!(meta("og:image:alt"), ["Cầu Rồng về đêm"]);
+    assert_eq!(meta("article:published_time"), ["2024-03-04T00:00:00+07:00"]);
+    assert_eq!(meta("article:tag"), ["Đà Nẵng", "du lịch"]);
+    assert!(meta("article:author").iter().all(|a| a.starts_with(BASE)));
+    assert_eq!(attrs(&doc, "meta[name=\"twitter:card\"]", "content"), ["summary_large_image"]);
+    assert_eq!(
+        attrs(&doc, "link[rel=canonical]", "href"),
+        [format!("{BASE}2024/03/da-nang-don-khach-quoc-te/")]
+    );
+    assert_eq!(attrs(&doc, "figure.lead img", "alt"), ["Cầu Rồng về đêm"]);
+    let feeds = attrs(&doc, "link[rel=alternate]", "href");
+    assert_eq!(feeds, [format!("{BASE}atom.xml"), format!("{BASE}rss.xml"), format!("{BASE}feed.json")]);
+
+    // JSON-LD parses, has the NewsArticle fields, and the hostile title cannot close the script.
+    for (file, headline) in [
+        ("2024/03/da-nang-don-khach-quoc-te/index.html", "Đà Nẵng đón khách quốc tế"),
+        ("2024/03/a-b-script-alert-1-script-kep-don-end/index.html", HOSTILE),
+    ] {
+        let html = std::fs::read_to_string(public.join(file)).expect("page");
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("script[type=\"application/ld+json\"]").expect("sel");
+        let scripts: Vec<String> = doc.select(&sel).map(|s| s.text().collect()).collect();
+        assert_eq!(scripts.len(), 1, "{file}");
+        let ld: serde_json::Value = serde_json::from_str(&scripts[0]).expect("JSON-LD is JSON");
+        assert_eq!(ld["@type"], "NewsArticle");
+        assert_eq!(ld["headline"], headline);
+        for field in ["datePublished", "dateModified", "author", "keywords"] {
+            assert!(!ld[field].is_null(), "{file}: {field}");
+        }
+        assert!(!scripts[0].contains("</script"), "{file}");
+    }
+
+    // List pages: og:type website, rel prev/next in the head, and their own feeds.
+    let list = scraper::Html::parse_document(
+        &std::fs::read_to_string(public.join("page/2/index.html")).expect("p2"),
+    );
+    assert_eq!(attrs(&list, "meta[property=\"og:type\"]", "content"), ["website"]);
+    assert_eq!(attrs(&list, "head link[rel=prev]", "href"), [BASE.to_string()]);
+    assert_eq!(attrs(&list, "head link[rel=next]", "href"), [format!("{BASE}page/3/")]);
+    let author = scraper::Html::parse_document(
+        &std::fs::read_to_string(public.join("authors/minh-anh/index.html")).expect("a"),
+    );
+    assert!(
+        attrs(&author, "link[rel=alternate]", "href").contains(&format!("{BASE}authors/minh-anh/atom.xml"))
+    );
+}
+
+#[test]
+fn a_lead_image_without_alt_is_a_warning() {
+    let site = common::Site::new("base_url = \"https://x.example/\"\n");
+    site.bulletin("a.md", "title: Ảnh\ndate: 2024-01-01\nimage: /a.jpg", "x");
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("content/a.md") && err.contains("image_alt"), "{err}");
+    site.bulletin(
+        "b.md",
+        "title: Ảnh xấu\ndate: 2024-01-02\nimage: \"javascript:alert(1)\"\nimage_alt: x",
+        "x",
+    );
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("content/b.md:4:8"), "{}", stderr(&out));
+}

@@ -46,6 +46,8 @@ pub struct Config {
     pub robots: bool,
     /// URLs per sitemap file before it is split under a sitemap index (at most 50,000).
     pub sitemap_max_urls: usize,
+    /// The author `bantin new` puts on a bulletin when `--author` is not given.
+    pub default_author: String,
 }
 
 impl Default for Config {
@@ -67,6 +69,7 @@ impl Default for Config {
             feed_content: "full".into(),
             robots: true,
             sitemap_max_urls: 50_000,
+            default_author: String::new(),
         }
     }
 }
@@ -88,6 +91,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feed_content",
     "robots",
     "sitemap_max_urls",
+    "default_author",
 ];
 
 impl Config {

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use bantin::cmd::build::{self, BuildArgs, Verbosity};
+use bantin::cmd::{init, new};
 
 /// Building an archive allocates millions of small strings; mimalloc does that faster than the
 /// system allocator.
@@ -46,6 +47,35 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Create a new site in DIR (default: the current directory).
+    Init {
+        dir: Option<PathBuf>,
+        /// Add to a non-empty directory (existing files are kept).
+        #[arg(long)]
+        force: bool,
+        /// Copy the default theme into themes/default/ for editing.
+        #[arg(long)]
+        theme: bool,
+    },
+    /// Write a new bulletin dated now: content/YYYY/MM/<slug>.md.
+    New {
+        /// The bulletin's title.
+        title: String,
+        /// Author (repeat for several; default: `default_author` in site.toml).
+        #[arg(long = "author", short = 'a')]
+        authors: Vec<String>,
+        /// Tag (repeat for several).
+        #[arg(long = "tag", short = 't')]
+        tags: Vec<String>,
+        /// Mark it as a draft.
+        #[arg(long)]
+        draft: bool,
+    },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
+    Completions {
+        /// bash, zsh, fish, elvish, powershell, or man
+        shell: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -61,6 +91,45 @@ fn main() -> ExitCode {
         Command::Build { out, drafts, future, timings } => {
             build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity, timings })
         }
+        Command::Init { dir, force, theme } => {
+            init::run(&init::InitArgs { dir: dir.unwrap_or(cli.root), force, theme })
+        }
+        Command::New { title, authors, tags, draft } => {
+            new::run(&new::NewArgs { root: cli.root, title, authors, tags, draft })
+        }
+        Command::Completions { shell } => completions(&shell),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn completions(shell: &str) -> i32 {
+    let mut cmd = Cli::command();
+    if shell == "man" {
+        return match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: cannot write the man page: {e}");
+                1
+            }
+        };
+    }
+    match shell.parse::<clap_complete::Shell>() {
+        Ok(sh) => {
+            // Generated into memory first: clap_complete panics if stdout closes early.
+            let mut script = Vec::new();
+            clap_complete::generate(sh, &mut cmd, "bantin", &mut script);
+            match std::io::Write::write_all(&mut std::io::stdout(), &script) {
+                Ok(()) => 0,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write the completions: {e}");
+                    1
+                }
+            }
+        }
+        Err(_) => {
+            eprintln!("error: unknown shell `{shell}`\n  = help: use bash, zsh, fish, elvish, powershell or man");
+            2
+        }
+    }
 }

@@ -1,3 +1,5 @@
 //! The commands, one file each; thin wrappers around [`crate::site`].
 
 pub mod build;
+pub mod init;
+pub mod new;

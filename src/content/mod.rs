@@ -4,10 +4,12 @@
 mod date;
 mod discover;
 mod front_matter;
+mod write;
 
 pub use date::{Precision, PubDate, parse_date};
 pub use discover::{Discovered, SourceFile, discover, read_source};
-pub use front_matter::{FrontMatter, split_front_matter};
+pub use front_matter::{FrontMatter, KNOWN_KEYS, split_front_matter};
+pub use write::{Authors, NewBulletin};
 
 use std::path::PathBuf;
 

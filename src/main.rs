@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use bantin::cmd::build::{self, BuildArgs, Verbosity};
-use bantin::cmd::{init, new};
+use bantin::cmd::{import, init, new};
 
 /// Building an archive allocates millions of small strings; mimalloc does that faster than the
 /// system allocator.
@@ -71,6 +71,15 @@ enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Import bulletins: seed-style .txt, JSON Lines (.jsonl, .jsonl.gz), Hugo/Jekyll .md.
+    Import {
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Date for records without one (2020-01 or 2020-01-06); otherwise they are skipped.
+        #[arg(long)]
+        default_date: Option<String>,
+    },
     /// Print shell completions (bash, zsh, fish, elvish, powershell) or the man page (man).
     Completions {
         /// bash, zsh, fish, elvish, powershell, or man
@@ -97,6 +106,12 @@ fn main() -> ExitCode {
         Command::New { title, authors, tags, draft } => {
             new::run(&new::NewArgs { root: cli.root, title, authors, tags, draft })
         }
+        Command::Import { paths, default_date } => import::run(&import::ImportArgs {
+            root: cli.root,
+            paths,
+            default_date,
+            verbose: verbosity == Verbosity::Verbose,
+        }),
         Command::Completions { shell } => completions(&shell),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
@@ -128,7 +143,9 @@ fn completions(shell: &str) -> i32 {
             }
         }
         Err(_) => {
-            eprintln!("error: unknown shell `{shell}`\n  = help: use bash, zsh, fish, elvish, powershell or man");
+            eprintln!(
+                "error: unknown shell `{shell}`\n  = help: use bash, zsh, fish, elvish, powershell or man"
+            );
             2
         }
     }

@@ -43,8 +43,9 @@ fn init(args: &InitArgs) -> Result<Vec<PathBuf>, Diagnostic> {
     let dir = &args.dir;
     let non_empty = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if non_empty && !args.force {
-        return Err(Diagnostic::error(format!("{} is not empty", dir.display()))
-            .with_hint("choose an empty or new directory, or pass --force to add a site without overwriting anything"));
+        return Err(Diagnostic::error(format!("{} is not empty", dir.display())).with_hint(
+            "choose an empty or new directory, or pass --force to add a site without overwriting anything",
+        ));
     }
     let today = jiff::ZonedDateTime::now()
         .with_time_zone(jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap_or(jiff::tz::TimeZone::UTC));
@@ -84,5 +85,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         std::fs::create_dir_all(parent)
             .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", parent.display())))?;
     }
-    std::fs::write(path, bytes).map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))
+    std::fs::write(path, bytes)
+        .map_err(|e| Diagnostic::error(format!("cannot write {}: {e}", path.display())))
 }

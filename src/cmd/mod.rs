@@ -1,5 +1,6 @@
 //! The commands, one file each; thin wrappers around [`crate::site`].
 
 pub mod build;
+pub mod import;
 pub mod init;
 pub mod new;

@@ -39,8 +39,10 @@ fn new(args: &NewArgs) -> Result<PathBuf, Vec<Diagnostic>> {
     let title = text::single_line(&text::normalize(&args.title));
     let slug = text::slugify(&title);
     if slug.is_empty() {
-        return Err(vec![Diagnostic::error("the title has no letters or digits to make a file name from")
-            .with_hint("give the bulletin a title with words in it")]);
+        return Err(vec![
+            Diagnostic::error("the title has no letters or digits to make a file name from")
+                .with_hint("give the bulletin a title with words in it"),
+        ]);
     }
     let tz = jiff::tz::TimeZone::get(&config.timezone)
         .map_err(|e| vec![Diagnostic::error(format!("time zone {}: {e}", config.timezone))])?;
@@ -48,14 +50,18 @@ fn new(args: &NewArgs) -> Result<PathBuf, Vec<Diagnostic>> {
     let rel = PathBuf::from(format!("content/{}/{slug}.md", now.strftime("%Y/%m")));
     let path = args.root.join(&rel);
     if path.exists() {
-        return Err(vec![Diagnostic::error(format!("{} already exists", rel.display()))
-            .with_hint("edit that file, or choose a different title")]);
+        return Err(vec![
+            Diagnostic::error(format!("{} already exists", rel.display()))
+                .with_hint("edit that file, or choose a different title"),
+        ]);
     }
-    let mut authors: Vec<String> = args.authors.iter().map(|a| text::single_line(&text::normalize(a))).collect();
+    let mut authors: Vec<String> =
+        args.authors.iter().map(|a| text::single_line(&text::normalize(a))).collect();
     if authors.is_empty() && !config.default_author.trim().is_empty() {
         authors.push(config.default_author.trim().to_string());
     }
-    let mut bulletin = NewBulletin::new(title, now.strftime("%Y-%m-%d %H:%M").to_string()).with_authors(authors);
+    let mut bulletin =
+        NewBulletin::new(title, now.strftime("%Y-%m-%d %H:%M").to_string()).with_authors(authors);
     bulletin.tags = args.tags.iter().map(|t| text::single_line(&text::normalize(t))).collect();
     bulletin.draft = args.draft;
     let file = bulletin.to_file("Viết nội dung bản tin ở đây.").map_err(|e| vec![Diagnostic::error(e)])?;

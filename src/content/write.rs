@@ -32,7 +32,16 @@ pub struct NewBulletin {
 
 impl NewBulletin {
     pub fn new(title: String, date: String) -> Self {
-        NewBulletin { title, date, author: None, tags: Vec::new(), summary: None, slug: None, updated: None, draft: false }
+        NewBulletin {
+            title,
+            date,
+            author: None,
+            tags: Vec::new(),
+            summary: None,
+            slug: None,
+            updated: None,
+            draft: false,
+        }
     }
 
     pub fn with_authors(mut self, authors: Vec<String>) -> Self {

@@ -1,0 +1,140 @@
+//! Hugo and Jekyll content: Markdown with YAML (`---`) or TOML (`+++`) front matter. Jekyll's
+//! `YYYY-MM-DD-slug.md` file names give the date (and slug) when the front matter does not.
+
+use serde_json::Value;
+
+use super::Candidate;
+
+pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
+    let (meta, body) = split(text)?;
+    let get = |k: &str| meta.get(k).filter(|v| !v.is_null());
+    let string = |k: &str| -> Option<String> {
+        match get(k)? {
+            Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Number(n) => Some(n.to_string()),
+            // A TOML date-time, as the toml crate hands it to serde.
+            Value::Object(o) => o.get("$__toml_private_datetime").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }
+    };
+    let list = |k: &str| -> Vec<String> {
+        match get(k) {
+            Some(Value::Array(a)) => {
+                a.iter().filter_map(|v| v.as_str().map(|s| s.trim().to_string())).collect()
+            }
+            Some(Value::String(s)) => {
+                s.split([',']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+            }
+            _ => Vec::new(),
+        }
+    };
+    // Jekyll: 2020-01-06-some-slug.md
+    let stem = file_name.trim_end_matches(".md").trim_end_matches(".markdown");
+    let jekyll = (stem.len() > 11 && stem.as_bytes()[10] == b'-').then(|| (&stem[..10], &stem[11..])).filter(
+        |(d, _)| {
+            d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+        },
+    );
+    let title = string("title").ok_or("no title in the front matter")?;
+    let date = string("date").map(|d| jekyll_time(&d)).or_else(|| jekyll.map(|(d, _)| d.to_string()));
+    let mut tags = list("tags");
+    for c in list("categories") {
+        if !tags.contains(&c) {
+            tags.push(c);
+        }
+    }
+    let mut authors = list("authors");
+    if authors.is_empty() {
+        authors = list("author");
+    }
+    let draft = get("draft").and_then(Value::as_bool).unwrap_or(false)
+        || get("published").and_then(Value::as_bool).is_some_and(|p| !p);
+    Ok(Candidate {
+        title,
+        date,
+        updated: string("lastmod").or_else(|| string("updated")).map(|d| jekyll_time(&d)),
+        authors,
+        tags,
+        summary: string("summary").or_else(|| string("description")),
+        slug: string("slug").or_else(|| jekyll.map(|(_, s)| s.to_string())),
+        draft,
+        body: body.trim().to_string(),
+    })
+}
+
+/// Jekyll writes `2020-01-06 08:30:00 +0700`; bantin reads RFC 3339 or `2020-01-06 08:30`.
+fn jekyll_time(d: &str) -> String {
+    let parts: Vec<&str> = d.split_whitespace().collect();
+    match parts.as_slice() {
+        [date, time, offset] if offset.len() == 5 && (offset.starts_with('+') || offset.starts_with('-')) => {
+            let time = if time.len() == 5 { format!("{time}:00") } else { (*time).to_string() };
+            format!("{date}T{time}{}:{}", &offset[..3], &offset[3..])
+        }
+        [date, time] => format!("{date} {}", time.get(..5).unwrap_or(time)),
+        _ => d.to_string(),
+    }
+}
+
+/// Splits front matter (YAML or TOML) into a JSON-like map and the body.
+fn split(text: &str) -> Result<(serde_json::Map<String, Value>, &str), String> {
+    let (fence, toml) = if text.starts_with("+++") {
+        ("+++", true)
+    } else if text.starts_with("---") {
+        ("---", false)
+    } else {
+        return Err("no front matter (`---` or `+++`)".into());
+    };
+    let after =
+        text[3..].trim_start_matches([' ', '\t']).strip_prefix('\n').ok_or("bad front matter fence")?;
+    let end = after
+        .match_indices(&format!("\n{fence}"))
+        .map(|(i, _)| i)
+        .find(|&i| after[i + 4..].starts_with('\n') || after[i + 4..].trim().is_empty())
+        .ok_or("the front matter is never closed")?;
+    let meta_text = &after[..end];
+    let body = after[end + 4..].strip_prefix('\n').unwrap_or(&after[end + 4..]);
+    let value: Value = if toml {
+        let t: toml::Table =
+            toml::from_str(meta_text).map_err(|e| format!("bad TOML front matter: {}", e.message()))?;
+        serde_json::to_value(t).map_err(|e| e.to_string())?
+    } else if meta_text.trim().is_empty() {
+        Value::Object(Default::default())
+    } else {
+        yaml_serde::from_str(meta_text).map_err(|e| format!("bad YAML front matter: {e}"))?
+    };
+    match value {
+        Value::Object(m) => Ok((m, body)),
+        _ => Err("the front matter is not a map of keys".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hugo_toml_and_yaml() {
+        let c = read("a.md", "+++\ntitle = \"Tin Hugo\"\ndate = 2020-01-06T08:30:00+07:00\ntags = [\"a\", \"b\"]\ndraft = false\n+++\nThân **bài**.\n")
+            .expect("toml");
+        assert_eq!(c.title, "Tin Hugo");
+        assert_eq!(c.date.as_deref(), Some("2020-01-06T08:30:00+07:00"));
+        assert_eq!(c.tags, ["a", "b"]);
+        assert_eq!(c.body, "Thân **bài**.");
+        let c = read("b.md", "---\ntitle: Tin\ndate: 2021-05-01\nauthor: [A, B]\ncategories: [c]\n---\nx")
+            .expect("yaml");
+        assert_eq!(c.authors, ["A", "B"]);
+        assert_eq!(c.tags, ["c"]);
+    }
+
+    #[test]
+    fn jekyll_file_names_give_the_date() {
+        let c =
+            read("2019-11-12-mua-lon.md", "---\ntitle: Mưa lớn\ntags: thời tiết, Đà Nẵng\n---\nNội dung.")
+                .expect("jekyll");
+        assert_eq!(c.date.as_deref(), Some("2019-11-12"));
+        assert_eq!(c.slug.as_deref(), Some("mua-lon"));
+        assert_eq!(c.tags, ["thời tiết", "Đà Nẵng"]);
+        let c = read("x.md", "---\ntitle: T\ndate: 2019-11-12 16:45:00 +0700\n---\n").expect("time");
+        assert_eq!(c.date.as_deref(), Some("2019-11-12T16:45:00+07:00"));
+    }
+}

@@ -1,0 +1,227 @@
+//! Importing existing material as bulletins: the plain-text format of the seed bulletin,
+//! JSON Lines (optionally gzip'd), and Hugo/Jekyll Markdown with YAML or TOML front matter.
+//! Text is normalised on the way in; nothing is overwritten.
+
+mod jsonl;
+mod markdown_site;
+mod plain_text;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+
+use crate::content::{NewBulletin, parse_date};
+use crate::text;
+
+/// A bulletin read from some other format, before it is written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Candidate {
+    pub title: String,
+    /// As bantin writes dates: `2020-01`, `2020-01-06`, `2020-01-06 08:30` or RFC 3339.
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub slug: Option<String>,
+    pub draft: bool,
+    /// Markdown.
+    pub body: String,
+}
+
+/// One record that was not imported, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub source: String,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub written: Vec<PathBuf>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Options of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The date given to records without one (`2020-01` or `2020-01-06`); without it they are
+    /// skipped, since bantin never invents a date.
+    pub default_date: Option<String>,
+}
+
+/// Reads every path (files, or folders walked in name order) and writes bulletins under
+/// `root/content/YYYY/MM/`.
+pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZone) -> ImportReport {
+    let mut report = ImportReport::default();
+    for path in paths {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            walkdir::WalkDir::new(path)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .collect()
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let shown = file.display().to_string();
+            let records = match read_records(&file) {
+                Ok(r) => r,
+                Err(reason) => {
+                    report.skipped.push(Skipped { source: shown, reason });
+                    continue;
+                }
+            };
+            for (label, record) in records {
+                let source = if label.is_empty() { shown.clone() } else { format!("{shown}:{label}") };
+                match record.and_then(|c| write_candidate(root, c, opts, tz)) {
+                    Ok(Some(p)) => report.written.push(p),
+                    Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
+                    Err(reason) => report.skipped.push(Skipped { source, reason }),
+                }
+            }
+        }
+    }
+    report
+}
+
+type Records = Vec<(String, Result<Candidate, String>)>;
+
+fn read_records(file: &Path) -> Result<Records, String> {
+    let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson") {
+        return jsonl::read(file);
+    }
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).replace("\r\n", "\n");
+    if name.ends_with(".md") || name.ends_with(".markdown") {
+        return Ok(vec![(String::new(), markdown_site::read(&name, &text))]);
+    }
+    if name.ends_with(".txt") || plain_text::looks_like(&text) {
+        return Ok(vec![(String::new(), plain_text::read(&text))]);
+    }
+    Err("not a format bantin imports (.txt, .jsonl[.gz], or Hugo/Jekyll .md)".into())
+}
+
+/// Writes a candidate as `content/YYYY/MM/<slug>.md`. Returns None when an identical file is
+/// already there (re-importing is harmless); a different file with that name gets `-2`, `-3`…
+fn write_candidate(
+    root: &Path,
+    c: Candidate,
+    opts: &ImportOptions,
+    tz: &TimeZone,
+) -> Result<Option<PathBuf>, String> {
+    let title = text::single_line(&text::normalize(&c.title));
+    if title.is_empty() {
+        return Err("no title".into());
+    }
+    let date = c
+        .date
+        .filter(|d| !d.trim().is_empty())
+        .or_else(|| opts.default_date.clone())
+        .ok_or("no date (give one with --default-date 2020-01)")?;
+    let parsed = parse_date(&date, tz).map_err(|e| format!("bad date: {e}"))?;
+    let slug = text::slugify(c.slug.as_deref().unwrap_or(&title));
+    if slug.is_empty() {
+        return Err("no letters or digits in the title to name the file".into());
+    }
+    let names = |v: &[String]| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for n in v {
+            let n = text::single_line(&text::normalize(n));
+            if !n.is_empty() && !out.iter().any(|o| text::name_key(o) == text::name_key(&n)) {
+                out.push(n);
+            }
+        }
+        out
+    };
+    let mut b = NewBulletin::new(title, date).with_authors(names(&c.authors));
+    b.tags = names(&c.tags);
+    b.summary = c.summary.map(|s| text::single_line(&text::normalize(&s))).filter(|s| !s.is_empty());
+    b.slug = c.slug.filter(|s| text::slugify(s) == slug).map(|_| slug.clone());
+    b.updated = c.updated.filter(|u| parse_date(u, tz).is_ok());
+    b.draft = c.draft;
+    let file = b.to_file(&text::normalize(&c.body))?;
+
+    let dir = root.join("content").join(parsed.zoned.strftime("%Y/%m").to_string());
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for n in 1.. {
+        let name = if n == 1 { format!("{slug}.md") } else { format!("{slug}-{n}.md") };
+        let path = dir.join(&name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                std::io::Write::write_all(&mut f, file.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                return Ok(Some(path.strip_prefix(root).unwrap_or(&path).to_path_buf()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if std::fs::read_to_string(&path).is_ok_and(|existing| existing == file) {
+                    return Ok(None);
+                }
+            }
+            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        }
+    }
+    Err("no free file name".into())
+}
+
+/// Plain text → Markdown that renders as the same text: characters that would start a
+/// heading, quote, list or HTML tag at the start of a line (or anywhere, for `<` and `\`)
+/// are escaped.
+pub fn plain_to_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        out.push_str(indent.get(..indent.len().min(3)).unwrap_or(""));
+        let starts_block = trimmed.starts_with(['#', '>', '-', '+', '*', '=', '|', '~', '`'])
+            || trimmed
+                .split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.len() <= 9 && n.bytes().all(|b| b.is_ascii_digit()));
+        if starts_block {
+            out.push('\\');
+        }
+        for ch in trimmed.chars() {
+            if matches!(ch, '<' | '\\' | '[' | ']' | '*' | '_' | '`') {
+                out.push('\\');
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Counts of skip reasons, for the summary.
+pub fn reasons(skipped: &[Skipped]) -> BTreeMap<&str, usize> {
+    let mut m = BTreeMap::new();
+    for s in skipped {
+        *m.entry(s.reason.as_str()).or_insert(0) += 1;
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_survives_markdown() {
+        let md = plain_to_markdown("# not a heading\n1. not a list\n<b>not bold</b> a*b*c [x](y)");
+        let html = crate::markdown::render(&md, false).html;
+        assert!(
+            !html.contains("<h1") && !html.contains("<ol") && !html.contains("<b>") && !html.contains("<em>"),
+            "{html}"
+        );
+        assert!(html.contains("# not a heading") && html.contains("&lt;b&gt;not bold&lt;/b&gt;"), "{html}");
+    }
+}

@@ -157,6 +157,53 @@ impl Archive {
         Ok(Archive { entries, tags, authors, years, warnings })
     }
 
+    /// The entry a link in bulletin `from` (a source path like `content/2020/01/a.md`) points
+    /// to: `@/2020/01/b.md` is relative to content/, anything else to `from`'s folder.
+    pub fn resolve_link(&self, from: &std::path::Path, target: &str) -> Option<usize> {
+        let path = target.split('#').next().unwrap_or(target);
+        let path = percent_decode(path);
+        let mut parts: Vec<String> = Vec::new();
+        let rel = if let Some(rest) = path.strip_prefix("@/") {
+            parts.push("content".into());
+            rest.to_string()
+        } else {
+            let dir = from.parent().map(|d| d.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            parts.extend(dir.split('/').filter(|s| !s.is_empty()).map(str::to_owned));
+            path.to_string()
+        };
+        for seg in rel.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s.to_string()),
+            }
+        }
+        let key = parts.join("/");
+        self.entries.iter().position(|e| e.bulletin.source.to_string_lossy().replace('\\', "/") == key)
+    }
+
+    /// Replaces the internal-link markers in a bulletin's HTML with `url(target entry)`, or
+    /// `#` for links that point nowhere.
+    pub fn link_internal(&self, e: &Entry, html: &str, url: impl Fn(&Entry) -> String) -> String {
+        if e.rendered.internal_links.is_empty() {
+            return html.to_string();
+        }
+        let mut out = html.to_string();
+        for (target, _) in &e.rendered.internal_links {
+            let escaped = pulldown_cmark_escape_href(target);
+            let marker = format!("href=\"{}{escaped}\"", markdown::INTERNAL_LINK);
+            let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
+            let href = match self.resolve_link(&e.bulletin.source, target) {
+                Some(t) => format!("{}{fragment}", url(&self.entries[t])),
+                None => "#".into(),
+            };
+            out = out.replace(&marker, &format!("href=\"{}\"", crate::feeds::xml(&href)));
+        }
+        out
+    }
+
     pub fn terms(&self, kind: TermKind) -> &[Term] {
         match kind {
             TermKind::Tag => &self.tags,
@@ -228,6 +275,31 @@ fn assign_paths(
         paths[i] = new_path;
     }
     paths
+}
+
+/// How pulldown-cmark writes an href, so the marker can be found in its output.
+fn pulldown_cmark_escape_href(s: &str) -> String {
+    let mut out = String::new();
+    let _ = pulldown_cmark_escape::escape_href(&mut out, s);
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so

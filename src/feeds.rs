@@ -102,7 +102,11 @@ impl Ctx<'_> {
     }
 
     fn content(&self, e: &Entry) -> String {
-        if self.config.feed_content == "summary" { e.summary.clone() } else { e.rendered.html.clone() }
+        if self.config.feed_content == "summary" {
+            e.summary.clone()
+        } else {
+            self.archive.link_internal(e, &e.rendered.html, |t| self.url(&t.path))
+        }
     }
 
     fn names(&self, e: &Entry, kind: TermKind) -> Vec<(String, String)> {
@@ -235,7 +239,7 @@ impl Ctx<'_> {
                 if self.config.feed_content == "summary" {
                     item["content_text"] = json!(e.summary);
                 } else {
-                    item["content_html"] = json!(e.rendered.html);
+                    item["content_html"] = json!(self.content(e));
                 }
                 item
             })

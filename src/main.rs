@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use bantin::cmd::build::{self, BuildArgs, Verbosity};
-use bantin::cmd::{import, init, new};
+use bantin::cmd::{check, import, init, new};
 
 /// Building an archive allocates millions of small strings; mimalloc does that faster than the
 /// system allocator.
@@ -46,6 +46,12 @@ enum Command {
         /// Print the time spent in each stage of the build.
         #[arg(long)]
         timings: bool,
+    },
+    /// Report every problem build would, and more, without writing anything.
+    Check {
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
     },
     /// Create a new site in DIR (default: the current directory).
     Init {
@@ -112,6 +118,7 @@ fn main() -> ExitCode {
             default_date,
             verbose: verbosity == Verbosity::Verbose,
         }),
+        Command::Check { strict } => check::run(&check::CheckArgs { root: cli.root, strict }),
         Command::Completions { shell } => completions(&shell),
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))

@@ -28,8 +28,22 @@ pub struct Rendered {
     pub plain: String,
     /// Number of words of running text, for reading time.
     pub words: usize,
-    /// Images written without alt text (their URLs).
-    pub images_without_alt: Vec<String>,
+    /// Images written without alt text: (URL, byte offset in the Markdown).
+    pub images_without_alt: Vec<(String, usize)>,
+    /// Links to other bulletins (`../x.md`, `@/2020/01/x.md`): (target as written, byte offset).
+    /// In the HTML their href is [`INTERNAL_LINK`] followed by the target, for the renderer to
+    /// replace with the target's URL.
+    pub internal_links: Vec<(String, usize)>,
+}
+
+/// The href prefix of a not-yet-resolved link to another bulletin (a fragment, so the
+/// sanitiser keeps it).
+pub const INTERNAL_LINK: &str = "#bantin-link:";
+
+/// Whether a link target names another bulletin's source file.
+pub fn is_internal_link(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or(dest);
+    dest.starts_with("@/") || (!path.contains(':') && !path.starts_with('/') && path.ends_with(".md"))
 }
 
 /// Renders Markdown to HTML. With `unsafe_html` false, raw HTML is sanitised.
@@ -46,13 +60,13 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     // State for the element being collected.
     let mut heading: Option<(usize, Vec<Event>)> = None; // (index of Start in `events`, inner)
     let mut code: Option<(String, String)> = None; // (language, text)
-    let mut image_alt: Option<(String, String)> = None; // (url, alt so far)
+    let mut image_alt: Option<(String, String, usize)> = None; // (url, alt so far, offset)
     let mut paragraph_depth = 0usize;
     let mut first_para: Option<String> = None;
     let mut first_para_done = false;
     let mut has_raw_html = false;
 
-    for event in Parser::new_ext(markdown, options) {
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         if let Some((_, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(&t),
@@ -77,17 +91,23 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 continue;
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest_url), title, id })
+                let dest_url = if is_internal_link(&dest_url) {
+                    out.internal_links.push((dest_url.to_string(), range.start));
+                    CowStr::from(format!("{INTERNAL_LINK}{dest_url}"))
+                } else {
+                    safe_url(dest_url)
+                };
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                image_alt = Some((dest_url.to_string(), String::new()));
+                image_alt = Some((dest_url.to_string(), String::new(), range.start));
                 Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
             }
             Event::End(TagEnd::Image) => {
-                if let Some((url, alt)) = image_alt.take()
+                if let Some((url, alt, offset)) = image_alt.take()
                     && alt.trim().is_empty()
                 {
-                    out.images_without_alt.push(url);
+                    out.images_without_alt.push((url, offset));
                 }
                 Event::End(TagEnd::Image)
             }
@@ -126,7 +146,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         if let Event::Text(t) | Event::Code(t) = &event {
             out.plain.push_str(t);
             out.words += t.split_whitespace().count();
-            if let Some((_, alt)) = &mut image_alt {
+            if let Some((_, alt, _)) = &mut image_alt {
                 alt.push_str(t);
             }
             if paragraph_depth > 0
@@ -348,7 +368,17 @@ mod tests {
     #[test]
     fn images_without_alt_are_listed() {
         let r = render("![](a.png) ![ảnh](b.png)", false);
-        assert_eq!(r.images_without_alt, vec!["a.png".to_string()]);
+        assert_eq!(r.images_without_alt, vec![("a.png".to_string(), 0)]);
+    }
+
+    #[test]
+    fn internal_links_become_markers() {
+        let r = render("x [a](../2020/b.md#top) [c](@/2021/01/d.md) [e](https://x.vn/f.md) [g](h.md)", false);
+        let targets: Vec<&str> = r.internal_links.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(targets, ["../2020/b.md#top", "@/2021/01/d.md", "h.md"]);
+        assert_eq!(r.internal_links[0].1, 2);
+        assert!(r.html.contains("href=\"#bantin-link:../2020/b.md#top\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://x.vn/f.md\""), "{}", r.html);
     }
 }
 

@@ -148,10 +148,9 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
                     .with_hint("describe the picture for readers who cannot see it: `image_alt: \"...\"`"),
             );
         }
-        for url in &r.images_without_alt {
+        for (url, offset) in &r.images_without_alt {
             warnings.push(
-                Diagnostic::warning(format!("the image {url} has no alt text"))
-                    .in_file(&b.source)
+                body_diagnostic(b, *offset, Diagnostic::warning(format!("the image {url} has no alt text")))
                     .with_hint("describe the image for readers who cannot see it: ![mô tả ảnh](url)"),
             );
         }
@@ -162,8 +161,30 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
     let mut archive = Archive::build(&config, items)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     warnings.append(&mut archive.warnings);
+    for e in &archive.entries {
+        for (target, offset) in &e.rendered.internal_links {
+            if archive.resolve_link(&e.bulletin.source, target).is_none() {
+                warnings.push(
+                    body_diagnostic(
+                        &e.bulletin,
+                        *offset,
+                        Diagnostic::warning(format!("the link to {target} points to no bulletin")),
+                    )
+                    .with_hint("link to a bulletin's file, relative to this one (../02/x.md) or to content/ (@/2020/02/x.md)"),
+                );
+            }
+        }
+    }
     timings.lap("archive");
     Ok(LoadedSite { config, theme, archive, drafts_skipped, future_skipped, warnings, timings })
+}
+
+/// A diagnostic at a byte offset of a bulletin's (normalised) body, placed on the file's line.
+pub fn body_diagnostic(b: &Bulletin, offset: usize, d: Diagnostic) -> Diagnostic {
+    let (line, col) = crate::diag::line_col(&b.body, offset);
+    let mut d = d.in_file(&b.source).at(&b.body, line, col);
+    d.line = b.body_line + line - 1;
+    d
 }
 
 /// Builds the site into a staging directory and publishes it; on any error the previous
@@ -267,7 +288,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
 /// permalink, say).
-fn check_unique_outputs(renderer: &Renderer, jobs: &[Job], archive: &Archive) -> Result<(), Vec<Diagnostic>> {
+pub fn check_unique_outputs(
+    renderer: &Renderer,
+    jobs: &[Job],
+    archive: &Archive,
+) -> Result<(), Vec<Diagnostic>> {
     let mut seen: std::collections::HashMap<String, Job> = std::collections::HashMap::new();
     let mut errors = Vec::new();
     for &job in jobs {

@@ -149,3 +149,44 @@ fn completions_and_man_page() {
     assert!(stdout(&man).contains(".TH bantin"));
     assert_eq!(site.run(&["completions", "tcsh-ish"]).status.code(), Some(2));
 }
+
+#[test]
+fn check_finds_each_planted_problem_at_its_line() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    site.write("content/2020/01/a.md", "---\ntitle: A\ndate: 2020-01-01\ntags: [an ninh]\n---\nXem [B](../02/b.md) và [mất](../02/khong-co.md).\n\n![](anh.png)\n");
+    site.write("content/2020/02/b.md", "---\ntitle: Trùng tên\ndate: 2020-02-01\ntags: [an ninh]\n---\nB.\n");
+    site.write(
+        "content/2020/02/c.md",
+        "---\ntitle: Trùng tên\ndate: 2020-02-01 09:00\ntags: [An Ninh]\n---\nC.\n",
+    );
+    site.write("content/2020/02/d.md", "---\ntitle: Tương lai\ndate: 2999-01-01\ntags: [an nình]\n---\nD.\n");
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "warnings only: {err}");
+    for (needle, place) in [
+        ("the link to ../02/khong-co.md points to no bulletin", "content/2020/01/a.md:6:24"),
+        ("the image anh.png has no alt text", "content/2020/01/a.md:8:1"),
+        ("the same title as content/2020/02/c.md on 2020-02-01", "content/2020/02/b.md:2:1"),
+        ("the same title as content/2020/02/b.md on 2020-02-01", "content/2020/02/c.md:2:1"),
+        ("dated in the future (2999-01-01)", "content/2020/02/d.md:3:1"),
+        ("the tag \"An Ninh\" differs only by case or marks", "content/2020/02/c.md:4:1"),
+        ("the tag \"an nình\" differs only by case or marks", "content/2020/02/d.md:4:1"),
+    ] {
+        let at = err.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in:\n{err}"));
+        let after = &err[at..];
+        let place_line = after.lines().nth(1).unwrap_or("");
+        assert!(place_line.contains(place), "{needle}: expected {place}, got {place_line}");
+    }
+    assert!(!err.contains("../02/b.md points"), "an existing link is fine");
+    assert!(stdout(&out).contains("check: 0 error(s), 8 warning(s) in 4 file(s)"), "{}", stdout(&out));
+    // Grouped by file, and nothing written.
+    assert!(err.contains("── content/2020/01/a.md"));
+    assert!(!site.public().exists());
+    // --strict: the same warnings fail the check.
+    assert_eq!(site.run(&["check", "--strict"]).status.code(), Some(1));
+    // Errors a build would report are reported too.
+    site.write("content/2020/02/e.md", "---\ntitle: E\ndate: 2020-02-05\ntgas: [x]\n---\n");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("content/2020/02/e.md:4:1"), "{}", stderr(&out));
+}

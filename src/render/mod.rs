@@ -210,7 +210,7 @@ impl<'a> Renderer<'a> {
                 let mut page = serde_json::json!({
                     "title": b.title,
                     "summary": e.summary,
-                    "content": e.rendered.html,
+                    "content": a.link_internal(e, &e.rendered.html, |t| format!("{root}{}", t.path.trim_start_matches('/'))),
                     "reading_minutes": e.rendered.words.div_ceil(WORDS_PER_MINUTE).max(1),
                 });
                 page["date"] =

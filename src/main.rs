@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use bantin::cmd::build::{self, BuildArgs, Verbosity};
-use bantin::cmd::{check, import, init, new};
+use bantin::cmd::{check, import, init, new, serve};
 
 /// Building an archive allocates millions of small strings; mimalloc does that faster than the
 /// system allocator.
@@ -52,6 +52,18 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+    },
+    /// Preview the site at http://127.0.0.1:1111/, rebuilding and reloading on every change.
+    Serve {
+        /// Port to listen on.
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (anything but loopback is reachable from other machines).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include drafts.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a new site in DIR (default: the current directory).
     Init {
@@ -118,6 +130,9 @@ fn main() -> ExitCode {
             default_date,
             verbose: verbosity == Verbosity::Verbose,
         }),
+        Command::Serve { port, bind, drafts } => {
+            serve::run(&serve::ServeArgs { root: cli.root, bind, port, drafts })
+        }
         Command::Check { strict } => check::run(&check::CheckArgs { root: cli.root, strict }),
         Command::Completions { shell } => completions(&shell),
     };

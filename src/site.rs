@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// Called with (done, total) as pages are written, for progress bars.
     pub progress: Option<fn(usize, usize)>,
+    /// Inject the live-reload client (`bantin serve` only).
+    pub live_reload: bool,
 }
 
 /// Wall time spent in each stage of a build, in order.
@@ -199,7 +201,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     output::check_output_dir(&opts.root, &out)?;
 
-    let renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
+    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
+    if opts.live_reload {
+        renderer.enable_live_reload();
+    }
     let jobs = renderer.jobs();
     check_unique_outputs(&renderer, &jobs, &site.archive)?;
     timings.lap("plan pages");

@@ -54,6 +54,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         drafts: args.drafts,
         future: args.future,
         progress: show_progress.then_some(progress as fn(usize, usize)),
+        live_reload: false,
     };
     match site::build(&opts) {
         Ok(report) => {

@@ -124,12 +124,18 @@ impl<'a> Renderer<'a> {
         });
         tera.global_context().insert("site", &site);
         tera.global_context().insert("feeds_enabled", &crate::feeds::has_absolute_base(config));
+        tera.global_context().insert("live_reload", &false);
         tera.global_context().insert("search_enabled", &config.search);
         tera.global_context().insert("t", &strings.table);
 
         let cards =
             archive.entries.iter().map(|e| Value::from_serializable(&card(e, archive, &strings))).collect();
         Ok(Renderer { tera, strings, config, archive, cards })
+    }
+
+    /// Adds `bantin serve`'s live-reload client to every page.
+    pub fn enable_live_reload(&mut self) {
+        self.tera.global_context().insert("live_reload", &true);
     }
 
     /// Every page of the site.

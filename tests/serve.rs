@@ -1,0 +1,148 @@
+//! `bantin serve` as an editor uses it: pages served, rebuilt after an edit, the last good
+//! build kept after a broken edit, open pages told to reload, and no file outside the build
+//! ever served.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Site;
+
+struct Server {
+    child: Child,
+    port: u16,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["serve", "--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stderr = Arc::new(Mutex::new(String::new()));
+    let pipe = child.stderr.take().expect("stderr");
+    let sink = Arc::clone(&stderr);
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            if let Ok(mut s) = sink.lock() {
+                s.push_str(&line);
+                s.push('\n');
+            }
+        }
+    });
+    let server = Server { child, port, stderr };
+    wait_until(|| get(&server, "/").0 == 200, "the server to answer");
+    server
+}
+
+/// A raw HTTP/1.1 GET: (status, body).
+fn raw(server: &Server, target: &str) -> (u16, String) {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) else { return (0, String::new()) };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = write!(s, "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut resp = Vec::new();
+    let _ = s.read_to_end(&mut resp);
+    let resp = String::from_utf8_lossy(&resp).into_owned();
+    let status = resp.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+fn get(server: &Server, path: &str) -> (u16, String) {
+    raw(server, path)
+}
+
+fn wait_until(mut cond: impl FnMut() -> bool, what: &str) {
+    let started = Instant::now();
+    while !cond() {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_rebuilds_keeps_the_last_good_build_and_never_leaks() {
+    let site = Site::new("title = \"Xem trước\"\nbase_url = \"https://x.example/\"\n");
+    site.write("SECRET.txt", "do-not-serve-this");
+    site.bulletin("2020/01/a.md", "title: Tin đầu tiên\ndate: 2020-01-05", "Nội dung.");
+    let server = start(&site);
+
+    let (status, body) = get(&server, "/2020/01/tin-dau-tien/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Tin đầu tiên") && body.contains("/__bantin/live.js"), "{body}");
+    assert!(get(&server, "/__bantin/live.js").1.contains("EventSource"));
+
+    // A page listening for reloads is told when the site changes.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("events");
+    events.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    write!(events, "GET /__bantin/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
+    std::thread::sleep(Duration::from_millis(200));
+
+    site.bulletin("2020/01/a.md", "title: Tin đã sửa\ndate: 2020-01-05\nslug: tin-dau-tien", "Nội dung mới.");
+    wait_until(|| get(&server, "/2020/01/tin-dau-tien/").1.contains("Tin đã sửa"), "the edited title");
+    let mut seen = String::new();
+    let mut buf = [0u8; 1024];
+    while !seen.contains("event: reload") {
+        let n = events.read(&mut buf).expect("an event");
+        assert!(n > 0, "the event stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+
+    // A broken edit: the error is reported, the last good build stays up.
+    site.bulletin("2020/01/b.md", "title: Hỏng\ndate: 2020-01-06\ntgas: [x]", "x");
+    wait_until(
+        || server.stderr.lock().is_ok_and(|s| s.contains("content/2020/01/b.md:4:1")),
+        "the error in the terminal",
+    );
+    let mut seen = String::new();
+    while !seen.contains("event: error-report") {
+        let n = events.read(&mut buf).expect("an error event");
+        assert!(n > 0);
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(seen.contains("b.md:4:1"), "{seen}");
+    let (status, body) = get(&server, "/2020/01/tin-dau-tien/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Tin đã sửa"));
+    assert_eq!(get(&server, "/").0, 200);
+
+    // Fixing it brings the new bulletin in.
+    site.bulletin("2020/01/b.md", "title: Đã sửa lỗi\ndate: 2020-01-06", "x");
+    wait_until(|| get(&server, "/").1.contains("Đã sửa lỗi"), "the fixed bulletin");
+
+    // Nothing outside the build, however the path is spelled.
+    for target in [
+        "/../SECRET.txt",
+        "/%2e%2e/SECRET.txt",
+        "/..%2fSECRET.txt",
+        "/%2e%2e%2fSECRET.txt",
+        "/%252e%252e/SECRET.txt",
+        "/2020/../../SECRET.txt",
+        "/..\\SECRET.txt",
+        "//etc/passwd",
+        "/%2Fetc%2Fpasswd",
+        "http://127.0.0.1/../SECRET.txt",
+    ] {
+        let (status, body) = raw(&server, target);
+        assert!((400..500).contains(&status), "{target}: {status}");
+        assert!(!body.contains("do-not-serve-this") && !body.contains("root:"), "{target} leaked");
+    }
+    let long = format!("/{}", "a".repeat(5000));
+    assert!((400..500).contains(&raw(&server, &long).0));
+    assert_eq!(get(&server, "/khong-co/").0, 404);
+}

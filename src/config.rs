@@ -48,6 +48,9 @@ pub struct Config {
     pub sitemap_max_urls: usize,
     /// The author `bantin new` puts on a bulletin when `--author` is not given.
     pub default_author: String,
+    /// Reading speed for the reading time shown on bulletin pages, in words (Vietnamese:
+    /// syllables) per minute.
+    pub words_per_minute: usize,
 }
 
 impl Default for Config {
@@ -70,6 +73,7 @@ impl Default for Config {
             robots: true,
             sitemap_max_urls: 50_000,
             default_author: String::new(),
+            words_per_minute: 200,
         }
     }
 }
@@ -92,6 +96,7 @@ const KNOWN_KEYS: &[&str] = &[
     "robots",
     "sitemap_max_urls",
     "default_author",
+    "words_per_minute",
 ];
 
 impl Config {

@@ -28,6 +28,8 @@ pub struct Rendered {
     pub plain: String,
     /// Number of words of running text, for reading time.
     pub words: usize,
+    /// Whether the body has code blocks (the page then needs the highlighting stylesheet).
+    pub has_code: bool,
     /// Images written without alt text: (URL, byte offset in the Markdown).
     pub images_without_alt: Vec<(String, usize)>,
     /// Links to other bulletins (`../x.md`, `@/2020/01/x.md`): (target as written, byte offset).
@@ -88,6 +90,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
+                out.has_code = true;
                 continue;
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
@@ -169,6 +172,15 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 heading = Some((events.len(), Vec::new()));
                 events.push(event);
             }
+            // Wide tables scroll inside a focusable box, so keyboards can scroll them too.
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html(CowStr::from("<div class=\"table-wrap\" tabindex=\"0\">")));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html(CowStr::from("</div>")));
+            }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, inner)) = heading.take() {
                     let plain: String = inner
@@ -196,6 +208,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         }
     }
 
+    shift_headings(&mut events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     // pulldown-cmark escapes text and attributes itself and link schemes are checked above,
@@ -203,6 +216,30 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     out.html = if unsafe_html || !has_raw_html { html } else { sanitizer().clean(&html).to_string() };
     out.first_paragraph = text::single_line(&first_para.unwrap_or_default());
     out
+}
+
+/// The bulletin's title is the page's only `h1`: the body's highest heading level becomes
+/// `h2` and the others keep their distance from it (at most `h6`).
+fn shift_headings(events: &mut [Event]) {
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min();
+    let Some(top) = top else { return };
+    let shift = |level: pulldown_cmark::HeadingLevel| {
+        let n = (level as usize + 2).saturating_sub(top).clamp(2, 6);
+        pulldown_cmark::HeadingLevel::try_from(n).unwrap_or(pulldown_cmark::HeadingLevel::H6)
+    };
+    for e in events.iter_mut() {
+        match e {
+            Event::Start(Tag::Heading { level, .. }) => *level = shift(*level),
+            Event::End(TagEnd::Heading(level)) => *level = shift(*level),
+            _ => {}
+        }
+    }
 }
 
 /// Cuts `text` to at most [`SUMMARY_CHARS`] characters at a word boundary, adding "…".
@@ -275,7 +312,8 @@ fn highlight(code: &str, lang: &str) -> String {
             let _ = pulldown_cmark_escape::escape_html_body_text(&mut s, code);
             s
         });
-    format!("<pre class=\"hl\"><code{class}>{body}</code></pre>\n")
+    // Focusable, so keyboard users can scroll long lines.
+    format!("<pre class=\"hl\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
 }
 
 fn sanitizer() -> &'static ammonia::Builder<'static> {
@@ -285,10 +323,10 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.add_tags(["input"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("code", ["class"])
-            .add_tag_attributes("pre", ["class"])
+            .add_tag_attributes("pre", ["class", "tabindex"])
             .add_tag_attributes("span", ["class"])
             .add_tag_attributes("sup", ["class", "id"])
-            .add_tag_attributes("div", ["class", "id"])
+            .add_tag_attributes("div", ["class", "id", "tabindex"])
             .add_tag_attributes("li", ["id"])
             .add_tag_attributes("img", ["loading"]);
         for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
@@ -307,8 +345,13 @@ mod tests {
     fn folded_unique_heading_ids() {
         let r = render("## Kết quả\n\n## Kết quả\n\n### Đà Nẵng\n", false);
         assert!(r.html.contains("<h2 id=\"ket-qua\">Kết quả</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h3 id=\"da-nang\">"), "{}", r.html);
         assert!(r.html.contains("id=\"ket-qua-1\""), "{}", r.html);
-        assert!(r.html.contains("id=\"da-nang\""), "{}", r.html);
+        // A body using `#` moves down under the title; one starting at `###` moves up.
+        let r = render("# Một\n\n## Hai\n", false);
+        assert!(r.html.contains("<h2 id=\"mot\">") && r.html.contains("<h3 id=\"hai\">"), "{}", r.html);
+        let r = render("### Ba\n", false);
+        assert!(r.html.contains("<h2 id=\"ba\">"), "{}", r.html);
     }
 
     #[test]
@@ -382,19 +425,51 @@ mod tests {
     }
 }
 
-/// The stylesheet for highlighted code: a light theme, and a dark one under
-/// `prefers-color-scheme: dark`. The default theme ships it as `static/syntax.css`.
+/// The highlighting palette: a scope class and its colour on the theme's code background in
+/// the light and the dark scheme. Spans carry one class per scope part
+/// (`comment.line.rust` → `hl-comment hl-line hl-rust`), so these few cover every language.
+const PALETTE: &[(&str, &str, &str)] = &[
+    ("comment", "#615a52", "#aaa49a"),
+    ("string", "#1d6b34", "#a5d6a7"),
+    ("constant", "#8a3b00", "#f5b27a"),
+    ("keyword", "#a3121b", "#ff9e94"),
+    ("storage", "#6a2fa0", "#d1b3f7"),
+    ("entity", "#0b5394", "#9cc2ff"),
+    ("support", "#0b5394", "#9cc2ff"),
+    ("variable.parameter", "#5c4b00", "#e6d27a"),
+    ("markup.heading", "#a3121b", "#ff9e94"),
+];
+
+/// The stylesheet for highlighted code, light and dark; the default theme ships it as
+/// `static/syntax.css`.
 pub fn syntax_css() -> Result<String, String> {
-    let themes = syntect::highlighting::ThemeSet::load_defaults();
-    let css_for = |name: &str| {
-        let theme = themes.themes.get(name).ok_or_else(|| format!("syntect has no theme {name}"))?;
-        syntect::html::css_for_theme_with_class_style(theme, HIGHLIGHT_CLASS_STYLE).map_err(|e| e.to_string())
+    let rules = |dark: bool| -> String {
+        PALETTE
+            .iter()
+            .map(|(scope, light, night)| {
+                let class: String = scope.split('.').map(|p| format!(".hl-{p}")).collect();
+                format!("{class}{{color:{}}}", if dark { night } else { light })
+            })
+            .collect()
     };
-    let light = css_for("InspiredGitHub")?;
-    let dark = css_for("base16-ocean.dark")?;
     Ok(format!(
-        "/* Code highlighting for bantin's default theme, generated from syntect's themes\n   (InspiredGitHub, base16-ocean.dark). Regenerate: BANTIN_BLESS=1 cargo test syntax_css */\n{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+        "/* Code highlighting for bantin's default theme (src/markdown.rs PALETTE; every colour meets WCAG AA on the code background). Regenerate: BANTIN_BLESS=1 cargo test syntax_css */\n{}.hl-invalid{{text-decoration:underline wavy}}\n@media (prefers-color-scheme: dark){{{}}}\n",
+        rules(false),
+        rules(true)
     ))
+}
+
+/// The WCAG contrast ratio of two colours.
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let luminance = |(r, g, b): (u8, u8, u8)| {
+        let f = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
 }
 
 #[cfg(test)]
@@ -412,5 +487,20 @@ mod syntax_css_tests {
             shipped == css,
             "themes/default/static/syntax.css is stale; run BANTIN_BLESS=1 cargo test syntax_css"
         );
+    }
+
+    /// Every colour in it reads at WCAG AA on the theme's code background.
+    #[test]
+    fn syntax_colours_meet_aa() {
+        let css = super::syntax_css().expect("syntect themes");
+        let (light, dark) = css.split_once("@media (prefers-color-scheme: dark)").expect("two schemes");
+        for (part, bg) in [(light, (0xf1, 0xed, 0xe6)), (dark, (0x2a, 0x28, 0x25))] {
+            for hex in part.split("color:#").skip(1).map(|r| &r[..6]) {
+                let v = u32::from_str_radix(hex, 16).expect("hex");
+                let c = ((v >> 16) as u8, (v >> 8) as u8, v as u8);
+                assert!(super::contrast(c, bg) >= 4.5, "#{hex}");
+            }
+            assert!(!part.contains("background-color"));
+        }
     }
 }

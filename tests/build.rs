@@ -378,6 +378,31 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
         assert_eq!(texts(&doc, "h1").len(), 1, "{} must have one h1", entry.path().display());
     }
     assert!(checked > 500, "only {checked} links checked");
+
+    // Weight: all CSS ≤ 20 KB; every bulletin page with what it loads ≤ 60 KB before images.
+    let css: u64 =
+        ["style.css", "syntax.css"].iter().map(|f| std::fs::metadata(out.join(f)).expect("css").len()).sum();
+    assert!(css <= 20 * 1024, "CSS is {css} bytes");
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.expect("walk");
+        let Ok(rel) = entry.path().strip_prefix(&out) else { continue };
+        let parts: Vec<_> = rel.components().collect();
+        // Bulletin pages: YYYY/MM/slug/index.html.
+        if parts.len() != 4 || entry.file_name() != "index.html" || rel.to_string_lossy().contains("/page/") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("read");
+        let doc = scraper::Html::parse_document(&html);
+        let mut total = html.len() as u64;
+        for href in
+            attrs(&doc, "link[rel=stylesheet]", "href").into_iter().chain(attrs(&doc, "script[src]", "src"))
+        {
+            let file = resolve_link(&out, entry.path(), &href).expect("local asset");
+            total += std::fs::metadata(&file).expect("asset").len();
+        }
+        assert!(total <= 60 * 1024, "{} weighs {total} bytes with its CSS and JS", rel.display());
+        assert!(attrs(&doc, "script[src]", "src").is_empty(), "{}: bulletin pages need no JS", rel.display());
+    }
 }
 
 #[test]

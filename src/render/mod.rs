@@ -2,6 +2,7 @@
 //! output page, and the page contexts. Each bulletin's listing view ("card") is built once
 //! and list pages borrow slices of them.
 
+mod chart;
 mod i18n;
 mod theme;
 
@@ -14,9 +15,6 @@ use tera::{Context, Tera, Value};
 use crate::archive::{Archive, Entry, TermKind};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-
-/// Words read per minute, for the reading time shown on bulletin pages.
-const WORDS_PER_MINUTE: usize = 200;
 
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +79,8 @@ struct TermCount<'a> {
     name: &'a str,
     url: String,
     count: usize,
+    /// 1 (least used) to 5 (most used), on a logarithmic scale.
+    size: u8,
 }
 
 #[derive(Serialize)]
@@ -217,7 +217,8 @@ impl<'a> Renderer<'a> {
                     "title": b.title,
                     "summary": e.summary,
                     "content": a.link_internal(e, &e.rendered.html, |t| format!("{root}{}", t.path.trim_start_matches('/'))),
-                    "reading_minutes": e.rendered.words.div_ceil(WORDS_PER_MINUTE).max(1),
+                    "has_code": e.rendered.has_code,
+                    "reading_minutes": e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                 });
                 page["date"] =
                     serde_json::json!({"machine": b.date.machine(), "display": s.format_date(&b.date)});
@@ -279,13 +280,19 @@ impl<'a> Renderer<'a> {
                 "bulletin.html"
             }
             Job::Terms(kind) => {
+                let max = a.terms(kind).iter().map(|t| t.members.len()).max().unwrap_or(1).max(1) as f64;
                 let terms: Vec<TermCount> = a
                     .terms(kind)
                     .iter()
-                    .map(|t| TermCount {
-                        name: &t.name,
-                        url: term_url(kind, &t.slug),
-                        count: t.members.len(),
+                    .map(|t| {
+                        let n = t.members.len() as f64;
+                        let size = if max <= 1.0 { 1 } else { 1 + (4.0 * n.ln() / max.ln()).round() as u8 };
+                        TermCount {
+                            name: &t.name,
+                            url: term_url(kind, &t.slug),
+                            count: t.members.len(),
+                            size,
+                        }
                     })
                     .collect();
                 ctx.insert("terms", &terms);
@@ -300,6 +307,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", &t.name);
                 ctx.insert("term_feed", &term_url(kind, &t.slug));
+                ctx.insert("chart", &self.activity_chart(&t.members, &t.name));
                 "term.html"
             }
             Job::ArchiveIndex => {
@@ -309,6 +317,15 @@ impl<'a> Renderer<'a> {
                 "archive.html"
             }
             Job::Year(yi) => {
+                let y = &a.years[yi];
+                let bars: Vec<(String, usize)> = (1..=12)
+                    .map(|m: i8| {
+                        let count = y.months.iter().find(|x| x.month == m).map_or(0, |x| x.members.len());
+                        (m.to_string(), count)
+                    })
+                    .collect();
+                let title = format!("{} {} — {}", s.get("year"), y.year, s.get("chart_by_month"));
+                ctx.insert("chart", &chart::bar_chart("chart-months", &title, &bars));
                 ctx.insert("year", &self.year_view(yi));
                 ctx.insert("heading", &format!("{} {}", s.get("year"), a.years[yi].year));
                 "year.html"
@@ -345,6 +362,22 @@ impl<'a> Renderer<'a> {
                 older_url: (page < total).then(|| paged(base, page + 1)),
             },
         );
+    }
+
+    /// Bulletins per year for a tag's or author's bulletins, over the archive's whole span.
+    fn activity_chart(&self, members: &[usize], name: &str) -> String {
+        let years = &self.archive.years;
+        let (Some(first), Some(last)) = (years.last().map(|y| y.year), years.first().map(|y| y.year)) else {
+            return String::new();
+        };
+        let mut counts = std::collections::BTreeMap::new();
+        for &m in members {
+            *counts.entry(self.archive.entries[m].bulletin.date.year()).or_insert(0usize) += 1;
+        }
+        let bars: Vec<(String, usize)> =
+            (first..=last).map(|y| (y.to_string(), counts.get(&y).copied().unwrap_or(0))).collect();
+        let title = format!("{name} — {}", self.strings.get("chart_by_year"));
+        chart::bar_chart("chart-years", &title, &bars)
     }
 
     fn year_view(&self, yi: usize) -> YearView {

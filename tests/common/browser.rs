@@ -149,6 +149,7 @@ impl Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": chromium.to_string_lossy(), "args": args},
+            "goog:loggingPrefs": {"browser": "ALL", "performance": "ALL"},
         }}});
         let resp: Value = ureq::post(&format!("{base}/session"))
             .send_json(&caps)
@@ -189,6 +190,39 @@ impl Browser {
             assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting for {condition}");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Runs `body` as an async script: it must call `arguments[0]` with its result.
+    pub fn eval_async(&self, body: &str) -> Value {
+        self.post("/execute/async", json!({ "script": body, "args": [] }))
+    }
+
+    /// Sends a Chrome DevTools Protocol command.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.post("/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+    }
+
+    /// Takes (and clears) the browser's log of `kind`: "browser" (console) or "performance"
+    /// (DevTools events, including every network request).
+    pub fn logs(&self, kind: &str) -> Vec<Value> {
+        match self.post("/se/log", json!({ "type": kind })) {
+            Value::Array(a) => a,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Saves a PNG screenshot of the viewport.
+    pub fn screenshot(&self, path: &Path) {
+        use base64::Engine;
+        let url = format!("{}/screenshot", self.endpoint);
+        let v: Value = ureq::get(&url).call().expect("screenshot").body_mut().read_json().expect("json");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v["value"].as_str().unwrap_or(""))
+            .expect("base64");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).expect("screenshot dir");
+        }
+        std::fs::write(path, png).expect("write screenshot");
     }
 
     /// Types text into the element matching `css` (WebDriver key codes allowed).

@@ -1,0 +1,140 @@
+//! The default theme in a real headless Chromium: every page kind of the example site at a
+//! phone and a desktop width, in light and dark schemes — no horizontal scrolling, no console
+//! errors, no failed requests, nothing fetched from anywhere but the site, and no axe-core
+//! accessibility violations. Screenshots go to target/screenshots/.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::browser::{Browser, serve};
+use serde_json::{Value, json};
+
+const PAGES: &[(&str, &str)] = &[
+    ("home", "/"),
+    ("home-page-2", "/page/2/"),
+    ("bulletin", "/2024/12/chuyen-doi-so-tinh-ra-mat-ung-dung-cong-dan-so/"),
+    ("bulletin-table", "/2020/02/truong-hoc-khu-khuan-chuan-bi-don-hoc-sinh-tro-lai/"),
+    ("tags", "/tags/"),
+    ("tag", "/tags/an-ninh/"),
+    ("authors", "/authors/"),
+    ("author", "/authors/minh-anh/"),
+    ("archive", "/archive/"),
+    ("year", "/2020/"),
+    ("month", "/2020/02/"),
+    ("search", "/search/?q=da+nang"),
+    ("not-found", "/404.html"),
+];
+
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("BANTIN_AXE").map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules/axe-core/axe.min.js")
+    });
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            let msg = format!(
+                "theme_browser: SKIPPED — axe-core not found at {} (npm install --prefix .ci/node axe-core@4)",
+                path.display()
+            );
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg}; CI=true requires it");
+            }
+            eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+            None
+        }
+    }
+}
+
+fn build_example() -> (tempfile::TempDir, PathBuf) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = dir.path().join("public");
+    let run = assert_cmd::Command::cargo_bin("bantin")
+        .expect("bin")
+        .args(["--root", &repo.to_string_lossy(), "build", "--quiet", "--out", &out.to_string_lossy()])
+        .output()
+        .expect("build");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    (dir, out)
+}
+
+#[test]
+fn every_page_kind_at_two_widths_in_both_schemes() {
+    let Some(browser) = Browser::launch("every_page_kind_at_two_widths_in_both_schemes") else { return };
+    let Some(axe) = axe_source() else { return };
+    let (_dir, public) = build_example();
+    let base = serve(&public);
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    let mut failures = Vec::new();
+    browser.logs("browser");
+    browser.logs("performance");
+
+    for (width, height, mobile) in [(375u32, 812u32, true), (1366, 768, false)] {
+        browser.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+        for scheme in ["light", "dark"] {
+            browser.cdp(
+                "Emulation.setEmulatedMedia",
+                json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+            );
+            for (kind, path) in PAGES {
+                let label = format!("{kind} at {width}px, {scheme}");
+                browser.goto(&format!("{base}{path}"));
+                browser.wait_for("document.readyState === 'complete'");
+                if *kind == "search" {
+                    browser.wait_for("document.querySelectorAll('#search-results li').length > 0");
+                }
+                let overflow =
+                    browser.eval("return document.documentElement.scrollWidth - window.innerWidth;");
+                if overflow.as_i64().unwrap_or(0) > 0 {
+                    failures.push(format!("{label}: scrolls horizontally by {overflow}px"));
+                }
+                let scheme_seen = browser.eval("return matchMedia('(prefers-color-scheme: dark)').matches;");
+                assert_eq!(scheme_seen, Value::Bool(scheme == "dark"), "{label}: scheme emulation");
+                browser.eval(&format!("{axe}\nreturn true;"));
+                let result = browser.eval_async(
+                    "const done = arguments[0]; axe.run(document, {resultTypes: ['violations']})\
+                     .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + \
+                     v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))\
+                     .catch(e => done(['axe failed: ' + e]));",
+                );
+                for v in result.as_array().cloned().unwrap_or_default() {
+                    failures.push(format!("{label}: {}", v.as_str().unwrap_or("?")));
+                }
+                browser.screenshot(&shots.join(format!("{kind}-{width}-{scheme}.png")));
+
+                for entry in browser.logs("browser") {
+                    if entry["level"] == "SEVERE" {
+                        failures.push(format!("{label}: console error: {}", entry["message"]));
+                    }
+                }
+                for entry in browser.logs("performance") {
+                    let msg: Value =
+                        serde_json::from_str(entry["message"].as_str().unwrap_or("{}")).unwrap_or_default();
+                    let method = msg["message"]["method"].as_str().unwrap_or("");
+                    let params = &msg["message"]["params"];
+                    if method == "Network.requestWillBeSent" {
+                        let url = params["request"]["url"].as_str().unwrap_or("");
+                        if !(url.starts_with(&base) || url.starts_with("data:")) {
+                            failures.push(format!("{label}: request leaves the site: {url}"));
+                        }
+                    }
+                    if method == "Network.loadingFailed" {
+                        failures.push(format!("{label}: failed request: {}", params["errorText"]));
+                    }
+                    if method == "Network.responseReceived" {
+                        let status = params["response"]["status"].as_i64().unwrap_or(0);
+                        let url = params["response"]["url"].as_str().unwrap_or("");
+                        if status >= 400 && !url.ends_with("/404.html") {
+                            failures.push(format!("{label}: HTTP {status} for {url}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+}

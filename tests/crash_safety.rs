@@ -1,0 +1,161 @@
+//! Crash-safe publishing: a build killed at any moment, or stopped by a full disk, leaves
+//! `public/` as exactly one complete site — the previous one or the new one — and the next
+//! build succeeds.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use common::{Site, snapshot};
+
+/// Writes `n` bulletins; `version` changes every title, so two versions differ everywhere.
+fn write_bulletins(site: &Site, n: usize, version: u32) {
+    let words = ["tin", "tức", "người", "dân", "thành", "phố", "năm", "mới", "công", "an", "trường", "học"];
+    for i in 0..n {
+        let body: String =
+            (0..120).map(|k| words[(i * 7 + k * 3) % words.len()]).collect::<Vec<_>>().join(" ");
+        site.bulletin(
+            &format!("{}/{:02}/b{i}.md", 2015 + i % 10, 1 + i % 12),
+            &format!(
+                "title: \"Bản tin {i} phiên bản {version}\"\ndate: {}-{:02}-{:02}\ntags: [t{}]\nslug: b{i}",
+                2015 + i % 10,
+                1 + i % 12,
+                1 + i % 28,
+                i % 20
+            ),
+            &body,
+        );
+    }
+}
+
+fn build_into(site: &Site, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["build", "--quiet", "--out"])
+        .arg(out)
+        .status()
+        .expect("build");
+    assert!(status.success());
+    snapshot(out)
+}
+
+fn leftovers(site: &Site) -> Vec<String> {
+    std::fs::read_dir(site.root())
+        .expect("ls")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".bantin-"))
+        .collect()
+}
+
+#[test]
+fn killed_builds_never_leave_a_mixed_site() {
+    let site = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
+    let refs = tempfile::tempdir().expect("tmp");
+    write_bulletins(&site, 1500, 1);
+    let v1 = build_into(&site, &refs.path().join("v1"));
+    write_bulletins(&site, 1500, 2);
+    let v2 = build_into(&site, &refs.path().join("v2"));
+    assert_ne!(v1, v2);
+
+    // Start from a published v2; then alternate versions, killing each build at some moment.
+    let start = Instant::now();
+    let public = site.public();
+    build_into(&site, &public);
+    let full = start.elapsed();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut published_new = 0;
+    for round in 0..10 {
+        let version = if round % 2 == 0 { 1 } else { 2 };
+        let before = snapshot(&public);
+        write_bulletins(&site, 1500, version);
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let delay = full.mul_f64(((seed >> 33) % 1000) as f64 / 1000.0 * 1.2);
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+            .current_dir(site.root())
+            .args(["build", "--quiet"])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let after = snapshot(&public);
+        let expected_new = if version == 1 { &v1 } else { &v2 };
+        assert!(
+            after == before || &after == expected_new,
+            "round {round} (killed after {delay:?}): public/ is neither the previous site nor the new one"
+        );
+        if &after == expected_new && after != before {
+            published_new += 1;
+        }
+    }
+    // The next build succeeds, publishes the current version, and cleans up after the kills.
+    let last = snapshot(&site.public());
+    assert!(last == v1 || last == v2);
+    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["build", "--quiet"])
+        .status()
+        .expect("build");
+    assert!(status.success());
+    assert_eq!(snapshot(&site.public()), v2, "the content is at version 2 now");
+    assert!(leftovers(&site).is_empty(), "staging left behind: {:?}", leftovers(&site));
+    eprintln!("killed 10 builds; {published_new} had already published the new site");
+}
+
+#[test]
+fn a_full_disk_leaves_the_published_site_intact() {
+    // A small tmpfs as the output's file system (needs root); elsewhere this says it skipped.
+    let mnt = tempfile::tempdir().expect("tmp");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(mnt.path())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        let msg =
+            "a_full_disk_leaves_the_published_site_intact: SKIPPED — cannot mount a tmpfs here (needs root)";
+        if std::env::var_os("BANTIN_REQUIRE_TMPFS").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
+        return;
+    }
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _guard = Unmount(mnt.path());
+    let out = mnt.path().join("public");
+
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    write_bulletins(&site, 40, 1);
+    let small = build_into(&site, &out);
+    // Far more than 4 MB.
+    write_bulletins(&site, 3000, 2);
+    let run = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["build", "--out"])
+        .arg(&out)
+        .output()
+        .expect("build");
+    assert_eq!(run.status.code(), Some(1), "the build must fail");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("No space left") || err.contains("space"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(snapshot(&out), small, "the published site is unchanged");
+    let stale: Vec<_> =
+        std::fs::read_dir(mnt.path()).expect("ls").flatten().filter(|e| e.file_name() != "public").collect();
+    assert!(stale.is_empty(), "the failed staging directory was removed: {stale:?}");
+    // With room again, the next build succeeds.
+    std::fs::remove_dir_all(site.root().join("content")).expect("rm");
+    write_bulletins(&site, 40, 3);
+    build_into(&site, &out);
+}

@@ -146,3 +146,32 @@ fn serve_rebuilds_keeps_the_last_good_build_and_never_leaks() {
     assert!((400..500).contains(&raw(&server, &long).0));
     assert_eq!(get(&server, "/khong-co/").0, 404);
 }
+
+#[test]
+fn serve_stays_up_under_200_concurrent_connections() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    site.bulletin("2020/01/a.md", "title: Tin\ndate: 2020-01-05", "Nội dung.");
+    let server = start(&site);
+    let port = server.port;
+    // 200 connections open at once: half idle (a slow client), half asking for pages.
+    let idle: Vec<TcpStream> =
+        (0..100).filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok()).collect();
+    assert_eq!(idle.len(), 100);
+    let workers: Vec<_> = (0..100)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let target = if i % 2 == 0 { "/" } else { "/2020/01/tin/" };
+                let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+                write!(s, "GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("write");
+                let mut resp = String::new();
+                let _ = s.read_to_string(&mut resp);
+                resp.starts_with("HTTP/1.1 200")
+            })
+        })
+        .collect();
+    let ok = workers.into_iter().filter_map(|w| w.join().ok()).filter(|&ok| ok).count();
+    assert_eq!(ok, 100, "every page request was answered");
+    drop(idle);
+    assert_eq!(get(&server, "/").0, 200, "still up");
+}

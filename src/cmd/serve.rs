@@ -370,6 +370,13 @@ mod tests {
             std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
                 .expect("symlink");
             assert_eq!(resolve(&root, "/link.txt"), Err(404), "a symlink out of the build is not served");
+            // A sibling whose name starts with the build's ("public-leak") is outside it too.
+            let leak = dir.path().join("public-leak");
+            std::fs::create_dir_all(&leak).expect("mkdir");
+            std::fs::write(leak.join("x.html"), "leak").expect("write");
+            std::os::unix::fs::symlink(&leak, root.join("sib")).expect("symlink");
+            assert_eq!(resolve(&root, "/sib/x.html"), Err(404));
+            assert_eq!(resolve(&root, "/../public-leak/x.html"), Err(400));
         }
     }
 }

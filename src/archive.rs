@@ -161,7 +161,7 @@ impl Archive {
     /// to: `@/2020/01/b.md` is relative to content/, anything else to `from`'s folder.
     pub fn resolve_link(&self, from: &std::path::Path, target: &str) -> Option<usize> {
         let path = target.split('#').next().unwrap_or(target);
-        let path = percent_decode(path);
+        let path = crate::output::percent_decode(path).unwrap_or_else(|| path.to_string());
         let mut parts: Vec<String> = Vec::new();
         let rel = if let Some(rest) = path.strip_prefix("@/") {
             parts.push("content".into());
@@ -282,24 +282,6 @@ fn pulldown_cmark_escape_href(s: &str) -> String {
     let mut out = String::new();
     let _ = pulldown_cmark_escape::escape_href(&mut out, s);
     out
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so

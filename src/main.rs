@@ -55,7 +55,7 @@ enum Command {
     },
     /// Preview the site at http://127.0.0.1:1111/, rebuilding and reloading on every change.
     Serve {
-        /// Port to listen on.
+        /// Port to listen on (0: any free port, printed at start).
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
         /// Address to listen on (anything but loopback is reachable from other machines).

@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,11 +26,11 @@ impl Drop for Server {
 }
 
 fn start(site: &Site) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port();
+    // Port 0: the server takes a free port and prints it, so parallel tests never collide.
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
         .current_dir(site.root())
-        .args(["serve", "--port", &port.to_string()])
-        .stdout(Stdio::null())
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("start serve");
@@ -45,6 +45,22 @@ fn start(site: &Site) -> Server {
             }
         }
     });
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut port = 0;
+    let mut line = String::new();
+    while port == 0 && stdout.read_line(&mut line).is_ok_and(|n| n > 0) {
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            port = rest.split('/').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        }
+        line.clear();
+    }
+    assert_ne!(
+        port,
+        0,
+        "serve did not say where it listens: {}",
+        stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    );
+    std::thread::spawn(move || for _ in stdout.lines() {});
     let server = Server { child, port, stderr };
     wait_until(|| get(&server, "/").0 == 200, "the server to answer");
     server
@@ -171,7 +187,7 @@ fn serve_stays_up_under_200_concurrent_connections() {
         })
         .collect();
     let ok = workers.into_iter().filter_map(|w| w.join().ok()).filter(|&ok| ok).count();
-    assert_eq!(ok, 100, "every page request was answered");
+    assert_eq!(ok, 100, "every page request was answered ({ok} of 100)");
     drop(idle);
     assert_eq!(get(&server, "/").0, 200, "still up");
 }

@@ -2,17 +2,18 @@
 //! when content/, themes/, static/ or site.toml change, and reloads open pages through a
 //! small Server-Sent Events client injected only here. A failed rebuild is shown in the
 //! terminal and as an overlay in the browser, while the last good build keeps being served.
-//! Only files inside the build are ever served.
+//! Only files inside the build are ever served. Each connection gets its own thread (up to
+//! 1,024) and ten-second timeouts, so slow or idle clients never hold up others.
 
-use std::io::Read;
-use std::net::IpAddr;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
-use tiny_http::{Header, Request, Response, Server, StatusCode};
 
 use crate::cmd::build::print_diagnostics;
 use crate::site::{self, BuildOptions};
@@ -37,6 +38,12 @@ const LIVE_JS: &str = r#"(function () {
 
 /// Longest request target served, in bytes.
 const MAX_URL: usize = 2048;
+/// Longest request head read, in bytes.
+const MAX_HEAD: usize = 16 * 1024;
+/// Connections served at once; more are turned away with 503.
+const MAX_CONNECTIONS: usize = 1024;
+/// How long a client may take to send its request, or to take our answer.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `bantin serve`.
 #[derive(Debug, Clone)]
@@ -87,8 +94,8 @@ pub fn run(args: &ServeArgs) -> i32 {
     };
     rebuild(&opts, &state);
 
-    let server = match Server::http((args.bind, args.port)) {
-        Ok(s) => Arc::new(s),
+    let listener = match TcpListener::bind((args.bind, args.port)) {
+        Ok(l) => l,
         Err(e) => {
             eprintln!(
                 "error: cannot listen on {}:{}: {e}\n  = help: choose another port with --port",
@@ -97,7 +104,10 @@ pub fn run(args: &ServeArgs) -> i32 {
             return 1;
         }
     };
-    println!("Serving {} at http://{}:{}/ (Ctrl-C to stop)", args.root.display(), args.bind, args.port);
+    // With --port 0 the system picks a free port; say which.
+    let port = listener.local_addr().map_or(args.port, |a| a.port());
+    println!("Serving {} at http://{}:{port}/ (Ctrl-C to stop)", args.root.display(), args.bind);
+    let _ = std::io::stdout().flush();
 
     // Watch the site and rebuild on change.
     let (tx, rx) = channel::<DebounceEventResult>();
@@ -128,19 +138,21 @@ pub fn run(args: &ServeArgs) -> i32 {
         });
     }
 
-    let workers: Vec<_> = (0..8)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let state = Arc::clone(&state);
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &state);
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.join();
+    // One thread per connection, each with timeouts: a slow or idle client holds only its own.
+    let active = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming().flatten() {
+        if active.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
+            let mut stream = stream;
+            let _ = stream.write_all(&simple(503, "text/plain; charset=utf-8", b"busy\n"));
+            continue;
+        }
+        active.fetch_add(1, Ordering::Relaxed);
+        let state = Arc::clone(&state);
+        let active = Arc::clone(&active);
+        std::thread::spawn(move || {
+            handle(stream, &state);
+            active.fetch_sub(1, Ordering::Relaxed);
+        });
     }
     let _ = std::fs::remove_dir_all(out.parent().unwrap_or(&out));
     0
@@ -172,36 +184,77 @@ fn rebuild(opts: &BuildOptions, state: &State) {
     }
 }
 
-fn respond<R: Read>(request: Request, response: Response<R>) {
-    let _ = request.respond(response);
+/// A whole response: status line, headers and body, for a connection that then closes.
+fn simple(status: u16, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    out
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn text(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let mut r = Response::from_string(body).with_status_code(StatusCode(status));
-    if let Some(h) = header("Content-Type", "text/plain; charset=utf-8") {
-        r.add_header(h);
-    }
-    r
-}
-
-fn handle(request: Request, state: &Arc<State>) {
-    let url = request.url().to_string();
-    if url.len() > MAX_URL {
-        return respond(request, text(414, "URL too long\n"));
-    }
-    let path = url.split(['?', '#']).next().unwrap_or("/");
-    match path {
-        "/__bantin/live.js" => {
-            let mut r = Response::from_string(LIVE_JS);
-            if let Some(h) = header("Content-Type", "text/javascript; charset=utf-8") {
-                r.add_header(h);
-            }
-            return respond(request, r);
+/// Reads the request line and headers; returns the method and target, or an error status.
+fn read_request(stream: &TcpStream) -> Result<(String, String), u16> {
+    let mut reader = BufReader::new(stream);
+    let mut head = 0usize;
+    let mut first = String::new();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line).map_err(|_| 400u16)?;
+        if n == 0 {
+            return Err(400);
         }
+        head += n;
+        if head > MAX_HEAD {
+            return Err(if first.is_empty() { 414 } else { 431 });
+        }
+        if first.is_empty() {
+            first = line;
+            continue;
+        }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let mut parts = first.split_whitespace();
+    let (Some(method), Some(target)) = (parts.next(), parts.next()) else { return Err(400) };
+    Ok((method.to_string(), target.to_string()))
+}
+
+fn handle(mut stream: TcpStream, state: &Arc<State>) {
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let (method, target) = match read_request(&stream) {
+        Ok(r) => r,
+        Err(status) => {
+            let _ = stream.write_all(&simple(status, "text/plain; charset=utf-8", b"bad request\n"));
+            return;
+        }
+    };
+    if method != "GET" && method != "HEAD" {
+        let _ = stream.write_all(&simple(405, "text/plain; charset=utf-8", b"only GET\n"));
+        return;
+    }
+    if target.len() > MAX_URL {
+        let _ = stream.write_all(&simple(414, "text/plain; charset=utf-8", b"URL too long\n"));
+        return;
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let response = match path {
+        "/__bantin/live.js" => simple(200, "text/javascript; charset=utf-8", LIVE_JS.as_bytes()),
         "/__bantin/events" => {
             let (tx, rx) = channel();
             if let Some(err) = state.error.lock().ok().and_then(|e| e.clone()) {
@@ -211,39 +264,29 @@ fn handle(request: Request, state: &Arc<State>) {
             if let Ok(mut clients) = state.clients.lock() {
                 clients.push(tx);
             }
-            // Each open page holds a thread until it goes away. The stream is written on the
-            // raw connection so that every event leaves at once (no chunk buffering).
-            std::thread::spawn(move || stream_events(request, &rx));
-            return;
+            return stream_events(stream, &rx);
         }
-        _ => {}
-    }
-    match resolve(&state.out, path) {
-        Ok(file) => match std::fs::read(&file) {
-            Ok(bytes) => {
-                let mut r = Response::from_data(bytes);
-                if let Some(h) = header("Content-Type", content_type(&file)) {
-                    r.add_header(h);
-                }
-                if let Some(h) = header("Cache-Control", "no-store") {
-                    r.add_header(h);
-                }
-                respond(request, r)
-            }
-            Err(_) => not_found(request, state),
+        _ => match resolve(&state.out, path) {
+            Ok(file) => match std::fs::read(&file) {
+                Ok(bytes) => simple(200, content_type(&file), &bytes),
+                Err(_) => not_found(state),
+            },
+            Err(400) => simple(400, "text/plain; charset=utf-8", b"bad request\n"),
+            Err(_) => not_found(state),
         },
-        Err(400) => respond(request, text(400, "bad request\n")),
-        Err(_) => not_found(request, state),
-    }
+    };
+    let response = if method == "HEAD" {
+        let end = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(response.len(), |i| i + 4);
+        response[..end].to_vec()
+    } else {
+        response
+    };
+    let _ = stream.write_all(&response);
 }
 
-fn not_found(request: Request, state: &State) {
+fn not_found(state: &State) -> Vec<u8> {
     let page = std::fs::read(state.out.join("404.html")).unwrap_or_else(|_| b"not found\n".to_vec());
-    let mut r = Response::from_data(page).with_status_code(StatusCode(404));
-    if let Some(h) = header("Content-Type", "text/html; charset=utf-8") {
-        r.add_header(h);
-    }
-    respond(request, r);
+    simple(404, "text/html; charset=utf-8", &page)
 }
 
 /// Maps a request path to a file inside `root`, or an HTTP status: 400 for paths that try to
@@ -253,7 +296,7 @@ pub fn resolve(root: &Path, path: &str) -> Result<PathBuf, u16> {
     if !path.starts_with('/') {
         return Err(400);
     }
-    let decoded = percent_decode(path).ok_or(400u16)?;
+    let decoded = crate::output::percent_decode(path).ok_or(400u16)?;
     let rel = decoded.trim_start_matches('/');
     if decoded.starts_with("//") || rel.contains(['\\', '\0']) {
         return Err(400);
@@ -282,24 +325,6 @@ pub fn resolve(root: &Path, path: &str) -> Result<PathBuf, u16> {
     Ok(canonical)
 }
 
-/// Decodes `%XX` escapes once; invalid UTF-8 or a bad escape is None.
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let v = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())?;
-            out.push(v);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 fn content_type(p: &Path) -> &'static str {
     match p.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
@@ -318,9 +343,7 @@ fn content_type(p: &Path) -> &'static str {
 }
 
 /// Writes Server-Sent Events to a page as they are broadcast, until it goes away.
-fn stream_events(request: Request, rx: &Receiver<String>) {
-    use std::io::Write;
-    let mut w = request.into_writer();
+fn stream_events(mut w: TcpStream, rx: &Receiver<String>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
     if w.write_all(head.as_bytes()).and_then(|()| w.flush()).is_err() {
         return;

@@ -118,17 +118,6 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         );
     }
 
-    let clean_names = |names: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for n in names {
-            let n = text::single_line(&text::normalize(n));
-            if !n.is_empty() && !out.iter().any(|o| text::name_key(o) == text::name_key(&n)) {
-                out.push(n);
-            }
-        }
-        out
-    };
-
     let image = fm.image.as_deref().map(str::trim).filter(|i| !i.is_empty()).map(str::to_owned);
     if let Some(img) = &image {
         let scheme = img.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
@@ -158,8 +147,8 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         title,
         date,
         updated,
-        authors: clean_names(fm.authors()),
-        tags: clean_names(fm.tags()),
+        authors: text::clean_names(fm.authors()),
+        tags: text::clean_names(fm.tags()),
         summary: fm.summary.as_deref().map(text::normalize).filter(|s| !s.trim().is_empty()),
         slug,
         slug_explicit: fm.slug.is_some(),

@@ -132,18 +132,8 @@ fn write_candidate(
     if slug.is_empty() {
         return Err("no letters or digits in the title to name the file".into());
     }
-    let names = |v: &[String]| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for n in v {
-            let n = text::single_line(&text::normalize(n));
-            if !n.is_empty() && !out.iter().any(|o| text::name_key(o) == text::name_key(&n)) {
-                out.push(n);
-            }
-        }
-        out
-    };
-    let mut b = NewBulletin::new(title, date).with_authors(names(&c.authors));
-    b.tags = names(&c.tags);
+    let mut b = NewBulletin::new(title, date).with_authors(text::clean_names(&c.authors));
+    b.tags = text::clean_names(&c.tags);
     b.summary = c.summary.map(|s| text::single_line(&text::normalize(&s))).filter(|s| !s.is_empty());
     b.slug = c.slug.filter(|s| text::slugify(s) == slug).map(|_| slug.clone());
     b.updated = c.updated.filter(|u| parse_date(u, tz).is_ok());

@@ -20,6 +20,19 @@ pub fn name_key(name: &str) -> String {
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Tag or author names as written in front matter: normalised, on one line, empty ones
+/// dropped, and later spellings of a name already listed (same [`name_key`]) dropped.
+pub fn clean_names(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let n = single_line(&normalize(n));
+        if !n.is_empty() && !out.iter().any(|o| name_key(o) == name_key(&n)) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// Collapses white space and trims: titles, tags and authors are single-line strings.
 pub fn single_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

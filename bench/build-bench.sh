@@ -54,6 +54,6 @@ for n in $SIZES; do
     python3 "$MAKE" --count "$n" --out "$hsite/content/posts" --format hugo $([ "$n" -gt 20000 ] && echo --repeat) >/dev/null
     printf 'baseURL = "https://bench.example/"\ntitle = "Bench"\n' > "$hsite/hugo.toml"
     stats "hugo (no search)" hugo --quiet -s "$hsite" -d "$OUTBASE/hugo-$n"
-    echo "   hugo / bantin (with search): $(echo "scale=2; $(cat "$WORK/last") / $ours" | bc)x"
+    python3 -c "import sys; print(f\"   hugo / bantin (with search): {float(sys.argv[1]) / float(sys.argv[2]):.2f}x\")" "$(cat "$WORK/last")" "$ours"
   fi
 done

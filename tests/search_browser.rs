@@ -67,12 +67,13 @@ fn fixture() -> Site {
         "từ thiện",
         "Trường học vùng cao thiếu sách.",
     );
-    b(
+    site.bulletin(
         "xss.md",
-        "<img src=x onerror=window.__xss=1>",
-        "2024-08-01",
-        "\"<b>thẻ</b>\"",
-        "xssprobe <script>window.__xss=2</script>",
+        "title: \"<img src=x onerror=window.__xss=1>\"\ndate: 2024-08-01\n\
+         tags: [\"<b>thẻ</b>\", \"<img src=x onerror=window.__xss=3>\"]\n\
+         author: \"<svg onload=window.__xss=4>\"\n\
+         summary: \"<iframe src=javascript:window.__xss=5>\"",
+        "xssprobe <script>window.__xss=2</script> <img src=x onerror=window.__xss=6> [x](javascript:window.__xss=7)",
     );
     site.build(&[]);
     site
@@ -168,10 +169,23 @@ fn search_page_in_chromium() {
     assert_eq!(page.search("q=xssprobe"), ["<img src=x onerror=window.__xss=1>"]);
     assert_eq!(browser.eval("return typeof window.__xss;"), Value::String("undefined".into()));
     assert_eq!(
-        browser
-            .eval("return document.querySelectorAll('#search-results img, #search-results script').length;"),
+        browser.eval(
+            "return document.querySelectorAll('#search-results img, #search-results script, \
+             #search-results svg, #search-results iframe').length;"
+        ),
         0
     );
+    // Its tags and author are shown, as text.
+    let shown = browser.eval("return document.getElementById('search-results').textContent;");
+    let shown = shown.as_str().unwrap_or("");
+    assert!(
+        shown.contains("<img src=x onerror=window.__xss=3>") && shown.contains("<svg onload=window.__xss=4>"),
+        "{shown}"
+    );
+    // Following the hostile tag as a filter keeps everything inert.
+    page.search("tag=%3Cimg+src%3Dx+onerror%3Dwindow.__xss%3D3%3E");
+    assert_eq!(page.titles(), ["<img src=x onerror=window.__xss=1>"]);
+    assert_eq!(browser.eval("return typeof window.__xss;"), Value::String("undefined".into()));
 
     // Typing and pressing Enter puts the query in the URL; the back button restores the last.
     page.search("q=xssprobe");

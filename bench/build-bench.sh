@@ -23,7 +23,8 @@ stats() {
   local t=() m=()
   for _ in $(seq "$RUNS"); do
     local line
-    line=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -f "%e %M" -o "$WORK/timing" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
+    line=$(tail -1 "$WORK/timing")
     t+=("${line% *}"); m+=("${line#* }")
   done
   printf '%s\n' "${t[@]}" | sort -n > "$WORK/t"; printf '%s\n' "${m[@]}" | sort -n > "$WORK/m"
@@ -44,7 +45,7 @@ for n in $SIZES; do
   printf 'search = false\n' >> "$site/site.toml"
   stats "bantin build (no search)" "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
   sed -i '/^search = false$/d' "$site/site.toml"
-  one=$(find "$site/content" -name '*.md' | sort | head -1)
+  one=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
   edit() { sed -i "0,/^title: /s/^title: \"/title: \"$RANDOM /" "$one"; "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"; }
   export -f edit; export one site BANTIN OUTBASE n
   stats "edit one bulletin, rebuild" bash -c edit

@@ -234,6 +234,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if !errors.is_empty() {
         return Err(BuildFailure { errors, warnings: site.warnings });
     }
+    timings.lap("render + write pages");
 
     // Feeds, sitemap and robots.txt need absolute URLs.
     let mut warnings = std::mem::take(&mut site.warnings);
@@ -261,7 +262,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         staging.write(rel, bytes).map_err(|e| io_err(&format!("cannot copy static/{rel}"), e))?;
     }
     copy_site_static(&opts.root.join("static"), &staging)?;
-    timings.lap("render + write");
+    timings.lap("static files");
 
     if site.config.search {
         let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))

@@ -66,7 +66,11 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
 fn jekyll_time(d: &str) -> String {
     let parts: Vec<&str> = d.split_whitespace().collect();
     match parts.as_slice() {
-        [date, time, offset] if offset.len() == 5 && (offset.starts_with('+') || offset.starts_with('-')) => {
+        [date, time, offset]
+            if offset.len() == 5
+                && (offset.starts_with('+') || offset.starts_with('-'))
+                && offset.bytes().skip(1).all(|b| b.is_ascii_digit()) =>
+        {
             let time = if time.len() == 5 { format!("{time}:00") } else { (*time).to_string() };
             format!("{date}T{time}{}:{}", &offset[..3], &offset[3..])
         }
@@ -136,5 +140,8 @@ mod tests {
         assert_eq!(c.tags, ["thời tiết", "Đà Nẵng"]);
         let c = read("x.md", "---\ntitle: T\ndate: 2019-11-12 16:45:00 +0700\n---\n").expect("time");
         assert_eq!(c.date.as_deref(), Some("2019-11-12T16:45:00+07:00"));
+        // Not an offset: left as written (and later reported as a bad date), never a panic.
+        let c = read("x.md", "---\ntitle: T\ndate: 2019-11-12 16:45:00 +0é1\n---\n").expect("odd");
+        assert_eq!(c.date.as_deref(), Some("2019-11-12 16:45:00 +0é1"));
     }
 }

@@ -85,7 +85,7 @@ fn python_list(s: &str) -> Vec<String> {
     out
 }
 
-fn parse_line(line: &str) -> Result<Candidate, String> {
+pub(super) fn parse_line(line: &str) -> Result<Candidate, String> {
     let v: Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
     let title = text(v.get("title")).ok_or("no title")?;
     let date = text(v.get("date")).map(|d| match text(v.get("time")) {

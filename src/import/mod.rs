@@ -100,14 +100,25 @@ fn read_records(file: &Path) -> Result<Records, String> {
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).replace("\r\n", "\n");
+    Ok(vec![(String::new(), read_text(&name, &text)?)])
+}
+
+/// Reads one text file's content by its (lower-case) name: Hugo/Jekyll `.md`, or the seed's
+/// plain-text format. The outer error means "not a format bantin imports".
+pub fn read_text(name: &str, text: &str) -> Result<Result<Candidate, String>, String> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text).replace("\r\n", "\n");
     if name.ends_with(".md") || name.ends_with(".markdown") {
-        return Ok(vec![(String::new(), markdown_site::read(&name, &text))]);
+        return Ok(markdown_site::read(name, &text));
     }
     if name.ends_with(".txt") || plain_text::looks_like(&text) {
-        return Ok(vec![(String::new(), plain_text::read(&text))]);
+        return Ok(plain_text::read(&text));
     }
     Err("not a format bantin imports (.txt, .jsonl[.gz], or Hugo/Jekyll .md)".into())
+}
+
+/// Reads one JSON Lines record.
+pub fn read_json_line(line: &str) -> Result<Candidate, String> {
+    jsonl::parse_line(line)
 }
 
 /// Writes a candidate as `content/YYYY/MM/<slug>.md`. Returns None when an identical file is

@@ -284,6 +284,21 @@ fn pulldown_cmark_escape_href(s: &str) -> String {
     out
 }
 
+/// The site-relative URL of a tag's or author's page (`tags/<slug>/`).
+pub fn term_url(kind: TermKind, slug: &str) -> String {
+    format!("{}/{slug}/", kind.folder())
+}
+
+/// The site-relative URL of a year's page (`2020/`).
+pub fn year_url(year: i16) -> String {
+    format!("{year:04}/")
+}
+
+/// The site-relative URL of a month's page (`2020/01/`).
+pub fn month_url(year: i16, month: i8) -> String {
+    format!("{year:04}/{month:02}/")
+}
+
 /// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so
 /// `{day}` and the `/` after it are left out rather than invented.
 pub fn permalink(pattern: &str, b: &Bulletin) -> String {

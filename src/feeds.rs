@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use crate::archive::{Archive, Entry, TermKind};
+use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::content::{Precision, PubDate};
 
@@ -32,15 +32,6 @@ pub fn has_absolute_base(config: &Config) -> bool {
     config.base_url.starts_with("https://") || config.base_url.starts_with("http://")
 }
 
-/// The site-relative folders of the feeds: "" for the site, then each tag and author.
-pub fn feed_folders(archive: &Archive) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(String::new()).chain(
-        [TermKind::Tag, TermKind::Author]
-            .into_iter()
-            .flat_map(move |k| archive.terms(k).iter().map(move |t| format!("{}/{}/", k.folder(), t.slug))),
-    )
-}
-
 /// Every feed of the site, three formats each.
 pub fn feeds(config: &Config, archive: &Archive) -> Vec<FeedFile> {
     let all: Vec<usize> = (0..archive.entries.len()).collect();
@@ -49,7 +40,7 @@ pub fn feeds(config: &Config, archive: &Archive) -> Vec<FeedFile> {
         for t in archive.terms(kind) {
             specs.push(FeedSpec {
                 title: format!("{} — {}", config.title, t.name),
-                folder: format!("{}/{}/", kind.folder(), t.slug),
+                folder: term_url(kind, &t.slug),
                 members: &t.members,
             });
         }
@@ -117,7 +108,7 @@ impl Ctx<'_> {
         idx.iter()
             .map(|&t| {
                 let term = &self.archive.terms(kind)[t];
-                (term.name.clone(), self.url(&format!("{}/{}/", kind.folder(), term.slug)))
+                (term.name.clone(), self.url(&term_url(kind, &term.slug)))
             })
             .collect()
     }
@@ -125,7 +116,7 @@ impl Ctx<'_> {
     fn updated(&self, entries: &[&Entry]) -> String {
         entries
             .iter()
-            .map(|e| modified(e))
+            .map(|e| e.bulletin.modified())
             .max_by_key(|d| d.sort_key())
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339)
     }
@@ -156,7 +147,7 @@ impl Ctx<'_> {
                 xml(&self.entry_id(e)),
                 xml(&self.url(&e.path)),
                 rfc3339(&e.bulletin.date),
-                rfc3339(modified(e)),
+                rfc3339(e.bulletin.modified()),
             );
             for (name, url) in self.names(e, TermKind::Author) {
                 let _ = writeln!(x, "<author><name>{}</name><uri>{}</uri></author>", xml(&name), xml(&url));
@@ -177,7 +168,7 @@ impl Ctx<'_> {
     fn rss(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
         let mut x = String::with_capacity(4096 + entries.len() * 2048);
         let self_url = self.url(&format!("{}rss.xml", spec.folder));
-        let last = entries.iter().map(|e| modified(e)).max_by_key(|d| d.sort_key());
+        let last = entries.iter().map(|e| e.bulletin.modified()).max_by_key(|d| d.sort_key());
         let description = if self.config.description.is_empty() {
             spec.title.clone()
         } else {
@@ -228,7 +219,7 @@ impl Ctx<'_> {
                     "url": self.url(&e.path),
                     "title": e.bulletin.title,
                     "date_published": rfc3339(&e.bulletin.date),
-                    "date_modified": rfc3339(modified(e)),
+                    "date_modified": rfc3339(e.bulletin.modified()),
                     "authors": self.names(e, TermKind::Author).into_iter()
                         .map(|(name, url)| json!({"name": name, "url": url})).collect::<Vec<_>>(),
                     "tags": self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -256,14 +247,6 @@ impl Ctx<'_> {
         s.push('\n');
         s
     }
-}
-
-fn modified(e: &Entry) -> &PubDate {
-    e.bulletin
-        .updated
-        .as_ref()
-        .filter(|u| u.sort_key() >= e.bulletin.date.sort_key())
-        .unwrap_or(&e.bulletin.date)
 }
 
 /// RFC 3339 with the site's offset (a month-only date is the 1st, midnight).
@@ -307,23 +290,23 @@ pub fn xml(s: &str) -> String {
 pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
     let base = config.base();
     let url = |p: &str| format!("{base}/{}", p.trim_start_matches('/'));
-    let newest = |members: &[usize]| members.first().map(|&i| w3c(modified(&archive.entries[i])));
+    let newest = |members: &[usize]| members.first().map(|&i| w3c(archive.entries[i].bulletin.modified()));
     let mut urls: Vec<(String, Option<String>)> =
         vec![(url(""), newest(&(0..archive.entries.len()).collect::<Vec<_>>()))];
     for e in &archive.entries {
-        urls.push((url(&e.path), Some(w3c(modified(e)))));
+        urls.push((url(&e.path), Some(w3c(e.bulletin.modified()))));
     }
     for kind in [TermKind::Tag, TermKind::Author] {
         urls.push((url(&format!("{}/", kind.folder())), None));
         for t in archive.terms(kind) {
-            urls.push((url(&format!("{}/{}/", kind.folder(), t.slug)), newest(&t.members)));
+            urls.push((url(&term_url(kind, &t.slug)), newest(&t.members)));
         }
     }
     urls.push((url("archive/"), None));
     for y in &archive.years {
-        urls.push((url(&format!("{:04}/", y.year)), newest(&y.members)));
+        urls.push((url(&year_url(y.year)), newest(&y.members)));
         for m in &y.months {
-            urls.push((url(&format!("{:04}/{:02}/", y.year, m.month)), newest(&m.members)));
+            urls.push((url(&month_url(y.year, m.month)), newest(&m.members)));
         }
     }
     let write_urlset = |chunk: &[(String, Option<String>)]| {

@@ -329,7 +329,7 @@ fn copy_site_static(dir: &Path, staging: &Staging) -> Result<(), Diagnostic> {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let key = crate::render::slash_path(rel);
         let bytes = std::fs::read(entry.path()).map_err(|e| {
             Diagnostic::error(format!("cannot read static/{key}: {e}")).in_file(format!("static/{key}"))
         })?;

@@ -43,6 +43,13 @@ pub struct Bulletin {
     pub body_line: usize,
 }
 
+impl Bulletin {
+    /// When the bulletin last changed: `updated`, unless it is earlier than `date`.
+    pub fn modified(&self) -> &PubDate {
+        self.updated.as_ref().filter(|u| u.sort_key() >= self.date.sort_key()).unwrap_or(&self.date)
+    }
+}
+
 /// Parses one bulletin from its source text, reporting every problem found in it.
 pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Vec<Diagnostic>> {
     let file = &source.rel_path;

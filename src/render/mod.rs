@@ -7,12 +7,12 @@ mod i18n;
 mod theme;
 
 pub use i18n::Strings;
-pub use theme::{DEFAULT_THEME, Theme};
+pub use theme::{DEFAULT_THEME, Theme, slash_path};
 
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::archive::{Archive, Entry, TermKind};
+use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 
@@ -233,8 +233,7 @@ impl<'a> Renderer<'a> {
                         "alt": b.image_alt.clone().unwrap_or_default(),
                     });
                 }
-                let modified =
-                    b.updated.as_ref().filter(|u| u.sort_key() >= b.date.sort_key()).unwrap_or(&b.date);
+                let modified = b.modified();
                 let names = |kind: TermKind, idx: &[usize]| -> Vec<(String, String)> {
                     idx.iter()
                         .map(|&t| {
@@ -453,18 +452,6 @@ fn pages(items: usize, per: usize) -> usize {
 
 fn paged(base: &str, page: usize) -> String {
     if page <= 1 { base.to_string() } else { format!("{base}page/{page}/") }
-}
-
-fn term_url(kind: TermKind, slug: &str) -> String {
-    format!("{}/{slug}/", kind.folder())
-}
-
-fn year_url(year: i16) -> String {
-    format!("{year:04}/")
-}
-
-fn month_url(year: i16, month: i8) -> String {
-    format!("{year:04}/{month:02}/")
 }
 
 /// "../../" for `2020/01/`, "./" for the home page.

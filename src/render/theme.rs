@@ -40,7 +40,7 @@ impl Theme {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let key = slash_path(rel);
             let bytes = std::fs::read(entry.path())
                 .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", entry.path().display())))?;
             theme.origins.insert(key.clone(), format!("themes/{name}/{key}"));
@@ -61,6 +61,11 @@ impl Theme {
     pub fn origin(&self, key: &str) -> String {
         self.origins.get(key).cloned().unwrap_or_else(|| format!("themes/default/{key} (embedded)"))
     }
+}
+
+/// A relative path as a `/`-separated key, whatever the platform's separator.
+pub fn slash_path(rel: &Path) -> String {
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn collect_embedded(dir: &Dir<'static>, theme: &mut Theme) {

@@ -17,11 +17,22 @@ const RELATED: usize = 5;
 /// How many of a tag's newest bulletins are considered when looking for related ones.
 const RELATED_SCAN: usize = 400;
 
+/// A bulletin's body as HTML and as plain text: here from the start when the bulletin was
+/// parsed in this build, read back from the source on demand ([`Archive::hydrate`]) when it
+/// came from the build cache.
+#[derive(Debug)]
+pub struct Body {
+    pub html: String,
+    pub plain: String,
+}
+
 /// A bulletin with everything the archive derived for it.
 #[derive(Debug)]
 pub struct Entry {
     pub bulletin: Bulletin,
+    /// Everything Markdown gave except the body itself, which is in [`Entry::body`].
     pub rendered: Rendered,
+    pub body: std::sync::OnceLock<Body>,
     /// The summary shown in lists: from front matter, or the first paragraph cut.
     pub summary: String,
     /// Site-relative URL path, e.g. `/2020/01/slug/`.
@@ -32,6 +43,21 @@ pub struct Entry {
     pub newer: Option<usize>,
     pub older: Option<usize>,
     pub related: Vec<usize>,
+}
+
+impl Entry {
+    /// The body as HTML (internal links not yet resolved). Empty if the entry was not
+    /// hydrated, which is a bug the incremental tests catch.
+    pub fn html(&self) -> &str {
+        debug_assert!(self.body.get().is_some(), "{} not hydrated", self.bulletin.source.display());
+        self.body.get().map_or("", |b| b.html.as_str())
+    }
+
+    /// The body as plain text, one line per block.
+    pub fn plain(&self) -> &str {
+        debug_assert!(self.body.get().is_some(), "{} not hydrated", self.bulletin.source.display());
+        self.body.get().map_or("", |b| b.plain.as_str())
+    }
 }
 
 /// A tag or an author, with its bulletins (indices into [`Archive::entries`], newest first).
@@ -103,14 +129,23 @@ impl Archive {
         let mut warnings = Vec::new();
         let paths = assign_paths(config, &items, &mut errors, &mut warnings);
         let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
-        for ((bulletin, rendered), path) in items.into_iter().zip(paths) {
+        for ((mut bulletin, mut rendered), path) in items.into_iter().zip(paths) {
             let summary = match &bulletin.summary {
                 Some(s) => text::single_line(s),
                 None => markdown::cut_summary(&rendered.first_paragraph),
             };
+            let body = std::sync::OnceLock::new();
+            if rendered.loaded {
+                let html = std::mem::take(&mut rendered.html);
+                let plain = std::mem::take(&mut rendered.plain);
+                let _ = body.set(Body { html, plain });
+            }
+            // The Markdown is not needed once rendered.
+            bulletin.body = String::new();
             entries.push(Entry {
                 bulletin,
                 rendered,
+                body,
                 summary,
                 path,
                 tags: Vec::new(),
@@ -202,6 +237,47 @@ impl Archive {
             out = out.replace(&marker, &format!("href=\"{}\"", crate::feeds::xml(&href)));
         }
         out
+    }
+
+    /// Reads back from their sources the bodies of the entries in `which` that came from
+    /// the build cache. A source that changed since it was read fails the build rather
+    /// than mix two versions of a bulletin.
+    pub fn hydrate(
+        &self,
+        root: &std::path::Path,
+        config: &Config,
+        tz: &jiff::tz::TimeZone,
+        which: &[usize],
+    ) -> Result<(), Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = which
+            .par_iter()
+            .filter_map(|&i| {
+                let e = &self.entries[i];
+                if e.body.get().is_some() {
+                    return None;
+                }
+                let source = match crate::content::read_source(root, &root.join(&e.bulletin.source)) {
+                    Ok(s) => s,
+                    Err(d) => return Some(d),
+                };
+                let changed = || {
+                    Diagnostic::error("the file changed while the site was being built")
+                        .in_file(&e.bulletin.source)
+                        .with_hint("run the build again")
+                };
+                if crate::incremental::hash_bytes(source.text.as_bytes()) != e.bulletin.source_hash {
+                    return Some(changed());
+                }
+                let b = match crate::content::parse_bulletin(&source, tz) {
+                    Ok(b) => b,
+                    Err(_) => return Some(changed()),
+                };
+                let r = markdown::render(&b.body, config.unsafe_html);
+                let _ = e.body.set(Body { html: r.html, plain: r.plain });
+                None
+            })
+            .collect();
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     pub fn terms(&self, kind: TermKind) -> &[Term] {

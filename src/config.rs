@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, did_you_mean, line_col};
 
 /// The site's configuration. Every key is optional; see `site.toml` in the repository for a
 /// commented example.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// The site's name, shown in the masthead and titles.

@@ -21,10 +21,26 @@ pub struct FeedFile {
 
 /// A feed: its title, the site-relative folder it lives in ("" or "tags/x/"), and its
 /// bulletins (newest first).
-struct FeedSpec<'a> {
-    title: String,
-    folder: String,
-    members: &'a [usize],
+pub struct FeedSpec<'a> {
+    pub title: String,
+    pub folder: String,
+    pub members: std::borrow::Cow<'a, [usize]>,
+}
+
+impl FeedSpec<'_> {
+    /// The three files of the feed.
+    pub fn files(&self) -> [String; 3] {
+        [
+            format!("{}atom.xml", self.folder),
+            format!("{}rss.xml", self.folder),
+            format!("{}feed.json", self.folder),
+        ]
+    }
+
+    /// The bulletins the feed shows.
+    pub fn entries(&self, config: &Config) -> impl Iterator<Item = usize> + '_ {
+        self.members.iter().copied().take(config.feed_limit)
+    }
 }
 
 /// Whether `base_url` is absolute, as feeds and sitemaps need.
@@ -32,32 +48,38 @@ pub fn has_absolute_base(config: &Config) -> bool {
     config.base_url.starts_with("https://") || config.base_url.starts_with("http://")
 }
 
-/// Every feed of the site, three formats each.
-pub fn feeds(config: &Config, archive: &Archive) -> Vec<FeedFile> {
+/// Every feed of the site: the site's own, then one per tag and per author.
+pub fn specs<'a>(config: &Config, archive: &'a Archive) -> Vec<FeedSpec<'a>> {
     let all: Vec<usize> = (0..archive.entries.len()).collect();
-    let mut specs = vec![FeedSpec { title: config.title.clone(), folder: String::new(), members: &all }];
+    let mut specs =
+        vec![FeedSpec { title: config.title.clone(), folder: String::new(), members: all.into() }];
     for kind in [TermKind::Tag, TermKind::Author] {
         for t in archive.terms(kind) {
             specs.push(FeedSpec {
                 title: format!("{} — {}", config.title, t.name),
                 folder: term_url(kind, &t.slug),
-                members: &t.members,
+                members: t.members.as_slice().into(),
             });
         }
     }
+    specs
+}
+
+/// The three files of one feed.
+pub fn render_spec(config: &Config, archive: &Archive, spec: &FeedSpec) -> [FeedFile; 3] {
     let ctx = Ctx { config, archive, base: config.base() };
-    let mut files = Vec::with_capacity(specs.len() * 3);
-    for spec in &specs {
-        let n = spec.members.len().min(config.feed_limit);
-        let entries: Vec<&Entry> = spec.members[..n].iter().map(|&i| &archive.entries[i]).collect();
-        files.push(FeedFile { path: format!("{}atom.xml", spec.folder), contents: ctx.atom(spec, &entries) });
-        files.push(FeedFile { path: format!("{}rss.xml", spec.folder), contents: ctx.rss(spec, &entries) });
-        files.push(FeedFile {
-            path: format!("{}feed.json", spec.folder),
-            contents: ctx.json_feed(spec, &entries),
-        });
-    }
-    files
+    let entries: Vec<&Entry> = spec.entries(config).map(|i| &archive.entries[i]).collect();
+    let [atom, rss, json] = spec.files();
+    [
+        FeedFile { path: atom, contents: ctx.atom(spec, &entries) },
+        FeedFile { path: rss, contents: ctx.rss(spec, &entries) },
+        FeedFile { path: json, contents: ctx.json_feed(spec, &entries) },
+    ]
+}
+
+/// Every feed of the site, three formats each.
+pub fn feeds(config: &Config, archive: &Archive) -> Vec<FeedFile> {
+    specs(config, archive).iter().flat_map(|spec| render_spec(config, archive, spec)).collect()
 }
 
 struct Ctx<'a> {
@@ -96,7 +118,7 @@ impl Ctx<'_> {
         if self.config.feed_content == "summary" {
             e.summary.clone()
         } else {
-            self.archive.link_internal(e, &e.rendered.html, |t| self.url(&t.path))
+            self.archive.link_internal(e, e.html(), |t| self.url(&t.path))
         }
     }
 

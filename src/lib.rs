@@ -11,6 +11,7 @@ pub mod content;
 pub mod diag;
 pub mod feeds;
 pub mod import;
+pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;

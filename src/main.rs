@@ -46,6 +46,9 @@ enum Command {
         /// Print the time spent in each stage of the build.
         #[arg(long)]
         timings: bool,
+        /// Ignore the build cache (`.bantin/`): parse, render and write everything.
+        #[arg(long)]
+        clean: bool,
     },
     /// Report every problem build would, and more, without writing anything.
     Check {
@@ -115,8 +118,8 @@ fn main() -> ExitCode {
         Verbosity::Normal
     };
     let code = match cli.command {
-        Command::Build { out, drafts, future, timings } => {
-            build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity, timings })
+        Command::Build { out, drafts, future, timings, clean } => {
+            build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity, timings, clean })
         }
         Command::Init { dir, force, theme } => {
             init::run(&init::InitArgs { dir: dir.unwrap_or(cli.root), force, theme })

@@ -19,7 +19,7 @@ pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefi
 const SUMMARY_CHARS: usize = 240;
 
 /// A bulletin body rendered to HTML.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// Plain text of the first paragraph.
@@ -36,6 +36,10 @@ pub struct Rendered {
     /// In the HTML their href is [`INTERNAL_LINK`] followed by the target, for the renderer to
     /// replace with the target's URL.
     pub internal_links: Vec<(String, usize)>,
+    /// Whether `html` and `plain` are here. The build cache keeps everything else and leaves
+    /// them out; the build reads them back from the source when a page needs them.
+    #[serde(skip)]
+    pub loaded: bool,
 }
 
 /// The href prefix of a not-yet-resolved link to another bulletin (a fragment, so the
@@ -55,7 +59,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION;
-    let mut out = Rendered::default();
+    let mut out = Rendered { loaded: true, ..Rendered::default() };
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
 

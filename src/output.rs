@@ -139,22 +139,38 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     published: bool,
+    /// Files are replaced by rename rather than written in place (the spare tree).
+    replace: bool,
     bytes: AtomicU64,
     files: AtomicU64,
 }
 
 impl Staging {
-    /// Creates a fresh staging directory beside `out`, removing stale ones left by killed
-    /// builds (only those carrying the marker).
-    pub fn begin(out: &Path) -> io::Result<Staging> {
+    /// The spare tree kept beside `out`: the build before the published one, which the next
+    /// build brings up to date and swaps in.
+    pub fn spare_path(out: &Path) -> PathBuf {
+        let (parent, name) = Self::parent_and_name(out);
+        parent.join(format!(".{name}.bantin-spare"))
+    }
+
+    fn parent_and_name(out: &Path) -> (PathBuf, String) {
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        fs::create_dir_all(parent)?;
         let name =
             out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        (parent.to_path_buf(), name)
+    }
+
+    /// Creates a fresh staging directory beside `out`, removing stale ones left by killed
+    /// builds (only those carrying the marker), and any spare tree when `drop_spare`.
+    pub fn begin(out: &Path, drop_spare: bool) -> io::Result<Staging> {
+        let (parent, name) = Self::parent_and_name(out);
+        fs::create_dir_all(&parent)?;
         let prefix = format!(".{name}.bantin-");
-        if let Ok(dir) = fs::read_dir(parent) {
+        let spare = Self::spare_path(out);
+        if let Ok(dir) = fs::read_dir(&parent) {
             for entry in dir.flatten() {
-                let stale = entry.file_name().to_string_lossy().starts_with(&prefix);
+                let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
+                    && (drop_spare || entry.path() != spare);
                 if stale && entry.path().join(MARKER).is_file() {
                     let _ = fs::remove_dir_all(entry.path());
                 }
@@ -166,13 +182,33 @@ impl Staging {
         }
         fs::create_dir(&dir)?;
         fs::write(dir.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging {
+        Ok(Staging::at(dir, out, false))
+    }
+
+    /// Opens the spare tree to be updated in place. Its files may be hard links shared with
+    /// the published tree, so they are only ever replaced (by rename), never rewritten.
+    pub fn reuse_spare(out: &Path) -> io::Result<Staging> {
+        let dir = Self::spare_path(out);
+        if !dir.join(MARKER).is_file() {
+            return Err(io::Error::other("the spare tree has no marker"));
+        }
+        Ok(Staging::at(dir, out, true))
+    }
+
+    fn at(dir: PathBuf, out: &Path, replace: bool) -> Staging {
+        Staging {
             dir,
             out: out.to_path_buf(),
             published: false,
+            replace,
             bytes: AtomicU64::new(0),
             files: AtomicU64::new(0),
-        })
+        }
+    }
+
+    /// The directory being written.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Writes one output file at a site-relative path. Safe to call from many threads.
@@ -181,9 +217,49 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&path, contents)?;
+        if self.replace {
+            let tmp = temp_beside(&path);
+            fs::write(&tmp, contents)?;
+            fs::rename(&tmp, &path)?;
+        } else {
+            fs::write(&path, contents)?;
+        }
         self.bytes.fetch_add(contents.len() as u64, Ordering::Relaxed);
         self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts the published tree's copy of a file into this tree: a hard link where the file
+    /// system allows, a copy otherwise.
+    pub fn copy_published(&self, rel: &str) -> io::Result<()> {
+        let invalid = |e| io::Error::new(io::ErrorKind::InvalidInput, e);
+        let from = safe_join(&self.out, rel).map_err(invalid)?;
+        let path = safe_join(&self.dir, rel).map_err(invalid)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let tmp = temp_beside(&path);
+        let _ = fs::remove_file(&tmp);
+        if fs::hard_link(&from, &tmp).is_err() {
+            fs::copy(&from, &tmp)?;
+        }
+        fs::rename(&tmp, &path)
+    }
+
+    /// Removes a file the new build no longer has, and the folders it leaves empty.
+    pub fn remove(&self, rel: &str) -> io::Result<()> {
+        let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut dir = path.parent();
+        while let Some(d) = dir.filter(|d| *d != self.dir) {
+            if fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
         Ok(())
     }
 
@@ -197,8 +273,10 @@ impl Staging {
 
     /// Makes the staged build the output. On Linux the two directories are exchanged in one
     /// atomic `renameat2(RENAME_EXCHANGE)`; elsewhere the old output is renamed aside first.
-    /// The old build is then deleted (it carries the marker: it was checked before building).
-    pub fn publish(mut self) -> io::Result<()> {
+    /// The old build is then kept as the spare tree when `keep_old` (returning its path), or
+    /// deleted (it carries the marker: it was checked before building).
+    pub fn publish(mut self, keep_old: bool) -> io::Result<Option<PathBuf>> {
+        let mut kept = None;
         if self.out.exists() {
             let out_has_marker = self.out.join(MARKER).is_file();
             let out_is_empty = fs::read_dir(&self.out).map(|mut d| d.next().is_none()).unwrap_or(false);
@@ -219,7 +297,16 @@ impl Staging {
                 self.dir = aside;
             }
             // `self.dir` now holds the previous build.
-            if self.dir.join(MARKER).is_file() {
+            let spare = Self::spare_path(&self.out);
+            if keep_old && out_has_marker {
+                if self.dir != spare {
+                    if spare.join(MARKER).is_file() {
+                        remove_tree(&spare)?;
+                    }
+                    fs::rename(&self.dir, &spare)?;
+                }
+                kept = Some(spare);
+            } else if self.dir.join(MARKER).is_file() {
                 remove_tree(&self.dir)?;
             } else {
                 fs::remove_dir(&self.dir)?;
@@ -228,8 +315,16 @@ impl Staging {
             fs::rename(&self.dir, &self.out)?;
         }
         self.published = true;
-        Ok(())
+        Ok(kept)
     }
+}
+
+/// A temporary name beside `path`, unique to this thread, that no output file can have.
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let thread = format!("{:?}", std::thread::current().id());
+    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+    path.with_file_name(format!(".{name}.bantin-tmp-{}-{thread}", std::process::id()))
 }
 
 /// Removes a directory tree, its top-level entries in parallel (deleting a large site is
@@ -279,7 +374,8 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.published && self.dir.join(MARKER).is_file() {
+        // A spare tree left half-updated is removed by the next build (its manifest is gone).
+        if !self.published && !self.replace && self.dir.join(MARKER).is_file() {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }

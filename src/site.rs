@@ -1,7 +1,9 @@
 //! The pipeline as one call: load config and bulletins → Archive → render → staged output →
 //! publish. `build` (and later `serve`, `check` and the benchmarks) share it.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -12,10 +14,15 @@ use crate::config::Config;
 use crate::content::{self, Bulletin};
 use crate::diag::Diagnostic;
 use crate::feeds;
+use crate::incremental::{self, Cache, Fingerprint, Manifest, OutputRecord, Parsed, SourceStat, State};
 use crate::markdown::{self, Rendered};
 use crate::output::{self, Staging};
 use crate::render::{Job, Renderer, Theme};
 use crate::search;
+
+/// How recent a file's modification time must be for its time and size not to be trusted
+/// next time: more than any file system's timestamp granularity.
+const RACY_NANOS: i64 = 2_000_000_000;
 
 /// What to build and how.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +37,8 @@ pub struct BuildOptions {
     pub progress: Option<fn(usize, usize)>,
     /// Inject the live-reload client (`bantin serve` only).
     pub live_reload: bool,
+    /// Ignore the build cache: parse, render and write everything.
+    pub clean: bool,
 }
 
 /// Wall time spent in each stage of a build, in order.
@@ -60,6 +69,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     pub bulletins: usize,
     pub pages: usize,
+    /// Pages rendered (the others were unchanged since the last build).
+    pub rendered: usize,
+    /// Files written.
     pub files: u64,
     pub bytes: u64,
     pub drafts_skipped: usize,
@@ -92,15 +104,43 @@ impl From<Diagnostic> for BuildFailure {
 pub struct LoadedSite {
     pub config: Config,
     pub theme: Theme,
+    pub tz: jiff::tz::TimeZone,
     pub archive: Archive,
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
+    /// Every bulletin as the cache keeps it, and whether that differs from the cache read.
+    parsed: Vec<Parsed>,
+    parsed_changed: bool,
+    /// The earliest date of a bulletin left out for being in the future.
+    horizon: Option<i64>,
 }
 
-/// Reads the configuration, theme and every bulletin, and builds the archive.
-pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
+/// One source file found by the scan: its record, and its text when it had to be read.
+struct Source {
+    stat: SourceStat,
+    text: Option<content::SourceFile>,
+}
+
+/// The site as first seen: configuration, theme, and each source's size, time and hash
+/// (read only when they changed since the cached build).
+struct Scan {
+    config: Config,
+    theme: Theme,
+    tz: jiff::tz::TimeZone,
+    sources: Vec<Source>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    timings: Timings,
+    parse_key: u64,
+    /// What every page depends on: binary, configuration, theme, options.
+    global_key: u64,
+    /// `global_key`, every source and the site's static files: equal means nothing to do.
+    input_key: u64,
+}
+
+fn scan(opts: &BuildOptions, cache: &Cache) -> Result<Scan, BuildFailure> {
     let root = &opts.root;
     let mut timings = Timings::start();
     let config = Config::load(root)?;
@@ -108,54 +148,147 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
     let tz = jiff::tz::TimeZone::get(&config.timezone)
         .map_err(|e| Diagnostic::error(format!("time zone {}: {e}", config.timezone)))?;
 
+    // A file changed within the clock's granularity of this scan could change again
+    // without its time or size changing: such "racy" files are recorded as unknown, so the
+    // next build reads them again (as git does for its index).
+    let racy_after = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| d.as_nanos() as i64 - RACY_NANOS);
     let found = content::discover(root, &root.join("content"));
-    timings.lap("discover");
+    let known: HashMap<&Path, &SourceStat> =
+        cache.state.sources.iter().map(|s| (s.path.as_path(), s)).collect();
     let mut errors = found.errors;
-    let mut warnings = found.warnings;
-    let parsed: Vec<Result<(Bulletin, Rendered), Vec<Diagnostic>>> = found
+    let scanned: Vec<Result<Source, Diagnostic>> = found
         .paths
         .par_iter()
         .map(|path| {
-            let source = content::read_source(root, path).map_err(|d| vec![d])?;
-            let bulletin = content::parse_bulletin(&source, &tz)?;
-            let rendered = markdown::render(&bulletin.body, config.unsafe_html);
-            Ok((bulletin, rendered))
+            let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            let meta = std::fs::metadata(path)
+                .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
+            let (len, mtime) = (meta.len(), incremental::mtime_nanos(&meta));
+            if let Some(k) = known.get(rel.as_path()).filter(|k| k.len == len && k.mtime == mtime) {
+                return Ok(Source { stat: (*k).clone(), text: None });
+            }
+            let text = content::read_source(root, path)?;
+            let hash = incremental::hash_bytes(text.text.as_bytes());
+            let mtime = if mtime >= racy_after { -1 } else { mtime };
+            Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, text: Some(text) })
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(scanned.len());
+    for s in scanned {
+        match s {
+            Ok(s) => sources.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    timings.lap("discover");
+
+    let binary = incremental::binary_id();
+    let parse_key =
+        Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
+    let mut global = Fingerprint::new();
+    global.u64(binary).json(&config).u64(u64::from(opts.live_reload));
+    for (name, bytes) in &theme.files {
+        global.str(name).bytes(bytes);
+    }
+    let global_key = global.finish();
+    let mut input = Fingerprint::new();
+    input.u64(global_key).u64(parse_key).u64(u64::from(opts.drafts)).u64(u64::from(opts.future));
+    for s in &sources {
+        input.str(&s.stat.path.to_string_lossy()).u64(s.stat.hash);
+    }
+    let mut racy = sources.iter().any(|s| s.stat.mtime == -1);
+    for (rel, len, mtime) in site_static_files(&root.join("static")) {
+        input.str(&rel).u64(len).u64(mtime as u64);
+        racy |= mtime >= racy_after;
+    }
+    // With a racy file the inputs cannot be known to be unchanged next time.
+    let input_key = if racy { 0 } else { input.finish() };
+    Ok(Scan {
+        config,
+        theme,
+        tz,
+        sources,
+        errors,
+        warnings: found.warnings,
+        timings,
+        parse_key,
+        global_key,
+        input_key,
+    })
+}
+
+/// Reads the configuration, theme and every bulletin, and builds the archive.
+pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
+    let mut cache = Cache::empty(&opts.root, "check");
+    let scanned = scan(opts, &cache)?;
+    load_scanned(opts, scanned, &mut cache)
+}
+
+fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<LoadedSite, BuildFailure> {
+    let root = &opts.root;
+    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, parse_key, .. } = scan;
+    cache.load_parsed(parse_key, &tz);
+    let cached_count = cache.parsed.len();
+    // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
+    let mut reused: Vec<Option<Parsed>> = sources
+        .iter()
+        .map(|s| {
+            let mut p = cache.parsed.remove(&(s.stat.path.clone(), s.stat.hash))?;
+            p.rendered.loaded = false;
+            Some(p)
+        })
+        .collect();
+    let stale_in_cache = !cache.parsed.is_empty();
+    cache.parsed.clear();
+    let fresh: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = sources
+        .par_iter()
+        .zip(reused.par_iter())
+        .map(|(s, cached)| {
+            if cached.is_some() {
+                return None;
+            }
+            let read = match &s.text {
+                Some(t) => Ok(t.clone()),
+                None => content::read_source(root, &root.join(&s.stat.path)),
+            };
+            Some(read.map_err(|d| vec![d]).and_then(|source| parse_one(&source, &tz, &config)))
         })
         .collect();
     timings.lap("parse + markdown");
+    let parsed_changed = stale_in_cache || fresh.iter().any(Option::is_some) || cached_count == 0;
 
     let now = jiff::Timestamp::now().as_second();
-    let mut items = Vec::with_capacity(parsed.len());
+    let mut items = Vec::with_capacity(sources.len());
+    let mut parsed_all = Vec::with_capacity(sources.len());
     let mut drafts_skipped = 0;
     let mut future_skipped = Vec::new();
-    for p in parsed {
-        match p {
-            Ok((b, r)) => {
-                if b.draft && !opts.drafts {
-                    drafts_skipped += 1;
-                } else if b.date.sort_key() > now && !opts.future {
-                    future_skipped.push(b.source.clone());
-                } else {
-                    items.push((b, r));
-                }
+    let mut horizon: Option<i64> = None;
+    for (cached, fresh) in reused.iter_mut().zip(fresh) {
+        let (p, for_cache) = match (cached.take(), fresh) {
+            (Some(p), _) => (p.clone(), p),
+            (None, Some(Ok(p))) => {
+                let stripped = strip_body(&p);
+                (p, stripped)
             }
-            Err(mut e) => errors.append(&mut e),
+            (None, Some(Err(mut e))) => {
+                errors.append(&mut e);
+                continue;
+            }
+            (None, None) => continue,
+        };
+        let b = &p.bulletin;
+        if b.draft && !opts.drafts {
+            drafts_skipped += 1;
+        } else if b.date.sort_key() > now && !opts.future {
+            future_skipped.push(b.source.clone());
+            horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
+        } else {
+            warnings.extend(p.warnings.iter().cloned());
+            items.push((p.bulletin, p.rendered));
         }
-    }
-    for (b, r) in &items {
-        if b.image.is_some() && b.image_alt.is_none() {
-            warnings.push(
-                Diagnostic::warning("the lead image has no `image_alt`")
-                    .in_file(&b.source)
-                    .with_hint("describe the picture for readers who cannot see it: `image_alt: \"...\"`"),
-            );
-        }
-        for (url, offset) in &r.images_without_alt {
-            warnings.push(
-                body_diagnostic(b, *offset, Diagnostic::warning(format!("the image {url} has no alt text")))
-                    .with_hint("describe the image for readers who cannot see it: ![mô tả ảnh](url)"),
-            );
-        }
+        parsed_all.push(for_cache);
     }
     if !errors.is_empty() {
         return Err(BuildFailure { errors, warnings });
@@ -163,22 +296,110 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
     let mut archive = Archive::build(&config, items)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     warnings.append(&mut archive.warnings);
+    let link_warnings: HashMap<&Path, &Vec<Diagnostic>> =
+        parsed_all.iter().map(|p| (p.bulletin.source.as_path(), &p.link_warnings)).collect();
     for e in &archive.entries {
-        for (target, offset) in &e.rendered.internal_links {
-            if archive.resolve_link(&e.bulletin.source, target).is_none() {
-                warnings.push(
-                    body_diagnostic(
-                        &e.bulletin,
-                        *offset,
-                        Diagnostic::warning(format!("the link to {target} points to no bulletin")),
-                    )
-                    .with_hint("link to a bulletin's file, relative to this one (../02/x.md) or to content/ (@/2020/02/x.md)"),
-                );
+        for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
+            if archive.resolve_link(&e.bulletin.source, target).is_none()
+                && let Some(d) = link_warnings.get(e.bulletin.source.as_path()).and_then(|w| w.get(k))
+            {
+                warnings.push(d.clone());
             }
         }
     }
     timings.lap("archive");
-    Ok(LoadedSite { config, theme, archive, drafts_skipped, future_skipped, warnings, timings })
+    Ok(LoadedSite {
+        config,
+        theme,
+        tz,
+        archive,
+        drafts_skipped,
+        future_skipped,
+        warnings,
+        timings,
+        parsed: parsed_all,
+        parsed_changed,
+        horizon,
+    })
+}
+
+/// Parses one bulletin and renders its Markdown, with the warnings about the file alone.
+fn parse_one(
+    source: &content::SourceFile,
+    tz: &jiff::tz::TimeZone,
+    config: &Config,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let bulletin = content::parse_bulletin(source, tz)?;
+    let rendered = markdown::render(&bulletin.body, config.unsafe_html);
+    let mut warnings = Vec::new();
+    if bulletin.image.is_some() && bulletin.image_alt.is_none() {
+        warnings.push(
+            Diagnostic::warning("the lead image has no `image_alt`")
+                .in_file(&bulletin.source)
+                .with_hint("describe the picture for readers who cannot see it: `image_alt: \"...\"`"),
+        );
+    }
+    for (url, offset) in &rendered.images_without_alt {
+        warnings.push(
+            body_diagnostic(
+                &bulletin,
+                *offset,
+                Diagnostic::warning(format!("the image {url} has no alt text")),
+            )
+            .with_hint("describe the image for readers who cannot see it: ![mô tả ảnh](url)"),
+        );
+    }
+    let link_warnings = rendered
+        .internal_links
+        .iter()
+        .map(|(target, offset)| {
+            body_diagnostic(
+                &bulletin,
+                *offset,
+                Diagnostic::warning(format!("the link to {target} points to no bulletin")),
+            )
+            .with_hint("link to a bulletin's file, relative to this one (../02/x.md) or to content/ (@/2020/02/x.md)")
+        })
+        .collect();
+    Ok(Parsed { bulletin, rendered, warnings, link_warnings })
+}
+
+/// A copy of a parsed bulletin without its Markdown, HTML and plain text, as the cache
+/// keeps it.
+fn strip_body(p: &Parsed) -> Parsed {
+    let b = &p.bulletin;
+    let r = &p.rendered;
+    Parsed {
+        bulletin: Bulletin {
+            source: b.source.clone(),
+            title: b.title.clone(),
+            date: b.date.clone(),
+            updated: b.updated.clone(),
+            authors: b.authors.clone(),
+            tags: b.tags.clone(),
+            summary: b.summary.clone(),
+            slug: b.slug.clone(),
+            slug_explicit: b.slug_explicit,
+            draft: b.draft,
+            image: b.image.clone(),
+            image_alt: b.image_alt.clone(),
+            body: String::new(),
+            body_line: b.body_line,
+            source_hash: b.source_hash,
+        },
+        rendered: Rendered {
+            html: String::new(),
+            first_paragraph: r.first_paragraph.clone(),
+            plain: String::new(),
+            words: r.words,
+            has_code: r.has_code,
+            images_without_alt: r.images_without_alt.clone(),
+            internal_links: r.internal_links.clone(),
+            loaded: false,
+        },
+        warnings: p.warnings.clone(),
+        link_warnings: p.link_warnings.clone(),
+    }
 }
 
 /// A diagnostic at a byte offset of a bulletin's (normalised) body, placed on the file's line.
@@ -189,38 +410,187 @@ pub fn body_diagnostic(b: &Bulletin, offset: usize, d: Diagnostic) -> Diagnostic
     d
 }
 
-/// Builds the site into a staging directory and publishes it; on any error the previous
-/// output is left exactly as it was.
+/// The output being assembled: which files the published tree and the tree being written
+/// already hold, and what this build puts in each.
+struct Emit<'a> {
+    staging: &'a Staging,
+    /// The published tree (empty when unknown or with `--clean`).
+    live: &'a HashMap<String, OutputRecord>,
+    /// The tree being written (the spare tree, or empty for a fresh one).
+    tree: &'a HashMap<String, OutputRecord>,
+    records: Mutex<Vec<(String, OutputRecord)>>,
+    rendered: AtomicUsize,
+}
+
+impl Emit<'_> {
+    /// Whether the published file was made from the same inputs.
+    fn unchanged(&self, rel: &str, fingerprint: u64) -> bool {
+        self.live.get(rel).is_some_and(|r| r.fingerprint == fingerprint)
+    }
+
+    /// Keeps the published file as it is.
+    fn keep(&self, rel: &str) -> std::io::Result<()> {
+        let Some(&record) = self.live.get(rel) else {
+            return Err(std::io::Error::other(format!("{rel} is not in the published site")));
+        };
+        if self.tree.get(rel).map(|r| r.hash) != Some(record.hash) {
+            self.staging.copy_published(rel)?;
+        }
+        self.record(rel, record);
+        Ok(())
+    }
+
+    /// Puts newly made bytes at `rel`, writing them only if the tree has other bytes there.
+    fn put(&self, rel: &str, fingerprint: u64, bytes: &[u8]) -> std::io::Result<()> {
+        let hash = incremental::hash_bytes(bytes);
+        if self.tree.get(rel).map(|r| r.hash) != Some(hash) {
+            self.staging.write(rel, bytes)?;
+        }
+        self.record(rel, OutputRecord { fingerprint, hash });
+        Ok(())
+    }
+
+    fn record(&self, rel: &str, record: OutputRecord) {
+        if let Ok(mut r) = self.records.lock() {
+            r.push((rel.to_string(), record));
+        }
+    }
+}
+
+/// Builds the site and publishes it; on any error the previous output is left exactly as
+/// it was. With the cache from the last build (unless `clean`), only what changed is
+/// parsed, rendered and written; the result is the same, byte for byte.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let mut site = load(opts)?;
-    let mut timings = std::mem::take(&mut site.timings);
+    let profile = if opts.live_reload { "serve" } else { "build" };
+    let mut cache =
+        if opts.clean { Cache::empty(&opts.root, profile) } else { Cache::open(&opts.root, profile) };
+    let scanned = scan(opts, &cache)?;
     let out = match &opts.out {
         Some(o) => o.clone(),
-        None => opts.root.join(&site.config.output_dir),
+        None => opts.root.join(&scanned.config.output_dir),
     };
     output::check_output_dir(&opts.root, &out)?;
+
+    // Nothing changed since the published build: nothing to do.
+    let now = jiff::Timestamp::now().as_second();
+    let state = &cache.state;
+    if !opts.clean
+        && scanned.errors.is_empty()
+        && scanned.input_key != 0
+        && state.input_key == scanned.input_key
+        && state.out_id.is_some()
+        && state.out_id == incremental::dir_id(&out)
+        && out.join(output::MARKER).is_file()
+        && state.horizon.is_none_or(|h| h > now)
+    {
+        let mut timings = scanned.timings;
+        timings.lap("nothing changed");
+        return Ok(BuildReport {
+            out,
+            bulletins: state.bulletins,
+            pages: state.pages,
+            rendered: 0,
+            files: 0,
+            bytes: 0,
+            drafts_skipped: state.drafts_skipped,
+            future_skipped: state.future_skipped.clone(),
+            warnings: state.warnings.clone(),
+            elapsed: started.elapsed(),
+            timings,
+        });
+    }
+    let global_key = scanned.global_key;
+    let parse_key = scanned.parse_key;
+    let input_key = scanned.input_key;
+    let stats: Vec<SourceStat> = scanned.sources.iter().map(|s| s.stat.clone()).collect();
+    let mut site = load_scanned(opts, scanned, &mut cache)?;
+    let mut timings = std::mem::take(&mut site.timings);
+
+    let spare_path = Staging::spare_path(&out);
+    if !opts.clean {
+        cache.load_manifests(&out, &spare_path);
+    }
+    let live_known = cache.outputs.is_some();
+    let live: HashMap<String, OutputRecord> = cache.outputs.take().map(|m| m.files).unwrap_or_default();
+    let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
+    let spare = cache.spare.take();
+    cache.invalidate_spare().map_err(|e| io_err("cannot update the build cache", e))?;
+    let (staging, tree) = match spare {
+        Some(spare) => match Staging::reuse_spare(&out) {
+            Ok(s) => (s, spare.files),
+            Err(_) => (
+                Staging::begin(&out, true).map_err(|e| io_err("cannot create the staging directory", e))?,
+                HashMap::new(),
+            ),
+        },
+        None => (
+            Staging::begin(&out, true).map_err(|e| io_err("cannot create the staging directory", e))?,
+            HashMap::new(),
+        ),
+    };
 
     let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
     if opts.live_reload {
         renderer.enable_live_reload();
     }
+    renderer.set_global_key(global_key);
     let jobs = renderer.jobs();
     check_unique_outputs(&renderer, &jobs, &site.archive)?;
+    let emit = Emit {
+        staging: &staging,
+        live: &live,
+        tree: &tree,
+        records: Mutex::new(Vec::new()),
+        rendered: AtomicUsize::new(0),
+    };
+
+    // Which pages, feeds and index need making, and so which bodies must be read back.
+    let planned: Vec<(Job, String, u64)> =
+        jobs.par_iter().map(|&job| (job, renderer.job_file(job), renderer.fingerprint(job))).collect();
+    let feeds_on = feeds::has_absolute_base(&site.config);
+    let specs = if feeds_on { feeds::specs(&site.config, &site.archive) } else { Vec::new() };
+    let feed_fps: Vec<u64> = specs.par_iter().map(|s| renderer.feed_fingerprint(s)).collect();
+    let search_fp = renderer.search_fingerprint();
+    let search_known = live.iter().any(|(k, _)| k.starts_with("search/"))
+        && live.iter().filter(|(k, _)| k.starts_with("search/")).all(|(_, r)| r.fingerprint == search_fp);
+    let mut needed: Vec<usize> = Vec::new();
+    if site.config.search && !search_known {
+        needed.extend(0..site.archive.entries.len());
+    } else {
+        for (job, file, fp) in &planned {
+            if let Job::Bulletin(i) = job
+                && !emit.unchanged(file, *fp)
+            {
+                needed.push(*i);
+            }
+        }
+        if site.config.feed_content != "summary" {
+            for (spec, fp) in specs.iter().zip(&feed_fps) {
+                if !spec.files().iter().all(|f| emit.unchanged(f, *fp)) {
+                    needed.extend(spec.entries(&site.config));
+                }
+            }
+        }
+        needed.sort_unstable();
+        needed.dedup();
+    }
+    site.archive.hydrate(&opts.root, &site.config, &site.tz, &needed)?;
     timings.lap("plan pages");
 
-    let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
-    let staging = Staging::begin(&out).map_err(|e| io_err("cannot create the staging directory", e))?;
     let done = AtomicUsize::new(0);
-    let total = jobs.len();
-    let mut errors: Vec<Diagnostic> = jobs
+    let total = planned.len();
+    let mut errors: Vec<Diagnostic> = planned
         .par_iter()
-        .filter_map(|&job| {
-            let result = renderer.render(job).and_then(|html| {
-                staging
-                    .write(&renderer.job_file(job), html.as_bytes())
-                    .map_err(|e| io_err("cannot write output", e))
-            });
+        .filter_map(|(job, file, fp)| {
+            let result = if emit.unchanged(file, *fp) {
+                emit.keep(file).map_err(|e| io_err("cannot write output", e))
+            } else {
+                emit.rendered.fetch_add(1, Ordering::Relaxed);
+                renderer.render(*job).and_then(|html| {
+                    emit.put(file, *fp, html.as_bytes()).map_err(|e| io_err("cannot write output", e))
+                })
+            };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = opts.progress
                 && (n.is_multiple_of(64) || n == total)
@@ -238,16 +608,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     // Feeds, sitemap and robots.txt need absolute URLs.
     let mut warnings = std::mem::take(&mut site.warnings);
-    if feeds::has_absolute_base(&site.config) {
-        let mut files = feeds::feeds(&site.config, &site.archive);
-        files.extend(feeds::sitemaps(&site.config, &site.archive));
+    if feeds_on {
+        specs
+            .par_iter()
+            .zip(feed_fps.par_iter())
+            .try_for_each(|(spec, &fp)| {
+                if spec.files().iter().all(|f| emit.unchanged(f, fp)) {
+                    return spec.files().iter().try_for_each(|f| emit.keep(f));
+                }
+                feeds::render_spec(&site.config, &site.archive, spec)
+                    .iter()
+                    .try_for_each(|f| emit.put(&f.path, fp, f.contents.as_bytes()))
+            })
+            .map_err(|e| io_err("cannot write the feeds", e))?;
+        let mut files = feeds::sitemaps(&site.config, &site.archive);
         if site.config.robots {
             files.push(feeds::robots(&site.config));
         }
         files
             .par_iter()
-            .try_for_each(|f| staging.write(&f.path, f.contents.as_bytes()))
-            .map_err(|e| io_err("cannot write the feeds", e))?;
+            .try_for_each(|f| emit.put(&f.path, 0, f.contents.as_bytes()))
+            .map_err(|e| io_err("cannot write the sitemap", e))?;
     } else {
         warnings.push(
             Diagnostic::warning("no feeds, sitemap or robots.txt: `base_url` is not an absolute URL")
@@ -258,30 +639,94 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     timings.lap("feeds + sitemap");
 
     // Static files: the theme's, then the site's own static/ (which wins).
+    let mut statics: std::collections::BTreeMap<String, Option<&[u8]>> = std::collections::BTreeMap::new();
     for (rel, bytes) in site.theme.under("static") {
-        staging.write(rel, bytes).map_err(|e| io_err(&format!("cannot copy static/{rel}"), e))?;
+        statics.insert(rel.to_string(), Some(bytes));
     }
-    copy_site_static(&opts.root.join("static"), &staging)?;
+    let site_static = opts.root.join("static");
+    for (rel, _, _) in site_static_files(&site_static) {
+        statics.insert(rel, None);
+    }
+    for (rel, bytes) in &statics {
+        let result = match bytes {
+            Some(b) => emit.put(rel, 0, b),
+            None => std::fs::read(site_static.join(rel)).and_then(|b| emit.put(rel, 0, &b)),
+        };
+        result.map_err(|e| {
+            Diagnostic::error(format!("cannot copy static/{rel}: {e}")).in_file(format!("static/{rel}"))
+        })?;
+    }
     timings.lap("static files");
 
     if site.config.search {
-        let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))
-            .map_err(|e| io_err("cannot build the search index", e))?;
-        index
-            .par_iter()
-            .try_for_each(|f| staging.write(&format!("search/{}", f.path), &f.bytes))
-            .map_err(|e| io_err("cannot write the search index", e))?;
+        if search_known {
+            live.keys()
+                .filter(|k| k.starts_with("search/"))
+                .collect::<Vec<_>>()
+                .par_iter()
+                .try_for_each(|k| emit.keep(k))
+                .map_err(|e| io_err("cannot write the search index", e))?;
+        } else {
+            let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))
+                .map_err(|e| io_err("cannot build the search index", e))?;
+            index
+                .par_iter()
+                .try_for_each(|f| emit.put(&format!("search/{}", f.path), search_fp, &f.bytes))
+                .map_err(|e| io_err("cannot write the search index", e))?;
+        }
         timings.lap("search index");
     }
 
+    // Files of the tree that this build no longer has.
+    let records: HashMap<String, OutputRecord> =
+        emit.records.into_inner().unwrap_or_default().into_iter().collect();
+    let gone: Vec<&String> = tree.keys().filter(|k| !records.contains_key(*k)).collect();
+    gone.par_iter()
+        .try_for_each(|k| staging.remove(k))
+        .map_err(|e| io_err("cannot remove an old output file", e))?;
+
     let files = staging.files_written();
     let bytes = staging.bytes_written();
-    staging.publish().map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
+    let rendered = emit.rendered.load(Ordering::Relaxed);
+    let kept = staging
+        .publish(live_known)
+        .map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
     timings.lap("publish");
+
+    // Remember what was built. A cache that cannot be written costs the next build time,
+    // never correctness.
+    let out_id = incremental::dir_id(&out);
+    let state = State {
+        format: incremental::FORMAT,
+        parse_key,
+        input_key,
+        horizon: site.horizon,
+        sources: stats,
+        out_id,
+        bulletins: site.archive.entries.len(),
+        pages: total,
+        drafts_skipped: site.drafts_skipped,
+        future_skipped: site.future_skipped.clone(),
+        warnings: warnings.clone(),
+    };
+    let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: records };
+    let spare_manifest =
+        kept.and_then(|p| incremental::dir_id(&p)).map(|id| Manifest { dir_id: id, files: live.clone() });
+    let parsed: Option<&[Parsed]> = site.parsed_changed.then_some(site.parsed.as_slice());
+    if out_id.is_some()
+        && let Err(e) = cache.save(&state, parsed, &outputs, spare_manifest.as_ref())
+    {
+        warnings.push(
+            Diagnostic::warning(format!("cannot write the build cache: {e}"))
+                .with_hint("the site was published; the next build will be a full one"),
+        );
+    }
+    timings.lap("save cache");
     Ok(BuildReport {
         out,
         bulletins: site.archive.entries.len(),
         pages: total,
+        rendered,
         files,
         bytes,
         drafts_skipped: site.drafts_skipped,
@@ -319,23 +764,21 @@ pub fn check_unique_outputs(
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn copy_site_static(dir: &Path, staging: &Staging) -> Result<(), Diagnostic> {
+/// The files of the site's `static/` folder: (path relative to it, size, modification time).
+fn site_static_files(dir: &Path) -> Vec<(String, u64, i64)> {
     if !dir.is_dir() {
-        return Ok(());
+        return Vec::new();
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
-        let entry = entry.map_err(|e| Diagnostic::error(format!("cannot read static/: {e}")))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let key = crate::render::slash_path(rel);
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Diagnostic::error(format!("cannot read static/{key}: {e}")).in_file(format!("static/{key}"))
-        })?;
-        staging.write(&key, &bytes).map_err(|e| {
-            Diagnostic::error(format!("cannot copy static/{key}: {e}")).in_file(format!("static/{key}"))
-        })?;
-    }
-    Ok(())
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            let (len, mtime) = e.metadata().map_or((0, 0), |m| (m.len(), incremental::mtime_nanos(&m)));
+            (crate::render::slash_path(rel), len, mtime)
+        })
+        .collect()
 }

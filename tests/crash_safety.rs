@@ -47,7 +47,8 @@ fn leftovers(site: &Site) -> Vec<String> {
         .expect("ls")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".bantin-"))
+        // The spare tree (the previous build, kept for the next incremental one) is meant to stay.
+        .filter(|n| n.contains(".bantin-") && !n.ends_with(".bantin-spare"))
         .collect()
 }
 

@@ -27,6 +27,8 @@ pub struct BuildArgs {
     pub verbosity: Verbosity,
     /// Print the time spent in each stage.
     pub timings: bool,
+    /// Ignore the build cache.
+    pub clean: bool,
 }
 
 static BAR: OnceLock<ProgressBar> = OnceLock::new();
@@ -55,6 +57,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         future: args.future,
         progress: show_progress.then_some(progress as fn(usize, usize)),
         live_reload: false,
+        clean: args.clean,
     };
     match site::build(&opts) {
         Ok(report) => {
@@ -83,9 +86,10 @@ pub fn run(args: &BuildArgs) -> i32 {
                     }
                 }
                 println!(
-                    "Built {} bulletins, {} pages ({} files, {}) in {:.2}s → {}",
+                    "Built {} bulletins, {} pages ({} rendered; {} files written, {}) in {:.2}s → {}",
                     report.bulletins,
                     report.pages,
+                    report.rendered,
                     report.files,
                     human_bytes(report.bytes),
                     report.elapsed.as_secs_f64(),

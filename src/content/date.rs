@@ -7,7 +7,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 
 /// How much of a date the editor wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Precision {
     Month,
     Day,
@@ -15,6 +15,8 @@ pub enum Precision {
 }
 
 /// A bulletin's date: the instant it sorts at, in the site's time zone, and its precision.
+/// Stored (in the build cache) as the instant and the precision; read back in the site's
+/// time zone, which [`with_zone`] provides, since every date is held in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PubDate {
     pub zoned: Zoned,
@@ -43,6 +45,37 @@ impl PubDate {
     /// Seconds since the Unix epoch, for sorting.
     pub fn sort_key(&self) -> i64 {
         self.zoned.timestamp().as_second()
+    }
+}
+
+thread_local! {
+    static ZONE: std::cell::RefCell<Option<TimeZone>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `tz` as the zone in which deserialised dates are read.
+pub fn with_zone<T>(tz: &TimeZone, f: impl FnOnce() -> T) -> T {
+    ZONE.with(|z| *z.borrow_mut() = Some(tz.clone()));
+    let out = f();
+    ZONE.with(|z| *z.borrow_mut() = None);
+    out
+}
+
+impl serde::Serialize for PubDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ts = self.zoned.timestamp();
+        (ts.as_second(), ts.subsec_nanosecond(), self.precision).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PubDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let (secs, nanos, precision): (i64, i32, Precision) = serde::Deserialize::deserialize(d)?;
+        let ts = jiff::Timestamp::new(secs, nanos).map_err(D::Error::custom)?;
+        let tz = ZONE
+            .with(|z| z.borrow().clone())
+            .ok_or_else(|| D::Error::custom("dates are read only within `with_zone`"))?;
+        Ok(PubDate { zoned: ts.to_zoned_datetime(tz), precision })
     }
 }
 

@@ -6,7 +6,7 @@ mod discover;
 mod front_matter;
 mod write;
 
-pub use date::{Precision, PubDate, parse_date};
+pub use date::{Precision, PubDate, parse_date, with_zone};
 pub use discover::{Discovered, SourceFile, discover, read_source};
 pub use front_matter::{FrontMatter, KNOWN_KEYS, split_front_matter};
 pub use write::{Authors, NewBulletin};
@@ -19,7 +19,7 @@ use crate::diag::Diagnostic;
 use crate::text;
 
 /// One bulletin, typed and normalised, as parsed from its source file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Bulletin {
     /// The source file, relative to the site root (`content/2020/01/x.md`).
     pub source: PathBuf,
@@ -41,6 +41,8 @@ pub struct Bulletin {
     pub body: String,
     /// The 1-based line of the source file on which the body starts.
     pub body_line: usize,
+    /// Hash of the source file's bytes: what the incremental build compares.
+    pub source_hash: u64,
 }
 
 impl Bulletin {
@@ -168,5 +170,6 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
             .filter(|a| !a.is_empty()),
         body: text::normalize(split.body),
         body_line: split.body_line,
+        source_hash: crate::incremental::hash_bytes(text.as_bytes()),
     })
 }

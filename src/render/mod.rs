@@ -15,6 +15,7 @@ use tera::{Context, Tera, Value};
 use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::incremental::Fingerprint;
 
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +43,12 @@ pub struct Renderer<'a> {
     config: &'a Config,
     archive: &'a Archive,
     cards: Vec<Value>,
+    /// Fingerprints (see [`Renderer::fingerprint`]): of each card, of each entry as a whole
+    /// (card, source, where its links lead), of each tag and author, and of everything global.
+    card_hashes: Vec<u64>,
+    entry_hashes: Vec<u64>,
+    term_hashes: [Vec<u64>; 2],
+    global: u64,
 }
 
 #[derive(Serialize)]
@@ -128,9 +135,155 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("search_enabled", &config.search);
         tera.global_context().insert("t", &strings.table);
 
-        let cards =
-            archive.entries.iter().map(|e| Value::from_serializable(&card(e, archive, &strings))).collect();
-        Ok(Renderer { tera, strings, config, archive, cards })
+        let (cards, card_hashes): (Vec<Value>, Vec<u64>) = archive
+            .entries
+            .iter()
+            .map(|e| {
+                let c = card(e, archive, &strings);
+                (Value::from_serializable(&c), Fingerprint::new().json(&c).finish())
+            })
+            .unzip();
+        let entry_hashes = archive
+            .entries
+            .iter()
+            .zip(&card_hashes)
+            .map(|(e, &card)| {
+                let mut f = Fingerprint::new();
+                f.u64(card).str(&e.bulletin.source.to_string_lossy()).u64(e.bulletin.source_hash);
+                for (target, _) in &e.rendered.internal_links {
+                    match archive.resolve_link(&e.bulletin.source, target) {
+                        Some(t) => f.str(&archive.entries[t].path),
+                        None => f.str("#"),
+                    };
+                }
+                f.finish()
+            })
+            .collect();
+        let term_hashes = [TermKind::Tag, TermKind::Author].map(|kind| {
+            archive
+                .terms(kind)
+                .iter()
+                .map(|t| {
+                    let mut f = Fingerprint::new();
+                    f.str(&t.name).str(&t.slug).u64(t.members.len() as u64);
+                    for &m in &t.members {
+                        f.u64(archive.entries[m].bulletin.date.year() as u64);
+                    }
+                    f.finish()
+                })
+                .collect()
+        });
+        Ok(Renderer {
+            tera,
+            strings,
+            config,
+            archive,
+            cards,
+            card_hashes,
+            entry_hashes,
+            term_hashes,
+            global: 0,
+        })
+    }
+
+    /// Sets the key of everything every page depends on (binary, configuration, theme).
+    pub fn set_global_key(&mut self, key: u64) {
+        self.global = key;
+    }
+
+    /// A fingerprint of everything [`Renderer::render`] reads for `job`: two equal
+    /// fingerprints mean the same page. Every input `render` uses must be fed in here;
+    /// tests/incremental.rs compares incremental builds with clean ones to hold us to it.
+    pub fn fingerprint(&self, job: Job) -> u64 {
+        let a = self.archive;
+        let mut f = Fingerprint::new();
+        f.u64(self.global).str(&self.job_path(job));
+        let list = |f: &mut Fingerprint, members: &[usize], page: usize| {
+            f.u64(page as u64).u64(members.len() as u64);
+            let start = (page - 1) * self.config.per_page;
+            for &m in members.iter().skip(start).take(self.config.per_page) {
+                f.u64(self.card_hashes[m]);
+            }
+        };
+        let years = |f: &mut Fingerprint| {
+            for y in &a.years {
+                f.u64(y.year as u64);
+                for m in &y.months {
+                    f.u64(m.month as u64).u64(m.members.len() as u64);
+                }
+            }
+        };
+        match job {
+            Job::Home(p) => {
+                f.str("home");
+                list(&mut f, &(0..a.entries.len()).collect::<Vec<_>>(), p);
+            }
+            Job::Bulletin(i) => {
+                let e = &a.entries[i];
+                f.str("bulletin").u64(self.entry_hashes[i]);
+                for n in [e.newer, e.older] {
+                    f.u64(n.map_or(0, |n| self.card_hashes[n]));
+                }
+                for &r in &e.related {
+                    f.u64(self.card_hashes[r]);
+                }
+            }
+            Job::Terms(kind) => {
+                f.str("terms").str(kind.folder());
+                for t in a.terms(kind) {
+                    f.str(&t.name).str(&t.slug).u64(t.members.len() as u64);
+                }
+            }
+            Job::Term(kind, ti, p) => {
+                f.str("term").str(kind.folder()).u64(self.term_hashes[kind as usize][ti]);
+                f.u64(a.years.first().map_or(0, |y| y.year as u64));
+                f.u64(a.years.last().map_or(0, |y| y.year as u64));
+                list(&mut f, &a.terms(kind)[ti].members, p);
+            }
+            Job::ArchiveIndex => {
+                f.str("archive");
+                years(&mut f);
+            }
+            Job::Year(yi) => {
+                let y = &a.years[yi];
+                f.str("year").u64(y.year as u64);
+                for m in &y.months {
+                    f.u64(m.month as u64).u64(m.members.len() as u64);
+                }
+            }
+            Job::Month(yi, mi, p) => {
+                let y = &a.years[yi];
+                f.str("month").u64(y.year as u64);
+                list(&mut f, &y.months[mi].members, p);
+            }
+            Job::Search => {
+                f.str("search");
+            }
+            Job::NotFound => {
+                f.str("404");
+            }
+        }
+        f.finish()
+    }
+
+    /// A fingerprint of everything a feed's three files are made from.
+    pub fn feed_fingerprint(&self, spec: &crate::feeds::FeedSpec) -> u64 {
+        let mut f = Fingerprint::new();
+        f.u64(self.global).str("feed").str(&spec.title).str(&spec.folder);
+        for i in spec.entries(self.config) {
+            f.u64(self.entry_hashes[i]);
+        }
+        f.finish()
+    }
+
+    /// A fingerprint of everything the search index is made from.
+    pub fn search_fingerprint(&self) -> u64 {
+        let mut f = Fingerprint::new();
+        f.u64(self.global).str("search");
+        for &h in &self.entry_hashes {
+            f.u64(h);
+        }
+        f.finish()
     }
 
     /// Adds `bantin serve`'s live-reload client to every page.
@@ -216,7 +369,7 @@ impl<'a> Renderer<'a> {
                 let mut page = serde_json::json!({
                     "title": b.title,
                     "summary": e.summary,
-                    "content": a.link_internal(e, &e.rendered.html, |t| format!("{root}{}", t.path.trim_start_matches('/'))),
+                    "content": a.link_internal(e, e.html(), |t| format!("{root}{}", t.path.trim_start_matches('/'))),
                     "has_code": e.rendered.has_code,
                     "reading_minutes": e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                 });

@@ -82,7 +82,7 @@ fn tokenize_doc(archive: &Archive, id: usize) -> DocTokens {
     let mut fields = vec![
         (TITLE_WEIGHT, hashed(&b.title)),
         (SUMMARY_WEIGHT, hashed(&e.summary)),
-        (BODY_WEIGHT, hashed(&e.rendered.plain)),
+        (BODY_WEIGHT, hashed(e.plain())),
     ];
     let mut pseudo = Vec::new();
     for (names, weight, prefix) in
@@ -336,7 +336,7 @@ fn doc_meta(archive: &Archive, id: usize, format_date: &(dyn Fn(&PubDate) -> Str
         a: names(&e.authors, TermKind::Author),
         g: names(&e.tags, TermKind::Tag),
         m: e.summary.clone(),
-        s: e.rendered.plain.chars().take(SNIPPET_TEXT_CHARS).collect(),
+        s: e.plain().chars().take(SNIPPET_TEXT_CHARS).collect(),
     }
 }
 

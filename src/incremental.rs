@@ -243,14 +243,20 @@ impl Cache {
     }
 }
 
-/// (device, inode) of a directory: which tree a manifest describes survives renames and
-/// changes with every swap.
+/// Identifies a directory: its inode, and its device and change time, so that a tree
+/// deleted and recreated (which may reuse the inode) or changed at its top level by hand is
+/// not taken for the one a manifest describes. Taken after bantin's own last change to it.
 pub fn dir_id(path: &Path) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
         let meta = std::fs::symlink_metadata(path).ok().filter(|m| m.is_dir())?;
-        Some((meta.dev(), meta.ino()))
+        let when = Fingerprint::new()
+            .u64(meta.dev())
+            .u64(meta.ctime() as u64)
+            .u64(meta.ctime_nsec() as u64)
+            .finish();
+        Some((meta.ino(), when))
     }
     #[cfg(not(unix))]
     {

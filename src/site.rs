@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -71,7 +71,7 @@ pub struct BuildReport {
     pub pages: usize,
     /// Pages rendered (the others were unchanged since the last build).
     pub rendered: usize,
-    /// Files written.
+    /// Files new or changed in the published site (and their bytes).
     pub files: u64,
     pub bytes: u64,
     pub drafts_skipped: usize,
@@ -420,6 +420,9 @@ struct Emit<'a> {
     tree: &'a HashMap<String, OutputRecord>,
     records: Mutex<Vec<(String, OutputRecord)>>,
     rendered: AtomicUsize,
+    /// Files whose bytes differ from the published tree's, and their size.
+    changed: AtomicU64,
+    changed_bytes: AtomicU64,
 }
 
 impl Emit<'_> {
@@ -441,10 +444,21 @@ impl Emit<'_> {
     }
 
     /// Puts newly made bytes at `rel`, writing them only if the tree has other bytes there.
+    /// Bytes the published tree already has are linked from it, keeping its file's time (which
+    /// tools like rsync look at).
     fn put(&self, rel: &str, fingerprint: u64, bytes: &[u8]) -> std::io::Result<()> {
         let hash = incremental::hash_bytes(bytes);
+        let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
+        if !published {
+            self.changed.fetch_add(1, Ordering::Relaxed);
+            self.changed_bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        }
         if self.tree.get(rel).map(|r| r.hash) != Some(hash) {
-            self.staging.write(rel, bytes)?;
+            if published {
+                self.staging.copy_published(rel)?;
+            } else {
+                self.staging.write(rel, bytes)?;
+            }
         }
         self.record(rel, OutputRecord { fingerprint, hash });
         Ok(())
@@ -543,6 +557,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         tree: &tree,
         records: Mutex::new(Vec::new()),
         rendered: AtomicUsize::new(0),
+        changed: AtomicU64::new(0),
+        changed_bytes: AtomicU64::new(0),
     };
 
     // Which pages, feeds and index need making, and so which bodies must be read back.
@@ -685,8 +701,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .try_for_each(|k| staging.remove(k))
         .map_err(|e| io_err("cannot remove an old output file", e))?;
 
-    let files = staging.files_written();
-    let bytes = staging.bytes_written();
+    let files = emit.changed.load(Ordering::Relaxed);
+    let bytes = emit.changed_bytes.load(Ordering::Relaxed);
     let rendered = emit.rendered.load(Ordering::Relaxed);
     let kept = staging
         .publish(live_known)

@@ -1,0 +1,464 @@
+//! Incremental builds must give exactly what a clean build gives. A property test: random
+//! sequences of the edits editors make (body, title, date, tags, author, draft flag, add,
+//! delete, rename, links, template, site.toml, static files, saving unchanged), each followed
+//! by an incremental build of the site and a clean build of a copy of it; the two output
+//! trees must be byte-identical, file for file and folder for folder.
+//!
+//! `BANTIN_INCREMENTAL_CASES` sets the number of random sequences (default 6, 18 steps each).
+//! A failure names the seed and the steps, so it can be replayed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use bantin::site::{BuildOptions, BuildReport, build};
+
+/// A small deterministic generator (SplitMix64): the same seed, the same edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const TAGS: &[&str] =
+    &["Kinh tế", "kinh tế", "Giáo dục", "COVID-19", "Đà Nẵng", "Ðà Nẵng", "thể thao", "Hà Nội"];
+const AUTHORS: &[&str] = &["Nguyễn Văn An", "Trần Thị Bình", "Lê Cường"];
+const TITLES: &[&str] = &[
+    "Mưa lớn ở miền Trung",
+    "Khai giảng năm học mới",
+    "Giá xăng giảm",
+    "Đội tuyển thắng trận",
+    "Hội nghị về du lịch",
+    "Cầu mới thông xe",
+];
+const SENTENCES: &[&str] = &[
+    "Người dân được sơ tán an toàn.",
+    "Theo báo cáo, thiệt hại chưa được thống kê đầy đủ.",
+    "UBND tỉnh đã chỉ đạo các sở ngành vào cuộc.",
+    "```rust\nfn main() {}\n```",
+    "| Cột | Giá trị |\n|---|---|\n| a | 1 |",
+    "Xem thêm **tin liên quan**.",
+];
+
+#[derive(Clone, Debug)]
+struct Doc {
+    /// Path under content/.
+    path: String,
+    title: String,
+    date: String,
+    tags: Vec<String>,
+    authors: Vec<String>,
+    draft: bool,
+    summary: Option<String>,
+    body: String,
+}
+
+impl Doc {
+    fn text(&self) -> String {
+        let mut fm = format!("title: \"{}\"\ndate: {}\n", self.title, self.date);
+        if !self.tags.is_empty() {
+            fm.push_str(&format!(
+                "tags: [{}]\n",
+                self.tags.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if !self.authors.is_empty() {
+            fm.push_str(&format!("author: \"{}\"\n", self.authors.join(", ")));
+        }
+        if self.draft {
+            fm.push_str("draft: true\n");
+        }
+        if let Some(s) = &self.summary {
+            fm.push_str(&format!("summary: \"{s}\"\n"));
+        }
+        format!("---\n{fm}---\n{}\n", self.body)
+    }
+}
+
+struct Model {
+    root: PathBuf,
+    docs: Vec<Doc>,
+    next_id: usize,
+    per_page: usize,
+    feed_content: &'static str,
+    search: bool,
+    title: &'static str,
+    template_rev: Option<usize>,
+    static_rev: Option<usize>,
+}
+
+fn random_date(rng: &mut Rng) -> String {
+    let year = 2019 + rng.below(3);
+    let month = 1 + rng.below(12);
+    match rng.below(4) {
+        0 => format!("{year}-{month:02}"),
+        1 => format!("{year}-{month:02}-{:02} {:02}:{:02}", 1 + rng.below(28), rng.below(24), rng.below(60)),
+        _ => format!("{year}-{month:02}-{:02}", 1 + rng.below(28)),
+    }
+}
+
+fn random_tags(rng: &mut Rng) -> Vec<String> {
+    let mut tags: Vec<String> = (0..rng.below(4)).map(|_| rng.pick(TAGS).to_string()).collect();
+    tags.dedup();
+    tags
+}
+
+impl Model {
+    fn new(root: &Path, rng: &mut Rng) -> Model {
+        let mut m = Model {
+            root: root.to_path_buf(),
+            docs: Vec::new(),
+            next_id: 0,
+            per_page: 3,
+            feed_content: "full",
+            search: true,
+            title: "Bản tin thử",
+            template_rev: None,
+            static_rev: None,
+        };
+        for _ in 0..14 {
+            let d = m.new_doc(rng);
+            m.docs.push(d);
+        }
+        m.write_all();
+        m
+    }
+
+    fn new_doc(&mut self, rng: &mut Rng) -> Doc {
+        self.next_id += 1;
+        let folder = rng.pick(&["", "2020/", "tin/"]);
+        Doc {
+            path: format!("{folder}b{}.md", self.next_id),
+            title: rng.pick(TITLES).to_string(),
+            date: random_date(rng),
+            tags: random_tags(rng),
+            authors: vec![rng.pick(AUTHORS).to_string()],
+            draft: rng.below(8) == 0,
+            summary: (rng.below(4) == 0).then(|| "Tóm tắt ngắn.".to_string()),
+            body: (0..1 + rng.below(3))
+                .map(|_| rng.pick(SENTENCES).to_string())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        }
+    }
+
+    fn site_toml(&self) -> String {
+        format!(
+            "title = \"{}\"\nbase_url = \"https://tin.example/\"\nper_page = {}\nfeed_content = \"{}\"\nsearch = {}\n",
+            self.title, self.per_page, self.feed_content, self.search
+        )
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    fn write_doc(&self, d: &Doc) {
+        self.write(&format!("content/{}", d.path), &d.text());
+    }
+
+    fn write_all(&self) {
+        self.write("site.toml", &self.site_toml());
+        for d in &self.docs {
+            self.write_doc(d);
+        }
+    }
+
+    fn remove(&self, rel: &str) {
+        let _ = std::fs::remove_file(self.root.join(rel));
+    }
+
+    /// Applies one random edit; returns its description and whether it changed nothing.
+    fn edit(&mut self, rng: &mut Rng) -> (String, bool) {
+        let n = self.docs.len();
+        let i = rng.below(n.max(1));
+        match rng.below(16) {
+            0 | 1 if n > 0 => {
+                self.docs[i].body.push_str(&format!("\n\n{}", rng.pick(SENTENCES)));
+                self.write_doc(&self.docs[i]);
+                (format!("body of {}", self.docs[i].path), false)
+            }
+            2 if n > 0 => {
+                self.docs[i].title = rng.pick(TITLES).to_string();
+                self.write_doc(&self.docs[i]);
+                (format!("title of {} → {}", self.docs[i].path, self.docs[i].title), false)
+            }
+            3 if n > 0 => {
+                self.docs[i].date = random_date(rng);
+                self.write_doc(&self.docs[i]);
+                (format!("date of {} → {}", self.docs[i].path, self.docs[i].date), false)
+            }
+            4 if n > 0 => {
+                self.docs[i].tags = random_tags(rng);
+                self.write_doc(&self.docs[i]);
+                (format!("tags of {} → {:?}", self.docs[i].path, self.docs[i].tags), false)
+            }
+            5 if n > 0 => {
+                self.docs[i].authors = vec![rng.pick(AUTHORS).to_string()];
+                self.write_doc(&self.docs[i]);
+                (format!("author of {}", self.docs[i].path), false)
+            }
+            6 if n > 0 => {
+                self.docs[i].draft = !self.docs[i].draft;
+                self.write_doc(&self.docs[i]);
+                (format!("draft of {} → {}", self.docs[i].path, self.docs[i].draft), false)
+            }
+            7 => {
+                let d = self.new_doc(rng);
+                self.write_doc(&d);
+                let what = format!("add {}", d.path);
+                self.docs.push(d);
+                (what, false)
+            }
+            8 if n > 1 => {
+                let d = self.docs.remove(i);
+                self.remove(&format!("content/{}", d.path));
+                (format!("delete {}", d.path), false)
+            }
+            9 if n > 0 => {
+                let old = self.docs[i].path.clone();
+                self.next_id += 1;
+                self.docs[i].path = format!("{}r{}.md", rng.pick(&["", "2021/", "tin/"]), self.next_id);
+                self.remove(&format!("content/{old}"));
+                self.write_doc(&self.docs[i]);
+                (format!("rename {old} → {}", self.docs[i].path), false)
+            }
+            10 if n > 1 => {
+                let j = rng.below(n);
+                let target = self.docs[j].path.clone();
+                self.docs[i].body.push_str(&format!("\n\nĐọc thêm [bài này](@/{target})."));
+                self.write_doc(&self.docs[i]);
+                (format!("link {} → {target}", self.docs[i].path), false)
+            }
+            11 => {
+                let rev = rng.below(1000);
+                let base = std::fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/card.html"),
+                )
+                .expect("card template");
+                if rng.below(3) == 0 {
+                    self.remove("themes/default/templates/card.html");
+                    self.template_rev = None;
+                    ("template override removed".into(), false)
+                } else {
+                    self.write("themes/default/templates/card.html", &format!("{base}<!-- rev {rev} -->\n"));
+                    self.template_rev = Some(rev);
+                    (format!("template rev {rev}"), false)
+                }
+            }
+            12 => {
+                match rng.below(4) {
+                    0 => self.per_page = *rng.pick(&[2, 3, 5]),
+                    1 => self.feed_content = if self.feed_content == "full" { "summary" } else { "full" },
+                    2 => self.search = !self.search,
+                    _ => {
+                        self.title = if self.title == "Bản tin thử" {
+                            "Tin tức tỉnh"
+                        } else {
+                            "Bản tin thử"
+                        }
+                    }
+                }
+                self.write("site.toml", &self.site_toml());
+                (format!("site.toml → {}", self.site_toml().replace('\n', "; ")), false)
+            }
+            13 => {
+                let rev = rng.below(1000);
+                self.write("static/extra.txt", &format!("phiên bản {rev}\n"));
+                self.static_rev = Some(rev);
+                (format!("static rev {rev}"), false)
+            }
+            _ if n > 0 => {
+                // Saved without changes: the same bytes, a new modification time.
+                self.write_doc(&self.docs[i]);
+                (format!("save {} unchanged", self.docs[i].path), true)
+            }
+            _ => ("nothing".into(), true),
+        }
+    }
+}
+
+/// Every folder and file under `dir`, with file contents.
+fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| {
+            let e = e.expect("walk");
+            let rel = e.path().strip_prefix(dir).expect("rel").to_string_lossy().into_owned();
+            let bytes = e.file_type().is_file().then(|| std::fs::read(e.path()).expect("read"));
+            (rel, bytes)
+        })
+        .collect()
+}
+
+fn copy_inputs(from: &Path, to: &Path) {
+    for name in ["site.toml", "content", "themes", "static"] {
+        let src = from.join(name);
+        if !src.exists() {
+            continue;
+        }
+        for e in walkdir::WalkDir::new(&src) {
+            let e = e.expect("walk");
+            let dst = to.join(e.path().strip_prefix(from).expect("rel"));
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&dst).expect("mkdir");
+            } else {
+                std::fs::create_dir_all(dst.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(e.path(), &dst).expect("copy");
+            }
+        }
+    }
+}
+
+fn run(root: &Path, clean: bool) -> BuildReport {
+    let opts = BuildOptions { root: root.to_path_buf(), clean, future: true, ..BuildOptions::default() };
+    match build(&opts) {
+        Ok(r) => r,
+        Err(f) => panic!("build of {} failed: {:?}", root.display(), f.errors),
+    }
+}
+
+fn describe_difference(
+    a: &BTreeMap<String, Option<Vec<u8>>>,
+    b: &BTreeMap<String, Option<Vec<u8>>>,
+) -> String {
+    let mut out = Vec::new();
+    for (k, v) in a {
+        match b.get(k) {
+            None => out.push(format!("only in the incremental build: {k}")),
+            Some(w) if w != v => {
+                let show = |x: &Option<Vec<u8>>| x.as_ref().map(|x| String::from_utf8_lossy(x).into_owned());
+                let (x, y) = (show(v).unwrap_or_default(), show(w).unwrap_or_default());
+                let at = x.bytes().zip(y.bytes()).position(|(p, q)| p != q).unwrap_or(x.len().min(y.len()));
+                let from = at.saturating_sub(80);
+                out.push(format!(
+                    "differs: {k}\n  incremental: …{}…\n  clean:       …{}…",
+                    x.get(from..(at + 80).min(x.len())).unwrap_or(""),
+                    y.get(from..(at + 80).min(y.len())).unwrap_or("")
+                ));
+            }
+            _ => {}
+        }
+    }
+    for k in b.keys().filter(|k| !a.contains_key(*k)) {
+        out.push(format!("only in the clean build: {k}"));
+    }
+    out.truncate(8);
+    out.join("\n")
+}
+
+#[test]
+fn incremental_builds_equal_clean_builds() {
+    let cases: u64 = std::env::var("BANTIN_INCREMENTAL_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(6);
+    let mut incremental_pages = 0;
+    let mut total_pages = 0;
+    for seed in 1..=cases {
+        let mut rng = Rng(seed);
+        let site = tempfile::tempdir().expect("tmp");
+        let mut model = Model::new(site.path(), &mut rng);
+        run(site.path(), false);
+        let mut steps = Vec::new();
+        for step in 0..18 {
+            let edits = 1 + rng.below(2);
+            let mut unchanged = true;
+            for _ in 0..edits {
+                let (what, same) = model.edit(&mut rng);
+                unchanged &= same;
+                steps.push(format!("{step}: {what}"));
+            }
+            let report = run(site.path(), false);
+            let reference = tempfile::tempdir().expect("tmp");
+            copy_inputs(site.path(), reference.path());
+            run(reference.path(), true);
+            let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
+            if a != b {
+                panic!(
+                    "seed {seed}: the incremental build differs from a clean one after:\n{}\n\n{}",
+                    steps.join("\n"),
+                    describe_difference(&a, &b)
+                );
+            }
+            if unchanged {
+                assert_eq!(
+                    report.rendered,
+                    0,
+                    "seed {seed}: nothing changed, yet pages were rendered:\n{}",
+                    steps.join("\n")
+                );
+                assert_eq!(report.files, 0, "seed {seed}: nothing changed, yet files were written");
+            }
+            incremental_pages += report.rendered;
+            total_pages += report.pages;
+        }
+    }
+    // The point of it all: most pages were not rendered again.
+    assert!(
+        incremental_pages * 2 < total_pages,
+        "incremental builds rendered {incremental_pages} of {total_pages} pages"
+    );
+}
+
+#[test]
+fn clean_ignores_the_cache_and_a_damaged_cache_is_only_slower() {
+    let mut rng = Rng(99);
+    let site = tempfile::tempdir().expect("tmp");
+    let model = Model::new(site.path(), &mut rng);
+    let first = run(site.path(), false);
+    assert_eq!(first.rendered, first.pages);
+    let again = run(site.path(), false);
+    assert_eq!((again.rendered, again.files), (0, 0), "a rebuild without changes does nothing");
+    let clean = run(site.path(), true);
+    assert_eq!(clean.rendered, clean.pages, "--clean renders everything");
+    let reference = tree(&site.path().join("public"));
+
+    // Garbage in every cache file: the build still succeeds and gives the same site.
+    for f in std::fs::read_dir(site.path().join(".bantin/build")).expect("cache dir").flatten() {
+        std::fs::write(f.path(), b"\xff\x00garbage").expect("damage");
+    }
+    model.write_doc(&model.docs[0]);
+    let after = run(site.path(), false);
+    let now = tree(&site.path().join("public"));
+    assert!(now == reference, "{}", describe_difference(&now, &reference));
+    assert_eq!(after.rendered, after.pages, "an unreadable cache means a full build");
+
+    // The build after that keeps its predecessor as the spare tree.
+    let mut d = model.docs[2].clone();
+    d.title.push_str(" (cập nhật)");
+    model.write_doc(&d);
+    let next = run(site.path(), false);
+    assert!(next.rendered < next.pages, "incremental again once the cache is rebuilt");
+    let spare = site.path().join(".public.bantin-spare");
+    assert!(spare.is_dir(), "the previous build is kept as the spare tree");
+
+    // A spare tree changed behind bantin's back is never trusted: its manifest no longer
+    // matches once the directory is replaced.
+    std::fs::remove_dir_all(&spare).expect("rm spare");
+    std::fs::create_dir(&spare).expect("mkdir spare");
+    std::fs::write(spare.join(".bantin-output"), "x").expect("marker");
+    std::fs::write(spare.join("index.html"), "stale").expect("stale");
+    let mut d = model.docs[1].clone();
+    d.body.push_str("\n\nThêm.");
+    model.write_doc(&d);
+    run(site.path(), false);
+    let reference2 = tempfile::tempdir().expect("tmp");
+    copy_inputs(site.path(), reference2.path());
+    run(reference2.path(), true);
+    let (a, b) = (tree(&site.path().join("public")), tree(&reference2.path().join("public")));
+    assert!(a == b, "{}", describe_difference(&a, &b));
+}

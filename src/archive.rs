@@ -130,10 +130,7 @@ impl Archive {
         let paths = assign_paths(config, &items, &mut errors, &mut warnings);
         let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
         for ((mut bulletin, mut rendered), path) in items.into_iter().zip(paths) {
-            let summary = match &bulletin.summary {
-                Some(s) => text::single_line(s),
-                None => markdown::cut_summary(&rendered.first_paragraph),
-            };
+            let summary = summary_of(&bulletin, &rendered);
             let body = std::sync::OnceLock::new();
             if rendered.loaded {
                 let html = std::mem::take(&mut rendered.html);
@@ -167,8 +164,13 @@ impl Archive {
             e.newer = i.checked_sub(1);
             e.older = (i + 1 < n).then_some(i + 1);
         }
-        let related: Vec<Vec<usize>> =
-            (0..n).into_par_iter().map(|i| related_to(i, &entries, &tags)).collect();
+        let related: Vec<Vec<usize>> = (0..n)
+            .into_par_iter()
+            .map_init(
+                || Scratch { counts: vec![0; n], touched: Vec::new() },
+                |s, i| related_to(i, &entries, &tags, s),
+            )
+            .collect();
         for (e, r) in entries.iter_mut().zip(related) {
             e.related = r;
         }
@@ -285,6 +287,14 @@ impl Archive {
             TermKind::Tag => &self.tags,
             TermKind::Author => &self.authors,
         }
+    }
+}
+
+/// The summary shown in lists: from front matter, or the first paragraph cut.
+pub fn summary_of(bulletin: &Bulletin, rendered: &Rendered) -> String {
+    match &bulletin.summary {
+        Some(s) => text::single_line(s),
+        None => markdown::cut_summary(&rendered.first_paragraph),
     }
 }
 
@@ -455,18 +465,36 @@ fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnos
     terms
 }
 
+/// A per-thread tally of shared tags: a counter per bulletin, and which ones were touched
+/// (so resetting costs only what was used).
+struct Scratch {
+    counts: Vec<u32>,
+    touched: Vec<usize>,
+}
+
 /// Up to five bulletins sharing the most tags with bulletin `i`, newest first among equals.
-fn related_to(i: usize, entries: &[Entry], tags: &[Term]) -> Vec<usize> {
-    let mut shared: HashMap<usize, usize> = HashMap::new();
+fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Vec<usize> {
     for &t in &entries[i].tags {
         for &m in tags[t].members.iter().take(RELATED_SCAN) {
             if m != i {
-                *shared.entry(m).or_insert(0) += 1;
+                if s.counts[m] == 0 {
+                    s.touched.push(m);
+                }
+                s.counts[m] += 1;
             }
         }
     }
-    let mut ranked: Vec<(usize, usize)> = shared.into_iter().collect();
+    let mut ranked: Vec<(usize, u32)> = s.touched.iter().map(|&m| (m, s.counts[m])).collect();
+    for &m in &s.touched {
+        s.counts[m] = 0;
+    }
+    s.touched.clear();
     // Members are indices into the newest-first list, so a smaller index is newer.
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    ranked.into_iter().take(RELATED).map(|(m, _)| m).collect()
+    let key = |&(m, c): &(usize, u32)| (std::cmp::Reverse(c), m);
+    if ranked.len() > RELATED {
+        ranked.select_nth_unstable_by_key(RELATED - 1, key);
+        ranked.truncate(RELATED);
+    }
+    ranked.sort_unstable_by_key(key);
+    ranked.into_iter().map(|(m, _)| m).collect()
 }

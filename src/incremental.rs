@@ -216,6 +216,56 @@ impl Cache {
         }
     }
 
+    /// The search index state of the last build, with the key it was made under.
+    pub fn load_index(&self) -> Option<((u64, u64), crate::search::IndexState)> {
+        if self.state.format != FORMAT {
+            return None;
+        }
+        read(&self.dir.join("index"))
+    }
+
+    pub fn save_index(&self, key: (u64, u64), index: &crate::search::IndexState) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        write(&self.dir.join("index"), &(key, index))
+    }
+
+    pub fn forget_index(&self) {
+        let _ = std::fs::remove_file(self.dir.join("index"));
+    }
+
+    /// Where the plain text of the source with hash `hash` is kept (for the search index to
+    /// see a bulletin's previous version when it changes).
+    fn plain_path(&self, hash: u64) -> PathBuf {
+        self.dir.join("plain").join(format!("{hash:016x}"))
+    }
+
+    pub fn read_plain(&self, hash: u64) -> Option<String> {
+        std::fs::read_to_string(self.plain_path(hash)).ok()
+    }
+
+    pub fn has_plain(&self, hash: u64) -> bool {
+        self.plain_path(hash).is_file()
+    }
+
+    pub fn write_plain(&self, hash: u64, plain: &str) -> std::io::Result<()> {
+        let path = self.plain_path(hash);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, plain)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    pub fn remove_plain(&self, hash: u64) {
+        let _ = std::fs::remove_file(self.plain_path(hash));
+    }
+
+    /// Forgets every kept plain text (they depend on how Markdown was rendered).
+    pub fn clear_plain(&self) {
+        let _ = std::fs::remove_dir_all(self.dir.join("plain"));
+    }
+
     /// Records what the build made. Each file is replaced atomically; the state goes last.
     pub fn save(
         &self,

@@ -166,6 +166,21 @@ impl Staging {
         let (parent, name) = Self::parent_and_name(out);
         fs::create_dir_all(&parent)?;
         let prefix = format!(".{name}.bantin-");
+        Self::remove_stale(out, drop_spare);
+        let dir = parent.join(format!("{prefix}staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        fs::write(dir.join(MARKER), MARKER_TEXT)?;
+        Ok(Staging::at(dir, out, false))
+    }
+
+    /// Removes staging directories left by killed builds (only those carrying the marker),
+    /// and the spare tree too when `drop_spare`.
+    fn remove_stale(out: &Path, drop_spare: bool) {
+        let (parent, name) = Self::parent_and_name(out);
+        let prefix = format!(".{name}.bantin-");
         let spare = Self::spare_path(out);
         if let Ok(dir) = fs::read_dir(&parent) {
             for entry in dir.flatten() {
@@ -176,13 +191,6 @@ impl Staging {
                 }
             }
         }
-        let dir = parent.join(format!("{prefix}staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir)?;
-        }
-        fs::create_dir(&dir)?;
-        fs::write(dir.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging::at(dir, out, false))
     }
 
     /// Opens the spare tree to be updated in place. Its files may be hard links shared with
@@ -192,6 +200,7 @@ impl Staging {
         if !dir.join(MARKER).is_file() {
             return Err(io::Error::other("the spare tree has no marker"));
         }
+        Self::remove_stale(out, false);
         Ok(Staging::at(dir, out, true))
     }
 

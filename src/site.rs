@@ -115,6 +115,8 @@ pub struct LoadedSite {
     parsed_changed: bool,
     /// The earliest date of a bulletin left out for being in the future.
     horizon: Option<i64>,
+    /// Cached versions of bulletins that have changed since.
+    previous: HashMap<(PathBuf, u64), Parsed>,
 }
 
 /// One source file found by the scan: its record, and its text when it had to be read.
@@ -241,7 +243,8 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         })
         .collect();
     let stale_in_cache = !cache.parsed.is_empty();
-    cache.parsed.clear();
+    // Versions replaced since the cached build: the search index update removes their words.
+    let previous = std::mem::take(&mut cache.parsed);
     let fresh: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = sources
         .par_iter()
         .zip(reused.par_iter())
@@ -320,6 +323,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         parsed: parsed_all,
         parsed_changed,
         horizon,
+        previous,
     })
 }
 
@@ -408,6 +412,27 @@ pub fn body_diagnostic(b: &Bulletin, offset: usize, d: Diagnostic) -> Diagnostic
     let mut d = d.in_file(&b.source).at(&b.body, line, col);
     d.line = b.body_line + line - 1;
     d
+}
+
+/// Whether an output file belongs to the search index (the search page itself does not).
+fn is_index_file(key: &str) -> bool {
+    key == "search/manifest.json"
+        || ["t/", "f/", "p/", "x/", "d/"]
+            .iter()
+            .any(|d| key.strip_prefix("search/").is_some_and(|k| k.starts_with(d)))
+}
+
+/// How this build gets its search index.
+enum SearchPlan {
+    /// Search is off.
+    Off,
+    /// Nothing the index shows changed: the published files stay.
+    Keep,
+    /// A few bulletins changed: the index is updated in place; these archive positions'
+    /// bodies are needed.
+    Update(Vec<usize>),
+    /// Built from every bulletin.
+    Full,
 }
 
 /// The output being assembled: which files the published tree and the tree being written
@@ -516,6 +541,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let global_key = scanned.global_key;
     let parse_key = scanned.parse_key;
+    if cache.state.parse_key != parse_key {
+        cache.clear_plain();
+    }
     let input_key = scanned.input_key;
     let stats: Vec<SourceStat> = scanned.sources.iter().map(|s| s.stat.clone()).collect();
     let mut site = load_scanned(opts, scanned, &mut cache)?;
@@ -568,12 +596,27 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let specs = if feeds_on { feeds::specs(&site.config, &site.archive) } else { Vec::new() };
     let feed_fps: Vec<u64> = specs.par_iter().map(|s| renderer.feed_fingerprint(s)).collect();
     let search_fp = renderer.search_fingerprint();
-    let search_known = live.iter().any(|(k, _)| k.starts_with("search/"))
-        && live.iter().filter(|(k, _)| k.starts_with("search/")).all(|(_, r)| r.fingerprint == search_fp);
-    let mut needed: Vec<usize> = Vec::new();
-    if site.config.search && !search_known {
-        needed.extend(0..site.archive.entries.len());
+    let index_prev = if site.config.search && !opts.clean && live.contains_key("search/manifest.json") {
+        cache.load_index().filter(|((global, _), _)| *global == global_key)
     } else {
+        None
+    };
+    let search_plan = match &index_prev {
+        _ if !site.config.search => SearchPlan::Off,
+        Some(((_, fp), _)) if *fp == search_fp => SearchPlan::Keep,
+        Some((_, prev)) => match search::update_positions(&site.archive, renderer.entry_keys(), prev) {
+            Some(positions) => SearchPlan::Update(positions),
+            None => SearchPlan::Full,
+        },
+        None => SearchPlan::Full,
+    };
+    let mut needed: Vec<usize> = Vec::new();
+    match &search_plan {
+        SearchPlan::Full => needed.extend(0..site.archive.entries.len()),
+        SearchPlan::Update(positions) => needed.extend(positions),
+        SearchPlan::Off | SearchPlan::Keep => {}
+    }
+    if !matches!(search_plan, SearchPlan::Full) {
         for (job, file, fp) in &planned {
             if let Job::Bulletin(i) = job
                 && !emit.unchanged(file, *fp)
@@ -674,22 +717,85 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     timings.lap("static files");
 
-    if site.config.search {
-        if search_known {
-            live.keys()
-                .filter(|k| k.starts_with("search/"))
-                .collect::<Vec<_>>()
+    let mut index_state = None;
+    // Plain texts of bulletins the index no longer has.
+    let mut index_removed: Vec<u64> = Vec::new();
+    let search_err = |e| io_err("cannot write the search index", e);
+    let keep_live_search = |except: &std::collections::HashSet<String>| -> std::io::Result<()> {
+        live.keys()
+            .filter(|k| is_index_file(k) && !except.contains(*k))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .try_for_each(|k| emit.keep(k))
+    };
+    if let SearchPlan::Update(_) = &search_plan
+        && let Some((_, prev)) = &index_prev
+    {
+        let parsed: HashMap<(&Path, u64), &Parsed> =
+            site.parsed.iter().map(|p| ((p.bulletin.source.as_path(), p.bulletin.source_hash), p)).collect();
+        let old_fields = |k: &search::DocKey| -> Option<search::OwnedFields> {
+            let p = parsed
+                .get(&(k.source.as_path(), k.source_hash))
+                .copied()
+                .or_else(|| site.previous.get(&(k.source.clone(), k.source_hash)))?;
+            Some(search::OwnedFields {
+                title: p.bulletin.title.clone(),
+                summary: crate::archive::summary_of(&p.bulletin, &p.rendered),
+                plain: cache.read_plain(k.source_hash)?,
+                tags: p.bulletin.tags.clone(),
+                authors: p.bulletin.authors.clone(),
+            })
+        };
+        // The published file, if it is the one the manifest recorded.
+        let read = |rel: &str| -> Option<Vec<u8>> {
+            let key = format!("search/{rel}");
+            let record = live.get(&key)?;
+            let bytes = std::fs::read(output::safe_join(&out, &key).ok()?).ok()?;
+            (incremental::hash_bytes(&bytes) == record.hash).then_some(bytes)
+        };
+        let format_date = |d: &content::PubDate| renderer.strings.format_date(d);
+        if let Some(update) =
+            search::update_index(&site.archive, &format_date, renderer.entry_keys(), prev, &old_fields, &read)
+                .map_err(search_err)?
+        {
+            let mut touched: std::collections::HashSet<String> =
+                update.removed.iter().map(|r| format!("search/{r}")).collect();
+            update
+                .files
                 .par_iter()
-                .try_for_each(|k| emit.keep(k))
-                .map_err(|e| io_err("cannot write the search index", e))?;
-        } else {
-            let index = search::build_index(&site.archive, &|d| renderer.strings.format_date(d))
-                .map_err(|e| io_err("cannot build the search index", e))?;
-            index
-                .par_iter()
-                .try_for_each(|f| emit.put(&format!("search/{}", f.path), search_fp, &f.bytes))
-                .map_err(|e| io_err("cannot write the search index", e))?;
+                .try_for_each(|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes))
+                .map_err(search_err)?;
+            touched.extend(update.files.iter().map(|f| format!("search/{}", f.path)));
+            keep_live_search(&touched).map_err(search_err)?;
+            let current: std::collections::HashSet<u64> =
+                update.state.docs.iter().map(|d| d.source_hash).collect();
+            index_removed = prev
+                .docs
+                .iter()
+                .filter(|d| !current.contains(&d.source_hash))
+                .map(|d| d.source_hash)
+                .collect();
+            index_state = Some(update.state);
+            timings.lap("search index (update)");
         }
+    }
+    if matches!(search_plan, SearchPlan::Keep) {
+        keep_live_search(&Default::default()).map_err(search_err)?;
+        index_state = index_prev.map(|(_, s)| s);
+    } else if site.config.search && index_state.is_none() {
+        let all: Vec<usize> = (0..site.archive.entries.len()).collect();
+        site.archive.hydrate(&opts.root, &site.config, &site.tz, &all)?;
+        let (index, state) = search::build_index_with_state(
+            &site.archive,
+            &|d| renderer.strings.format_date(d),
+            renderer.entry_keys(),
+        )
+        .map_err(|e| io_err("cannot build the search index", e))?;
+        index
+            .par_iter()
+            .try_for_each(|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes))
+            .map_err(search_err)?;
+        index_state = Some(state);
         timings.lap("search index");
     }
 
@@ -736,6 +842,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             Diagnostic::warning(format!("cannot write the build cache: {e}"))
                 .with_hint("the site was published; the next build will be a full one"),
         );
+    }
+    if let Some(state) = index_state.filter(|_| out_id.is_some()) {
+        // The plain text of each indexed bulletin, for the next update to see what changed.
+        site.archive.entries.par_iter().for_each(|e| {
+            if let Some(body) = e.body.get()
+                && !cache.has_plain(e.bulletin.source_hash)
+            {
+                let _ = cache.write_plain(e.bulletin.source_hash, &body.plain);
+            }
+        });
+        for h in index_removed {
+            cache.remove_plain(h);
+        }
+        if let Err(e) = cache.save_index((global_key, search_fp), &state) {
+            warnings.push(Diagnostic::warning(format!("cannot write the build cache: {e}")));
+        }
+    } else {
+        cache.forget_index();
     }
     timings.lap("save cache");
     Ok(BuildReport {

@@ -276,6 +276,11 @@ impl<'a> Renderer<'a> {
         f.finish()
     }
 
+    /// The fingerprint of each entry (by archive position).
+    pub fn entry_keys(&self) -> &[u64] {
+        &self.entry_hashes
+    }
+
     /// A fingerprint of everything the search index is made from.
     pub fn search_fingerprint(&self) -> u64 {
         let mut f = Fingerprint::new();

@@ -1,4 +1,4 @@
-//! The on-disk search index, version 1 (documented in `docs/search-format.md`): the types
+//! The on-disk search index, version 2 (documented in `docs/search-format.md`): the types
 //! written by the builder and read back by the tests and the fuzzers. The browser reads the
 //! same JSON in `search.js`.
 
@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use serde::{Deserialize, Serialize};
 
 /// The index format version; `search.js` refuses other versions.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Bulletins per metadata chunk (`d/<n>.json.gz`).
 pub const DOCS_PER_CHUNK: usize = 2;
 /// Characters of body text kept per bulletin for snippets.
@@ -26,7 +26,7 @@ pub const AUTHOR_PREFIX: &str = "author:";
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Manifest {
     pub version: u32,
-    /// Number of bulletins; ids are 0..docs, newest first.
+    /// Number of bulletins; ids are 0..docs, oldest first.
     pub docs: u32,
     /// Number of word shards (`t/<n>.json.gz`).
     pub shards: u32,

@@ -22,6 +22,7 @@ use format::{
     AUTHOR_PREFIX, DOCS_PER_CHUNK, DocMeta, Entry, FNV32_OFFSET, LONG_LIST, LongList, Manifest, Postings,
     SNIPPET_TEXT_CHARS, Shard, TAG_PREFIX, fnv1a32_continue, shard_of,
 };
+use serde::{Deserialize, Serialize};
 
 /// Field weights for ranking: a word in the title counts five times one in the body.
 const TITLE_WEIGHT: f32 = 5.0;
@@ -29,9 +30,12 @@ const TAG_WEIGHT: f32 = 3.0;
 const AUTHOR_WEIGHT: f32 = 3.0;
 const SUMMARY_WEIGHT: f32 = 2.0;
 const BODY_WEIGHT: f32 = 1.0;
-/// BM25 parameters.
+/// BM25 parameters. Lengths are normalised against a fixed length (a typical news bulletin's
+/// token count) rather than the archive's average, so that a posting's score depends on its
+/// own bulletin alone and editing one bulletin never rescores the others.
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
+const REFERENCE_LENGTH: f32 = 600.0;
 /// Scores (BM25 weights, at most K1 + 1 = 2.2) are stored as small integers: weight × 40.
 const SCORE_SCALE: f32 = 40.0;
 /// Folded letters that name a prefix group, and how many words each group keeps.
@@ -43,6 +47,9 @@ const TERMS_PER_SHARD: usize = 200;
 const TERMS_PER_FACET_SHARD: usize = 12;
 /// Bulletins tokenised between merges, bounding the memory of per-bulletin token lists.
 const BATCH: usize = 2048;
+/// Units of parallel merging: a term's partition is its hash modulo this (a power of two
+/// no larger than the smallest shard count, so that every shard lies in one partition).
+const PARTITIONS: u32 = 16;
 
 /// One output file of the index, relative to `search/`.
 pub struct IndexFile {
@@ -50,11 +57,46 @@ pub struct IndexFile {
     pub bytes: Vec<u8>,
 }
 
-/// A folded term's spellings with their (bulletin id, weighted frequency) lists.
-type Spellings = Vec<(String, Vec<(u32, f32)>)>;
+/// Identifies the bulletin behind an id, as the build cache remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocKey {
+    /// Fingerprint of everything the index shows of the bulletin (its entry).
+    pub entry: u64,
+    pub source: std::path::PathBuf,
+    pub source_hash: u64,
+}
 
-/// What one partition wrote: its files, and the document frequency of its folded words.
+/// What the build cache keeps of an index so the next build can update it in place.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IndexState {
+    /// The bulletin of each id.
+    pub docs: Vec<DocKey>,
+    /// Folded single words and the number of (bulletin, spelling) postings they have.
+    pub word_df: FxHashMap<String, u32>,
+    /// Distinct folded words and pairs, and distinct tag/author terms: they set the shard
+    /// counts.
+    pub distinct_terms: u64,
+    pub distinct_pseudo: u64,
+}
+
+/// A bulletin's searchable fields, wherever they come from (the archive, or the previous
+/// version remembered by the build cache).
+pub struct DocFields<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub plain: &'a str,
+    pub tags: &'a [String],
+    pub authors: &'a [String],
+}
+
+/// A folded term's spellings with their (bulletin id, score) lists.
+type Spellings = Vec<(String, Vec<(u32, u32)>)>;
+/// A partition's terms: spelling → (folded term, pseudo-term?, (bulletin id, frequency)).
+type PartitionTerms = FxHashMap<String, (String, bool, Vec<(u32, f32)>)>;
+/// What one partition wrote: its files, and its folded words' document frequencies.
 type PartitionOutput = (Vec<IndexFile>, Vec<(String, u32)>);
+/// Changes to postings: bulletin id → its new score, or none when it loses the spelling.
+type PostingChanges = Vec<(u32, Option<u32>)>;
 
 /// A token with the FNV-1a state of its folded form, from which its shard and the shard of
 /// the pair it starts are computed without building strings.
@@ -70,9 +112,7 @@ struct DocTokens {
     length: f32,
 }
 
-fn tokenize_doc(archive: &Archive, id: usize) -> DocTokens {
-    let e = &archive.entries[id];
-    let b = &e.bulletin;
+fn tokenize_fields(d: &DocFields) -> DocTokens {
     let hashed = |text: &str| -> Vec<HashedToken> {
         text::tokenize(text)
             .into_iter()
@@ -80,13 +120,13 @@ fn tokenize_doc(archive: &Archive, id: usize) -> DocTokens {
             .collect()
     };
     let mut fields = vec![
-        (TITLE_WEIGHT, hashed(&b.title)),
-        (SUMMARY_WEIGHT, hashed(&e.summary)),
-        (BODY_WEIGHT, hashed(e.plain())),
+        (TITLE_WEIGHT, hashed(d.title)),
+        (SUMMARY_WEIGHT, hashed(d.summary)),
+        (BODY_WEIGHT, hashed(d.plain)),
     ];
     let mut pseudo = Vec::new();
     for (names, weight, prefix) in
-        [(&b.tags, TAG_WEIGHT, TAG_PREFIX), (&b.authors, AUTHOR_WEIGHT, AUTHOR_PREFIX)]
+        [(d.tags, TAG_WEIGHT, TAG_PREFIX), (d.authors, AUTHOR_WEIGHT, AUTHOR_PREFIX)]
     {
         for name in names {
             fields.push((weight, hashed(name)));
@@ -97,19 +137,68 @@ fn tokenize_doc(archive: &Archive, id: usize) -> DocTokens {
     DocTokens { fields, pseudo, length }
 }
 
-/// The terms of one partition of the shards: spelling → (folded term, postings).
+/// The archive's bulletin with index id `id` (ids run oldest first).
+fn entry_of(archive: &Archive, id: usize) -> &crate::archive::Entry {
+    &archive.entries[archive.entries.len() - 1 - id]
+}
+
+fn fields_of(e: &crate::archive::Entry) -> DocFields<'_> {
+    DocFields {
+        title: &e.bulletin.title,
+        summary: &e.summary,
+        plain: e.plain(),
+        tags: &e.bulletin.tags,
+        authors: &e.bulletin.authors,
+    }
+}
+
+/// Calls `add(spelling, folded, hash of folded, weight)` for every term occurrence of a
+/// bulletin, in one fixed order (which fixes the floating-point sums of its frequencies).
+fn for_each_term(doc: &DocTokens, mut add: impl FnMut(&str, &dyn Fn() -> String, u32, f32, bool)) {
+    let mut buf = String::new();
+    for (weight, tokens) in &doc.fields {
+        for (i, t) in tokens.iter().enumerate() {
+            add(&t.token.word, &|| t.token.folded.clone(), t.hash, *weight, false);
+            if i == 0 || t.token.new_segment {
+                continue;
+            }
+            let prev = &tokens[i - 1];
+            let pair_hash = fnv1a32_continue(fnv1a32_continue(prev.hash, b" "), t.token.folded.as_bytes());
+            buf.clear();
+            buf.push_str(&prev.token.word);
+            buf.push(' ');
+            buf.push_str(&t.token.word);
+            add(&buf, &|| format!("{} {}", prev.token.folded, t.token.folded), pair_hash, *weight, false);
+        }
+    }
+    for key in &doc.pseudo {
+        add(key, &|| key.clone(), fnv1a32_continue(FNV32_OFFSET, key.as_bytes()), 1.0, true);
+    }
+}
+
+/// The stored score of a term with field-weighted frequency `tf` in a bulletin of `length`
+/// tokens.
+fn score(length: f32, tf: f32) -> u32 {
+    let norm = 1.0 - B + B * length / REFERENCE_LENGTH;
+    let w = tf * (K1 + 1.0) / (tf + K1 * norm);
+    (w * SCORE_SCALE).round().max(1.0) as u32
+}
+
+/// The terms of one partition: spelling → (folded term, pseudo-term?, postings).
 #[derive(Default)]
 struct Partition {
-    terms: FxHashMap<String, (String, Vec<(u32, f32)>)>,
+    terms: PartitionTerms,
 }
 
 impl Partition {
     /// Adds `tf` to bulletin `id` of `spelling`; bulletins arrive in id order, so a repeat
     /// is always the last posting.
-    fn add(&mut self, spelling: &str, folded: impl FnOnce() -> String, id: u32, tf: f32) {
+    fn add(&mut self, spelling: &str, folded: &dyn Fn() -> String, pseudo: bool, id: u32, tf: f32) {
         let list = match self.terms.get_mut(spelling) {
-            Some((_, list)) => list,
-            None => &mut self.terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), Vec::new())).1,
+            Some((_, _, list)) => list,
+            None => {
+                &mut self.terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, Vec::new())).2
+            }
         };
         match list.last_mut() {
             Some((last, t)) if *last == id => *t += tf,
@@ -118,173 +207,262 @@ impl Partition {
     }
 }
 
-/// Builds every file of the index for the archive. Bulletin ids are archive positions
-/// (newest first).
+/// Every file of the index for the archive.
 pub fn build_index(
     archive: &Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
 ) -> std::io::Result<Vec<IndexFile>> {
-    let n = archive.entries.len();
-    // Shard counts come from the number of distinct terms, estimated from a sample so that
-    // partitioning can start at once: distinct terms grow about linearly with bulletins.
-    let sample: Vec<DocTokens> =
-        (0..n.min(256)).into_par_iter().map(|id| tokenize_doc(archive, id)).collect();
-    let (shards, facet_shards) = estimate_shards(&sample, n);
-    drop(sample);
-    let partitions = (rayon::current_num_threads() * 2).max(1);
-    let slot_partition = |slot: u32| slot as usize % partitions;
+    let keys = vec![0; archive.entries.len()];
+    Ok(build_index_with_state(archive, format_date, &keys)?.0)
+}
 
-    let mut parts: Vec<Partition> = (0..partitions).map(|_| Partition::default()).collect();
+/// Every file of the index, and the state from which [`update_index`] can later update it.
+/// `entry_keys` are the fingerprints of the archive's entries (by archive position).
+pub fn build_index_with_state(
+    archive: &Archive,
+    format_date: &(dyn Fn(&PubDate) -> String + Sync),
+    entry_keys: &[u64],
+) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
+    let n = archive.entries.len();
+    let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     let mut lengths: Vec<f32> = Vec::with_capacity(n);
     for start in (0..n).step_by(BATCH) {
-        let batch: Vec<DocTokens> =
-            (start..(start + BATCH).min(n)).into_par_iter().map(|id| tokenize_doc(archive, id)).collect();
+        let batch: Vec<DocTokens> = (start..(start + BATCH).min(n))
+            .into_par_iter()
+            .map(|id| tokenize_fields(&fields_of(entry_of(archive, id))))
+            .collect();
         lengths.extend(batch.iter().map(|d| d.length));
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
-            let mut buf = String::new();
             for (offset, doc) in batch.iter().enumerate() {
                 let id = (start + offset) as u32;
-                for (weight, tokens) in &doc.fields {
-                    for (i, t) in tokens.iter().enumerate() {
-                        if slot_partition(t.hash % shards) == p {
-                            part.add(&t.token.word, || t.token.folded.clone(), id, *weight);
-                        }
-                        if i == 0 || t.token.new_segment {
-                            continue;
-                        }
-                        let prev = &tokens[i - 1];
-                        let pair_hash =
-                            fnv1a32_continue(fnv1a32_continue(prev.hash, b" "), t.token.folded.as_bytes());
-                        if slot_partition(pair_hash % shards) == p {
-                            buf.clear();
-                            buf.push_str(&prev.token.word);
-                            buf.push(' ');
-                            buf.push_str(&t.token.word);
-                            let folded = || format!("{} {}", prev.token.folded, t.token.folded);
-                            part.add(&buf, folded, id, *weight);
-                        }
+                for_each_term(doc, |spelling, folded, hash, weight, pseudo| {
+                    if (hash % PARTITIONS) as usize == p {
+                        part.add(spelling, folded, pseudo, id, weight);
                     }
-                }
-                for key in &doc.pseudo {
-                    if slot_partition(shards + shard_of(key, facet_shards)) == p {
-                        part.add(key, || key.clone(), id, 1.0);
-                    }
-                }
+                });
             }
         });
     }
-    let avg_len = if n == 0 { 1.0 } else { (lengths.iter().sum::<f32>() / n as f32).max(1.0) };
-    let score = |id: u32, tf: f32| -> u32 {
-        let norm = 1.0 - B + B * lengths[id as usize] / avg_len;
-        let w = tf * (K1 + 1.0) / (tf + K1 * norm);
-        (w * SCORE_SCALE).round().max(1.0) as u32
+    // Shard counts follow the number of distinct terms.
+    let (distinct_terms, distinct_pseudo) = parts
+        .par_iter()
+        .map(|part| {
+            let mut words: rustc_hash::FxHashSet<&str> = Default::default();
+            let mut pseudo = 0u64;
+            for (folded, is_pseudo, _) in part.terms.values() {
+                if *is_pseudo {
+                    pseudo += 1;
+                } else {
+                    words.insert(folded);
+                }
+            }
+            (words.len() as u64, pseudo)
+        })
+        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let state = IndexState {
+        docs: (0..n)
+            .map(|id| {
+                let e = entry_of(archive, id);
+                DocKey {
+                    entry: entry_keys.get(n - 1 - id).copied().unwrap_or(0),
+                    source: e.bulletin.source.clone(),
+                    source_hash: e.bulletin.source_hash,
+                }
+            })
+            .collect(),
+        word_df: FxHashMap::default(),
+        distinct_terms,
+        distinct_pseudo,
     };
+    let (shards, facet_shards) = state.shard_counts();
 
     // Each partition groups its spellings into terms and shards and writes them.
     let results: Vec<PartitionOutput> = parts
         .into_par_iter()
         .enumerate()
         .map(|(p, part)| -> std::io::Result<PartitionOutput> {
-            let mut slots: BTreeMap<u32, BTreeMap<String, Spellings>> = BTreeMap::new();
-            for (spelling, (folded, list)) in part.terms {
-                let pseudo = spelling.contains(':');
-                let slot = if pseudo {
-                    shards + shard_of(&spelling, facet_shards)
-                } else {
-                    shard_of(&folded, shards)
-                };
-                slots.entry(slot).or_default().entry(folded).or_default().push((spelling, list));
+            let mut slots: BTreeMap<u32, BTreeMap<String, TermData>> = BTreeMap::new();
+            for (spelling, (folded, pseudo, list)) in part.terms {
+                let slot = slot_of(&folded, pseudo, shards, facet_shards);
+                let scored = list.iter().map(|&(id, tf)| (id, score(lengths[id as usize], tf))).collect();
+                if let TermData::Postings(spellings) =
+                    slots.entry(slot).or_default().entry(folded).or_insert(TermData::Postings(Vec::new()))
+                {
+                    spellings.push((spelling, scored));
+                }
             }
             let mut files = Vec::new();
             let mut word_df = Vec::new();
             // Every slot of the partition gets a file, even an empty one.
-            let all_slots = (0..shards + facet_shards).filter(|&s| slot_partition(s) == p);
+            let all_slots = (0..shards + facet_shards).filter(|&s| slot_partition(s, shards) == p as u32);
             for slot in all_slots {
                 let terms = slots.remove(&slot).unwrap_or_default();
-                let mut shard = Shard::new();
-                for (folded, mut spellings) in terms {
-                    spellings.sort_by(|a, b| a.0.cmp(&b.0));
-                    let df: usize = spellings.iter().map(|(_, l)| l.len()).sum();
-                    if slot < shards && !folded.contains(' ') {
-                        word_df.push((folded.clone(), df as u32));
-                    }
-                    let encoded: Vec<(String, Postings)> = spellings
-                        .into_iter()
-                        .map(|(word, list)| {
-                            let scored: Vec<(u32, u32)> =
-                                list.iter().map(|&(id, tf)| (id, score(id, tf))).collect();
-                            (word, Postings::encode(&scored))
-                        })
-                        .collect();
-                    if df > LONG_LIST {
-                        let file = format!("p/{:016x}.json.gz", text::fnv1a64(folded.as_bytes()));
-                        for (word, p) in &encoded {
-                            shard
-                                .insert(word.clone(), Entry::Elsewhere(file.clone(), (p.0.len() / 2) as u32));
-                        }
-                        let long: LongList = encoded.into_iter().collect();
-                        files.push(IndexFile { path: file, bytes: format::to_gzip_json(&long)? });
-                    } else {
-                        shard.extend(encoded.into_iter().map(|(w, p)| (w, Entry::Inline(p))));
-                    }
-                }
-                let path = if slot < shards {
-                    format!("t/{slot}.json.gz")
-                } else {
-                    format!("f/{}.json.gz", slot - shards)
-                };
-                files.push(IndexFile { path, bytes: format::to_gzip_json(&shard)? });
+                let shard = materialize(slot < shards, terms, &mut files, &mut word_df)?;
+                files.push(IndexFile { path: slot_file(slot, shards), bytes: format::to_gzip_json(&shard)? });
             }
             Ok((files, word_df))
         })
         .collect::<Result<_, _>>()?;
+    let mut state = state;
     let mut files = Vec::new();
-    let mut word_df = Vec::new();
     for (f, w) in results {
         files.extend(f);
-        word_df.extend(w);
+        state.word_df.extend(w);
     }
-
-    // Prefix dictionary for the word being typed: per two-letter folded prefix, the most
-    // frequent folded words (seen in two bulletins or more) with their frequency.
-    let mut prefixes: BTreeMap<u32, BTreeMap<String, Vec<(String, u32)>>> = BTreeMap::new();
-    for (word, df) in word_df {
-        let prefix: String = word.chars().take(PREFIX_CHARS).collect();
-        if df >= 2 && word.chars().count() > PREFIX_CHARS {
-            let file = shard_of(&prefix, PREFIX_FILES);
-            prefixes.entry(file).or_default().entry(prefix).or_default().push((word, df));
-        }
-    }
-    for groups in prefixes.values_mut() {
-        for words in groups.values_mut() {
-            words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            words.truncate(PREFIX_WORDS);
-        }
-    }
-    let prefix_files: Vec<IndexFile> = prefixes
-        .into_par_iter()
-        .map(|(file, groups)| {
-            Ok(IndexFile { path: format!("x/{file}.json.gz"), bytes: format::to_gzip_json(&groups)? })
-        })
-        .collect::<std::io::Result<_>>()?;
-    files.extend(prefix_files);
-
-    // Result metadata, a few bulletins per file.
+    files.extend(prefix_files(&state.word_df, None)?);
     let chunks: Vec<IndexFile> = (0..n.div_ceil(DOCS_PER_CHUNK))
         .into_par_iter()
-        .map(|c| {
-            let docs: Vec<DocMeta> = (c * DOCS_PER_CHUNK..((c + 1) * DOCS_PER_CHUNK).min(n))
-                .map(|id| doc_meta(archive, id, format_date))
-                .collect();
-            Ok(IndexFile { path: format!("d/{c}.json.gz"), bytes: format::to_gzip_json(&docs)? })
-        })
+        .map(|c| chunk_file(archive, c, format_date))
         .collect::<std::io::Result<_>>()?;
     files.extend(chunks);
+    files.push(manifest_file(archive, shards, facet_shards)?);
+    Ok((files, state))
+}
 
+impl IndexState {
+    /// (word shards, tag/author shards) for the distinct terms.
+    pub fn shard_counts(&self) -> (u32, u32) {
+        (
+            shard_count(self.distinct_terms as usize, TERMS_PER_SHARD),
+            shard_count(self.distinct_pseudo as usize, TERMS_PER_FACET_SHARD),
+        )
+    }
+}
+
+/// The partition of a slot: word shard `s` is in partition `s mod PARTITIONS`, as are its
+/// terms' hashes; tag/author shard `s` likewise by its own number.
+fn slot_partition(slot: u32, shards: u32) -> u32 {
+    if slot < shards { slot % PARTITIONS } else { (slot - shards) % PARTITIONS }
+}
+
+fn slot_of(folded: &str, pseudo: bool, shards: u32, facet_shards: u32) -> u32 {
+    if pseudo { shards + shard_of(folded, facet_shards) } else { shard_of(folded, shards) }
+}
+
+fn slot_file(slot: u32, shards: u32) -> String {
+    if slot < shards { format!("t/{slot}.json.gz") } else { format!("f/{}.json.gz", slot - shards) }
+}
+
+fn long_file(folded: &str) -> String {
+    format!("p/{:016x}.json.gz", text::fnv1a64(folded.as_bytes()))
+}
+
+/// A term of a shard being written: its spellings' postings, or (when updating) its entries
+/// kept exactly as they were.
+enum TermData {
+    Postings(Spellings),
+    Kept(Vec<(String, Entry)>),
+}
+
+/// The shard for a slot's terms: inline posting lists, or references to long-list files
+/// (added to `files`). Word document frequencies go to `word_df`.
+fn materialize(
+    words: bool,
+    terms: BTreeMap<String, TermData>,
+    files: &mut Vec<IndexFile>,
+    word_df: &mut Vec<(String, u32)>,
+) -> std::io::Result<Shard> {
+    let mut shard = Shard::new();
+    for (folded, data) in terms {
+        let mut spellings = match data {
+            TermData::Kept(entries) => {
+                shard.extend(entries);
+                continue;
+            }
+            TermData::Postings(s) => s,
+        };
+        spellings.retain(|(_, list)| !list.is_empty());
+        if spellings.is_empty() {
+            continue;
+        }
+        spellings.sort_by(|a, b| a.0.cmp(&b.0));
+        let df: usize = spellings.iter().map(|(_, l)| l.len()).sum();
+        if words && !folded.contains(' ') {
+            word_df.push((folded.clone(), df as u32));
+        }
+        let encoded: Vec<(String, Postings)> =
+            spellings.into_iter().map(|(word, list)| (word, Postings::encode(&list))).collect();
+        if df > LONG_LIST {
+            let file = long_file(&folded);
+            for (word, p) in &encoded {
+                shard.insert(word.clone(), Entry::Elsewhere(file.clone(), (p.0.len() / 2) as u32));
+            }
+            let long: LongList = encoded.into_iter().collect();
+            files.push(IndexFile { path: file, bytes: format::to_gzip_json(&long)? });
+        } else {
+            shard.extend(encoded.into_iter().map(|(w, p)| (w, Entry::Inline(p))));
+        }
+    }
+    Ok(shard)
+}
+
+/// The prefix dictionary for the word being typed: per two-letter folded prefix, the most
+/// frequent folded words (seen in two bulletins or more) with their frequency. Only the
+/// files in `only`, when given.
+fn prefix_files(
+    word_df: &FxHashMap<String, u32>,
+    only: Option<&std::collections::BTreeSet<u32>>,
+) -> std::io::Result<Vec<IndexFile>> {
+    let mut prefixes: BTreeMap<u32, BTreeMap<String, Vec<(String, u32)>>> = BTreeMap::new();
+    for (word, &df) in word_df {
+        if df < 2 {
+            continue;
+        }
+        let mut chars = word.chars();
+        let prefix: String = chars.by_ref().take(PREFIX_CHARS).collect();
+        if chars.next().is_none() {
+            continue;
+        }
+        let file = shard_of(&prefix, PREFIX_FILES);
+        if only.is_none_or(|o| o.contains(&file)) {
+            prefixes.entry(file).or_default().entry(prefix).or_default().push((word.clone(), df));
+        }
+    }
+    prefixes
+        .into_par_iter()
+        .map(|(file, mut groups)| {
+            for words in groups.values_mut() {
+                words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                words.truncate(PREFIX_WORDS);
+            }
+            Ok(IndexFile { path: format!("x/{file}.json.gz"), bytes: format::to_gzip_json(&groups)? })
+        })
+        .collect()
+}
+
+/// The prefix file a folded word is listed in, if it is long enough to be listed.
+fn prefix_file_of(word: &str) -> Option<u32> {
+    let mut chars = word.chars();
+    let prefix: String = chars.by_ref().take(PREFIX_CHARS).collect();
+    chars.next().map(|_| shard_of(&prefix, PREFIX_FILES))
+}
+
+/// Result metadata, a few bulletins per file.
+fn chunk_file(
+    archive: &Archive,
+    c: usize,
+    format_date: &(dyn Fn(&PubDate) -> String + Sync),
+) -> std::io::Result<IndexFile> {
+    let n = archive.entries.len();
+    let docs: Vec<DocMeta> = (c * DOCS_PER_CHUNK..((c + 1) * DOCS_PER_CHUNK).min(n))
+        .map(|id| doc_meta(archive, id, format_date))
+        .collect();
+    Ok(IndexFile { path: format!("d/{c}.json.gz"), bytes: format::to_gzip_json(&docs)? })
+}
+
+fn manifest_file(archive: &Archive, shards: u32, facet_shards: u32) -> std::io::Result<IndexFile> {
+    let n = archive.entries.len();
     let years = archive
         .years
         .iter()
-        .map(|y| (y.year, y.members.iter().copied().min().unwrap_or(0) as u32, y.members.len() as u32))
+        .map(|y| {
+            let newest = y.members.iter().copied().min().unwrap_or(0);
+            (
+                y.year,
+                (n - 1 - y.members.iter().copied().max().unwrap_or(newest)) as u32,
+                y.members.len() as u32,
+            )
+        })
         .collect();
     let manifest = Manifest {
         version: format::FORMAT_VERSION,
@@ -297,35 +475,282 @@ pub fn build_index(
         years,
     };
     let json = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
-    files.push(IndexFile { path: "manifest.json".into(), bytes: json });
-    Ok(files)
+    Ok(IndexFile { path: "manifest.json".into(), bytes: json })
 }
 
-/// Shard counts for about [`TERMS_PER_SHARD`] terms each, from the distinct terms of a sample
-/// of bulletins scaled to the archive.
-fn estimate_shards(sample: &[DocTokens], n: usize) -> (u32, u32) {
-    let mut terms: rustc_hash::FxHashSet<(u32, u32)> = Default::default();
-    let mut pseudo: rustc_hash::FxHashSet<&str> = Default::default();
-    for doc in sample {
-        for (_, tokens) in &doc.fields {
-            for (i, t) in tokens.iter().enumerate() {
-                terms.insert((t.hash, 0));
-                if i > 0 && !t.token.new_segment {
-                    terms.insert((tokens[i - 1].hash, t.hash));
-                }
+/// What an update wrote and removed, and the state after it.
+pub struct IndexUpdate {
+    pub files: Vec<IndexFile>,
+    pub removed: Vec<String>,
+    pub state: IndexState,
+}
+
+/// The index's view of each bulletin, by id.
+fn doc_keys(archive: &Archive, entry_keys: &[u64]) -> Vec<DocKey> {
+    let n = archive.entries.len();
+    (0..n)
+        .map(|id| {
+            let e = entry_of(archive, id);
+            DocKey {
+                entry: entry_keys.get(n - 1 - id).copied().unwrap_or(0),
+                source: e.bulletin.source.clone(),
+                source_hash: e.bulletin.source_hash,
+            }
+        })
+        .collect()
+}
+
+/// The ids whose bulletin differs from the one `prev` indexed (new ids included), or `None`
+/// when an update cannot or should not be made.
+fn changed_ids(keys: &[DocKey], prev: &IndexState) -> Option<Vec<usize>> {
+    let (n, n_old) = (keys.len(), prev.docs.len());
+    if n < n_old || n == 0 {
+        return None;
+    }
+    let changed: Vec<usize> = (0..n).filter(|&id| id >= n_old || keys[id] != prev.docs[id]).collect();
+    (changed.len() <= UPDATE_MIN.max(n / UPDATE_SHARE)).then_some(changed)
+}
+
+/// The archive positions an update will read bodies of (the changed bulletins and their
+/// metadata-chunk neighbours), or `None` when the index must be built in full.
+pub fn update_positions(archive: &Archive, entry_keys: &[u64], prev: &IndexState) -> Option<Vec<usize>> {
+    let n = archive.entries.len();
+    let changed = changed_ids(&doc_keys(archive, entry_keys), prev)?;
+    let mut out: Vec<usize> = changed
+        .iter()
+        .flat_map(|&id| {
+            let c = id / DOCS_PER_CHUNK;
+            (c * DOCS_PER_CHUNK..((c + 1) * DOCS_PER_CHUNK).min(n)).map(move |id| n - 1 - id)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    Some(out)
+}
+
+/// At most this share of the bulletins (and at least [`UPDATE_MIN`]) may change for the
+/// index to be updated in place rather than rebuilt.
+const UPDATE_SHARE: usize = 20;
+const UPDATE_MIN: usize = 64;
+
+/// Updates the index `prev` describes to the archive, producing exactly the files a full
+/// build would, but only those that differ. `old_fields(id)` gives the previous version of a
+/// changed bulletin's fields; `read(path)` the published index file. `None` when the change
+/// is too large or anything needed is missing: then the caller builds the index in full.
+pub fn update_index(
+    archive: &Archive,
+    format_date: &(dyn Fn(&PubDate) -> String + Sync),
+    entry_keys: &[u64],
+    prev: &IndexState,
+    old_fields: &(dyn Fn(&DocKey) -> Option<OwnedFields> + Sync),
+    read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+) -> std::io::Result<Option<IndexUpdate>> {
+    let n_old = prev.docs.len();
+    let keys = doc_keys(archive, entry_keys);
+    let Some(changed) = changed_ids(&keys, prev) else { return Ok(None) };
+    let (shards, facet_shards) = prev.shard_counts();
+
+    // The postings each changed bulletin takes away and brings: spelling → (folded, pseudo,
+    // id → score or none).
+    let mut delta: BTreeMap<String, (String, bool, PostingChanges)> = BTreeMap::new();
+    for &id in &changed {
+        let new_doc = tokenize_fields(&fields_of(entry_of(archive, id)));
+        let old_doc = if id < n_old {
+            if prev.docs[id].source == keys[id].source && prev.docs[id].source_hash == keys[id].source_hash {
+                continue; // the same text: only its metadata (names, URL) changed
+            }
+            match old_fields(&prev.docs[id]) {
+                Some(f) => Some(tokenize_fields(&f.borrow())),
+                None => return Ok(None),
+            }
+        } else {
+            None
+        };
+        let mut terms: BTreeMap<String, (String, bool, f32, f32)> = BTreeMap::new();
+        if let Some(old) = &old_doc {
+            for_each_term(old, |spelling, folded, _, weight, pseudo| {
+                terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).2 += weight;
+            });
+        }
+        for_each_term(&new_doc, |spelling, folded, _, weight, pseudo| {
+            terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).3 += weight;
+        });
+        for (spelling, (folded, pseudo, old_tf, new_tf)) in terms {
+            let new_score = (new_tf > 0.0).then(|| score(new_doc.length, new_tf));
+            let old_score = old_doc.as_ref().filter(|_| old_tf > 0.0).map(|d| score(d.length, old_tf));
+            if new_score != old_score {
+                delta
+                    .entry(spelling)
+                    .or_insert_with(|| (folded, pseudo, Vec::new()))
+                    .2
+                    .push((id as u32, new_score));
             }
         }
-        pseudo.extend(doc.pseudo.iter().map(String::as_str));
     }
-    // Heaps' law: distinct terms grow as about the 0.75th power of the text.
-    let scale = (n as f64 / sample.len().max(1) as f64).powf(0.75);
-    let words = (terms.len() as f64 * scale) as usize;
-    let names = (pseudo.len() as f64 * scale) as usize;
-    (shard_count(words, TERMS_PER_SHARD), shard_count(names, TERMS_PER_FACET_SHARD))
+
+    // Group the changes by shard and term.
+    let mut by_slot: BTreeMap<u32, BTreeMap<String, Vec<(String, PostingChanges)>>> = BTreeMap::new();
+    for (spelling, (folded, pseudo, changes)) in delta {
+        let slot = slot_of(&folded, pseudo, shards, facet_shards);
+        by_slot.entry(slot).or_default().entry(folded).or_default().push((spelling, changes));
+    }
+
+    type SlotResult = (IndexFile, Vec<IndexFile>, Vec<String>, Vec<(String, Option<u32>)>, i64, i64);
+    let results: Vec<Option<SlotResult>> = by_slot
+        .into_par_iter()
+        .map(|(slot, changes)| -> std::io::Result<Option<SlotResult>> {
+            let path = slot_file(slot, shards);
+            let Some(bytes) = read(&path) else { return Ok(None) };
+            let shard: Shard = format::from_gzip_json(&bytes)?;
+            // The shard's spellings grouped by term; the changed terms' postings loaded.
+            let mut terms: BTreeMap<String, Vec<(String, Entry)>> = BTreeMap::new();
+            for (spelling, entry) in shard {
+                let folded =
+                    if spelling.contains(':') { spelling.clone() } else { text::fold_normalized(&spelling) };
+                terms.entry(folded).or_default().push((spelling, entry));
+            }
+            let mut data: BTreeMap<String, TermData> = BTreeMap::new();
+            let mut removed_long = Vec::new();
+            let (mut terms_delta, mut pseudo_delta) = (0i64, 0i64);
+            for (folded, entries) in terms.iter() {
+                if !changes.contains_key(folded) {
+                    data.insert(folded.clone(), TermData::Kept(entries.clone()));
+                }
+            }
+            let mut df_changes = Vec::new();
+            for (folded, spelling_changes) in changes {
+                let mut spellings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+                let existing = terms.remove(&folded).unwrap_or_default();
+                let existed = !existing.is_empty();
+                let mut long_loaded: Option<LongList> = None;
+                for (spelling, entry) in existing {
+                    let list = match entry {
+                        Entry::Inline(p) => p.decode(),
+                        Entry::Elsewhere(file, _) => {
+                            if long_loaded.is_none() {
+                                let Some(b) = read(&file) else { return Ok(None) };
+                                long_loaded = Some(format::from_gzip_json(&b)?);
+                                removed_long.push(file.clone());
+                            }
+                            match long_loaded.as_ref().and_then(|l| l.get(&spelling)) {
+                                Some(p) => p.decode(),
+                                None => return Ok(None),
+                            }
+                        }
+                    };
+                    spellings.insert(spelling, list);
+                }
+                for (spelling, list_changes) in spelling_changes {
+                    let list = spellings.entry(spelling).or_default();
+                    for (id, new) in list_changes {
+                        match (list.binary_search_by_key(&id, |p| p.0), new) {
+                            (Ok(i), Some(s)) => list[i].1 = s,
+                            (Ok(i), None) => {
+                                list.remove(i);
+                            }
+                            (Err(i), Some(s)) => list.insert(i, (id, s)),
+                            (Err(_), None) => {}
+                        }
+                    }
+                }
+                let spellings: Spellings = spellings.into_iter().filter(|(_, l)| !l.is_empty()).collect();
+                let exists = !spellings.is_empty();
+                let pseudo = slot >= shards;
+                let change = i64::from(exists) - i64::from(existed);
+                if pseudo {
+                    pseudo_delta += change;
+                } else {
+                    terms_delta += change;
+                }
+                if !pseudo && !folded.contains(' ') && !exists {
+                    df_changes.push((folded.clone(), None));
+                }
+                data.insert(folded, TermData::Postings(spellings));
+            }
+            let mut long_files = Vec::new();
+            let mut word_df = Vec::new();
+            let shard = materialize(slot < shards, data, &mut long_files, &mut word_df)?;
+            df_changes.extend(word_df.into_iter().map(|(w, df)| (w, Some(df))));
+            // Long files still written are not removed.
+            removed_long.retain(|f| !long_files.iter().any(|l| &l.path == f));
+            let file = IndexFile { path, bytes: format::to_gzip_json(&shard)? };
+            Ok(Some((file, long_files, removed_long, df_changes, terms_delta, pseudo_delta)))
+        })
+        .collect::<std::io::Result<_>>()?;
+
+    let mut state = IndexState {
+        docs: keys,
+        word_df: prev.word_df.clone(),
+        distinct_terms: prev.distinct_terms,
+        distinct_pseudo: prev.distinct_pseudo,
+    };
+    let mut files = Vec::new();
+    let mut removed = Vec::new();
+    let mut prefixes = std::collections::BTreeSet::new();
+    for r in results {
+        let Some((shard, long, gone, dfs, dt, dp)) = r else { return Ok(None) };
+        files.push(shard);
+        files.extend(long);
+        removed.extend(gone);
+        for (word, df) in dfs {
+            let before = state.word_df.get(&word).copied();
+            if before != df {
+                prefixes.extend(prefix_file_of(&word));
+                match df {
+                    Some(df) => state.word_df.insert(word, df),
+                    None => state.word_df.remove(&word),
+                };
+            }
+        }
+        state.distinct_terms = state.distinct_terms.saturating_add_signed(dt);
+        state.distinct_pseudo = state.distinct_pseudo.saturating_add_signed(dp);
+    }
+    // A different number of shards moves every term: that is a full build.
+    if state.shard_counts() != (shards, facet_shards) {
+        return Ok(None);
+    }
+    let prefix = prefix_files(&state.word_df, Some(&prefixes))?;
+    for p in &prefixes {
+        let path = format!("x/{p}.json.gz");
+        if !prefix.iter().any(|f| f.path == path) {
+            removed.push(path);
+        }
+    }
+    files.extend(prefix);
+    let chunks: std::collections::BTreeSet<usize> = changed.iter().map(|id| id / DOCS_PER_CHUNK).collect();
+    let chunk_files: Vec<IndexFile> = chunks
+        .into_par_iter()
+        .map(|c| chunk_file(archive, c, format_date))
+        .collect::<std::io::Result<_>>()?;
+    files.extend(chunk_files);
+    files.push(manifest_file(archive, shards, facet_shards)?);
+    removed.retain(|r| !files.iter().any(|f| &f.path == r));
+    Ok(Some(IndexUpdate { files, removed, state }))
+}
+
+/// The searchable fields of a bulletin's previous version, owned.
+pub struct OwnedFields {
+    pub title: String,
+    pub summary: String,
+    pub plain: String,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+}
+
+impl OwnedFields {
+    fn borrow(&self) -> DocFields<'_> {
+        DocFields {
+            title: &self.title,
+            summary: &self.summary,
+            plain: &self.plain,
+            tags: &self.tags,
+            authors: &self.authors,
+        }
+    }
 }
 
 fn doc_meta(archive: &Archive, id: usize, format_date: &(dyn Fn(&PubDate) -> String + Sync)) -> DocMeta {
-    let e = &archive.entries[id];
+    let e = entry_of(archive, id);
     let b = &e.bulletin;
     let names = |idx: &[usize], kind| idx.iter().map(|&t| archive.terms(kind)[t].name.clone()).collect();
     DocMeta {
@@ -400,10 +825,10 @@ mod tests {
             ("Da Nang guide", "2024-01-01", "Visit Da Nang."),
         ]);
         let f = files(&a);
-        // Ids are archive positions, newest first.
-        assert_eq!(lookup(&f, "da nang", "đà nẵng").iter().map(|p| p.0).collect::<Vec<_>>(), [0]);
+        // Ids are archive positions, oldest first.
+        assert_eq!(lookup(&f, "da nang", "đà nẵng").iter().map(|p| p.0).collect::<Vec<_>>(), [2]);
         assert_eq!(lookup(&f, "da nang", "đa năng").iter().map(|p| p.0).collect::<Vec<_>>(), [1]);
-        assert_eq!(lookup(&f, "da nang", "da nang").iter().map(|p| p.0).collect::<Vec<_>>(), [2]);
+        assert_eq!(lookup(&f, "da nang", "da nang").iter().map(|p| p.0).collect::<Vec<_>>(), [0]);
         assert_eq!(lookup(&f, "da", "đà").len(), 1);
         // A title word scores higher than the same word once in the body.
         let mua = lookup(&f, "mua", "mưa");
@@ -414,7 +839,7 @@ mod tests {
         let m: Manifest = serde_json::from_slice(&f["manifest.json"]).expect("manifest");
         assert_eq!((m.docs, m.years.clone()), (3, vec![(2024, 0, 3)]));
         let chunk: Vec<DocMeta> = format::from_gzip_json(&f["d/0.json.gz"]).expect("chunk");
-        assert_eq!(chunk[0].t, "Mưa ở Đà Nẵng");
+        assert_eq!(chunk[0].t, "Da Nang guide");
         assert_eq!(chunk[1].u, "2024/01/may-da-nang/");
         // Tags are pseudo-terms in the facet shards.
         let key = "tag:an ninh";
@@ -436,6 +861,90 @@ mod tests {
         assert_eq!(list.len(), LONG_LIST + 5);
         assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "ids ascending");
         assert!(f.keys().any(|k| k.starts_with("p/")));
+    }
+
+    /// Applies `update_index` to the files of `before` and checks the result is exactly a
+    /// full build of `after`.
+    fn check_update(before: &Archive, after: &Archive) -> bool {
+        let keys = |a: &Archive| -> Vec<u64> {
+            a.entries.iter().map(|e| e.bulletin.source_hash ^ text::fnv1a64(e.path.as_bytes())).collect()
+        };
+        let (old_files, state) =
+            build_index_with_state(before, &|d| d.machine(), &keys(before)).expect("index");
+        let old: BTreeMap<String, Vec<u8>> = old_files.into_iter().map(|f| (f.path, f.bytes)).collect();
+        let old_fields = |k: &DocKey| {
+            let e = before.entries.iter().find(|e| e.bulletin.source == k.source)?;
+            Some(OwnedFields {
+                title: e.bulletin.title.clone(),
+                summary: e.summary.clone(),
+                plain: e.plain().to_string(),
+                tags: e.bulletin.tags.clone(),
+                authors: e.bulletin.authors.clone(),
+            })
+        };
+        let read = |p: &str| old.get(p).cloned();
+        let Some(update) =
+            update_index(after, &|d| d.machine(), &keys(after), &state, &old_fields, &read).expect("update")
+        else {
+            return false;
+        };
+        let mut files = old.clone();
+        for r in &update.removed {
+            files.remove(r);
+        }
+        for f in update.files {
+            files.insert(f.path, f.bytes);
+        }
+        let (full, full_state) =
+            build_index_with_state(after, &|d| d.machine(), &keys(after)).expect("index");
+        let full: BTreeMap<String, Vec<u8>> = full.into_iter().map(|f| (f.path, f.bytes)).collect();
+        assert_eq!(files.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
+        for (k, v) in &full {
+            assert!(&files[k] == v, "{k} differs");
+        }
+        assert_eq!(update.state.word_df, full_state.word_df);
+        assert_eq!(
+            (update.state.distinct_terms, update.state.distinct_pseudo),
+            (full_state.distinct_terms, full_state.distinct_pseudo)
+        );
+        true
+    }
+
+    #[test]
+    fn updates_equal_full_builds() {
+        let base: Vec<(String, String, String)> = (0..LONG_LIST + 2)
+            .map(|i| {
+                let body = if i < LONG_LIST { "bảo vệ rừng" } else { "trồng cây xanh" };
+                (format!("Tin {i}"), format!("2024-01-{:02}", 1 + i % 28), body.to_string())
+            })
+            .collect();
+        let build = |docs: &[(String, String, String)]| {
+            let refs: Vec<(&str, &str, &str)> =
+                docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+            archive(&refs)
+        };
+        let before = build(&base);
+        // A long list grows; a word appears and one disappears; a title changes.
+        let mut grown = base.clone();
+        grown[LONG_LIST].2 = "bảo vệ biển đảo".into();
+        grown[5].0 = "Tin mới sửa".into();
+        grown[7].2 = "hoàn toàn khác".into();
+        let grown_archive = build(&grown);
+        assert!(check_update(&before, &grown_archive));
+        // ...and shrinks back below the threshold, moving inline again.
+        let mut shrunk = grown.clone();
+        for doc in shrunk.iter_mut().take(3) {
+            doc.2 = "tin vắn".into();
+        }
+        assert!(check_update(&grown_archive, &build(&shrunk)));
+        // A newer bulletin is published: it takes the next id.
+        let mut added = base.clone();
+        added.push(("Tin nóng".into(), "2024-02-01".into(), "bảo vệ môi trường".into()));
+        assert!(check_update(&before, &build(&added)));
+        // Too many changes: the caller is told to build in full.
+        let all_new: Vec<_> =
+            base.iter().map(|(a, b, _)| (a.clone(), b.clone(), "khác".to_string())).collect();
+        assert!(!check_update(&before, &build(&all_new)));
     }
 
     #[test]

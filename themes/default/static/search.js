@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 1;
+  var FORMAT_VERSION = 2;
   var RESULTS_PER_PAGE = 10;
   /* Ranking: a bulletin with the words adjacent and in order outranks scattered ones. */
   var ADJACENT_BONUS = 100;
@@ -246,7 +246,7 @@
 
       if (!words.length) {
         if (filter === null) return { total: 0, ids: [], words: [], partial: false, empty: true };
-        var all = Array.from(filter).sort(function (a, b) { return a - b; });
+        var all = Array.from(filter).sort(function (a, b) { return b - a; });
         return { total: all.length, ids: all, words: [], partial: false, scores: new Map() };
       }
 
@@ -413,11 +413,11 @@
       found.forEach(function (id) { scores.set(id, score(id)); });
       var ids = Array.from(found);
       if (params.sort === 'new') {
-        ids.sort(function (a, b) { return a - b; });
+        ids.sort(function (a, b) { return b - a; });
       } else {
         ids.sort(function (a, b) {
           var x = scores.get(a), y = scores.get(b);
-          return (y.matched - x.matched) || (y.total - x.total) || (a - b);
+          return (y.matched - x.matched) || (y.total - x.total) || (b - a);
         });
       }
       var highlight = words.map(function (w) { return w; });

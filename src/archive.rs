@@ -14,8 +14,9 @@ use crate::text;
 
 /// How many related bulletins a bulletin page shows.
 const RELATED: usize = 5;
-/// How many of a tag's newest bulletins are considered when looking for related ones.
-const RELATED_SCAN: usize = 400;
+/// How many of a tag's bulletins on each side of a bulletin (in date order) are considered
+/// when looking for related ones: related bulletins come from around the same time.
+const RELATED_WINDOW: usize = 60;
 
 /// A bulletin's body as HTML and as plain text: here from the start when the bulletin was
 /// parsed in this build, read back from the source on demand ([`Archive::hydrate`]) when it
@@ -472,10 +473,16 @@ struct Scratch {
     touched: Vec<usize>,
 }
 
-/// Up to five bulletins sharing the most tags with bulletin `i`, newest first among equals.
+/// Up to five bulletins sharing the most tags with bulletin `i`, among those published
+/// around the same time (within [`RELATED_WINDOW`] bulletins of each tag); the nearest in
+/// time first among equals, then the newer.
 fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Vec<usize> {
     for &t in &entries[i].tags {
-        for &m in tags[t].members.iter().take(RELATED_SCAN) {
+        let members = &tags[t].members;
+        let at = members.binary_search(&i).unwrap_or_else(|k| k);
+        let window =
+            &members[at.saturating_sub(RELATED_WINDOW)..(at + RELATED_WINDOW + 1).min(members.len())];
+        for &m in window {
             if m != i {
                 if s.counts[m] == 0 {
                     s.touched.push(m);
@@ -490,7 +497,7 @@ fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Ve
     }
     s.touched.clear();
     // Members are indices into the newest-first list, so a smaller index is newer.
-    let key = |&(m, c): &(usize, u32)| (std::cmp::Reverse(c), m);
+    let key = |&(m, c): &(usize, u32)| (std::cmp::Reverse(c), m.abs_diff(i), m);
     if ranked.len() > RELATED {
         ranked.select_nth_unstable_by_key(RELATED - 1, key);
         ranked.truncate(RELATED);

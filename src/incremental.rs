@@ -161,6 +161,7 @@ pub struct Cache {
     pub parsed: HashMap<(PathBuf, u64), Parsed>,
     pub outputs: Option<Manifest>,
     pub spare: Option<Manifest>,
+    plain_index: std::sync::OnceLock<HashMap<u64, (u64, u32)>>,
 }
 
 impl Cache {
@@ -172,6 +173,7 @@ impl Cache {
             parsed: HashMap::new(),
             outputs: None,
             spare: None,
+            plain_index: std::sync::OnceLock::new(),
         }
     }
 
@@ -184,17 +186,45 @@ impl Cache {
         cache
     }
 
-    /// Reads the parsed bulletins (dates read in `tz`), unless their key differs.
-    pub fn load_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) {
+    /// Reads the parsed bulletins (dates read in `tz`), unless their key differs. The file is
+    /// a log of length-prefixed records, appended to by each build and rewritten when mostly
+    /// stale; a torn last record (a killed build) ends the log. Returns whether it was read.
+    pub fn load_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) -> bool {
         if self.state.parse_key != parse_key || self.state.format != FORMAT {
-            return;
+            return false;
         }
-        let list: Option<Vec<Parsed>> = crate::content::with_zone(tz, || read(&self.dir.join("parsed")));
-        self.parsed = list
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| ((p.bulletin.source.clone(), p.bulletin.source_hash), p))
-            .collect();
+        let Ok(bytes) = std::fs::read(self.dir.join("parsed")) else { return false };
+        crate::content::with_zone(tz, || {
+            let mut rest = bytes.as_slice();
+            while rest.len() >= 4 {
+                let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+                let Some(frame) = rest.get(4..4 + len) else { break };
+                let Ok(p) = postcard::from_bytes::<Parsed>(frame) else { break };
+                self.parsed.insert((p.bulletin.source.clone(), p.bulletin.source_hash), p);
+                rest = &rest[4 + len..];
+            }
+        });
+        true
+    }
+
+    /// Adds records to the parsed log, or (`rewrite`) replaces the log with them.
+    pub fn write_parsed(&self, records: &[Parsed], rewrite: bool) -> std::io::Result<()> {
+        use std::io::Write as _;
+        std::fs::create_dir_all(&self.dir)?;
+        let mut buf = Vec::new();
+        for r in records {
+            let frame = postcard::to_stdvec(r).map_err(std::io::Error::other)?;
+            buf.extend_from_slice(&(frame.len() as u32).to_le_bytes());
+            buf.extend_from_slice(&frame);
+        }
+        let path = self.dir.join("parsed");
+        if rewrite {
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, &buf)?;
+            std::fs::rename(&tmp, &path)
+        } else {
+            std::fs::OpenOptions::new().append(true).create(true).open(&path)?.write_all(&buf)
+        }
     }
 
     /// Reads the manifests of the published and the spare tree, keeping only those that
@@ -233,44 +263,94 @@ impl Cache {
         let _ = std::fs::remove_file(self.dir.join("index"));
     }
 
-    /// Where the plain text of the source with hash `hash` is kept (for the search index to
-    /// see a bulletin's previous version when it changes).
-    fn plain_path(&self, hash: u64) -> PathBuf {
-        self.dir.join("plain").join(format!("{hash:016x}"))
+    /// The index of the plain-text log (`plain`): source hash → (offset, length). The log
+    /// keeps the plain text of each indexed bulletin, so that when one changes, the search
+    /// index update can see the words its previous version had.
+    fn plain_index(&self) -> &HashMap<u64, (u64, u32)> {
+        self.plain_index.get_or_init(|| read(&self.dir.join("plain.idx")).unwrap_or_default())
     }
 
     pub fn read_plain(&self, hash: u64) -> Option<String> {
-        std::fs::read_to_string(self.plain_path(hash)).ok()
+        use std::io::{Read as _, Seek as _};
+        let &(offset, len) = self.plain_index().get(&hash)?;
+        let mut f = std::fs::File::open(self.dir.join("plain")).ok()?;
+        f.seek(std::io::SeekFrom::Start(offset)).ok()?;
+        let mut buf = vec![0; len as usize];
+        f.read_exact(&mut buf).ok()?;
+        String::from_utf8(buf).ok()
+    }
+
+    /// The sources whose plain text is kept.
+    pub fn plain_hashes(&self) -> Vec<u64> {
+        self.plain_index().keys().copied().collect()
     }
 
     pub fn has_plain(&self, hash: u64) -> bool {
-        self.plain_path(hash).is_file()
+        self.plain_index().contains_key(&hash)
     }
 
-    pub fn write_plain(&self, hash: u64, plain: &str) -> std::io::Result<()> {
-        let path = self.plain_path(hash);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+    /// Keeps the plain texts of `add` and forgets those of `remove`. The log is appended to,
+    /// and rewritten when mostly forgotten text.
+    pub fn update_plain(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        if add.is_empty() && remove.is_empty() {
+            return Ok(());
         }
-        let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, plain)?;
-        std::fs::rename(&tmp, &path)
-    }
-
-    pub fn remove_plain(&self, hash: u64) {
-        let _ = std::fs::remove_file(self.plain_path(hash));
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.dir.join("plain");
+        let mut index = self.plain_index().clone();
+        for h in remove {
+            index.remove(h);
+        }
+        let mut end = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let live: u64 = index.values().map(|&(_, l)| u64::from(l)).sum::<u64>()
+            + add.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
+        if end > 2 * live + (1 << 20) {
+            // Mostly dead: rewrite with what is still wanted.
+            let mut kept: Vec<(u64, String)> =
+                index.keys().filter_map(|&h| Some((h, self.read_plain(h)?))).collect();
+            kept.sort_by_key(|(h, _)| *h);
+            let tmp = path.with_extension("tmp");
+            let mut out = Vec::new();
+            index.clear();
+            for (h, text) in &kept {
+                index.insert(*h, (out.len() as u64, text.len() as u32));
+                out.extend_from_slice(text.as_bytes());
+            }
+            std::fs::write(&tmp, &out)?;
+            std::fs::rename(&tmp, &path)?;
+            end = out.len() as u64;
+        }
+        let mut buf = Vec::new();
+        for (h, text) in add {
+            if !index.contains_key(h) {
+                index.insert(*h, (end + buf.len() as u64, text.len() as u32));
+                buf.extend_from_slice(text.as_bytes());
+            }
+        }
+        std::fs::OpenOptions::new().append(true).create(true).open(&path)?.write_all(&buf)?;
+        write(&self.dir.join("plain.idx"), &index)?;
+        self.plain_index = std::sync::OnceLock::from(index);
+        Ok(())
     }
 
     /// Forgets every kept plain text (they depend on how Markdown was rendered).
-    pub fn clear_plain(&self) {
-        let _ = std::fs::remove_dir_all(self.dir.join("plain"));
+    pub fn clear_plain(&mut self) {
+        let _ = std::fs::remove_file(self.dir.join("plain.idx"));
+        let path = self.dir.join("plain");
+        if path.is_dir() {
+            let _ = std::fs::remove_dir_all(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+        self.plain_index = std::sync::OnceLock::from(HashMap::new());
     }
 
     /// Records what the build made. Each file is replaced atomically; the state goes last.
     pub fn save(
         &self,
         state: &State,
-        parsed: Option<&[Parsed]>,
+        parsed: (&[Parsed], bool),
         outputs: &Manifest,
         spare: Option<&Manifest>,
     ) -> std::io::Result<()> {
@@ -279,8 +359,8 @@ impl Cache {
         if let Some(g) = gitignore.filter(|g| !g.exists()) {
             std::fs::write(g, "# bantin's build cache; safe to delete.\n*\n")?;
         }
-        if let Some(parsed) = parsed {
-            write(&self.dir.join("parsed"), parsed)?;
+        if !parsed.0.is_empty() || parsed.1 {
+            self.write_parsed(parsed.0, parsed.1)?;
         }
         write(&self.dir.join("outputs"), outputs)?;
         match spare {

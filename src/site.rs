@@ -110,9 +110,12 @@ pub struct LoadedSite {
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
-    /// Every bulletin as the cache keeps it, and whether that differs from the cache read.
+    /// Bulletins parsed in this build, as the cache keeps them; with `parsed_rewrite`, every
+    /// bulletin (the cache's log is rewritten rather than appended to).
     parsed: Vec<Parsed>,
-    parsed_changed: bool,
+    parsed_rewrite: bool,
+    /// Bulletins left out (drafts, future), as parsed.
+    skipped: HashMap<(PathBuf, u64), Parsed>,
     /// The earliest date of a bulletin left out for being in the future.
     horizon: Option<i64>,
     /// Cached versions of bulletins that have changed since.
@@ -231,8 +234,7 @@ pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
 fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<LoadedSite, BuildFailure> {
     let root = &opts.root;
     let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, parse_key, .. } = scan;
-    cache.load_parsed(parse_key, &tz);
-    let cached_count = cache.parsed.len();
+    let log_read = cache.load_parsed(parse_key, &tz);
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
     let mut reused: Vec<Option<Parsed>> = sources
         .iter()
@@ -242,7 +244,9 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
             Some(p)
         })
         .collect();
-    let stale_in_cache = !cache.parsed.is_empty();
+    let reused_count = reused.iter().filter(|r| r.is_some()).count();
+    // A log mostly of replaced versions is rewritten (which needs a copy of every record).
+    let parsed_rewrite = !log_read || cache.parsed.len() > reused_count.max(64);
     // Versions replaced since the cached build: the search index update removes their words.
     let previous = std::mem::take(&mut cache.parsed);
     let fresh: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = sources
@@ -260,20 +264,26 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         })
         .collect();
     timings.lap("parse + markdown");
-    let parsed_changed = stale_in_cache || fresh.iter().any(Option::is_some) || cached_count == 0;
 
     let now = jiff::Timestamp::now().as_second();
     let mut items = Vec::with_capacity(sources.len());
-    let mut parsed_all = Vec::with_capacity(sources.len());
+    let mut parsed_new = Vec::new();
+    let mut link_warnings: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+    let mut skipped = HashMap::new();
     let mut drafts_skipped = 0;
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
     for (cached, fresh) in reused.iter_mut().zip(fresh) {
-        let (p, for_cache) = match (cached.take(), fresh) {
-            (Some(p), _) => (p.clone(), p),
+        let mut p = match (cached.take(), fresh) {
+            (Some(p), _) => {
+                if parsed_rewrite {
+                    parsed_new.push(p.clone());
+                }
+                p
+            }
             (None, Some(Ok(p))) => {
-                let stripped = strip_body(&p);
-                (p, stripped)
+                parsed_new.push(strip_body(&p));
+                p
             }
             (None, Some(Err(mut e))) => {
                 errors.append(&mut e);
@@ -282,16 +292,21 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
             (None, None) => continue,
         };
         let b = &p.bulletin;
+        let key = (b.source.clone(), b.source_hash);
         if b.draft && !opts.drafts {
             drafts_skipped += 1;
+            skipped.insert(key, p);
         } else if b.date.sort_key() > now && !opts.future {
             future_skipped.push(b.source.clone());
             horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
+            skipped.insert(key, p);
         } else {
-            warnings.extend(p.warnings.iter().cloned());
+            warnings.append(&mut p.warnings);
+            if !p.link_warnings.is_empty() {
+                link_warnings.insert(key.0, std::mem::take(&mut p.link_warnings));
+            }
             items.push((p.bulletin, p.rendered));
         }
-        parsed_all.push(for_cache);
     }
     if !errors.is_empty() {
         return Err(BuildFailure { errors, warnings });
@@ -299,8 +314,6 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     let mut archive = Archive::build(&config, items)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     warnings.append(&mut archive.warnings);
-    let link_warnings: HashMap<&Path, &Vec<Diagnostic>> =
-        parsed_all.iter().map(|p| (p.bulletin.source.as_path(), &p.link_warnings)).collect();
     for e in &archive.entries {
         for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
             if archive.resolve_link(&e.bulletin.source, target).is_none()
@@ -320,8 +333,9 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         future_skipped,
         warnings,
         timings,
-        parsed: parsed_all,
-        parsed_changed,
+        parsed: parsed_new,
+        parsed_rewrite,
+        skipped,
         horizon,
         previous,
     })
@@ -731,17 +745,31 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let SearchPlan::Update(_) = &search_plan
         && let Some((_, prev)) = &index_prev
     {
-        let parsed: HashMap<(&Path, u64), &Parsed> =
-            site.parsed.iter().map(|p| ((p.bulletin.source.as_path(), p.bulletin.source_hash), p)).collect();
+        let current: HashMap<(&Path, u64), usize> = site
+            .archive
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.bulletin.source.as_path(), e.bulletin.source_hash), i))
+            .collect();
         let old_fields = |k: &search::DocKey| -> Option<search::OwnedFields> {
-            let p = parsed
-                .get(&(k.source.as_path(), k.source_hash))
-                .copied()
-                .or_else(|| site.previous.get(&(k.source.clone(), k.source_hash)))?;
+            let plain = || cache.read_plain(k.source_hash);
+            if let Some(&i) = current.get(&(k.source.as_path(), k.source_hash)) {
+                let e = &site.archive.entries[i];
+                return Some(search::OwnedFields {
+                    title: e.bulletin.title.clone(),
+                    summary: e.summary.clone(),
+                    plain: e.body.get().map(|b| b.plain.clone()).or_else(plain)?,
+                    tags: e.bulletin.tags.clone(),
+                    authors: e.bulletin.authors.clone(),
+                });
+            }
+            let key = (k.source.clone(), k.source_hash);
+            let p = site.skipped.get(&key).or_else(|| site.previous.get(&key))?;
             Some(search::OwnedFields {
                 title: p.bulletin.title.clone(),
                 summary: crate::archive::summary_of(&p.bulletin, &p.rendered),
-                plain: cache.read_plain(k.source_hash)?,
+                plain: plain()?,
                 tags: p.bulletin.tags.clone(),
                 authors: p.bulletin.authors.clone(),
             })
@@ -795,6 +823,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .par_iter()
             .try_for_each(|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes))
             .map_err(search_err)?;
+        let current: std::collections::HashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
+        index_removed = cache.plain_hashes().into_iter().filter(|h| !current.contains(h)).collect();
         index_state = Some(state);
         timings.lap("search index");
     }
@@ -834,9 +864,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: records };
     let spare_manifest =
         kept.and_then(|p| incremental::dir_id(&p)).map(|id| Manifest { dir_id: id, files: live.clone() });
-    let parsed: Option<&[Parsed]> = site.parsed_changed.then_some(site.parsed.as_slice());
     if out_id.is_some()
-        && let Err(e) = cache.save(&state, parsed, &outputs, spare_manifest.as_ref())
+        && let Err(e) =
+            cache.save(&state, (&site.parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
     {
         warnings.push(
             Diagnostic::warning(format!("cannot write the build cache: {e}"))
@@ -845,15 +875,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     if let Some(state) = index_state.filter(|_| out_id.is_some()) {
         // The plain text of each indexed bulletin, for the next update to see what changed.
-        site.archive.entries.par_iter().for_each(|e| {
-            if let Some(body) = e.body.get()
-                && !cache.has_plain(e.bulletin.source_hash)
-            {
-                let _ = cache.write_plain(e.bulletin.source_hash, &body.plain);
-            }
-        });
-        for h in index_removed {
-            cache.remove_plain(h);
+        let add: Vec<(u64, &str)> = site
+            .archive
+            .entries
+            .iter()
+            .filter_map(|e| Some((e.bulletin.source_hash, e.body.get()?.plain.as_str())))
+            .filter(|(h, _)| !cache.has_plain(*h))
+            .collect();
+        if let Err(e) = cache.update_plain(&add, &index_removed) {
+            warnings.push(Diagnostic::warning(format!("cannot write the build cache: {e}")));
         }
         if let Err(e) = cache.save_index((global_key, search_fp), &state) {
             warnings.push(Diagnostic::warning(format!("cannot write the build cache: {e}")));

@@ -49,7 +49,7 @@ const TERMS_PER_FACET_SHARD: usize = 12;
 const BATCH: usize = 2048;
 /// Units of parallel merging: a term's partition is its hash modulo this (a power of two
 /// no larger than the smallest shard count, so that every shard lies in one partition).
-const PARTITIONS: u32 = 16;
+const PARTITIONS: u32 = 4;
 
 /// One output file of the index, relative to `search/`.
 pub struct IndexFile {
@@ -103,6 +103,8 @@ type PostingChanges = Vec<(u32, Option<u32>)>;
 struct HashedToken {
     token: text::Token,
     hash: u32,
+    /// The hash of the pair this token ends (0 when it starts a segment).
+    pair_hash: u32,
 }
 
 /// A bulletin's fields tokenised: (weight, tokens), its tag/author pseudo-terms, its length.
@@ -114,10 +116,18 @@ struct DocTokens {
 
 fn tokenize_fields(d: &DocFields) -> DocTokens {
     let hashed = |text: &str| -> Vec<HashedToken> {
-        text::tokenize(text)
-            .into_iter()
-            .map(|token| HashedToken { hash: fnv1a32_continue(FNV32_OFFSET, token.folded.as_bytes()), token })
-            .collect()
+        let mut out: Vec<HashedToken> = Vec::new();
+        for token in text::tokenize(text) {
+            let hash = fnv1a32_continue(FNV32_OFFSET, token.folded.as_bytes());
+            let pair_hash = match out.last() {
+                Some(prev) if !token.new_segment => {
+                    fnv1a32_continue(fnv1a32_continue(prev.hash, b" "), token.folded.as_bytes())
+                }
+                _ => 0,
+            };
+            out.push(HashedToken { token, hash, pair_hash });
+        }
+        out
     };
     let mut fields = vec![
         (TITLE_WEIGHT, hashed(d.title)),
@@ -152,27 +162,36 @@ fn fields_of(e: &crate::archive::Entry) -> DocFields<'_> {
     }
 }
 
-/// Calls `add(spelling, folded, hash of folded, weight)` for every term occurrence of a
-/// bulletin, in one fixed order (which fixes the floating-point sums of its frequencies).
-fn for_each_term(doc: &DocTokens, mut add: impl FnMut(&str, &dyn Fn() -> String, u32, f32, bool)) {
+/// Calls `add(spelling, folded, hash of folded, weight, pseudo)` for every term occurrence of
+/// a bulletin whose hash `wanted` accepts, in one fixed order (which fixes the floating-point
+/// sums of its frequencies).
+fn for_each_term(
+    doc: &DocTokens,
+    wanted: impl Fn(u32) -> bool,
+    mut add: impl FnMut(&str, &dyn Fn() -> String, u32, f32, bool),
+) {
     let mut buf = String::new();
     for (weight, tokens) in &doc.fields {
         for (i, t) in tokens.iter().enumerate() {
-            add(&t.token.word, &|| t.token.folded.clone(), t.hash, *weight, false);
-            if i == 0 || t.token.new_segment {
+            if wanted(t.hash) {
+                add(&t.token.word, &|| t.token.folded.clone(), t.hash, *weight, false);
+            }
+            if i == 0 || t.token.new_segment || !wanted(t.pair_hash) {
                 continue;
             }
             let prev = &tokens[i - 1];
-            let pair_hash = fnv1a32_continue(fnv1a32_continue(prev.hash, b" "), t.token.folded.as_bytes());
             buf.clear();
             buf.push_str(&prev.token.word);
             buf.push(' ');
             buf.push_str(&t.token.word);
-            add(&buf, &|| format!("{} {}", prev.token.folded, t.token.folded), pair_hash, *weight, false);
+            add(&buf, &|| format!("{} {}", prev.token.folded, t.token.folded), t.pair_hash, *weight, false);
         }
     }
     for key in &doc.pseudo {
-        add(key, &|| key.clone(), fnv1a32_continue(FNV32_OFFSET, key.as_bytes()), 1.0, true);
+        let hash = fnv1a32_continue(FNV32_OFFSET, key.as_bytes());
+        if wanted(hash) {
+            add(key, &|| key.clone(), hash, 1.0, true);
+        }
     }
 }
 
@@ -235,11 +254,11 @@ pub fn build_index_with_state(
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
             for (offset, doc) in batch.iter().enumerate() {
                 let id = (start + offset) as u32;
-                for_each_term(doc, |spelling, folded, hash, weight, pseudo| {
-                    if (hash % PARTITIONS) as usize == p {
-                        part.add(spelling, folded, pseudo, id, weight);
-                    }
-                });
+                for_each_term(
+                    doc,
+                    |hash| (hash % PARTITIONS) as usize == p,
+                    |spelling, folded, _, weight, pseudo| part.add(spelling, folded, pseudo, id, weight),
+                );
             }
         });
     }
@@ -568,13 +587,22 @@ pub fn update_index(
         };
         let mut terms: BTreeMap<String, (String, bool, f32, f32)> = BTreeMap::new();
         if let Some(old) = &old_doc {
-            for_each_term(old, |spelling, folded, _, weight, pseudo| {
-                terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).2 += weight;
-            });
+            for_each_term(
+                old,
+                |_| true,
+                |spelling, folded, _, weight, pseudo| {
+                    terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).2 +=
+                        weight;
+                },
+            );
         }
-        for_each_term(&new_doc, |spelling, folded, _, weight, pseudo| {
-            terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).3 += weight;
-        });
+        for_each_term(
+            &new_doc,
+            |_| true,
+            |spelling, folded, _, weight, pseudo| {
+                terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).3 += weight;
+            },
+        );
         for (spelling, (folded, pseudo, old_tf, new_tf)) in terms {
             let new_score = (new_tf > 0.0).then(|| score(new_doc.length, new_tf));
             let old_score = old_doc.as_ref().filter(|_| old_tf > 0.0).map(|d| score(d.length, old_tf));

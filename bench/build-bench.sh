@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build benchmark: full builds and a one-bulletin edit-rebuild, median/min/max wall time and
-# peak RSS over RUNS runs, for each N. Bulletins come from ../shared/corpus/make-bulletins.py.
+# Build benchmark: full (clean) builds, a one-bulletin edit-rebuild (incremental), a rebuild
+# with nothing changed, and `serve`'s save-to-page latency: median/min/max wall time and peak
+# RSS over RUNS runs, for each N. Bulletins come from ../shared/corpus/make-bulletins.py.
 # When `hugo` is on PATH, the same bulletins are built with Hugo in the same run for a ratio.
 #
 #   bench/build-bench.sh [N ...]          (default: 1000 10000 20000; RUNS=5; OUT_ON=tmpfs|disk)
@@ -40,15 +41,21 @@ for n in $SIZES; do
   python3 "$MAKE" --count "$n" --out "$site/content" $([ "$n" -gt 20000 ] && echo --repeat) >/dev/null
   printf 'title = "Bench"\nbase_url = "https://bench.example/"\n' > "$site/site.toml"
   echo "== $n bulletins ($(du -sh "$site/content" | cut -f1) of Markdown), output on ${OUT_ON:-tmpfs}"
-  stats "bantin build (with search)" "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
-  ours=$(cat "$WORK/last")
   printf 'search = false\n' >> "$site/site.toml"
-  stats "bantin build (no search)" "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
+  stats "bantin build --clean (no search)" "$BANTIN" --root "$site" build --quiet --clean --out "$OUTBASE/out-$n"
   sed -i '/^search = false$/d' "$site/site.toml"
+  stats "bantin build --clean (with search)" "$BANTIN" --root "$site" build --quiet --clean --out "$OUTBASE/out-$n"
+  ours=$(cat "$WORK/last")
+  # Incremental: one bulletin's body edited (a new sentence), then `build`.
   one=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
-  edit() { sed -i "0,/^title: /s/^title: \"/title: \"$RANDOM /" "$one"; "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"; }
+  "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
+  edit() { printf '\nThêm một câu số %s về Đà Nẵng.\n' "$RANDOM" >> "$one"; "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"; }
   export -f edit; export one site BANTIN OUTBASE n
-  stats "edit one bulletin, rebuild" bash -c edit
+  stats "edit one bulletin, build" bash -c edit
+  # Nothing changed (files older than the 2 s a racy time stamp is distrusted for).
+  sleep 2.1; "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
+  stats "nothing changed, build" "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
+  python3 bench/serve-latency.py "$BANTIN" "$site" "$RUNS"
   if command -v hugo >/dev/null; then
     hsite=$WORK/hugo-$n
     mkdir -p "$hsite/content/posts"

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""How long `bantin serve` takes to show a saved change: starts the server on a site, then
+RUNS times saves a bulletin (dated newest, so the home page lists it) with a new title and
+polls the home page until the title is there. Prints median/min/max milliseconds.
+
+    bench/serve-latency.py BANTIN SITE_DIR [RUNS]
+"""
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+bantin, site = sys.argv[1], sys.argv[2]
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+probe = os.path.join(site, "content", "zz-latency-probe.md")
+server = subprocess.Popen([bantin, "--root", site, "serve", "--port", "0"], stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+try:
+    port = None
+    for line in server.stdout:
+        m = re.search(r"http://[^:]+:(\d+)/", line)
+        if m:
+            port = int(m.group(1))
+            break
+    if port is None:
+        sys.exit("serve did not start")
+    url = f"http://127.0.0.1:{port}/"
+
+    def page():
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read().decode("utf-8", "replace")
+
+    times = []
+    for i in range(runs + 1):
+        title = f"Đo độ trễ {i} {time.time_ns()}"
+        with open(probe, "w", encoding="utf-8") as f:
+            f.write(f'---\ntitle: "{title}"\ndate: 2099-01-01\n---\nNội dung đo độ trễ.\n')
+        start = time.monotonic()
+        while title not in page():
+            if time.monotonic() - start > 120:
+                sys.exit("the change never appeared")
+            time.sleep(0.005)
+        if i > 0:  # the first save adds the bulletin; the rest edit it
+            times.append((time.monotonic() - start) * 1000)
+        time.sleep(0.6)
+    times.sort()
+    print(f"serve: save → page shows it     median {statistics.median(times):7.0f} ms  "
+          f"(min {times[0]:.0f}, max {times[-1]:.0f})")
+finally:
+    server.terminate()
+    server.wait()
+    if os.path.exists(probe):
+        os.remove(probe)

@@ -177,6 +177,22 @@ impl Cache {
         }
     }
 
+    /// Takes the profile's lock, waiting (and saying so) while another build of the site holds
+    /// it: two builds at once would share the spare tree and the cache. Released on drop.
+    pub fn lock(&self) -> std::io::Result<std::fs::File> {
+        std::fs::create_dir_all(&self.dir)?;
+        let file = std::fs::File::create(self.dir.join("lock"))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!("note: waiting for another bantin build of this site to finish");
+                file.lock()?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
+        Ok(file)
+    }
+
     /// Reads the cache's state (sources and keys); the rest is read on demand.
     pub fn open(root: &Path, profile: &str) -> Cache {
         let mut cache = Cache::empty(root, profile);

@@ -169,7 +169,7 @@ impl Staging {
         Self::remove_stale(out, drop_spare);
         let dir = parent.join(format!("{prefix}staging-{}", std::process::id()));
         if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+            remove_tree(&dir)?;
         }
         fs::create_dir(&dir)?;
         fs::write(dir.join(MARKER), MARKER_TEXT)?;
@@ -178,7 +178,7 @@ impl Staging {
 
     /// Removes staging directories left by killed builds (only those carrying the marker),
     /// and the spare tree too when `drop_spare`.
-    fn remove_stale(out: &Path, drop_spare: bool) {
+    pub fn remove_stale(out: &Path, drop_spare: bool) {
         let (parent, name) = Self::parent_and_name(out);
         let prefix = format!(".{name}.bantin-");
         let spare = Self::spare_path(out);
@@ -187,7 +187,11 @@ impl Staging {
                 let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
                     && (drop_spare || entry.path() != spare);
                 if stale && entry.path().join(MARKER).is_file() {
-                    let _ = fs::remove_dir_all(entry.path());
+                    let _ = remove_tree(&entry.path());
+                } else if stale {
+                    // Without the marker only an empty folder goes (a build killed between
+                    // creating its staging folder and marking it).
+                    let _ = fs::remove_dir(entry.path());
                 }
             }
         }
@@ -337,12 +341,16 @@ fn temp_beside(path: &Path) -> PathBuf {
 }
 
 /// Removes a directory tree, its top-level entries in parallel (deleting a large site is
-/// mostly waiting on the file system).
+/// mostly waiting on the file system). The marker goes last, so that a deletion cut short
+/// leaves a tree the next build still recognises as its own and finishes deleting.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     let mut subdirs = Vec::new();
     for e in entries {
+        if e.file_name() == MARKER {
+            continue;
+        }
         if e.file_type()?.is_dir() {
             // Split big folders one level further so both cores get work.
             for sub in fs::read_dir(e.path())? {
@@ -358,6 +366,7 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         subdirs.into_iter().partition(|p| p.parent().is_some_and(|parent| parent != dir));
     children.par_iter().try_for_each(|p| remove_any(p))?;
     parents.par_iter().try_for_each(|p| remove_any(p))?;
+    remove_any(&dir.join(MARKER))?;
     fs::remove_dir(dir)
 }
 
@@ -385,7 +394,7 @@ impl Drop for Staging {
     fn drop(&mut self) {
         // A spare tree left half-updated is removed by the next build (its manifest is gone).
         if !self.published && !self.replace && self.dir.join(MARKER).is_file() {
-            let _ = fs::remove_dir_all(&self.dir);
+            let _ = remove_tree(&self.dir);
         }
     }
 }

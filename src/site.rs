@@ -537,6 +537,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         && out.join(output::MARKER).is_file()
         && state.horizon.is_none_or(|h| h > now)
     {
+        // Tidy up after builds that were killed before this one.
+        Staging::remove_stale(&out, false);
         let mut timings = scanned.timings;
         timings.lap("nothing changed");
         return Ok(BuildReport {
@@ -864,15 +866,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: records };
     let spare_manifest =
         kept.and_then(|p| incremental::dir_id(&p)).map(|id| Manifest { dir_id: id, files: live.clone() });
-    if out_id.is_some()
-        && let Err(e) =
-            cache.save(&state, (&site.parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
-    {
-        warnings.push(
-            Diagnostic::warning(format!("cannot write the build cache: {e}"))
-                .with_hint("the site was published; the next build will be a full one"),
-        );
-    }
+    // The index state goes first: whenever the outputs manifest (saved after it) describes
+    // the published tree, the index state describes that tree's index.
+    let mut index_saved = true;
     if let Some(state) = index_state.filter(|_| out_id.is_some()) {
         // The plain text of each indexed bulletin, for the next update to see what changed.
         let add: Vec<(u64, &str)> = site
@@ -882,14 +878,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .filter_map(|e| Some((e.bulletin.source_hash, e.body.get()?.plain.as_str())))
             .filter(|(h, _)| !cache.has_plain(*h))
             .collect();
-        if let Err(e) = cache.update_plain(&add, &index_removed) {
-            warnings.push(Diagnostic::warning(format!("cannot write the build cache: {e}")));
-        }
-        if let Err(e) = cache.save_index((global_key, search_fp), &state) {
-            warnings.push(Diagnostic::warning(format!("cannot write the build cache: {e}")));
+        let saved = cache
+            .update_plain(&add, &index_removed)
+            .and_then(|()| cache.save_index((global_key, search_fp), &state));
+        if let Err(e) = saved {
+            cache.forget_index();
+            index_saved = false;
+            warnings.push(
+                Diagnostic::warning(format!("cannot write the build cache: {e}"))
+                    .with_hint("the site was published; the next build will be a full one"),
+            );
         }
     } else {
         cache.forget_index();
+    }
+    if out_id.is_some()
+        && index_saved
+        && let Err(e) =
+            cache.save(&state, (&site.parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
+    {
+        warnings.push(
+            Diagnostic::warning(format!("cannot write the build cache: {e}"))
+                .with_hint("the site was published; the next build will be a full one"),
+        );
     }
     timings.lap("save cache");
     Ok(BuildReport {

@@ -86,6 +86,16 @@ fn killed_builds_never_leave_a_mixed_site() {
         let _ = child.wait();
         let after = snapshot(&public);
         let expected_new = if version == 1 { &v1 } else { &v2 };
+        if !(after == before || &after == expected_new) {
+            let diff = |a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+                let mut d: Vec<String> =
+                    a.iter().filter(|(k, v)| b.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect();
+                d.extend(b.keys().filter(|k| !a.contains_key(*k)).map(|k| format!("+{k}")));
+                d.truncate(12);
+                d
+            };
+            eprintln!("vs before: {:?}\nvs new: {:?}", diff(&after, &before), diff(&after, expected_new));
+        }
         assert!(
             after == before || &after == expected_new,
             "round {round} (killed after {delay:?}): public/ is neither the previous site nor the new one"

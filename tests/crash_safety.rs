@@ -118,6 +118,110 @@ fn killed_builds_never_leave_a_mixed_site() {
     eprintln!("killed 10 builds; {published_new} had already published the new site");
 }
 
+/// A clean build of a copy of the site's inputs (so the site's own cache is left alone).
+fn reference(site: &Site) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().expect("tmp");
+    for e in walkdir::WalkDir::new(site.root().join("content")) {
+        let e = e.expect("walk");
+        let to = copy.path().join(e.path().strip_prefix(site.root()).expect("rel"));
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+    std::fs::copy(site.root().join("site.toml"), copy.path().join("site.toml")).expect("copy");
+    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(copy.path())
+        .args(["build", "--quiet", "--clean"])
+        .status()
+        .expect("build");
+    assert!(status.success());
+    snapshot(&copy.path().join("public"))
+}
+
+#[test]
+fn killed_incremental_builds_never_leave_a_mixed_site() {
+    // One bulletin edited per round: the spare tree is updated in place and the search index
+    // updated, not rebuilt; a kill at any moment of that still leaves one complete site.
+    let site = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
+    write_bulletins(&site, 400, 1);
+    let public = site.public();
+    for _ in 0..2 {
+        let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+            .current_dir(site.root())
+            .args(["build", "--quiet"])
+            .status()
+            .expect("build");
+        assert!(status.success());
+    }
+    // How long an uninterrupted one-bulletin rebuild takes, to spread the kills over it.
+    let probe = site.root().join(format!("content/{}/{:02}/b399.md", 2015 + 399 % 10, 1 + 399 % 12));
+    let mut text = std::fs::read_to_string(&probe).expect("read");
+    text.push_str("\nMột câu.\n");
+    std::fs::write(&probe, text).expect("edit");
+    let start = Instant::now();
+    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["build", "--quiet"])
+        .status()
+        .expect("build");
+    assert!(status.success());
+    let one = start.elapsed();
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut expected = snapshot(&public);
+    let mut published_new = 0;
+    for round in 0..12 {
+        let which = round % 7;
+        let path =
+            site.root().join(format!("content/{}/{:02}/b{which}.md", 2015 + which % 10, 1 + which % 12));
+        let mut text = std::fs::read_to_string(&path).expect("read");
+        text.push_str(&format!("\nCâu thêm số {round} về Đà Nẵng và {}.\n", ["mưa", "bão", "lũ"][round % 3]));
+        std::fs::write(&path, text).expect("edit");
+        let new = reference(&site);
+        let before = snapshot(&public);
+        assert_eq!(before, expected, "round {round}: the last completed build is published");
+        let start = Instant::now();
+        let mut child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+            .current_dir(site.root())
+            .args(["build", "--quiet"])
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let delay = one.mul_f64(((seed >> 33) % 1000) as f64 / 1000.0 * 1.2);
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let finished = child.wait().map(|s| s.success()).unwrap_or(false);
+        let after = snapshot(&public);
+        assert!(
+            after == before || after == new,
+            "round {round} (killed after {delay:?}, {:?} in): public/ is neither the previous site nor the new one",
+            start.elapsed()
+        );
+        // Whatever was published, the next build completes the edit exactly.
+        let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+            .current_dir(site.root())
+            .args(["build", "--quiet"])
+            .status()
+            .expect("build");
+        assert!(status.success());
+        if after == new && after != before {
+            published_new += 1;
+        }
+        let done = snapshot(&public);
+        assert!(
+            done == new,
+            "round {round} (killed after {delay:?}, finished: {finished}): the next build differs from a clean one"
+        );
+        expected = done;
+    }
+    assert!(leftovers(&site).is_empty(), "staging left behind: {:?}", leftovers(&site));
+    eprintln!(
+        "killed 12 incremental builds ({one:?} each uninterrupted); {published_new} had already published"
+    );
+}
+
 #[test]
 fn a_full_disk_leaves_the_published_site_intact() {
     // A small tmpfs as the output's file system (needs root); elsewhere this says it skipped.

@@ -129,9 +129,9 @@ impl Archive {
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let paths = assign_paths(config, &items, &mut errors, &mut warnings);
+        let summaries: Vec<String> = items.par_iter().map(|(b, r)| summary_of(b, r)).collect();
         let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
-        for ((mut bulletin, mut rendered), path) in items.into_iter().zip(paths) {
-            let summary = summary_of(&bulletin, &rendered);
+        for (((mut bulletin, mut rendered), path), summary) in items.into_iter().zip(paths).zip(summaries) {
             let body = std::sync::OnceLock::new();
             if rendered.loaded {
                 let html = std::mem::take(&mut rendered.html);

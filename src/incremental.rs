@@ -209,17 +209,24 @@ impl Cache {
         if self.state.parse_key != parse_key || self.state.format != FORMAT {
             return false;
         }
+        use rayon::prelude::*;
         let Ok(bytes) = std::fs::read(self.dir.join("parsed")) else { return false };
-        crate::content::with_zone(tz, || {
-            let mut rest = bytes.as_slice();
-            while rest.len() >= 4 {
-                let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-                let Some(frame) = rest.get(4..4 + len) else { break };
-                let Ok(p) = postcard::from_bytes::<Parsed>(frame) else { break };
-                self.parsed.insert((p.bulletin.source.clone(), p.bulletin.source_hash), p);
-                rest = &rest[4 + len..];
-            }
-        });
+        let mut frames = Vec::new();
+        let mut rest = bytes.as_slice();
+        while rest.len() >= 4 {
+            let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            let Some(frame) = rest.get(4..4 + len) else { break };
+            frames.push(frame);
+            rest = &rest[4 + len..];
+        }
+        let decoded: Vec<Option<Parsed>> = frames
+            .par_iter()
+            .map(|frame| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok()))
+            .collect();
+        // Records after a damaged one are not trusted.
+        for p in decoded.into_iter().map_while(|p| p) {
+            self.parsed.insert((p.bulletin.source.clone(), p.bulletin.source_hash), p);
+        }
         true
     }
 

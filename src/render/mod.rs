@@ -135,17 +135,18 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("search_enabled", &config.search);
         tera.global_context().insert("t", &strings.table);
 
+        use rayon::prelude::*;
         let (cards, card_hashes): (Vec<Value>, Vec<u64>) = archive
             .entries
-            .iter()
+            .par_iter()
             .map(|e| {
                 let c = card(e, archive, &strings);
-                (Value::from_serializable(&c), Fingerprint::new().json(&c).finish())
+                (Value::from_serializable(&c), c.fingerprint())
             })
             .unzip();
         let entry_hashes = archive
             .entries
-            .iter()
+            .par_iter()
             .zip(&card_hashes)
             .map(|(e, &card)| {
                 let mut f = Fingerprint::new();
@@ -162,7 +163,7 @@ impl<'a> Renderer<'a> {
         let term_hashes = [TermKind::Tag, TermKind::Author].map(|kind| {
             archive
                 .terms(kind)
-                .iter()
+                .par_iter()
                 .map(|t| {
                     let mut f = Fingerprint::new();
                     f.str(&t.name).str(&t.slug).u64(t.members.len() as u64);
@@ -553,6 +554,23 @@ impl<'a> Renderer<'a> {
                 })
                 .collect(),
         }
+    }
+}
+
+impl CardView<'_> {
+    /// A fingerprint of every field of the card.
+    fn fingerprint(&self) -> u64 {
+        // Destructured, so that a new field cannot be forgotten here.
+        let CardView { title, url, date, summary, authors, tags } = self;
+        let mut f = Fingerprint::new();
+        f.str(title).str(url).str(&date.machine).str(&date.display).str(summary);
+        for (list, mark) in [(authors, "a"), (tags, "t")] {
+            f.str(mark).u64(list.len() as u64);
+            for l in list {
+                f.str(l.name).str(&l.url);
+            }
+        }
+        f.finish()
     }
 }
 

@@ -36,6 +36,8 @@ const BODY_WEIGHT: f32 = 1.0;
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
 const REFERENCE_LENGTH: f32 = 600.0;
+/// Ratio between successive length classes.
+const LENGTH_STEP: f32 = 1.1;
 /// Scores (BM25 weights, at most K1 + 1 = 2.2) are stored as small integers: weight × 40.
 const SCORE_SCALE: f32 = 40.0;
 /// Folded letters that name a prefix group, and how many words each group keeps.
@@ -195,8 +197,30 @@ fn for_each_term(
     }
 }
 
-/// The stored score of a term with field-weighted frequency `tf` in a bulletin of `length`
-/// tokens.
+/// The length a bulletin of `length` tokens counts as: the nearest power of
+/// [`LENGTH_STEP`] (nearest in ratio), so that adding a sentence seldom rescores every word
+/// of the bulletin. Computed with multiplications only, the same on every machine.
+fn length_class(length: f32) -> f32 {
+    static CLASSES: std::sync::OnceLock<Vec<(f64, f64)>> = std::sync::OnceLock::new();
+    let classes = CLASSES.get_or_init(|| {
+        // (upper bound of the class, the class's length), for lengths up to 10 million.
+        let step = f64::from(LENGTH_STEP);
+        let (mut rep, mut bound) = (1.0f64, step.sqrt());
+        let mut out = Vec::new();
+        while rep < 1e7 {
+            out.push((bound, rep));
+            rep *= step;
+            bound *= step;
+        }
+        out
+    });
+    let l = f64::from(length.max(1.0));
+    let i = classes.partition_point(|&(bound, _)| bound <= l).min(classes.len() - 1);
+    classes[i].1 as f32
+}
+
+/// The stored score of a term with field-weighted frequency `tf` in a bulletin whose length
+/// class ([`length_class`]) is `length`.
 fn score(length: f32, tf: f32) -> u32 {
     let norm = 1.0 - B + B * length / REFERENCE_LENGTH;
     let w = tf * (K1 + 1.0) / (tf + K1 * norm);
@@ -250,7 +274,7 @@ pub fn build_index_with_state(
             .into_par_iter()
             .map(|id| tokenize_fields(&fields_of(entry_of(archive, id))))
             .collect();
-        lengths.extend(batch.iter().map(|d| d.length));
+        lengths.extend(batch.iter().map(|d| length_class(d.length)));
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
             for (offset, doc) in batch.iter().enumerate() {
                 let id = (start + offset) as u32;
@@ -604,8 +628,9 @@ pub fn update_index(
             },
         );
         for (spelling, (folded, pseudo, old_tf, new_tf)) in terms {
-            let new_score = (new_tf > 0.0).then(|| score(new_doc.length, new_tf));
-            let old_score = old_doc.as_ref().filter(|_| old_tf > 0.0).map(|d| score(d.length, old_tf));
+            let new_score = (new_tf > 0.0).then(|| score(length_class(new_doc.length), new_tf));
+            let old_score =
+                old_doc.as_ref().filter(|_| old_tf > 0.0).map(|d| score(length_class(d.length), old_tf));
             if new_score != old_score {
                 delta
                     .entry(spelling)
@@ -973,6 +998,23 @@ mod tests {
         let all_new: Vec<_> =
             base.iter().map(|(a, b, _)| (a.clone(), b.clone(), "khác".to_string())).collect();
         assert!(!check_update(&before, &build(&all_new)));
+    }
+
+    #[test]
+    fn lengths_count_in_classes() {
+        assert_eq!(length_class(1.0), 1.0);
+        assert_eq!(length_class(1.04), 1.0);
+        assert!((length_class(1.06) - 1.1).abs() < 1e-6);
+        let mut last = 0.0;
+        for l in 1..5000 {
+            let c = length_class(l as f32);
+            assert!(c >= last, "classes grow with length");
+            assert!(c / l as f32 > 0.95 && c / (l as f32) < 1.05, "{l} → {c}");
+            last = c;
+        }
+        // A sentence added to a typical bulletin mostly keeps its class.
+        let same = (500..700).filter(|&l| length_class(l as f32) == length_class((l + 12) as f32)).count();
+        assert!(same > 150, "{same}");
     }
 
     #[test]

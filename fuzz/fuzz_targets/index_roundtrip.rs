@@ -33,8 +33,11 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let manifest: Manifest = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
     assert_eq!(manifest.docs as usize, archive.entries.len());
-    for (id, e) in archive.entries.iter().enumerate() {
-        for t in bantin::text::tokenize(&e.rendered.plain).into_iter().take(50) {
+    let n = archive.entries.len();
+    for (pos, e) in archive.entries.iter().enumerate() {
+        // Index ids run oldest first.
+        let id = n - 1 - pos;
+        for t in bantin::text::tokenize(e.plain()).into_iter().take(50) {
             let shard: Shard = format::from_gzip_json(&files[&format!("t/{}.json.gz", shard_of(&t.folded, manifest.shards))])
                 .expect("shard");
             let postings = match shard.get(&t.word).expect("every word is indexed") {

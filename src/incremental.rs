@@ -260,6 +260,11 @@ impl Cache {
         self.spare = read::<Manifest>(&self.dir.join("spare")).filter(|m| dir_id(spare) == Some(m.dir_id));
     }
 
+    /// Records the spare tree's manifest.
+    pub fn save_spare(&self, spare: &Manifest) -> std::io::Result<()> {
+        write(&self.dir.join("spare"), spare)
+    }
+
     /// Forgets the spare tree's manifest before the tree is changed.
     pub fn invalidate_spare(&mut self) -> std::io::Result<()> {
         self.spare = None;

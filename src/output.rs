@@ -219,6 +219,33 @@ impl Staging {
         }
     }
 
+    /// Makes a spare tree of hard links to the published tree's `files` (copies where links
+    /// are refused), so that the next build can update it in place. Any old spare goes first.
+    pub fn link_spare(out: &Path, files: &[&str]) -> io::Result<PathBuf> {
+        use rayon::prelude::*;
+        let spare = Self::spare_path(out);
+        if spare.join(MARKER).is_file() {
+            remove_tree(&spare)?;
+        } else if spare.exists() {
+            fs::remove_dir(&spare)?;
+        }
+        fs::create_dir(&spare)?;
+        fs::write(spare.join(MARKER), MARKER_TEXT)?;
+        let invalid = |e: String| io::Error::new(io::ErrorKind::InvalidInput, e);
+        files.par_iter().try_for_each(|rel| -> io::Result<()> {
+            let from = safe_join(out, rel).map_err(invalid)?;
+            let to = safe_join(&spare, rel).map_err(invalid)?;
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            if fs::hard_link(&from, &to).is_err() {
+                fs::copy(&from, &to)?;
+            }
+            Ok(())
+        })?;
+        Ok(spare)
+    }
+
     /// The directory being written.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -918,6 +918,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
+/// Makes the spare tree now, if there is none, so that the next build after an edit is as
+/// quick as the ones after it (`bantin serve` calls this after its first build, while the
+/// editor is still reading). Returns whether one was made.
+pub fn prepare_spare(opts: &BuildOptions) -> std::io::Result<bool> {
+    let profile = if opts.live_reload { "serve" } else { "build" };
+    let Some(_lock) = Cache::empty(&opts.root, profile).lock().ok() else { return Ok(false) };
+    let mut cache = Cache::open(&opts.root, profile);
+    let out = match &opts.out {
+        Some(o) => o.clone(),
+        None => match Config::load(&opts.root) {
+            Ok(c) => opts.root.join(c.output_dir),
+            Err(_) => return Ok(false),
+        },
+    };
+    cache.load_manifests(&out, &Staging::spare_path(&out));
+    let (Some(live), None) = (cache.outputs.take(), cache.spare.as_ref()) else { return Ok(false) };
+    let files: Vec<&str> = live.files.keys().map(String::as_str).collect();
+    let spare = Staging::link_spare(&out, &files)?;
+    let Some(dir_id) = incremental::dir_id(&spare) else { return Ok(false) };
+    cache.save_spare(&Manifest { dir_id, files: live.files })?;
+    Ok(true)
+}
+
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
 /// permalink, say).
 pub fn check_unique_outputs(

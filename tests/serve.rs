@@ -191,3 +191,43 @@ fn serve_stays_up_under_200_concurrent_connections() {
     drop(idle);
     assert_eq!(get(&server, "/").0, 200, "still up");
 }
+
+#[test]
+fn serve_rebuilds_only_for_changes() {
+    // The build reads every file of content/; reads must not count as changes, or serve
+    // rebuilds forever.
+    let site = Site::new("title = \"Xem trước\"\n");
+    site.bulletin("2020/01/a.md", "title: Tin một\ndate: 2020-01-05", "Nội dung.");
+    site.bulletin("2020/02/b.md", "title: Tin hai\ndate: 2020-02-05", "Nội dung.");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let lines = Arc::new(Mutex::new(Vec::<String>::new()));
+    let sink = Arc::clone(&lines);
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(mut l) = sink.lock() {
+                l.push(line);
+            }
+        }
+    });
+    let rebuilds = || -> usize {
+        let l = lines.lock().map(|l| l.clone()).unwrap_or_default();
+        let serving = l.iter().position(|x| x.starts_with("Serving")).map_or(l.len(), |p| p + 1);
+        l[serving..].iter().filter(|x| x.starts_with("Rebuilt")).count()
+    };
+    wait_until(|| lines.lock().is_ok_and(|l| l.iter().any(|x| x.starts_with("Serving"))), "serve to start");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(rebuilds(), 0, "no change, no rebuild");
+    site.bulletin("2020/02/b.md", "title: Tin hai đã sửa\ndate: 2020-02-05", "Nội dung.");
+    wait_until(|| rebuilds() >= 1, "a rebuild after the edit");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(rebuilds(), 1, "one save, one rebuild");
+    let _ = child.kill();
+    let _ = child.wait();
+}

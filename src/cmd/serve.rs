@@ -13,7 +13,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::cmd::build::print_diagnostics;
 use crate::site::{self, BuildOptions};
@@ -109,11 +109,16 @@ pub fn run(args: &ServeArgs) -> i32 {
     println!("Serving {} at http://{}:{port}/ (Ctrl-C to stop)", args.root.display(), args.bind);
     let _ = std::io::stdout().flush();
 
-    // Watch the site and rebuild on change. 40 ms of quiet gathers an editor's save (often a
-    // write and a rename) into one rebuild without making the reader wait.
-    let (tx, rx) = channel::<DebounceEventResult>();
-    let mut debouncer = match new_debouncer(Duration::from_millis(40), tx) {
-        Ok(d) => d,
+    // Watch the site and rebuild on change. Reads are not changes: the build itself opens
+    // every file of content/, and counting that would rebuild forever.
+    let (tx, rx) = channel::<()>();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if event.is_ok_and(|e| !matches!(e.kind, EventKind::Access(_))) {
+            let _ = tx.send(());
+        }
+    });
+    let mut watcher = match watcher {
+        Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch the site for changes: {e}");
             return 1;
@@ -123,7 +128,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         let p = args.root.join(name);
         if p.exists() {
             let mode = if p.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-            if let Err(e) = debouncer.watcher().watch(&p, mode) {
+            if let Err(e) = watcher.watch(&p, mode) {
                 eprintln!("warning: cannot watch {}: {e}", p.display());
             }
         }
@@ -131,10 +136,13 @@ pub fn run(args: &ServeArgs) -> i32 {
     {
         let state = Arc::clone(&state);
         std::thread::spawn(move || {
-            for events in rx {
-                if events.is_ok_and(|e| !e.is_empty()) {
-                    rebuild(&opts, &state);
-                }
+            // The spare tree the first edit's rebuild needs, made while nobody waits.
+            let _ = site::prepare_spare(&opts);
+            while rx.recv().is_ok() {
+                // 40 ms of quiet gathers an editor's save (often a write and a rename) into
+                // one rebuild without making the reader wait.
+                while rx.recv_timeout(Duration::from_millis(40)).is_ok() {}
+                rebuild(&opts, &state);
             }
         });
     }

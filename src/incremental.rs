@@ -147,11 +147,14 @@ pub struct OutputRecord {
     pub hash: u64,
 }
 
+/// Output files by site-relative path.
+pub type Files = rustc_hash::FxHashMap<String, OutputRecord>;
+
 /// Every file of one output tree, and which directory that tree is.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub dir_id: (u64, u64),
-    pub files: HashMap<String, OutputRecord>,
+    pub files: Files,
 }
 
 /// The cache of one profile.

@@ -454,9 +454,9 @@ enum SearchPlan {
 struct Emit<'a> {
     staging: &'a Staging,
     /// The published tree (empty when unknown or with `--clean`).
-    live: &'a HashMap<String, OutputRecord>,
+    live: &'a incremental::Files,
     /// The tree being written (the spare tree, or empty for a fresh one).
-    tree: &'a HashMap<String, OutputRecord>,
+    tree: &'a incremental::Files,
     records: Mutex<Vec<(String, OutputRecord)>>,
     rendered: AtomicUsize,
     /// Files whose bytes differ from the published tree's, and their size.
@@ -570,7 +570,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         cache.load_manifests(&out, &spare_path);
     }
     let live_known = cache.outputs.is_some();
-    let live: HashMap<String, OutputRecord> = cache.outputs.take().map(|m| m.files).unwrap_or_default();
+    let live: incremental::Files = cache.outputs.take().map(|m| m.files).unwrap_or_default();
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
     let spare = cache.spare.take();
     cache.invalidate_spare().map_err(|e| io_err("cannot update the build cache", e))?;
@@ -579,12 +579,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             Ok(s) => (s, spare.files),
             Err(_) => (
                 Staging::begin(&out, true).map_err(|e| io_err("cannot create the staging directory", e))?,
-                HashMap::new(),
+                incremental::Files::default(),
             ),
         },
         None => (
             Staging::begin(&out, true).map_err(|e| io_err("cannot create the staging directory", e))?,
-            HashMap::new(),
+            incremental::Files::default(),
         ),
     };
 
@@ -832,8 +832,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
 
     // Files of the tree that this build no longer has.
-    let records: HashMap<String, OutputRecord> =
-        emit.records.into_inner().unwrap_or_default().into_iter().collect();
+    let records: incremental::Files = emit.records.into_inner().unwrap_or_default().into_iter().collect();
     let gone: Vec<&String> = tree.keys().filter(|k| !records.contains_key(*k)).collect();
     gone.par_iter()
         .try_for_each(|k| staging.remove(k))

@@ -6,7 +6,6 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::diag::Diagnostic;
 
@@ -141,8 +140,6 @@ pub struct Staging {
     published: bool,
     /// Files are replaced by rename rather than written in place (the spare tree).
     replace: bool,
-    bytes: AtomicU64,
-    files: AtomicU64,
 }
 
 impl Staging {
@@ -209,14 +206,7 @@ impl Staging {
     }
 
     fn at(dir: PathBuf, out: &Path, replace: bool) -> Staging {
-        Staging {
-            dir,
-            out: out.to_path_buf(),
-            published: false,
-            replace,
-            bytes: AtomicU64::new(0),
-            files: AtomicU64::new(0),
-        }
+        Staging { dir, out: out.to_path_buf(), published: false, replace }
     }
 
     /// Makes a spare tree of hard links to the published tree's `files` (copies where links
@@ -246,11 +236,6 @@ impl Staging {
         Ok(spare)
     }
 
-    /// The directory being written.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     /// Writes one output file at a site-relative path. Safe to call from many threads.
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
@@ -264,8 +249,6 @@ impl Staging {
         } else {
             fs::write(&path, contents)?;
         }
-        self.bytes.fetch_add(contents.len() as u64, Ordering::Relaxed);
-        self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -301,14 +284,6 @@ impl Staging {
             dir = d.parent();
         }
         Ok(())
-    }
-
-    pub fn bytes_written(&self) -> u64 {
-        self.bytes.load(Ordering::Relaxed)
-    }
-
-    pub fn files_written(&self) -> u64 {
-        self.files.load(Ordering::Relaxed)
     }
 
     /// Makes the staged build the output. On Linux the two directories are exchanged in one

@@ -42,6 +42,16 @@ fn build_into(site: &Site, out: &Path) -> BTreeMap<String, Vec<u8>> {
     snapshot(out)
 }
 
+/// Runs `bantin build` in the site and checks it succeeded.
+fn build_quietly(site: &Site) {
+    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["build", "--quiet"])
+        .status()
+        .expect("build");
+    assert!(status.success());
+}
+
 fn leftovers(site: &Site) -> Vec<String> {
     std::fs::read_dir(site.root())
         .expect("ls")
@@ -107,12 +117,7 @@ fn killed_builds_never_leave_a_mixed_site() {
     // The next build succeeds, publishes the current version, and cleans up after the kills.
     let last = snapshot(&site.public());
     assert!(last == v1 || last == v2);
-    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
-        .current_dir(site.root())
-        .args(["build", "--quiet"])
-        .status()
-        .expect("build");
-    assert!(status.success());
+    build_quietly(&site);
     assert_eq!(snapshot(&site.public()), v2, "the content is at version 2 now");
     assert!(leftovers(&site).is_empty(), "staging left behind: {:?}", leftovers(&site));
     eprintln!("killed 10 builds; {published_new} had already published the new site");
@@ -147,26 +152,15 @@ fn killed_incremental_builds_never_leave_a_mixed_site() {
     let site = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
     write_bulletins(&site, 400, 1);
     let public = site.public();
-    for _ in 0..2 {
-        let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
-            .current_dir(site.root())
-            .args(["build", "--quiet"])
-            .status()
-            .expect("build");
-        assert!(status.success());
-    }
+    build_quietly(&site);
+    build_quietly(&site);
     // How long an uninterrupted one-bulletin rebuild takes, to spread the kills over it.
     let probe = site.root().join(format!("content/{}/{:02}/b399.md", 2015 + 399 % 10, 1 + 399 % 12));
     let mut text = std::fs::read_to_string(&probe).expect("read");
     text.push_str("\nMột câu.\n");
     std::fs::write(&probe, text).expect("edit");
     let start = Instant::now();
-    let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
-        .current_dir(site.root())
-        .args(["build", "--quiet"])
-        .status()
-        .expect("build");
-    assert!(status.success());
+    build_quietly(&site);
     let one = start.elapsed();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut expected = snapshot(&public);
@@ -200,12 +194,7 @@ fn killed_incremental_builds_never_leave_a_mixed_site() {
             start.elapsed()
         );
         // Whatever was published, the next build completes the edit exactly.
-        let status = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
-            .current_dir(site.root())
-            .args(["build", "--quiet"])
-            .status()
-            .expect("build");
-        assert!(status.success());
+        build_quietly(&site);
         if after == new && after != before {
             published_new += 1;
         }

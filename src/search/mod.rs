@@ -303,16 +303,7 @@ pub fn build_index_with_state(
         })
         .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     let state = IndexState {
-        docs: (0..n)
-            .map(|id| {
-                let e = entry_of(archive, id);
-                DocKey {
-                    entry: entry_keys.get(n - 1 - id).copied().unwrap_or(0),
-                    source: e.bulletin.source.clone(),
-                    source_hash: e.bulletin.source_hash,
-                }
-            })
-            .collect(),
+        docs: doc_keys(archive, entry_keys),
         word_df: FxHashMap::default(),
         distinct_terms,
         distinct_pseudo,

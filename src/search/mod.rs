@@ -45,7 +45,7 @@ const PREFIX_CHARS: usize = 2;
 const PREFIX_WORDS: usize = 48;
 const PREFIX_FILES: u32 = 256;
 /// Target number of terms per word shard and per tag/author shard.
-const TERMS_PER_SHARD: usize = 200;
+const TERMS_PER_SHARD: usize = 100;
 const TERMS_PER_FACET_SHARD: usize = 12;
 /// Bulletins tokenised between merges, bounding the memory of per-bulletin token lists.
 const BATCH: usize = 2048;

@@ -10,6 +10,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -17,7 +18,7 @@ bantin, site = sys.argv[1], sys.argv[2]
 runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 probe = os.path.join(site, "content", "zz-latency-probe.md")
 server = subprocess.Popen([bantin, "--root", site, "serve", "--port", "0"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True)
+                          stderr=open(os.environ.get("SERVE_LOG", os.devnull), "w"), text=True)
 try:
     port = None
     for line in server.stdout:
@@ -27,6 +28,9 @@ try:
             break
     if port is None:
         sys.exit("serve did not start")
+    # Keep reading what serve prints, so that it never blocks on a full pipe.
+    log = []
+    threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
     url = f"http://127.0.0.1:{port}/"
 
     def page():
@@ -41,7 +45,7 @@ try:
         start = time.monotonic()
         while title not in page():
             if time.monotonic() - start > 120:
-                sys.exit("the change never appeared")
+                sys.exit("the change never appeared; serve said:\n" + "".join(log[-10:]))
             time.sleep(0.005)
         if i > 0:  # the first save adds the bulletin; the rest edit it
             times.append((time.monotonic() - start) * 1000)

@@ -85,16 +85,26 @@ pub fn run(args: &BuildArgs) -> i32 {
                         eprintln!("{:>18}  {:>8.1} ms", stage, d.as_secs_f64() * 1000.0);
                     }
                 }
-                println!(
-                    "Built {} bulletins, {} pages ({} rendered; {} files written, {}) in {:.2}s → {}",
-                    report.bulletins,
-                    report.pages,
-                    report.rendered,
-                    report.files,
-                    human_bytes(report.bytes),
-                    report.elapsed.as_secs_f64(),
-                    report.out.display()
-                );
+                if report.rendered == 0 && report.files == 0 {
+                    println!(
+                        "Built {} bulletins, {} pages: nothing changed since the last build ({:.2}s) → {}",
+                        report.bulletins,
+                        report.pages,
+                        report.elapsed.as_secs_f64(),
+                        report.out.display()
+                    );
+                } else {
+                    println!(
+                        "Built {} bulletins, {} pages ({} rendered; {} files written, {}) in {:.2}s → {}",
+                        report.bulletins,
+                        report.pages,
+                        report.rendered,
+                        report.files,
+                        human_bytes(report.bytes),
+                        report.elapsed.as_secs_f64(),
+                        report.out.display()
+                    );
+                }
             }
             0
         }

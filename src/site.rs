@@ -510,19 +510,26 @@ impl Emit<'_> {
     }
 }
 
+/// The cache profile: `serve`'s pages carry the live-reload client, so it keeps its own.
+fn profile(opts: &BuildOptions) -> &'static str {
+    if opts.live_reload { "serve" } else { "build" }
+}
+
+/// The output directory: `--out`, or `output_dir` of site.toml under the root.
+fn out_dir(opts: &BuildOptions, config: &Config) -> PathBuf {
+    opts.out.clone().unwrap_or_else(|| opts.root.join(&config.output_dir))
+}
+
 /// Builds the site and publishes it; on any error the previous output is left exactly as
 /// it was. With the cache from the last build (unless `clean`), only what changed is
 /// parsed, rendered and written; the result is the same, byte for byte.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let profile = if opts.live_reload { "serve" } else { "build" };
+    let profile = profile(opts);
     let mut cache =
         if opts.clean { Cache::empty(&opts.root, profile) } else { Cache::open(&opts.root, profile) };
     let scanned = scan(opts, &cache)?;
-    let out = match &opts.out {
-        Some(o) => o.clone(),
-        None => opts.root.join(&scanned.config.output_dir),
-    };
+    let out = out_dir(opts, &scanned.config);
     output::check_output_dir(&opts.root, &out)?;
 
     // Nothing changed since the published build: nothing to do.
@@ -606,11 +613,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
 
     // Which pages, feeds and index need making, and so which bodies must be read back.
-    let planned: Vec<(Job, String, u64)> =
-        jobs.par_iter().map(|&job| (job, renderer.job_file(job), renderer.fingerprint(job))).collect();
+    // Each page: its file, the fingerprint of its inputs, and whether the published file was
+    // made from the same.
+    let planned: Vec<(Job, String, u64, bool)> = jobs
+        .par_iter()
+        .map(|&job| {
+            let (file, fp) = (renderer.job_file(job), renderer.fingerprint(job));
+            let unchanged = emit.unchanged(&file, fp);
+            (job, file, fp, unchanged)
+        })
+        .collect();
     let feeds_on = feeds::has_absolute_base(&site.config);
     let specs = if feeds_on { feeds::specs(&site.config, &site.archive) } else { Vec::new() };
     let feed_fps: Vec<u64> = specs.par_iter().map(|s| renderer.feed_fingerprint(s)).collect();
+    // Feeds whose three files were made from the same inputs.
+    let feed_kept: Vec<bool> = specs
+        .par_iter()
+        .zip(&feed_fps)
+        .map(|(spec, fp)| spec.files().iter().all(|f| emit.unchanged(f, *fp)))
+        .collect();
     let search_fp = renderer.search_fingerprint();
     let index_prev = if site.config.search && !opts.clean && live.contains_key("search/manifest.json") {
         cache.load_index().filter(|((global, _), _)| *global == global_key)
@@ -633,16 +654,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         SearchPlan::Off | SearchPlan::Keep => {}
     }
     if !matches!(search_plan, SearchPlan::Full) {
-        for (job, file, fp) in &planned {
+        for (job, _, _, unchanged) in &planned {
             if let Job::Bulletin(i) = job
-                && !emit.unchanged(file, *fp)
+                && !unchanged
             {
                 needed.push(*i);
             }
         }
         if site.config.feed_content != "summary" {
-            for (spec, fp) in specs.iter().zip(&feed_fps) {
-                if !spec.files().iter().all(|f| emit.unchanged(f, *fp)) {
+            for (spec, kept) in specs.iter().zip(&feed_kept) {
+                if !kept {
                     needed.extend(spec.entries(&site.config));
                 }
             }
@@ -657,8 +678,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let total = planned.len();
     let mut errors: Vec<Diagnostic> = planned
         .par_iter()
-        .filter_map(|(job, file, fp)| {
-            let result = if emit.unchanged(file, *fp) {
+        .filter_map(|(job, file, fp, unchanged)| {
+            let result = if *unchanged {
                 emit.keep(file).map_err(|e| io_err("cannot write output", e))
             } else {
                 emit.rendered.fetch_add(1, Ordering::Relaxed);
@@ -686,9 +707,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if feeds_on {
         specs
             .par_iter()
-            .zip(feed_fps.par_iter())
-            .try_for_each(|(spec, &fp)| {
-                if spec.files().iter().all(|f| emit.unchanged(f, fp)) {
+            .zip(feed_fps.par_iter().zip(feed_kept.par_iter()))
+            .try_for_each(|(spec, (&fp, &kept))| {
+                if kept {
                     return spec.files().iter().try_for_each(|f| emit.keep(f));
                 }
                 feeds::render_spec(&site.config, &site.archive, spec)
@@ -921,16 +942,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// quick as the ones after it (`bantin serve` calls this after its first build, while the
 /// editor is still reading). Returns whether one was made.
 pub fn prepare_spare(opts: &BuildOptions) -> std::io::Result<bool> {
-    let profile = if opts.live_reload { "serve" } else { "build" };
+    let profile = profile(opts);
     let Some(_lock) = Cache::empty(&opts.root, profile).lock().ok() else { return Ok(false) };
     let mut cache = Cache::open(&opts.root, profile);
-    let out = match &opts.out {
-        Some(o) => o.clone(),
-        None => match Config::load(&opts.root) {
-            Ok(c) => opts.root.join(c.output_dir),
-            Err(_) => return Ok(false),
-        },
-    };
+    let Ok(config) = Config::load(&opts.root) else { return Ok(false) };
+    let out = out_dir(opts, &config);
     cache.load_manifests(&out, &Staging::spare_path(&out));
     let (Some(live), None) = (cache.outputs.take(), cache.spare.as_ref()) else { return Ok(false) };
     let files: Vec<&str> = live.files.keys().map(String::as_str).collect();

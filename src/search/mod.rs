@@ -656,15 +656,18 @@ pub fn update_index(
             let mut data: BTreeMap<String, TermData> = BTreeMap::new();
             let mut removed_long = Vec::new();
             let (mut terms_delta, mut pseudo_delta) = (0i64, 0i64);
-            for (folded, entries) in terms.iter() {
-                if !changes.contains_key(folded) {
-                    data.insert(folded.clone(), TermData::Kept(entries.clone()));
-                }
-            }
+            // The changed terms' entries come out; every other term is kept as it was.
+            let changed: Vec<_> = changes
+                .into_iter()
+                .map(|(folded, c)| {
+                    let existing = terms.remove(&folded).unwrap_or_default();
+                    (folded, existing, c)
+                })
+                .collect();
+            data.extend(terms.into_iter().map(|(folded, entries)| (folded, TermData::Kept(entries))));
             let mut df_changes = Vec::new();
-            for (folded, spelling_changes) in changes {
+            for (folded, existing, spelling_changes) in changed {
                 let mut spellings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-                let existing = terms.remove(&folded).unwrap_or_default();
                 let existed = !existing.is_empty();
                 let mut long_loaded: Option<LongList> = None;
                 for (spelling, entry) in existing {

@@ -683,9 +683,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 emit.keep(file).map_err(|e| io_err("cannot write output", e))
             } else {
                 emit.rendered.fetch_add(1, Ordering::Relaxed);
-                renderer.render(*job).and_then(|html| {
-                    emit.put(file, *fp, html.as_bytes()).map_err(|e| io_err("cannot write output", e))
-                })
+                renderer
+                    .render(*job)
+                    .and_then(|html| emit.put(file, *fp, &html).map_err(|e| io_err("cannot write output", e)))
             };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(progress) = opts.progress

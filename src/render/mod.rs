@@ -346,8 +346,9 @@ impl<'a> Renderer<'a> {
         if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path }
     }
 
-    /// Renders one page.
-    pub fn render(&self, job: Job) -> Result<String, Diagnostic> {
+    /// Renders one page (UTF-8 HTML, as bytes: the templates are text, so checking the
+    /// result again would only cost time).
+    pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         let a = self.archive;
         let path = self.job_path(job);
         let mut ctx = Context::new();
@@ -499,7 +500,9 @@ impl<'a> Renderer<'a> {
             Job::Search => "search.html",
             Job::NotFound => "404.html",
         };
-        self.tera.render(template, &ctx).map_err(|e| template_error(&e, template))
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera.render_to(template, &ctx, &mut html).map_err(|e| template_error(&e, template))?;
+        Ok(html)
     }
 
     fn insert_list(&self, ctx: &mut Context, members: &[usize], page: usize, base: &str) {

@@ -131,10 +131,40 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
 
 /// Serialises to JSON and gzips, deterministically (no timestamp, no file name).
 pub fn to_gzip_json<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
-    let json = serde_json::to_vec(value).map_err(std::io::Error::other)?;
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(3));
-    gz.write_all(&json)?;
+    gzip(&serde_json::to_vec(value).map_err(std::io::Error::other)?)
+}
+
+/// Gzips, deterministically (no timestamp, no file name).
+pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::with_capacity(bytes.len() / 3 + 64), flate2::Compression::new(3));
+    gz.write_all(bytes)?;
     gz.finish()
+}
+
+/// Appends a JSON string, escaped exactly as serde_json escapes it.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) -> std::io::Result<()> {
+    serde_json::to_writer(out, s).map_err(std::io::Error::other)
+}
+
+/// Appends a flat posting list (`[id, score, id delta, score, …]`, as [`Postings::encode`])
+/// of postings packed as `id << 8 | score`, ids ascending.
+pub fn write_packed_postings(out: &mut Vec<u8>, packed: &[u32]) {
+    let mut buf = itoa::Buffer::new();
+    let mut prev = 0;
+    out.push(b'[');
+    for (i, &p) in packed.iter().enumerate() {
+        let (id, score) = (p >> 8, p & 0xff);
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(buf.format(if i == 0 { id } else { id - prev }).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(buf.format(score).as_bytes());
+        prev = id;
+    }
+    out.push(b']');
 }
 
 /// Reads what [`to_gzip_json`] wrote (or plain JSON, as a host may have decompressed it).
@@ -162,6 +192,13 @@ mod tests {
         let bytes = to_gzip_json(&p).expect("gzip");
         assert_eq!(from_gzip_json::<Postings>(&bytes).expect("read"), p);
         assert_eq!(to_gzip_json(&p).expect("again"), bytes, "deterministic");
+        let packed: Vec<u32> = pairs.iter().map(|&(id, s)| id << 8 | s).collect();
+        let mut written = Vec::new();
+        write_packed_postings(&mut written, &packed);
+        assert_eq!(written, serde_json::to_vec(&p).expect("json"));
+        let mut key = Vec::new();
+        write_json_str(&mut key, "tag:\"a\\b\u{1}\n").expect("key");
+        assert_eq!(key, serde_json::to_vec("tag:\"a\\b\u{1}\n").expect("json"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! answered by the pair's list instead of the lists of "bảo" and "vệ".
 
 pub mod format;
+mod terms;
 
 use std::collections::BTreeMap;
 
@@ -19,17 +20,12 @@ use crate::archive::{Archive, TermKind};
 use crate::content::PubDate;
 use crate::text;
 use format::{
-    AUTHOR_PREFIX, DOCS_PER_CHUNK, DocMeta, Entry, FNV32_OFFSET, LONG_LIST, LongList, Manifest, Postings,
-    SNIPPET_TEXT_CHARS, Shard, TAG_PREFIX, fnv1a32_continue, shard_of,
+    DOCS_PER_CHUNK, DocMeta, Entry, LONG_LIST, LongList, Manifest, Postings, SNIPPET_TEXT_CHARS, Shard,
+    shard_of,
 };
 use serde::{Deserialize, Serialize};
+use terms::{DocTerm, DocTerms, Scratch, doc_terms};
 
-/// Field weights for ranking: a word in the title counts five times one in the body.
-const TITLE_WEIGHT: f32 = 5.0;
-const TAG_WEIGHT: f32 = 3.0;
-const AUTHOR_WEIGHT: f32 = 3.0;
-const SUMMARY_WEIGHT: f32 = 2.0;
-const BODY_WEIGHT: f32 = 1.0;
 /// BM25 parameters. Lengths are normalised against a fixed length (a typical news bulletin's
 /// token count) rather than the archive's average, so that a posting's score depends on its
 /// own bulletin alone and editing one bulletin never rescores the others.
@@ -47,8 +43,10 @@ const PREFIX_FILES: u32 = 256;
 /// Target number of terms per word shard and per tag/author shard.
 const TERMS_PER_SHARD: usize = 100;
 const TERMS_PER_FACET_SHARD: usize = 12;
-/// Bulletins tokenised between merges, bounding the memory of per-bulletin token lists.
-const BATCH: usize = 2048;
+/// Bulletins whose terms are found between merges, bounding the memory their lists take.
+const BATCH: usize = 512;
+/// The builder packs a posting into a u32 as `id << 8 | score` (scores are at most 88).
+const MAX_DOCS: usize = 1 << 24;
 /// Units of parallel merging: a term's partition is its hash modulo this (a power of two
 /// no larger than the smallest shard count, so that every shard lies in one partition).
 const PARTITIONS: u32 = 4;
@@ -93,61 +91,12 @@ pub struct DocFields<'a> {
 
 /// A folded term's spellings with their (bulletin id, score) lists.
 type Spellings = Vec<(String, Vec<(u32, u32)>)>;
-/// A partition's terms: spelling → (folded term, pseudo-term?, (bulletin id, frequency)).
-type PartitionTerms = FxHashMap<String, (String, bool, Vec<(u32, f32)>)>;
-/// What one partition wrote: its files, and its folded words' document frequencies.
+/// What one shard's writing gave: its files, and its folded words' document frequencies.
 type PartitionOutput = (Vec<IndexFile>, Vec<(String, u32)>);
+/// A spelling of a changed bulletin: (folded, pseudo, score before, score after).
+type ScoreChange<'a> = (&'a str, bool, Option<u32>, Option<u32>);
 /// Changes to postings: bulletin id → its new score, or none when it loses the spelling.
 type PostingChanges = Vec<(u32, Option<u32>)>;
-
-/// A token with the FNV-1a state of its folded form, from which its shard and the shard of
-/// the pair it starts are computed without building strings.
-struct HashedToken {
-    token: text::Token,
-    hash: u32,
-    /// The hash of the pair this token ends (0 when it starts a segment).
-    pair_hash: u32,
-}
-
-/// A bulletin's fields tokenised: (weight, tokens), its tag/author pseudo-terms, its length.
-struct DocTokens {
-    fields: Vec<(f32, Vec<HashedToken>)>,
-    pseudo: Vec<String>,
-    length: f32,
-}
-
-fn tokenize_fields(d: &DocFields) -> DocTokens {
-    let hashed = |text: &str| -> Vec<HashedToken> {
-        let mut out: Vec<HashedToken> = Vec::new();
-        for token in text::tokenize(text) {
-            let hash = fnv1a32_continue(FNV32_OFFSET, token.folded.as_bytes());
-            let pair_hash = match out.last() {
-                Some(prev) if !token.new_segment => {
-                    fnv1a32_continue(fnv1a32_continue(prev.hash, b" "), token.folded.as_bytes())
-                }
-                _ => 0,
-            };
-            out.push(HashedToken { token, hash, pair_hash });
-        }
-        out
-    };
-    let mut fields = vec![
-        (TITLE_WEIGHT, hashed(d.title)),
-        (SUMMARY_WEIGHT, hashed(d.summary)),
-        (BODY_WEIGHT, hashed(d.plain)),
-    ];
-    let mut pseudo = Vec::new();
-    for (names, weight, prefix) in
-        [(d.tags, TAG_WEIGHT, TAG_PREFIX), (d.authors, AUTHOR_WEIGHT, AUTHOR_PREFIX)]
-    {
-        for name in names {
-            fields.push((weight, hashed(name)));
-            pseudo.push(format!("{prefix}{}", text::name_key(name)));
-        }
-    }
-    let length = fields.iter().map(|(_, t)| t.len()).sum::<usize>() as f32;
-    DocTokens { fields, pseudo, length }
-}
 
 /// The archive's bulletin with index id `id` (ids run oldest first).
 fn entry_of(archive: &Archive, id: usize) -> &crate::archive::Entry {
@@ -161,39 +110,6 @@ fn fields_of(e: &crate::archive::Entry) -> DocFields<'_> {
         plain: e.plain(),
         tags: &e.bulletin.tags,
         authors: &e.bulletin.authors,
-    }
-}
-
-/// Calls `add(spelling, folded, hash of folded, weight, pseudo)` for every term occurrence of
-/// a bulletin whose hash `wanted` accepts, in one fixed order (which fixes the floating-point
-/// sums of its frequencies).
-fn for_each_term(
-    doc: &DocTokens,
-    wanted: impl Fn(u32) -> bool,
-    mut add: impl FnMut(&str, &dyn Fn() -> String, u32, f32, bool),
-) {
-    let mut buf = String::new();
-    for (weight, tokens) in &doc.fields {
-        for (i, t) in tokens.iter().enumerate() {
-            if wanted(t.hash) {
-                add(&t.token.word, &|| t.token.folded.clone(), t.hash, *weight, false);
-            }
-            if i == 0 || t.token.new_segment || !wanted(t.pair_hash) {
-                continue;
-            }
-            let prev = &tokens[i - 1];
-            buf.clear();
-            buf.push_str(&prev.token.word);
-            buf.push(' ');
-            buf.push_str(&t.token.word);
-            add(&buf, &|| format!("{} {}", prev.token.folded, t.token.folded), t.pair_hash, *weight, false);
-        }
-    }
-    for key in &doc.pseudo {
-        let hash = fnv1a32_continue(FNV32_OFFSET, key.as_bytes());
-        if wanted(hash) {
-            add(key, &|| key.clone(), hash, 1.0, true);
-        }
     }
 }
 
@@ -227,26 +143,165 @@ fn score(length: f32, tf: f32) -> u32 {
     (w * SCORE_SCALE).round().max(1.0) as u32
 }
 
-/// The terms of one partition: spelling → (folded term, pseudo-term?, postings).
+/// One spelling of a partition: its strings in the partition's text, its folded hash.
+struct TermRec {
+    start: u32,
+    mid: u32,
+    end: u32,
+    hash: u32,
+    pseudo: bool,
+}
+
+/// A spelling in a shard: its postings inline (by term), or the long-list file and count.
+enum SlotEntry {
+    Inline(u32),
+    Long(String, usize),
+}
+
+/// The spellings of one partition of the terms (by folded hash), with their postings.
 #[derive(Default)]
 struct Partition {
-    terms: PartitionTerms,
+    index: FxHashMap<u128, u32>,
+    terms: Vec<TermRec>,
+    text: String,
+    /// Per spelling, its postings packed as `id << 8 | score`, ids ascending.
+    postings: Vec<Vec<u32>>,
 }
 
 impl Partition {
-    /// Adds `tf` to bulletin `id` of `spelling`; bulletins arrive in id order, so a repeat
-    /// is always the last posting.
-    fn add(&mut self, spelling: &str, folded: &dyn Fn() -> String, pseudo: bool, id: u32, tf: f32) {
-        let list = match self.terms.get_mut(spelling) {
-            Some((_, _, list)) => list,
-            None => {
-                &mut self.terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, Vec::new())).2
+    fn spelling(&self, t: u32) -> &str {
+        let t = &self.terms[t as usize];
+        &self.text[t.start as usize..t.mid as usize]
+    }
+
+    fn folded(&self, t: u32) -> &str {
+        let t = &self.terms[t as usize];
+        &self.text[t.mid as usize..t.end as usize]
+    }
+
+    /// Adds bulletin `id`'s posting of `term` (bulletins arrive in id order).
+    fn add(&mut self, doc: &DocTerms, term: &DocTerm, posting: u32) -> std::io::Result<()> {
+        let t = match self.index.entry(term.key) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let t = self.terms.len() as u32;
+                v.insert(t);
+                let start = self.text.len();
+                self.text.push_str(doc.spelling(term));
+                let mid = self.text.len();
+                self.text.push_str(doc.folded(term));
+                let offset = |o: usize| {
+                    u32::try_from(o)
+                        .map_err(|_| std::io::Error::other("the search index's terms exceed 4 GB"))
+                };
+                self.terms.push(TermRec {
+                    start: offset(start)?,
+                    mid: offset(mid)?,
+                    end: offset(self.text.len())?,
+                    hash: term.hash,
+                    pseudo: term.pseudo,
+                });
+                self.postings.push(Vec::new());
+                t
             }
         };
-        match list.last_mut() {
-            Some((last, t)) if *last == id => *t += tf,
-            _ => list.push((id, tf)),
+        self.postings[t as usize].push(posting);
+        Ok(())
+    }
+
+    /// The number of distinct folded words and pairs, and of tag/author terms.
+    fn distinct(&self) -> (u64, u64) {
+        let mut words: rustc_hash::FxHashSet<&str> = Default::default();
+        let mut pseudo = 0u64;
+        for (t, rec) in self.terms.iter().enumerate() {
+            if rec.pseudo {
+                pseudo += 1;
+            } else {
+                words.insert(self.folded(t as u32));
+            }
         }
+        (words.len() as u64, pseudo)
+    }
+
+    /// The partition's spellings by slot (every slot of the partition, empty ones included).
+    fn slots(&self, p: u32, shards: u32, facet_shards: u32) -> Vec<(u32, Vec<u32>)> {
+        let mut out: Vec<(u32, Vec<u32>)> = (0..shards + facet_shards)
+            .filter(|&s| slot_partition(s, shards) == p)
+            .map(|s| (s, Vec::new()))
+            .collect();
+        let words = shards.div_ceil(PARTITIONS) as usize;
+        let split = words.min(out.len());
+        let (word_slots, facet_slots) = out.split_at_mut(split);
+        for (t, rec) in self.terms.iter().enumerate() {
+            let slot = if rec.pseudo { rec.hash % facet_shards.max(1) } else { rec.hash % shards.max(1) };
+            let local = (slot / PARTITIONS) as usize;
+            let list = if rec.pseudo { &mut facet_slots[local] } else { &mut word_slots[local] };
+            list.1.push(t as u32);
+        }
+        out
+    }
+
+    /// The file of one slot (a shard), the long lists of its frequent terms, and its folded
+    /// words' document frequencies.
+    fn write_slot(&self, slot: u32, shards: u32, mut terms: Vec<u32>) -> std::io::Result<PartitionOutput> {
+        terms.sort_unstable_by(|&a, &b| {
+            self.folded(a).cmp(self.folded(b)).then_with(|| self.spelling(a).cmp(self.spelling(b)))
+        });
+        let mut files = Vec::new();
+        let mut word_df = Vec::new();
+        let mut entries: Vec<(&str, SlotEntry)> = Vec::with_capacity(terms.len());
+        let mut json = Vec::new();
+        for group in terms.chunk_by(|&a, &b| self.folded(a) == self.folded(b)) {
+            let folded = self.folded(group[0]);
+            let df: usize = group.iter().map(|&t| self.postings[t as usize].len()).sum();
+            if slot < shards && !folded.contains(' ') {
+                word_df.push((folded.to_owned(), df as u32));
+            }
+            if df > LONG_LIST {
+                let file = long_file(folded);
+                json.clear();
+                json.push(b'{');
+                for (i, &t) in group.iter().enumerate() {
+                    if i > 0 {
+                        json.push(b',');
+                    }
+                    format::write_json_str(&mut json, self.spelling(t))?;
+                    json.push(b':');
+                    format::write_packed_postings(&mut json, &self.postings[t as usize]);
+                    entries.push((
+                        self.spelling(t),
+                        SlotEntry::Long(file.clone(), self.postings[t as usize].len()),
+                    ));
+                }
+                json.push(b'}');
+                files.push(IndexFile { path: file, bytes: format::gzip(&json)? });
+            } else {
+                entries.extend(group.iter().map(|&t| (self.spelling(t), SlotEntry::Inline(t))));
+            }
+        }
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        json.clear();
+        json.push(b'{');
+        for (i, (spelling, entry)) in entries.iter().enumerate() {
+            if i > 0 {
+                json.push(b',');
+            }
+            format::write_json_str(&mut json, spelling)?;
+            json.push(b':');
+            match entry {
+                SlotEntry::Inline(t) => format::write_packed_postings(&mut json, &self.postings[*t as usize]),
+                SlotEntry::Long(file, count) => {
+                    json.push(b'[');
+                    format::write_json_str(&mut json, file)?;
+                    json.push(b',');
+                    json.extend_from_slice(itoa::Buffer::new().format(*count).as_bytes());
+                    json.push(b']');
+                }
+            }
+        }
+        json.push(b'}');
+        files.push(IndexFile { path: slot_file(slot, shards), bytes: format::gzip(&json)? });
+        Ok((files, word_df))
     }
 }
 
@@ -267,77 +322,53 @@ pub fn build_index_with_state(
     entry_keys: &[u64],
 ) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
     let n = archive.entries.len();
+    if n >= MAX_DOCS {
+        return Err(std::io::Error::other(format!(
+            "the search index holds at most {} bulletins",
+            MAX_DOCS - 1
+        )));
+    }
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
-    let mut lengths: Vec<f32> = Vec::with_capacity(n);
     for start in (0..n).step_by(BATCH) {
-        let batch: Vec<DocTokens> = (start..(start + BATCH).min(n))
+        let batch: Vec<DocTerms> = (start..(start + BATCH).min(n))
             .into_par_iter()
-            .map(|id| tokenize_fields(&fields_of(entry_of(archive, id))))
+            .map_init(Scratch::default, |scratch, id| doc_terms(&fields_of(entry_of(archive, id)), scratch))
             .collect();
-        lengths.extend(batch.iter().map(|d| length_class(d.length)));
-        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+        parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
             for (offset, doc) in batch.iter().enumerate() {
                 let id = (start + offset) as u32;
-                for_each_term(
-                    doc,
-                    |hash| (hash % PARTITIONS) as usize == p,
-                    |spelling, folded, _, weight, pseudo| part.add(spelling, folded, pseudo, id, weight),
-                );
-            }
-        });
-    }
-    // Shard counts follow the number of distinct terms.
-    let (distinct_terms, distinct_pseudo) = parts
-        .par_iter()
-        .map(|part| {
-            let mut words: rustc_hash::FxHashSet<&str> = Default::default();
-            let mut pseudo = 0u64;
-            for (folded, is_pseudo, _) in part.terms.values() {
-                if *is_pseudo {
-                    pseudo += 1;
-                } else {
-                    words.insert(folded);
+                let length = length_class(doc.length);
+                for term in doc.terms.iter().filter(|t| (t.hash % PARTITIONS) as usize == p) {
+                    part.add(doc, term, id << 8 | score(length, term.tf))?;
                 }
             }
-            (words.len() as u64, pseudo)
-        })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let state = IndexState {
+            Ok(())
+        })?;
+    }
+    // Shard counts follow the number of distinct terms.
+    let (distinct_terms, distinct_pseudo) =
+        parts.par_iter().map(Partition::distinct).reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let mut state = IndexState {
         docs: doc_keys(archive, entry_keys),
         word_df: FxHashMap::default(),
         distinct_terms,
         distinct_pseudo,
     };
     let (shards, facet_shards) = state.shard_counts();
-
-    // Each partition groups its spellings into terms and shards and writes them.
-    let results: Vec<PartitionOutput> = parts
-        .into_par_iter()
+    let slots: Vec<(&Partition, u32, Vec<u32>)> = parts
+        .iter()
         .enumerate()
-        .map(|(p, part)| -> std::io::Result<PartitionOutput> {
-            let mut slots: BTreeMap<u32, BTreeMap<String, TermData>> = BTreeMap::new();
-            for (spelling, (folded, pseudo, list)) in part.terms {
-                let slot = slot_of(&folded, pseudo, shards, facet_shards);
-                let scored = list.iter().map(|&(id, tf)| (id, score(lengths[id as usize], tf))).collect();
-                if let TermData::Postings(spellings) =
-                    slots.entry(slot).or_default().entry(folded).or_insert(TermData::Postings(Vec::new()))
-                {
-                    spellings.push((spelling, scored));
-                }
-            }
-            let mut files = Vec::new();
-            let mut word_df = Vec::new();
-            // Every slot of the partition gets a file, even an empty one.
-            let all_slots = (0..shards + facet_shards).filter(|&s| slot_partition(s, shards) == p as u32);
-            for slot in all_slots {
-                let terms = slots.remove(&slot).unwrap_or_default();
-                let shard = materialize(slot < shards, terms, &mut files, &mut word_df)?;
-                files.push(IndexFile { path: slot_file(slot, shards), bytes: format::to_gzip_json(&shard)? });
-            }
-            Ok((files, word_df))
+        .flat_map(|(p, part)| {
+            part.slots(p as u32, shards, facet_shards)
+                .into_iter()
+                .map(move |(slot, terms)| (part, slot, terms))
         })
+        .collect();
+    let results: Vec<PartitionOutput> = slots
+        .into_par_iter()
+        .map(|(part, slot, terms)| part.write_slot(slot, shards, terms))
         .collect::<Result<_, _>>()?;
-    let mut state = state;
+    drop(parts);
     let mut files = Vec::new();
     for (f, w) in results {
         files.extend(f);
@@ -587,45 +618,37 @@ pub fn update_index(
     // The postings each changed bulletin takes away and brings: spelling → (folded, pseudo,
     // id → score or none).
     let mut delta: BTreeMap<String, (String, bool, PostingChanges)> = BTreeMap::new();
+    let mut scratch = Scratch::default();
     for &id in &changed {
-        let new_doc = tokenize_fields(&fields_of(entry_of(archive, id)));
+        let new_doc = doc_terms(&fields_of(entry_of(archive, id)), &mut scratch);
         let old_doc = if id < n_old {
             if prev.docs[id].source == keys[id].source && prev.docs[id].source_hash == keys[id].source_hash {
                 continue; // the same text: only its metadata (names, URL) changed
             }
             match old_fields(&prev.docs[id]) {
-                Some(f) => Some(tokenize_fields(&f.borrow())),
+                Some(f) => Some(doc_terms(&f.borrow(), &mut scratch)),
                 None => return Ok(None),
             }
         } else {
             None
         };
-        let mut terms: BTreeMap<String, (String, bool, f32, f32)> = BTreeMap::new();
+        let mut terms: BTreeMap<&str, ScoreChange> = BTreeMap::new();
         if let Some(old) = &old_doc {
-            for_each_term(
-                old,
-                |_| true,
-                |spelling, folded, _, weight, pseudo| {
-                    terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).2 +=
-                        weight;
-                },
-            );
+            let length = length_class(old.length);
+            for t in &old.terms {
+                terms.insert(old.spelling(t), (old.folded(t), t.pseudo, Some(score(length, t.tf)), None));
+            }
         }
-        for_each_term(
-            &new_doc,
-            |_| true,
-            |spelling, folded, _, weight, pseudo| {
-                terms.entry(spelling.to_owned()).or_insert_with(|| (folded(), pseudo, 0.0, 0.0)).3 += weight;
-            },
-        );
-        for (spelling, (folded, pseudo, old_tf, new_tf)) in terms {
-            let new_score = (new_tf > 0.0).then(|| score(length_class(new_doc.length), new_tf));
-            let old_score =
-                old_doc.as_ref().filter(|_| old_tf > 0.0).map(|d| score(length_class(d.length), old_tf));
+        let length = length_class(new_doc.length);
+        for t in &new_doc.terms {
+            terms.entry(new_doc.spelling(t)).or_insert((new_doc.folded(t), t.pseudo, None, None)).3 =
+                Some(score(length, t.tf));
+        }
+        for (spelling, (folded, pseudo, old_score, new_score)) in terms {
             if new_score != old_score {
                 delta
-                    .entry(spelling)
-                    .or_insert_with(|| (folded, pseudo, Vec::new()))
+                    .entry(spelling.to_owned())
+                    .or_insert_with(|| (folded.to_owned(), pseudo, Vec::new()))
                     .2
                     .push((id as u32, new_score));
             }

@@ -10,6 +10,11 @@ use unicode_normalization::char::is_combining_mark;
 /// of Icelandic/Faroese letters (þ, æ, ö…), so "Ðà Nẵng" becomes "Đà Nẵng" while "Ðórr" keeps
 /// its eth.
 pub fn normalize(s: &str) -> String {
+    if is_normal(s) { s.to_owned() } else { normalize_slow(s) }
+}
+
+/// [`normalize`] without the shortcut for text that is already normal.
+fn normalize_slow(s: &str) -> String {
     // Control characters (other than tab and line breaks) are never text; XML forbids most.
     let cleaned;
     let s = if s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
@@ -52,6 +57,19 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// True when [`normalize`] would return `s` unchanged, as for nearly all text: checked in one
+/// pass through a table.
+fn is_normal(s: &str) -> bool {
+    let table = super::tokenize::char_table();
+    s.chars().all(|c| {
+        if c.is_ascii() {
+            !c.is_ascii_control() || matches!(c, '\t' | '\n' | '\r')
+        } else {
+            table.get(c as usize).is_some_and(|i| i.flags & super::tokenize::NORMAL != 0)
+        }
+    })
+}
+
 /// Letters that occur in Icelandic or Faroese but never in Vietnamese.
 fn is_nordic_only(c: char) -> bool {
     matches!(c, 'þ' | 'Þ' | 'æ' | 'Æ' | 'ø' | 'Ø' | 'å' | 'Å' | 'ö' | 'Ö' | 'ä' | 'Ä')
@@ -70,7 +88,7 @@ pub fn fold_normalized(normal: &str) -> String {
     for c in normal.chars() {
         match table.get(c as usize) {
             Some(&f) if f != '\0' => out.push(f),
-            _ => fold_slow(c, &mut out),
+            _ => fold_char(c, &mut out),
         }
     }
     out
@@ -78,14 +96,14 @@ pub fn fold_normalized(normal: &str) -> String {
 
 /// Folds of the characters below U+1F00 (every Vietnamese letter) that fold to one
 /// character; `'\0'` where the slow path must be taken.
-fn fold_table() -> &'static [char] {
+pub(super) fn fold_table() -> &'static [char] {
     static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         (0u32..0x1F00)
             .map(|cp| {
                 let Some(c) = char::from_u32(cp) else { return '\0' };
                 let mut s = String::new();
-                fold_slow(c, &mut s);
+                fold_char(c, &mut s);
                 let mut it = s.chars();
                 match (it.next(), it.next()) {
                     (Some(f), None) => f,
@@ -96,7 +114,7 @@ fn fold_table() -> &'static [char] {
     })
 }
 
-fn fold_slow(c: char, out: &mut String) {
+pub(super) fn fold_char(c: char, out: &mut String) {
     for c in std::iter::once(c).nfd() {
         if is_combining_mark(c) {
             continue;
@@ -123,6 +141,28 @@ mod tests {
     #[test]
     fn control_characters_are_dropped() {
         assert_eq!(normalize("a\u{1}b\u{8}\u{7f}c\td\ne\u{85}"), "abc\td\ne");
+    }
+
+    #[test]
+    fn the_shortcut_changes_nothing() {
+        let alphabet: Vec<char> =
+            "aăâđêôơưAĐÐðàáảãạềếệỹΣİ \n\t\r,.“”…–—\u{2000}\u{2001}\u{2126}\u{212B}\u{300}\u{301}\u{323}\u{1}\u{7f}\u{85}ǅ한"
+                .chars()
+                .collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            let len = (state % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            assert_eq!(normalize(&text), normalize_slow(&text), "{text:?}");
+            state = state.wrapping_add(1);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod tokenize;
 pub use collate::collation_key;
 pub use fold::{fold, fold_normalized, normalize};
 pub use slug::{fnv1a64, is_windows_reserved, slugify, term_slug};
-pub use tokenize::{MAX_TOKEN_CHARS, Token, tokenize};
+pub use tokenize::{MAX_TOKEN_CHARS, Token, Tokens, tokenize};
 
 /// The key under which names (tags, authors) are considered the same: normalised and
 /// lower-cased, with runs of white space collapsed. "An ninh", "an  ninh" and a decomposed

@@ -2,8 +2,13 @@
 //!
 //! A token is a maximal run of letters, digits and combining marks, normalised (NFC, Ð→Đ) and
 //! lower-cased; its folded key strips marks and maps đ→d. Punctuation other than spaces and
-//! hyphens (or a line break, which ends a block) between two tokens starts a new segment: word pairs (the index's biwords) never span
-//! a comma or a full stop.
+//! hyphens (or a line break, which ends a block) between two tokens starts a new segment: word
+//! pairs (the index's biwords) never span a comma or a full stop.
+//!
+//! [`Tokens`] is the fast form the index builder uses: every token of a text in two shared
+//! buffers, with no allocation per token. Text that is already NFC and made of characters
+//! whose lower case is one character (all Vietnamese text) is lower-cased and folded through a
+//! table in one pass; anything else goes through [`super::normalize`] first, with the same result.
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -21,43 +26,227 @@ pub struct Token {
     pub new_segment: bool,
 }
 
+/// The tokens of one or more texts: spellings and folded forms in two shared buffers.
+#[derive(Debug, Default, Clone)]
+pub struct Tokens {
+    words: String,
+    folded: String,
+    /// Per token: where its spelling ends in `words`, its folded form in `folded`, and
+    /// whether it starts a segment.
+    ends: Vec<(u32, u32, bool)>,
+}
+
+impl Tokens {
+    pub fn clear(&mut self) {
+        self.words.clear();
+        self.folded.clear();
+        self.ends.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn starts(&self, i: usize) -> (usize, usize) {
+        if i == 0 { (0, 0) } else { (self.ends[i - 1].0 as usize, self.ends[i - 1].1 as usize) }
+    }
+
+    /// Token `i`'s lower-cased spelling.
+    pub fn word(&self, i: usize) -> &str {
+        &self.words[self.starts(i).0..self.ends[i].0 as usize]
+    }
+
+    /// Token `i`'s folded form.
+    pub fn folded(&self, i: usize) -> &str {
+        &self.folded[self.starts(i).1..self.ends[i].1 as usize]
+    }
+
+    /// Whether punctuation (or the start of a text) separates token `i` from the one before.
+    pub fn new_segment(&self, i: usize) -> bool {
+        self.ends[i].2
+    }
+
+    /// Appends the tokens of `text`; its first token starts a segment.
+    pub fn push_text(&mut self, text: &str) {
+        let mark = (self.words.len(), self.folded.len(), self.ends.len());
+        if self.scan_fast(text) {
+            return;
+        }
+        self.words.truncate(mark.0);
+        self.folded.truncate(mark.1);
+        self.ends.truncate(mark.2);
+        let normal = super::normalize(text).to_lowercase();
+        let mut scan = Scan::new(self);
+        for c in normal.chars() {
+            let folded = match super::fold::fold_table().get(c as usize) {
+                Some(&f) if f != '\0' => Fold::One(f),
+                _ => Fold::Slow,
+            };
+            scan.char(c, is_word_char(c), folded);
+        }
+        scan.finish();
+    }
+
+    /// Tokenises `text` through the character table; false (with partial output) when a
+    /// character needs normalisation or a lower case of more than one character.
+    fn scan_fast(&mut self, text: &str) -> bool {
+        let table = char_table();
+        let mut scan = Scan::new(self);
+        for c in text.chars() {
+            let Some(info) = table.get(c as usize).filter(|i| i.flags & FAST != 0) else {
+                return false;
+            };
+            let lower = char::from_u32(u32::from(info.lower)).unwrap_or(c);
+            let folded = match info.fold {
+                0 => Fold::Slow,
+                f => Fold::One(char::from_u32(u32::from(f)).unwrap_or(lower)),
+            };
+            scan.char(lower, info.flags & WORD != 0, folded);
+        }
+        scan.finish();
+        true
+    }
+}
+
+/// How a character folds.
+enum Fold {
+    One(char),
+    /// Zero or several characters: [`super::fold::fold_char`].
+    Slow,
+}
+
+/// The state of one text's scan.
+struct Scan<'a> {
+    out: &'a mut Tokens,
+    word_start: usize,
+    folded_start: usize,
+    chars: usize,
+    broken: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn new(out: &'a mut Tokens) -> Self {
+        let (word_start, folded_start) = (out.words.len(), out.folded.len());
+        Scan { out, word_start, folded_start, chars: 0, broken: true }
+    }
+
+    /// One normalised, lower-cased character.
+    fn char(&mut self, c: char, word: bool, folded: Fold) {
+        if word {
+            self.out.words.push(c);
+            match folded {
+                Fold::One(f) => self.out.folded.push(f),
+                Fold::Slow => super::fold::fold_char(c, &mut self.out.folded),
+            }
+            self.chars += 1;
+            return;
+        }
+        self.end_word();
+        if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’')) {
+            self.broken = true;
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.chars == 0 {
+            return;
+        }
+        if self.chars <= MAX_TOKEN_CHARS {
+            let (w, f) = (self.out.words.len(), self.out.folded.len());
+            self.out.ends.push((w as u32, f as u32, self.broken));
+            self.word_start = w;
+            self.folded_start = f;
+            self.broken = false;
+        } else {
+            self.out.words.truncate(self.word_start);
+            self.out.folded.truncate(self.folded_start);
+            self.broken = true;
+        }
+        self.chars = 0;
+    }
+
+    fn finish(mut self) {
+        self.end_word();
+    }
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
+/// The character may take the fast path: it is [`NORMAL`] and lower-cases to one character
+/// outside any context (Σ's lower case depends on the next letter).
+const FAST: u8 = 1;
+/// Its lower case is a word character.
+const WORD: u8 = 2;
+/// [`super::normalize`] leaves a text of such characters as it is: not a control character
+/// (other than tab and line breaks) nor Ð/ð, NFC on its own with combining class 0 (so a
+/// text of such characters is NFC).
+pub(super) const NORMAL: u8 = 4;
+/// The table covers the characters below this: every Vietnamese letter, and the punctuation
+/// of U+2000–U+206F (“ ” … –) and the symbols after it that news text uses.
+const TABLE_END: u32 = 0x2200;
+
+#[derive(Clone, Copy, Default)]
+pub(super) struct CharInfo {
+    lower: u16,
+    /// The fold of the lower case when it is one character, else 0.
+    fold: u16,
+    pub(super) flags: u8,
+}
+
+/// Characters below [`TABLE_END`]: how each lower-cases and folds, and whether it may take
+/// the fast paths.
+pub(super) fn char_table() -> &'static [CharInfo] {
+    static TABLE: std::sync::OnceLock<Vec<CharInfo>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        use unicode_normalization::char::canonical_combining_class;
+        (0u32..TABLE_END)
+            .map(|cp| {
+                let Some(c) = char::from_u32(cp) else { return CharInfo::default() };
+                let nfc = unicode_normalization::is_nfc_quick(std::iter::once(c))
+                    == unicode_normalization::IsNormalized::Yes
+                    && canonical_combining_class(c) == 0;
+                let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+                if !nfc || control || matches!(c, 'Ð' | 'ð') {
+                    return CharInfo::default();
+                }
+                let mut lower = c.to_lowercase();
+                let (Some(l), None) = (lower.next(), lower.next()) else {
+                    return CharInfo { flags: NORMAL, ..CharInfo::default() };
+                };
+                if c == 'Σ' || (l as u32) >= 0x1_0000 {
+                    return CharInfo { flags: NORMAL, ..CharInfo::default() };
+                }
+                let mut f = String::new();
+                super::fold::fold_char(l, &mut f);
+                let mut fs = f.chars();
+                let fold = match (fs.next(), fs.next()) {
+                    (Some(f), None) if (f as u32) < 0x1_0000 && f != '\0' => f as u16,
+                    _ => 0,
+                };
+                let word = if is_word_char(l) { WORD } else { 0 };
+                CharInfo { lower: l as u16, fold, flags: NORMAL | FAST | word }
+            })
+            .collect()
+    })
+}
+
 /// Splits text into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let normal = super::normalize(text).to_lowercase();
-    let mut tokens = Vec::new();
-    let mut word = String::new();
-    let mut broken = true;
-    let push = |word: &mut String, broken: &mut bool, tokens: &mut Vec<Token>| {
-        if !word.is_empty() {
-            if word.chars().count() <= MAX_TOKEN_CHARS {
-                tokens.push(Token {
-                    folded: super::fold_normalized(word),
-                    word: word.clone(),
-                    new_segment: *broken,
-                });
-                *broken = false;
-            } else {
-                *broken = true;
-            }
-            word.clear();
-        }
-    };
-    for c in normal.chars() {
-        if is_word_char(c) {
-            word.push(c);
-        } else {
-            push(&mut word, &mut broken, &mut tokens);
-            if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’')) {
-                broken = true;
-            }
-        }
-    }
-    push(&mut word, &mut broken, &mut tokens);
-    tokens
+    let mut t = Tokens::default();
+    t.push_text(text);
+    (0..t.len())
+        .map(|i| Token {
+            word: t.word(i).to_owned(),
+            folded: t.folded(i).to_owned(),
+            new_segment: t.new_segment(i),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -89,6 +278,66 @@ mod tests {
         assert_eq!(t[0].word, "hà");
         assert_eq!(t[1].word, "nội");
         assert_eq!(t[1].folded, "noi");
+    }
+
+    /// The definition the fast path must agree with: normalise, lower-case, split.
+    fn reference(text: &str) -> Vec<Token> {
+        let normal = crate::text::normalize(text).to_lowercase();
+        let mut tokens = Vec::new();
+        let mut word = String::new();
+        let mut broken = true;
+        let push = |word: &mut String, broken: &mut bool, tokens: &mut Vec<Token>| {
+            if !word.is_empty() {
+                if word.chars().count() <= MAX_TOKEN_CHARS {
+                    let folded = crate::text::fold_normalized(word);
+                    tokens.push(Token { folded, word: word.clone(), new_segment: *broken });
+                    *broken = false;
+                } else {
+                    *broken = true;
+                }
+                word.clear();
+            }
+        };
+        for c in normal.chars() {
+            if is_word_char(c) {
+                word.push(c);
+            } else {
+                push(&mut word, &mut broken, &mut tokens);
+                if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’')) {
+                    broken = true;
+                }
+            }
+        }
+        push(&mut word, &mut broken, &mut tokens);
+        tokens
+    }
+
+    #[test]
+    fn fast_tokens_equal_the_definition() {
+        let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠỄỆỲỸĐÐðΣσςİIıK0123456789 \n\t,.-–/'’\u{300}\u{301}\u{303}\u{309}\u{323}\u{302}\u{1}\u{85}ßẞǅﬁ한국ÅΩ“”…—\u{2000}\u{2001}\u{2126}\u{212A}\u{2160}"
+            .chars()
+            .collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 60) as usize;
+            let mut text: String =
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            if next() % 10 == 0 {
+                text.push_str(&"ê".repeat(38 + (next() % 5) as usize));
+            }
+            assert_eq!(tokenize(&text), reference(&text), "{text:?}");
+        }
+        // Several texts in one buffer: each starts a segment.
+        let mut t = Tokens::default();
+        t.push_text("Đà Nẵng");
+        t.push_text("mưa");
+        assert_eq!((t.len(), t.word(2), t.folded(1), t.new_segment(2)), (3, "mưa", "nang", true));
     }
 
     #[test]

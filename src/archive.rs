@@ -165,8 +165,10 @@ impl Archive {
             e.newer = i.checked_sub(1);
             e.older = (i + 1 < n).then_some(i + 1);
         }
+        // Each rayon split gets a scratch of n counters: splits are kept few and large.
         let related: Vec<Vec<usize>> = (0..n)
             .into_par_iter()
+            .with_min_len(1024)
             .map_init(
                 || Scratch { counts: vec![0; n], touched: Vec::new() },
                 |s, i| related_to(i, &entries, &tags, s),

@@ -44,7 +44,9 @@ pub struct BuildOptions {
 /// Wall time spent in each stage of a build, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
-    pub stages: Vec<(&'static str, Duration)>,
+    /// Each stage's name, its time, and the process's peak memory (resident set) at its end,
+    /// where the system tells it.
+    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
     last: Option<Instant>,
 }
 
@@ -57,10 +59,18 @@ impl Timings {
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         if let Some(last) = self.last {
-            self.stages.push((stage, now - last));
+            self.stages.push((stage, now - last, peak_rss()));
         }
         self.last = Some(now);
     }
+}
+
+/// The peak resident set size of this process so far, in bytes (Linux only).
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// What a successful build did.
@@ -249,15 +259,16 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     let parsed_rewrite = !log_read || cache.parsed.len() > reused_count.max(64);
     // Versions replaced since the cached build: the search index update removes their words.
     let previous = std::mem::take(&mut cache.parsed);
+    let mut sources = sources;
     let fresh: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = sources
-        .par_iter()
+        .par_iter_mut()
         .zip(reused.par_iter())
         .map(|(s, cached)| {
             if cached.is_some() {
                 return None;
             }
-            let read = match &s.text {
-                Some(t) => Ok(t.clone()),
+            let read = match s.text.take() {
+                Some(t) => Ok(t),
                 None => content::read_source(root, &root.join(&s.stat.path)),
             };
             Some(read.map_err(|d| vec![d]).and_then(|source| parse_one(&source, &tz, &config)))

@@ -81,8 +81,10 @@ pub fn run(args: &BuildArgs) -> i32 {
                     }
                 }
                 if args.timings {
-                    for (stage, d) in &report.timings.stages {
-                        eprintln!("{:>18}  {:>8.1} ms", stage, d.as_secs_f64() * 1000.0);
+                    eprintln!("{:>22}  {:>9}  {:>13}", "stage", "time", "peak memory");
+                    for (stage, d, peak) in &report.timings.stages {
+                        let peak = peak.map(|b| format!("{:.0} MB", b as f64 / 1e6)).unwrap_or_default();
+                        eprintln!("{:>22}  {:>6.1} ms  {:>13}", stage, d.as_secs_f64() * 1000.0, peak);
                     }
                 }
                 if report.rendered == 0 && report.files == 0 {

@@ -3,7 +3,7 @@
 //! same JSON in `search.js`.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
@@ -134,13 +134,40 @@ pub fn to_gzip_json<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
     gzip(&serde_json::to_vec(value).map_err(std::io::Error::other)?)
 }
 
-/// Gzips, deterministically (no timestamp, no file name).
+/// The gzip level: 3 compresses these files within 3% of level 9's size, at twice its speed.
+const GZIP_LEVEL: u32 = 3;
+
+/// Gzips, deterministically (no timestamp, no file name): the bytes `flate2::GzBuilder`
+/// writes with `mtime(0)`, but with one compressor per thread, reused (a new one allocates
+/// and clears a quarter of a megabyte, more than compressing a small shard costs).
 pub fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut gz = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::with_capacity(bytes.len() / 3 + 64), flate2::Compression::new(3));
-    gz.write_all(bytes)?;
-    gz.finish()
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<flate2::Compress> =
+            std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(GZIP_LEVEL), false));
+    }
+    // ID1 ID2 CM=deflate FLG=0 MTIME=0 XFL=0 (neither fastest nor best) OS=255 (unknown).
+    let mut out = Vec::with_capacity(bytes.len() / 3 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    DEFLATE.with_borrow_mut(|deflate| -> std::io::Result<()> {
+        deflate.reset();
+        loop {
+            let consumed = deflate.total_in() as usize;
+            if out.capacity() - out.len() < 64 {
+                out.reserve(out.capacity() / 2 + 64);
+            }
+            let status = deflate
+                .compress_vec(&bytes[consumed..], &mut out, flate2::FlushCompress::Finish)
+                .map_err(std::io::Error::other)?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(());
+            }
+        }
+    })?;
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    Ok(out)
 }
 
 /// Appends a JSON string, escaped exactly as serde_json escapes it.
@@ -182,6 +209,7 @@ pub fn from_gzip_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn postings_round_trip() {
@@ -199,6 +227,26 @@ mod tests {
         let mut key = Vec::new();
         write_json_str(&mut key, "tag:\"a\\b\u{1}\n").expect("key");
         assert_eq!(key, serde_json::to_vec("tag:\"a\\b\u{1}\n").expect("json"));
+    }
+
+    #[test]
+    fn gzip_writes_what_gzbuilder_writes() {
+        let mut text = String::new();
+        for i in 0..40_000u32 {
+            text.push_str(&format!(
+                "{{\"đà nẵng {}\":[{},{}]}}",
+                i % 977,
+                i,
+                i.wrapping_mul(2_654_435_761) % 89
+            ));
+        }
+        for input in [&b""[..], b"a", &text.as_bytes()[..5000], text.as_bytes()] {
+            let mut gz =
+                flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(GZIP_LEVEL));
+            gz.write_all(input).expect("write");
+            let expected = gz.finish().expect("finish");
+            assert_eq!(gzip(input).expect("gzip"), expected, "{} bytes", input.len());
+        }
     }
 
     #[test]

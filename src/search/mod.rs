@@ -44,7 +44,7 @@ const PREFIX_FILES: u32 = 256;
 const TERMS_PER_SHARD: usize = 100;
 const TERMS_PER_FACET_SHARD: usize = 12;
 /// Bulletins whose terms are found between merges, bounding the memory their lists take.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 /// The builder packs a posting into a u32 as `id << 8 | score` (scores are at most 88).
 const MAX_DOCS: usize = 1 << 24;
 /// Units of parallel merging: a term's partition is its hash modulo this (a power of two
@@ -143,29 +143,32 @@ fn score(length: f32, tf: f32) -> u32 {
     (w * SCORE_SCALE).round().max(1.0) as u32
 }
 
-/// One spelling of a partition: its strings in the partition's text, its folded hash.
-struct TermRec {
-    start: u32,
-    mid: u32,
-    end: u32,
-    hash: u32,
-    pseudo: bool,
-}
-
 /// A spelling in a shard: its postings inline (by term), or the long-list file and count.
 enum SlotEntry {
     Inline(u32),
     Long(String, usize),
 }
 
-/// The spellings of one partition of the terms (by folded hash), with their postings.
+/// One spelling of a partition: its key, its strings in the partition's text, its folded
+/// hash and its postings, packed as `id << 8 | score`, ids ascending (most spellings have
+/// a few, kept inline).
+struct TermRec {
+    key: u128,
+    start: u32,
+    mid: u32,
+    end: u32,
+    hash: u32,
+    pseudo: bool,
+    postings: smallvec::SmallVec<[u32; 4]>,
+}
+
+/// The spellings of one partition of the terms (by folded hash). The table holds indexes
+/// into `terms`, so that it stays small enough for the caches.
 #[derive(Default)]
 struct Partition {
-    index: FxHashMap<u128, u32>,
+    table: hashbrown::HashTable<u32>,
     terms: Vec<TermRec>,
     text: String,
-    /// Per spelling, its postings packed as `id << 8 | score`, ids ascending.
-    postings: Vec<Vec<u32>>,
 }
 
 impl Partition {
@@ -179,13 +182,23 @@ impl Partition {
         &self.text[t.mid as usize..t.end as usize]
     }
 
+    fn postings(&self, t: u32) -> &[u32] {
+        &self.terms[t as usize].postings
+    }
+
     /// Adds bulletin `id`'s posting of `term` (bulletins arrive in id order).
     fn add(&mut self, doc: &DocTerms, term: &DocTerm, posting: u32) -> std::io::Result<()> {
-        let t = match self.index.entry(term.key) {
-            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                let t = self.terms.len() as u32;
-                v.insert(t);
+        // Keys are hashes already: their low bits serve as the table's hash.
+        let terms = &self.terms;
+        let entry = self.table.entry(
+            term.key as u64,
+            |&t| terms[t as usize].key == term.key,
+            |&t| terms[t as usize].key as u64,
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => self.terms[*e.get() as usize].postings.push(posting),
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(self.terms.len() as u32);
                 let start = self.text.len();
                 self.text.push_str(doc.spelling(term));
                 let mid = self.text.len();
@@ -195,17 +208,16 @@ impl Partition {
                         .map_err(|_| std::io::Error::other("the search index's terms exceed 4 GB"))
                 };
                 self.terms.push(TermRec {
+                    key: term.key,
                     start: offset(start)?,
                     mid: offset(mid)?,
                     end: offset(self.text.len())?,
                     hash: term.hash,
                     pseudo: term.pseudo,
+                    postings: smallvec::smallvec![posting],
                 });
-                self.postings.push(Vec::new());
-                t
             }
-        };
-        self.postings[t as usize].push(posting);
+        }
         Ok(())
     }
 
@@ -253,7 +265,7 @@ impl Partition {
         let mut json = Vec::new();
         for group in terms.chunk_by(|&a, &b| self.folded(a) == self.folded(b)) {
             let folded = self.folded(group[0]);
-            let df: usize = group.iter().map(|&t| self.postings[t as usize].len()).sum();
+            let df: usize = group.iter().map(|&t| self.postings(t).len()).sum();
             if slot < shards && !folded.contains(' ') {
                 word_df.push((folded.to_owned(), df as u32));
             }
@@ -267,11 +279,8 @@ impl Partition {
                     }
                     format::write_json_str(&mut json, self.spelling(t))?;
                     json.push(b':');
-                    format::write_packed_postings(&mut json, &self.postings[t as usize]);
-                    entries.push((
-                        self.spelling(t),
-                        SlotEntry::Long(file.clone(), self.postings[t as usize].len()),
-                    ));
+                    format::write_packed_postings(&mut json, self.postings(t));
+                    entries.push((self.spelling(t), SlotEntry::Long(file.clone(), self.postings(t).len())));
                 }
                 json.push(b'}');
                 files.push(IndexFile { path: file, bytes: format::gzip(&json)? });
@@ -289,7 +298,7 @@ impl Partition {
             format::write_json_str(&mut json, spelling)?;
             json.push(b':');
             match entry {
-                SlotEntry::Inline(t) => format::write_packed_postings(&mut json, &self.postings[*t as usize]),
+                SlotEntry::Inline(t) => format::write_packed_postings(&mut json, self.postings(*t)),
                 SlotEntry::Long(file, count) => {
                     json.push(b'[');
                     format::write_json_str(&mut json, file)?;
@@ -330,15 +339,26 @@ pub fn build_index_with_state(
     }
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     for start in (0..n).step_by(BATCH) {
-        let batch: Vec<DocTerms> = (start..(start + BATCH).min(n))
+        // Each bulletin's terms, ordered by partition, with where each partition's begin.
+        let batch: Vec<(DocTerms, [usize; PARTITIONS as usize + 1])> = (start..(start + BATCH).min(n))
             .into_par_iter()
-            .map_init(Scratch::default, |scratch, id| doc_terms(&fields_of(entry_of(archive, id)), scratch))
+            .map_init(Scratch::default, |scratch, id| {
+                let mut doc = doc_terms(&fields_of(entry_of(archive, id)), scratch);
+                let mut sorted = Vec::with_capacity(doc.terms.len());
+                let mut bounds = [0; PARTITIONS as usize + 1];
+                for p in 0..PARTITIONS {
+                    sorted.extend(doc.terms.iter().filter(|t| t.hash % PARTITIONS == p));
+                    bounds[p as usize + 1] = sorted.len();
+                }
+                doc.terms = sorted;
+                (doc, bounds)
+            })
             .collect();
         parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
-            for (offset, doc) in batch.iter().enumerate() {
+            for (offset, (doc, bounds)) in batch.iter().enumerate() {
                 let id = (start + offset) as u32;
                 let length = length_class(doc.length);
-                for term in doc.terms.iter().filter(|t| (t.hash % PARTITIONS) as usize == p) {
+                for term in &doc.terms[bounds[p]..bounds[p + 1]] {
                     part.add(doc, term, id << 8 | score(length, term.tf))?;
                 }
             }

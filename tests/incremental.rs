@@ -406,7 +406,7 @@ fn incremental_builds_equal_clean_builds() {
             }
             incremental_pages += report.rendered;
             total_pages += report.pages;
-            if report.timings.stages.iter().any(|(s, _)| *s == "search index (update)") {
+            if report.timings.stages.iter().any(|(s, _, _)| *s == "search index (update)") {
                 index_updates += 1;
             }
         }

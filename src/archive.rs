@@ -96,6 +96,85 @@ pub struct Archive {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// What the archive derives from the bulletins' sources, dates, slugs, tags and authors
+/// alone: their order, URLs, taxonomies and related bulletins. An edit to a body or a
+/// title leaves it as it was, so the build cache keeps it and the next build reuses it when
+/// its key matches ([`Archive::build_with`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Shape {
+    /// [`shape_key`] of the bulletins it was made from.
+    pub key: u64,
+    /// The bulletins' positions in the input, in archive order.
+    order: Vec<u32>,
+    paths: Vec<String>,
+    tags: Vec<TermShape>,
+    authors: Vec<TermShape>,
+    /// Per entry (archive order): its tags, authors and related bulletins.
+    entry_tags: Vec<Vec<usize>>,
+    entry_authors: Vec<Vec<usize>>,
+    related: Vec<Vec<usize>>,
+    warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct TermShape {
+    key: String,
+    name: String,
+    slug: String,
+    members: Vec<usize>,
+}
+
+impl Shape {
+    /// Whether the shape describes `n` bulletins consistently: a damaged cache must never
+    /// index out of bounds.
+    fn fits(&self, n: usize) -> bool {
+        let mut seen = vec![false; n];
+        let permutation = self.order.len() == n
+            && self
+                .order
+                .iter()
+                .all(|&i| seen.get_mut(i as usize).is_some_and(|s| !std::mem::replace(s, true)));
+        let in_range = |lists: &[Vec<usize>], bound: usize| lists.iter().flatten().all(|&i| i < bound);
+        let members = |terms: &[TermShape]| terms.iter().all(|t| t.members.iter().all(|&m| m < n));
+        permutation
+            && [self.paths.len(), self.entry_tags.len(), self.entry_authors.len(), self.related.len()]
+                .iter()
+                .all(|&l| l == n)
+            && in_range(&self.entry_tags, self.tags.len())
+            && in_range(&self.entry_authors, self.authors.len())
+            && in_range(&self.related, n)
+            && members(&self.tags)
+            && members(&self.authors)
+    }
+}
+
+/// The key of everything a [`Shape`] is made from: the URL settings, and each bulletin's
+/// source, date, slug, tags and authors, in input order.
+pub fn shape_key(config: &Config, items: &[(Bulletin, Rendered)]) -> u64 {
+    let mut f = crate::incremental::Fingerprint::new();
+    f.str(&config.permalink).str(&config.slug_collisions).u64(items.len() as u64);
+    for (b, _) in items {
+        let d = &b.date;
+        f.str(&b.source.to_string_lossy())
+            .u64(d.sort_key() as u64)
+            .u64(d.precision as u64)
+            .u64(d.year() as u64)
+            .u64(d.month() as u64)
+            .u64(u64::from(d.zoned.day() as u8))
+            .str(&b.slug)
+            .u64(u64::from(b.slug_explicit))
+            .u64(b.tags.len() as u64);
+        for t in &b.tags {
+            f.str(t);
+        }
+        f.u64(b.authors.len() as u64);
+        for a in &b.authors {
+            f.str(a);
+        }
+    }
+    f.finish()
+}
+
 /// Which kind of taxonomy a [`Term`] belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TermKind {
@@ -115,44 +194,38 @@ impl TermKind {
 
 impl Archive {
     /// Builds the archive from parsed bulletins and their rendered bodies.
-    pub fn build(config: &Config, mut items: Vec<(Bulletin, Rendered)>) -> Result<Archive, Vec<Diagnostic>> {
+    pub fn build(config: &Config, items: Vec<(Bulletin, Rendered)>) -> Result<Archive, Vec<Diagnostic>> {
+        Ok(Self::build_with(config, items, None)?.0)
+    }
+
+    /// Builds the archive, reusing `cached` when it was made from bulletins with the same
+    /// [`shape_key`]. Also returns the shape, for the build cache.
+    pub fn build_with(
+        config: &Config,
+        items: Vec<(Bulletin, Rendered)>,
+        cached: Option<Shape>,
+    ) -> Result<(Archive, Shape), Vec<Diagnostic>> {
+        let key = shape_key(config, &items);
+        if let Some(shape) = cached.filter(|s| s.key == key && s.fits(items.len())) {
+            return Ok((Self::from_shape(items, &shape), shape));
+        }
         // Newest first; ties broken by slug then source path, so the order never depends on
         // discovery or thread timing.
-        items.sort_by(|(a, _), (b, _)| {
-            b.date
-                .sort_key()
-                .cmp(&a.date.sort_key())
-                .then_with(|| a.slug.cmp(&b.slug))
-                .then_with(|| a.source.cmp(&b.source))
+        let sort_keys: Vec<i64> = items.iter().map(|(b, _)| b.date.sort_key()).collect();
+        let mut order: Vec<u32> = (0..items.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            let (ia, ib) = (&items[a as usize].0, &items[b as usize].0);
+            sort_keys[b as usize]
+                .cmp(&sort_keys[a as usize])
+                .then_with(|| ia.slug.cmp(&ib.slug))
+                .then_with(|| ia.source.cmp(&ib.source))
         });
+        let items = permute(items, &order);
 
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let paths = assign_paths(config, &items, &mut errors, &mut warnings);
-        let summaries: Vec<String> = items.par_iter().map(|(b, r)| summary_of(b, r)).collect();
-        let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
-        for (((mut bulletin, mut rendered), path), summary) in items.into_iter().zip(paths).zip(summaries) {
-            let body = std::sync::OnceLock::new();
-            if rendered.loaded {
-                let html = std::mem::take(&mut rendered.html);
-                let plain = std::mem::take(&mut rendered.plain);
-                let _ = body.set(Body { html, plain });
-            }
-            // The Markdown is not needed once rendered.
-            bulletin.body = String::new();
-            entries.push(Entry {
-                bulletin,
-                rendered,
-                body,
-                summary,
-                path,
-                tags: Vec::new(),
-                authors: Vec::new(),
-                newer: None,
-                older: None,
-                related: Vec::new(),
-            });
-        }
+        let mut entries = make_entries(items, paths);
 
         let tags = collect_terms(&mut entries, TermKind::Tag, &mut errors);
         let authors = collect_terms(&mut entries, TermKind::Author, &mut errors);
@@ -178,23 +251,51 @@ impl Archive {
             e.related = r;
         }
 
-        let mut years: BTreeMap<i16, BTreeMap<i8, Vec<usize>>> = BTreeMap::new();
-        for (i, e) in entries.iter().enumerate() {
-            let d = &e.bulletin.date;
-            years.entry(d.year()).or_default().entry(d.month()).or_default().push(i);
-        }
-        let years = years
-            .into_iter()
-            .rev()
-            .map(|(year, months)| {
-                let months: Vec<Month> =
-                    months.into_iter().rev().map(|(month, members)| Month { month, members }).collect();
-                let members = months.iter().flat_map(|m| m.members.iter().copied()).collect();
-                Year { year, months, members }
-            })
-            .collect();
+        let years = make_years(&entries);
+        let shape = Shape {
+            key,
+            order,
+            paths: entries.iter().map(|e| e.path.clone()).collect(),
+            tags: tags.iter().map(TermShape::of).collect(),
+            authors: authors.iter().map(TermShape::of).collect(),
+            entry_tags: entries.iter().map(|e| e.tags.clone()).collect(),
+            entry_authors: entries.iter().map(|e| e.authors.clone()).collect(),
+            related: entries.iter().map(|e| e.related.clone()).collect(),
+            warnings: warnings.clone(),
+        };
+        Ok((Archive { entries, tags, authors, years, warnings }, shape))
+    }
 
-        Ok(Archive { entries, tags, authors, years, warnings })
+    /// The archive of `items` laid out as `shape` says (which [`Shape::fits`] them).
+    fn from_shape(items: Vec<(Bulletin, Rendered)>, shape: &Shape) -> Archive {
+        let items = permute(items, &shape.order);
+        let mut entries = make_entries(items, shape.paths.clone());
+        let n = entries.len();
+        for (i, e) in entries.iter_mut().enumerate() {
+            e.tags = shape.entry_tags[i].clone();
+            e.authors = shape.entry_authors[i].clone();
+            e.related = shape.related[i].clone();
+            e.newer = i.checked_sub(1);
+            e.older = (i + 1 < n).then_some(i + 1);
+        }
+        let years = make_years(&entries);
+        let terms = |t: &[TermShape]| -> Vec<Term> {
+            t.iter()
+                .map(|t| Term {
+                    key: t.key.clone(),
+                    name: t.name.clone(),
+                    slug: t.slug.clone(),
+                    members: t.members.clone(),
+                })
+                .collect()
+        };
+        Archive {
+            entries,
+            tags: terms(&shape.tags),
+            authors: terms(&shape.authors),
+            years,
+            warnings: shape.warnings.clone(),
+        }
     }
 
     /// The entry a link in bulletin `from` (a source path like `content/2020/01/a.md`) points
@@ -289,6 +390,72 @@ impl Archive {
         match kind {
             TermKind::Tag => &self.tags,
             TermKind::Author => &self.authors,
+        }
+    }
+}
+
+/// `items` in the order `order` gives (a permutation of their positions).
+fn permute<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)).collect()
+}
+
+/// The entries of bulletins in archive order, with their paths; taxonomies, neighbours and
+/// related bulletins still to fill in.
+fn make_entries(items: Vec<(Bulletin, Rendered)>, paths: Vec<String>) -> Vec<Entry> {
+    let summaries: Vec<String> = items.par_iter().map(|(b, r)| summary_of(b, r)).collect();
+    let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
+    for (((mut bulletin, mut rendered), path), summary) in items.into_iter().zip(paths).zip(summaries) {
+        let body = std::sync::OnceLock::new();
+        if rendered.loaded {
+            let html = std::mem::take(&mut rendered.html);
+            let plain = std::mem::take(&mut rendered.plain);
+            let _ = body.set(Body { html, plain });
+        }
+        // The Markdown is not needed once rendered.
+        bulletin.body = String::new();
+        entries.push(Entry {
+            bulletin,
+            rendered,
+            body,
+            summary,
+            path,
+            tags: Vec::new(),
+            authors: Vec::new(),
+            newer: None,
+            older: None,
+            related: Vec::new(),
+        });
+    }
+    entries
+}
+
+/// The date archive: years newest first, each with its months newest first.
+fn make_years(entries: &[Entry]) -> Vec<Year> {
+    let mut years: BTreeMap<i16, BTreeMap<i8, Vec<usize>>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let d = &e.bulletin.date;
+        years.entry(d.year()).or_default().entry(d.month()).or_default().push(i);
+    }
+    years
+        .into_iter()
+        .rev()
+        .map(|(year, months)| {
+            let months: Vec<Month> =
+                months.into_iter().rev().map(|(month, members)| Month { month, members }).collect();
+            let members = months.iter().flat_map(|m| m.members.iter().copied()).collect();
+            Year { year, months, members }
+        })
+        .collect()
+}
+
+impl TermShape {
+    fn of(t: &Term) -> TermShape {
+        TermShape {
+            key: t.key.clone(),
+            name: t.name.clone(),
+            slug: t.slug.clone(),
+            members: t.members.clone(),
         }
     }
 }

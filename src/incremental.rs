@@ -2,7 +2,7 @@
 //! root, so the next build reparses only the bulletins whose files changed, re-renders only
 //! the pages whose inputs changed and writes only the files whose bytes changed.
 //!
-//! The cache is four files per profile (`build`, or `serve` for the preview, whose pages carry
+//! The cache is a few files per profile (`build`, or `serve` for the preview, whose pages carry
 //! the live-reload client):
 //! - `state`: the keys of everything global (binary, configuration, theme, options), each
 //!   source file's size, modification time and content hash, and the key of the whole input
@@ -11,6 +11,8 @@
 //!   page, a feed or the search index needs it);
 //! - `outputs`: every file of the published tree, with the fingerprint of its inputs and the
 //!   hash of its bytes, and the identity (device, inode) of the directory it describes;
+//! - `shape`: the archive's order, URLs, taxonomies and related bulletins, with the key of
+//!   the bulletins' fields they come from (reused when a build's key is the same);
 //! - `spare`: the same for the spare tree, the previous build kept beside the output, which the
 //!   next build brings up to date and swaps in atomically. It is deleted before the spare is
 //!   touched, so a build killed half-way leaves no manifest that lies.
@@ -161,7 +163,7 @@ pub struct Manifest {
 pub struct Cache {
     dir: PathBuf,
     pub state: State,
-    pub parsed: HashMap<(PathBuf, u64), Parsed>,
+    pub parsed: rustc_hash::FxHashMap<(PathBuf, u64), Parsed>,
     pub outputs: Option<Manifest>,
     pub spare: Option<Manifest>,
     plain_index: std::sync::OnceLock<HashMap<u64, (u64, u32)>>,
@@ -173,7 +175,7 @@ impl Cache {
         Cache {
             dir: root.join(CACHE_DIR).join(profile),
             state: State::default(),
-            parsed: HashMap::new(),
+            parsed: Default::default(),
             outputs: None,
             spare: None,
             plain_index: std::sync::OnceLock::new(),
@@ -226,6 +228,7 @@ impl Cache {
             .par_iter()
             .map(|frame| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok()))
             .collect();
+        self.parsed.reserve(decoded.len());
         // Records after a damaged one are not trusted.
         for p in decoded.into_iter().map_while(|p| p) {
             self.parsed.insert((p.bulletin.source.clone(), p.bulletin.source_hash), p);
@@ -288,6 +291,21 @@ impl Cache {
     pub fn save_index(&self, key: (u64, u64), index: &crate::search::IndexState) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         write(&self.dir.join("index"), &(key, index))
+    }
+
+    /// The archive's shape from the last build (`shape`), if any: its key says whether it
+    /// still applies.
+    pub fn load_shape(&self) -> Option<crate::archive::Shape> {
+        if self.state.format != FORMAT {
+            return None;
+        }
+        read(&self.dir.join("shape"))
+    }
+
+    /// Saves the archive's shape. It carries its own key, so it never needs forgetting.
+    pub fn save_shape(&self, shape: &crate::archive::Shape) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        write(&self.dir.join("shape"), shape)
     }
 
     pub fn forget_index(&self) {

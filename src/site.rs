@@ -129,7 +129,9 @@ pub struct LoadedSite {
     /// The earliest date of a bulletin left out for being in the future.
     horizon: Option<i64>,
     /// Cached versions of bulletins that have changed since.
-    previous: HashMap<(PathBuf, u64), Parsed>,
+    previous: rustc_hash::FxHashMap<(PathBuf, u64), Parsed>,
+    /// The archive's shape, when it is not the one the cache has.
+    new_shape: Option<crate::archive::Shape>,
 }
 
 /// One source file found by the scan: its record, and its text when it had to be read.
@@ -322,8 +324,11 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     if !errors.is_empty() {
         return Err(BuildFailure { errors, warnings });
     }
-    let mut archive = Archive::build(&config, items)
+    let cached_shape = cache.load_shape();
+    let cached_key = cached_shape.as_ref().map(|s| s.key);
+    let (mut archive, shape) = Archive::build_with(&config, items, cached_shape)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    let new_shape = (cached_key != Some(shape.key)).then_some(shape);
     warnings.append(&mut archive.warnings);
     for e in &archive.entries {
         for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
@@ -349,6 +354,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         skipped,
         horizon,
         previous,
+        new_shape,
     })
 }
 
@@ -923,10 +929,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     } else {
         cache.forget_index();
     }
+    let shape_saved = site.new_shape.as_ref().map_or(Ok(()), |s| cache.save_shape(s));
     if out_id.is_some()
         && index_saved
-        && let Err(e) =
+        && let Err(e) = shape_saved.and_then(|()| {
             cache.save(&state, (&site.parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
+        })
     {
         warnings.push(
             Diagnostic::warning(format!("cannot write the build cache: {e}"))

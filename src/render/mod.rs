@@ -42,7 +42,9 @@ pub struct Renderer<'a> {
     pub strings: Strings,
     config: &'a Config,
     archive: &'a Archive,
-    cards: Vec<Value>,
+    /// Each entry's card as templates see it, made when a page first needs it (an
+    /// incremental build renders few pages).
+    cards: Vec<std::sync::OnceLock<Value>>,
     /// Fingerprints (see [`Renderer::fingerprint`]): of each card, of each entry as a whole
     /// (card, source, where its links lead), of each tag and author, and of everything global.
     card_hashes: Vec<u64>,
@@ -136,14 +138,9 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("t", &strings.table);
 
         use rayon::prelude::*;
-        let (cards, card_hashes): (Vec<Value>, Vec<u64>) = archive
-            .entries
-            .par_iter()
-            .map(|e| {
-                let c = card(e, archive, &strings);
-                (Value::from_serializable(&c), c.fingerprint())
-            })
-            .unzip();
+        let card_hashes: Vec<u64> =
+            archive.entries.par_iter().map(|e| card(e, archive, &strings).fingerprint()).collect();
+        let cards = archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect();
         let entry_hashes = archive
             .entries
             .par_iter()
@@ -184,6 +181,13 @@ impl<'a> Renderer<'a> {
             entry_hashes,
             term_hashes,
             global: 0,
+        })
+    }
+
+    /// Entry `i`'s card as templates see it.
+    fn card(&self, i: usize) -> &Value {
+        self.cards[i].get_or_init(|| {
+            Value::from_serializable(&card(&self.archive.entries[i], self.archive, &self.strings))
         })
     }
 
@@ -431,10 +435,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("jsonld", &script_json(&ld));
                 ctx.insert("meta_description", &e.summary);
                 ctx.insert("page", &page);
-                ctx.insert("card", &self.cards[i]);
-                ctx.insert("newer", &e.newer.map(|n| &self.cards[n]));
-                ctx.insert("older", &e.older.map(|n| &self.cards[n]));
-                let related: Vec<&Value> = e.related.iter().map(|&r| &self.cards[r]).collect();
+                ctx.insert("card", self.card(i));
+                ctx.insert("newer", &e.newer.map(|n| self.card(n)));
+                ctx.insert("older", &e.older.map(|n| self.card(n)));
+                let related: Vec<&Value> = e.related.iter().map(|&r| self.card(r)).collect();
                 ctx.insert("related", &related);
                 "bulletin.html"
             }
@@ -511,7 +515,7 @@ impl<'a> Renderer<'a> {
         let start = (page - 1) * per;
         let cards: Vec<&Value> = members[start.min(members.len())..(start + per).min(members.len())]
             .iter()
-            .map(|&i| &self.cards[i])
+            .map(|&i| self.card(i))
             .collect();
         ctx.insert("cards", &cards);
         ctx.insert(

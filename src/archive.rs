@@ -97,9 +97,9 @@ pub struct Archive {
 }
 
 /// What the archive derives from the bulletins' sources, dates, slugs, tags and authors
-/// alone: their order, URLs, taxonomies and related bulletins. An edit to a body or a
-/// title leaves it as it was, so the build cache keeps it and the next build reuses it when
-/// its key matches ([`Archive::build_with`]).
+/// alone: their order, URLs, taxonomies and related bulletins. An edit to a body (or to a
+/// title with an explicit `slug:`) leaves it as it was, so the build cache keeps it and the
+/// next build reuses it when its key matches ([`Archive::build_with`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Shape {
     /// [`shape_key`] of the bulletins it was made from.
@@ -673,4 +673,73 @@ fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Ve
     }
     ranked.sort_unstable_by_key(key);
     ranked.into_iter().map(|(m, _)| m).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{SourceFile, parse_bulletin};
+
+    fn items(docs: &[(&str, &str, &str)]) -> Vec<(Bulletin, Rendered)> {
+        items_with_body(docs, "")
+    }
+
+    fn items_with_body(docs: &[(&str, &str, &str)], extra: &str) -> Vec<(Bulletin, Rendered)> {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        docs.iter()
+            .enumerate()
+            .map(|(i, (title, date, tags))| {
+                let text = format!(
+                    "---\ntitle: \"{title}\"\ndate: {date}\ntags: [{tags}]\n---\nThân bài {i}.{extra}\n"
+                );
+                let src = SourceFile { rel_path: format!("content/{i}.md").into(), text };
+                let b = parse_bulletin(&src, &tz).expect("bulletin");
+                let r = markdown::render(&b.body, false);
+                (b, r)
+            })
+            .collect()
+    }
+
+    fn summary(a: &Archive) -> Vec<(String, String, Vec<usize>, Vec<usize>)> {
+        a.entries
+            .iter()
+            .map(|e| (e.bulletin.title.clone(), e.path.clone(), e.tags.clone(), e.related.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_shape_is_reused_only_when_it_fits() {
+        let docs = [
+            ("Mưa lớn", "2024-01-03", "thời tiết, Đà Nẵng"),
+            ("Nắng nóng", "2024-01-02", "thời tiết"),
+            ("Bão", "2024-01-01", "Đà Nẵng"),
+        ];
+        let config = Config::default();
+        let (fresh, shape) = Archive::build_with(&config, items(&docs), None).expect("archive");
+        // A body edit keeps the key: the shape is reused and gives the same archive.
+        let (reused, again) =
+            Archive::build_with(&config, items_with_body(&docs, " Thêm."), Some(shape.clone()))
+                .expect("archive");
+        assert_eq!(again.key, shape.key);
+        assert_eq!(summary(&reused), summary(&fresh));
+        assert!(reused.entries[1].rendered.first_paragraph.ends_with("Thêm."));
+        // A title edit moves the URL (the slug comes from the title): a new shape.
+        let mut edited = docs;
+        edited[1].0 = "Nắng nóng kéo dài";
+        let (_, retitled) =
+            Archive::build_with(&config, items(&edited), Some(shape.clone())).expect("archive");
+        assert_ne!(retitled.key, shape.key);
+        // A new tag changes the key; the stale shape is ignored.
+        edited[2].2 = "bão lũ";
+        let (changed, new_shape) =
+            Archive::build_with(&config, items(&edited), Some(shape.clone())).expect("archive");
+        assert_ne!(new_shape.key, shape.key);
+        assert_eq!(summary(&changed), summary(&Archive::build(&config, items(&edited)).expect("archive")));
+        // A shape that claims the right key but does not fit (a damaged cache) is not trusted.
+        let two = items(&docs[..2]);
+        let mut forged = shape.clone();
+        forged.key = shape_key(&config, &two);
+        let (safe, _) = Archive::build_with(&config, two, Some(forged)).expect("archive");
+        assert_eq!(summary(&safe), summary(&Archive::build(&config, items(&docs[..2])).expect("archive")));
+    }
 }

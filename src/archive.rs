@@ -96,24 +96,20 @@ pub struct Archive {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// What the archive derives from the bulletins' sources, dates, slugs, tags and authors
-/// alone: their order, URLs, taxonomies and related bulletins. An edit to a body (or to a
-/// title with an explicit `slug:`) leaves it as it was, so the build cache keeps it and the
-/// next build reuses it when its key matches ([`Archive::build_with`]).
+/// What the archive derives from the bulletins' order, tags and authors alone: the
+/// taxonomies and the related bulletins. Most edits (a body, a title, a summary) leave it as
+/// it was, so the build cache keeps it and the next build reuses it when its key matches
+/// ([`Archive::build_with`]).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Shape {
-    /// [`shape_key`] of the bulletins it was made from.
+    /// [`shape_key`] of the entries it was made from.
     pub key: u64,
-    /// The bulletins' positions in the input, in archive order.
-    order: Vec<u32>,
-    paths: Vec<String>,
     tags: Vec<TermShape>,
     authors: Vec<TermShape>,
     /// Per entry (archive order): its tags, authors and related bulletins.
     entry_tags: Vec<Vec<usize>>,
     entry_authors: Vec<Vec<usize>>,
     related: Vec<Vec<usize>>,
-    warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -125,21 +121,12 @@ struct TermShape {
 }
 
 impl Shape {
-    /// Whether the shape describes `n` bulletins consistently: a damaged cache must never
+    /// Whether the shape describes `n` entries consistently: a damaged cache must never
     /// index out of bounds.
     fn fits(&self, n: usize) -> bool {
-        let mut seen = vec![false; n];
-        let permutation = self.order.len() == n
-            && self
-                .order
-                .iter()
-                .all(|&i| seen.get_mut(i as usize).is_some_and(|s| !std::mem::replace(s, true)));
         let in_range = |lists: &[Vec<usize>], bound: usize| lists.iter().flatten().all(|&i| i < bound);
         let members = |terms: &[TermShape]| terms.iter().all(|t| t.members.iter().all(|&m| m < n));
-        permutation
-            && [self.paths.len(), self.entry_tags.len(), self.entry_authors.len(), self.related.len()]
-                .iter()
-                .all(|&l| l == n)
+        [self.entry_tags.len(), self.entry_authors.len(), self.related.len()].iter().all(|&l| l == n)
             && in_range(&self.entry_tags, self.tags.len())
             && in_range(&self.entry_authors, self.authors.len())
             && in_range(&self.related, n)
@@ -148,22 +135,14 @@ impl Shape {
     }
 }
 
-/// The key of everything a [`Shape`] is made from: the URL settings, and each bulletin's
-/// source, date, slug, tags and authors, in input order.
-pub fn shape_key(config: &Config, items: &[(Bulletin, Rendered)]) -> u64 {
+/// The key of everything a [`Shape`] is made from: each entry's source, tags and authors, in
+/// archive order.
+fn shape_key(entries: &[Entry]) -> u64 {
     let mut f = crate::incremental::Fingerprint::new();
-    f.str(&config.permalink).str(&config.slug_collisions).u64(items.len() as u64);
-    for (b, _) in items {
-        let d = &b.date;
-        f.str(&b.source.to_string_lossy())
-            .u64(d.sort_key() as u64)
-            .u64(d.precision as u64)
-            .u64(d.year() as u64)
-            .u64(d.month() as u64)
-            .u64(u64::from(d.zoned.day() as u8))
-            .str(&b.slug)
-            .u64(u64::from(b.slug_explicit))
-            .u64(b.tags.len() as u64);
+    f.u64(entries.len() as u64);
+    for e in entries {
+        let b = &e.bulletin;
+        f.str(&b.source.to_string_lossy()).u64(b.tags.len() as u64);
         for t in &b.tags {
             f.str(t);
         }
@@ -205,27 +184,51 @@ impl Archive {
         items: Vec<(Bulletin, Rendered)>,
         cached: Option<Shape>,
     ) -> Result<(Archive, Shape), Vec<Diagnostic>> {
-        let key = shape_key(config, &items);
-        if let Some(shape) = cached.filter(|s| s.key == key && s.fits(items.len())) {
-            return Ok((Self::from_shape(items, &shape), shape));
-        }
         // Newest first; ties broken by slug then source path, so the order never depends on
         // discovery or thread timing.
-        let sort_keys: Vec<i64> = items.iter().map(|(b, _)| b.date.sort_key()).collect();
-        let mut order: Vec<u32> = (0..items.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            let (ia, ib) = (&items[a as usize].0, &items[b as usize].0);
-            sort_keys[b as usize]
-                .cmp(&sort_keys[a as usize])
-                .then_with(|| ia.slug.cmp(&ib.slug))
-                .then_with(|| ia.source.cmp(&ib.source))
-        });
+        let mut keys: Vec<(std::cmp::Reverse<i64>, &str, &std::path::Path, u32)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (b, _))| {
+                (std::cmp::Reverse(b.date.sort_key()), b.slug.as_str(), b.source.as_path(), i as u32)
+            })
+            .collect();
+        keys.par_sort_unstable();
+        let order: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
         let items = permute(items, &order);
 
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
         let paths = assign_paths(config, &items, &mut errors, &mut warnings);
         let mut entries = make_entries(items, paths);
+        let n = entries.len();
+        for (i, e) in entries.iter_mut().enumerate() {
+            e.newer = i.checked_sub(1);
+            e.older = (i + 1 < n).then_some(i + 1);
+        }
+        let key = shape_key(&entries);
+        if errors.is_empty()
+            && let Some(shape) = cached.filter(|s| s.key == key && s.fits(n))
+        {
+            for (i, e) in entries.iter_mut().enumerate() {
+                e.tags = shape.entry_tags[i].clone();
+                e.authors = shape.entry_authors[i].clone();
+                e.related = shape.related[i].clone();
+            }
+            let terms = |t: &[TermShape]| -> Vec<Term> {
+                t.iter()
+                    .map(|t| Term {
+                        key: t.key.clone(),
+                        name: t.name.clone(),
+                        slug: t.slug.clone(),
+                        members: t.members.clone(),
+                    })
+                    .collect()
+            };
+            let (tags, authors) = (terms(&shape.tags), terms(&shape.authors));
+            let years = make_years(&entries);
+            return Ok((Archive { entries, tags, authors, years, warnings }, shape));
+        }
 
         let tags = collect_terms(&mut entries, TermKind::Tag, &mut errors);
         let authors = collect_terms(&mut entries, TermKind::Author, &mut errors);
@@ -233,11 +236,6 @@ impl Archive {
             return Err(errors);
         }
 
-        let n = entries.len();
-        for (i, e) in entries.iter_mut().enumerate() {
-            e.newer = i.checked_sub(1);
-            e.older = (i + 1 < n).then_some(i + 1);
-        }
         // Each rayon split gets a scratch of n counters: splits are kept few and large.
         let related: Vec<Vec<usize>> = (0..n)
             .into_par_iter()
@@ -254,48 +252,13 @@ impl Archive {
         let years = make_years(&entries);
         let shape = Shape {
             key,
-            order,
-            paths: entries.iter().map(|e| e.path.clone()).collect(),
             tags: tags.iter().map(TermShape::of).collect(),
             authors: authors.iter().map(TermShape::of).collect(),
             entry_tags: entries.iter().map(|e| e.tags.clone()).collect(),
             entry_authors: entries.iter().map(|e| e.authors.clone()).collect(),
             related: entries.iter().map(|e| e.related.clone()).collect(),
-            warnings: warnings.clone(),
         };
         Ok((Archive { entries, tags, authors, years, warnings }, shape))
-    }
-
-    /// The archive of `items` laid out as `shape` says (which [`Shape::fits`] them).
-    fn from_shape(items: Vec<(Bulletin, Rendered)>, shape: &Shape) -> Archive {
-        let items = permute(items, &shape.order);
-        let mut entries = make_entries(items, shape.paths.clone());
-        let n = entries.len();
-        for (i, e) in entries.iter_mut().enumerate() {
-            e.tags = shape.entry_tags[i].clone();
-            e.authors = shape.entry_authors[i].clone();
-            e.related = shape.related[i].clone();
-            e.newer = i.checked_sub(1);
-            e.older = (i + 1 < n).then_some(i + 1);
-        }
-        let years = make_years(&entries);
-        let terms = |t: &[TermShape]| -> Vec<Term> {
-            t.iter()
-                .map(|t| Term {
-                    key: t.key.clone(),
-                    name: t.name.clone(),
-                    slug: t.slug.clone(),
-                    members: t.members.clone(),
-                })
-                .collect()
-        };
-        Archive {
-            entries,
-            tags: terms(&shape.tags),
-            authors: terms(&shape.authors),
-            years,
-            warnings: shape.warnings.clone(),
-        }
     }
 
     /// The entry a link in bulletin `from` (a source path like `content/2020/01/a.md`) points
@@ -478,14 +441,13 @@ fn assign_paths(
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
+    let keys: Vec<i64> = items.iter().map(|(b, _)| b.date.sort_key()).collect();
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&items[a].0, &items[b].0);
-        a.date.sort_key().cmp(&b.date.sort_key()).then_with(|| a.source.cmp(&b.source))
-    });
-    let wanted: Vec<String> = items.iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
-    let all_wanted: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
-    let mut owner: HashMap<String, usize> = HashMap::new();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| items[a].0.source.cmp(&items[b].0.source)));
+    let wanted: Vec<String> = items.par_iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
+    let all_wanted: rustc_hash::FxHashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let mut owner: rustc_hash::FxHashMap<String, usize> = Default::default();
+    owner.reserve(items.len());
     // Explicit slugs claim their URLs first, so a derived slug never takes an editor's choice.
     order.sort_by_key(|&i| !items[i].0.slug_explicit);
     let mut paths = vec![String::new(); items.len()];
@@ -715,31 +677,38 @@ mod tests {
             ("Bão", "2024-01-01", "Đà Nẵng"),
         ];
         let config = Config::default();
-        let (fresh, shape) = Archive::build_with(&config, items(&docs), None).expect("archive");
-        // A body edit keeps the key: the shape is reused and gives the same archive.
+        let fresh = |docs: &[(&str, &str, &str)]| Archive::build(&config, items(docs)).expect("archive");
+        let (first, shape) = Archive::build_with(&config, items(&docs), None).expect("archive");
+        // Body and title edits keep the key: the shape is reused and gives the same archive.
         let (reused, again) =
             Archive::build_with(&config, items_with_body(&docs, " Thêm."), Some(shape.clone()))
                 .expect("archive");
         assert_eq!(again.key, shape.key);
-        assert_eq!(summary(&reused), summary(&fresh));
+        assert_eq!(summary(&reused), summary(&first));
         assert!(reused.entries[1].rendered.first_paragraph.ends_with("Thêm."));
-        // A title edit moves the URL (the slug comes from the title): a new shape.
         let mut edited = docs;
         edited[1].0 = "Nắng nóng kéo dài";
-        let (_, retitled) =
+        let (retitled, again) =
             Archive::build_with(&config, items(&edited), Some(shape.clone())).expect("archive");
-        assert_ne!(retitled.key, shape.key);
-        // A new tag changes the key; the stale shape is ignored.
+        assert_eq!(again.key, shape.key);
+        assert_eq!(summary(&retitled), summary(&fresh(&edited)));
+        // A new tag or a new date order changes the key; the stale shape is ignored.
         edited[2].2 = "bão lũ";
         let (changed, new_shape) =
             Archive::build_with(&config, items(&edited), Some(shape.clone())).expect("archive");
         assert_ne!(new_shape.key, shape.key);
-        assert_eq!(summary(&changed), summary(&Archive::build(&config, items(&edited)).expect("archive")));
-        // A shape that claims the right key but does not fit (a damaged cache) is not trusted.
-        let two = items(&docs[..2]);
-        let mut forged = shape.clone();
-        forged.key = shape_key(&config, &two);
-        let (safe, _) = Archive::build_with(&config, two, Some(forged)).expect("archive");
-        assert_eq!(summary(&safe), summary(&Archive::build(&config, items(&docs[..2])).expect("archive")));
+        assert_eq!(summary(&changed), summary(&fresh(&edited)));
+        let mut moved = docs;
+        moved[2].1 = "2024-01-04";
+        let (reordered, moved_shape) =
+            Archive::build_with(&config, items(&moved), Some(shape.clone())).expect("archive");
+        assert_ne!(moved_shape.key, shape.key);
+        assert_eq!(summary(&reordered), summary(&fresh(&moved)));
+        // A shape with the right key that does not fit (a damaged cache) is not trusted.
+        let mut damaged = shape.clone();
+        damaged.related.pop();
+        damaged.entry_tags[0] = vec![99];
+        let (safe, _) = Archive::build_with(&config, items(&docs), Some(damaged)).expect("archive");
+        assert_eq!(summary(&safe), summary(&first));
     }
 }

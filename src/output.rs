@@ -290,8 +290,9 @@ impl Staging {
     /// atomic `renameat2(RENAME_EXCHANGE)`; elsewhere the old output is renamed aside first.
     /// The old build is then kept as the spare tree when `keep_old` (returning its path), or
     /// deleted (it carries the marker: it was checked before building).
-    pub fn publish(mut self, keep_old: bool) -> io::Result<Option<PathBuf>> {
+    pub fn publish(mut self, keep_old: bool) -> io::Result<(Option<PathBuf>, Cleanup)> {
         let mut kept = None;
+        let mut cleanup = Cleanup(None);
         if self.out.exists() {
             let out_has_marker = self.out.join(MARKER).is_file();
             let out_is_empty = fs::read_dir(&self.out).map(|mut d| d.next().is_none()).unwrap_or(false);
@@ -316,13 +317,13 @@ impl Staging {
             if keep_old && out_has_marker {
                 if self.dir != spare {
                     if spare.join(MARKER).is_file() {
-                        remove_tree(&spare)?;
+                        cleanup = self.discard(&spare)?;
                     }
                     fs::rename(&self.dir, &spare)?;
                 }
                 kept = Some(spare);
             } else if self.dir.join(MARKER).is_file() {
-                remove_tree(&self.dir)?;
+                cleanup = self.discard(&self.dir.clone())?;
             } else {
                 fs::remove_dir(&self.dir)?;
             }
@@ -330,7 +331,7 @@ impl Staging {
             fs::rename(&self.dir, &self.out)?;
         }
         self.published = true;
-        Ok(kept)
+        Ok((kept, cleanup))
     }
 }
 
@@ -345,6 +346,36 @@ fn temp_beside(path: &Path) -> PathBuf {
 /// Removes a directory tree, its top-level entries in parallel (deleting a large site is
 /// mostly waiting on the file system). The marker goes last, so that a deletion cut short
 /// leaves a tree the next build still recognises as its own and finishes deleting.
+/// An old tree being deleted in the background: the site is already published, so the
+/// build need not wait for it until the end ([`Cleanup::finish`]). A tree a killed build left
+/// half deleted keeps its marker and name prefix, and the next build removes it.
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
+
+impl Cleanup {
+    /// Waits for the deletion to end.
+    pub fn finish(self) {
+        if let Some(h) = self.0 {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Staging {
+    /// Moves `tree` out of the way (to a name [`Staging::remove_stale`] knows) and deletes it
+    /// in the background.
+    fn discard(&self, tree: &Path) -> io::Result<Cleanup> {
+        let (parent, name) = Self::parent_and_name(&self.out);
+        let trash = parent.join(format!(".{name}.bantin-trash-{}", std::process::id()));
+        if trash.join(MARKER).is_file() {
+            remove_tree(&trash)?;
+        }
+        fs::rename(tree, &trash)?;
+        Ok(Cleanup(Some(std::thread::spawn(move || {
+            let _ = remove_tree(&trash);
+        }))))
+    }
+}
+
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;

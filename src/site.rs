@@ -879,7 +879,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let files = emit.changed.load(Ordering::Relaxed);
     let bytes = emit.changed_bytes.load(Ordering::Relaxed);
     let rendered = emit.rendered.load(Ordering::Relaxed);
-    let kept = staging
+    let (kept, cleanup) = staging
         .publish(live_known)
         .map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
     timings.lap("publish");
@@ -941,6 +941,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .with_hint("the site was published; the next build will be a full one"),
         );
     }
+    cleanup.finish();
     timings.lap("save cache");
     Ok(BuildReport {
         out,

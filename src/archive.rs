@@ -476,11 +476,10 @@ fn assign_paths(
         }
         let mut n = 2;
         let (new_path, slug) = loop {
-            let mut moved = b.clone();
-            moved.slug = format!("{}-{n}", b.slug);
-            let p = permalink(&config.permalink, &moved);
+            let slug = format!("{}-{n}", b.slug);
+            let p = permalink_with_slug(&config.permalink, b, &slug);
             if !owner.contains_key(&p) && !all_wanted.contains(p.as_str()) {
-                break (p, moved.slug);
+                break (p, slug);
             }
             n += 1;
         };
@@ -520,13 +519,18 @@ pub fn month_url(year: i16, month: i8) -> String {
 /// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so
 /// `{day}` and the `/` after it are left out rather than invented.
 pub fn permalink(pattern: &str, b: &Bulletin) -> String {
+    permalink_with_slug(pattern, b, &b.slug)
+}
+
+/// [`permalink`] with another slug.
+fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
     let d = &b.date;
     let day = if d.precision == Precision::Month { String::new() } else { format!("{:02}", d.zoned.day()) };
     let mut p = pattern
         .replace("{year}", &format!("{:04}", d.year()))
         .replace("{month}", &format!("{:02}", d.month()))
         .replace("{day}", &day)
-        .replace("{slug}", &b.slug);
+        .replace("{slug}", slug);
     while p.contains("//") {
         p = p.replace("//", "/");
     }

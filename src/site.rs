@@ -618,7 +618,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     renderer.set_global_key(global_key);
     let jobs = renderer.jobs();
-    check_unique_outputs(&renderer, &jobs, &site.archive)?;
+    let files: Vec<String> = jobs.par_iter().map(|&job| renderer.job_file(job)).collect();
+    check_unique_outputs(&jobs, &files, &site.archive)?;
     let emit = Emit {
         staging: &staging,
         live: &live,
@@ -634,8 +635,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // made from the same.
     let planned: Vec<(Job, String, u64, bool)> = jobs
         .par_iter()
-        .map(|&job| {
-            let (file, fp) = (renderer.job_file(job), renderer.fingerprint(job));
+        .zip(files)
+        .map(|(&job, file)| {
+            let fp = renderer.fingerprint(job);
             let unchanged = emit.unchanged(&file, fp);
             (job, file, fp, unchanged)
         })
@@ -979,15 +981,15 @@ pub fn prepare_spare(opts: &BuildOptions) -> std::io::Result<bool> {
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
 /// permalink, say).
 pub fn check_unique_outputs(
-    renderer: &Renderer,
     jobs: &[Job],
+    files: &[String],
     archive: &Archive,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut seen: std::collections::HashMap<String, Job> = std::collections::HashMap::new();
+    let mut seen: rustc_hash::FxHashMap<&str, Job> = Default::default();
+    seen.reserve(files.len());
     let mut errors = Vec::new();
-    for &job in jobs {
-        let file = renderer.job_file(job);
-        if let Some(prev) = seen.insert(file.clone(), job) {
+    for (&job, file) in jobs.iter().zip(files) {
+        if let Some(prev) = seen.insert(file, job) {
             let culprit = [job, prev].into_iter().find_map(|j| match j {
                 Job::Bulletin(i) => Some(archive.entries[i].bulletin.source.clone()),
                 _ => None,

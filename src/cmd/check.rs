@@ -46,7 +46,8 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     match Renderer::new(&site.config, &site.theme, &site.archive) {
         Ok(renderer) => {
             let jobs = renderer.jobs();
-            if let Err(mut e) = site::check_unique_outputs(&renderer, &jobs, &site.archive) {
+            let files: Vec<String> = jobs.par_iter().map(|&j| renderer.job_file(j)).collect();
+            if let Err(mut e) = site::check_unique_outputs(&jobs, &files, &site.archive) {
                 diags.append(&mut e);
             }
             let mut errors: Vec<Diagnostic> =

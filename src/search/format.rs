@@ -1,4 +1,4 @@
-//! The on-disk search index, version 2 (documented in `docs/search-format.md`): the types
+//! The on-disk search index, version 3 (documented in `docs/search-format.md`): the types
 //! written by the builder and read back by the tests and the fuzzers. The browser reads the
 //! same JSON in `search.js`.
 
@@ -8,7 +8,7 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 /// The index format version; `search.js` refuses other versions.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Bulletins per metadata chunk (`d/<n>.json.gz`).
 pub const DOCS_PER_CHUNK: usize = 2;
 /// Characters of body text kept per bulletin for snippets.
@@ -41,9 +41,61 @@ pub struct Manifest {
     pub years: Vec<(i16, u32, u32)>,
 }
 
-/// A posting list, flat: `[id, score, id delta, score, …]`, ids ascending.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+/// A posting list, flat: `[id, score, id delta, score, …]`, ids ascending. In the files it
+/// is a string: the numbers as unsigned LEB128 varints, in base64 (standard alphabet, padded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Postings(pub Vec<u32>);
+
+impl Serialize for Postings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(self.0.len() * 2);
+        for &n in &self.0 {
+            push_varint(&mut bytes, n);
+        }
+        serializer.serialize_str(&base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes))
+    }
+}
+
+impl<'de> Deserialize<'de> for Postings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text.as_bytes())
+            .map_err(D::Error::custom)?;
+        let mut flat = Vec::new();
+        let mut rest = bytes.as_slice();
+        while !rest.is_empty() {
+            let (n, used) = read_varint(rest).ok_or_else(|| D::Error::custom("bad varint in postings"))?;
+            flat.push(n);
+            rest = &rest[used..];
+        }
+        if flat.len() % 2 != 0 {
+            return Err(D::Error::custom("postings must be (id, score) pairs"));
+        }
+        Ok(Postings(flat))
+    }
+}
+
+/// Appends `n` as an unsigned LEB128 varint.
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8 & 0x7f) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads an unsigned LEB128 varint of at most five bytes: (value, bytes used).
+fn read_varint(bytes: &[u8]) -> Option<(u32, usize)> {
+    let mut n: u64 = 0;
+    for (i, &b) in bytes.iter().enumerate().take(5) {
+        n |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return u32::try_from(n).ok().map(|n| (n, i + 1));
+        }
+    }
+    None
+}
 
 impl Postings {
     /// Decodes into (id, score) pairs.
@@ -175,23 +227,33 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) -> std::io::Result<()> {
     serde_json::to_writer(out, s).map_err(std::io::Error::other)
 }
 
-/// Appends a flat posting list (`[id, score, id delta, score, …]`, as [`Postings::encode`])
-/// of postings packed as `id << 8 | score`, ids ascending.
+/// Appends a posting list as a JSON string, exactly as [`Postings`] serialises it, from
+/// postings packed as `id << 8 | score`, ids ascending.
 pub fn write_packed_postings(out: &mut Vec<u8>, packed: &[u32]) {
-    let mut buf = itoa::Buffer::new();
-    let mut prev = 0;
-    out.push(b'[');
-    for (i, &p) in packed.iter().enumerate() {
-        let (id, score) = (p >> 8, p & 0xff);
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(buf.format(if i == 0 { id } else { id - prev }).as_bytes());
-        out.push(b',');
-        out.extend_from_slice(buf.format(score).as_bytes());
-        prev = id;
+    thread_local! {
+        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    out.push(b']');
+    BYTES.with_borrow_mut(|bytes| {
+        bytes.clear();
+        let mut prev = 0;
+        for (i, &p) in packed.iter().enumerate() {
+            let (id, score) = (p >> 8, p & 0xff);
+            push_varint(bytes, if i == 0 { id } else { id - prev });
+            push_varint(bytes, score);
+            prev = id;
+        }
+        out.push(b'"');
+        let start = out.len();
+        out.resize(start + base64::encoded_len(bytes.len(), true).unwrap_or(0), 0);
+        let written = base64::Engine::encode_slice(
+            &base64::engine::general_purpose::STANDARD,
+            &bytes[..],
+            &mut out[start..],
+        )
+        .unwrap_or(0);
+        out.truncate(start + written);
+        out.push(b'"');
+    });
 }
 
 /// Reads what [`to_gzip_json`] wrote (or plain JSON, as a host may have decompressed it).
@@ -213,9 +275,14 @@ mod tests {
 
     #[test]
     fn postings_round_trip() {
-        let pairs = vec![(0, 10), (3, 200), (4, 1), (1000, 255)];
+        let pairs = vec![(0, 10), (3, 200), (4, 1), (1000, 255), (1 << 23, 88)];
         let p = Postings::encode(&pairs);
-        assert_eq!(p.0, vec![0, 10, 3, 200, 1, 1, 996, 255]);
+        assert_eq!(p.0, vec![0, 10, 3, 200, 1, 1, 996, 255, (1 << 23) - 1000, 88]);
+        // In the files: varints in base64 (200 and 996 take two bytes each).
+        let json = serde_json::to_string(&Postings::encode(&pairs[..3])).expect("json");
+        assert_eq!(json, "\"AAoDyAEBAQ==\"");
+        assert!(serde_json::from_str::<Postings>("\"AAoD\"").is_err(), "odd count");
+        assert!(serde_json::from_str::<Postings>("\"gICAgIAB\"").is_err(), "overlong varint");
         assert_eq!(p.decode(), pairs);
         let bytes = to_gzip_json(&p).expect("gzip");
         assert_eq!(from_gzip_json::<Postings>(&bytes).expect("read"), p);

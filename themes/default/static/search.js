@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
   var RESULTS_PER_PAGE = 10;
   /* Ranking: a bulletin with the words adjacent and in order outranks scattered ones. */
   var ADJACENT_BONUS = 100;
@@ -112,8 +112,34 @@
     return Array.isArray(entry) && typeof entry[0] === 'string';
   }
 
+  /* A posting list as stored: base64 of unsigned LEB128 varints [id, score, id delta,
+     score, ...]. Returns the flat numbers (decoded once per string). */
+  var flatCache = new Map();
+  function flatPostings(text) {
+    if (typeof text !== 'string') return [];
+    var flat = flatCache.get(text);
+    if (flat) return flat;
+    var bin = atob(text);
+    flat = [];
+    var n = 0, shift = 0;
+    for (var i = 0; i < bin.length; i++) {
+      var b = bin.charCodeAt(i);
+      n += (b & 0x7f) * Math.pow(2, shift);
+      if (b & 0x80) {
+        shift += 7;
+      } else {
+        flat.push(n);
+        n = 0;
+        shift = 0;
+      }
+    }
+    if (flatCache.size > 5000) flatCache.clear();
+    flatCache.set(text, flat);
+    return flat;
+  }
+
   function entryDf(entry) {
-    return isElsewhere(entry) ? entry[1] : entry.length / 2;
+    return isElsewhere(entry) ? entry[1] : flatPostings(entry).length / 2;
   }
 
   /* ---- The engine: fetches only the files a query needs, and ranks. ---- */
@@ -178,10 +204,12 @@
 
     /* Decoded postings of one spelling: Map id → score. */
     async function postings(spelling, entry) {
-      var flat = entry;
+      var flat;
       if (isElsewhere(entry)) {
         var file = await load(entry[0]);
-        flat = (file && file[spelling]) || [];
+        flat = flatPostings(file && file[spelling]);
+      } else {
+        flat = flatPostings(entry);
       }
       var out = new Map();
       var id = 0;

@@ -23,8 +23,16 @@ const RELATED_WINDOW: usize = 60;
 /// came from the build cache.
 #[derive(Debug)]
 pub struct Body {
-    pub html: String,
+    /// Let go ([`Archive::release_html`]) once the pages and feeds showing it are written:
+    /// the search index, built last, needs only the plain text.
+    html: std::sync::Mutex<Option<std::sync::Arc<String>>>,
     pub plain: String,
+}
+
+impl Body {
+    pub fn new(html: String, plain: String) -> Body {
+        Body { html: std::sync::Mutex::new(Some(std::sync::Arc::new(html))), plain }
+    }
 }
 
 /// A bulletin with everything the archive derived for it.
@@ -48,10 +56,11 @@ pub struct Entry {
 
 impl Entry {
     /// The body as HTML (internal links not yet resolved). Empty if the entry was not
-    /// hydrated, which is a bug the incremental tests catch.
-    pub fn html(&self) -> &str {
-        debug_assert!(self.body.get().is_some(), "{} not hydrated", self.bulletin.source.display());
-        self.body.get().map_or("", |b| b.html.as_str())
+    /// hydrated or its HTML was released, bugs the incremental tests catch.
+    pub fn html(&self) -> std::sync::Arc<String> {
+        let html = self.body.get().and_then(|b| b.html.lock().ok()?.clone());
+        debug_assert!(html.is_some(), "{} not hydrated", self.bulletin.source.display());
+        html.unwrap_or_default()
     }
 
     /// The body as plain text, one line per block.
@@ -342,11 +351,22 @@ impl Archive {
                     Err(_) => return Some(changed()),
                 };
                 let r = markdown::render(&b.body, config.unsafe_html);
-                let _ = e.body.set(Body { html: r.html, plain: r.plain });
+                let _ = e.body.set(Body::new(r.html, r.plain));
                 None
             })
             .collect();
         if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// Lets go of every body's HTML (pages and feeds are written), keeping the plain text.
+    pub fn release_html(&self) {
+        for e in &self.entries {
+            if let Some(b) = e.body.get()
+                && let Ok(mut html) = b.html.lock()
+            {
+                *html = None;
+            }
+        }
     }
 
     pub fn terms(&self, kind: TermKind) -> &[Term] {
@@ -373,7 +393,7 @@ fn make_entries(items: Vec<(Bulletin, Rendered)>, paths: Vec<String>) -> Vec<Ent
         if rendered.loaded {
             let html = std::mem::take(&mut rendered.html);
             let plain = std::mem::take(&mut rendered.plain);
-            let _ = body.set(Body { html, plain });
+            let _ = body.set(Body::new(html, plain));
         }
         // The Markdown is not needed once rendered.
         bulletin.body = String::new();

@@ -370,14 +370,17 @@ impl Cache {
             std::fs::rename(&tmp, &path)?;
             end = out.len() as u64;
         }
-        let mut buf = Vec::new();
+        // Written as they come, not gathered first: in a full build they are every body.
+        let file = std::fs::OpenOptions::new().append(true).create(true).open(&path)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
         for (h, text) in add {
             if !index.contains_key(h) {
-                index.insert(*h, (end + buf.len() as u64, text.len() as u32));
-                buf.extend_from_slice(text.as_bytes());
+                index.insert(*h, (end, text.len() as u32));
+                out.write_all(text.as_bytes())?;
+                end += text.len() as u64;
             }
         }
-        std::fs::OpenOptions::new().append(true).create(true).open(&path)?.write_all(&buf)?;
+        out.flush()?;
         write(&self.dir.join("plain.idx"), &index)?;
         self.plain_index = std::sync::OnceLock::from(index);
         Ok(())

@@ -752,6 +752,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
     }
     timings.lap("feeds + sitemap");
+    // Every page and feed that shows a body is written; the search index needs plain text only.
+    site.archive.release_html();
 
     // Static files: the theme's, then the site's own static/ (which wins).
     let mut statics: std::collections::BTreeMap<String, Option<&[u8]>> = std::collections::BTreeMap::new();
@@ -855,6 +857,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     } else if site.config.search && index_state.is_none() {
         let all: Vec<usize> = (0..site.archive.entries.len()).collect();
         site.archive.hydrate(&opts.root, &site.config, &site.tz, &all)?;
+        site.archive.release_html();
         let (index, state) = search::build_index_with_state(
             &site.archive,
             &|d| renderer.strings.format_date(d),

@@ -380,7 +380,7 @@ impl<'a> Renderer<'a> {
                 let mut page = serde_json::json!({
                     "title": b.title,
                     "summary": e.summary,
-                    "content": a.link_internal(e, e.html(), |t| format!("{root}{}", t.path.trim_start_matches('/'))),
+                    "content": a.link_internal(e, &e.html(), |t| format!("{root}{}", t.path.trim_start_matches('/'))),
                     "has_code": e.rendered.has_code,
                     "reading_minutes": e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                 });

@@ -858,16 +858,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         let all: Vec<usize> = (0..site.archive.entries.len()).collect();
         site.archive.hydrate(&opts.root, &site.config, &site.tz, &all)?;
         site.archive.release_html();
-        let (index, state) = search::build_index_with_state(
+        let state = search::write_index(
             &site.archive,
             &|d| renderer.strings.format_date(d),
             renderer.entry_keys(),
+            &|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes),
         )
         .map_err(|e| io_err("cannot build the search index", e))?;
-        index
-            .par_iter()
-            .try_for_each(|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes))
-            .map_err(search_err)?;
         let current: std::collections::HashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
         index_removed = cache.plain_hashes().into_iter().filter(|h| !current.contains(h)).collect();
         index_state = Some(state);

@@ -330,6 +330,24 @@ pub fn build_index_with_state(
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     entry_keys: &[u64],
 ) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let state = write_index(archive, format_date, entry_keys, &|f| {
+        files.lock().map_err(|_| std::io::Error::other("index files lock poisoned"))?.push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().map_err(|_| std::io::Error::other("index files lock poisoned"))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, state))
+}
+
+/// Writes every file of the index through `write` as soon as it is made (from several
+/// threads, in no particular order), and returns the state [`update_index`] starts from.
+pub fn write_index(
+    archive: &Archive,
+    format_date: &(dyn Fn(&PubDate) -> String + Sync),
+    entry_keys: &[u64],
+    write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
+) -> std::io::Result<IndexState> {
     let n = archive.entries.len();
     if n >= MAX_DOCS {
         return Err(std::io::Error::other(format!(
@@ -384,24 +402,22 @@ pub fn build_index_with_state(
                 .map(move |(slot, terms)| (part, slot, terms))
         })
         .collect();
-    let results: Vec<PartitionOutput> = slots
+    let word_dfs: Vec<Vec<(String, u32)>> = slots
         .into_par_iter()
-        .map(|(part, slot, terms)| part.write_slot(slot, shards, terms))
-        .collect::<Result<_, _>>()?;
-    drop(parts);
-    let mut files = Vec::new();
-    for (f, w) in results {
-        files.extend(f);
-        state.word_df.extend(w);
-    }
-    files.extend(prefix_files(&state.word_df, None)?);
-    let chunks: Vec<IndexFile> = (0..n.div_ceil(DOCS_PER_CHUNK))
-        .into_par_iter()
-        .map(|c| chunk_file(archive, c, format_date))
+        .map(|(part, slot, terms)| {
+            let (files, word_df) = part.write_slot(slot, shards, terms)?;
+            files.into_iter().try_for_each(write)?;
+            Ok(word_df)
+        })
         .collect::<std::io::Result<_>>()?;
-    files.extend(chunks);
-    files.push(manifest_file(archive, shards, facet_shards)?);
-    Ok((files, state))
+    drop(parts);
+    state.word_df.extend(word_dfs.into_iter().flatten());
+    prefix_files(&state.word_df, None)?.into_iter().try_for_each(write)?;
+    (0..n.div_ceil(DOCS_PER_CHUNK))
+        .into_par_iter()
+        .try_for_each(|c| write(chunk_file(archive, c, format_date)?))?;
+    write(manifest_file(archive, shards, facet_shards)?)?;
+    Ok(state)
 }
 
 impl IndexState {

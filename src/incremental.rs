@@ -11,11 +11,14 @@
 //!   page, a feed or the search index needs it);
 //! - `outputs`: every file of the published tree, with the fingerprint of its inputs and the
 //!   hash of its bytes, and the identity (device, inode) of the directory it describes;
-//! - `shape`: the archive's order, URLs, taxonomies and related bulletins, with the key of
-//!   the bulletins' fields they come from (reused when a build's key is the same);
 //! - `spare`: the same for the spare tree, the previous build kept beside the output, which the
 //!   next build brings up to date and swaps in atomically. It is deleted before the spare is
 //!   touched, so a build killed half-way leaves no manifest that lies.
+//! - `shape`: the archive's taxonomies and related bulletins, with the key of the entries'
+//!   order, tags and authors they come from (reused when a build's key is the same);
+//! - `index`: what the search index update starts from; `plain` and `plain.idx`: the plain
+//!   text of each indexed bulletin, for the update to see the words a changed one had;
+//! - `lock`: held while a build runs, so two builds of one site wait for each other.
 //!
 //! Every file is checked against the directory it describes; anything missing, stale or
 //! unreadable just means a full build.

@@ -299,9 +299,14 @@ impl Archive {
 
     /// Replaces the internal-link markers in a bulletin's HTML with `url(target entry)`, or
     /// `#` for links that point nowhere.
-    pub fn link_internal(&self, e: &Entry, html: &str, url: impl Fn(&Entry) -> String) -> String {
+    pub fn link_internal<'h>(
+        &self,
+        e: &Entry,
+        html: &'h str,
+        url: impl Fn(&Entry) -> String,
+    ) -> std::borrow::Cow<'h, str> {
         if e.rendered.internal_links.is_empty() {
-            return html.to_string();
+            return std::borrow::Cow::Borrowed(html);
         }
         let mut out = html.to_string();
         for (target, _) in &e.rendered.internal_links {
@@ -314,7 +319,7 @@ impl Archive {
             };
             out = out.replace(&marker, &format!("href=\"{}\"", crate::feeds::xml(&href)));
         }
-        out
+        std::borrow::Cow::Owned(out)
     }
 
     /// Reads back from their sources the bodies of the entries in `which` that came from

@@ -118,7 +118,7 @@ impl Ctx<'_> {
         if self.config.feed_content == "summary" {
             e.summary.clone()
         } else {
-            self.archive.link_internal(e, &e.html(), |t| self.url(&t.path))
+            self.archive.link_internal(e, &e.html(), |t| self.url(&t.path)).into_owned()
         }
     }
 

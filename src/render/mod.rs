@@ -53,6 +53,33 @@ pub struct Renderer<'a> {
     global: u64,
 }
 
+/// A bulletin page's `page` as templates see it.
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    summary: &'a str,
+    /// The body's HTML with internal links resolved.
+    content: &'a str,
+    has_code: bool,
+    reading_minutes: usize,
+    date: DateView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<DateView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<ImageView<'a>>,
+    published: String,
+    modified: String,
+    author_urls: Vec<&'a str>,
+    tag_names: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ImageView<'a> {
+    src: String,
+    abs: String,
+    alt: &'a str,
+}
+
 #[derive(Serialize)]
 struct LinkView<'a> {
     name: &'a str,
@@ -377,26 +404,13 @@ impl<'a> Renderer<'a> {
             Job::Bulletin(i) => {
                 let e = &a.entries[i];
                 let b = &e.bulletin;
-                let mut page = serde_json::json!({
-                    "title": b.title,
-                    "summary": e.summary,
-                    "content": a.link_internal(e, &e.html(), |t| format!("{root}{}", t.path.trim_start_matches('/'))),
-                    "has_code": e.rendered.has_code,
-                    "reading_minutes": e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
-                });
-                page["date"] =
-                    serde_json::json!({"machine": b.date.machine(), "display": s.format_date(&b.date)});
-                if let Some(u) = &b.updated {
-                    page["updated"] =
-                        serde_json::json!({"machine": u.machine(), "display": s.format_date(u)});
-                }
-                if let Some(img) = &b.image {
-                    page["image"] = serde_json::json!({
-                        "src": image_src(img, &root),
-                        "abs": image_abs(img, self.config.base(), &e.path),
-                        "alt": b.image_alt.clone().unwrap_or_default(),
-                    });
-                }
+                let html = e.html();
+                let content =
+                    a.link_internal(e, &html, |t| format!("{root}{}", t.path.trim_start_matches('/')));
+                let date_view = |d: &crate::content::PubDate| DateView {
+                    machine: d.machine(),
+                    display: s.format_date(d),
+                };
                 let modified = b.modified();
                 let names = |kind: TermKind, idx: &[usize]| -> Vec<(String, String)> {
                     idx.iter()
@@ -411,10 +425,24 @@ impl<'a> Renderer<'a> {
                 };
                 let authors = names(TermKind::Author, &e.authors);
                 let tags = names(TermKind::Tag, &e.tags);
-                page["published"] = crate::feeds::rfc3339(&b.date).into();
-                page["modified"] = crate::feeds::rfc3339(modified).into();
-                page["author_urls"] = authors.iter().map(|(_, u)| u.clone()).collect::<Vec<_>>().into();
-                page["tag_names"] = tags.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>().into();
+                let page = PageView {
+                    title: &b.title,
+                    summary: &e.summary,
+                    content: &content,
+                    has_code: e.rendered.has_code,
+                    reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
+                    date: date_view(&b.date),
+                    updated: b.updated.as_ref().map(date_view),
+                    image: b.image.as_ref().map(|img| ImageView {
+                        src: image_src(img, &root),
+                        abs: image_abs(img, self.config.base(), &e.path),
+                        alt: b.image_alt.as_deref().unwrap_or_default(),
+                    }),
+                    published: crate::feeds::rfc3339(&b.date),
+                    modified: crate::feeds::rfc3339(modified),
+                    author_urls: authors.iter().map(|(_, u)| u.as_str()).collect(),
+                    tag_names: tags.iter().map(|(n, _)| n.as_str()).collect(),
+                };
                 let mut ld = serde_json::json!({
                     "@context": "https://schema.org",
                     "@type": "NewsArticle",

@@ -103,6 +103,8 @@ pub struct Archive {
     pub years: Vec<Year>,
     /// Problems worth telling the editor that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Entry of each source path (`/`-separated), made on the first link resolved.
+    by_source: std::sync::OnceLock<rustc_hash::FxHashMap<String, usize>>,
 }
 
 /// What the archive derives from the bulletins' order, tags and authors alone: the
@@ -236,7 +238,10 @@ impl Archive {
             };
             let (tags, authors) = (terms(&shape.tags), terms(&shape.authors));
             let years = make_years(&entries);
-            return Ok((Archive { entries, tags, authors, years, warnings }, shape));
+            return Ok((
+                Archive { entries, tags, authors, years, warnings, by_source: Default::default() },
+                shape,
+            ));
         }
 
         let tags = collect_terms(&mut entries, TermKind::Tag, &mut errors);
@@ -267,7 +272,7 @@ impl Archive {
             entry_authors: entries.iter().map(|e| e.authors.clone()).collect(),
             related: entries.iter().map(|e| e.related.clone()).collect(),
         };
-        Ok((Archive { entries, tags, authors, years, warnings }, shape))
+        Ok((Archive { entries, tags, authors, years, warnings, by_source: Default::default() }, shape))
     }
 
     /// The entry a link in bulletin `from` (a source path like `content/2020/01/a.md`) points
@@ -294,7 +299,14 @@ impl Archive {
             }
         }
         let key = parts.join("/");
-        self.entries.iter().position(|e| e.bulletin.source.to_string_lossy().replace('\\', "/") == key)
+        let by_source = self.by_source.get_or_init(|| {
+            let mut map = rustc_hash::FxHashMap::default();
+            for (i, e) in self.entries.iter().enumerate() {
+                map.entry(e.bulletin.source.to_string_lossy().replace('\\', "/")).or_insert(i);
+            }
+            map
+        });
+        by_source.get(&key).copied()
     }
 
     /// Replaces the internal-link markers in a bulletin's HTML with `url(target entry)`, or

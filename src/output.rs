@@ -333,34 +333,7 @@ impl Staging {
         self.published = true;
         Ok((kept, cleanup))
     }
-}
 
-/// A temporary name beside `path`, unique to this thread, that no output file can have.
-fn temp_beside(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let thread = format!("{:?}", std::thread::current().id());
-    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
-    path.with_file_name(format!(".{name}.bantin-tmp-{}-{thread}", std::process::id()))
-}
-
-/// Removes a directory tree, its top-level entries in parallel (deleting a large site is
-/// mostly waiting on the file system). The marker goes last, so that a deletion cut short
-/// leaves a tree the next build still recognises as its own and finishes deleting.
-/// An old tree being deleted in the background: the site is already published, so the
-/// build need not wait for it until the end ([`Cleanup::finish`]). A tree a killed build left
-/// half deleted keeps its marker and name prefix, and the next build removes it.
-pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
-
-impl Cleanup {
-    /// Waits for the deletion to end.
-    pub fn finish(self) {
-        if let Some(h) = self.0 {
-            let _ = h.join();
-        }
-    }
-}
-
-impl Staging {
     /// Moves `tree` out of the way (to a name [`Staging::remove_stale`] knows) and deletes it
     /// in the background.
     fn discard(&self, tree: &Path) -> io::Result<Cleanup> {
@@ -376,6 +349,31 @@ impl Staging {
     }
 }
 
+/// A temporary name beside `path`, unique to this thread, that no output file can have.
+fn temp_beside(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let thread = format!("{:?}", std::thread::current().id());
+    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
+    path.with_file_name(format!(".{name}.bantin-tmp-{}-{thread}", std::process::id()))
+}
+
+/// An old tree being deleted in the background: the site is already published, so the
+/// build need not wait for it until the end ([`Cleanup::finish`]). A tree a killed build left
+/// half deleted keeps its marker and name prefix, and the next build removes it.
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
+
+impl Cleanup {
+    /// Waits for the deletion to end.
+    pub fn finish(self) {
+        if let Some(h) = self.0 {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Removes a directory tree, its top-level entries in parallel (deleting a large site is
+/// mostly waiting on the file system). The marker goes last, so that a deletion cut short
+/// leaves a tree the next build still recognises as its own and finishes deleting.
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;

@@ -71,7 +71,7 @@ impl Entry {
 }
 
 /// A tag or an author, with its bulletins (indices into [`Archive::entries`], newest first).
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Term {
     pub key: String,
     /// The most used spelling.
@@ -115,20 +115,12 @@ pub struct Archive {
 pub struct Shape {
     /// [`shape_key`] of the entries it was made from.
     pub key: u64,
-    tags: Vec<TermShape>,
-    authors: Vec<TermShape>,
+    tags: Vec<Term>,
+    authors: Vec<Term>,
     /// Per entry (archive order): its tags, authors and related bulletins.
     entry_tags: Vec<Vec<usize>>,
     entry_authors: Vec<Vec<usize>>,
     related: Vec<Vec<usize>>,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct TermShape {
-    key: String,
-    name: String,
-    slug: String,
-    members: Vec<usize>,
 }
 
 impl Shape {
@@ -136,7 +128,7 @@ impl Shape {
     /// index out of bounds.
     fn fits(&self, n: usize) -> bool {
         let in_range = |lists: &[Vec<usize>], bound: usize| lists.iter().flatten().all(|&i| i < bound);
-        let members = |terms: &[TermShape]| terms.iter().all(|t| t.members.iter().all(|&m| m < n));
+        let members = |terms: &[Term]| terms.iter().all(|t| t.members.iter().all(|&m| m < n));
         [self.entry_tags.len(), self.entry_authors.len(), self.related.len()].iter().all(|&l| l == n)
             && in_range(&self.entry_tags, self.tags.len())
             && in_range(&self.entry_authors, self.authors.len())
@@ -226,17 +218,7 @@ impl Archive {
                 e.authors = shape.entry_authors[i].clone();
                 e.related = shape.related[i].clone();
             }
-            let terms = |t: &[TermShape]| -> Vec<Term> {
-                t.iter()
-                    .map(|t| Term {
-                        key: t.key.clone(),
-                        name: t.name.clone(),
-                        slug: t.slug.clone(),
-                        members: t.members.clone(),
-                    })
-                    .collect()
-            };
-            let (tags, authors) = (terms(&shape.tags), terms(&shape.authors));
+            let (tags, authors) = (shape.tags.clone(), shape.authors.clone());
             let years = make_years(&entries);
             return Ok((
                 Archive { entries, tags, authors, years, warnings, by_source: Default::default() },
@@ -266,8 +248,8 @@ impl Archive {
         let years = make_years(&entries);
         let shape = Shape {
             key,
-            tags: tags.iter().map(TermShape::of).collect(),
-            authors: authors.iter().map(TermShape::of).collect(),
+            tags: tags.clone(),
+            authors: authors.clone(),
             entry_tags: entries.iter().map(|e| e.tags.clone()).collect(),
             entry_authors: entries.iter().map(|e| e.authors.clone()).collect(),
             related: entries.iter().map(|e| e.related.clone()).collect(),
@@ -447,17 +429,6 @@ fn make_years(entries: &[Entry]) -> Vec<Year> {
             Year { year, months, members }
         })
         .collect()
-}
-
-impl TermShape {
-    fn of(t: &Term) -> TermShape {
-        TermShape {
-            key: t.key.clone(),
-            name: t.name.clone(),
-            slug: t.slug.clone(),
-            members: t.members.clone(),
-        }
-    }
 }
 
 /// The summary shown in lists: from front matter, or the first paragraph cut.

@@ -198,7 +198,8 @@ impl Archive {
             .collect();
         keys.par_sort_unstable();
         let order: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
-        let items = permute(items, &order);
+        let mut items = items;
+        permute(&mut items, &order);
 
         let mut errors = Vec::new();
         let mut warnings = Vec::new();
@@ -377,9 +378,25 @@ impl Archive {
 }
 
 /// `items` in the order `order` gives (a permutation of their positions).
-fn permute<T>(items: Vec<T>, order: &[u32]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots.get_mut(i as usize).and_then(Option::take)).collect()
+/// Puts `items[order[k]]` at position `k`, in place (following each cycle of the
+/// permutation), so the bulletins are never held twice. `order` must be a permutation of
+/// `0..items.len()`.
+fn permute<T>(items: &mut [T], order: &[u32]) {
+    debug_assert_eq!(items.len(), order.len());
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut k = start;
+        // The item first at `start` moves along the cycle until its own place.
+        while !placed[k] {
+            placed[k] = true;
+            let from = order[k] as usize;
+            if from == start {
+                break;
+            }
+            items.swap(k, from);
+            k = from;
+        }
+    }
 }
 
 /// The entries of bulletins in archive order, with their paths; taxonomies, neighbours and
@@ -646,7 +663,11 @@ fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Ve
         ranked.truncate(RELATED);
     }
     ranked.sort_unstable_by_key(key);
-    ranked.into_iter().map(|(m, _)| m).collect()
+    // A new vector: collecting from `ranked` would keep its allocation (sized by every
+    // candidate, up to 120 per tag) alive with the archive.
+    let mut related = Vec::with_capacity(ranked.len());
+    related.extend(ranked.iter().map(|&(m, _)| m));
+    related
 }
 
 #[cfg(test)]
@@ -679,6 +700,35 @@ mod tests {
             .iter()
             .map(|e| (e.bulletin.title.clone(), e.path.clone(), e.tags.clone(), e.related.clone()))
             .collect()
+    }
+
+    #[test]
+    fn permute_places_each_item_where_the_order_says() {
+        // Every permutation of 5 items (and a few larger ones, with long cycles).
+        fn check(order: &[u32]) {
+            let mut items: Vec<u32> = (0..order.len() as u32).map(|i| i * 10).collect();
+            permute(&mut items, order);
+            let want: Vec<u32> = order.iter().map(|&i| i * 10).collect();
+            assert_eq!(items, want, "order {order:?}");
+        }
+        fn all(prefix: &mut Vec<u32>, n: u32) {
+            if prefix.len() == n as usize {
+                return check(prefix);
+            }
+            for i in 0..n {
+                if !prefix.contains(&i) {
+                    prefix.push(i);
+                    all(prefix, n);
+                    prefix.pop();
+                }
+            }
+        }
+        for n in 0..=5 {
+            all(&mut Vec::new(), n);
+        }
+        let n = 1000u32;
+        check(&(0..n).map(|i| (i * 7 + 3) % n).collect::<Vec<_>>());
+        check(&(0..n).rev().collect::<Vec<_>>());
     }
 
     #[test]

@@ -133,6 +133,15 @@ pub struct State {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// A [`Parsed`] as the log stores it (postcard bytes), made where it was parsed: the
+/// record is small, and the copy of its fields it is made from lives only a moment.
+pub type ParsedRecord = Vec<u8>;
+
+/// The log's record for a parsed bulletin.
+pub fn encode_parsed(p: &Parsed) -> std::io::Result<ParsedRecord> {
+    postcard::to_stdvec(p).map_err(std::io::Error::other)
+}
+
 /// A bulletin as parsed, without its body, and the warnings it gave.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parsed {
@@ -239,15 +248,15 @@ impl Cache {
         true
     }
 
-    /// Adds records to the parsed log, or (`rewrite`) replaces the log with them.
-    pub fn write_parsed(&self, records: &[Parsed], rewrite: bool) -> std::io::Result<()> {
+    /// Adds records (each from [`encode_parsed`]) to the parsed log, or (`rewrite`) replaces
+    /// the log with them.
+    pub fn write_parsed(&self, records: &[ParsedRecord], rewrite: bool) -> std::io::Result<()> {
         use std::io::Write as _;
         std::fs::create_dir_all(&self.dir)?;
-        let mut buf = Vec::new();
-        for r in records {
-            let frame = postcard::to_stdvec(r).map_err(std::io::Error::other)?;
+        let mut buf = Vec::with_capacity(records.iter().map(|r| r.len() + 4).sum());
+        for frame in records {
             buf.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-            buf.extend_from_slice(&frame);
+            buf.extend_from_slice(frame);
         }
         let path = self.dir.join("parsed");
         if rewrite {
@@ -405,7 +414,7 @@ impl Cache {
     pub fn save(
         &self,
         state: &State,
-        parsed: (&[Parsed], bool),
+        parsed: (&[ParsedRecord], bool),
         outputs: &Manifest,
         spare: Option<&Manifest>,
     ) -> std::io::Result<()> {

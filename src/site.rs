@@ -122,7 +122,7 @@ pub struct LoadedSite {
     pub timings: Timings,
     /// Bulletins parsed in this build, as the cache keeps them; with `parsed_rewrite`, every
     /// bulletin (the cache's log is rewritten rather than appended to).
-    parsed: Vec<Parsed>,
+    parsed: Vec<std::io::Result<incremental::ParsedRecord>>,
     parsed_rewrite: bool,
     /// Bulletins left out (drafts, future), as parsed.
     skipped: HashMap<(PathBuf, u64), Parsed>,
@@ -262,7 +262,9 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     // Versions replaced since the cached build: the search index update removes their words.
     let previous = std::mem::take(&mut cache.parsed);
     let mut sources = sources;
-    let fresh: Vec<Option<Result<Parsed, Vec<Diagnostic>>>> = sources
+    // Each with its record for the cache's log.
+    type Fresh = (Parsed, std::io::Result<incremental::ParsedRecord>);
+    let fresh: Vec<Option<Result<Fresh, Vec<Diagnostic>>>> = sources
         .par_iter_mut()
         .zip(reused.par_iter())
         .map(|(s, cached)| {
@@ -273,7 +275,10 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
                 Some(t) => Ok(t),
                 None => content::read_source(root, &root.join(&s.stat.path)),
             };
-            Some(read.map_err(|d| vec![d]).and_then(|source| parse_one(&source, &tz, &config)))
+            Some(read.map_err(|d| vec![d]).and_then(|source| parse_one(&source, &tz, &config)).map(|p| {
+                let record = incremental::encode_parsed(&strip_body(&p));
+                (p, record)
+            }))
         })
         .collect();
     timings.lap("parse + markdown");
@@ -290,12 +295,12 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         let mut p = match (cached.take(), fresh) {
             (Some(p), _) => {
                 if parsed_rewrite {
-                    parsed_new.push(p.clone());
+                    parsed_new.push(incremental::encode_parsed(&p));
                 }
                 p
             }
-            (None, Some(Ok(p))) => {
-                parsed_new.push(strip_body(&p));
+            (None, Some(Ok((p, record)))) => {
+                parsed_new.push(record);
                 p
             }
             (None, Some(Err(mut e))) => {
@@ -396,6 +401,10 @@ fn parse_one(
             .with_hint("link to a bulletin's file, relative to this one (../02/x.md) or to content/ (@/2020/02/x.md)")
         })
         .collect();
+    // The Markdown is not needed once rendered; letting it go here, on the thread that
+    // made it, lets the next bulletin parsed on that thread reuse the memory.
+    let mut bulletin = bulletin;
+    bulletin.body = String::new();
     Ok(Parsed { bulletin, rendered, warnings, link_warnings })
 }
 
@@ -935,7 +944,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if out_id.is_some()
         && index_saved
         && let Err(e) = shape_saved.and_then(|()| {
-            cache.save(&state, (&site.parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
+            let parsed = std::mem::take(&mut site.parsed).into_iter().collect::<std::io::Result<Vec<_>>>()?;
+            cache.save(&state, (&parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
         })
     {
         warnings.push(

@@ -227,33 +227,17 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) -> std::io::Result<()> {
     serde_json::to_writer(out, s).map_err(std::io::Error::other)
 }
 
-/// Appends a posting list as a JSON string, exactly as [`Postings`] serialises it, from
-/// postings packed as `id << 8 | score`, ids ascending.
-pub fn write_packed_postings(out: &mut Vec<u8>, packed: &[u32]) {
-    thread_local! {
-        static BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BYTES.with_borrow_mut(|bytes| {
-        bytes.clear();
-        let mut prev = 0;
-        for (i, &p) in packed.iter().enumerate() {
-            let (id, score) = (p >> 8, p & 0xff);
-            push_varint(bytes, if i == 0 { id } else { id - prev });
-            push_varint(bytes, score);
-            prev = id;
-        }
-        out.push(b'"');
-        let start = out.len();
-        out.resize(start + base64::encoded_len(bytes.len(), true).unwrap_or(0), 0);
-        let written = base64::Engine::encode_slice(
-            &base64::engine::general_purpose::STANDARD,
-            &bytes[..],
-            &mut out[start..],
-        )
-        .unwrap_or(0);
-        out.truncate(start + written);
-        out.push(b'"');
-    });
+/// Appends a posting list as a JSON string, exactly as [`Postings`] serialises it, from its
+/// varints (`[id₀, score₀, Δid₁, score₁, …]` as LEB128 bytes).
+pub fn write_varint_postings(out: &mut Vec<u8>, varints: &[u8]) {
+    out.push(b'"');
+    let start = out.len();
+    out.resize(start + base64::encoded_len(varints.len(), true).unwrap_or(0), 0);
+    let written =
+        base64::Engine::encode_slice(&base64::engine::general_purpose::STANDARD, varints, &mut out[start..])
+            .unwrap_or(0);
+    out.truncate(start + written);
+    out.push(b'"');
 }
 
 /// Reads what [`to_gzip_json`] wrote (or plain JSON, as a host may have decompressed it).
@@ -287,9 +271,12 @@ mod tests {
         let bytes = to_gzip_json(&p).expect("gzip");
         assert_eq!(from_gzip_json::<Postings>(&bytes).expect("read"), p);
         assert_eq!(to_gzip_json(&p).expect("again"), bytes, "deterministic");
-        let packed: Vec<u32> = pairs.iter().map(|&(id, s)| id << 8 | s).collect();
+        let mut varints = Vec::new();
+        for n in &p.0 {
+            push_varint(&mut varints, *n);
+        }
         let mut written = Vec::new();
-        write_packed_postings(&mut written, &packed);
+        write_varint_postings(&mut written, &varints);
         assert_eq!(written, serde_json::to_vec(&p).expect("json"));
         let mut key = Vec::new();
         write_json_str(&mut key, "tag:\"a\\b\u{1}\n").expect("key");

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::archive::{Archive, TermKind};
 use crate::content::PubDate;
@@ -45,8 +46,8 @@ const TERMS_PER_SHARD: usize = 100;
 const TERMS_PER_FACET_SHARD: usize = 12;
 /// Bulletins whose terms are found between merges, bounding the memory their lists take.
 const BATCH: usize = 128;
-/// The builder packs a posting into a u32 as `id << 8 | score` (scores are at most 88).
-const MAX_DOCS: usize = 1 << 24;
+/// Bulletin ids are u32.
+const MAX_DOCS: usize = u32::MAX as usize;
 /// Units of parallel merging: a term's partition is its hash modulo this (a power of two
 /// no larger than the smallest shard count, so that every shard lies in one partition).
 const PARTITIONS: u32 = 4;
@@ -149,17 +150,43 @@ enum SlotEntry {
     Long(String, usize),
 }
 
-/// One spelling of a partition: its key, its strings in the partition's text, its folded
-/// hash and its postings, packed as `id << 8 | score`, ids ascending (most spellings have
-/// a few, kept inline).
+/// One spelling of a partition: its key, its strings in the partition's text (`end`'s top
+/// bit marks a tag/author term) and its postings, already as the files write them: LEB128
+/// varints of `[id₀, score₀, Δid₁, score₁, …]` (most spellings have one or two postings,
+/// kept inline; a posting takes two or three bytes where a `(u32, u32)` would take eight).
 struct TermRec {
-    key: u128,
+    key: [u64; 2],
     start: u32,
     mid: u32,
     end: u32,
-    hash: u32,
-    pseudo: bool,
-    postings: smallvec::SmallVec<[u32; 4]>,
+    /// The id of the last posting, which the next one's difference is taken from.
+    last: u32,
+    postings: smallvec::SmallVec<[u8; 16]>,
+}
+
+/// The top bit of [`TermRec::end`]: the term is a tag or author term.
+const PSEUDO_BIT: u32 = 1 << 31;
+
+impl TermRec {
+    fn pseudo(&self) -> bool {
+        self.end & PSEUDO_BIT != 0
+    }
+
+    /// The number of postings: every posting is two varints, and every varint has exactly
+    /// one byte without its high bit.
+    fn count(&self) -> usize {
+        self.postings.iter().filter(|&&b| b < 0x80).count() / 2
+    }
+}
+
+fn push_posting(bytes: &mut smallvec::SmallVec<[u8; 16]>, delta: u32, score: u32) {
+    for mut n in [delta, score] {
+        while n >= 0x80 {
+            bytes.push((n as u8 & 0x7f) | 0x80);
+            n >>= 7;
+        }
+        bytes.push(n as u8);
+    }
 }
 
 /// The spellings of one partition of the terms (by folded hash). The table holds indexes
@@ -179,24 +206,22 @@ impl Partition {
 
     fn folded(&self, t: u32) -> &str {
         let t = &self.terms[t as usize];
-        &self.text[t.mid as usize..t.end as usize]
+        &self.text[t.mid as usize..(t.end & !PSEUDO_BIT) as usize]
     }
 
-    fn postings(&self, t: u32) -> &[u32] {
-        &self.terms[t as usize].postings
-    }
-
-    /// Adds bulletin `id`'s posting of `term` (bulletins arrive in id order).
-    fn add(&mut self, doc: &DocTerms, term: &DocTerm, posting: u32) -> std::io::Result<()> {
+    /// Adds bulletin `id`'s posting of `term` with `score` (bulletins arrive in id order).
+    fn add(&mut self, doc: &DocTerms, term: &DocTerm, id: u32, score: u32) -> std::io::Result<()> {
+        let key = [term.key as u64, (term.key >> 64) as u64];
         // Keys are hashes already: their low bits serve as the table's hash.
         let terms = &self.terms;
-        let entry = self.table.entry(
-            term.key as u64,
-            |&t| terms[t as usize].key == term.key,
-            |&t| terms[t as usize].key as u64,
-        );
+        let entry =
+            self.table.entry(key[0], |&t| terms[t as usize].key == key, |&t| terms[t as usize].key[0]);
         match entry {
-            hashbrown::hash_table::Entry::Occupied(e) => self.terms[*e.get() as usize].postings.push(posting),
+            hashbrown::hash_table::Entry::Occupied(e) => {
+                let rec = &mut self.terms[*e.get() as usize];
+                push_posting(&mut rec.postings, id - rec.last, score);
+                rec.last = id;
+            }
             hashbrown::hash_table::Entry::Vacant(v) => {
                 v.insert(self.terms.len() as u32);
                 let start = self.text.len();
@@ -205,16 +230,19 @@ impl Partition {
                 self.text.push_str(doc.folded(term));
                 let offset = |o: usize| {
                     u32::try_from(o)
-                        .map_err(|_| std::io::Error::other("the search index's terms exceed 4 GB"))
+                        .ok()
+                        .filter(|o| o & PSEUDO_BIT == 0)
+                        .ok_or_else(|| std::io::Error::other("the search index's terms exceed 2 GB"))
                 };
+                let mut postings = smallvec::SmallVec::new();
+                push_posting(&mut postings, id, score);
                 self.terms.push(TermRec {
-                    key: term.key,
+                    key,
                     start: offset(start)?,
                     mid: offset(mid)?,
-                    end: offset(self.text.len())?,
-                    hash: term.hash,
-                    pseudo: term.pseudo,
-                    postings: smallvec::smallvec![posting],
+                    end: offset(self.text.len())? | if term.pseudo { PSEUDO_BIT } else { 0 },
+                    last: id,
+                    postings,
                 });
             }
         }
@@ -226,7 +254,7 @@ impl Partition {
         let mut words: rustc_hash::FxHashSet<&str> = Default::default();
         let mut pseudo = 0u64;
         for (t, rec) in self.terms.iter().enumerate() {
-            if rec.pseudo {
+            if rec.pseudo() {
                 pseudo += 1;
             } else {
                 words.insert(self.folded(t as u32));
@@ -245,9 +273,10 @@ impl Partition {
         let split = words.min(out.len());
         let (word_slots, facet_slots) = out.split_at_mut(split);
         for (t, rec) in self.terms.iter().enumerate() {
-            let slot = if rec.pseudo { rec.hash % facet_shards.max(1) } else { rec.hash % shards.max(1) };
+            let pseudo = rec.pseudo();
+            let slot = shard_of(self.folded(t as u32), if pseudo { facet_shards } else { shards });
             let local = (slot / PARTITIONS) as usize;
-            let list = if rec.pseudo { &mut facet_slots[local] } else { &mut word_slots[local] };
+            let list = if pseudo { &mut facet_slots[local] } else { &mut word_slots[local] };
             list.1.push(t as u32);
         }
         out
@@ -265,7 +294,9 @@ impl Partition {
         let mut json = Vec::new();
         for group in terms.chunk_by(|&a, &b| self.folded(a) == self.folded(b)) {
             let folded = self.folded(group[0]);
-            let df: usize = group.iter().map(|&t| self.postings(t).len()).sum();
+            let counts: SmallVec<[usize; 4]> =
+                group.iter().map(|&t| self.terms[t as usize].count()).collect();
+            let df: usize = counts.iter().sum();
             if slot < shards && !folded.contains(' ') {
                 word_df.push((folded.to_owned(), df as u32));
             }
@@ -273,14 +304,14 @@ impl Partition {
                 let file = long_file(folded);
                 json.clear();
                 json.push(b'{');
-                for (i, &t) in group.iter().enumerate() {
+                for (i, (&t, &count)) in group.iter().zip(&counts).enumerate() {
                     if i > 0 {
                         json.push(b',');
                     }
                     format::write_json_str(&mut json, self.spelling(t))?;
                     json.push(b':');
-                    format::write_packed_postings(&mut json, self.postings(t));
-                    entries.push((self.spelling(t), SlotEntry::Long(file.clone(), self.postings(t).len())));
+                    format::write_varint_postings(&mut json, &self.terms[t as usize].postings);
+                    entries.push((self.spelling(t), SlotEntry::Long(file.clone(), count)));
                 }
                 json.push(b'}');
                 files.push(IndexFile { path: file, bytes: format::gzip(&json)? });
@@ -298,7 +329,9 @@ impl Partition {
             format::write_json_str(&mut json, spelling)?;
             json.push(b':');
             match entry {
-                SlotEntry::Inline(t) => format::write_packed_postings(&mut json, self.postings(*t)),
+                SlotEntry::Inline(t) => {
+                    format::write_varint_postings(&mut json, &self.terms[*t as usize].postings)
+                }
                 SlotEntry::Long(file, count) => {
                     json.push(b'[');
                     format::write_json_str(&mut json, file)?;
@@ -377,7 +410,7 @@ pub fn write_index(
                 let id = (start + offset) as u32;
                 let length = length_class(doc.length);
                 for term in &doc.terms[bounds[p]..bounds[p + 1]] {
-                    part.add(doc, term, id << 8 | score(length, term.tf))?;
+                    part.add(doc, term, id, score(length, term.tf))?;
                 }
             }
             Ok(())

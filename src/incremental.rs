@@ -176,6 +176,8 @@ pub struct Cache {
     dir: PathBuf,
     pub state: State,
     pub parsed: rustc_hash::FxHashMap<(PathBuf, u64), Parsed>,
+    /// Whether the parsed log was looked for (`Some`), and read.
+    parsed_read: Option<bool>,
     pub outputs: Option<Manifest>,
     pub spare: Option<Manifest>,
     plain_index: std::sync::OnceLock<HashMap<u64, (u64, u32)>>,
@@ -188,6 +190,7 @@ impl Cache {
             dir: root.join(CACHE_DIR).join(profile),
             state: State::default(),
             parsed: Default::default(),
+            parsed_read: None,
             outputs: None,
             spare: None,
             plain_index: std::sync::OnceLock::new(),
@@ -221,8 +224,18 @@ impl Cache {
 
     /// Reads the parsed bulletins (dates read in `tz`), unless their key differs. The file is
     /// a log of length-prefixed records, appended to by each build and rewritten when mostly
-    /// stale; a torn last record (a killed build) ends the log. Returns whether it was read.
+    /// stale; a torn last record (a killed build) ends the log. Returns whether it was read
+    /// (by this call or an earlier one).
     pub fn load_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) -> bool {
+        if let Some(read) = self.parsed_read {
+            return read;
+        }
+        let read = self.read_parsed(parse_key, tz);
+        self.parsed_read = Some(read);
+        read
+    }
+
+    fn read_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) -> bool {
         if self.state.parse_key != parse_key || self.state.format != FORMAT {
             return false;
         }

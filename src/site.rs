@@ -134,10 +134,33 @@ pub struct LoadedSite {
     new_shape: Option<crate::archive::Shape>,
 }
 
-/// One source file found by the scan: its record, and its text when it had to be read.
+/// A bulletin parsed in this build, with its record for the cache's log.
+type Fresh = (Parsed, std::io::Result<incremental::ParsedRecord>);
+
+/// One source file found by the scan: its record, and the bulletin parsed from it when it
+/// had to be read (and the cache did not have it).
 struct Source {
     stat: SourceStat,
-    text: Option<content::SourceFile>,
+    fresh: Option<Result<Fresh, Vec<Diagnostic>>>,
+}
+
+/// A copy of `s` in an allocation of its own size.
+fn exact_copy(s: &str) -> String {
+    let mut copy = String::with_capacity(s.len());
+    copy.push_str(s);
+    copy
+}
+
+/// Parses a source read in this build.
+fn parse_fresh(
+    source: &content::SourceFile,
+    tz: &jiff::tz::TimeZone,
+    config: &Config,
+) -> Result<Fresh, Vec<Diagnostic>> {
+    parse_one(source, tz, config).map(|p| {
+        let record = incremental::encode_parsed(&strip_body(&p)).map(|r| r.as_slice().to_vec());
+        (p, record)
+    })
 }
 
 /// The site as first seen: configuration, theme, and each source's size, time and hash
@@ -157,7 +180,7 @@ struct Scan {
     input_key: u64,
 }
 
-fn scan(opts: &BuildOptions, cache: &Cache) -> Result<Scan, BuildFailure> {
+fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let root = &opts.root;
     let mut timings = Timings::start();
     let config = Config::load(root)?;
@@ -171,25 +194,48 @@ fn scan(opts: &BuildOptions, cache: &Cache) -> Result<Scan, BuildFailure> {
     let racy_after = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(i64::MAX, |d| d.as_nanos() as i64 - RACY_NANOS);
+    let binary = incremental::binary_id();
+    let parse_key =
+        Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let found = content::discover(root, &root.join("content"));
-    let known: HashMap<&Path, &SourceStat> =
-        cache.state.sources.iter().map(|s| (s.path.as_path(), s)).collect();
     let mut errors = found.errors;
-    let scanned: Vec<Result<Source, Diagnostic>> = found
-        .paths
-        .par_iter()
-        .map(|path| {
-            let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-            let meta = std::fs::metadata(path)
-                .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
-            let (len, mtime) = (meta.len(), incremental::mtime_nanos(&meta));
-            if let Some(k) = known.get(rel.as_path()).filter(|k| k.len == len && k.mtime == mtime) {
-                return Ok(Source { stat: (*k).clone(), text: None });
+    // Each file's size and time, and the cached record when they are the same.
+    let stats: Vec<Result<(PathBuf, u64, i64, Option<SourceStat>), Diagnostic>> = {
+        let known: HashMap<&Path, &SourceStat> =
+            cache.state.sources.iter().map(|s| (s.path.as_path(), s)).collect();
+        found
+            .paths
+            .par_iter()
+            .map(|path| {
+                let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+                let meta = std::fs::metadata(path)
+                    .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
+                let (len, mtime) = (meta.len(), incremental::mtime_nanos(&meta));
+                let known = known.get(rel.as_path()).filter(|k| k.len == len && k.mtime == mtime);
+                Ok((rel, len, mtime, known.map(|k| (*k).clone())))
+            })
+            .collect()
+    };
+    // Files read again are parsed at once (and their text let go), unless the cache has
+    // them: holding every text until all are read would double the memory a clean build
+    // peaks at while parsing.
+    if stats.iter().any(|s| matches!(s, Ok((_, _, _, None)))) {
+        cache.load_parsed(parse_key, &tz);
+    }
+    let parsed = &cache.parsed;
+    let scanned: Vec<Result<Source, Diagnostic>> = stats
+        .into_par_iter()
+        .map(|s| {
+            let (rel, len, mtime, known) = s?;
+            if let Some(stat) = known {
+                return Ok(Source { stat, fresh: None });
             }
-            let text = content::read_source(root, path)?;
+            let text = content::read_source(root, &root.join(&rel))?;
             let hash = incremental::hash_bytes(text.text.as_bytes());
             let mtime = if mtime >= racy_after { -1 } else { mtime };
-            Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, text: Some(text) })
+            let fresh =
+                (!parsed.contains_key(&(rel.clone(), hash))).then(|| parse_fresh(&text, &tz, &config));
+            Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
         })
         .collect();
     let mut sources = Vec::with_capacity(scanned.len());
@@ -199,11 +245,8 @@ fn scan(opts: &BuildOptions, cache: &Cache) -> Result<Scan, BuildFailure> {
             Err(e) => errors.push(e),
         }
     }
-    timings.lap("discover");
+    timings.lap("discover + parse");
 
-    let binary = incremental::binary_id();
-    let parse_key =
-        Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let mut global = Fingerprint::new();
     global.u64(binary).json(&config).u64(u64::from(opts.live_reload));
     for (name, bytes) in &theme.files {
@@ -239,7 +282,7 @@ fn scan(opts: &BuildOptions, cache: &Cache) -> Result<Scan, BuildFailure> {
 /// Reads the configuration, theme and every bulletin, and builds the archive.
 pub fn load(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
     let mut cache = Cache::empty(&opts.root, "check");
-    let scanned = scan(opts, &cache)?;
+    let scanned = scan(opts, &mut cache)?;
     load_scanned(opts, scanned, &mut cache)
 }
 
@@ -251,6 +294,9 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     let mut reused: Vec<Option<Parsed>> = sources
         .iter()
         .map(|s| {
+            if s.fresh.is_some() {
+                return None;
+            }
             let mut p = cache.parsed.remove(&(s.stat.path.clone(), s.stat.hash))?;
             p.rendered.loaded = false;
             Some(p)
@@ -262,8 +308,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     // Versions replaced since the cached build: the search index update removes their words.
     let previous = std::mem::take(&mut cache.parsed);
     let mut sources = sources;
-    // Each with its record for the cache's log.
-    type Fresh = (Parsed, std::io::Result<incremental::ParsedRecord>);
+    // Sources the scan did not parse and the cache did not have (a damaged log).
     let fresh: Vec<Option<Result<Fresh, Vec<Diagnostic>>>> = sources
         .par_iter_mut()
         .zip(reused.par_iter())
@@ -271,17 +316,14 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
             if cached.is_some() {
                 return None;
             }
-            let read = match s.text.take() {
-                Some(t) => Ok(t),
-                None => content::read_source(root, &root.join(&s.stat.path)),
-            };
-            Some(read.map_err(|d| vec![d]).and_then(|source| parse_one(&source, &tz, &config)).map(|p| {
-                let record = incremental::encode_parsed(&strip_body(&p));
-                (p, record)
-            }))
+            if let Some(f) = s.fresh.take() {
+                return Some(f);
+            }
+            let read = content::read_source(root, &root.join(&s.stat.path));
+            Some(read.map_err(|d| vec![d]).and_then(|source| parse_fresh(&source, &tz, &config)))
         })
         .collect();
-    timings.lap("parse + markdown");
+    timings.lap("cached bulletins");
 
     let now = jiff::Timestamp::now().as_second();
     let mut items = Vec::with_capacity(sources.len());
@@ -370,7 +412,11 @@ fn parse_one(
     config: &Config,
 ) -> Result<Parsed, Vec<Diagnostic>> {
     let bulletin = content::parse_bulletin(source, tz)?;
-    let rendered = markdown::render(&bulletin.body, config.unsafe_html);
+    let mut rendered = markdown::render(&bulletin.body, config.unsafe_html);
+    // Both are kept until the pages (or the index) are made: copied to fit, they take ~30%
+    // less than as grown while rendering (the allocator does not shrink a block in place).
+    rendered.html = exact_copy(&rendered.html);
+    rendered.plain = exact_copy(&rendered.plain);
     let mut warnings = Vec::new();
     if bulletin.image.is_some() && bulletin.image_alt.is_none() {
         warnings.push(
@@ -554,7 +600,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let profile = profile(opts);
     let mut cache =
         if opts.clean { Cache::empty(&opts.root, profile) } else { Cache::open(&opts.root, profile) };
-    let scanned = scan(opts, &cache)?;
+    let scanned = scan(opts, &mut cache)?;
     let out = out_dir(opts, &scanned.config);
     output::check_output_dir(&opts.root, &out)?;
 
@@ -763,6 +809,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     timings.lap("feeds + sitemap");
     // Every page and feed that shows a body is written; the search index needs plain text only.
     site.archive.release_html();
+    // The cards (~2.5 KB a bulletin) are let go on another thread while the index is made.
+    let cards = renderer.take_cards();
+    let cards_dropped = std::thread::spawn(move || drop(cards));
 
     // Static files: the theme's, then the site's own static/ (which wins).
     let mut statics: std::collections::BTreeMap<String, Option<&[u8]>> = std::collections::BTreeMap::new();
@@ -879,6 +928,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         index_state = Some(state);
         timings.lap("search index");
     }
+
+    let _ = cards_dropped.join();
 
     // Files of the tree that this build no longer has.
     let records: incremental::Files = emit.records.into_inner().unwrap_or_default().into_iter().collect();

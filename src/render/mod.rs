@@ -211,6 +211,13 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// Hands over the cards made for pages, to be dropped (they are made again if a page
+    /// needs them).
+    pub fn take_cards(&mut self) -> Vec<std::sync::OnceLock<Value>> {
+        let fresh = self.cards.iter().map(|_| std::sync::OnceLock::new()).collect();
+        std::mem::replace(&mut self.cards, fresh)
+    }
+
     /// Entry `i`'s card as templates see it.
     fn card(&self, i: usize) -> &Value {
         self.cards[i].get_or_init(|| {

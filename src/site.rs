@@ -199,8 +199,10 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
         Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let found = content::discover(root, &root.join("content"));
     let mut errors = found.errors;
-    // Each file's size and time, and the cached record when they are the same.
-    let stats: Vec<Result<(PathBuf, u64, i64, Option<SourceStat>), Diagnostic>> = {
+    // Each file's size and time, and the cached record when they are the same:
+    // (path, size, time, the cache's record when size and time are the same)
+    type Stat = (PathBuf, u64, i64, Option<SourceStat>);
+    let stats: Vec<Result<Stat, Diagnostic>> = {
         let known: HashMap<&Path, &SourceStat> =
             cache.state.sources.iter().map(|s| (s.path.as_path(), s)).collect();
         found

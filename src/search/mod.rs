@@ -389,9 +389,10 @@ pub fn write_index(
         )));
     }
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
-    for start in (0..n).step_by(BATCH) {
-        // Each bulletin's terms, ordered by partition, with where each partition's begin.
-        let batch: Vec<(DocTerms, [usize; PARTITIONS as usize + 1])> = (start..(start + BATCH).min(n))
+    // Each bulletin's terms, ordered by partition, with where each partition's begin.
+    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1])>;
+    let terms_of = |start: usize| -> Batch {
+        (start..(start + BATCH).min(n))
             .into_par_iter()
             .map_init(Scratch::default, |scratch, id| {
                 let mut doc = doc_terms(&fields_of(entry_of(archive, id)), scratch);
@@ -404,7 +405,9 @@ pub fn write_index(
                 doc.terms = sorted;
                 (doc, bounds)
             })
-            .collect();
+            .collect()
+    };
+    let merge = |parts: &mut [Partition], batch: &Batch, start: usize| {
         parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
             for (offset, (doc, bounds)) in batch.iter().enumerate() {
                 let id = (start + offset) as u32;
@@ -414,7 +417,19 @@ pub fn write_index(
                 }
             }
             Ok(())
-        })?;
+        })
+    };
+    // A batch is merged while the next one's terms are found, so that neither step waits
+    // for the slowest thread of the other.
+    let mut next = (n > 0).then(|| terms_of(0));
+    let mut start = 0;
+    while let Some(batch) = next.take() {
+        let following = start + BATCH;
+        let (merged, upcoming) =
+            rayon::join(|| merge(&mut parts, &batch, start), || (following < n).then(|| terms_of(following)));
+        merged?;
+        next = upcoming;
+        start = following;
     }
     // Shard counts follow the number of distinct terms.
     let (distinct_terms, distinct_pseudo) =

@@ -2,7 +2,7 @@
 //! its field-weighted frequency, found in one pass with no allocation per token.
 //!
 //! Spellings are identified by a 128-bit hash of their bytes (xxh3; a pair's from its two
-//! words' hashes), so merging a bulletin's terms into the index compares integers, never
+//! words' hashes, [`pair_key`]), so merging a bulletin's terms into the index compares integers, never
 //! strings. Two different spellings share a key with probability about n²/2¹²⁹ — for ten
 //! million distinct spellings, 10⁻²⁵.
 
@@ -19,9 +19,16 @@ const TAG_WEIGHT: f32 = 3.0;
 const AUTHOR_WEIGHT: f32 = 3.0;
 const SUMMARY_WEIGHT: f32 = 2.0;
 const BODY_WEIGHT: f32 = 1.0;
-/// Seeds that keep pair and tag/author keys apart from word keys.
-const PAIR_SEED: u64 = 1;
+/// Keeps tag/author keys apart from word keys.
 const PSEUDO_SEED: u64 = 2;
+
+/// The key of the pair of words with keys `a` and `b`. Word keys are uniformly distributed
+/// (xxh3), and so is this: two different pairs, or a pair and a word, share a key only by
+/// the same 2⁻¹²⁸ chance as two words. (`a` and `b` in the other order give a different key
+/// unless `a` is `b`, or its bitwise complement.)
+fn pair_key(a: u128, b: u128) -> u128 {
+    a.rotate_left(43) ^ b
+}
 
 /// One distinct spelling of a bulletin.
 #[derive(Debug, Clone, Copy)]
@@ -61,17 +68,18 @@ impl DocTerms {
 #[derive(Default)]
 pub struct Scratch {
     tokens: Tokens,
-    /// Each token's key and folded hash.
-    keys: Vec<(u128, u32)>,
+    /// Each token's key.
+    keys: Vec<u128>,
     seen: FxHashMap<u128, u32>,
 }
 
 impl DocTerms {
-    /// Adds `weight` to the spelling with `key`, recording its strings the first time.
+    /// Adds `weight` to the spelling with `key`, recording its strings (and the folded
+    /// form's hash) the first time.
     fn add(
         &mut self,
         seen: &mut FxHashMap<u128, u32>,
-        (key, hash, pseudo): (u128, u32, bool),
+        (key, pseudo): (u128, bool),
         weight: f32,
         spelling: impl FnOnce(&mut String),
         folded: impl FnOnce(&mut String),
@@ -85,6 +93,7 @@ impl DocTerms {
                 let mid = self.text.len() as u32;
                 folded(&mut self.text);
                 let end = self.text.len() as u32;
+                let hash = fnv1a32_continue(FNV32_OFFSET, &self.text.as_bytes()[mid as usize..]);
                 self.terms.push(DocTerm { key, hash, pseudo, tf: weight, start, mid, end });
             }
         }
@@ -105,18 +114,11 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         for i in 0..tokens.len() {
             let (word, folded) = (tokens.word(i), tokens.folded(i));
             let key = xxh3_128(word.as_bytes());
-            let hash = fnv1a32_continue(FNV32_OFFSET, folded.as_bytes());
-            keys.push((key, hash));
-            doc.add(seen, (key, hash, false), weight, |s| s.push_str(word), |s| s.push_str(folded));
+            keys.push(key);
+            doc.add(seen, (key, false), weight, |s| s.push_str(word), |s| s.push_str(folded));
             if i == 0 || tokens.new_segment(i) {
                 continue;
             }
-            let (prev_key, prev_hash) = keys[i - 1];
-            let mut both = [0u8; 32];
-            both[..16].copy_from_slice(&prev_key.to_le_bytes());
-            both[16..].copy_from_slice(&key.to_le_bytes());
-            let pair_key = xxh3_128_with_seed(&both, PAIR_SEED);
-            let pair_hash = fnv1a32_continue(fnv1a32_continue(prev_hash, b" "), folded.as_bytes());
             let joined = |s: &mut String, a: &str, b: &str| {
                 s.push_str(a);
                 s.push(' ');
@@ -124,7 +126,7 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
             };
             doc.add(
                 seen,
-                (pair_key, pair_hash, false),
+                (pair_key(keys[i - 1], key), false),
                 weight,
                 |s| joined(s, tokens.word(i - 1), word),
                 |s| joined(s, tokens.folded(i - 1), folded),
@@ -144,9 +146,8 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         }
     }
     for key in &pseudo {
-        let hash = fnv1a32_continue(FNV32_OFFSET, key.as_bytes());
         let pseudo_key = xxh3_128_with_seed(key.as_bytes(), PSEUDO_SEED);
-        doc.add(&mut scratch.seen, (pseudo_key, hash, true), 1.0, |s| s.push_str(key), |s| s.push_str(key));
+        doc.add(&mut scratch.seen, (pseudo_key, true), 1.0, |s| s.push_str(key), |s| s.push_str(key));
     }
     doc.length = length as f32;
     doc

@@ -142,6 +142,80 @@ pub fn encode_parsed(p: &Parsed) -> std::io::Result<ParsedRecord> {
     postcard::to_stdvec(p).map_err(std::io::Error::other)
 }
 
+/// The parsed log's records, found by source path and source hash (the later of two records
+/// for the same pair wins).
+#[derive(Default)]
+pub struct ParsedLog {
+    records: Vec<Option<Parsed>>,
+    /// Indexes into `records`, hashed by the source's hash.
+    table: hashbrown::HashTable<u32>,
+    live: usize,
+}
+
+impl ParsedLog {
+    /// The log of `records`, in the order they were written.
+    fn from_records(mut records: Vec<Option<Parsed>>) -> ParsedLog {
+        let mut table = hashbrown::HashTable::with_capacity(records.len());
+        let mut live = 0;
+        for i in 0..records.len() {
+            let Some(p) = &records[i] else { continue };
+            let (path, hash) = (&p.bulletin.source, p.bulletin.source_hash);
+            let same = |&j: &u32| {
+                records[j as usize]
+                    .as_ref()
+                    .is_some_and(|q| q.bulletin.source_hash == hash && q.bulletin.source == *path)
+            };
+            match table.entry(hash, same, |&j: &u32| {
+                records[j as usize].as_ref().map_or(0, |q| q.bulletin.source_hash)
+            }) {
+                hashbrown::hash_table::Entry::Occupied(mut e) => {
+                    let older = std::mem::replace(e.get_mut(), i as u32);
+                    records[older as usize] = None;
+                }
+                hashbrown::hash_table::Entry::Vacant(v) => {
+                    v.insert(i as u32);
+                    live += 1;
+                }
+            }
+        }
+        ParsedLog { records, table, live }
+    }
+
+    fn find(&self, path: &Path, hash: u64) -> Option<usize> {
+        let same = |&j: &u32| {
+            self.records[j as usize]
+                .as_ref()
+                .is_some_and(|q| q.bulletin.source_hash == hash && q.bulletin.source == path)
+        };
+        self.table.find(hash, same).map(|&j| j as usize)
+    }
+
+    pub fn get(&self, path: &Path, hash: u64) -> Option<&Parsed> {
+        self.records[self.find(path, hash)?].as_ref()
+    }
+
+    pub fn contains(&self, path: &Path, hash: u64) -> bool {
+        self.find(path, hash).is_some()
+    }
+
+    /// Takes the record out of the log.
+    pub fn remove(&mut self, path: &Path, hash: u64) -> Option<Parsed> {
+        let i = self.find(path, hash)?;
+        let p = self.records[i].take()?;
+        self.live -= 1;
+        Some(p)
+    }
+
+    /// The number of records left in the log.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+}
+
 /// A bulletin as parsed, without its body, and the warnings it gave.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parsed {
@@ -175,7 +249,7 @@ pub struct Manifest {
 pub struct Cache {
     dir: PathBuf,
     pub state: State,
-    pub parsed: rustc_hash::FxHashMap<(PathBuf, u64), Parsed>,
+    pub parsed: ParsedLog,
     /// Whether the parsed log was looked for (`Some`), and read.
     parsed_read: Option<bool>,
     pub outputs: Option<Manifest>,
@@ -249,15 +323,15 @@ impl Cache {
             frames.push(frame);
             rest = &rest[4 + len..];
         }
-        let decoded: Vec<Option<Parsed>> = frames
+        let mut decoded: Vec<Option<Parsed>> = frames
             .par_iter()
             .map(|frame| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok()))
             .collect();
-        self.parsed.reserve(decoded.len());
         // Records after a damaged one are not trusted.
-        for p in decoded.into_iter().map_while(|p| p) {
-            self.parsed.insert((p.bulletin.source.clone(), p.bulletin.source_hash), p);
+        if let Some(damaged) = decoded.iter().position(Option::is_none) {
+            decoded.truncate(damaged);
         }
+        self.parsed = ParsedLog::from_records(decoded);
         true
     }
 
@@ -482,4 +556,53 @@ fn write<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{SourceFile, parse_bulletin};
+
+    fn parsed(path: &str, title: &str) -> Parsed {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        let text = format!("---\ntitle: \"{title}\"\ndate: 2024-01-02\n---\nThân bài.\n");
+        let hash = hash_bytes(text.as_bytes());
+        let src = SourceFile { rel_path: path.into(), text };
+        let mut bulletin = parse_bulletin(&src, &tz).expect("bulletin");
+        bulletin.source_hash = hash;
+        let rendered = crate::markdown::render(&bulletin.body, false);
+        Parsed { bulletin, rendered, warnings: Vec::new(), link_warnings: Vec::new() }
+    }
+
+    #[test]
+    fn the_parsed_log_finds_records_by_path_and_hash_and_the_later_wins() {
+        let a = parsed("content/a.md", "Một");
+        let b = parsed("content/b.md", "Hai");
+        // The same text under another path: same hash, different record.
+        let mut a_copy = parsed("content/c.md", "Một");
+        a_copy.bulletin.title = "bản sao".into();
+        let mut a_again = parsed("content/a.md", "Một");
+        a_again.bulletin.title = "ghi sau".into();
+        let (ha, hb) = (a.bulletin.source_hash, b.bulletin.source_hash);
+        assert_eq!(a_copy.bulletin.source_hash, ha);
+        let mut log = ParsedLog::from_records(vec![Some(a), Some(b), Some(a_copy), Some(a_again)]);
+        assert_eq!(log.len(), 3, "two records of content/a.md count once");
+        assert_eq!(
+            log.get(Path::new("content/a.md"), ha).map(|p| p.bulletin.title.as_str()),
+            Some("ghi sau")
+        );
+        assert_eq!(
+            log.get(Path::new("content/c.md"), ha).map(|p| p.bulletin.title.as_str()),
+            Some("bản sao")
+        );
+        assert!(log.contains(Path::new("content/b.md"), hb));
+        assert!(!log.contains(Path::new("content/b.md"), ha), "the hash must match too");
+        assert!(!log.contains(Path::new("content/d.md"), hb));
+        let b = log.remove(Path::new("content/b.md"), hb).expect("b");
+        assert_eq!(b.bulletin.title, "Hai");
+        assert!(log.remove(Path::new("content/b.md"), hb).is_none(), "taken once");
+        assert!(!log.contains(Path::new("content/b.md"), hb));
+        assert_eq!(log.len(), 2);
+        assert!(!log.is_empty());
+    }
 }

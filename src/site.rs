@@ -129,7 +129,7 @@ pub struct LoadedSite {
     /// The earliest date of a bulletin left out for being in the future.
     horizon: Option<i64>,
     /// Cached versions of bulletins that have changed since.
-    previous: rustc_hash::FxHashMap<(PathBuf, u64), Parsed>,
+    previous: incremental::ParsedLog,
     /// The archive's shape, when it is not the one the cache has.
     new_shape: Option<crate::archive::Shape>,
 }
@@ -235,8 +235,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
             let text = content::read_source(root, &root.join(&rel))?;
             let hash = incremental::hash_bytes(text.text.as_bytes());
             let mtime = if mtime >= racy_after { -1 } else { mtime };
-            let fresh =
-                (!parsed.contains_key(&(rel.clone(), hash))).then(|| parse_fresh(&text, &tz, &config));
+            let fresh = (!parsed.contains(&rel, hash)).then(|| parse_fresh(&text, &tz, &config));
             Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
         })
         .collect();
@@ -299,7 +298,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
             if s.fresh.is_some() {
                 return None;
             }
-            let mut p = cache.parsed.remove(&(s.stat.path.clone(), s.stat.hash))?;
+            let mut p = cache.parsed.remove(&s.stat.path, s.stat.hash)?;
             p.rendered.loaded = false;
             Some(p)
         })
@@ -869,7 +868,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 });
             }
             let key = (k.source.clone(), k.source_hash);
-            let p = site.skipped.get(&key).or_else(|| site.previous.get(&key))?;
+            let p = site.skipped.get(&key).or_else(|| site.previous.get(&key.0, key.1))?;
             Some(search::OwnedFields {
                 title: p.bulletin.title.clone(),
                 summary: crate::archive::summary_of(&p.bulletin, &p.rendered),

@@ -419,3 +419,44 @@ fn english_ui_and_day_permalinks() {
     assert_eq!(texts(&month, "article.bulletin header time"), ["January 2020"]);
     assert_eq!(texts(&site.page("2020/01/"), "h1"), ["January 2020"]);
 }
+
+#[test]
+fn cards_rendered_once_link_right_at_every_depth_and_match_a_theme_that_includes_them() {
+    let site = Site::new(CONFIG);
+    // The second title has the very text a card rendered once stands `root` in with: it
+    // must come out as written, not as a link prefix.
+    let marked = "Tin \u{E000}bantin-root\u{E001} lạ";
+    site.bulletin("a.md", &fm("Mưa lớn ở Huế", "2021-03-01", "tags: [Covid]\nauthor: Lan"), "x");
+    site.bulletin("b.md", &fm(marked, "2021-03-02", "tags: [Covid]"), "y");
+    site.bulletin("c.md", &fm("Nắng nóng", "2021-03-03", "tags: [Covid]"), "z");
+    site.build(&[]);
+    // Home page 1 (root ./), page 2 (../../), a tag's page 2 (../../../../), a month.
+    for rel in ["", "page/2/", "tags/covid/", "tags/covid/page/2/", "2021/03/", "authors/lan/"] {
+        let page = site.page(rel);
+        let links = attrs(&page, ".card-title a", "href");
+        assert!(!links.is_empty(), "{rel}: no cards");
+        for href in links {
+            let from = site.public().join(rel).join("index.html");
+            assert!(resolve_link(&site.public(), &from, &href).is_some(), "{rel}: {href} leads nowhere");
+        }
+    }
+    assert!(texts(&site.page(""), ".card-title").contains(&marked.to_string()));
+    let before = snapshot(&site.public());
+    // The same site with a theme whose list includes card.html for each card.
+    let list = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/list.html"),
+    )
+    .expect("list.html");
+    let including = list.replace(
+        "{% for html in card_html %}{{ html | safe }}{% endfor %}",
+        "{% for card in cards %}{% include \"card.html\" %}{% endfor %}",
+    );
+    assert_ne!(including, list, "the default list shows card_html");
+    site.write("themes/default/templates/list.html", &including);
+    site.build(&["--clean"]);
+    let after = snapshot(&site.public());
+    let pages = |s: &std::collections::BTreeMap<String, Vec<u8>>| -> Vec<(String, Vec<u8>)> {
+        s.iter().filter(|(k, _)| k.ends_with(".html")).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    assert_eq!(pages(&before), pages(&after), "cards rendered once and per page differ");
+}

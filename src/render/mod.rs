@@ -45,6 +45,11 @@ pub struct Renderer<'a> {
     /// Each entry's card as templates see it, made when a page first needs it (an
     /// incremental build renders few pages).
     cards: Vec<std::sync::OnceLock<Value>>,
+    /// Each entry's `card.html`, rendered once with [`ROOT_MARK`] for `root` (none when its
+    /// text has the mark), when the theme's lists show `card_html`.
+    card_html: Option<Vec<std::sync::OnceLock<Option<String>>>>,
+    /// 0, 1, … n-1: the home pages' members.
+    all: Vec<usize>,
     /// Fingerprints (see [`Renderer::fingerprint`]): of each card, of each entry as a whole
     /// (card, source, where its links lead), of each tag and author, and of everything global.
     card_hashes: Vec<u64>,
@@ -52,6 +57,10 @@ pub struct Renderer<'a> {
     term_hashes: [Vec<u64>; 2],
     global: u64,
 }
+
+/// Stands for a page's `root` in a card rendered once for every page that lists it; the
+/// private-use characters keep it from meaning anything in a bulletin.
+const ROOT_MARK: &str = "\u{E000}bantin-root\u{E001}";
 
 /// A bulletin page's `page` as templates see it.
 #[derive(Serialize)]
@@ -168,6 +177,12 @@ impl<'a> Renderer<'a> {
         let card_hashes: Vec<u64> =
             archive.entries.par_iter().map(|e| card(e, archive, &strings).fingerprint()).collect();
         let cards = archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect();
+        // Lists whose template asks for `card_html` get each card rendered once, not once per
+        // list it is on (about five times).
+        let card_html = theme
+            .under("templates")
+            .any(|(_, bytes)| bytes.windows(9).any(|w| w == b"card_html"))
+            .then(|| archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect());
         let entry_hashes = archive
             .entries
             .par_iter()
@@ -204,6 +219,8 @@ impl<'a> Renderer<'a> {
             config,
             archive,
             cards,
+            card_html,
+            all: (0..archive.entries.len()).collect(),
             card_hashes,
             entry_hashes,
             term_hashes,
@@ -215,6 +232,9 @@ impl<'a> Renderer<'a> {
     /// needs them).
     pub fn take_cards(&mut self) -> Vec<std::sync::OnceLock<Value>> {
         let fresh = self.cards.iter().map(|_| std::sync::OnceLock::new()).collect();
+        if let Some(html) = &mut self.card_html {
+            *html = html.iter().map(|_| std::sync::OnceLock::new()).collect();
+        }
         std::mem::replace(&mut self.cards, fresh)
     }
 
@@ -255,7 +275,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Home(p) => {
                 f.str("home");
-                list(&mut f, &(0..a.entries.len()).collect::<Vec<_>>(), p);
+                list(&mut f, &self.all, p);
             }
             Job::Bulletin(i) => {
                 let e = &a.entries[i];
@@ -403,8 +423,7 @@ impl<'a> Renderer<'a> {
         let s = &self.strings;
         let template = match job {
             Job::Home(p) => {
-                let all: Vec<usize> = (0..a.entries.len()).collect();
-                self.insert_list(&mut ctx, &all, p, "");
+                self.insert_list(&mut ctx, &self.all, p, "", &root)?;
                 ctx.insert("heading", if p == 1 { s.get("latest") } else { s.get("older_bulletins") });
                 "index.html"
             }
@@ -500,7 +519,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Term(kind, ti, p) => {
                 let t = &a.terms(kind)[ti];
-                self.insert_list(&mut ctx, &t.members, p, &term_url(kind, &t.slug));
+                self.insert_list(&mut ctx, &t.members, p, &term_url(kind, &t.slug), &root)?;
                 ctx.insert("term", &serde_json::json!({"name": t.name, "count": t.members.len()}));
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", &t.name);
@@ -531,7 +550,7 @@ impl<'a> Renderer<'a> {
             Job::Month(yi, mi, p) => {
                 let y = &a.years[yi];
                 let m = &y.months[mi];
-                self.insert_list(&mut ctx, &m.members, p, &month_url(y.year, m.month));
+                self.insert_list(&mut ctx, &m.members, p, &month_url(y.year, m.month), &root)?;
                 ctx.insert("year", &serde_json::json!({"year": y.year, "url": year_url(y.year)}));
                 ctx.insert("heading", &s.format_month(y.year, m.month));
                 "month.html"
@@ -544,14 +563,27 @@ impl<'a> Renderer<'a> {
         Ok(html)
     }
 
-    fn insert_list(&self, ctx: &mut Context, members: &[usize], page: usize, base: &str) {
+    fn insert_list(
+        &self,
+        ctx: &mut Context,
+        members: &[usize],
+        page: usize,
+        base: &str,
+        root: &str,
+    ) -> Result<(), Diagnostic> {
         let per = self.config.per_page;
         let total = pages(members.len(), per);
         let start = (page - 1) * per;
-        let cards: Vec<&Value> = members[start.min(members.len())..(start + per).min(members.len())]
-            .iter()
-            .map(|&i| self.card(i))
-            .collect();
+        let shown = &members[start.min(members.len())..(start + per).min(members.len())];
+        let cards: Vec<&Value> = shown.iter().map(|&i| self.card(i)).collect();
+        if let Some(cache) = &self.card_html {
+            let html = shown
+                .iter()
+                .zip(&cards)
+                .map(|(&i, card)| self.card_html(cache, i, card, root))
+                .collect::<Result<Vec<String>, Diagnostic>>()?;
+            ctx.insert("card_html", &html);
+        }
         ctx.insert("cards", &cards);
         ctx.insert(
             "pager",
@@ -562,6 +594,42 @@ impl<'a> Renderer<'a> {
                 older_url: (page < total).then(|| paged(base, page + 1)),
             },
         );
+        Ok(())
+    }
+
+    /// Entry `i`'s `card.html` on a page whose `root` is `root`: rendered once with
+    /// [`ROOT_MARK`] in its place, which each page then replaces. A card whose own text has
+    /// the mark is rendered for each page instead.
+    fn card_html(
+        &self,
+        cache: &[std::sync::OnceLock<Option<String>>],
+        i: usize,
+        card: &Value,
+        root: &str,
+    ) -> Result<String, Diagnostic> {
+        let render = |root: &str| -> Result<String, Diagnostic> {
+            let mut ctx = Context::new();
+            ctx.insert("card", card);
+            ctx.insert("root", root);
+            self.tera.render("card.html", &ctx).map_err(|e| template_error(&e, "card.html"))
+        };
+        let cached = match cache[i].get() {
+            Some(c) => c,
+            None => {
+                let e = &self.archive.entries[i];
+                let marked = |t: &str| t.contains('\u{E000}');
+                let clean = !(marked(&e.bulletin.title)
+                    || marked(&e.summary)
+                    || marked(&e.path)
+                    || e.bulletin.tags.iter().chain(&e.bulletin.authors).any(|n| marked(n)));
+                let html = if clean { Some(render(ROOT_MARK)?) } else { None };
+                cache[i].get_or_init(|| html)
+            }
+        };
+        match cached {
+            Some(html) => Ok(html.replace(ROOT_MARK, root)),
+            None => render(root),
+        }
     }
 
     /// Bulletins per year for a tag's or author's bulletins, over the archive's whole span.

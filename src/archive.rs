@@ -451,8 +451,8 @@ fn make_years(entries: &[Entry]) -> Vec<Year> {
 /// The summary shown in lists: from front matter, or the first paragraph cut.
 pub fn summary_of(bulletin: &Bulletin, rendered: &Rendered) -> String {
     match &bulletin.summary {
-        Some(s) => text::single_line(s),
-        None => markdown::cut_summary(&rendered.first_paragraph),
+        Some(s) => s.clone(),
+        None => rendered.first_paragraph.clone(),
     }
 }
 

@@ -22,7 +22,8 @@ const SUMMARY_CHARS: usize = 240;
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
-    /// Plain text of the first paragraph.
+    /// Plain text of the first paragraph on one line, cut to a summary's length
+    /// ([`cut_summary`]): the list summary of a bulletin without one in front matter.
     pub first_paragraph: String,
     /// Plain text of the whole body, one line per block, for the search index.
     pub plain: String,
@@ -218,7 +219,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     // pulldown-cmark escapes text and attributes itself and link schemes are checked above,
     // so only bodies with raw HTML need the (costly) sanitiser.
     out.html = if unsafe_html || !has_raw_html { html } else { sanitizer().clean(&html).to_string() };
-    out.first_paragraph = text::single_line(&first_para.unwrap_or_default());
+    out.first_paragraph = cut_summary(&first_para.unwrap_or_default());
     out
 }
 

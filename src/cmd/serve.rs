@@ -139,9 +139,9 @@ pub fn run(args: &ServeArgs) -> i32 {
             // The spare tree the first edit's rebuild needs, made while nobody waits.
             let _ = site::prepare_spare(&opts);
             while rx.recv().is_ok() {
-                // 40 ms of quiet gathers an editor's save (often a write and a rename) into
+                // 20 ms of quiet gathers an editor's save (often a write and a rename) into
                 // one rebuild without making the reader wait.
-                while rx.recv_timeout(Duration::from_millis(40)).is_ok() {}
+                while rx.recv_timeout(Duration::from_millis(20)).is_ok() {}
                 rebuild(&opts, &state);
             }
         });

@@ -28,7 +28,7 @@ pub struct Bulletin {
     pub updated: Option<PubDate>,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
-    /// The summary given in front matter, if any.
+    /// The summary given in front matter, if any, on one line.
     pub summary: Option<String>,
     pub slug: String,
     /// Whether the slug was written in front matter (rather than derived from the title).
@@ -158,7 +158,11 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         updated,
         authors: text::clean_names(fm.authors()),
         tags: text::clean_names(fm.tags()),
-        summary: fm.summary.as_deref().map(text::normalize).filter(|s| !s.trim().is_empty()),
+        summary: fm
+            .summary
+            .as_deref()
+            .map(|s| text::single_line(&text::normalize(s)))
+            .filter(|s| !s.is_empty()),
         slug,
         slug_explicit: fm.slug.is_some(),
         draft: fm.draft.unwrap_or(false),

@@ -47,7 +47,7 @@ pub struct Renderer<'a> {
     cards: Vec<std::sync::OnceLock<Value>>,
     /// Each entry's `card.html`, rendered once with [`ROOT_MARK`] for `root` (none when its
     /// text has the mark), when the theme's lists show `card_html`.
-    card_html: Option<Vec<std::sync::OnceLock<Option<String>>>>,
+    card_html: Option<Vec<std::sync::OnceLock<Option<MarkedHtml>>>>,
     /// 0, 1, … n-1: the home pages' members.
     all: Vec<usize>,
     /// Fingerprints (see [`Renderer::fingerprint`]): of each card, of each entry as a whole
@@ -61,6 +61,40 @@ pub struct Renderer<'a> {
 /// Stands for a page's `root` in a card rendered once for every page that lists it; the
 /// private-use characters keep it from meaning anything in a bulletin.
 const ROOT_MARK: &str = "\u{E000}bantin-root\u{E001}";
+
+/// HTML rendered with [`ROOT_MARK`] for `root`: the text without the marks, and where they
+/// were.
+struct MarkedHtml {
+    text: String,
+    marks: Vec<u32>,
+}
+
+impl MarkedHtml {
+    fn new(rendered: &str) -> MarkedHtml {
+        let mut text = String::with_capacity(rendered.len());
+        let mut marks = Vec::new();
+        for (i, part) in rendered.split(ROOT_MARK).enumerate() {
+            if i > 0 {
+                marks.push(text.len() as u32);
+            }
+            text.push_str(part);
+        }
+        MarkedHtml { text, marks }
+    }
+
+    /// The HTML with `root` where the marks were.
+    fn with_root(&self, root: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + self.marks.len() * root.len());
+        let mut from = 0;
+        for &at in &self.marks {
+            out.push_str(&self.text[from..at as usize]);
+            out.push_str(root);
+            from = at as usize;
+        }
+        out.push_str(&self.text[from..]);
+        out
+    }
+}
 
 /// A bulletin page's `page` as templates see it.
 #[derive(Serialize)]
@@ -602,7 +636,7 @@ impl<'a> Renderer<'a> {
     /// the mark is rendered for each page instead.
     fn card_html(
         &self,
-        cache: &[std::sync::OnceLock<Option<String>>],
+        cache: &[std::sync::OnceLock<Option<MarkedHtml>>],
         i: usize,
         card: &Value,
         root: &str,
@@ -622,12 +656,12 @@ impl<'a> Renderer<'a> {
                     || marked(&e.summary)
                     || marked(&e.path)
                     || e.bulletin.tags.iter().chain(&e.bulletin.authors).any(|n| marked(n)));
-                let html = if clean { Some(render(ROOT_MARK)?) } else { None };
+                let html = if clean { Some(MarkedHtml::new(&render(ROOT_MARK)?)) } else { None };
                 cache[i].get_or_init(|| html)
             }
         };
         match cached {
-            Some(html) => Ok(html.replace(ROOT_MARK, root)),
+            Some(html) => Ok(html.with_root(root)),
             None => render(root),
         }
     }
@@ -778,6 +812,14 @@ fn template_error(e: &tera::Error, template: &str) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn marked_html_puts_the_root_where_each_mark_was() {
+        let m = super::MarkedHtml::new(&format!("<a href=\"{0}x/\">{0}</a>{0}", super::ROOT_MARK));
+        assert_eq!(m.with_root("../../"), "<a href=\"../../x/\">../../</a>../../");
+        assert_eq!(super::MarkedHtml::new("không dấu").with_root("./"), "không dấu");
+        assert_eq!(super::MarkedHtml::new(super::ROOT_MARK).with_root(""), "");
+    }
+
     use super::*;
 
     #[test]

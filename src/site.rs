@@ -199,7 +199,6 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
         Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let found = content::discover(root, &root.join("content"));
     let mut errors = found.errors;
-    // Each file's size and time, and the cached record when they are the same:
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
     let stats: Vec<Result<Stat, Diagnostic>> = {
@@ -218,9 +217,8 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
             })
             .collect()
     };
-    // Files read again are parsed at once (and their text let go), unless the cache has
-    // them: holding every text until all are read would double the memory a clean build
-    // peaks at while parsing.
+    // Files read again are parsed at once, on the thread that read them, and their text
+    // let go (unless the cache has them): no text waits for all the others to be read.
     if stats.iter().any(|s| matches!(s, Ok((_, _, _, None)))) {
         cache.load_parsed(parse_key, &tz);
     }

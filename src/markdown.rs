@@ -21,11 +21,14 @@ const SUMMARY_CHARS: usize = 240;
 /// A bulletin body rendered to HTML.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
+    #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub html: String,
     /// Plain text of the first paragraph on one line, cut to a summary's length
     /// ([`cut_summary`]): the list summary of a bulletin without one in front matter.
+    #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub first_paragraph: String,
     /// Plain text of the whole body, one line per block, for the search index.
+    #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub plain: String,
     /// Number of words of running text, for reading time.
     pub words: usize,

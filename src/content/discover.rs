@@ -64,7 +64,7 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel_path = rel(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel_path))?;
-    let text = match String::from_utf8(bytes) {
+    let text = match crate::text::utf8::string_from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();

@@ -23,13 +23,16 @@ use crate::text;
 pub struct Bulletin {
     /// The source file, relative to the site root (`content/2020/01/x.md`).
     pub source: PathBuf,
+    #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub title: String,
     pub date: PubDate,
     pub updated: Option<PubDate>,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     /// The summary given in front matter, if any, on one line.
+    #[serde(deserialize_with = "crate::text::utf8::de_opt_string")]
     pub summary: Option<String>,
+    #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub slug: String,
     /// Whether the slug was written in front matter (rather than derived from the title).
     pub slug_explicit: bool,
@@ -38,6 +41,7 @@ pub struct Bulletin {
     pub image: Option<String>,
     pub image_alt: Option<String>,
     /// The Markdown body, normalised.
+    #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub body: String,
     /// The 1-based line of the source file on which the body starts.
     pub body_line: usize,

@@ -6,6 +6,7 @@ mod collate;
 mod fold;
 mod slug;
 mod tokenize;
+pub mod utf8;
 
 pub use collate::collation_key;
 pub use fold::{fold, fold_normalized, normalize};

@@ -262,3 +262,30 @@ fn a_full_disk_leaves_the_published_site_intact() {
     write_bulletins(&site, 40, 3);
     build_into(&site, &out);
 }
+
+/// Two builds of one site never run at once: a build finds the site's lock taken, says it
+/// is waiting, and publishes only once the holder lets go.
+#[test]
+fn a_build_waits_for_the_one_holding_the_lock() {
+    let site = Site::new("title = \"Khoá\"\n");
+    write_bulletins(&site, 3, 1);
+    let dir = site.root().join(".bantin/build");
+    std::fs::create_dir_all(&dir).expect("cache dir");
+    let lock = std::fs::File::create(dir.join("lock")).expect("lock file");
+    lock.lock().expect("take the lock");
+    let child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
+        .current_dir(site.root())
+        .args(["build"])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(!site.public().join("index.html").exists(), "published while another build held the lock");
+    lock.unlock().expect("let go");
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("waiting for another bantin build"), "{stderr}");
+    assert!(site.public().join("index.html").is_file());
+}

@@ -1021,8 +1021,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         elapsed: started.elapsed(),
         timings,
     };
-    // Letting go of every bulletin, plan and manifest is a tenth of an edit build at 20,000
-    // bulletins: it happens on another thread, and the caller has its report at once.
+    // Letting go of every bulletin, plan and manifest is about 6% of an edit build's CPU at
+    // 20,000 bulletins (measured with perf): it happens on another thread, and the caller has
+    // its report at once.
     drop(renderer);
     std::thread::spawn(move || drop((site, cache, live, tree, planned)));
     Ok(report)

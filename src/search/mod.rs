@@ -95,7 +95,7 @@ type Spellings = Vec<(String, Vec<(u32, u32)>)>;
 /// What one shard's writing gave: its files, and its folded words' document frequencies.
 type PartitionOutput = (Vec<IndexFile>, Vec<(String, u32)>);
 /// A spelling of a changed bulletin: (folded, pseudo, score before, score after).
-type ScoreChange<'a> = (&'a str, bool, Option<u32>, Option<u32>);
+type ScoreChange = (String, bool, Option<u32>, Option<u32>);
 /// Changes to postings: bulletin id → its new score, or none when it loses the spelling.
 type PostingChanges = Vec<(u32, Option<u32>)>;
 
@@ -189,14 +189,33 @@ fn push_posting(bytes: &mut smallvec::SmallVec<[u8; 16]>, delta: u32, score: u32
     }
 }
 
-/// The spellings of one partition of the terms (by folded hash). The table holds indexes
-/// into `terms`, so that it stays small enough for the caches.
+/// The spellings of one partition of the terms (by folded hash).
 #[derive(Default)]
 struct Partition {
-    table: hashbrown::HashTable<u32>,
+    /// (32 bits of the key, the term's index): a lookup reads the table alone, and the term
+    /// only when found.
+    table: hashbrown::HashTable<(u32, u32)>,
     terms: Vec<TermRec>,
     text: String,
+    /// Per term of the bulletin being added: the index of the term found for it, if any.
+    found: Vec<u32>,
 }
+
+/// 32 bits of a term's key, kept in [`Partition::table`]: two terms share them by a 2⁻³²
+/// chance, and the term's whole key tells them apart.
+fn short_key(key: u128) -> u32 {
+    key as u32
+}
+
+/// The hash of [`Partition::table`]'s entry with `short`: the table places an entry by the
+/// hash's low bits and tells entries apart by its top 7 bits, both taken from `short`, so the
+/// table grows without reading the terms.
+fn table_hash(short: u32) -> u64 {
+    u64::from(short) | u64::from(short) << 32
+}
+
+/// In [`Partition::found`]: no term has the key's 32 bits.
+const NOT_FOUND: u32 = u32::MAX;
 
 impl Partition {
     fn spelling(&self, t: u32) -> &str {
@@ -209,25 +228,57 @@ impl Partition {
         &self.text[t.mid as usize..(t.end & !PSEUDO_BIT) as usize]
     }
 
-    /// Adds bulletin `id`'s posting of `term` with `score` (bulletins arrive in id order).
+    /// Adds bulletin `id`'s postings of `terms` (this partition's share of `doc`'s terms);
+    /// bulletins arrive in id order.
+    fn add_doc(&mut self, doc: &DocTerms, terms: &[DocTerm], id: u32) -> std::io::Result<()> {
+        let length = length_class(doc.length);
+        // The table is far larger than the processor's caches. Its lookups are made first, all
+        // together, and the terms found are read after: no lookup waits for the previous one
+        // to reach memory, so their misses overlap.
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
+        found.extend(terms.iter().map(|t| {
+            let short = short_key(t.key);
+            self.table.find(table_hash(short), |s| s.0 == short).map_or(NOT_FOUND, |s| s.1)
+        }));
+        for (term, &t) in terms.iter().zip(&found) {
+            let score = score(length, term.tf);
+            let key = [term.key as u64, (term.key >> 64) as u64];
+            match self.terms.get_mut(t as usize).filter(|rec| rec.key == key) {
+                Some(rec) => {
+                    push_posting(&mut rec.postings, id - rec.last, score);
+                    rec.last = id;
+                }
+                // New, or (as good as never) another term with the same first half.
+                None => self.add(doc, term, id, score)?,
+            }
+        }
+        self.found = found;
+        Ok(())
+    }
+
+    /// Adds bulletin `id`'s posting of `term` with `score`.
     fn add(&mut self, doc: &DocTerms, term: &DocTerm, id: u32, score: u32) -> std::io::Result<()> {
         let key = [term.key as u64, (term.key >> 64) as u64];
-        // Keys are hashes already: their low bits serve as the table's hash.
+        let short = short_key(term.key);
         let terms = &self.terms;
-        let entry =
-            self.table.entry(key[0], |&t| terms[t as usize].key == key, |&t| terms[t as usize].key[0]);
+        let entry = self.table.entry(
+            table_hash(short),
+            |s| s.0 == short && terms[s.1 as usize].key == key,
+            |s| table_hash(s.0),
+        );
         match entry {
             hashbrown::hash_table::Entry::Occupied(e) => {
-                let rec = &mut self.terms[*e.get() as usize];
+                let rec = &mut self.terms[e.get().1 as usize];
                 push_posting(&mut rec.postings, id - rec.last, score);
                 rec.last = id;
             }
             hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(self.terms.len() as u32);
+                v.insert((short, self.terms.len() as u32));
                 let start = self.text.len();
-                self.text.push_str(doc.spelling(term));
+                doc.push_spelling(term, &mut self.text);
                 let mid = self.text.len();
-                self.text.push_str(doc.folded(term));
+                doc.push_folded(term, &mut self.text);
                 let offset = |o: usize| {
                     u32::try_from(o)
                         .ok()
@@ -410,11 +461,7 @@ pub fn write_index(
     let merge = |parts: &mut [Partition], batch: &Batch, start: usize| {
         parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
             for (offset, (doc, bounds)) in batch.iter().enumerate() {
-                let id = (start + offset) as u32;
-                let length = length_class(doc.length);
-                for term in &doc.terms[bounds[p]..bounds[p + 1]] {
-                    part.add(doc, term, id, score(length, term.tf))?;
-                }
+                part.add_doc(doc, &doc.terms[bounds[p]..bounds[p + 1]], (start + offset) as u32)?;
             }
             Ok(())
         })
@@ -430,6 +477,11 @@ pub fn write_index(
         merged?;
         next = upcoming;
         start = following;
+    }
+    // The lookup tables are done with: their memory goes before the shards are written.
+    for part in &mut parts {
+        part.table = hashbrown::HashTable::new();
+        part.found = Vec::new();
     }
     // Shard counts follow the number of distinct terms.
     let (distinct_terms, distinct_pseudo) =
@@ -716,7 +768,7 @@ pub fn update_index(
         } else {
             None
         };
-        let mut terms: BTreeMap<&str, ScoreChange> = BTreeMap::new();
+        let mut terms: BTreeMap<String, ScoreChange> = BTreeMap::new();
         if let Some(old) = &old_doc {
             let length = length_class(old.length);
             for t in &old.terms {
@@ -731,8 +783,8 @@ pub fn update_index(
         for (spelling, (folded, pseudo, old_score, new_score)) in terms {
             if new_score != old_score {
                 delta
-                    .entry(spelling.to_owned())
-                    .or_insert_with(|| (folded.to_owned(), pseudo, Vec::new()))
+                    .entry(spelling)
+                    .or_insert_with(|| (folded, pseudo, Vec::new()))
                     .2
                     .push((id as u32, new_score));
             }

@@ -6,7 +6,6 @@
 //! strings. Two different spellings share a key with probability about n²/2¹²⁹ — for ten
 //! million distinct spellings, 10⁻²⁵.
 
-use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
 use super::DocFields;
@@ -39,15 +38,28 @@ pub struct DocTerm {
     pub pseudo: bool,
     /// Field-weighted frequency (a sum of small integers, so exact in any order).
     pub tf: f32,
-    /// The spelling is `text[start..mid]`, the folded form `text[mid..end]`.
-    start: u32,
-    mid: u32,
-    end: u32,
+    /// Where its strings are, see [`Strings`].
+    at: u32,
+    strings: Strings,
+}
+
+/// Where a term's spelling and folded form are in its [`DocTerms`].
+#[derive(Debug, Clone, Copy)]
+enum Strings {
+    /// Token `at`.
+    Word,
+    /// Tokens `at` and `at + 1`, joined by a space.
+    Pair,
+    /// `text[at..end]` (a tag or author term: its spelling and folded form are the same).
+    Text { end: u32 },
 }
 
 /// A bulletin's distinct spellings, in order of first occurrence.
 #[derive(Debug, Default)]
 pub struct DocTerms {
+    /// The tokens of every field, one after the other (each field starts a segment).
+    tokens: Tokens,
+    /// The tag and author terms' strings.
     text: String,
     pub terms: Vec<DocTerm>,
     /// The number of tokens in its fields (tags and authors included).
@@ -55,46 +67,61 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
-    pub fn spelling(&self, t: &DocTerm) -> &str {
-        &self.text[t.start as usize..t.mid as usize]
+    /// Appends the term's spelling to `out`.
+    pub fn push_spelling(&self, t: &DocTerm, out: &mut String) {
+        self.push(t, out, Tokens::word)
     }
 
-    pub fn folded(&self, t: &DocTerm) -> &str {
-        &self.text[t.mid as usize..t.end as usize]
+    /// Appends the term's folded form to `out`.
+    pub fn push_folded(&self, t: &DocTerm, out: &mut String) {
+        self.push(t, out, Tokens::folded)
+    }
+
+    fn push(&self, t: &DocTerm, out: &mut String, part: fn(&Tokens, usize) -> &str) {
+        let at = t.at as usize;
+        match t.strings {
+            Strings::Word => out.push_str(part(&self.tokens, at)),
+            Strings::Pair => {
+                out.push_str(part(&self.tokens, at));
+                out.push(' ');
+                out.push_str(part(&self.tokens, at + 1));
+            }
+            Strings::Text { end } => out.push_str(&self.text[at..end as usize]),
+        }
+    }
+
+    pub fn spelling(&self, t: &DocTerm) -> String {
+        let mut s = String::new();
+        self.push_spelling(t, &mut s);
+        s
+    }
+
+    pub fn folded(&self, t: &DocTerm) -> String {
+        let mut s = String::new();
+        self.push_folded(t, &mut s);
+        s
     }
 }
 
 /// Buffers reused from one bulletin to the next.
 #[derive(Default)]
 pub struct Scratch {
-    tokens: Tokens,
-    /// Each token's key.
-    keys: Vec<u128>,
-    seen: FxHashMap<u128, u32>,
+    /// Each token's key, and the FNV-1a state after its folded form.
+    keys: Vec<(u128, u32)>,
+    /// A spelling's key (its first half is the table's hash) → its index in the terms.
+    seen: hashbrown::HashTable<(u128, u32)>,
 }
 
 impl DocTerms {
-    /// Adds `weight` to the spelling with `key`, recording its strings (and the folded
-    /// form's hash) the first time.
-    fn add(
-        &mut self,
-        seen: &mut FxHashMap<u128, u32>,
-        (key, pseudo): (u128, bool),
-        weight: f32,
-        spelling: impl FnOnce(&mut String),
-        folded: impl FnOnce(&mut String),
-    ) {
-        match seen.entry(key) {
-            std::collections::hash_map::Entry::Occupied(e) => self.terms[*e.get() as usize].tf += weight,
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(self.terms.len() as u32);
-                let start = self.text.len() as u32;
-                spelling(&mut self.text);
-                let mid = self.text.len() as u32;
-                folded(&mut self.text);
-                let end = self.text.len() as u32;
-                let hash = fnv1a32_continue(FNV32_OFFSET, &self.text.as_bytes()[mid as usize..]);
-                self.terms.push(DocTerm { key, hash, pseudo, tf: weight, start, mid, end });
+    /// Adds `weight` to the spelling with `key`; the first time, records it with `hash` and
+    /// where its strings are.
+    fn add(&mut self, seen: &mut hashbrown::HashTable<(u128, u32)>, term: DocTerm) {
+        let hasher = |e: &(u128, u32)| e.0 as u64;
+        match seen.entry(term.key as u64, |e| e.0 == term.key, hasher) {
+            hashbrown::hash_table::Entry::Occupied(e) => self.terms[e.get().1 as usize].tf += term.tf,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert((term.key, self.terms.len() as u32));
+                self.terms.push(term);
             }
         }
     }
@@ -103,52 +130,60 @@ impl DocTerms {
 /// The distinct terms of a bulletin's fields.
 pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
     let mut doc = DocTerms::default();
-    scratch.seen.clear();
-    let mut length = 0usize;
-    let mut field = |doc: &mut DocTerms, scratch: &mut Scratch, text: &str, weight: f32| {
-        let Scratch { tokens, keys, seen } = scratch;
-        tokens.clear();
-        tokens.push_text(text);
-        keys.clear();
-        length += tokens.len();
-        for i in 0..tokens.len() {
-            let (word, folded) = (tokens.word(i), tokens.folded(i));
+    let Scratch { keys, seen } = scratch;
+    seen.clear();
+    keys.clear();
+    let fields = [(d.title, TITLE_WEIGHT), (d.summary, SUMMARY_WEIGHT), (d.plain, BODY_WEIGHT)]
+        .into_iter()
+        .chain(d.tags.iter().map(|t| (t.as_str(), TAG_WEIGHT)))
+        .chain(d.authors.iter().map(|a| (a.as_str(), AUTHOR_WEIGHT)));
+    for (text, weight) in fields {
+        let first = doc.tokens.len();
+        doc.tokens.push_text(text);
+        for i in first..doc.tokens.len() {
+            let word = doc.tokens.word(i);
             let key = xxh3_128(word.as_bytes());
-            keys.push(key);
-            doc.add(seen, (key, false), weight, |s| s.push_str(word), |s| s.push_str(folded));
-            if i == 0 || tokens.new_segment(i) {
+            let hash = fnv1a32_continue(FNV32_OFFSET, doc.tokens.folded(i).as_bytes());
+            keys.push((key, hash));
+            let at = i as u32;
+            let strings = Strings::Word;
+            doc.add(seen, DocTerm { key, hash, pseudo: false, tf: weight, at, strings });
+            if i == first || doc.tokens.new_segment(i) {
                 continue;
             }
-            let joined = |s: &mut String, a: &str, b: &str| {
-                s.push_str(a);
-                s.push(' ');
-                s.push_str(b);
+            // The pair's folded form is the first word's, a space and the second word's:
+            // its FNV-1a continues from the first word's.
+            let (previous, previous_hash) = keys[i - 1];
+            let pair_hash =
+                fnv1a32_continue(fnv1a32_continue(previous_hash, b" "), doc.tokens.folded(i).as_bytes());
+            let pair = DocTerm {
+                key: pair_key(previous, key),
+                hash: pair_hash,
+                pseudo: false,
+                tf: weight,
+                at: at - 1,
+                strings: Strings::Pair,
             };
-            doc.add(
-                seen,
-                (pair_key(keys[i - 1], key), false),
-                weight,
-                |s| joined(s, tokens.word(i - 1), word),
-                |s| joined(s, tokens.folded(i - 1), folded),
-            );
+            doc.add(seen, pair);
         }
-    };
-    field(&mut doc, scratch, d.title, TITLE_WEIGHT);
-    field(&mut doc, scratch, d.summary, SUMMARY_WEIGHT);
-    field(&mut doc, scratch, d.plain, BODY_WEIGHT);
-    let mut pseudo = Vec::new();
-    for (names, weight, prefix) in
-        [(d.tags, TAG_WEIGHT, TAG_PREFIX), (d.authors, AUTHOR_WEIGHT, AUTHOR_PREFIX)]
-    {
+    }
+    doc.length = doc.tokens.len() as f32;
+    for (names, prefix) in [(d.tags, TAG_PREFIX), (d.authors, AUTHOR_PREFIX)] {
         for name in names {
-            field(&mut doc, scratch, name, weight);
-            pseudo.push(format!("{prefix}{}", text::name_key(name)));
+            let at = doc.text.len() as u32;
+            doc.text.push_str(prefix);
+            doc.text.push_str(&text::name_key(name));
+            let key = &doc.text[at as usize..];
+            let term = DocTerm {
+                key: xxh3_128_with_seed(key.as_bytes(), PSEUDO_SEED),
+                hash: fnv1a32_continue(FNV32_OFFSET, key.as_bytes()),
+                pseudo: true,
+                tf: 1.0,
+                at,
+                strings: Strings::Text { end: doc.text.len() as u32 },
+            };
+            doc.add(seen, term);
         }
     }
-    for key in &pseudo {
-        let pseudo_key = xxh3_128_with_seed(key.as_bytes(), PSEUDO_SEED);
-        doc.add(&mut scratch.seen, (pseudo_key, true), 1.0, |s| s.push_str(key), |s| s.push_str(key));
-    }
-    doc.length = length as f32;
     doc
 }

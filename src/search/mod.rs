@@ -447,11 +447,19 @@ pub fn write_index(
             .into_par_iter()
             .map_init(Scratch::default, |scratch, id| {
                 let mut doc = doc_terms(&fields_of(entry_of(archive, id)), scratch);
-                let mut sorted = Vec::with_capacity(doc.terms.len());
+                let partition = |t: &DocTerm| (t.hash % PARTITIONS) as usize;
                 let mut bounds = [0; PARTITIONS as usize + 1];
-                for p in 0..PARTITIONS {
-                    sorted.extend(doc.terms.iter().filter(|t| t.hash % PARTITIONS == p));
-                    bounds[p as usize + 1] = sorted.len();
+                for t in &doc.terms {
+                    bounds[partition(t) + 1] += 1;
+                }
+                for p in 0..PARTITIONS as usize {
+                    bounds[p + 1] += bounds[p];
+                }
+                let mut next = bounds;
+                let mut sorted = doc.terms.clone();
+                for t in &doc.terms {
+                    sorted[next[partition(t)]] = *t;
+                    next[partition(t)] += 1;
                 }
                 doc.terms = sorted;
                 (doc, bounds)

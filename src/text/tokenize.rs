@@ -95,19 +95,46 @@ impl Tokens {
     /// character needs normalisation or a lower case of more than one character.
     fn scan_fast(&mut self, text: &str) -> bool {
         let table = char_table();
-        let mut scan = Scan::new(self);
+        let Tokens { words, folded, ends } = self;
+        let (mut word_start, mut folded_start) = (words.len(), folded.len());
+        let (mut chars, mut broken) = (0usize, true);
+        let mut end_word = |words: &mut String, folded: &mut String, chars: &mut usize, broken: &mut bool| {
+            if *chars <= MAX_TOKEN_CHARS {
+                let (w, f) = (words.len(), folded.len());
+                ends.push((w as u32, f as u32, *broken));
+                (word_start, folded_start) = (w, f);
+                *broken = false;
+            } else {
+                words.truncate(word_start);
+                folded.truncate(folded_start);
+                *broken = true;
+            }
+            *chars = 0;
+        };
         for c in text.chars() {
-            let Some(info) = table.get(c as usize).filter(|i| i.flags & FAST != 0) else {
+            let Some(info) = table.get(c as usize) else { return false };
+            if info.flags & WORD != 0 {
+                words.push(info.lower);
+                match info.fold {
+                    '\0' => super::fold::fold_char(info.lower, folded),
+                    f => folded.push(f),
+                }
+                chars += 1;
+                continue;
+            }
+            if info.flags & FAST == 0 {
                 return false;
-            };
-            let lower = char::from_u32(u32::from(info.lower)).unwrap_or(c);
-            let folded = match info.fold {
-                0 => Fold::Slow,
-                f => Fold::One(char::from_u32(u32::from(f)).unwrap_or(lower)),
-            };
-            scan.char(lower, info.flags & WORD != 0, folded);
+            }
+            if chars > 0 {
+                end_word(words, folded, &mut chars, &mut broken);
+            }
+            if info.flags & JOINS == 0 {
+                broken = true;
+            }
         }
-        scan.finish();
+        if chars > 0 {
+            end_word(words, folded, &mut chars, &mut broken);
+        }
         true
     }
 }
@@ -181,8 +208,11 @@ fn is_word_char(c: char) -> bool {
 /// The character may take the fast path: it is [`NORMAL`] and lower-cases to one character
 /// outside any context (Σ's lower case depends on the next letter).
 const FAST: u8 = 1;
-/// Its lower case is a word character.
+/// Its lower case is a word character (only with [`FAST`]).
 const WORD: u8 = 2;
+/// Not a word character, and does not start a new segment: white space other than a line
+/// break, hyphens, dashes, slashes and apostrophes (only with [`FAST`]).
+const JOINS: u8 = 8;
 /// [`super::normalize`] leaves a text of such characters as it is: not a control character
 /// (other than tab and line breaks) nor Ð/ð, NFC on its own with combining class 0 (so a
 /// text of such characters is NFC).
@@ -191,12 +221,18 @@ pub(super) const NORMAL: u8 = 4;
 /// of U+2000–U+206F (“ ” … –) and the symbols after it that news text uses.
 const TABLE_END: u32 = 0x2200;
 
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub(super) struct CharInfo {
-    lower: u16,
-    /// The fold of the lower case when it is one character, else 0.
-    fold: u16,
+    lower: char,
+    /// The fold of the lower case when it is one character, else `'\0'`.
+    fold: char,
     pub(super) flags: u8,
+}
+
+impl Default for CharInfo {
+    fn default() -> Self {
+        CharInfo { lower: '\0', fold: '\0', flags: 0 }
+    }
 }
 
 /// Characters below [`TABLE_END`]: how each lower-cases and folds, and whether it may take
@@ -219,18 +255,24 @@ pub(super) fn char_table() -> &'static [CharInfo] {
                 let (Some(l), None) = (lower.next(), lower.next()) else {
                     return CharInfo { flags: NORMAL, ..CharInfo::default() };
                 };
-                if c == 'Σ' || (l as u32) >= 0x1_0000 {
+                if c == 'Σ' {
                     return CharInfo { flags: NORMAL, ..CharInfo::default() };
                 }
                 let mut f = String::new();
                 super::fold::fold_char(l, &mut f);
                 let mut fs = f.chars();
                 let fold = match (fs.next(), fs.next()) {
-                    (Some(f), None) if (f as u32) < 0x1_0000 && f != '\0' => f as u16,
-                    _ => 0,
+                    (Some(f), None) => f,
+                    _ => '\0',
                 };
-                let word = if is_word_char(l) { WORD } else { 0 };
-                CharInfo { lower: l as u16, fold, flags: NORMAL | FAST | word }
+                let kind = if is_word_char(l) {
+                    WORD
+                } else if l != '\n' && (l.is_whitespace() || matches!(l, '-' | '–' | '/' | '\'' | '’')) {
+                    JOINS
+                } else {
+                    0
+                };
+                CharInfo { lower: l, fold, flags: NORMAL | FAST | kind }
             })
             .collect()
     })

@@ -368,6 +368,55 @@ pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
     files
 }
 
+/// The files [`sitemaps`] makes, and a fingerprint of everything it makes them from besides
+/// the configuration (which `global_key` stands for): equal fingerprints, equal files.
+pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec<String>, u64) {
+    let mut f = crate::incremental::Fingerprint::new();
+    f.u64(global_key).str("sitemap");
+    let date = |f: &mut crate::incremental::Fingerprint, i: usize| {
+        for n in archive.entries[i].bulletin.modified().identity() {
+            f.u64(n);
+        }
+    };
+    let newest = |f: &mut crate::incremental::Fingerprint, members: &[usize]| match members.first() {
+        Some(&i) => date(f, i),
+        None => {
+            f.str("none");
+        }
+    };
+    let mut urls = 1 + archive.entries.len();
+    for (i, e) in archive.entries.iter().enumerate() {
+        f.str(&e.path);
+        date(&mut f, i);
+    }
+    for kind in [TermKind::Tag, TermKind::Author] {
+        urls += 1 + archive.terms(kind).len();
+        f.str(kind.folder()).u64(archive.terms(kind).len() as u64);
+        for t in archive.terms(kind) {
+            f.str(&t.slug);
+            newest(&mut f, &t.members);
+        }
+    }
+    urls += 1;
+    for y in &archive.years {
+        urls += 1 + y.months.len();
+        f.u64(y.year as u64);
+        newest(&mut f, &y.members);
+        for m in &y.months {
+            f.u64(m.month as u64);
+            newest(&mut f, &m.members);
+        }
+    }
+    let max = config.sitemap_max_urls.clamp(1, SITEMAP_LIMIT);
+    let mut files: Vec<String> = if urls <= max {
+        Vec::new()
+    } else {
+        (1..=urls.div_ceil(max)).map(|i| format!("sitemap-{i}.xml")).collect()
+    };
+    files.push("sitemap.xml".into());
+    (files, f.finish())
+}
+
 /// `robots.txt`: everything allowed, and where the sitemap is.
 pub fn robots(config: &Config) -> FeedFile {
     FeedFile {
@@ -379,6 +428,44 @@ pub fn robots(config: &Config) -> FeedFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn archive(dates: &[&str]) -> Archive {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        let items = dates
+            .iter()
+            .enumerate()
+            .map(|(i, date)| {
+                let text =
+                    format!("---\ntitle: \"Tin {i}\"\ndate: {date}\ntags: [Mưa, \"Tin {i}\"]\n---\nThân.\n");
+                let src = crate::content::SourceFile { rel_path: format!("content/{i}.md").into(), text };
+                let b = crate::content::parse_bulletin(&src, &tz).expect("bulletin");
+                let r = crate::markdown::render(&b.body, false);
+                (b, r)
+            })
+            .collect();
+        Archive::build(&Config::default(), items).expect("archive")
+    }
+
+    #[test]
+    fn the_sitemap_plan_names_the_files_made_and_follows_what_they_show() {
+        let a = archive(&["2024-01-02", "2024-03-04 10:00", "2023-12"]);
+        for max in [1, 2, 5, 7, 8, 9, 50_000] {
+            let config = Config { sitemap_max_urls: max, ..Config::default() };
+            let mut made: Vec<String> = sitemaps(&config, &a).into_iter().map(|f| f.path).collect();
+            let (mut planned, _) = sitemap_plan(&config, &a, 1);
+            made.sort();
+            planned.sort();
+            assert_eq!(made, planned, "max {max}");
+        }
+        let config = Config::default();
+        let fp = |a: &Archive| sitemap_plan(&config, a, 1).1;
+        let base = fp(&a);
+        assert_eq!(base, fp(&archive(&["2024-01-02", "2024-03-04 10:00", "2023-12"])));
+        assert_ne!(base, sitemap_plan(&config, &a, 2).1, "the global key counts");
+        assert_ne!(base, fp(&archive(&["2024-01-03", "2024-03-04 10:00", "2023-12"])), "a date counts");
+        assert_ne!(base, fp(&archive(&["2024-01-02", "2024-03-04 10:01", "2023-12"])), "a time counts");
+        assert_ne!(base, fp(&archive(&["2024-01-02", "2024-03-04 10:00"])), "a bulletin counts");
+    }
 
     #[test]
     fn xml_escapes_and_strips_forbidden_characters() {

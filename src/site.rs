@@ -198,6 +198,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let parse_key =
         Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let found = content::discover(root, &root.join("content"));
+
     let mut errors = found.errors;
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
@@ -222,6 +223,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     if stats.iter().any(|s| matches!(s, Ok((_, _, _, None)))) {
         cache.load_parsed(parse_key, &tz);
     }
+
     let parsed = &cache.parsed;
     let scanned: Vec<Result<Source, Diagnostic>> = stats
         .into_par_iter()
@@ -264,6 +266,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     }
     // With a racy file the inputs cannot be known to be unchanged next time.
     let input_key = if racy { 0 } else { input.finish() };
+
     Ok(Scan {
         config,
         theme,
@@ -372,6 +375,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     }
     let cached_shape = cache.load_shape();
     let cached_key = cached_shape.as_ref().map(|s| s.key);
+
     let (mut archive, shape) = Archive::build_with(&config, items, cached_shape)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     let new_shape = (cached_key != Some(shape.key)).then_some(shape);
@@ -650,6 +654,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if !opts.clean {
         cache.load_manifests(&out, &spare_path);
     }
+
     let live_known = cache.outputs.is_some();
     let live: incremental::Files = cache.outputs.take().map(|m| m.files).unwrap_or_default();
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
@@ -677,6 +682,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let jobs = renderer.jobs();
     let files: Vec<String> = jobs.par_iter().map(|&job| renderer.job_file(job)).collect();
     check_unique_outputs(&jobs, &files, &site.archive)?;
+
     let emit = Emit {
         staging: &staging,
         live: &live,
@@ -793,13 +799,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     .try_for_each(|f| emit.put(&f.path, fp, f.contents.as_bytes()))
             })
             .map_err(|e| io_err("cannot write the feeds", e))?;
-        let mut files = feeds::sitemaps(&site.config, &site.archive);
+        // The sitemap lists every page: it is made again only when what it shows changed.
+        let (sitemap_files, sitemap_fp) = feeds::sitemap_plan(&site.config, &site.archive, global_key);
+        let mut files = Vec::new();
+        if sitemap_files.iter().all(|f| emit.unchanged(f, sitemap_fp)) {
+            sitemap_files
+                .iter()
+                .try_for_each(|f| emit.keep(f))
+                .map_err(|e| io_err("cannot write the sitemap", e))?;
+        } else {
+            files = feeds::sitemaps(&site.config, &site.archive);
+        }
         if site.config.robots {
             files.push(feeds::robots(&site.config));
         }
         files
             .par_iter()
-            .try_for_each(|f| emit.put(&f.path, 0, f.contents.as_bytes()))
+            .try_for_each(|f| {
+                let fp = if f.path.starts_with("sitemap") { sitemap_fp } else { 0 };
+                emit.put(&f.path, fp, f.contents.as_bytes())
+            })
             .map_err(|e| io_err("cannot write the sitemap", e))?;
     } else {
         warnings.push(

@@ -46,6 +46,17 @@ impl PubDate {
     pub fn sort_key(&self) -> i64 {
         self.zoned.timestamp().as_second()
     }
+
+    /// What every form of the date is made from (seconds since the epoch, the offset in
+    /// seconds, the precision), for fingerprints: equal identities, equal strings.
+    pub fn identity(&self) -> [u64; 3] {
+        let precision = match self.precision {
+            Precision::Month => 0,
+            Precision::Day => 1,
+            Precision::Time => 2,
+        };
+        [self.sort_key() as u64, i64::from(self.zoned.offset().seconds()) as u64, precision]
+    }
 }
 
 thread_local! {

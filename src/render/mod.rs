@@ -209,7 +209,7 @@ impl<'a> Renderer<'a> {
 
         use rayon::prelude::*;
         let card_hashes: Vec<u64> =
-            archive.entries.par_iter().map(|e| card(e, archive, &strings).fingerprint()).collect();
+            archive.entries.par_iter().map(|e| card_fingerprint(e, archive)).collect();
         let cards = archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect();
         // Lists whose template asks for `card_html` get each card rendered once, not once per
         // list it is on (about five times).
@@ -701,21 +701,35 @@ impl<'a> Renderer<'a> {
     }
 }
 
-impl CardView<'_> {
-    /// A fingerprint of every field of the card.
-    fn fingerprint(&self) -> u64 {
-        // Destructured, so that a new field cannot be forgotten here.
-        let CardView { title, url, date, summary, authors, tags } = self;
-        let mut f = Fingerprint::new();
-        f.str(title).str(url).str(&date.machine).str(&date.display).str(summary);
-        for (list, mark) in [(authors, "a"), (tags, "t")] {
-            f.str(mark).u64(list.len() as u64);
-            for l in list {
-                f.str(l.name).str(&l.url);
-            }
-        }
-        f.finish()
+/// A fingerprint of everything [`card`] makes the entry's card from, taken without making
+/// it (no string is built): the date's instant, offset and precision stand for its two
+/// strings (which the theme's strings format, and the global key covers those), and a term's
+/// slug for its URL.
+fn card_fingerprint(e: &Entry, a: &Archive) -> u64 {
+    // The card's fields, listed so that a new one cannot be forgotten here.
+    let _ = |c: CardView| {
+        let CardView {
+            title: _,
+            url: _,
+            date: DateView { machine: _, display: _ },
+            summary: _,
+            authors: _,
+            tags: _,
+        } = c;
+    };
+    let mut f = Fingerprint::new();
+    f.str(&e.bulletin.title).str(&e.path).str(&e.summary);
+    for n in e.bulletin.date.identity() {
+        f.u64(n);
     }
+    for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
+        f.str(mark).u64(list.len() as u64);
+        for &t in list {
+            let t = &a.terms(kind)[t];
+            f.str(&t.name).str(&t.slug);
+        }
+    }
+    f.finish()
 }
 
 fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e> {

@@ -468,20 +468,23 @@ fn assign_paths(
 ) -> Vec<String> {
     let keys: Vec<i64> = items.iter().map(|(b, _)| b.date.sort_key()).collect();
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then_with(|| items[a].0.source.cmp(&items[b].0.source)));
+    order.sort_by(|&a, &b| {
+        keys[a].cmp(&keys[b]).then_with(|| path_order(&items[a].0.source).cmp(path_order(&items[b].0.source)))
+    });
     let wanted: Vec<String> = items.par_iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
-    let all_wanted: rustc_hash::FxHashSet<&str> = wanted.iter().map(String::as_str).collect();
-    let mut owner: rustc_hash::FxHashMap<String, usize> = Default::default();
+    // URLs taken: wanted ones (borrowed), and the `-2`, `-3`… ones given on a clash.
+    let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
     owner.reserve(items.len());
+    let mut renamed: rustc_hash::FxHashMap<String, usize> = Default::default();
+    let all_wanted: rustc_hash::FxHashSet<&str> = wanted.iter().map(String::as_str).collect();
     // Explicit slugs claim their URLs first, so a derived slug never takes an editor's choice.
     order.sort_by_key(|&i| !items[i].0.slug_explicit);
-    let mut paths = vec![String::new(); items.len()];
+    let mut paths = vec![None; items.len()];
     for i in order {
         let b = &items[i].0;
-        let path = &wanted[i];
+        let path = wanted[i].as_str();
         let Some(&first) = owner.get(path) else {
-            owner.insert(path.clone(), i);
-            paths[i] = path.clone();
+            owner.insert(path, i);
             continue;
         };
         let other = &items[first].0;
@@ -496,14 +499,13 @@ fn assign_paths(
                     .in_file(&b.source)
                     .with_hint("give one of them a different `slug:` in its front matter"),
             );
-            paths[i] = path.clone();
             continue;
         }
         let mut n = 2;
         let (new_path, slug) = loop {
             let slug = format!("{}-{n}", b.slug);
             let p = permalink_with_slug(&config.permalink, b, &slug);
-            if !owner.contains_key(&p) && !all_wanted.contains(p.as_str()) {
+            if !renamed.contains_key(&p) && !all_wanted.contains(p.as_str()) {
                 break (p, slug);
             }
             n += 1;
@@ -513,10 +515,21 @@ fn assign_paths(
                 .in_file(&b.source)
                 .with_hint(format!("set `slug:` in its front matter to choose its URL (now `{slug}`)")),
         );
-        owner.insert(new_path.clone(), i);
-        paths[i] = new_path;
+        renamed.insert(new_path.clone(), i);
+        paths[i] = Some(new_path);
     }
-    paths
+    drop((owner, all_wanted));
+    wanted.into_iter().zip(paths).map(|(wanted, renamed)| renamed.unwrap_or(wanted)).collect()
+}
+
+/// A source path's bytes with its separators as the lowest byte: compared bytewise, they
+/// order paths as [`Path`](std::path::Path)'s component-wise comparison does (for the
+/// relative, normalised paths of sources), without splitting them into components.
+fn path_order(path: &std::path::Path) -> impl Iterator<Item = u8> + '_ {
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|&c| if std::path::is_separator(char::from(c)) { 0 } else { c })
 }
 
 /// How pulldown-cmark writes an href, so the marker can be found in its output.
@@ -549,15 +562,38 @@ pub fn permalink(pattern: &str, b: &Bulletin) -> String {
 
 /// [`permalink`] with another slug.
 fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
+    use std::fmt::Write as _;
     let d = &b.date;
-    let day = if d.precision == Precision::Month { String::new() } else { format!("{:02}", d.zoned.day()) };
-    let mut p = pattern
-        .replace("{year}", &format!("{:04}", d.year()))
-        .replace("{month}", &format!("{:02}", d.month()))
-        .replace("{day}", &day)
-        .replace("{slug}", slug);
-    while p.contains("//") {
-        p = p.replace("//", "/");
+    let mut p = String::with_capacity(pattern.len() + slug.len() + 8);
+    // Runs of slashes (where `{day}` is empty, say) become one.
+    let push = |p: &mut String, c: char| {
+        if !(c == '/' && p.ends_with('/')) {
+            p.push(c);
+        }
+    };
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        if c == '{' {
+            let placeholder = ["{year}", "{month}", "{day}", "{slug}"]
+                .into_iter()
+                .find_map(|name| rest.strip_prefix(name).map(|after| (name, after)));
+            if let Some((name, after)) = placeholder {
+                let _ = match name {
+                    "{year}" => write!(p, "{:04}", d.year()),
+                    "{month}" => write!(p, "{:02}", d.month()),
+                    "{day}" if d.precision != Precision::Month => write!(p, "{:02}", d.zoned.day()),
+                    "{slug}" => {
+                        slug.chars().for_each(|c| push(&mut p, c));
+                        Ok(())
+                    }
+                    _ => Ok(()),
+                };
+                rest = after;
+                continue;
+            }
+        }
+        push(&mut p, c);
+        rest = &rest[c.len_utf8()..];
     }
     p
 }
@@ -700,6 +736,65 @@ mod tests {
             .iter()
             .map(|e| (e.bulletin.title.clone(), e.path.clone(), e.tags.clone(), e.related.clone()))
             .collect()
+    }
+
+    #[test]
+    fn permalinks_fill_the_pattern_and_join_slashes() {
+        // The definition: each placeholder replaced, then runs of slashes made one.
+        fn reference(pattern: &str, b: &Bulletin, slug: &str) -> String {
+            let d = &b.date;
+            let day =
+                if d.precision == Precision::Month { String::new() } else { format!("{:02}", d.zoned.day()) };
+            let mut p = pattern
+                .replace("{year}", &format!("{:04}", d.year()))
+                .replace("{month}", &format!("{:02}", d.month()))
+                .replace("{day}", &day)
+                .replace("{slug}", slug);
+            while p.contains("//") {
+                p = p.replace("//", "/");
+            }
+            p
+        }
+        let items =
+            items(&[("Mưa", "2024-03-05", ""), ("Nắng", "2024-03", ""), ("Gió", "2024-03-05 07:30", "")]);
+        let patterns = [
+            "/{year}/{month}/{slug}/",
+            "/{year}/{month}/{day}/{slug}/",
+            "{slug}",
+            "/tin//{day}-{slug}.html",
+            "/{{year}}/{slug}{day}/",
+        ];
+        for pattern in patterns {
+            for (b, _) in &items {
+                for slug in [b.slug.as_str(), "a//b", "đà-nẵng"] {
+                    assert_eq!(
+                        permalink_with_slug(pattern, b, slug),
+                        reference(pattern, b, slug),
+                        "{pattern} {slug}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn path_order_is_the_component_order() {
+        let paths = [
+            "content/a/b.md",
+            "content/a-b.md",
+            "content/a.md",
+            "content/a/a.md",
+            "content/ab.md",
+            "content/a b/c.md",
+            "content/2020/01/x.md",
+            "content/2020-01.md",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (std::path::Path::new(a), std::path::Path::new(b));
+                assert_eq!(path_order(a).cmp(path_order(b)), a.cmp(b), "{} {}", a.display(), b.display());
+            }
+        }
     }
 
     #[test]

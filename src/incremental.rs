@@ -245,6 +245,25 @@ pub struct Manifest {
     pub files: Files,
 }
 
+/// The manifests (published tree, spare tree) under `dir` that still describe the
+/// directories `out` and `spare`.
+fn read_manifests(dir: &Path, out: &Path, spare: &Path) -> (Option<Manifest>, Option<Manifest>) {
+    (
+        read::<Manifest>(&dir.join("outputs")).filter(|m| dir_id(out) == Some(m.dir_id)),
+        read::<Manifest>(&dir.join("spare")).filter(|m| dir_id(spare) == Some(m.dir_id)),
+    )
+}
+
+/// A read of the cache under way on another thread: [`Cache::prefetch`].
+pub struct Prefetch(std::thread::JoinHandle<Prefetched>);
+
+#[derive(Default)]
+struct Prefetched {
+    outputs: Option<Manifest>,
+    spare: Option<Manifest>,
+    index: Option<((u64, u64), crate::search::IndexState)>,
+}
+
 /// The cache of one profile.
 pub struct Cache {
     dir: PathBuf,
@@ -361,8 +380,31 @@ impl Cache {
         if self.state.format != FORMAT {
             return;
         }
-        self.outputs = read::<Manifest>(&self.dir.join("outputs")).filter(|m| dir_id(out) == Some(m.dir_id));
-        self.spare = read::<Manifest>(&self.dir.join("spare")).filter(|m| dir_id(spare) == Some(m.dir_id));
+        (self.outputs, self.spare) = read_manifests(&self.dir, out, spare);
+    }
+
+    /// Starts reading, on another thread, what [`Cache::load_manifests`] reads and (with
+    /// `index`) what [`Cache::load_index`] returns, so that the caller's work hides it.
+    /// [`Cache::take_prefetched`] takes the result.
+    pub fn prefetch(&self, out: &Path, spare: &Path, index: bool) -> Prefetch {
+        let (dir, out, spare) = (self.dir.clone(), out.to_path_buf(), spare.to_path_buf());
+        let current = self.state.format == FORMAT;
+        Prefetch(std::thread::spawn(move || {
+            if !current {
+                return Prefetched::default();
+            }
+            let (outputs, spare) = read_manifests(&dir, &out, &spare);
+            let index = if index { read(&dir.join("index")) } else { None };
+            Prefetched { outputs, spare, index }
+        }))
+    }
+
+    /// Takes what [`Cache::prefetch`] read: the manifests (as [`Cache::load_manifests`] would
+    /// have set them), and the index state if it was asked for.
+    pub fn take_prefetched(&mut self, prefetch: Prefetch) -> Option<((u64, u64), crate::search::IndexState)> {
+        let read = prefetch.0.join().unwrap_or_default();
+        (self.outputs, self.spare) = (read.outputs, read.spare);
+        read.index
     }
 
     /// Records the spare tree's manifest.

@@ -136,12 +136,14 @@ pub struct LoadedSite {
 
 /// A bulletin parsed in this build, with its record for the cache's log.
 type Fresh = (Parsed, std::io::Result<incremental::ParsedRecord>);
+/// A source parsed in this build, or what was wrong with it (boxed: most sources are not).
+type FreshResult = Box<Result<Fresh, Vec<Diagnostic>>>;
 
 /// One source file found by the scan: its record, and the bulletin parsed from it when it
 /// had to be read (and the cache did not have it).
 struct Source {
     stat: SourceStat,
-    fresh: Option<Result<Fresh, Vec<Diagnostic>>>,
+    fresh: Option<FreshResult>,
 }
 
 /// A copy of `s` in an allocation of its own size.
@@ -203,8 +205,9 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
     let stats: Vec<Result<Stat, Diagnostic>> = {
-        let known: HashMap<&Path, &SourceStat> =
-            cache.state.sources.iter().map(|s| (s.path.as_path(), s)).collect();
+        // By the path's bytes: hashing a `Path` walks its components.
+        let known: rustc_hash::FxHashMap<&[u8], &SourceStat> =
+            cache.state.sources.iter().map(|s| (s.path.as_os_str().as_encoded_bytes(), s)).collect();
         found
             .paths
             .par_iter()
@@ -213,7 +216,9 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
                 let meta = std::fs::metadata(path)
                     .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
                 let (len, mtime) = (meta.len(), incremental::mtime_nanos(&meta));
-                let known = known.get(rel.as_path()).filter(|k| k.len == len && k.mtime == mtime);
+                let known = known
+                    .get(rel.as_os_str().as_encoded_bytes())
+                    .filter(|k| k.len == len && k.mtime == mtime);
                 Ok((rel, len, mtime, known.map(|k| (*k).clone())))
             })
             .collect()
@@ -235,7 +240,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
             let text = content::read_source(root, &root.join(&rel))?;
             let hash = incremental::hash_bytes(text.text.as_bytes());
             let mtime = if mtime >= racy_after { -1 } else { mtime };
-            let fresh = (!parsed.contains(&rel, hash)).then(|| parse_fresh(&text, &tz, &config));
+            let fresh = (!parsed.contains(&rel, hash)).then(|| Box::new(parse_fresh(&text, &tz, &config)));
             Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
         })
         .collect();
@@ -311,7 +316,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     let previous = std::mem::take(&mut cache.parsed);
     let mut sources = sources;
     // Sources the scan did not parse and the cache did not have (a damaged log).
-    let fresh: Vec<Option<Result<Fresh, Vec<Diagnostic>>>> = sources
+    let fresh: Vec<Option<FreshResult>> = sources
         .par_iter_mut()
         .zip(reused.par_iter())
         .map(|(s, cached)| {
@@ -322,7 +327,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
                 return Some(f);
             }
             let read = content::read_source(root, &root.join(&s.stat.path));
-            Some(read.map_err(|d| vec![d]).and_then(|source| parse_fresh(&source, &tz, &config)))
+            Some(Box::new(read.map_err(|d| vec![d]).and_then(|source| parse_fresh(&source, &tz, &config))))
         })
         .collect();
     timings.lap("cached bulletins");
@@ -336,7 +341,7 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
     for (cached, fresh) in reused.iter_mut().zip(fresh) {
-        let mut p = match (cached.take(), fresh) {
+        let mut p = match (cached.take(), fresh.map(|f| *f)) {
             (Some(p), _) => {
                 if parsed_rewrite {
                     parsed_new.push(incremental::encode_parsed(&p));
@@ -647,13 +652,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let input_key = scanned.input_key;
     let stats: Vec<SourceStat> = scanned.sources.iter().map(|s| s.stat.clone()).collect();
+    // The manifests and the index state are read while the archive is made.
+    let spare_path = Staging::spare_path(&out);
+    let prefetch = (!opts.clean).then(|| cache.prefetch(&out, &spare_path, scanned.config.search));
     let mut site = load_scanned(opts, scanned, &mut cache)?;
     let mut timings = std::mem::take(&mut site.timings);
-
-    let spare_path = Staging::spare_path(&out);
-    if !opts.clean {
-        cache.load_manifests(&out, &spare_path);
-    }
+    let prefetched_index = prefetch.and_then(|p| cache.take_prefetched(p));
 
     let live_known = cache.outputs.is_some();
     let live: incremental::Files = cache.outputs.take().map(|m| m.files).unwrap_or_default();
@@ -716,7 +720,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .collect();
     let search_fp = renderer.search_fingerprint();
     let index_prev = if site.config.search && !opts.clean && live.contains_key("search/manifest.json") {
-        cache.load_index().filter(|((global, _), _)| *global == global_key)
+        prefetched_index.filter(|((global, _), _)| *global == global_key)
     } else {
         None
     };

@@ -429,9 +429,10 @@ impl Cache {
         read(&self.dir.join("index"))
     }
 
-    pub fn save_index(&self, key: (u64, u64), index: &crate::search::IndexState) -> std::io::Result<()> {
+    /// Saves the search index state, made by [`encode_index`].
+    pub fn save_index(&self, encoded: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        write(&self.dir.join("index"), &(key, index))
+        write_bytes(&self.dir.join("index"), encoded)
     }
 
     /// The archive's shape from the last build (`shape`), if any: its key says whether it
@@ -540,12 +541,15 @@ impl Cache {
     }
 
     /// Records what the build made. Each file is replaced atomically; the state goes last.
+    /// Saves what a build leaves: its state, its parsed records (appended, or with `true`
+    /// replacing the log) and the manifests of the published and the spare tree, all but the
+    /// records made by [`encode`].
     pub fn save(
         &self,
-        state: &State,
+        state: &[u8],
         parsed: (&[ParsedRecord], bool),
-        outputs: &Manifest,
-        spare: Option<&Manifest>,
+        outputs: &[u8],
+        spare: Option<&[u8]>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let gitignore = self.dir.parent().map(|p| p.join(".gitignore"));
@@ -555,14 +559,14 @@ impl Cache {
         if !parsed.0.is_empty() || parsed.1 {
             self.write_parsed(parsed.0, parsed.1)?;
         }
-        write(&self.dir.join("outputs"), outputs)?;
+        write_bytes(&self.dir.join("outputs"), outputs)?;
         match spare {
-            Some(s) => write(&self.dir.join("spare"), s)?,
+            Some(s) => write_bytes(&self.dir.join("spare"), s)?,
             None => {
                 let _ = std::fs::remove_file(self.dir.join("spare"));
             }
         }
-        write(&self.dir.join("state"), state)
+        write_bytes(&self.dir.join("state"), state)
     }
 }
 
@@ -594,7 +598,22 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
 }
 
 fn write<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<()> {
-    let bytes = postcard::to_stdvec(value).map_err(std::io::Error::other)?;
+    write_bytes(path, &encode(value)?)
+}
+
+/// A cache file's bytes for `value` (a build encodes its files together, then writes them
+/// in order).
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> std::io::Result<Vec<u8>> {
+    postcard::to_stdvec(value).map_err(std::io::Error::other)
+}
+
+/// The bytes [`Cache::save_index`] saves.
+pub fn encode_index(key: (u64, u64), index: &crate::search::IndexState) -> std::io::Result<Vec<u8>> {
+    encode(&(key, index))
+}
+
+/// Replaces the file at `path` with `bytes`, never leaving it half written.
+fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)

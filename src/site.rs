@@ -660,7 +660,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let prefetched_index = prefetch.and_then(|p| cache.take_prefetched(p));
 
     let live_known = cache.outputs.is_some();
-    let live: incremental::Files = cache.outputs.take().map(|m| m.files).unwrap_or_default();
+    let mut live: incremental::Files = cache.outputs.take().map(|m| m.files).unwrap_or_default();
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
     let spare = cache.spare.take();
     cache.invalidate_spare().map_err(|e| io_err("cannot update the build cache", e))?;
@@ -872,16 +872,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let SearchPlan::Update(_) = &search_plan
         && let Some((_, prev)) = &index_prev
     {
-        let current: HashMap<(&Path, u64), usize> = site
+        // By the path's bytes: hashing a `Path` walks its components.
+        let current: rustc_hash::FxHashMap<(&[u8], u64), usize> = site
             .archive
             .entries
             .iter()
             .enumerate()
-            .map(|(i, e)| ((e.bulletin.source.as_path(), e.bulletin.source_hash), i))
+            .map(|(i, e)| ((e.bulletin.source.as_os_str().as_encoded_bytes(), e.bulletin.source_hash), i))
             .collect();
         let old_fields = |k: &search::DocKey| -> Option<search::OwnedFields> {
             let plain = || cache.read_plain(k.source_hash);
-            if let Some(&i) = current.get(&(k.source.as_path(), k.source_hash)) {
+            if let Some(&i) = current.get(&(k.source.as_os_str().as_encoded_bytes(), k.source_hash)) {
                 let e = &site.archive.entries[i];
                 return Some(search::OwnedFields {
                     title: e.bulletin.title.clone(),
@@ -988,12 +989,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         warnings: warnings.clone(),
     };
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: records };
-    let spare_manifest =
-        kept.and_then(|p| incremental::dir_id(&p)).map(|id| Manifest { dir_id: id, files: live.clone() });
+    // The published tree before this build is now the spare one.
+    let spare_manifest = kept
+        .and_then(|p| incremental::dir_id(&p))
+        .map(|id| Manifest { dir_id: id, files: std::mem::take(&mut live) });
+    let index_state = index_state.filter(|_| out_id.is_some());
+    // The cache's files are encoded together, and written one after the other below.
+    let ((index_bytes, outputs_bytes), (spare_bytes, state_bytes)) = rayon::join(
+        || {
+            rayon::join(
+                || index_state.as_ref().map(|s| incremental::encode_index((global_key, search_fp), s)),
+                || incremental::encode(&outputs),
+            )
+        },
+        || rayon::join(|| spare_manifest.as_ref().map(incremental::encode), || incremental::encode(&state)),
+    );
     // The index state goes first: whenever the outputs manifest (saved after it) describes
     // the published tree, the index state describes that tree's index.
     let mut index_saved = true;
-    if let Some(state) = index_state.filter(|_| out_id.is_some()) {
+    if let Some(index_bytes) = index_bytes {
         // The plain text of each indexed bulletin, for the next update to see what changed.
         let add: Vec<(u64, &str)> = site
             .archive
@@ -1002,9 +1016,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .filter_map(|e| Some((e.bulletin.source_hash, e.body.get()?.plain.as_str())))
             .filter(|(h, _)| !cache.has_plain(*h))
             .collect();
-        let saved = cache
-            .update_plain(&add, &index_removed)
-            .and_then(|()| cache.save_index((global_key, search_fp), &state));
+        let saved = cache.update_plain(&add, &index_removed).and_then(|()| cache.save_index(&index_bytes?));
         if let Err(e) = saved {
             cache.forget_index();
             index_saved = false;
@@ -1021,7 +1033,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         && index_saved
         && let Err(e) = shape_saved.and_then(|()| {
             let parsed = std::mem::take(&mut site.parsed).into_iter().collect::<std::io::Result<Vec<_>>>()?;
-            cache.save(&state, (&parsed, site.parsed_rewrite), &outputs, spare_manifest.as_ref())
+            let spare = spare_bytes.transpose()?;
+            cache.save(&state_bytes?, (&parsed, site.parsed_rewrite), &outputs_bytes?, spare.as_deref())
         })
     {
         warnings.push(

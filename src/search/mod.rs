@@ -189,14 +189,106 @@ fn push_posting(bytes: &mut smallvec::SmallVec<[u8; 16]>, delta: u32, score: u32
     }
 }
 
+/// Items kept in chunks of a fixed size, never moved once pushed: a vector of a million
+/// terms grown by doubling would copy itself again and again, and the allocator keeps each
+/// old copy's memory for a while.
+struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Items per chunk of a [`Chunked`].
+const CHUNK_ITEMS: usize = 1 << 14;
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { chunks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, item: T) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK_ITEMS => chunk.push(item),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK_ITEMS);
+                chunk.push(item);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.chunks.get_mut(i / CHUNK_ITEMS)?.get_mut(i % CHUNK_ITEMS)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK_ITEMS][i % CHUNK_ITEMS]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK_ITEMS][i % CHUNK_ITEMS]
+    }
+}
+
+/// Strings kept in chunks of [`TEXT_CHUNK`] bytes (for the same reason as [`Chunked`]),
+/// addressed by position: chunk number × [`TEXT_CHUNK`] + offset. A term's strings are never
+/// split between chunks; a longer one gets a chunk of its own, followed by empty ones for
+/// the positions it covers.
+#[derive(Default)]
+struct Text {
+    chunks: Vec<String>,
+}
+
+const TEXT_CHUNK: usize = 1 << 20;
+
+impl Text {
+    /// The chunk `len` more bytes go to, and the position they start at.
+    fn room(&mut self, len: usize) -> (&mut String, usize) {
+        let fits = self.chunks.last().is_some_and(|c| c.len() + len <= TEXT_CHUNK);
+        if !fits {
+            // The chunk count goes on from the positions the last chunk covered.
+            let covered = self.chunks.last().map_or(0, |c| c.len().div_ceil(TEXT_CHUNK).max(1));
+            for _ in 1..covered {
+                self.chunks.push(String::new());
+            }
+            self.chunks.push(String::with_capacity(len.max(TEXT_CHUNK)));
+        }
+        let k = self.chunks.len() - 1;
+        let chunk = &mut self.chunks[k];
+        let at = k * TEXT_CHUNK + chunk.len();
+        (chunk, at)
+    }
+
+    /// The `len` bytes at `position`.
+    fn get(&self, position: u32, len: usize) -> &str {
+        let (k, at) = (position as usize / TEXT_CHUNK, position as usize % TEXT_CHUNK);
+        &self.chunks[k][at..at + len]
+    }
+}
+
 /// The spellings of one partition of the terms (by folded hash).
 #[derive(Default)]
 struct Partition {
     /// (32 bits of the key, the term's index): a lookup reads the table alone, and the term
     /// only when found.
     table: hashbrown::HashTable<(u32, u32)>,
-    terms: Vec<TermRec>,
-    text: String,
+    terms: Chunked<TermRec>,
+    text: Text,
     /// Per term of the bulletin being added: the index of the term found for it, if any.
     found: Vec<u32>,
 }
@@ -220,12 +312,13 @@ const NOT_FOUND: u32 = u32::MAX;
 impl Partition {
     fn spelling(&self, t: u32) -> &str {
         let t = &self.terms[t as usize];
-        &self.text[t.start as usize..t.mid as usize]
+        self.text.get(t.start, (t.mid - t.start) as usize)
     }
 
     fn folded(&self, t: u32) -> &str {
         let t = &self.terms[t as usize];
-        &self.text[t.mid as usize..(t.end & !PSEUDO_BIT) as usize]
+        let end = t.end & !PSEUDO_BIT;
+        &self.text.get(t.start, (end - t.start) as usize)[(t.mid - t.start) as usize..]
     }
 
     /// Adds bulletin `id`'s postings of `terms` (this partition's share of `doc`'s terms);
@@ -275,10 +368,14 @@ impl Partition {
             }
             hashbrown::hash_table::Entry::Vacant(v) => {
                 v.insert((short, self.terms.len() as u32));
-                let start = self.text.len();
-                doc.push_spelling(term, &mut self.text);
-                let mid = self.text.len();
-                doc.push_folded(term, &mut self.text);
+                let len = doc.strings_len(term);
+                let (chunk, start) = self.text.room(len);
+                let before = chunk.len();
+                doc.push_spelling(term, chunk);
+                let mid = start + (chunk.len() - before);
+                doc.push_folded(term, chunk);
+                let end = start + (chunk.len() - before);
+                debug_assert_eq!(end - start, len, "the room made for a term's strings");
                 let offset = |o: usize| {
                     u32::try_from(o)
                         .ok()
@@ -291,7 +388,7 @@ impl Partition {
                     key,
                     start: offset(start)?,
                     mid: offset(mid)?,
-                    end: offset(self.text.len())? | if term.pseudo { PSEUDO_BIT } else { 0 },
+                    end: offset(end)? | if term.pseudo { PSEUDO_BIT } else { 0 },
                     last: id,
                     postings,
                 });
@@ -989,6 +1086,38 @@ fn shard_count(terms: usize, per_shard: usize) -> u32 {
 mod tests {
     use super::format::{self, Entry, LongList, Manifest, Shard};
     use super::*;
+
+    #[test]
+    fn text_chunks_keep_every_string_whole_and_findable() {
+        let mut text = Text::default();
+        let long = "đ".repeat(TEXT_CHUNK); // two chunks' worth of bytes
+        let pieces: Vec<String> = (0..3000)
+            .map(|i| match i {
+                1000 => long.clone(),
+                2000 => "x".repeat(TEXT_CHUNK),
+                _ => format!("từ {i} ").repeat(i % 50 + 1),
+            })
+            .collect();
+        let mut at = Vec::new();
+        for p in &pieces {
+            let (chunk, position) = text.room(p.len());
+            chunk.push_str(p);
+            at.push(position);
+        }
+        for (p, &position) in pieces.iter().zip(&at) {
+            assert_eq!(text.get(position as u32, p.len()), p);
+        }
+        let mut items = Chunked::default();
+        for i in 0..CHUNK_ITEMS * 2 + 5 {
+            items.push(i);
+        }
+        assert_eq!(
+            (items.len(), items[CHUNK_ITEMS + 3], items.iter().sum::<usize>()),
+            (CHUNK_ITEMS * 2 + 5, CHUNK_ITEMS + 3, (0..CHUNK_ITEMS * 2 + 5).sum())
+        );
+        *items.get_mut(7).expect("item") = 0;
+        assert_eq!(items[7], 0);
+    }
     use crate::config::Config;
     use crate::content::{SourceFile, parse_bulletin};
     use crate::markdown;

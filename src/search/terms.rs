@@ -90,6 +90,17 @@ impl DocTerms {
         }
     }
 
+    /// The bytes of the term's spelling and folded form together.
+    pub fn strings_len(&self, t: &DocTerm) -> usize {
+        let at = t.at as usize;
+        let word = |i: usize| self.tokens.word(i).len() + self.tokens.folded(i).len();
+        match t.strings {
+            Strings::Word => word(at),
+            Strings::Pair => word(at) + word(at + 1) + 2,
+            Strings::Text { end } => 2 * (end as usize - at),
+        }
+    }
+
     pub fn spelling(&self, t: &DocTerm) -> String {
         let mut s = String::new();
         self.push_spelling(t, &mut s);

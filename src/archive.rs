@@ -63,6 +63,15 @@ impl Entry {
         html.unwrap_or_default()
     }
 
+    /// Lets go of the body's HTML once nothing else will show it.
+    pub fn release_html(&self) {
+        if let Some(b) = self.body.get()
+            && let Ok(mut html) = b.html.lock()
+        {
+            *html = None;
+        }
+    }
+
     /// The body as plain text, one line per block.
     pub fn plain(&self) -> &str {
         debug_assert!(self.body.get().is_some(), "{} not hydrated", self.bulletin.source.display());
@@ -360,13 +369,7 @@ impl Archive {
 
     /// Lets go of every body's HTML (pages and feeds are written), keeping the plain text.
     pub fn release_html(&self) {
-        for e in &self.entries {
-            if let Some(b) = e.body.get()
-                && let Ok(mut html) = b.html.lock()
-            {
-                *html = None;
-            }
-        }
+        self.entries.iter().for_each(Entry::release_html);
     }
 
     pub fn terms(&self, kind: TermKind) -> &[Term] {

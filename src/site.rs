@@ -760,35 +760,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     site.archive.hydrate(&opts.root, &site.config, &site.tz, &needed)?;
     timings.lap("plan pages");
 
-    let done = AtomicUsize::new(0);
-    let total = planned.len();
-    let mut errors: Vec<Diagnostic> = planned
-        .par_iter()
-        .filter_map(|(job, file, fp, unchanged)| {
-            let result = if *unchanged {
-                emit.keep(file).map_err(|e| io_err("cannot write output", e))
-            } else {
-                emit.rendered.fetch_add(1, Ordering::Relaxed);
-                renderer
-                    .render(*job)
-                    .and_then(|html| emit.put(file, *fp, &html).map_err(|e| io_err("cannot write output", e)))
-            };
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(progress) = opts.progress
-                && (n.is_multiple_of(64) || n == total)
-            {
-                progress(n, total);
-            }
-            result.err()
-        })
-        .collect();
-    errors.dedup_by(|a, b| a.message == b.message);
-    if !errors.is_empty() {
-        return Err(BuildFailure { errors, warnings: site.warnings });
-    }
-    timings.lap("render + write pages");
-
-    // Feeds, sitemap and robots.txt need absolute URLs.
+    // Feeds, sitemap and robots.txt need absolute URLs. They are made before the pages, so
+    // that each bulletin's HTML can be let go as soon as its page is written.
     let mut warnings = std::mem::take(&mut site.warnings);
     if feeds_on {
         specs
@@ -832,6 +805,40 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
     }
     timings.lap("feeds + sitemap");
+
+    let done = AtomicUsize::new(0);
+    let total = planned.len();
+    let mut errors: Vec<Diagnostic> = planned
+        .par_iter()
+        .filter_map(|(job, file, fp, unchanged)| {
+            let result = if *unchanged {
+                emit.keep(file).map_err(|e| io_err("cannot write output", e))
+            } else {
+                emit.rendered.fetch_add(1, Ordering::Relaxed);
+                let written = renderer.render(*job).and_then(|html| {
+                    emit.put(file, *fp, &html).map_err(|e| io_err("cannot write output", e))
+                });
+                // The feeds are made: nothing else shows this body.
+                if let Job::Bulletin(i) = job {
+                    site.archive.entries[*i].release_html();
+                }
+                written
+            };
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(progress) = opts.progress
+                && (n.is_multiple_of(64) || n == total)
+            {
+                progress(n, total);
+            }
+            result.err()
+        })
+        .collect();
+    errors.dedup_by(|a, b| a.message == b.message);
+    if !errors.is_empty() {
+        return Err(BuildFailure { errors, warnings });
+    }
+    timings.lap("render + write pages");
+
     // Every page and feed that shows a body is written; the search index needs plain text only.
     site.archive.release_html();
     // The cards (~2.5 KB a bulletin) are let go on another thread while the index is made.

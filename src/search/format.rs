@@ -236,14 +236,37 @@ pub fn write_varint_postings(out: &mut Vec<u8>, varints: &[u8]) {
 
 /// Reads what [`to_gzip_json`] wrote (or plain JSON, as a host may have decompressed it).
 pub fn from_gzip_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> std::io::Result<T> {
-    let json = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
-        out
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        serde_json::from_slice(&gunzip(bytes)?).map_err(std::io::Error::other)
     } else {
-        bytes.to_vec()
+        serde_json::from_slice(bytes).map_err(std::io::Error::other)
+    }
+}
+
+/// Decompresses a gzip file. The files [`gzip`] writes are one member whose trailer gives
+/// the size, decompressed in one call by libdeflate; anything else (several members, a
+/// trailer that does not match) goes through a streaming decoder.
+fn gunzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    /// Sizes trusted from a trailer (the index's files are far smaller).
+    const MAX_SIZE: usize = 1 << 30;
+    thread_local! {
+        static INFLATE: std::cell::RefCell<libdeflater::Decompressor> =
+            std::cell::RefCell::new(libdeflater::Decompressor::new());
+    }
+    let size = match bytes.len().checked_sub(4).and_then(|at| bytes.get(at..)) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]) as usize,
+        _ => usize::MAX,
     };
-    serde_json::from_slice(&json).map_err(std::io::Error::other)
+    if size <= MAX_SIZE {
+        let mut out = vec![0; size];
+        let whole = INFLATE.with_borrow_mut(|inflate| inflate.gzip_decompress(bytes, &mut out));
+        if whole.is_ok_and(|n| n == size) {
+            return Ok(out);
+        }
+    }
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -302,6 +325,27 @@ mod tests {
                 assert!(gz.len() < input.len() / 3, "{} → {}", input.len(), gz.len());
             }
         }
+    }
+
+    #[test]
+    fn gunzip_reads_one_member_several_and_damaged_trailers() {
+        let text: String = (0..5000).map(|i| format!("{{\"tin {i}\":{i}}}")).collect();
+        let gz = gzip(text.as_bytes()).expect("gzip");
+        assert!(gunzip(&gz).expect("one member") == text.as_bytes());
+        // Two members (as `cat a.gz b.gz` makes): the streaming decoder reads both.
+        let two = [gz.clone(), gzip(b"!").expect("gzip")].concat();
+        assert!(gunzip(&two).expect("two members") == [text.as_bytes(), b"!"].concat());
+        // A trailer whose size is wrong: still read, by the streaming decoder, which checks it.
+        let mut wrong = gz.clone();
+        let n = wrong.len();
+        wrong[n - 4..].copy_from_slice(&7u32.to_le_bytes());
+        assert!(gunzip(&wrong).is_err());
+        assert!(gunzip(&gz[..gz.len() / 2]).is_err(), "cut short");
+        let object = gzip("{\"tin\":7,\"mưa\":9}".as_bytes()).expect("gzip");
+        let json: std::collections::BTreeMap<String, u32> = from_gzip_json(&object).expect("gzip json");
+        assert_eq!(json.get("mưa"), Some(&9));
+        let plain: u32 = from_gzip_json(b"42").expect("plain json");
+        assert_eq!(plain, 42);
     }
 
     #[test]

@@ -379,11 +379,8 @@ fn load_scanned(opts: &BuildOptions, scan: Scan, cache: &mut Cache) -> Result<Lo
         return Err(BuildFailure { errors, warnings });
     }
     let cached_shape = cache.load_shape();
-    let cached_key = cached_shape.as_ref().map(|s| s.key);
-
-    let (mut archive, shape) = Archive::build_with(&config, items, cached_shape)
+    let (mut archive, new_shape) = Archive::build_with(&config, items, cached_shape)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
-    let new_shape = (cached_key != Some(shape.key)).then_some(shape);
     warnings.append(&mut archive.warnings);
     for e in &archive.entries {
         for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {

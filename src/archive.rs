@@ -622,16 +622,21 @@ fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
 }
 
 fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnostic>) -> Vec<Term> {
-    // key → (spelling → uses), members
-    let mut found: HashMap<String, (BTreeMap<String, usize>, Vec<usize>)> = HashMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        let names = match kind {
+    fn names_of(e: &Entry, kind: TermKind) -> &[String] {
+        match kind {
             TermKind::Tag => &e.bulletin.tags,
             TermKind::Author => &e.bulletin.authors,
-        };
-        for name in names {
-            let slot = found.entry(text::name_key(name)).or_default();
-            *slot.0.entry(name.clone()).or_insert(0) += 1;
+        }
+    }
+    // Each bulletin's names' keys, in its front-matter order.
+    let keys: Vec<Vec<String>> =
+        entries.par_iter().map(|e| names_of(e, kind).iter().map(|n| text::name_key(n)).collect()).collect();
+    // key → (spelling → uses), members
+    let mut found: rustc_hash::FxHashMap<&str, (BTreeMap<&str, usize>, Vec<usize>)> = Default::default();
+    for (i, (e, keys)) in entries.iter().zip(&keys).enumerate() {
+        for (name, key) in names_of(e, kind).iter().zip(keys) {
+            let slot = found.entry(key.as_str()).or_default();
+            *slot.0.entry(name.as_str()).or_insert(0) += 1;
             slot.1.push(i);
         }
     }
@@ -642,10 +647,10 @@ fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnos
             let name = spellings
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-                .map(|(s, _)| s.clone())
+                .map(|(s, _)| s.to_string())
                 .unwrap_or_default();
-            let slug = text::term_slug(&key);
-            Term { key, name, slug, members }
+            let slug = text::term_slug(key);
+            Term { key: key.to_string(), name, slug, members }
         })
         .collect();
     terms.sort_by_cached_key(|t| (text::collation_key(&t.name), t.key.clone()));
@@ -674,12 +679,11 @@ fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnos
         }
     }
     // Keep each bulletin's terms in its own front-matter order.
-    for e in entries.iter_mut() {
-        let (names, idx) = match kind {
-            TermKind::Tag => (&e.bulletin.tags, &mut e.tags),
-            TermKind::Author => (&e.bulletin.authors, &mut e.authors),
+    for (e, order) in entries.iter_mut().zip(&keys) {
+        let idx = match kind {
+            TermKind::Tag => &mut e.tags,
+            TermKind::Author => &mut e.authors,
         };
-        let order: Vec<String> = names.iter().map(|n| text::name_key(n)).collect();
         idx.sort_by_key(|&ti| order.iter().position(|k| *k == terms[ti].key));
     }
     terms

@@ -292,18 +292,36 @@ fn w3c(d: &PubDate) -> String {
 /// (C0 controls other than tab, newline and carriage return; U+FFFE; U+FFFF).
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let bytes = s.as_bytes();
+    // Runs that need nothing are copied whole; the loop stops only at ASCII bytes and at the
+    // first byte of U+FFFE/U+FFFF (EF BF BE/BF), so every cut is at a character boundary.
+    let (mut copied, mut i) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        let (replacement, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&apos;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..0x20 => ("", 1),
+            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => {
+                ("", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(replacement);
+        i += len;
+        copied = i;
     }
+    out.push_str(&s[copied..]);
     out
 }
 
@@ -472,5 +490,7 @@ mod tests {
         assert_eq!(xml("a & b <c> \"d\" 'e' ]]>"), "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt;");
         assert_eq!(xml("x\u{0}\u{1}\u{8}\t\ny\u{FFFE}"), "x\t\ny");
         assert_eq!(xml("Đà Nẵng 🌧"), "Đà Nẵng 🌧");
+        assert_eq!(xml("\u{FFFD}\u{FFFE}\u{FFFF}\u{EFBF}ắ&\u{1F}"), "\u{FFFD}\u{EFBF}ắ&amp;");
+        assert_eq!(xml("<p>“Mưa” & 'gió'</p>"), "&lt;p&gt;“Mưa” &amp; &apos;gió&apos;&lt;/p&gt;");
     }
 }

@@ -1075,7 +1075,11 @@ fn doc_meta(archive: &Archive, id: usize, format_date: &(dyn Fn(&PubDate) -> Str
         a: names(&e.authors, TermKind::Author),
         g: names(&e.tags, TermKind::Tag),
         m: e.summary.clone(),
-        s: e.plain().chars().take(SNIPPET_TEXT_CHARS).collect(),
+        s: {
+            let plain = e.plain();
+            plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
+                .to_string()
+        },
     }
 }
 

@@ -254,29 +254,6 @@ fn read_manifests(dir: &Path, out: &Path, spare: &Path) -> (Option<Manifest>, Op
     )
 }
 
-/// The parsed log under `dir` (dates read in `tz`), if it can be read.
-fn read_parsed_log(dir: &Path, tz: &jiff::tz::TimeZone) -> Option<ParsedLog> {
-    use rayon::prelude::*;
-    let bytes = std::fs::read(dir.join("parsed")).ok()?;
-    let mut frames = Vec::new();
-    let mut rest = bytes.as_slice();
-    while rest.len() >= 4 {
-        let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        let Some(frame) = rest.get(4..4 + len) else { break };
-        frames.push(frame);
-        rest = &rest[4 + len..];
-    }
-    let mut decoded: Vec<Option<Parsed>> = frames
-        .par_iter()
-        .map(|frame| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok()))
-        .collect();
-    // Records after a damaged one are not trusted.
-    if let Some(damaged) = decoded.iter().position(Option::is_none) {
-        decoded.truncate(damaged);
-    }
-    Some(ParsedLog::from_records(decoded))
-}
-
 /// A read of the cache under way on another thread: [`Cache::prefetch`].
 pub struct Prefetch(std::thread::JoinHandle<Prefetched>);
 
@@ -294,8 +271,6 @@ pub struct Cache {
     pub parsed: ParsedLog,
     /// Whether the parsed log was looked for (`Some`), and read.
     parsed_read: Option<bool>,
-    /// The parsed log being read on another thread, and the parse key it was started for.
-    parsed_prefetch: Option<(u64, std::thread::JoinHandle<Option<ParsedLog>>)>,
     pub outputs: Option<Manifest>,
     pub spare: Option<Manifest>,
     plain_index: std::sync::OnceLock<HashMap<u64, (u64, u32)>>,
@@ -309,7 +284,6 @@ impl Cache {
             state: State::default(),
             parsed: Default::default(),
             parsed_read: None,
-            parsed_prefetch: None,
             outputs: None,
             spare: None,
             plain_index: std::sync::OnceLock::new(),
@@ -349,42 +323,35 @@ impl Cache {
         if let Some(read) = self.parsed_read {
             return read;
         }
-        let read = match self.parsed_prefetch.take() {
-            Some((key, reading)) if key == parse_key => match reading.join().ok().flatten() {
-                Some(log) => {
-                    self.parsed = log;
-                    true
-                }
-                None => false,
-            },
-            _ => self.read_parsed(parse_key, tz),
-        };
+        let read = self.read_parsed(parse_key, tz);
         self.parsed_read = Some(read);
         read
-    }
-
-    /// Starts reading the parsed log on another thread, as [`Cache::load_parsed`] will want
-    /// it once the scan finds a changed source; meanwhile the scan looks at every file. A
-    /// build with nothing changed never waits for it.
-    pub fn prefetch_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) {
-        if self.state.parse_key != parse_key || self.state.format != FORMAT || self.parsed_read.is_some() {
-            return;
-        }
-        let (dir, tz) = (self.dir.clone(), tz.clone());
-        self.parsed_prefetch = Some((parse_key, std::thread::spawn(move || read_parsed_log(&dir, &tz))));
     }
 
     fn read_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) -> bool {
         if self.state.parse_key != parse_key || self.state.format != FORMAT {
             return false;
         }
-        match read_parsed_log(&self.dir, tz) {
-            Some(log) => {
-                self.parsed = log;
-                true
-            }
-            None => false,
+        use rayon::prelude::*;
+        let Ok(bytes) = std::fs::read(self.dir.join("parsed")) else { return false };
+        let mut frames = Vec::new();
+        let mut rest = bytes.as_slice();
+        while rest.len() >= 4 {
+            let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+            let Some(frame) = rest.get(4..4 + len) else { break };
+            frames.push(frame);
+            rest = &rest[4 + len..];
         }
+        let mut decoded: Vec<Option<Parsed>> = frames
+            .par_iter()
+            .map(|frame| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok()))
+            .collect();
+        // Records after a damaged one are not trusted.
+        if let Some(damaged) = decoded.iter().position(Option::is_none) {
+            decoded.truncate(damaged);
+        }
+        self.parsed = ParsedLog::from_records(decoded);
+        true
     }
 
     /// Adds records (each from [`encode_parsed`]) to the parsed log, or (`rewrite`) replaces

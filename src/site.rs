@@ -199,7 +199,6 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let binary = incremental::binary_id();
     let parse_key =
         Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
-    cache.prefetch_parsed(parse_key, &tz);
     let found = content::discover(root, &root.join("content"));
 
     let mut errors = found.errors;

@@ -73,28 +73,33 @@ impl Tokens {
     /// Appends the tokens of `text`; its first token starts a segment.
     pub fn push_text(&mut self, text: &str) {
         let mark = (self.words.len(), self.folded.len(), self.ends.len());
-        if self.scan_fast(text) {
+        // Through the character table, when every character may take the fast path.
+        let table = char_table();
+        if self.scan(text, |c| table.get(c as usize).copied()) {
             return;
         }
         self.words.truncate(mark.0);
         self.folded.truncate(mark.1);
         self.ends.truncate(mark.2);
         let normal = super::normalize(text).to_lowercase();
-        let mut scan = Scan::new(self);
-        for c in normal.chars() {
-            let folded = match super::fold::fold_table().get(c as usize) {
-                Some(&f) if f != '\0' => Fold::One(f),
-                _ => Fold::Slow,
+        let fold_table = super::fold::fold_table();
+        self.scan(&normal, |c| {
+            let kind = if is_word_char(c) {
+                WORD
+            } else if joins_segment(c) {
+                JOINS
+            } else {
+                0
             };
-            scan.char(c, is_word_char(c), folded);
-        }
-        scan.finish();
+            let fold = fold_table.get(c as usize).copied().unwrap_or('\0');
+            Some(CharInfo { lower: c, fold, flags: FAST | kind })
+        });
     }
 
-    /// Tokenises `text` through the character table; false (with partial output) when a
-    /// character needs normalisation or a lower case of more than one character.
-    fn scan_fast(&mut self, text: &str) -> bool {
-        let table = char_table();
+    /// Tokenises `text`, each character as `info` says (lower case, fold, kind); false, with
+    /// partial output, as soon as a character has no info or is neither [`WORD`] nor
+    /// [`FAST`]. One loop with no call per character: it is the index builder's hottest.
+    fn scan(&mut self, text: &str, info: impl Fn(char) -> Option<CharInfo>) -> bool {
         let Tokens { words, folded, ends } = self;
         let (mut word_start, mut folded_start) = (words.len(), folded.len());
         let (mut chars, mut broken) = (0usize, true);
@@ -112,7 +117,7 @@ impl Tokens {
             *chars = 0;
         };
         for c in text.chars() {
-            let Some(info) = table.get(c as usize) else { return false };
+            let Some(info) = info(c) else { return false };
             if info.flags & WORD != 0 {
                 words.push(info.lower);
                 match info.fold {
@@ -139,70 +144,14 @@ impl Tokens {
     }
 }
 
-/// How a character folds.
-enum Fold {
-    One(char),
-    /// Zero or several characters: [`super::fold::fold_char`].
-    Slow,
-}
-
-/// The state of one text's scan.
-struct Scan<'a> {
-    out: &'a mut Tokens,
-    word_start: usize,
-    folded_start: usize,
-    chars: usize,
-    broken: bool,
-}
-
-impl<'a> Scan<'a> {
-    fn new(out: &'a mut Tokens) -> Self {
-        let (word_start, folded_start) = (out.words.len(), out.folded.len());
-        Scan { out, word_start, folded_start, chars: 0, broken: true }
-    }
-
-    /// One normalised, lower-cased character.
-    fn char(&mut self, c: char, word: bool, folded: Fold) {
-        if word {
-            self.out.words.push(c);
-            match folded {
-                Fold::One(f) => self.out.folded.push(f),
-                Fold::Slow => super::fold::fold_char(c, &mut self.out.folded),
-            }
-            self.chars += 1;
-            return;
-        }
-        self.end_word();
-        if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’')) {
-            self.broken = true;
-        }
-    }
-
-    fn end_word(&mut self) {
-        if self.chars == 0 {
-            return;
-        }
-        if self.chars <= MAX_TOKEN_CHARS {
-            let (w, f) = (self.out.words.len(), self.out.folded.len());
-            self.out.ends.push((w as u32, f as u32, self.broken));
-            self.word_start = w;
-            self.folded_start = f;
-            self.broken = false;
-        } else {
-            self.out.words.truncate(self.word_start);
-            self.out.folded.truncate(self.folded_start);
-            self.broken = true;
-        }
-        self.chars = 0;
-    }
-
-    fn finish(mut self) {
-        self.end_word();
-    }
-}
-
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// Whether a (lower-cased) character between two words leaves them in one segment: white
+/// space other than a line break, hyphens, dashes, slashes and apostrophes.
+fn joins_segment(c: char) -> bool {
+    c != '\n' && (c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’'))
 }
 
 /// The character may take the fast path: it is [`NORMAL`] and lower-cases to one character
@@ -210,8 +159,7 @@ fn is_word_char(c: char) -> bool {
 const FAST: u8 = 1;
 /// Its lower case is a word character (only with [`FAST`]).
 const WORD: u8 = 2;
-/// Not a word character, and does not start a new segment: white space other than a line
-/// break, hyphens, dashes, slashes and apostrophes (only with [`FAST`]).
+/// Not a word character, and does not start a new segment ([`joins_segment`]).
 const JOINS: u8 = 8;
 /// [`super::normalize`] leaves a text of such characters as it is: not a control character
 /// (other than tab and line breaks) nor Ð/ð, NFC on its own with combining class 0 (so a
@@ -267,7 +215,7 @@ pub(super) fn char_table() -> &'static [CharInfo] {
                 };
                 let kind = if is_word_char(l) {
                     WORD
-                } else if l != '\n' && (l.is_whitespace() || matches!(l, '-' | '–' | '/' | '\'' | '’')) {
+                } else if joins_segment(l) {
                     JOINS
                 } else {
                     0

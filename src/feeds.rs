@@ -391,21 +391,15 @@ pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
 pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec<String>, u64) {
     let mut f = crate::incremental::Fingerprint::new();
     f.u64(global_key).str("sitemap");
-    let date = |f: &mut crate::incremental::Fingerprint, i: usize| {
-        for n in archive.entries[i].bulletin.modified().identity() {
-            f.u64(n);
-        }
-    };
-    let newest = |f: &mut crate::incremental::Fingerprint, members: &[usize]| match members.first() {
-        Some(&i) => date(f, i),
-        None => {
-            f.str("none");
-        }
+    let newest = |f: &mut crate::incremental::Fingerprint, members: &[usize]| {
+        match members.first() {
+            Some(&i) => f.date(archive.entries[i].bulletin.modified()),
+            None => f.str("none"),
+        };
     };
     let mut urls = 1 + archive.entries.len();
-    for (i, e) in archive.entries.iter().enumerate() {
-        f.str(&e.path);
-        date(&mut f, i);
+    for e in &archive.entries {
+        f.str(&e.path).date(e.bulletin.modified());
     }
     for kind in [TermKind::Tag, TermKind::Author] {
         urls += 1 + archive.terms(kind).len();

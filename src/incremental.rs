@@ -73,6 +73,14 @@ impl Fingerprint {
         self
     }
 
+    /// A date, by what every form of it is made from ([`crate::content::PubDate::identity`]).
+    pub fn date(&mut self, d: &crate::content::PubDate) -> &mut Self {
+        for n in d.identity() {
+            self.u64(n);
+        }
+        self
+    }
+
     /// Anything serialisable, as JSON.
     pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
         let text = serde_json::to_vec(value).unwrap_or_default();
@@ -384,8 +392,8 @@ impl Cache {
     }
 
     /// Starts reading, on another thread, what [`Cache::load_manifests`] reads and (with
-    /// `index`) what [`Cache::load_index`] returns, so that the caller's work hides it.
-    /// [`Cache::take_prefetched`] takes the result.
+    /// `index`) the search index state of the last build, with the key it was made under, so
+    /// that the caller's work hides it. [`Cache::take_prefetched`] takes the result.
     pub fn prefetch(&self, out: &Path, spare: &Path, index: bool) -> Prefetch {
         let (dir, out, spare) = (self.dir.clone(), out.to_path_buf(), spare.to_path_buf());
         let current = self.state.format == FORMAT;
@@ -419,14 +427,6 @@ impl Cache {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
             _ => Ok(()),
         }
-    }
-
-    /// The search index state of the last build, with the key it was made under.
-    pub fn load_index(&self) -> Option<((u64, u64), crate::search::IndexState)> {
-        if self.state.format != FORMAT {
-            return None;
-        }
-        read(&self.dir.join("index"))
     }
 
     /// Saves the search index state, made by [`encode_index`].
@@ -540,10 +540,9 @@ impl Cache {
         self.plain_index = std::sync::OnceLock::from(HashMap::new());
     }
 
-    /// Records what the build made. Each file is replaced atomically; the state goes last.
-    /// Saves what a build leaves: its state, its parsed records (appended, or with `true`
+    /// Records what the build made: its state, its parsed records (appended, or with `true`
     /// replacing the log) and the manifests of the published and the spare tree, all but the
-    /// records made by [`encode`].
+    /// records made by [`encode`]. Each file is replaced atomically; the state goes last.
     pub fn save(
         &self,
         state: &[u8],

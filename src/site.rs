@@ -200,7 +200,6 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let parse_key =
         Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let found = content::discover(root, &root.join("content"));
-
     let mut errors = found.errors;
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
@@ -228,7 +227,6 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     if stats.iter().any(|s| matches!(s, Ok((_, _, _, None)))) {
         cache.load_parsed(parse_key, &tz);
     }
-
     let parsed = &cache.parsed;
     let scanned: Vec<Result<Source, Diagnostic>> = stats
         .into_par_iter()
@@ -271,7 +269,6 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     }
     // With a racy file the inputs cannot be known to be unchanged next time.
     let input_key = if racy { 0 } else { input.finish() };
-
     Ok(Scan {
         config,
         theme,
@@ -655,7 +652,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut site = load_scanned(opts, scanned, &mut cache)?;
     let mut timings = std::mem::take(&mut site.timings);
     let prefetched_index = prefetch.and_then(|p| cache.take_prefetched(p));
-
     let live_known = cache.outputs.is_some();
     let mut live: incremental::Files = cache.outputs.take().map(|m| m.files).unwrap_or_default();
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
@@ -683,7 +679,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let jobs = renderer.jobs();
     let files: Vec<String> = jobs.par_iter().map(|&job| renderer.job_file(job)).collect();
     check_unique_outputs(&jobs, &files, &site.archive)?;
-
     let emit = Emit {
         staging: &staging,
         live: &live,
@@ -775,25 +770,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .map_err(|e| io_err("cannot write the feeds", e))?;
         // The sitemap lists every page: it is made again only when what it shows changed.
         let (sitemap_files, sitemap_fp) = feeds::sitemap_plan(&site.config, &site.archive, global_key);
-        let mut files = Vec::new();
-        if sitemap_files.iter().all(|f| emit.unchanged(f, sitemap_fp)) {
-            sitemap_files
-                .iter()
-                .try_for_each(|f| emit.keep(f))
-                .map_err(|e| io_err("cannot write the sitemap", e))?;
+        let sitemap = if sitemap_files.iter().all(|f| emit.unchanged(f, sitemap_fp)) {
+            sitemap_files.iter().try_for_each(|f| emit.keep(f))
         } else {
-            files = feeds::sitemaps(&site.config, &site.archive);
-        }
+            feeds::sitemaps(&site.config, &site.archive)
+                .par_iter()
+                .try_for_each(|f| emit.put(&f.path, sitemap_fp, f.contents.as_bytes()))
+        };
+        sitemap.map_err(|e| io_err("cannot write the sitemap", e))?;
         if site.config.robots {
-            files.push(feeds::robots(&site.config));
+            let robots = feeds::robots(&site.config);
+            emit.put(&robots.path, 0, robots.contents.as_bytes())
+                .map_err(|e| io_err("cannot write the sitemap", e))?;
         }
-        files
-            .par_iter()
-            .try_for_each(|f| {
-                let fp = if f.path.starts_with("sitemap") { sitemap_fp } else { 0 };
-                emit.put(&f.path, fp, f.contents.as_bytes())
-            })
-            .map_err(|e| io_err("cannot write the sitemap", e))?;
     } else {
         warnings.push(
             Diagnostic::warning("no feeds, sitemap or robots.txt: `base_url` is not an absolute URL")

@@ -342,7 +342,7 @@ impl Partition {
                     push_posting(&mut rec.postings, id - rec.last, score);
                     rec.last = id;
                 }
-                // New, or (as good as never) another term with the same first half.
+                // New, or (as good as never) another term with the same 32 bits.
                 None => self.add(doc, term, id, score)?,
             }
         }
@@ -624,7 +624,6 @@ pub fn write_index(
         .try_for_each(|c| write(chunk_file(archive, c, format_date)?))?;
     write(manifest_file(archive, shards, facet_shards)?)?;
     let _ = parts_dropped.join();
-
     Ok(state)
 }
 
@@ -1093,6 +1092,9 @@ fn shard_count(terms: usize, per_shard: usize) -> u32 {
 mod tests {
     use super::format::{self, Entry, LongList, Manifest, Shard};
     use super::*;
+    use crate::config::Config;
+    use crate::content::{SourceFile, parse_bulletin};
+    use crate::markdown;
 
     #[test]
     fn text_chunks_keep_every_string_whole_and_findable() {
@@ -1125,9 +1127,6 @@ mod tests {
         *items.get_mut(7).expect("item") = 0;
         assert_eq!(items[7], 0);
     }
-    use crate::config::Config;
-    use crate::content::{SourceFile, parse_bulletin};
-    use crate::markdown;
 
     fn archive(docs: &[(&str, &str, &str)]) -> Archive {
         let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");

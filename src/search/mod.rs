@@ -433,12 +433,20 @@ impl Partition {
     /// The file of one slot (a shard), the long lists of its frequent terms, and its folded
     /// words' document frequencies.
     fn write_slot(&self, slot: u32, shards: u32, mut terms: Vec<u32>) -> std::io::Result<PartitionOutput> {
-        terms.sort_unstable_by(|&a, &b| {
-            self.folded(a).cmp(self.folded(b)).then_with(|| self.spelling(a).cmp(self.spelling(b)))
+        // Sorted by each term's first bytes first, kept beside it, so that most comparisons
+        // read no string (the strings are spread over the whole partition's text).
+        let mut keyed: Vec<(u64, u32)> = terms.iter().map(|&t| (sort_prefix(self.folded(t)), t)).collect();
+        keyed.sort_unstable_by(|&(pa, a), &(pb, b)| {
+            pa.cmp(&pb)
+                .then_with(|| self.folded(a).cmp(self.folded(b)))
+                .then_with(|| self.spelling(a).cmp(self.spelling(b)))
         });
+        terms.clear();
+        terms.extend(keyed.into_iter().map(|(_, t)| t));
         let mut files = Vec::new();
         let mut word_df = Vec::new();
-        let mut entries: Vec<(&str, SlotEntry)> = Vec::with_capacity(terms.len());
+        // (the spelling's first bytes, the spelling, its entry)
+        let mut entries: Vec<(u64, &str, SlotEntry)> = Vec::with_capacity(terms.len());
         let mut json = Vec::new();
         for group in terms.chunk_by(|&a, &b| self.folded(a) == self.folded(b)) {
             let folded = self.folded(group[0]);
@@ -459,18 +467,22 @@ impl Partition {
                     format::write_json_str(&mut json, self.spelling(t))?;
                     json.push(b':');
                     format::write_varint_postings(&mut json, &self.terms[t as usize].postings);
-                    entries.push((self.spelling(t), SlotEntry::Long(file.clone(), count)));
+                    let spelling = self.spelling(t);
+                    entries.push((sort_prefix(spelling), spelling, SlotEntry::Long(file.clone(), count)));
                 }
                 json.push(b'}');
                 files.push(IndexFile { path: file, bytes: format::gzip(&json)? });
             } else {
-                entries.extend(group.iter().map(|&t| (self.spelling(t), SlotEntry::Inline(t))));
+                entries.extend(group.iter().map(|&t| {
+                    let spelling = self.spelling(t);
+                    (sort_prefix(spelling), spelling, SlotEntry::Inline(t))
+                }));
             }
         }
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         json.clear();
         json.push(b'{');
-        for (i, (spelling, entry)) in entries.iter().enumerate() {
+        for (i, (_, spelling, entry)) in entries.iter().enumerate() {
             if i > 0 {
                 json.push(b',');
             }
@@ -493,6 +505,16 @@ impl Partition {
         files.push(IndexFile { path: slot_file(slot, shards), bytes: format::gzip(&json)? });
         Ok((files, word_df))
     }
+}
+
+/// The first eight bytes of `s`, big-endian, zero-padded: if `sort_prefix(a) <
+/// sort_prefix(b)` then `a < b`, so a sort can compare these first and the strings only on a
+/// tie.
+fn sort_prefix(s: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = s.len().min(8);
+    bytes[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
 }
 
 /// Every file of the index for the archive.

@@ -203,35 +203,32 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let mut errors = found.errors;
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
-    let stats: Vec<Result<Stat, Diagnostic>> = {
+    let stats: Vec<Stat> = {
         // By the path's bytes: hashing a `Path` walks its components.
         let known: rustc_hash::FxHashMap<&[u8], &SourceStat> =
             cache.state.sources.iter().map(|s| (s.path.as_os_str().as_encoded_bytes(), s)).collect();
         found
-            .paths
-            .par_iter()
-            .map(|path| {
-                let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-                let meta = std::fs::metadata(path)
-                    .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel))?;
-                let (len, mtime) = (meta.len(), incremental::mtime_nanos(&meta));
+            .files
+            .into_par_iter()
+            .map(|f| {
                 let known = known
-                    .get(rel.as_os_str().as_encoded_bytes())
-                    .filter(|k| k.len == len && k.mtime == mtime);
-                Ok((rel, len, mtime, known.map(|k| (*k).clone())))
+                    .get(f.path.as_os_str().as_encoded_bytes())
+                    .filter(|k| k.len == f.len && k.mtime == f.mtime);
+                let known = known.map(|k| (*k).clone());
+                (f.path, f.len, f.mtime, known)
             })
             .collect()
     };
     // Files read again are parsed at once, on the thread that read them, and their text
     // let go (unless the cache has them): no text waits for all the others to be read.
-    if stats.iter().any(|s| matches!(s, Ok((_, _, _, None)))) {
+    if stats.iter().any(|s| s.3.is_none()) {
         cache.load_parsed(parse_key, &tz);
     }
     let parsed = &cache.parsed;
     let scanned: Vec<Result<Source, Diagnostic>> = stats
         .into_par_iter()
         .map(|s| {
-            let (rel, len, mtime, known) = s?;
+            let (rel, len, mtime, known) = s;
             if let Some(stat) = known {
                 return Ok(Source { stat, fresh: None });
             }

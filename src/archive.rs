@@ -72,6 +72,14 @@ impl Entry {
         }
     }
 
+    /// Lets go of the body's plain text once the search index has its words and the build
+    /// cache has logged it.
+    pub fn release_plain(&mut self) {
+        if let Some(b) = self.body.get_mut() {
+            b.plain = String::new();
+        }
+    }
+
     /// The body as plain text, one line per block.
     pub fn plain(&self) -> &str {
         debug_assert!(self.body.get().is_some(), "{} not hydrated", self.bulletin.source.display());

@@ -581,6 +581,16 @@ impl Emit<'_> {
     }
 }
 
+/// The plain text of each hydrated bulletin whose text the cache's log does not have yet.
+fn plain_to_log<'a>(archive: &'a crate::archive::Archive, cache: &Cache) -> Vec<(u64, &'a str)> {
+    archive
+        .entries
+        .iter()
+        .filter_map(|e| Some((e.bulletin.source_hash, e.body.get()?.plain.as_str())))
+        .filter(|(h, _)| !cache.has_plain(*h))
+        .collect()
+}
+
 /// The cache profile: `serve`'s pages carry the live-reload client, so it keeps its own.
 fn profile(opts: &BuildOptions) -> &'static str {
     if opts.live_reload { "serve" } else { "build" }
@@ -827,6 +837,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // The cards (~2.5 KB a bulletin) are let go on another thread while the index is made.
     let cards = renderer.take_cards();
     let cards_dropped = std::thread::spawn(move || drop(cards));
+    // What the search index needs of the renderer, which is done with (it borrows the
+    // archive, and the index lets go of each body's text).
+    let strings = renderer.strings.clone();
+    let entry_keys = renderer.entry_keys().to_vec();
+    drop(renderer);
 
     // Static files: the theme's, then the site's own static/ (which wins).
     let mut statics: std::collections::BTreeMap<String, Option<&[u8]>> = std::collections::BTreeMap::new();
@@ -851,6 +866,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut index_state = None;
     // Plain texts of bulletins the index no longer has.
     let mut index_removed: Vec<u64> = Vec::new();
+    // Whether a full index build logged the plain texts (see `plain_to_log`).
+    let mut plain_logged: Option<std::io::Result<()>> = None;
     let search_err = |e| io_err("cannot write the search index", e);
     let keep_live_search = |except: &std::collections::HashSet<String>| -> std::io::Result<()> {
         live.keys()
@@ -899,9 +916,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             let bytes = std::fs::read(output::safe_join(&out, &key).ok()?).ok()?;
             (incremental::hash_bytes(&bytes) == record.hash).then_some(bytes)
         };
-        let format_date = |d: &content::PubDate| renderer.strings.format_date(d);
+        let format_date = |d: &content::PubDate| strings.format_date(d);
         if let Some(update) =
-            search::update_index(&site.archive, &format_date, renderer.entry_keys(), prev, &old_fields, &read)
+            search::update_index(&site.archive, &format_date, &entry_keys, prev, &old_fields, &read)
                 .map_err(search_err)?
         {
             let mut touched: std::collections::HashSet<String> =
@@ -932,10 +949,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         let all: Vec<usize> = (0..site.archive.entries.len()).collect();
         site.archive.hydrate(&opts.root, &site.config, &site.tz, &all)?;
         site.archive.release_html();
+        // The plain texts go to the cache's log first: indexing then lets go of each one as
+        // soon as its words are found.
+        plain_logged = Some(cache.update_plain(&plain_to_log(&site.archive, &cache), &[]));
         let state = search::write_index(
-            &site.archive,
-            &|d| renderer.strings.format_date(d),
-            renderer.entry_keys(),
+            &mut site.archive,
+            &|d| strings.format_date(d),
+            &entry_keys,
+            plain_logged.as_ref().is_some_and(Result::is_ok),
             &|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes),
         )
         .map_err(|e| io_err("cannot build the search index", e))?;
@@ -998,15 +1019,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // the published tree, the index state describes that tree's index.
     let mut index_saved = true;
     if let Some(index_bytes) = index_bytes {
-        // The plain text of each indexed bulletin, for the next update to see what changed.
-        let add: Vec<(u64, &str)> = site
-            .archive
-            .entries
-            .iter()
-            .filter_map(|e| Some((e.bulletin.source_hash, e.body.get()?.plain.as_str())))
-            .filter(|(h, _)| !cache.has_plain(*h))
-            .collect();
-        let saved = cache.update_plain(&add, &index_removed).and_then(|()| cache.save_index(&index_bytes?));
+        // The plain text of each indexed bulletin, for the next update to see what changed
+        // (a full build logged it before indexing).
+        let logged = match plain_logged {
+            Some(logged) => logged.and_then(|()| cache.update_plain(&[], &index_removed)),
+            None => cache.update_plain(&plain_to_log(&site.archive, &cache), &index_removed),
+        };
+        let saved = logged.and_then(|()| cache.save_index(&index_bytes?));
         if let Err(e) = saved {
             cache.forget_index();
             index_saved = false;
@@ -1050,7 +1069,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Letting go of every bulletin, plan and manifest is about 6% of an edit build's CPU at
     // 20,000 bulletins (measured with perf): it happens on another thread, and the caller has
     // its report at once.
-    drop(renderer);
     std::thread::spawn(move || drop((site, cache, live, tree, planned)));
     Ok(report)
 }

@@ -519,7 +519,7 @@ fn sort_prefix(s: &str) -> u64 {
 
 /// Every file of the index for the archive.
 pub fn build_index(
-    archive: &Archive,
+    archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
 ) -> std::io::Result<Vec<IndexFile>> {
     let keys = vec![0; archive.entries.len()];
@@ -529,12 +529,12 @@ pub fn build_index(
 /// Every file of the index, and the state from which [`update_index`] can later update it.
 /// `entry_keys` are the fingerprints of the archive's entries (by archive position).
 pub fn build_index_with_state(
-    archive: &Archive,
+    archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     entry_keys: &[u64],
 ) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
     let files = std::sync::Mutex::new(Vec::new());
-    let state = write_index(archive, format_date, entry_keys, &|f| {
+    let state = write_index(archive, format_date, entry_keys, false, &|f| {
         files.lock().map_err(|_| std::io::Error::other("index files lock poisoned"))?.push(f);
         Ok(())
     })?;
@@ -546,9 +546,10 @@ pub fn build_index_with_state(
 /// Writes every file of the index through `write` as soon as it is made (from several
 /// threads, in no particular order), and returns the state [`update_index`] starts from.
 pub fn write_index(
-    archive: &Archive,
+    archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     entry_keys: &[u64],
+    release_plain: bool,
     write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<IndexState> {
     let n = archive.entries.len();
@@ -558,14 +559,29 @@ pub fn write_index(
             MAX_DOCS - 1
         )));
     }
+    // The results' metadata first: it shows the start of each body, which (with
+    // `release_plain`) is let go as soon as the body's terms are found. At 20,000 bulletins
+    // the plain text is 60 MB, as much as the terms take by the end.
+    {
+        let archive = &*archive;
+        (0..n.div_ceil(DOCS_PER_CHUNK))
+            .into_par_iter()
+            .try_for_each(|c| write(chunk_file(archive, c, format_date)?))?;
+    }
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     // Each bulletin's terms, ordered by partition, with where each partition's begin.
     type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1])>;
-    let terms_of = |start: usize| -> Batch {
-        (start..(start + BATCH).min(n))
-            .into_par_iter()
-            .map_init(Scratch::default, |scratch, id| {
-                let mut doc = doc_terms(&fields_of(entry_of(archive, id)), scratch);
+    // The entries of the ids from `start` on (ids run oldest first, entries newest first).
+    let batch_entries = |start: usize| n - (start + BATCH).min(n)..n - start;
+    let terms_of = |entries: &mut [crate::archive::Entry]| -> Batch {
+        entries
+            .par_iter_mut()
+            .rev()
+            .map_init(Scratch::default, |scratch, entry| {
+                let mut doc = doc_terms(&fields_of(entry), scratch);
+                if release_plain {
+                    entry.release_plain();
+                }
                 let partition = |t: &DocTerm| (t.hash % PARTITIONS) as usize;
                 let mut bounds = [0; PARTITIONS as usize + 1];
                 for t in &doc.terms {
@@ -595,12 +611,15 @@ pub fn write_index(
     };
     // A batch is merged while the next one's terms are found, so that neither step waits
     // for the slowest thread of the other.
-    let mut next = (n > 0).then(|| terms_of(0));
+    let mut next = (n > 0).then(|| terms_of(&mut archive.entries[batch_entries(0)]));
     let mut start = 0;
     while let Some(batch) = next.take() {
         let following = start + BATCH;
-        let (merged, upcoming) =
-            rayon::join(|| merge(&mut parts, &batch, start), || (following < n).then(|| terms_of(following)));
+        let entries = &mut archive.entries;
+        let (merged, upcoming) = rayon::join(
+            || merge(&mut parts, &batch, start),
+            || (following < n).then(|| terms_of(&mut entries[batch_entries(following)])),
+        );
         merged?;
         next = upcoming;
         start = following;
@@ -641,9 +660,6 @@ pub fn write_index(
     let parts_dropped = std::thread::spawn(move || drop(parts));
     state.word_df.extend(word_dfs.into_iter().flatten());
     prefix_files(&state.word_df, None)?.into_iter().try_for_each(write)?;
-    (0..n.div_ceil(DOCS_PER_CHUNK))
-        .into_par_iter()
-        .try_for_each(|c| write(chunk_file(archive, c, format_date)?))?;
     write(manifest_file(archive, shards, facet_shards)?)?;
     let _ = parts_dropped.join();
     Ok(state)
@@ -1166,7 +1182,7 @@ mod tests {
         Archive::build(&Config::default(), items).expect("archive")
     }
 
-    fn files(a: &Archive) -> BTreeMap<String, Vec<u8>> {
+    fn files(a: &mut Archive) -> BTreeMap<String, Vec<u8>> {
         build_index(a, &|d| d.machine()).expect("index").into_iter().map(|f| (f.path, f.bytes)).collect()
     }
 
@@ -1190,12 +1206,12 @@ mod tests {
 
     #[test]
     fn index_round_trip_keeps_spellings_apart() {
-        let a = archive(&[
+        let mut a = archive(&[
             ("Mưa ở Đà Nẵng", "2024-01-03", "Đà Nẵng mưa to."),
             ("Máy đa năng", "2024-01-02", "Máy bơm đa năng."),
             ("Da Nang guide", "2024-01-01", "Visit Da Nang."),
         ]);
-        let f = files(&a);
+        let f = files(&mut a);
         // Ids are archive positions, oldest first.
         assert_eq!(lookup(&f, "da nang", "đà nẵng").iter().map(|p| p.0).collect::<Vec<_>>(), [2]);
         assert_eq!(lookup(&f, "da nang", "đa năng").iter().map(|p| p.0).collect::<Vec<_>>(), [1]);
@@ -1227,7 +1243,7 @@ mod tests {
             .collect();
         let refs: Vec<(&str, &str, &str)> =
             docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
-        let f = files(&archive(&refs));
+        let f = files(&mut archive(&refs));
         let list = lookup(&f, "bao ve", "bảo vệ");
         assert_eq!(list.len(), LONG_LIST + 5);
         assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "ids ascending");
@@ -1236,12 +1252,12 @@ mod tests {
 
     /// Applies `update_index` to the files of `before` and checks the result is exactly a
     /// full build of `after`.
-    fn check_update(before: &Archive, after: &Archive) -> bool {
+    fn check_update(before: &mut Archive, after: &mut Archive) -> bool {
         let keys = |a: &Archive| -> Vec<u64> {
             a.entries.iter().map(|e| e.bulletin.source_hash ^ text::fnv1a64(e.path.as_bytes())).collect()
         };
         let (old_files, state) =
-            build_index_with_state(before, &|d| d.machine(), &keys(before)).expect("index");
+            build_index_with_state(before, &|d| d.machine(), &keys(&*before)).expect("index");
         let old: BTreeMap<String, Vec<u8>> = old_files.into_iter().map(|f| (f.path, f.bytes)).collect();
         let old_fields = |k: &DocKey| {
             let e = before.entries.iter().find(|e| e.bulletin.source == k.source)?;
@@ -1267,7 +1283,7 @@ mod tests {
             files.insert(f.path, f.bytes);
         }
         let (full, full_state) =
-            build_index_with_state(after, &|d| d.machine(), &keys(after)).expect("index");
+            build_index_with_state(after, &|d| d.machine(), &keys(&*after)).expect("index");
         let full: BTreeMap<String, Vec<u8>> = full.into_iter().map(|f| (f.path, f.bytes)).collect();
         assert_eq!(files.keys().collect::<Vec<_>>(), full.keys().collect::<Vec<_>>());
         for (k, v) in &full {
@@ -1294,28 +1310,28 @@ mod tests {
                 docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
             archive(&refs)
         };
-        let before = build(&base);
+        let mut before = build(&base);
         // A long list grows; a word appears and one disappears; a title changes.
         let mut grown = base.clone();
         grown[LONG_LIST].2 = "bảo vệ biển đảo".into();
         grown[5].0 = "Tin mới sửa".into();
         grown[7].2 = "hoàn toàn khác".into();
-        let grown_archive = build(&grown);
-        assert!(check_update(&before, &grown_archive));
+        let mut grown_archive = build(&grown);
+        assert!(check_update(&mut before, &mut grown_archive));
         // ...and shrinks back below the threshold, moving inline again.
         let mut shrunk = grown.clone();
         for doc in shrunk.iter_mut().take(3) {
             doc.2 = "tin vắn".into();
         }
-        assert!(check_update(&grown_archive, &build(&shrunk)));
+        assert!(check_update(&mut grown_archive, &mut build(&shrunk)));
         // A newer bulletin is published: it takes the next id.
         let mut added = base.clone();
         added.push(("Tin nóng".into(), "2024-02-01".into(), "bảo vệ môi trường".into()));
-        assert!(check_update(&before, &build(&added)));
+        assert!(check_update(&mut before, &mut build(&added)));
         // Too many changes: the caller is told to build in full.
         let all_new: Vec<_> =
             base.iter().map(|(a, b, _)| (a.clone(), b.clone(), "khác".to_string())).collect();
-        assert!(!check_update(&before, &build(&all_new)));
+        assert!(!check_update(&mut before, &mut build(&all_new)));
     }
 
     #[test]
@@ -1337,7 +1353,34 @@ mod tests {
 
     #[test]
     fn the_index_is_deterministic() {
-        let a = archive(&[("Một", "2024-01-01", "hai ba"), ("Bốn", "2024-02-01", "năm sáu")]);
-        assert_eq!(files(&a), files(&a));
+        let mut a = archive(&[("Một", "2024-01-01", "hai ba"), ("Bốn", "2024-02-01", "năm sáu")]);
+        assert_eq!(files(&mut a), files(&mut a));
+    }
+
+    #[test]
+    fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
+        let docs: Vec<(String, String, String)> = (0..3 * BATCH + 7)
+            .map(|i| {
+                (
+                    format!("Tin số {i}"),
+                    format!("2024-01-{:02}", i % 28 + 1),
+                    format!("Nội dung {i} ở Đà Nẵng."),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str)> =
+            docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        let mut a = archive(&refs);
+        let kept = files(&mut a);
+        assert!(a.entries.iter().all(|e| !e.plain().is_empty()), "build_index keeps the text");
+        let released = std::sync::Mutex::new(BTreeMap::new());
+        let keys = vec![0; a.entries.len()];
+        write_index(&mut a, &|d| d.machine(), &keys, true, &|f| {
+            released.lock().expect("lock").insert(f.path, f.bytes);
+            Ok(())
+        })
+        .expect("index");
+        assert_eq!(released.into_inner().expect("lock"), kept);
+        assert!(a.entries.iter().all(|e| e.plain().is_empty()), "every body's text let go");
     }
 }

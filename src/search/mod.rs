@@ -154,14 +154,19 @@ enum SlotEntry {
 /// bit marks a tag/author term) and its postings, already as the files write them: LEB128
 /// varints of `[id₀, score₀, Δid₁, score₁, …]` (most spellings have one or two postings,
 /// kept inline; a posting takes two or three bytes where a `(u32, u32)` would take eight).
+///
+/// The fields a merge reads come first (`repr(C)` keeps them together): a record is 48
+/// bytes, and a merge reads one per posting from a table far larger than the caches.
+#[repr(C)]
 struct TermRec {
-    key: [u64; 2],
+    postings: smallvec::SmallVec<[u8; 16]>,
+    /// The key's top 64 bits ([`rest_key`]); the table holds its low 32 ([`short_key`]).
+    rest: u64,
+    /// The id of the last posting, which the next one's difference is taken from.
+    last: u32,
     start: u32,
     mid: u32,
     end: u32,
-    /// The id of the last posting, which the next one's difference is taken from.
-    last: u32,
-    postings: smallvec::SmallVec<[u8; 16]>,
 }
 
 /// The top bit of [`TermRec::end`]: the term is a tag or author term.
@@ -294,9 +299,16 @@ struct Partition {
 }
 
 /// 32 bits of a term's key, kept in [`Partition::table`]: two terms share them by a 2⁻³²
-/// chance, and the term's whole key tells them apart.
+/// chance, and the other bits of the key tell them apart.
 fn short_key(key: u128) -> u32 {
     key as u32
+}
+
+/// The key's bits kept in [`TermRec::rest`]. With [`short_key`]'s, 96 bits of the 128 tell
+/// terms apart: two of ten million distinct spellings share them with probability about
+/// 10⁻¹⁵.
+fn rest_key(key: u128) -> u64 {
+    (key >> 64) as u64
 }
 
 /// The hash of [`Partition::table`]'s entry with `short`: the table places an entry by the
@@ -336,8 +348,8 @@ impl Partition {
         }));
         for (term, &t) in terms.iter().zip(&found) {
             let score = score(length, term.tf);
-            let key = [term.key as u64, (term.key >> 64) as u64];
-            match self.terms.get_mut(t as usize).filter(|rec| rec.key == key) {
+            let rest = rest_key(term.key);
+            match self.terms.get_mut(t as usize).filter(|rec| rec.rest == rest) {
                 Some(rec) => {
                     push_posting(&mut rec.postings, id - rec.last, score);
                     rec.last = id;
@@ -352,12 +364,12 @@ impl Partition {
 
     /// Adds bulletin `id`'s posting of `term` with `score`.
     fn add(&mut self, doc: &DocTerms, term: &DocTerm, id: u32, score: u32) -> std::io::Result<()> {
-        let key = [term.key as u64, (term.key >> 64) as u64];
+        let rest = rest_key(term.key);
         let short = short_key(term.key);
         let terms = &self.terms;
         let entry = self.table.entry(
             table_hash(short),
-            |s| s.0 == short && terms[s.1 as usize].key == key,
+            |s| s.0 == short && terms[s.1 as usize].rest == rest,
             |s| table_hash(s.0),
         );
         match entry {
@@ -385,7 +397,7 @@ impl Partition {
                 let mut postings = smallvec::SmallVec::new();
                 push_posting(&mut postings, id, score);
                 self.terms.push(TermRec {
-                    key,
+                    rest,
                     start: offset(start)?,
                     mid: offset(mid)?,
                     end: offset(end)? | if term.pseudo { PSEUDO_BIT } else { 0 },

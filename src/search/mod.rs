@@ -289,9 +289,8 @@ impl Text {
 /// The spellings of one partition of the terms (by folded hash).
 #[derive(Default)]
 struct Partition {
-    /// (32 bits of the key, the term's index): a lookup reads the table alone, and the term
-    /// only when found.
-    table: hashbrown::HashTable<(u32, u32)>,
+    /// The terms' indexes by 32 bits of their keys.
+    table: ShortTable,
     terms: Chunked<TermRec>,
     text: Text,
     /// Per term of the bulletin being added: the index of the term found for it, if any.
@@ -311,11 +310,82 @@ fn rest_key(key: u128) -> u64 {
     (key >> 64) as u64
 }
 
-/// The hash of [`Partition::table`]'s entry with `short`: the table places an entry by the
-/// hash's low bits and tells entries apart by its top 7 bits, both taken from `short`, so the
-/// table grows without reading the terms.
-fn table_hash(short: u32) -> u64 {
-    u64::from(short) | u64::from(short) << 32
+/// Term indexes by 32 bits of the term's key ([`short_key`]), by linear probing. A slot holds
+/// both (key bits above, index below), so a lookup reads one cache line of the table and
+/// nothing else: the table is far larger than the processor's caches, and a merge makes a
+/// lookup per posting. (A general hash table keeps its control bytes apart from its entries,
+/// and reads both.)
+#[derive(Default)]
+struct ShortTable {
+    /// A power of two of slots (none until the first insertion), at most 5/8 full.
+    slots: Vec<u64>,
+    len: usize,
+}
+
+/// An empty slot of a [`ShortTable`] (index `u32::MAX`, which no term has).
+const EMPTY_SLOT: u64 = u64::MAX;
+
+impl ShortTable {
+    /// The slot after `at`.
+    fn next(&self, at: usize) -> usize {
+        (at + 1) & (self.slots.len() - 1)
+    }
+
+    /// The home slot of `short` (the key's bits are uniform: xxh3). Only called with slots.
+    fn home(&self, short: u32) -> usize {
+        short as usize & (self.slots.len() - 1)
+    }
+
+    /// The first term with `short`. The table always has an empty slot, which ends a probe.
+    fn first(&self, short: u32) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mut at = self.home(short);
+        loop {
+            let slot = self.slots[at];
+            if slot == EMPTY_SLOT {
+                return None;
+            }
+            if (slot >> 32) as u32 == short {
+                return Some(slot as u32);
+            }
+            at = self.next(at);
+        }
+    }
+
+    /// The term with `short` for which `is` holds; if there is none, `index` is recorded for
+    /// `short` and the answer is `None`.
+    fn find_or_insert(&mut self, short: u32, is: impl Fn(u32) -> bool, index: u32) -> Option<u32> {
+        if (self.len + 1) * 8 > self.slots.len() * 5 {
+            self.grow();
+        }
+        let mut at = self.home(short);
+        loop {
+            let slot = self.slots[at];
+            if slot == EMPTY_SLOT {
+                self.slots[at] = u64::from(short) << 32 | u64::from(index);
+                self.len += 1;
+                return None;
+            }
+            if (slot >> 32) as u32 == short && is(slot as u32) {
+                return Some(slot as u32);
+            }
+            at = self.next(at);
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![EMPTY_SLOT; size]);
+        for slot in old.into_iter().filter(|&s| s != EMPTY_SLOT) {
+            let mut at = self.home((slot >> 32) as u32);
+            while self.slots[at] != EMPTY_SLOT {
+                at = self.next(at);
+            }
+            self.slots[at] = slot;
+        }
+    }
 }
 
 /// In [`Partition::found`]: no term has the key's 32 bits.
@@ -344,7 +414,7 @@ impl Partition {
         found.clear();
         found.extend(terms.iter().map(|t| {
             let short = short_key(t.key);
-            self.table.find(table_hash(short), |s| s.0 == short).map_or(NOT_FOUND, |s| s.1)
+            self.table.first(short).unwrap_or(NOT_FOUND)
         }));
         for (term, &t) in terms.iter().zip(&found) {
             let score = score(length, term.tf);
@@ -367,19 +437,17 @@ impl Partition {
         let rest = rest_key(term.key);
         let short = short_key(term.key);
         let terms = &self.terms;
-        let entry = self.table.entry(
-            table_hash(short),
-            |s| s.0 == short && terms[s.1 as usize].rest == rest,
-            |s| table_hash(s.0),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(e) => {
-                let rec = &mut self.terms[e.get().1 as usize];
+        let index = u32::try_from(terms.len())
+            .ok()
+            .filter(|&i| i != u32::MAX)
+            .ok_or_else(|| std::io::Error::other("the search index has too many terms"))?;
+        match self.table.find_or_insert(short, |t| terms[t as usize].rest == rest, index) {
+            Some(t) => {
+                let rec = &mut self.terms[t as usize];
                 push_posting(&mut rec.postings, id - rec.last, score);
                 rec.last = id;
             }
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert((short, self.terms.len() as u32));
+            None => {
                 let len = doc.strings_len(term);
                 let (chunk, start) = self.text.room(len);
                 let before = chunk.len();
@@ -638,7 +706,7 @@ pub fn write_index(
     }
     // The lookup tables are done with: their memory goes before the shards are written.
     for part in &mut parts {
-        part.table = hashbrown::HashTable::new();
+        part.table = ShortTable::default();
         part.found = Vec::new();
     }
     // Shard counts follow the number of distinct terms.
@@ -1367,6 +1435,29 @@ mod tests {
     fn the_index_is_deterministic() {
         let mut a = archive(&[("Một", "2024-01-01", "hai ba"), ("Bốn", "2024-02-01", "năm sáu")]);
         assert_eq!(files(&mut a), files(&mut a));
+    }
+
+    #[test]
+    fn the_short_table_finds_every_term_and_tells_clashes_apart() {
+        let mut table = ShortTable::default();
+        assert_eq!(table.first(7), None);
+        // Keys whose 32 bits clash (the same `short`, told apart by `is`) and keys sharing a
+        // home slot, across several growths.
+        let shorts: Vec<u32> =
+            (0..5000u32).map(|i| if i % 3 == 0 { 42 } else { i.wrapping_mul(2_654_435_761) }).collect();
+        for (i, &short) in shorts.iter().enumerate() {
+            let index = i as u32;
+            assert_eq!(table.find_or_insert(short, |t| t == index, index), None, "{i} is new");
+        }
+        for (i, &short) in shorts.iter().enumerate() {
+            let index = i as u32;
+            assert_eq!(table.find_or_insert(short, |t| t == index, u32::MAX - 1), Some(index));
+            let first = table.first(short).expect("found");
+            assert_eq!(shorts[first as usize], short);
+        }
+        assert_eq!(table.first(42), Some(0), "the first inserted of a clash");
+        assert_eq!(table.len, shorts.len());
+        assert!(table.len * 8 <= table.slots.len() * 5);
     }
 
     #[test]

@@ -294,20 +294,20 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 /// The number of words in `text`, as `text.split_whitespace().count()` gives it, in one pass
 /// over the bytes (every text of every bulletin is counted).
 fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let (mut words, mut in_word) = (0, false);
-    let mut rest = text;
-    while let Some(&b) = rest.as_bytes().first() {
-        let (space, len) = if b < 0x80 {
-            (matches!(b, b'\t'..=b'\r' | b' '), 1)
-        } else {
-            match rest.chars().next() {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => break,
-            }
+    for (at, &b) in bytes.iter().enumerate() {
+        let space = match b {
+            // A continuation byte leaves the state as it is.
+            0x80..=0xbf => !in_word,
+            b'\t'..=b'\r' | b' ' => true,
+            // Every white space character beyond ASCII (U+0085, U+00A0, U+1680, U+2000–U+200A,
+            // U+2028, U+2029, U+202F, U+205F, U+3000) starts with one of these bytes.
+            0xc2 | 0xe1..=0xe3 => text[at..].chars().next().is_some_and(char::is_whitespace),
+            _ => false,
         };
-        words += usize::from(!space && !in_word);
+        words += usize::from(!space & !in_word);
         in_word = !space;
-        rest = &rest[len..];
     }
     words
 }
@@ -383,6 +383,16 @@ mod tests {
         ];
         for s in samples {
             assert_eq!(count_words(s), s.split_whitespace().count(), "{s:?}");
+        }
+        // Every character, between letters and alone.
+        let mut s = String::new();
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            s.clear();
+            s.push('a');
+            s.push(c);
+            s.push('b');
+            s.push(c);
+            assert_eq!(count_words(&s), s.split_whitespace().count(), "{:?}", c);
         }
     }
 

@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
             Some((b, r))
         })
         .collect();
-    let Ok(archive) = Archive::build(&Config::default(), items) else { return };
-    let files: std::collections::BTreeMap<String, Vec<u8>> = bantin::search::build_index(&archive, &|d| d.machine())
+    let Ok(mut archive) = Archive::build(&Config::default(), items) else { return };
+    let files: std::collections::BTreeMap<String, Vec<u8>> = bantin::search::build_index(&mut archive, &|d| d.machine())
         .expect("index")
         .into_iter()
         .map(|f| (f.path, f.bytes))

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(!lower.contains("<script"), "a script survived: {}", r.html);
         assert!(!lower.contains("href=\"javascript:"), "a javascript: link survived: {}", r.html);
         let _ = bantin::text::tokenize(&r.plain);
-        let Ok(archive) = Archive::build(&Config::default(), vec![(b, r)]) else { continue };
-        let _ = bantin::search::build_index(&archive, &|d| d.machine());
+        let Ok(mut archive) = Archive::build(&Config::default(), vec![(b, r)]) else { continue };
+        let _ = bantin::search::build_index(&mut archive, &|d| d.machine());
     }
 });

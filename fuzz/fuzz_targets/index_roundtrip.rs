@@ -26,11 +26,12 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let Ok(mut archive) = Archive::build(&Config::default(), items) else { return };
-    let files: std::collections::BTreeMap<String, Vec<u8>> = bantin::search::build_index(&mut archive, &|d| d.machine())
-        .expect("index")
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
+    let files: std::collections::BTreeMap<String, Vec<u8>> =
+        bantin::search::build_index(&mut archive, &|d| d.machine())
+            .expect("index")
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
     let manifest: Manifest = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
     assert_eq!(manifest.docs as usize, archive.entries.len());
     let n = archive.entries.len();
@@ -38,8 +39,10 @@ fuzz_target!(|data: &[u8]| {
         // Index ids run oldest first.
         let id = n - 1 - pos;
         for t in bantin::text::tokenize(e.plain()).into_iter().take(50) {
-            let shard: Shard = format::from_gzip_json(&files[&format!("t/{}.json.gz", shard_of(&t.folded, manifest.shards))])
-                .expect("shard");
+            let shard: Shard = format::from_gzip_json(
+                &files[&format!("t/{}.json.gz", shard_of(&t.folded, manifest.shards))],
+            )
+            .expect("shard");
             let postings = match shard.get(&t.word).expect("every word is indexed") {
                 Entry::Inline(p) => p.decode(),
                 Entry::Elsewhere(file, _) => {

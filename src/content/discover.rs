@@ -102,18 +102,18 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
             let mut found = Discovered::default();
             let path = rel.join(name);
             let is_md = Path::new(name).extension().is_some_and(|e| e == "md");
-            // Some file systems do not give the type when listing.
-            let kind = match kind {
+            // Some file systems do not give the type when listing: the file is looked at, once.
+            let (kind, looked) = match kind {
                 FileType::Unknown => {
                     match rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
-                        Ok(st) => FileType::from_raw_mode(st.st_mode),
+                        Ok(st) => (FileType::from_raw_mode(st.st_mode), Some(st)),
                         Err(e) => {
                             found.errors.push(unreadable(&path, e));
                             return found;
                         }
                     }
                 }
-                k => *k,
+                k => (*k, None),
             };
             match kind {
                 FileType::Symlink => {
@@ -134,7 +134,11 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                     Err(e) => found.errors.push(unreadable(&path, e)),
                 },
                 FileType::RegularFile if is_md => {
-                    match rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
+                    let st = looked.map_or_else(
+                        || rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW),
+                        Ok,
+                    );
+                    match st {
                         Ok(st) => {
                             let nanos = i128::from(st.st_mtime) * 1_000_000_000 + st.st_mtime_nsec as i128;
                             let mtime = i64::try_from(nanos.max(0)).unwrap_or(i64::MAX);

@@ -82,7 +82,6 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
-                    out.words += count_words(&text);
                     out.plain.push_str(&text);
                     out.plain.push('\n');
                     events.push(Event::Html(CowStr::from(highlight(&text, &lang))));
@@ -156,7 +155,6 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         }
         if let Event::Text(t) | Event::Code(t) = &event {
             out.plain.push_str(t);
-            out.words += count_words(t);
             if let Some((_, alt, _)) = &mut image_alt {
                 alt.push_str(t);
             }
@@ -223,6 +221,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     // so only bodies with raw HTML need the (costly) sanitiser.
     out.html = if unsafe_html || !has_raw_html { html } else { sanitizer().clean(&html).to_string() };
     out.first_paragraph = cut_summary(&first_para.unwrap_or_default());
+    // Counted over the whole text, so that a word split by markup (`**Hà** Nội`'s parts,
+    // smart quotes) is one word, as a reader sees it.
+    out.words = count_words(&out.plain);
     out
 }
 
@@ -291,19 +292,62 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
-/// The number of words in `text`, as `text.split_whitespace().count()` gives it, in one pass
-/// over the bytes (every text of every bulletin is counted).
+/// The number of words in `text`, as `text.split_whitespace().count()` gives it (every
+/// bulletin's text is counted). 64 bytes at a time: a mask of the ASCII white space gives the
+/// word starts at once; the rarer white space beyond ASCII (U+0085, U+00A0, U+1680,
+/// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) begins with 0xC2 or 0xE1–0xE3
+/// followed by 0x80, 0x81, 0x85, 0x9A or 0xA0, and a text that holds one is counted a byte
+/// at a time instead.
 fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let (mut words, mut in_word) = (0, false);
-    for (at, &b) in bytes.iter().enumerate() {
+    let whitespace_at =
+        |at: usize| text.get(at..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace);
+    let (mut words, mut space_before) = (0, true);
+    let mut blocks = bytes.chunks_exact(64);
+    for (n, block) in (&mut blocks).enumerate() {
+        let mut flags = [[0u8; 64]; 3];
+        for (i, &b) in block.iter().enumerate() {
+            flags[0][i] = u8::from((b == b' ') | (b.wrapping_sub(b'\t') < 5));
+            flags[1][i] = u8::from((b == 0xc2) | (b.wrapping_sub(0xe1) < 3));
+            flags[2][i] = u8::from((b == 0x85) | (b == 0xa0) | (b == 0x9a) | (b & 0xfe == 0x80));
+        }
+        let [space, lead, second] = flags.map(|f| bit_mask(&f));
+        // A lead byte whose next byte may make white space (or is in the next block).
+        let mut maybe = lead & ((second >> 1) | (1 << 63));
+        while maybe != 0 {
+            if whitespace_at(n * 64 + maybe.trailing_zeros() as usize) {
+                return count_words_from(text, 0, true);
+            }
+            maybe &= maybe - 1;
+        }
+        words += (!space & ((space << 1) | u64::from(space_before))).count_ones() as usize;
+        space_before = space >> 63 != 0;
+    }
+    words + count_words_from(text, bytes.len() - blocks.remainder().len(), space_before)
+}
+
+/// Bit `i` set where `flags[i]` is 1 (each flag 0 or 1): eight flags at a time, gathered
+/// into one byte by a multiplication.
+fn bit_mask(flags: &[u8; 64]) -> u64 {
+    flags.chunks_exact(8).enumerate().fold(0, |mask, (j, eight)| {
+        let eight = u64::from_le_bytes(eight.try_into().unwrap_or_default());
+        mask | ((eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * j))
+    })
+}
+
+/// The words that begin at or after `start` (a character boundary), one byte at a time.
+fn count_words_from(text: &str, start: usize, space_before: bool) -> usize {
+    let bytes = text.as_bytes();
+    let (mut words, mut in_word) = (0, !space_before);
+    for (at, &b) in bytes.iter().enumerate().skip(start) {
         let space = match b {
             // A continuation byte leaves the state as it is.
             0x80..=0xbf => !in_word,
             b'\t'..=b'\r' | b' ' => true,
-            // Every white space character beyond ASCII (U+0085, U+00A0, U+1680, U+2000–U+200A,
-            // U+2028, U+2029, U+202F, U+205F, U+3000) starts with one of these bytes.
-            0xc2 | 0xe1..=0xe3 => text[at..].chars().next().is_some_and(char::is_whitespace),
+            // Every white space character beyond ASCII starts with one of these bytes.
+            0xc2 | 0xe1..=0xe3 => {
+                text.get(at..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace)
+            }
             _ => false,
         };
         words += usize::from(!space & !in_word);
@@ -393,6 +437,29 @@ mod tests {
             s.push('b');
             s.push(c);
             assert_eq!(count_words(&s), s.split_whitespace().count(), "{:?}", c);
+        }
+        // Texts longer than a block, with a character at a byte offset around the blocks'
+        // edges: every character once, at an offset of its own; white space and its
+        // look-alikes at every offset up to three blocks.
+        let base = "Đà Nẵng mưa to, “ngập” nhiều nơi trên đường Nguyễn Văn Linh.\tHọc sinh nghỉ. ";
+        let check = |c: char, at: usize| {
+            let mut s: String = "abc d".chars().cycle().take(at).collect();
+            s.push(c);
+            s.push_str(base);
+            s.push(c);
+            assert_eq!(count_words(&s), s.split_whitespace().count(), "{c:?} at {at}");
+        };
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            check(c, c as usize % 140);
+        }
+        let tricky = [
+            '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}', '\u{200a}', '\u{200b}', '\u{2028}', '\u{2029}',
+            '\u{202f}', '\u{205f}', '\u{3000}', '“', '–', '…', '\u{2080}', '\u{1e80}', ' ', '\n', 'a', 'ậ',
+        ];
+        for c in tricky {
+            for at in 0..200 {
+                check(c, at);
+            }
         }
     }
 

@@ -39,6 +39,9 @@ pub struct BuildOptions {
     pub live_reload: bool,
     /// Ignore the build cache: parse, render and write everything.
     pub clean: bool,
+    /// The process ends after this build (`bantin build`): what the build holds at its end
+    /// is left to the operating system instead of being given back piece by piece.
+    pub ends_process: bool,
 }
 
 /// Wall time spent in each stage of a build, in order.
@@ -1067,9 +1070,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         timings,
     };
     // Letting go of every bulletin, plan and manifest is about 6% of an edit build's CPU at
-    // 20,000 bulletins (measured with perf): it happens on another thread, and the caller has
-    // its report at once.
-    std::thread::spawn(move || drop((site, cache, live, tree, planned)));
+    // 20,000 bulletins (measured with perf). When the process ends next, the operating system
+    // takes the memory back at once (an edit build at 20,000: median 181 → 172 ms); otherwise
+    // it happens on another thread, and the caller has its report at once.
+    let held = (site, cache, live, tree, planned);
+    if opts.ends_process {
+        std::mem::forget(held);
+    } else {
+        std::thread::spawn(move || drop(held));
+    }
     Ok(report)
 }
 

@@ -58,6 +58,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         progress: show_progress.then_some(progress as fn(usize, usize)),
         live_reload: false,
         clean: args.clean,
+        ends_process: true,
     };
     match site::build(&opts) {
         Ok(report) => {

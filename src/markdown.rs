@@ -464,6 +464,14 @@ mod tests {
     }
 
     #[test]
+    fn a_word_split_by_markup_or_quotes_counts_once() {
+        // Smart punctuation splits the text at quotes, and emphasis at its markers: the
+        // reader sees one word each time.
+        let r = render("Một \"kênh\" đặc **biệt**, rất*đặc*biệt.\n\n```\nlet x = 1;\n```\n", false);
+        assert_eq!(r.words, "Một “kênh” đặc biệt, rấtđặcbiệt. let x = 1;".split_whitespace().count());
+    }
+
+    #[test]
     fn folded_unique_heading_ids() {
         let r = render("## Kết quả\n\n## Kết quả\n\n### Đà Nẵng\n", false);
         assert!(r.html.contains("<h2 id=\"ket-qua\">Kết quả</h2>"), "{}", r.html);

@@ -4,8 +4,6 @@
 
 use std::fmt::Write as _;
 
-use serde_json::json;
-
 use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::content::{Precision, PubDate};
@@ -101,24 +99,25 @@ impl Ctx<'_> {
         let date = e.bulletin.date.zoned.strftime("%Y-%m-%d");
         let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
         let source = source.strip_prefix("content/").unwrap_or(&source).trim_end_matches(".md").to_string();
-        let specific: String = source
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.') {
-                    char::from(b).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
+        let mut specific = String::with_capacity(source.len());
+        for b in source.bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.') {
+                specific.push(char::from(b));
+            } else {
+                let _ = write!(specific, "%{b:02X}");
+            }
+        }
         format!("tag:{host},{date}:{specific}")
     }
 
-    fn content(&self, e: &Entry) -> String {
+    /// Calls `f` with what a feed shows of the bulletin: its summary, or its HTML with
+    /// internal links made absolute (copied only where it has such links).
+    fn with_content<R>(&self, e: &Entry, f: impl FnOnce(&str) -> R) -> R {
         if self.config.feed_content == "summary" {
-            e.summary.clone()
+            f(&e.summary)
         } else {
-            self.archive.link_internal(e, &e.html(), |t| self.url(&t.path)).into_owned()
+            let html = e.html();
+            f(&self.archive.link_internal(e, &html, |t| self.url(&t.path)))
         }
     }
 
@@ -181,7 +180,9 @@ impl Ctx<'_> {
                 let _ = writeln!(x, "<summary>{}</summary>", xml(&e.summary));
             }
             let kind = if self.config.feed_content == "summary" { "text" } else { "html" };
-            let _ = writeln!(x, "<content type=\"{kind}\">{}</content>\n</entry>", xml(&self.content(e)));
+            let _ = write!(x, "<content type=\"{kind}\">");
+            self.with_content(e, |c| xml_into(&mut x, c));
+            x.push_str("</content>\n</entry>\n");
         }
         x.push_str("</feed>\n");
         x
@@ -226,49 +227,84 @@ impl Ctx<'_> {
             for (name, _) in self.names(e, TermKind::Tag) {
                 let _ = writeln!(x, "<category>{}</category>", xml(&name));
             }
-            let _ = writeln!(x, "<description>{}</description>\n</item>", xml(&self.content(e)));
+            x.push_str("<description>");
+            self.with_content(e, |c| xml_into(&mut x, c));
+            x.push_str("</description>\n</item>\n");
         }
         x.push_str("</channel>\n</rss>\n");
         x
     }
 
     fn json_feed(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
-        let items: Vec<serde_json::Value> = entries
+        let items: Vec<JsonItem> = entries
             .iter()
             .map(|e| {
-                let mut item = json!({
-                    "id": self.entry_id(e),
-                    "url": self.url(&e.path),
-                    "title": e.bulletin.title,
-                    "date_published": rfc3339(&e.bulletin.date),
-                    "date_modified": rfc3339(e.bulletin.modified()),
-                    "authors": self.names(e, TermKind::Author).into_iter()
-                        .map(|(name, url)| json!({"name": name, "url": url})).collect::<Vec<_>>(),
-                    "tags": self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
-                });
-                if !e.summary.is_empty() {
-                    item["summary"] = json!(e.summary);
+                let summary_only = self.config.feed_content == "summary";
+                JsonItem {
+                    authors: self
+                        .names(e, TermKind::Author)
+                        .into_iter()
+                        .map(|(name, url)| JsonAuthor { name, url })
+                        .collect(),
+                    content_html: (!summary_only).then(|| self.with_content(e, str::to_owned)),
+                    content_text: summary_only.then_some(e.summary.as_str()),
+                    date_modified: rfc3339(e.bulletin.modified()),
+                    date_published: rfc3339(&e.bulletin.date),
+                    id: self.entry_id(e),
+                    summary: (!e.summary.is_empty()).then_some(e.summary.as_str()),
+                    tags: self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect(),
+                    title: &e.bulletin.title,
+                    url: self.url(&e.path),
                 }
-                if self.config.feed_content == "summary" {
-                    item["content_text"] = json!(e.summary);
-                } else {
-                    item["content_html"] = json!(self.content(e));
-                }
-                item
             })
             .collect();
-        let feed = json!({
-            "version": "https://jsonfeed.org/version/1.1",
-            "title": spec.title,
-            "home_page_url": self.url(&spec.folder),
-            "feed_url": self.url(&format!("{}feed.json", spec.folder)),
-            "language": self.config.language,
-            "items": items,
-        });
+        let feed = JsonFeed {
+            feed_url: self.url(&format!("{}feed.json", spec.folder)),
+            home_page_url: self.url(&spec.folder),
+            items,
+            language: &self.config.language,
+            title: &spec.title,
+            version: "https://jsonfeed.org/version/1.1",
+        };
         let mut s = serde_json::to_string_pretty(&feed).unwrap_or_default();
         s.push('\n');
         s
     }
+}
+
+/// A JSON Feed 1.1 document, serialised straight from the archive's strings (fields in
+/// alphabetical order, as the feed has always listed them).
+#[derive(serde::Serialize)]
+struct JsonFeed<'a> {
+    feed_url: String,
+    home_page_url: String,
+    items: Vec<JsonItem<'a>>,
+    language: &'a str,
+    title: &'a str,
+    version: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonItem<'a> {
+    authors: Vec<JsonAuthor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_text: Option<&'a str>,
+    date_modified: String,
+    date_published: String,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    tags: Vec<String>,
+    title: &'a str,
+    url: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonAuthor {
+    name: String,
+    url: String,
 }
 
 /// RFC 3339 with the site's offset (a month-only date is the 1st, midnight).
@@ -292,11 +328,40 @@ fn w3c(d: &PubDate) -> String {
 /// (C0 controls other than tab, newline and carriage return; U+FFFE; U+FFFF).
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
+    xml_into(&mut out, s);
+    out
+}
+
+/// The bytes [`xml_into`] looks at: C0 controls other than tab, newline and carriage return,
+/// `&<>"'`, and 0xEF (which begins U+FFFE and U+FFFF).
+const XML_LOOK: [bool; 256] = {
+    let mut look = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        look[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    look[b'&' as usize] = true;
+    look[b'<' as usize] = true;
+    look[b'>' as usize] = true;
+    look[b'"' as usize] = true;
+    look[b'\'' as usize] = true;
+    look[0xEF] = true;
+    look
+};
+
+/// [`xml`], appended to `out`.
+pub fn xml_into(out: &mut String, s: &str) {
+    out.reserve(s.len());
     let bytes = s.as_bytes();
     // Runs that need nothing are copied whole; the loop stops only at ASCII bytes and at the
     // first byte of U+FFFE/U+FFFF (EF BF BE/BF), so every cut is at a character boundary.
     let (mut copied, mut i) = (0, 0);
-    while let Some(&b) = bytes.get(i) {
+    loop {
+        // The bytes that need a look: one table lookup each.
+        let rest = bytes.get(i..).unwrap_or_default();
+        i += rest.iter().position(|&b| XML_LOOK[usize::from(b)]).unwrap_or(rest.len());
+        let Some(&b) = bytes.get(i) else { break };
         let (replacement, len) = match b {
             b'&' => ("&amp;", 1),
             b'<' => ("&lt;", 1),
@@ -322,7 +387,6 @@ pub fn xml(s: &str) -> String {
         copied = i;
     }
     out.push_str(&s[copied..]);
-    out
 }
 
 /// `sitemap.xml` (and `sitemap-N.xml` parts under an index when there are more than

@@ -253,11 +253,24 @@ fn shift_headings(events: &mut [Event]) {
 
 /// Cuts `text` to at most [`SUMMARY_CHARS`] characters at a word boundary, adding "…".
 pub fn cut_summary(text: &str) -> String {
-    let text = text::single_line(text);
-    if text.chars().count() <= SUMMARY_CHARS {
-        return text;
+    // The text on one line (as `text::single_line` makes it), only as far as the cut needs:
+    // a first paragraph may be the whole body.
+    let (mut line, mut chars) = (String::new(), 0);
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            line.push(' ');
+            chars += 1;
+        }
+        line.push_str(word);
+        chars += word.chars().count();
+        if chars > SUMMARY_CHARS {
+            break;
+        }
     }
-    let cut: String = text.chars().take(SUMMARY_CHARS).collect();
+    if chars <= SUMMARY_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(SUMMARY_CHARS).collect();
     let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
     let mut s = cut[..at].trim_end_matches([',', ';', ':', '.', ' ', '-', '–']).to_string();
     s.push('…');
@@ -528,6 +541,37 @@ mod tests {
         let long = "từ ".repeat(200);
         let s = cut_summary(&long);
         assert!(s.chars().count() <= SUMMARY_CHARS + 1 && s.ends_with("từ…"), "{s}");
+    }
+
+    #[test]
+    fn summary_cut_reads_only_what_it_needs_and_cuts_as_the_whole_line_would() {
+        // The cut as made from the whole text on one line.
+        let whole = |text: &str| {
+            let text = text::single_line(text);
+            if text.chars().count() <= SUMMARY_CHARS {
+                return text;
+            }
+            let cut: String = text.chars().take(SUMMARY_CHARS).collect();
+            let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+            let mut s = cut[..at].trim_end_matches([',', ';', ':', '.', ' ', '-', '–']).to_string();
+            s.push('…');
+            s
+        };
+        let words = ["Đà", "Nẵng,", "mưa", "–", "x", "nghiêng.", "\u{a0}", "ậ"];
+        for n in 0..400 {
+            let mut text = String::new();
+            for i in 0..n {
+                text.push_str(words[(i * 7 + n) % words.len()]);
+                text.push_str(if i % 5 == 0 { "  \n" } else { " " });
+            }
+            assert_eq!(cut_summary(&text), whole(&text), "{n}");
+        }
+        for len in SUMMARY_CHARS - 3..SUMMARY_CHARS + 3 {
+            let text = "a".repeat(len);
+            assert_eq!(cut_summary(&text), whole(&text), "{len}");
+            let text = format!("{} b", "a".repeat(len));
+            assert_eq!(cut_summary(&text), whole(&text), "{len}");
+        }
     }
 
     #[test]

@@ -88,7 +88,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn url(&self, site_path: &str) -> String {
-        format!("{}/{}", self.base, site_path.trim_start_matches('/'))
+        let path = site_path.trim_start_matches('/');
+        let mut url = String::with_capacity(self.base.len() + 1 + path.len());
+        url.push_str(self.base);
+        url.push('/');
+        url.push_str(path);
+        url
     }
 
     /// A stable id (RFC 4151 tag URI) from the site's host, the publication date and the

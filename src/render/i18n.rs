@@ -73,13 +73,72 @@ impl Strings {
         self.fill(self.get("date_month"), year, month, 1, 0, 0)
     }
 
+    /// The pattern with its placeholders filled in, in one pass (a date is formatted for
+    /// every card, page and search result); anything else in braces is kept as it is.
     fn fill(&self, pattern: &str, year: i16, month: i8, day: i8, hour: i8, minute: i8) -> String {
-        pattern
-            .replace("{year}", &year.to_string())
-            .replace("{month_name}", self.month_name(month))
-            .replace("{month}", &month.to_string())
-            .replace("{day}", &day.to_string())
-            .replace("{hour}", &format!("{hour:02}"))
-            .replace("{minute}", &format!("{minute:02}"))
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(pattern.len() + 16);
+        let mut rest = pattern;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open..];
+            let name = after.find('}').map(|close| &after[1..close]);
+            // Writing to a String cannot fail.
+            let _ = match name {
+                Some("year") => write!(out, "{year}"),
+                Some("month_name") => write!(out, "{}", self.month_name(month)),
+                Some("month") => write!(out, "{month}"),
+                Some("day") => write!(out, "{day}"),
+                Some("hour") => write!(out, "{hour:02}"),
+                Some("minute") => write!(out, "{minute:02}"),
+                _ => {
+                    out.push('{');
+                    rest = &after[1..];
+                    continue;
+                }
+            };
+            rest = &after[name.map_or(0, str::len) + 2..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_as_replacing_each_in_turn_would() {
+        let months = (1..=12).map(|m| format!("tháng {m}"));
+        let strings = Strings { table: BTreeMap::new(), months: months.collect() };
+        let by_replacing = |pattern: &str, year: i16, month: i8, day: i8, hour: i8, minute: i8| {
+            pattern
+                .replace("{year}", &year.to_string())
+                .replace("{month_name}", strings.month_name(month))
+                .replace("{month}", &month.to_string())
+                .replace("{day}", &day.to_string())
+                .replace("{hour}", &format!("{hour:02}"))
+                .replace("{minute}", &format!("{minute:02}"))
+        };
+        let patterns = [
+            "{month_name} {day}, {year}, {hour}:{minute}",
+            "{hour}:{minute}, {day} tháng {month}, {year}",
+            "tháng {month}/{year}",
+            "{{year}} {unknown} {year",
+            "{",
+            "}{}{month}}",
+            "",
+            "no placeholders",
+        ];
+        for pattern in patterns {
+            for (year, month, day, hour, minute) in [(2020, 1, 6, 7, 5), (-44, 12, 31, 23, 59)] {
+                assert_eq!(
+                    strings.fill(pattern, year, month, day, hour, minute),
+                    by_replacing(pattern, year, month, day, hour, minute),
+                    "{pattern:?}"
+                );
+            }
+        }
     }
 }

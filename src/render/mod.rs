@@ -485,6 +485,8 @@ impl<'a> Renderer<'a> {
                 };
                 let authors = names(TermKind::Author, &e.authors);
                 let tags = names(TermKind::Tag, &e.tags);
+                let (published, modified_at) =
+                    (crate::feeds::rfc3339(&b.date), crate::feeds::rfc3339(modified));
                 let page = PageView {
                     title: &b.title,
                     summary: &e.summary,
@@ -498,8 +500,8 @@ impl<'a> Renderer<'a> {
                         abs: image_abs(img, self.config.base(), &e.path),
                         alt: b.image_alt.as_deref().unwrap_or_default(),
                     }),
-                    published: crate::feeds::rfc3339(&b.date),
-                    modified: crate::feeds::rfc3339(modified),
+                    published: published.clone(),
+                    modified: modified_at.clone(),
                     author_urls: authors.iter().map(|(_, u)| u.as_str()).collect(),
                     tag_names: tags.iter().map(|(n, _)| n.as_str()).collect(),
                 };
@@ -508,8 +510,8 @@ impl<'a> Renderer<'a> {
                     "@type": "NewsArticle",
                     "headline": b.title,
                     "description": e.summary,
-                    "datePublished": crate::feeds::rfc3339(&b.date),
-                    "dateModified": crate::feeds::rfc3339(modified),
+                    "datePublished": published,
+                    "dateModified": modified_at,
                     "author": authors.iter().map(|(n, u)| serde_json::json!({"@type": "Person", "name": n, "url": u})).collect::<Vec<_>>(),
                     "keywords": tags.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
                     "mainEntityOfPage": canonical,

@@ -36,7 +36,14 @@ pub fn clean_names(names: &[String]) -> Vec<String> {
 
 /// Collapses white space and trims: titles, tags and authors are single-line strings.
 pub fn single_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut line = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    line
 }
 
 #[cfg(test)]

@@ -241,26 +241,24 @@ impl Ctx<'_> {
     }
 
     fn json_feed(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+        let summary_only = self.config.feed_content == "summary";
         let items: Vec<JsonItem> = entries
             .iter()
-            .map(|e| {
-                let summary_only = self.config.feed_content == "summary";
-                JsonItem {
-                    authors: self
-                        .names(e, TermKind::Author)
-                        .into_iter()
-                        .map(|(name, url)| JsonAuthor { name, url })
-                        .collect(),
-                    content_html: (!summary_only).then(|| self.with_content(e, str::to_owned)),
-                    content_text: summary_only.then_some(e.summary.as_str()),
-                    date_modified: rfc3339(e.bulletin.modified()),
-                    date_published: rfc3339(&e.bulletin.date),
-                    id: self.entry_id(e),
-                    summary: (!e.summary.is_empty()).then_some(e.summary.as_str()),
-                    tags: self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect(),
-                    title: &e.bulletin.title,
-                    url: self.url(&e.path),
-                }
+            .map(|e| JsonItem {
+                authors: self
+                    .names(e, TermKind::Author)
+                    .into_iter()
+                    .map(|(name, url)| JsonAuthor { name, url })
+                    .collect(),
+                content_html: (!summary_only).then(|| self.with_content(e, str::to_owned)),
+                content_text: summary_only.then_some(e.summary.as_str()),
+                date_modified: rfc3339(e.bulletin.modified()),
+                date_published: rfc3339(&e.bulletin.date),
+                id: self.entry_id(e),
+                summary: (!e.summary.is_empty()).then_some(e.summary.as_str()),
+                tags: self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect(),
+                title: &e.bulletin.title,
+                url: self.url(&e.path),
             })
             .collect();
         let feed = JsonFeed {

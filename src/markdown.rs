@@ -313,8 +313,6 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 /// at a time instead.
 fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let whitespace_at =
-        |at: usize| text.get(at..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace);
     let (mut words, mut space_before) = (0, true);
     let mut blocks = bytes.chunks_exact(64);
     for (n, block) in (&mut blocks).enumerate() {
@@ -328,7 +326,7 @@ fn count_words(text: &str) -> usize {
         // A lead byte whose next byte may make white space (or is in the next block).
         let mut maybe = lead & ((second >> 1) | (1 << 63));
         while maybe != 0 {
-            if whitespace_at(n * 64 + maybe.trailing_zeros() as usize) {
+            if whitespace_at(text, n * 64 + maybe.trailing_zeros() as usize) {
                 return count_words_from(text, 0, true);
             }
             maybe &= maybe - 1;
@@ -337,6 +335,11 @@ fn count_words(text: &str) -> usize {
         space_before = space >> 63 != 0;
     }
     words + count_words_from(text, bytes.len() - blocks.remainder().len(), space_before)
+}
+
+/// Whether the character starting at byte `at` of `text` is white space.
+fn whitespace_at(text: &str, at: usize) -> bool {
+    text.get(at..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace)
 }
 
 /// Bit `i` set where `flags[i]` is 1 (each flag 0 or 1): eight flags at a time, gathered
@@ -358,9 +361,7 @@ fn count_words_from(text: &str, start: usize, space_before: bool) -> usize {
             0x80..=0xbf => !in_word,
             b'\t'..=b'\r' | b' ' => true,
             // Every white space character beyond ASCII starts with one of these bytes.
-            0xc2 | 0xe1..=0xe3 => {
-                text.get(at..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace)
-            }
+            0xc2 | 0xe1..=0xe3 => whitespace_at(text, at),
             _ => false,
         };
         words += usize::from(!space & !in_word);

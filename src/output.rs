@@ -273,8 +273,7 @@ impl Staging {
         let (Some((folder, _)), Some(parent)) = (rel.rsplit_once('/'), path.parent()) else {
             return Ok(());
         };
-        let known = |dirs: &rustc_hash::FxHashSet<String>| dirs.contains(folder);
-        if self.dirs.lock().is_ok_and(|d| known(&d)) {
+        if self.dirs.lock().is_ok_and(|dirs| dirs.contains(folder)) {
             return Ok(());
         }
         fs::create_dir_all(parent)?;

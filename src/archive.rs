@@ -26,12 +26,14 @@ pub struct Body {
     /// Let go ([`Archive::release_html`]) once the pages and feeds showing it are written:
     /// the search index, built last, needs only the plain text.
     html: std::sync::Mutex<Option<std::sync::Arc<String>>>,
-    pub plain: String,
+    /// Let go ([`Entry::release_plain`]) once the build cache has logged it, or once the
+    /// search index has its words.
+    plain: Option<String>,
 }
 
 impl Body {
     pub fn new(html: String, plain: String) -> Body {
-        Body { html: std::sync::Mutex::new(Some(std::sync::Arc::new(html))), plain }
+        Body { html: std::sync::Mutex::new(Some(std::sync::Arc::new(html))), plain: Some(plain) }
     }
 }
 
@@ -72,18 +74,18 @@ impl Entry {
         }
     }
 
-    /// Lets go of the body's plain text once the search index has its words and the build
-    /// cache has logged it.
+    /// Lets go of the body's plain text: the build cache has logged it (the search index
+    /// reads it back from there), or the search index has its words.
     pub fn release_plain(&mut self) {
         if let Some(b) = self.body.get_mut() {
-            b.plain = String::new();
+            b.plain = None;
         }
     }
 
-    /// The body as plain text, one line per block.
-    pub fn plain(&self) -> &str {
-        debug_assert!(self.body.get().is_some(), "{} not hydrated", self.bulletin.source.display());
-        self.body.get().map_or("", |b| b.plain.as_str())
+    /// The body as plain text, one line per block: `None` when the entry was not hydrated
+    /// or its text was let go ([`Entry::release_plain`]).
+    pub fn plain(&self) -> Option<&str> {
+        self.body.get()?.plain.as_deref()
     }
 }
 

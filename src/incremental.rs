@@ -272,6 +272,39 @@ struct Prefetched {
     index: Option<((u64, u64), crate::search::IndexState)>,
 }
 
+/// Reads plain texts from the cache's log, each with one positioned read of the open file.
+struct PlainReader<'a> {
+    file: std::fs::File,
+    index: &'a HashMap<u64, (u64, u32)>,
+}
+
+impl PlainReader<'_> {
+    /// The plain text logged for the source with hash `hash`, or its start when it is longer
+    /// than `max_bytes` (cut at a character boundary).
+    fn read(&self, hash: u64, max_bytes: usize) -> std::io::Result<String> {
+        use std::os::unix::fs::FileExt as _;
+        let invalid = |what: &str| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the build cache's plain text log {what}"),
+            )
+        };
+        let &(offset, len) = self.index.get(&hash).ok_or_else(|| invalid("lacks a bulletin"))?;
+        let mut buf = vec![0; (len as usize).min(max_bytes)];
+        self.file.read_exact_at(&mut buf, offset)?;
+        if buf.len() < len as usize {
+            // Cut inside a character: the whole characters before it.
+            let whole = match std::str::from_utf8(&buf) {
+                Ok(_) => buf.len(),
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                Err(_) => return Err(invalid("is not UTF-8")),
+            };
+            buf.truncate(whole);
+        }
+        crate::text::utf8::string_from_utf8(buf).map_err(|_| invalid("is not UTF-8"))
+    }
+}
+
 /// The cache of one profile.
 pub struct Cache {
     dir: PathBuf,
@@ -471,6 +504,20 @@ impl Cache {
         String::from_utf8(buf).ok()
     }
 
+    /// Reads logged plain texts ([`PlainReader::read`]) from several threads, the log opened
+    /// once; when it cannot be opened, every read says why.
+    pub fn stored_plain(&self) -> impl Fn(u64, usize) -> std::io::Result<String> + Sync + '_ {
+        let reader = std::fs::File::open(self.dir.join("plain"))
+            .map(|file| PlainReader { file, index: self.plain_index() });
+        move |hash, max_bytes| match &reader {
+            Ok(r) => r.read(hash, max_bytes),
+            Err(e) => Err(std::io::Error::new(
+                e.kind(),
+                format!("cannot open the build cache's plain text log: {e}"),
+            )),
+        }
+    }
+
     /// The sources whose plain text is kept.
     pub fn plain_hashes(&self) -> Vec<u64> {
         self.plain_index().keys().copied().collect()
@@ -510,6 +557,8 @@ impl Cache {
             }
             std::fs::write(&tmp, &out)?;
             std::fs::rename(&tmp, &path)?;
+            // What is known of the log follows it even if appending fails below.
+            self.plain_index = std::sync::OnceLock::from(index.clone());
             end = out.len() as u64;
         }
         // Written as they come, not gathered first: in a full build they are every body.
@@ -632,6 +681,31 @@ mod tests {
         bulletin.source_hash = hash;
         let rendered = crate::markdown::render(&bulletin.body, false);
         Parsed { bulletin, rendered, warnings: Vec::new(), link_warnings: Vec::new() }
+    }
+
+    #[test]
+    fn logged_plain_texts_read_back_whole_or_cut_at_a_character() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cache = Cache::empty(dir.path(), "build");
+        let (one, two) = ("Đà Nẵng mưa to.\nNgập nặng.", "Hà Nội");
+        cache.update_plain(&[(1, one), (2, two)], &[]).expect("logged");
+        // Logged again (already there) and a third: appended, the first two kept.
+        cache.update_plain(&[(2, two), (3, "ba")], &[]).expect("logged");
+        let stored = cache.stored_plain();
+        assert_eq!(stored(1, usize::MAX).expect("one"), one);
+        assert_eq!(stored(2, usize::MAX).expect("two"), two);
+        assert_eq!(stored(3, usize::MAX).expect("three"), "ba");
+        // "Đ" is two bytes and "à" two: three bytes end inside "à".
+        assert_eq!(stored(1, 3).expect("cut"), "Đ");
+        assert_eq!(stored(1, 4).expect("cut"), "Đà");
+        assert_eq!(stored(1, 0).expect("cut"), "");
+        let missing = stored(9, usize::MAX).expect_err("not logged");
+        assert_eq!(missing.kind(), std::io::ErrorKind::InvalidData);
+        drop(stored);
+        // Without the log, each read says so.
+        cache.clear_plain();
+        let stored = cache.stored_plain();
+        assert!(stored(1, usize::MAX).expect_err("no log").to_string().contains("plain text log"));
     }
 
     #[test]

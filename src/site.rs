@@ -589,7 +589,7 @@ fn plain_to_log<'a>(archive: &'a crate::archive::Archive, cache: &Cache) -> Vec<
     archive
         .entries
         .iter()
-        .filter_map(|e| Some((e.bulletin.source_hash, e.body.get()?.plain.as_str())))
+        .filter_map(|e| Some((e.bulletin.source_hash, e.plain()?)))
         .filter(|(h, _)| !cache.has_plain(*h))
         .collect()
 }
@@ -681,6 +681,25 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         ),
     };
 
+    let index_prev = if site.config.search && !opts.clean && live.contains_key("search/manifest.json") {
+        prefetched_index.filter(|((global, _), _)| *global == global_key)
+    } else {
+        None
+    };
+    // Whether the plain texts were logged to the cache (see `plain_to_log`). When the index
+    // is built in full it reads them back from there, so they are logged and let go before
+    // the pages are rendered, which need only the HTML: at 100,000 bulletins that is 300 MB
+    // the rendering does not hold.
+    let mut plain_logged: Option<std::io::Result<()>> = None;
+    if site.config.search && index_prev.is_none() {
+        let logged = cache.update_plain(&plain_to_log(&site.archive, &cache), &[]);
+        if logged.is_ok() {
+            site.archive.entries.par_iter_mut().for_each(crate::archive::Entry::release_plain);
+        }
+        plain_logged = Some(logged);
+        timings.lap("log plain text");
+    }
+
     let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
     if opts.live_reload {
         renderer.enable_live_reload();
@@ -721,11 +740,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .map(|(spec, fp)| spec.files().iter().all(|f| emit.unchanged(f, *fp)))
         .collect();
     let search_fp = renderer.search_fingerprint();
-    let index_prev = if site.config.search && !opts.clean && live.contains_key("search/manifest.json") {
-        prefetched_index.filter(|((global, _), _)| *global == global_key)
-    } else {
-        None
-    };
     let search_plan = match &index_prev {
         _ if !site.config.search => SearchPlan::Off,
         Some(((_, fp), _)) if *fp == search_fp => SearchPlan::Keep,
@@ -869,8 +883,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut index_state = None;
     // Plain texts of bulletins the index no longer has.
     let mut index_removed: Vec<u64> = Vec::new();
-    // Whether a full index build logged the plain texts (see `plain_to_log`).
-    let mut plain_logged: Option<std::io::Result<()>> = None;
     let search_err = |e| io_err("cannot write the search index", e);
     let keep_live_search = |except: &std::collections::HashSet<String>| -> std::io::Result<()> {
         live.keys()
@@ -897,7 +909,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 return Some(search::OwnedFields {
                     title: e.bulletin.title.clone(),
                     summary: e.summary.clone(),
-                    plain: e.body.get().map(|b| b.plain.clone()).or_else(plain)?,
+                    plain: e.plain().map(str::to_owned).or_else(plain)?,
                     tags: e.bulletin.tags.clone(),
                     authors: e.bulletin.authors.clone(),
                 });
@@ -920,9 +932,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             (incremental::hash_bytes(&bytes) == record.hash).then_some(bytes)
         };
         let format_date = |d: &content::PubDate| strings.format_date(d);
-        if let Some(update) =
-            search::update_index(&site.archive, &format_date, &entry_keys, prev, &old_fields, &read)
-                .map_err(search_err)?
+        let stored = cache.stored_plain();
+        if let Some(update) = search::update_index(
+            &site.archive,
+            &format_date,
+            &entry_keys,
+            prev,
+            &old_fields,
+            &read,
+            Some(&stored),
+        )
+        .map_err(search_err)?
         {
             let mut touched: std::collections::HashSet<String> =
                 update.removed.iter().map(|r| format!("search/{r}")).collect();
@@ -952,13 +972,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         let all: Vec<usize> = (0..site.archive.entries.len()).collect();
         site.archive.hydrate(&opts.root, &site.config, &site.tz, &all)?;
         site.archive.release_html();
-        // The plain texts go to the cache's log first: indexing then lets go of each one as
-        // soon as its words are found.
-        plain_logged = Some(cache.update_plain(&plain_to_log(&site.archive, &cache), &[]));
+        // The plain texts go to the cache's log first (those not logged before the pages were
+        // rendered): indexing then lets go of each one as soon as its words are found.
+        if !matches!(plain_logged, Some(Err(_))) {
+            plain_logged = Some(cache.update_plain(&plain_to_log(&site.archive, &cache), &[]));
+        }
+        let stored = cache.stored_plain();
         let state = search::write_index(
             &mut site.archive,
             &|d| strings.format_date(d),
             &entry_keys,
+            Some(&stored),
             plain_logged.as_ref().is_some_and(Result::is_ok),
             &|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes),
         )

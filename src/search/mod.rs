@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
-use crate::archive::{Archive, TermKind};
+use crate::archive::Archive;
 use crate::content::PubDate;
 use crate::text;
 use format::{
@@ -104,14 +104,34 @@ fn entry_of(archive: &Archive, id: usize) -> &crate::archive::Entry {
     &archive.entries[archive.entries.len() - 1 - id]
 }
 
-fn fields_of(e: &crate::archive::Entry) -> DocFields<'_> {
+/// Reads the plain text the build cache logged for the bulletin whose source has the given
+/// hash (at most its first `max_bytes`): where the index finds a body whose text the
+/// archive let go of.
+pub type StoredPlain<'a> = dyn Fn(u64, usize) -> std::io::Result<String> + Sync + 'a;
+
+fn fields_of<'e>(e: &'e crate::archive::Entry, plain: &'e str) -> DocFields<'e> {
     DocFields {
         title: &e.bulletin.title,
         summary: &e.summary,
-        plain: e.plain(),
+        plain,
         tags: &e.bulletin.tags,
         authors: &e.bulletin.authors,
     }
+}
+
+/// The entry's plain text (at least its first `max_bytes`), from memory or else `stored`.
+fn plain_of<'e>(
+    e: &'e crate::archive::Entry,
+    stored: Option<&StoredPlain>,
+    max_bytes: usize,
+) -> std::io::Result<std::borrow::Cow<'e, str>> {
+    if let Some(plain) = e.plain() {
+        return Ok(plain.into());
+    }
+    let stored = stored.ok_or_else(|| {
+        std::io::Error::other(format!("the text of {} is not at hand", e.bulletin.source.display()))
+    })?;
+    Ok(stored(e.bulletin.source_hash, max_bytes)?.into())
 }
 
 /// The length a bulletin of `length` tokens counts as: the nearest power of
@@ -614,7 +634,7 @@ pub fn build_index_with_state(
     entry_keys: &[u64],
 ) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
     let files = std::sync::Mutex::new(Vec::new());
-    let state = write_index(archive, format_date, entry_keys, false, &|f| {
+    let state = write_index(archive, format_date, entry_keys, None, false, &|f| {
         files.lock().map_err(|_| std::io::Error::other("index files lock poisoned"))?.push(f);
         Ok(())
     })?;
@@ -629,6 +649,7 @@ pub fn write_index(
     archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     entry_keys: &[u64],
+    stored: Option<&StoredPlain>,
     release_plain: bool,
     write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<IndexState> {
@@ -639,26 +660,23 @@ pub fn write_index(
             MAX_DOCS - 1
         )));
     }
-    // The results' metadata first: it shows the start of each body, which (with
-    // `release_plain`) is let go as soon as the body's terms are found. At 20,000 bulletins
-    // the plain text is 60 MB, as much as the terms take by the end.
-    {
-        let archive = &*archive;
-        (0..n.div_ceil(DOCS_PER_CHUNK))
-            .into_par_iter()
-            .try_for_each(|c| write(chunk_file(archive, c, format_date)?))?;
-    }
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
-    // Each bulletin's terms, ordered by partition, with where each partition's begin.
-    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1])>;
+    // Each bulletin's terms, ordered by partition, with where each partition's begin, and
+    // what the results list shows of it (read from its text at the same time).
+    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1], DocMeta)>;
     // The entries of the ids from `start` on (ids run oldest first, entries newest first).
     let batch_entries = |start: usize| n - (start + BATCH).min(n)..n - start;
-    let terms_of = |entries: &mut [crate::archive::Entry]| -> Batch {
+    let Archive { entries, tags, authors, .. } = &mut *archive;
+    let (tags, authors) = (&*tags, &*authors);
+    let terms_of = |entries: &mut [crate::archive::Entry]| -> std::io::Result<Batch> {
         entries
             .par_iter_mut()
             .rev()
             .map_init(Scratch::default, |scratch, entry| {
-                let mut doc = doc_terms(&fields_of(entry), scratch);
+                let plain = plain_of(entry, stored, usize::MAX)?;
+                let mut doc = doc_terms(&fields_of(entry, &plain), scratch);
+                let meta = doc_meta(entry, tags, authors, format_date, &plain);
+                drop(plain);
                 if release_plain {
                     entry.release_plain();
                 }
@@ -677,30 +695,40 @@ pub fn write_index(
                     next[partition(t)] += 1;
                 }
                 doc.terms = sorted;
-                (doc, bounds)
+                Ok((doc, bounds, meta))
             })
             .collect()
     };
     let merge = |parts: &mut [Partition], batch: &Batch, start: usize| {
         parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
-            for (offset, (doc, bounds)) in batch.iter().enumerate() {
+            for (offset, (doc, bounds, _)) in batch.iter().enumerate() {
                 part.add_doc(doc, &doc.terms[bounds[p]..bounds[p + 1]], (start + offset) as u32)?;
             }
             Ok(())
         })
     };
-    // A batch is merged while the next one's terms are found, so that neither step waits
-    // for the slowest thread of the other.
-    let mut next = (n > 0).then(|| terms_of(&mut archive.entries[batch_entries(0)]));
+    // The results' metadata of a batch: its chunks (a batch holds whole chunks).
+    const { assert!(BATCH.is_multiple_of(DOCS_PER_CHUNK)) };
+    let chunks = |batch: &Batch, start: usize| -> std::io::Result<()> {
+        let metas: Vec<&DocMeta> = batch.iter().map(|(_, _, meta)| meta).collect();
+        metas
+            .par_chunks(DOCS_PER_CHUNK)
+            .enumerate()
+            .try_for_each(|(k, docs)| write(chunk_of(start / DOCS_PER_CHUNK + k, docs)?))
+    };
+    // A batch is merged (and its chunks written) while the next one's terms are found, so
+    // that neither step waits for the slowest thread of the other.
+    let mut next = (n > 0).then(|| terms_of(&mut entries[batch_entries(0)]));
     let mut start = 0;
     while let Some(batch) = next.take() {
+        let batch = batch?;
         let following = start + BATCH;
-        let entries = &mut archive.entries;
-        let (merged, upcoming) = rayon::join(
-            || merge(&mut parts, &batch, start),
+        let ((merged, written), upcoming) = rayon::join(
+            || rayon::join(|| merge(&mut parts, &batch, start), || chunks(&batch, start)),
             || (following < n).then(|| terms_of(&mut entries[batch_entries(following)])),
         );
         merged?;
+        written?;
         next = upcoming;
         start = following;
     }
@@ -868,11 +896,22 @@ fn chunk_file(
     archive: &Archive,
     c: usize,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
+    stored: Option<&StoredPlain>,
 ) -> std::io::Result<IndexFile> {
     let n = archive.entries.len();
     let docs: Vec<DocMeta> = (c * DOCS_PER_CHUNK..((c + 1) * DOCS_PER_CHUNK).min(n))
-        .map(|id| doc_meta(archive, id, format_date))
-        .collect();
+        .map(|id| {
+            let e = entry_of(archive, id);
+            // A character takes at most four bytes.
+            let plain = plain_of(e, stored, 4 * SNIPPET_TEXT_CHARS)?;
+            Ok(doc_meta(e, &archive.tags, &archive.authors, format_date, &plain))
+        })
+        .collect::<std::io::Result<_>>()?;
+    chunk_of(c, &docs)
+}
+
+/// Chunk `c` of the results' metadata, of `docs`.
+fn chunk_of<T: Serialize>(c: usize, docs: &[T]) -> std::io::Result<IndexFile> {
     Ok(IndexFile { path: format!("d/{c}.json.gz"), bytes: format::to_gzip_json(&docs)? })
 }
 
@@ -970,6 +1009,7 @@ pub fn update_index(
     prev: &IndexState,
     old_fields: &(dyn Fn(&DocKey) -> Option<OwnedFields> + Sync),
     read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    stored: Option<&StoredPlain>,
 ) -> std::io::Result<Option<IndexUpdate>> {
     let n_old = prev.docs.len();
     let keys = doc_keys(archive, entry_keys);
@@ -981,7 +1021,8 @@ pub fn update_index(
     let mut delta: BTreeMap<String, (String, bool, PostingChanges)> = BTreeMap::new();
     let mut scratch = Scratch::default();
     for &id in &changed {
-        let new_doc = doc_terms(&fields_of(entry_of(archive, id)), &mut scratch);
+        let entry = entry_of(archive, id);
+        let new_doc = doc_terms(&fields_of(entry, &plain_of(entry, stored, usize::MAX)?), &mut scratch);
         let old_doc = if id < n_old {
             if prev.docs[id].source == keys[id].source && prev.docs[id].source_hash == keys[id].source_hash {
                 continue; // the same text: only its metadata (names, URL) changed
@@ -1151,7 +1192,7 @@ pub fn update_index(
     let chunks: std::collections::BTreeSet<usize> = changed.iter().map(|id| id / DOCS_PER_CHUNK).collect();
     let chunk_files: Vec<IndexFile> = chunks
         .into_par_iter()
-        .map(|c| chunk_file(archive, c, format_date))
+        .map(|c| chunk_file(archive, c, format_date, stored))
         .collect::<std::io::Result<_>>()?;
     files.extend(chunk_files);
     files.push(manifest_file(archive, shards, facet_shards)?);
@@ -1180,23 +1221,28 @@ impl OwnedFields {
     }
 }
 
-fn doc_meta(archive: &Archive, id: usize, format_date: &(dyn Fn(&PubDate) -> String + Sync)) -> DocMeta {
-    let e = entry_of(archive, id);
+/// What the results list shows of entry `e` (whose plain text, or at least its first
+/// [`SNIPPET_TEXT_CHARS`] characters, is `plain`).
+fn doc_meta(
+    e: &crate::archive::Entry,
+    tags: &[crate::archive::Term],
+    authors: &[crate::archive::Term],
+    format_date: &(dyn Fn(&PubDate) -> String + Sync),
+    plain: &str,
+) -> DocMeta {
     let b = &e.bulletin;
-    let names = |idx: &[usize], kind| idx.iter().map(|&t| archive.terms(kind)[t].name.clone()).collect();
+    let names =
+        |idx: &[usize], terms: &[crate::archive::Term]| idx.iter().map(|&t| terms[t].name.clone()).collect();
     DocMeta {
         t: b.title.clone(),
         u: e.path.trim_start_matches('/').to_string(),
         d: b.date.machine(),
         h: format_date(&b.date),
-        a: names(&e.authors, TermKind::Author),
-        g: names(&e.tags, TermKind::Tag),
+        a: names(&e.authors, authors),
+        g: names(&e.tags, tags),
         m: e.summary.clone(),
-        s: {
-            let plain = e.plain();
-            plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
-                .to_string()
-        },
+        s: plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
+            .to_string(),
     }
 }
 
@@ -1344,14 +1390,15 @@ mod tests {
             Some(OwnedFields {
                 title: e.bulletin.title.clone(),
                 summary: e.summary.clone(),
-                plain: e.plain().to_string(),
+                plain: e.plain()?.to_string(),
                 tags: e.bulletin.tags.clone(),
                 authors: e.bulletin.authors.clone(),
             })
         };
         let read = |p: &str| old.get(p).cloned();
         let Some(update) =
-            update_index(after, &|d| d.machine(), &keys(after), &state, &old_fields, &read).expect("update")
+            update_index(after, &|d| d.machine(), &keys(after), &state, &old_fields, &read, None)
+                .expect("update")
         else {
             return false;
         };
@@ -1462,28 +1509,59 @@ mod tests {
 
     #[test]
     fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
+        // Some bodies are longer than a snippet's bytes can be, in letters of two and three
+        // bytes, so that a read of a snippet's bytes ends inside a letter.
         let docs: Vec<(String, String, String)> = (0..3 * BATCH + 7)
             .map(|i| {
-                (
-                    format!("Tin số {i}"),
-                    format!("2024-01-{:02}", i % 28 + 1),
-                    format!("Nội dung {i} ở Đà Nẵng."),
-                )
+                let body = match i % 3 {
+                    0 => format!("Nội dung {i} ở Đà Nẵng."),
+                    1 => format!("{} {i}.", "Đà Nẵng ơ ".repeat(SNIPPET_TEXT_CHARS / 3 + i)),
+                    _ => format!("{} {i}.", "ở ".repeat(SNIPPET_TEXT_CHARS + i)),
+                };
+                (format!("Tin số {i}"), format!("2024-01-{:02}", i % 28 + 1), body)
             })
             .collect();
         let refs: Vec<(&str, &str, &str)> =
             docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
         let mut a = archive(&refs);
         let kept = files(&mut a);
-        assert!(a.entries.iter().all(|e| !e.plain().is_empty()), "build_index keeps the text");
-        let released = std::sync::Mutex::new(BTreeMap::new());
+        assert!(
+            a.entries.iter().all(|e| e.plain().is_some_and(|p| !p.is_empty())),
+            "build_index keeps the text"
+        );
         let keys = vec![0; a.entries.len()];
-        write_index(&mut a, &|d| d.machine(), &keys, true, &|f| {
-            released.lock().expect("lock").insert(f.path, f.bytes);
-            Ok(())
-        })
-        .expect("index");
-        assert_eq!(released.into_inner().expect("lock"), kept);
-        assert!(a.entries.iter().all(|e| e.plain().is_empty()), "every body's text let go");
+        let index = |a: &mut Archive, stored: Option<&StoredPlain>| {
+            let written = std::sync::Mutex::new(BTreeMap::new());
+            write_index(a, &|d| d.machine(), &keys, stored, true, &|f| {
+                written.lock().expect("lock").insert(f.path, f.bytes);
+                Ok(())
+            })
+            .expect("index");
+            written.into_inner().expect("lock")
+        };
+        assert_eq!(index(&mut a, None), kept);
+        assert!(a.entries.iter().all(|e| e.plain().is_none()), "every body's text let go");
+
+        // Every text let go before indexing, and read back (a snippet's worth, or all of it)
+        // as the build cache's log gives it.
+        let mut b = archive(&refs);
+        let log: std::collections::HashMap<u64, String> =
+            b.entries.iter().map(|e| (e.bulletin.source_hash, e.plain().expect("text").to_owned())).collect();
+        assert_eq!(log.len(), b.entries.len());
+        b.entries.iter_mut().for_each(crate::archive::Entry::release_plain);
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let stored = |hash: u64, max_bytes: usize| -> std::io::Result<String> {
+            reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let text = log.get(&hash).ok_or_else(|| std::io::Error::other("not logged"))?;
+            Ok(text[..text.floor_char_boundary(max_bytes)].to_owned())
+        };
+        assert_eq!(index(&mut b, Some(&stored)), kept);
+        assert_eq!(reads.into_inner(), b.entries.len(), "each text read once");
+        // Without the log, a text let go is an error, not an empty body.
+        let mut c = archive(&refs);
+        c.entries[5].release_plain();
+        let err =
+            write_index(&mut c, &|d| d.machine(), &keys, None, false, &|_| Ok(())).expect_err("no text");
+        assert!(err.to_string().contains("content/"), "{err}");
     }
 }

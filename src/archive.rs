@@ -164,7 +164,7 @@ fn shape_key(entries: &[Entry]) -> u64 {
     f.u64(entries.len() as u64);
     for e in entries {
         let b = &e.bulletin;
-        f.str(&b.source.to_string_lossy()).u64(b.tags.len() as u64);
+        f.path(&b.source).u64(b.tags.len() as u64);
         for t in &b.tags {
             f.str(t);
         }
@@ -485,10 +485,17 @@ fn assign_paths(
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let keys: Vec<i64> = items.iter().map(|(b, _)| b.date.sort_key()).collect();
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| {
-        keys[a].cmp(&keys[b]).then_with(|| path_order(&items[a].0.source).cmp(path_order(&items[b].0.source)))
-    });
+    let by_path = |&a: &usize, &b: &usize| path_order(&items[a].0.source).cmp(path_order(&items[b].0.source));
+    // Oldest first. The archive's bulletins come newest first, so backwards they need only
+    // those of one date put in order (a sort of the whole compares thousands of paths).
+    let mut order: Vec<usize> = (0..items.len()).rev().collect();
+    if order.is_sorted_by_key(|&i| keys[i]) {
+        for same_date in order.chunk_by_mut(|&a, &b| keys[a] == keys[b]) {
+            same_date.sort_by(by_path);
+        }
+    } else {
+        order.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then_with(|| by_path(a, b)));
+    }
     let wanted: Vec<String> = items.par_iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
     // URLs taken: wanted ones (borrowed), and the `-2`, `-3`… ones given on a clash.
     let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
@@ -596,39 +603,43 @@ fn push_padded(out: &mut String, n: i64, width: usize) -> std::fmt::Result {
 fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
     let d = &b.date;
     let mut p = String::with_capacity(pattern.len() + slug.len() + 8);
-    // Runs of slashes (where `{day}` is empty, say) become one.
-    let push = |p: &mut String, c: char| {
-        if !(c == '/' && p.ends_with('/')) {
-            p.push(c);
-        }
-    };
     let mut rest = pattern;
-    while let Some(c) = rest.chars().next() {
-        if c == '{' {
-            let placeholder = ["{year}", "{month}", "{day}", "{slug}"]
-                .into_iter()
-                .find_map(|name| rest.strip_prefix(name).map(|after| (name, after)));
-            if let Some((name, after)) = placeholder {
-                let _ = match name {
-                    "{year}" => push_padded(&mut p, d.year().into(), 4),
-                    "{month}" => push_padded(&mut p, d.month().into(), 2),
-                    "{day}" if d.precision != Precision::Month => {
-                        push_padded(&mut p, d.zoned.day().into(), 2)
-                    }
-                    "{slug}" => {
-                        slug.chars().for_each(|c| push(&mut p, c));
-                        Ok(())
-                    }
-                    _ => Ok(()),
-                };
-                rest = after;
-                continue;
+    while let Some(open) = rest.find('{') {
+        push_joining_slashes(&mut p, &rest[..open]);
+        rest = &rest[open..];
+        let placeholder = ["{year}", "{month}", "{day}", "{slug}"]
+            .into_iter()
+            .find_map(|name| rest.strip_prefix(name).map(|after| (name, after)));
+        let Some((name, after)) = placeholder else {
+            p.push('{');
+            rest = &rest[1..];
+            continue;
+        };
+        let _ = match name {
+            "{year}" => push_padded(&mut p, d.year().into(), 4),
+            "{month}" => push_padded(&mut p, d.month().into(), 2),
+            "{day}" if d.precision != Precision::Month => push_padded(&mut p, d.zoned.day().into(), 2),
+            "{slug}" => {
+                push_joining_slashes(&mut p, slug);
+                Ok(())
             }
-        }
-        push(&mut p, c);
-        rest = &rest[c.len_utf8()..];
+            _ => Ok(()),
+        };
+        rest = after;
     }
+    push_joining_slashes(&mut p, rest);
     p
+}
+
+/// Appends `s` to the URL `p` with every run of slashes made one (where `{day}` is empty,
+/// say), the run `p` ends with included.
+fn push_joining_slashes(p: &mut String, s: &str) {
+    for (i, part) in s.split('/').enumerate() {
+        if i > 0 && !p.ends_with('/') {
+            p.push('/');
+        }
+        p.push_str(part);
+    }
 }
 
 fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnostic>) -> Vec<Term> {
@@ -800,6 +811,9 @@ mod tests {
             "{slug}",
             "/tin//{day}-{slug}.html",
             "/{{year}}/{slug}{day}/",
+            "//{slug",
+            "a{b}/{year}{",
+            "{",
         ];
         for pattern in patterns {
             for (b, _) in &items {

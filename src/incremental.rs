@@ -62,6 +62,11 @@ impl Fingerprint {
         self.bytes(s.as_bytes())
     }
 
+    /// A path, by its bytes (for a UTF-8 path, the same as [`Fingerprint::str`] of it).
+    pub fn path(&mut self, p: &Path) -> &mut Self {
+        self.bytes(p.as_os_str().as_encoded_bytes())
+    }
+
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.0.write_u64(b.len() as u64);
         self.0.update(b);

@@ -260,7 +260,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let mut input = Fingerprint::new();
     input.u64(global_key).u64(parse_key).u64(u64::from(opts.drafts)).u64(u64::from(opts.future));
     for s in &sources {
-        input.str(&s.stat.path.to_string_lossy()).u64(s.stat.hash);
+        input.path(&s.stat.path).u64(s.stat.hash);
     }
     let mut racy = sources.iter().any(|s| s.stat.mtime == -1);
     for (rel, len, mtime) in site_static_files(&root.join("static")) {

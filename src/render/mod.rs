@@ -223,7 +223,7 @@ impl<'a> Renderer<'a> {
             .zip(&card_hashes)
             .map(|(e, &card)| {
                 let mut f = Fingerprint::new();
-                f.u64(card).str(&e.bulletin.source.to_string_lossy()).u64(e.bulletin.source_hash);
+                f.u64(card).path(&e.bulletin.source).u64(e.bulletin.source_hash);
                 for (target, _) in &e.rendered.internal_links {
                     match archive.resolve_link(&e.bulletin.source, target) {
                         Some(t) => f.str(&archive.entries[t].path),

@@ -691,7 +691,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // the pages are rendered, which need only the HTML: at 100,000 bulletins that is 300 MB
     // the rendering does not hold.
     let mut plain_logged: Option<std::io::Result<()>> = None;
-    if site.config.search && index_prev.is_none() {
+    if !site.config.search {
+        // Nothing needs the plain texts.
+        site.archive.entries.par_iter_mut().for_each(crate::archive::Entry::release_plain);
+    } else if index_prev.is_none() {
         let logged = cache.update_plain(&plain_to_log(&site.archive, &cache), &[]);
         if logged.is_ok() {
             site.archive.entries.par_iter_mut().for_each(crate::archive::Entry::release_plain);

@@ -417,16 +417,19 @@ impl<'a> Renderer<'a> {
     }
 
     /// The site-relative URL path of a job's page (`2020/01/x/`, or "" for the home page).
-    pub fn job_path(&self, job: Job) -> String {
+    pub fn job_path(&self, job: Job) -> std::borrow::Cow<'a, str> {
         let a = self.archive;
         match job {
-            Job::Home(p) => paged("", p),
-            Job::Bulletin(i) => a.entries[i].path.trim_start_matches('/').to_string(),
-            Job::Terms(kind) => format!("{}/", kind.folder()),
-            Job::Term(kind, ti, p) => paged(&term_url(kind, &a.terms(kind)[ti].slug), p),
+            Job::Home(p) => paged("", p).into(),
+            // Borrowed: a path is asked for every page of every build, to see what changed.
+            Job::Bulletin(i) => a.entries[i].path.trim_start_matches('/').into(),
+            Job::Terms(kind) => format!("{}/", kind.folder()).into(),
+            Job::Term(kind, ti, p) => paged(&term_url(kind, &a.terms(kind)[ti].slug), p).into(),
             Job::ArchiveIndex => "archive/".into(),
-            Job::Year(yi) => year_url(a.years[yi].year),
-            Job::Month(yi, mi, p) => paged(&month_url(a.years[yi].year, a.years[yi].months[mi].month), p),
+            Job::Year(yi) => year_url(a.years[yi].year).into(),
+            Job::Month(yi, mi, p) => {
+                paged(&month_url(a.years[yi].year, a.years[yi].months[mi].month), p).into()
+            }
             Job::Search => "search/".into(),
             Job::NotFound => "404.html".into(),
         }
@@ -435,7 +438,13 @@ impl<'a> Renderer<'a> {
     /// The output file of a job, relative to the output directory.
     pub fn job_file(&self, job: Job) -> String {
         let path = self.job_path(job);
-        if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path }
+        let index = path.is_empty() || path.ends_with('/');
+        let mut file = String::with_capacity(path.len() + if index { "index.html".len() } else { 0 });
+        file.push_str(&path);
+        if index {
+            file.push_str("index.html");
+        }
+        file
     }
 
     /// Renders one page (UTF-8 HTML, as bytes: the templates are text, so checking the

@@ -605,7 +605,7 @@ fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
     let mut p = String::with_capacity(pattern.len() + slug.len() + 8);
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
-        push_joining_slashes(&mut p, &rest[..open]);
+        p.push_str(&rest[..open]);
         rest = &rest[open..];
         let placeholder = ["{year}", "{month}", "{day}", "{slug}"]
             .into_iter()
@@ -620,26 +620,25 @@ fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
             "{month}" => push_padded(&mut p, d.month().into(), 2),
             "{day}" if d.precision != Precision::Month => push_padded(&mut p, d.zoned.day().into(), 2),
             "{slug}" => {
-                push_joining_slashes(&mut p, slug);
+                p.push_str(slug);
                 Ok(())
             }
             _ => Ok(()),
         };
         rest = after;
     }
-    push_joining_slashes(&mut p, rest);
-    p
-}
-
-/// Appends `s` to the URL `p` with every run of slashes made one (where `{day}` is empty,
-/// say), the run `p` ends with included.
-fn push_joining_slashes(p: &mut String, s: &str) {
-    for (i, part) in s.split('/').enumerate() {
-        if i > 0 && !p.ends_with('/') {
-            p.push('/');
+    p.push_str(rest);
+    // Runs of slashes (where `{day}` is empty, say) become one.
+    if p.as_bytes().windows(2).any(|w| w == b"//") {
+        let mut joined = String::with_capacity(p.len());
+        for c in p.chars() {
+            if !(c == '/' && joined.ends_with('/')) {
+                joined.push(c);
+            }
         }
-        p.push_str(part);
+        p = joined;
     }
+    p
 }
 
 fn collect_terms(entries: &mut [Entry], kind: TermKind, errors: &mut Vec<Diagnostic>) -> Vec<Term> {

@@ -99,10 +99,11 @@ pub fn fold_normalized(normal: &str) -> String {
 pub(super) fn fold_table() -> &'static [char] {
     static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
+        let mut s = String::new();
         (0u32..0x1F00)
             .map(|cp| {
                 let Some(c) = char::from_u32(cp) else { return '\0' };
-                let mut s = String::new();
+                s.clear();
                 fold_char(c, &mut s);
                 let mut it = s.chars();
                 match (it.next(), it.next()) {
@@ -114,16 +115,19 @@ pub(super) fn fold_table() -> &'static [char] {
     })
 }
 
+/// Appends the fold of `c`: its canonical decomposition without combining marks, lower-cased,
+/// with đ as d. (The decomposition of one character needs no reordering: only the marks,
+/// which are dropped, could move.)
 pub(super) fn fold_char(c: char, out: &mut String) {
-    for c in std::iter::once(c).nfd() {
+    unicode_normalization::char::decompose_canonical(c, |c| {
         if is_combining_mark(c) {
-            continue;
+            return;
         }
         match c {
             'đ' | 'Đ' => out.push('d'),
             c => out.extend(c.to_lowercase()),
         }
-    }
+    });
 }
 
 #[cfg(test)]
@@ -170,6 +174,26 @@ mod tests {
         let decomposed = "Ha\u{0300} No\u{0302}\u{0323}i";
         assert_eq!(normalize(decomposed), "Hà Nội");
         assert_eq!(normalize(decomposed).chars().count(), 6);
+    }
+
+    #[test]
+    fn folding_a_character_is_folding_its_nfd() {
+        // The definition, through the whole NFD machinery (decomposition and reordering).
+        let reference = |c: char| {
+            let mut out = String::new();
+            for c in std::iter::once(c).nfd().filter(|&c| !is_combining_mark(c)) {
+                match c {
+                    'đ' | 'Đ' => out.push('d'),
+                    c => out.extend(c.to_lowercase()),
+                }
+            }
+            out
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut folded = String::new();
+            fold_char(c, &mut folded);
+            assert_eq!(folded, reference(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

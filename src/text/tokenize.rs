@@ -206,12 +206,17 @@ pub(super) fn char_table() -> &'static [CharInfo] {
                 if c == 'Σ' {
                     return CharInfo { flags: NORMAL, ..CharInfo::default() };
                 }
-                let mut f = String::new();
-                super::fold::fold_char(l, &mut f);
-                let mut fs = f.chars();
-                let fold = match (fs.next(), fs.next()) {
-                    (Some(f), None) => f,
-                    _ => '\0',
+                let fold = match super::fold::fold_table().get(l as usize) {
+                    Some(&f) => f,
+                    None => {
+                        let mut f = String::new();
+                        super::fold::fold_char(l, &mut f);
+                        let mut fs = f.chars();
+                        match (fs.next(), fs.next()) {
+                            (Some(f), None) => f,
+                            _ => '\0',
+                        }
+                    }
                 };
                 let kind = if is_word_char(l) {
                     WORD

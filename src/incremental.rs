@@ -23,7 +23,6 @@
 //! Every file is checked against the directory it describes; anything missing, stale or
 //! unreadable just means a full build.
 
-use std::collections::HashMap;
 use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 
@@ -277,10 +276,13 @@ struct Prefetched {
     index: Option<((u64, u64), crate::search::IndexState)>,
 }
 
+/// The plain-text log's index: source hash → (offset, length).
+type PlainIndex = rustc_hash::FxHashMap<u64, (u64, u32)>;
+
 /// Reads plain texts from the cache's log, each with one positioned read of the open file.
 struct PlainReader<'a> {
     file: std::fs::File,
-    index: &'a HashMap<u64, (u64, u32)>,
+    index: &'a PlainIndex,
 }
 
 impl PlainReader<'_> {
@@ -319,7 +321,7 @@ pub struct Cache {
     parsed_read: Option<bool>,
     pub outputs: Option<Manifest>,
     pub spare: Option<Manifest>,
-    plain_index: std::sync::OnceLock<HashMap<u64, (u64, u32)>>,
+    plain_index: std::sync::OnceLock<PlainIndex>,
 }
 
 impl Cache {
@@ -495,7 +497,7 @@ impl Cache {
     /// The index of the plain-text log (`plain`): source hash → (offset, length). The log
     /// keeps the plain text of each indexed bulletin, so that when one changes, the search
     /// index update can see the words its previous version had.
-    fn plain_index(&self) -> &HashMap<u64, (u64, u32)> {
+    fn plain_index(&self) -> &PlainIndex {
         self.plain_index.get_or_init(|| read(&self.dir.join("plain.idx")).unwrap_or_default())
     }
 
@@ -591,7 +593,7 @@ impl Cache {
         } else {
             let _ = std::fs::remove_file(&path);
         }
-        self.plain_index = std::sync::OnceLock::from(HashMap::new());
+        self.plain_index = std::sync::OnceLock::from(PlainIndex::default());
     }
 
     /// Records what the build made: its state, its parsed records (appended, or with `true`

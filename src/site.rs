@@ -887,7 +887,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Plain texts of bulletins the index no longer has.
     let mut index_removed: Vec<u64> = Vec::new();
     let search_err = |e| io_err("cannot write the search index", e);
-    let keep_live_search = |except: &std::collections::HashSet<String>| -> std::io::Result<()> {
+    let keep_live_search = |except: &rustc_hash::FxHashSet<String>| -> std::io::Result<()> {
         live.keys()
             .filter(|k| is_index_file(k) && !except.contains(*k))
             .collect::<Vec<_>>()
@@ -947,7 +947,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         )
         .map_err(search_err)?
         {
-            let mut touched: std::collections::HashSet<String> =
+            let mut touched: rustc_hash::FxHashSet<String> =
                 update.removed.iter().map(|r| format!("search/{r}")).collect();
             update
                 .files
@@ -956,7 +956,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .map_err(search_err)?;
             touched.extend(update.files.iter().map(|f| format!("search/{}", f.path)));
             keep_live_search(&touched).map_err(search_err)?;
-            let current: std::collections::HashSet<u64> =
+            let current: rustc_hash::FxHashSet<u64> =
                 update.state.docs.iter().map(|d| d.source_hash).collect();
             index_removed = prev
                 .docs
@@ -990,7 +990,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             &|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes),
         )
         .map_err(|e| io_err("cannot build the search index", e))?;
-        let current: std::collections::HashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
+        let current: rustc_hash::FxHashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
         index_removed = cache.plain_hashes().into_iter().filter(|h| !current.contains(h)).collect();
         index_state = Some(state);
         timings.lap("search index");

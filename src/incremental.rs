@@ -17,7 +17,9 @@
 //! - `shape`: the archive's taxonomies and related bulletins, with the key of the entries'
 //!   order, tags and authors they come from (reused when a build's key is the same);
 //! - `index`: what the search index update starts from; `plain` and `plain.idx`: the plain
-//!   text of each indexed bulletin, for the update to see the words a changed one had;
+//!   text of each indexed bulletin, for the update to see the words a changed one had, and
+//!   for a full index build to read each text back (logged before the pages are rendered,
+//!   so that rendering does not hold them);
 //! - `lock`: held while a build runs, so two builds of one site wait for each other.
 //!
 //! Every file is checked against the directory it describes; anything missing, stale or

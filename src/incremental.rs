@@ -466,7 +466,12 @@ impl Cache {
     pub fn invalidate_spare(&mut self) -> std::io::Result<()> {
         self.spare = None;
         match std::fs::remove_file(self.dir.join("spare")) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            // No file (or no cache folder at all, where a file is in its way): nothing to forget.
+            Err(e)
+                if !matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
+            {
+                Err(e)
+            }
             _ => Ok(()),
         }
     }

@@ -289,3 +289,28 @@ fn a_build_waits_for_the_one_holding_the_lock() {
     assert!(stderr.contains("waiting for another bantin build"), "{stderr}");
     assert!(site.public().join("index.html").is_file());
 }
+
+/// A cache that cannot be kept costs time, never the build: with a file where the cache
+/// folder belongs, the site is built all the same (the search index from the texts in
+/// memory), byte for byte as with a cache, and a warning says so.
+#[test]
+fn a_site_whose_cache_cannot_be_made_still_builds() {
+    let with_cache = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
+    let without = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
+    for site in [&with_cache, &without] {
+        write_bulletins(site, 40, 1);
+    }
+    std::fs::write(without.root().join(".bantin"), "in the way\n").expect("file");
+    with_cache.build(&["--quiet"]);
+    let out = without.build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the build cache"), "{stderr}");
+    assert!(without.public().join("search/manifest.json").is_file());
+    assert_eq!(snapshot(&without.public()), snapshot(&with_cache.public()));
+    // Again, as an edit would be built: still whole.
+    write_bulletins(&without, 41, 2);
+    write_bulletins(&with_cache, 41, 2);
+    with_cache.build(&["--quiet"]);
+    without.build(&["--quiet"]);
+    assert_eq!(snapshot(&without.public()), snapshot(&with_cache.public()));
+}

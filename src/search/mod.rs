@@ -688,10 +688,11 @@ pub fn write_index(
                 for p in 0..PARTITIONS as usize {
                     bounds[p + 1] += bounds[p];
                 }
-                // Each partition's terms in their order, each copied once.
-                let mut sorted = Vec::with_capacity(doc.terms.len());
-                for p in 0..PARTITIONS as usize {
-                    sorted.extend(doc.terms.iter().filter(|t| partition(t) == p));
+                let mut next = bounds;
+                let mut sorted = doc.terms.clone();
+                for t in &doc.terms {
+                    sorted[next[partition(t)]] = *t;
+                    next[partition(t)] += 1;
                 }
                 doc.terms = sorted;
                 Ok((doc, bounds, meta))

@@ -144,6 +144,8 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
     let Scratch { keys, seen } = scratch;
     seen.clear();
     keys.clear();
+    let names: usize = d.tags.iter().chain(d.authors).map(String::len).sum();
+    doc.tokens.reserve(d.title.len() + d.summary.len() + d.plain.len() + names);
     let fields = [(d.title, TITLE_WEIGHT), (d.summary, SUMMARY_WEIGHT), (d.plain, BODY_WEIGHT)]
         .into_iter()
         .chain(d.tags.iter().map(|t| (t.as_str(), TAG_WEIGHT)))

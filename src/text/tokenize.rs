@@ -37,6 +37,15 @@ pub struct Tokens {
 }
 
 impl Tokens {
+    /// Makes room for the tokens of `bytes` bytes of text (a guess: lower case or folding may
+    /// change a word's length), so that a long text is not copied as its buffers grow.
+    pub fn reserve(&mut self, bytes: usize) {
+        self.words.reserve(bytes);
+        self.folded.reserve(bytes);
+        // A token and the space after it: about six bytes of Vietnamese text.
+        self.ends.reserve(bytes / 6);
+    }
+
     pub fn clear(&mut self) {
         self.words.clear();
         self.folded.clear();

@@ -508,16 +508,6 @@ impl Cache {
         self.plain_index.get_or_init(|| read(&self.dir.join("plain.idx")).unwrap_or_default())
     }
 
-    pub fn read_plain(&self, hash: u64) -> Option<String> {
-        use std::io::{Read as _, Seek as _};
-        let &(offset, len) = self.plain_index().get(&hash)?;
-        let mut f = std::fs::File::open(self.dir.join("plain")).ok()?;
-        f.seek(std::io::SeekFrom::Start(offset)).ok()?;
-        let mut buf = vec![0; len as usize];
-        f.read_exact(&mut buf).ok()?;
-        String::from_utf8(buf).ok()
-    }
-
     /// Reads logged plain texts ([`PlainReader::read`]) from several threads, the log opened
     /// once; when it cannot be opened, every read says why.
     pub fn stored_plain(&self) -> impl Fn(u64, usize) -> std::io::Result<String> + Sync + '_ {
@@ -559,8 +549,10 @@ impl Cache {
             + add.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
         if end > 2 * live + (1 << 20) {
             // Mostly dead: rewrite with what is still wanted.
-            let mut kept: Vec<(u64, String)> =
-                index.keys().filter_map(|&h| Some((h, self.read_plain(h)?))).collect();
+            let mut kept: Vec<(u64, String)> = {
+                let stored = self.stored_plain();
+                index.keys().filter_map(|&h| Some((h, stored(h, usize::MAX).ok()?))).collect()
+            };
             kept.sort_by_key(|(h, _)| *h);
             let tmp = path.with_extension("tmp");
             let mut out = Vec::new();

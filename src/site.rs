@@ -905,8 +905,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .enumerate()
             .map(|(i, e)| ((e.bulletin.source.as_os_str().as_encoded_bytes(), e.bulletin.source_hash), i))
             .collect();
+        let stored = cache.stored_plain();
         let old_fields = |k: &search::DocKey| -> Option<search::OwnedFields> {
-            let plain = || cache.read_plain(k.source_hash);
+            let plain = || stored(k.source_hash, usize::MAX).ok();
             if let Some(&i) = current.get(&(k.source.as_os_str().as_encoded_bytes(), k.source_hash)) {
                 let e = &site.archive.entries[i];
                 return Some(search::OwnedFields {
@@ -935,7 +936,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             (incremental::hash_bytes(&bytes) == record.hash).then_some(bytes)
         };
         let format_date = |d: &content::PubDate| strings.format_date(d);
-        let stored = cache.stored_plain();
         if let Some(update) = search::update_index(
             &site.archive,
             &format_date,

@@ -494,8 +494,6 @@ impl<'a> Renderer<'a> {
                 };
                 let authors = names(TermKind::Author, &e.authors);
                 let tags = names(TermKind::Tag, &e.tags);
-                let (published, modified_at) =
-                    (crate::feeds::rfc3339(&b.date), crate::feeds::rfc3339(modified));
                 let page = PageView {
                     title: &b.title,
                     summary: &e.summary,
@@ -509,8 +507,8 @@ impl<'a> Renderer<'a> {
                         abs: image_abs(img, self.config.base(), &e.path),
                         alt: b.image_alt.as_deref().unwrap_or_default(),
                     }),
-                    published: published.clone(),
-                    modified: modified_at.clone(),
+                    published: crate::feeds::rfc3339(&b.date),
+                    modified: crate::feeds::rfc3339(modified),
                     author_urls: authors.iter().map(|(_, u)| u.as_str()).collect(),
                     tag_names: tags.iter().map(|(n, _)| n.as_str()).collect(),
                 };
@@ -519,8 +517,8 @@ impl<'a> Renderer<'a> {
                     "@type": "NewsArticle",
                     "headline": b.title,
                     "description": e.summary,
-                    "datePublished": published,
-                    "dateModified": modified_at,
+                    "datePublished": page.published,
+                    "dateModified": page.modified,
                     "author": authors.iter().map(|(n, u)| serde_json::json!({"@type": "Person", "name": n, "url": u})).collect::<Vec<_>>(),
                     "keywords": tags.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
                     "mainEntityOfPage": canonical,
@@ -528,8 +526,8 @@ impl<'a> Renderer<'a> {
                     "inLanguage": self.config.language,
                     "publisher": {"@type": "Organization", "name": self.config.title},
                 });
-                if let Some(img) = &b.image {
-                    ld["image"] = serde_json::json!([image_abs(img, self.config.base(), &e.path)]);
+                if let Some(img) = &page.image {
+                    ld["image"] = serde_json::json!([img.abs]);
                 }
                 ctx.insert("jsonld", &script_json(&ld));
                 ctx.insert("meta_description", &e.summary);

@@ -99,20 +99,20 @@ pub fn fold_normalized(normal: &str) -> String {
 pub(super) fn fold_table() -> &'static [char] {
     static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut s = String::new();
-        (0u32..0x1F00)
-            .map(|cp| {
-                let Some(c) = char::from_u32(cp) else { return '\0' };
-                s.clear();
-                fold_char(c, &mut s);
-                let mut it = s.chars();
-                match (it.next(), it.next()) {
-                    (Some(f), None) => f,
-                    _ => '\0',
-                }
-            })
-            .collect()
+        let mut buf = String::new();
+        (0u32..0x1F00).map(|cp| char::from_u32(cp).map_or('\0', |c| single_fold(c, &mut buf))).collect()
     })
+}
+
+/// The fold of `c` when it is one character, else `'\0'`; `buf` is scratch space.
+pub(super) fn single_fold(c: char, buf: &mut String) -> char {
+    buf.clear();
+    fold_char(c, buf);
+    let mut it = buf.chars();
+    match (it.next(), it.next()) {
+        (Some(f), None) => f,
+        _ => '\0',
+    }
 }
 
 /// Appends the fold of `c`: its canonical decomposition without combining marks, lower-cased,

@@ -217,15 +217,7 @@ pub(super) fn char_table() -> &'static [CharInfo] {
                 }
                 let fold = match super::fold::fold_table().get(l as usize) {
                     Some(&f) => f,
-                    None => {
-                        let mut f = String::new();
-                        super::fold::fold_char(l, &mut f);
-                        let mut fs = f.chars();
-                        match (fs.next(), fs.next()) {
-                            (Some(f), None) => f,
-                            _ => '\0',
-                        }
-                    }
+                    None => super::fold::single_fold(l, &mut String::new()),
                 };
                 let kind = if is_word_char(l) {
                     WORD

@@ -183,12 +183,19 @@ struct Scan {
     global_key: u64,
     /// `global_key`, every source and the site's static files: equal means nothing to do.
     input_key: u64,
+    /// A clean build makes a whole new tree, over the spare one if there is one: what that
+    /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed.
+    survey: Option<std::thread::JoinHandle<Option<output::Survey>>>,
 }
 
 fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let root = &opts.root;
     let mut timings = Timings::start();
     let config = Config::load(root)?;
+    let survey = opts.clean.then(|| {
+        let out = out_dir(opts, &config);
+        std::thread::spawn(move || Staging::survey(&out))
+    });
     let theme = Theme::load(root, &config.theme)?;
     let tz = jiff::tz::TimeZone::get(&config.timezone)
         .map_err(|e| Diagnostic::error(format!("time zone {}: {e}", config.timezone)))?;
@@ -280,6 +287,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
         parse_key,
         global_key,
         input_key,
+        survey,
     })
 }
 
@@ -615,9 +623,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let _lock = Cache::empty(&opts.root, profile).lock().ok();
     let mut cache =
         if opts.clean { Cache::empty(&opts.root, profile) } else { Cache::open(&opts.root, profile) };
-    let scanned = scan(opts, &mut cache)?;
+    let mut scanned = scan(opts, &mut cache)?;
     let out = out_dir(opts, &scanned.config);
     output::check_output_dir(&opts.root, &out)?;
+    let survey = scanned.survey.take();
 
     // Nothing changed since the published build: nothing to do.
     let now = jiff::Timestamp::now().as_second();
@@ -667,18 +676,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let io_err = |what: &str, e: std::io::Error| Diagnostic::error(format!("{what}: {e}"));
     let spare = cache.spare.take();
     cache.invalidate_spare().map_err(|e| io_err("cannot update the build cache", e))?;
+    // Without a spare tree to update, the old one is written over as a whole new tree: that
+    // is quicker than deleting it and making another (at 20,000 bulletins, 52,000 files).
+    let fresh = |survey: Option<output::Survey>| {
+        survey
+            .and_then(|survey| Staging::recycle(&out, survey).ok())
+            .map_or_else(|| Staging::begin(&out, true), Ok)
+            .map_err(|e| io_err("cannot create the staging directory", e))
+    };
+    let survey = survey.and_then(|s| s.join().ok()).flatten();
     let (staging, tree) = match spare {
         Some(spare) => match Staging::reuse_spare(&out) {
             Ok(s) => (s, spare.files),
-            Err(_) => (
-                Staging::begin(&out, true).map_err(|e| io_err("cannot create the staging directory", e))?,
-                incremental::Files::default(),
-            ),
+            Err(_) => (fresh(survey)?, incremental::Files::default()),
         },
-        None => (
-            Staging::begin(&out, true).map_err(|e| io_err("cannot create the staging directory", e))?,
-            incremental::Files::default(),
-        ),
+        None => (fresh(survey.or_else(|| Staging::survey(&out)))?, incremental::Files::default()),
     };
 
     let index_prev = if site.config.search && !opts.clean && live.contains_key("search/manifest.json") {
@@ -1003,14 +1015,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let gone: Vec<&String> = tree.keys().filter(|k| !records.contains_key(*k)).collect();
     gone.par_iter()
         .try_for_each(|k| staging.remove(k))
+        .and_then(|()| staging.sweep(&records))
         .map_err(|e| io_err("cannot remove an old output file", e))?;
 
     let files = emit.changed.load(Ordering::Relaxed);
     let bytes = emit.changed_bytes.load(Ordering::Relaxed);
     let rendered = emit.rendered.load(Ordering::Relaxed);
-    let (kept, cleanup) = staging
-        .publish(live_known)
-        .map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
+    let (kept, cleanup) =
+        staging.publish(true).map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
     timings.lap("publish");
 
     // Remember what was built. A cache that cannot be written costs the next build time,
@@ -1031,7 +1043,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: records };
     // The published tree before this build is now the spare one.
+    // (Its files are known only from the manifest of the published tree: after a clean build
+    // the next one surveys it instead.)
     let spare_manifest = kept
+        .filter(|_| live_known)
         .and_then(|p| incremental::dir_id(&p))
         .map(|id| Manifest { dir_id: id, files: std::mem::take(&mut live) });
     let index_state = index_state.filter(|_| out_id.is_some());

@@ -276,6 +276,7 @@ impl Staging {
             return Err(io::Error::other("the spare tree has no marker"));
         }
         Self::remove_stale(out, false);
+        fs::write(dir.join(MARKER), MARKER_TEXT)?;
         let mut staging = Staging::at(dir, out, false);
         staging.dirs = std::sync::Mutex::new(survey.dirs.clone());
         staging.recycled = survey.files;
@@ -318,7 +319,7 @@ impl Staging {
             let path =
                 safe_join(&self.dir, dir).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
             match fs::remove_dir(&path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                Err(e) if !gone_already(&e) => return Err(e),
                 _ => {}
             }
         }
@@ -400,10 +401,19 @@ impl Staging {
         match fs::rename(&tmp, &path) {
             Err(_) if !self.recycled.is_empty() => {
                 self.clear_way(&path)?;
-                fs::rename(&tmp, &path)
+                fs::rename(&tmp, &path)?;
             }
-            other => other,
+            other => other?,
         }
+        // A recycled tree's file may be the very file linked (a hard link to it): renaming
+        // one name of a file over another of the same file does nothing, and leaves both.
+        if self.recycled.contains_key(rel) {
+            match fs::remove_file(&tmp) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     /// Makes the folder of `path` (the tree's file at `rel`) unless it is known to exist.
@@ -425,7 +435,7 @@ impl Staging {
     pub fn remove(&self, rel: &str) -> io::Result<()> {
         let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            Err(e) if !gone_already(&e) => return Err(e),
             _ => {}
         }
         let mut dir = path.parent();
@@ -503,6 +513,12 @@ impl Staging {
             let _ = remove_tree(&trash);
         }))))
     }
+}
+
+/// Whether a removal failed because there is nothing there: no such file, or a file where
+/// a folder on its path was (a recycled tree may have swapped one for the other).
+fn gone_already(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
 }
 
 /// Writes `contents` to `path`: in place, or when `replace` under another name first and

@@ -314,3 +314,79 @@ fn a_site_whose_cache_cannot_be_made_still_builds() {
     without.build(&["--quiet"]);
     assert_eq!(snapshot(&without.public()), snapshot(&with_cache.public()));
 }
+
+/// A build that makes a whole new tree (`--clean`, or without a spare tree it can update)
+/// writes it over the old spare tree instead of deleting that and making another. Whatever
+/// the spare holds — files where folders belong and the other way round, files and folders
+/// the new build does not have, files hard-linked with the published tree — the result is the
+/// same site as a build into an empty folder, and the published tree is never written through
+/// a shared link: after the build, the previous site (now the spare) is intact.
+#[test]
+fn a_recycled_tree_gives_the_same_site_and_never_writes_through_a_link() {
+    let site = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
+    write_bulletins(&site, 60, 1);
+    site.build(&["--quiet"]);
+    write_bulletins(&site, 60, 2);
+    // An incremental build: its tree shares every unchanged file with the spare by a hard link.
+    site.build(&["--quiet"]);
+    let spare = site.root().join(".public.bantin-spare");
+    assert!(spare.join(".bantin-output").is_file(), "the previous build is kept as the spare tree");
+    let published = snapshot(&site.public());
+
+    // Leftovers and obstacles in the spare tree.
+    std::fs::remove_dir_all(spare.join("tags")).expect("rm tags/");
+    std::fs::write(spare.join("tags"), "a file where a folder belongs").expect("file");
+    std::fs::remove_file(spare.join("404.html")).expect("rm 404.html");
+    std::fs::create_dir_all(spare.join("404.html/deeper")).expect("folder where a file belongs");
+    std::fs::write(spare.join("404.html/deeper/x.html"), "x").expect("file");
+    std::fs::create_dir_all(spare.join("old/empty/folders")).expect("empty folders");
+    std::fs::write(spare.join("old/stale.html"), "stale").expect("stale file");
+    std::fs::write(spare.join(".index.html.bantin-tmp-1-1"), "a killed build's temporary").expect("tmp");
+
+    write_bulletins(&site, 50, 3);
+    for i in 50..60 {
+        let path = site.root().join(format!("content/{}/{:02}/b{i}.md", 2015 + i % 10, 1 + i % 12));
+        std::fs::remove_file(path).expect("rm bulletin");
+    }
+    site.build(&["--quiet", "--clean"]);
+    let fresh = tempfile::tempdir().expect("tmp");
+    let expected = build_into(&site, &fresh.path().join("out"));
+    let got = snapshot(&site.public());
+    assert!(got == expected, "the recycled tree differs from a build into an empty folder");
+    assert!(!site.public().join("old").exists(), "an empty folder of the old tree was published");
+    // The site published before the clean build is the spare now, byte for byte as it was.
+    assert!(snapshot(&spare) == published, "a file shared with the published site was written through");
+
+    // Once more from there (a spare whose files nothing shares), and incrementally after it.
+    write_bulletins(&site, 50, 4);
+    site.build(&["--quiet", "--clean"]);
+    let expected = build_into(&site, &fresh.path().join("out4"));
+    assert!(snapshot(&site.public()) == expected);
+    write_bulletins(&site, 51, 5);
+    site.build(&["--quiet"]);
+    let expected = build_into(&site, &fresh.path().join("out5"));
+    assert!(snapshot(&site.public()) == expected);
+}
+
+/// A symbolic link in the spare tree (never made by bantin) could lead a write out of it: such
+/// a tree is not written over, and what the link points to is left alone.
+#[cfg(unix)]
+#[test]
+fn a_spare_tree_with_a_symbolic_link_is_not_written_through() {
+    let site = Site::new("title = \"Liên kết\"\n");
+    write_bulletins(&site, 20, 1);
+    site.build(&["--quiet"]);
+    site.build(&["--quiet", "--clean"]);
+    let spare = site.root().join(".public.bantin-spare");
+    assert!(spare.join("index.html").is_file());
+    let outside = tempfile::tempdir().expect("tmp");
+    std::fs::write(outside.path().join("index.html"), "outside").expect("write");
+    std::fs::remove_dir_all(spare.join("2015")).expect("rm");
+    std::os::unix::fs::symlink(outside.path(), spare.join("2015")).expect("symlink");
+    write_bulletins(&site, 20, 2);
+    site.build(&["--quiet", "--clean"]);
+    assert_eq!(std::fs::read_to_string(outside.path().join("index.html")).expect("read"), "outside");
+    assert_eq!(std::fs::read_dir(outside.path()).expect("ls").count(), 1, "nothing written outside");
+    let fresh = tempfile::tempdir().expect("tmp");
+    assert!(snapshot(&site.public()) == build_into(&site, &fresh.path().join("out")));
+}

@@ -242,26 +242,7 @@ impl Staging {
             return None;
         }
         let mut survey = Survey::default();
-        for entry in walkdir::WalkDir::new(&dir).min_depth(1).follow_links(false) {
-            let entry = entry.ok()?;
-            let mut rel = String::new();
-            for part in entry.path().strip_prefix(&dir).ok()?.components() {
-                if !rel.is_empty() {
-                    rel.push('/');
-                }
-                rel.push_str(part.as_os_str().to_str()?);
-            }
-            // Only bantin writes there; anything but files and folders (a symbolic link a
-            // write could follow out of the tree) means the tree is not recycled.
-            if entry.file_type().is_dir() {
-                survey.dirs.insert(rel);
-            } else if !entry.file_type().is_file() {
-                return None;
-            } else if rel != MARKER {
-                let shared = shares_data(&entry.metadata().ok()?);
-                survey.files.insert(rel, shared);
-            }
-        }
+        survey_into(&dir, "", &mut survey)?;
         Some(survey)
     }
 
@@ -513,6 +494,30 @@ impl Staging {
             let _ = remove_tree(&trash);
         }))))
     }
+}
+
+/// Adds what folder `dir` (at `rel` in the tree) holds to `survey`; None for a name that is
+/// not UTF-8 or anything but a file or a folder (see [`Staging::survey`]). A file's links are
+/// counted from its folder (`fstatat`), not by its whole path again.
+fn survey_into(dir: &Path, rel: &str, survey: &mut Survey) -> Option<()> {
+    for entry in fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name();
+        let name = name.to_str()?;
+        let path = if rel.is_empty() { name.to_owned() } else { format!("{rel}/{name}") };
+        let kind = entry.file_type().ok()?;
+        if kind.is_dir() {
+            survey_into(&entry.path(), &path, survey)?;
+            survey.dirs.insert(path);
+        } else if !kind.is_file() {
+            // Only bantin writes there; anything else (a symbolic link a write could follow
+            // out of the tree) means the tree is not recycled.
+            return None;
+        } else if path != MARKER {
+            survey.files.insert(path, shares_data(&entry.metadata().ok()?));
+        }
+    }
+    Some(())
 }
 
 /// Whether a removal failed because there is nothing there: no such file, or a file where

@@ -268,6 +268,18 @@ fn read_manifests(dir: &Path, out: &Path, spare: &Path) -> (Option<Manifest>, Op
     )
 }
 
+/// The manifest of the published tree `out` that the cache of `profile` holds, if it still
+/// describes that tree. A clean build uses nothing of the cache, but keeps the tree it
+/// replaces as the spare one: with this the next build knows what that tree holds, and
+/// brings it up to date instead of writing every file of it again.
+pub fn published_manifest(root: &Path, profile: &str, out: &Path) -> Option<Manifest> {
+    let cache = Cache::open(root, profile);
+    if cache.state.format != FORMAT {
+        return None;
+    }
+    read::<Manifest>(&cache.dir.join("outputs")).filter(|m| dir_id(out) == Some(m.dir_id))
+}
+
 /// A read of the cache under way on another thread: [`Cache::prefetch`].
 pub struct Prefetch(std::thread::JoinHandle<Prefetched>);
 

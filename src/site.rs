@@ -184,8 +184,9 @@ struct Scan {
     /// `global_key`, every source and the site's static files: equal means nothing to do.
     input_key: u64,
     /// A clean build makes a whole new tree, over the spare one if there is one: what that
-    /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed.
-    survey: Option<std::thread::JoinHandle<Option<output::Survey>>>,
+    /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed, and
+    /// the manifest of the published tree, which becomes the spare one, is read.
+    survey: Option<std::thread::JoinHandle<(Option<output::Survey>, Option<incremental::Manifest>)>>,
 }
 
 fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
@@ -193,8 +194,10 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let mut timings = Timings::start();
     let config = Config::load(root)?;
     let survey = opts.clean.then(|| {
-        let out = out_dir(opts, &config);
-        std::thread::spawn(move || Staging::survey(&out))
+        let (out, root, profile) = (out_dir(opts, &config), root.clone(), profile(opts));
+        std::thread::spawn(move || {
+            (Staging::survey(&out), incremental::published_manifest(&root, profile, &out))
+        })
     });
     let theme = Theme::load(root, &config.theme)?;
     let tz = jiff::tz::TimeZone::get(&config.timezone)
@@ -684,7 +687,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             .map_or_else(|| Staging::begin(&out, true), Ok)
             .map_err(|e| io_err("cannot create the staging directory", e))
     };
-    let survey = survey.and_then(|s| s.join().ok()).flatten();
+    let (survey, replaced) = survey.and_then(|s| s.join().ok()).unwrap_or_default();
     let (staging, tree) = match spare {
         Some(spare) => match Staging::reuse_spare(&out) {
             Ok(s) => (s, spare.files),
@@ -1043,12 +1046,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: records };
     // The published tree before this build is now the spare one.
-    // (Its files are known only from the manifest of the published tree: after a clean build
-    // the next one surveys it instead.)
+    // (Its files are known from the manifest of the published tree, which a clean build read
+    // before replacing it.)
+    let kept_files = if live_known { Some(std::mem::take(&mut live)) } else { replaced.map(|m| m.files) };
     let spare_manifest = kept
-        .filter(|_| live_known)
-        .and_then(|p| incremental::dir_id(&p))
-        .map(|id| Manifest { dir_id: id, files: std::mem::take(&mut live) });
+        .zip(kept_files)
+        .and_then(|(p, files)| incremental::dir_id(&p).map(|id| Manifest { dir_id: id, files }));
     let index_state = index_state.filter(|_| out_id.is_some());
     // The cache's files are encoded together, and written one after the other below.
     let ((index_bytes, outputs_bytes), (spare_bytes, state_bytes)) = rayon::join(

@@ -231,3 +231,30 @@ fn serve_rebuilds_only_for_changes() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A save made while serve starts (its first build running, or just after it says where it
+/// listens) is never missed: the site is watched from before the first build.
+#[test]
+fn a_save_while_serve_starts_is_not_missed() {
+    let site = Site::new("title = \"Khởi động\"\n");
+    for i in 0..300 {
+        let month = 1 + i % 12;
+        site.bulletin(
+            &format!("2020/{month:02}/b{i}.md"),
+            &format!("title: Tin số {i}\ndate: 2020-{month:02}-05\nslug: b{i}"),
+            "Nội dung của bản tin.",
+        );
+    }
+    let root = site.root().to_path_buf();
+    let saver = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(150));
+        let text = "---\ntitle: Tin sửa lúc khởi động\ndate: 2020-01-05\nslug: b0\n---\nMới.\n";
+        std::fs::write(root.join("content/2020/01/b0.md"), text).expect("save");
+    });
+    let server = start(&site);
+    saver.join().expect("saver");
+    wait_until(
+        || get(&server, "/2020/01/b0/").1.contains("Tin sửa lúc khởi động"),
+        "the save made while serve started",
+    );
+}

@@ -92,25 +92,9 @@ pub fn run(args: &ServeArgs) -> i32 {
         live_reload: true,
         ..BuildOptions::default()
     };
-    rebuild(&opts, &state);
-
-    let listener = match TcpListener::bind((args.bind, args.port)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!(
-                "error: cannot listen on {}:{}: {e}\n  = help: choose another port with --port",
-                args.bind, args.port
-            );
-            return 1;
-        }
-    };
-    // With --port 0 the system picks a free port; say which.
-    let port = listener.local_addr().map_or(args.port, |a| a.port());
-    println!("Serving {} at http://{}:{port}/ (Ctrl-C to stop)", args.root.display(), args.bind);
-    let _ = std::io::stdout().flush();
-
-    // Watch the site and rebuild on change. Reads are not changes: the build itself opens
-    // every file of content/, and counting that would rebuild forever.
+    // Watch the site and rebuild on change, from before the first build: a save made while
+    // it runs, or just after "Serving" is printed, is never missed. Reads are not changes:
+    // the build itself opens every file of content/, and counting that would rebuild forever.
     let (tx, rx) = channel::<()>();
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if event.is_ok_and(|e| !matches!(e.kind, EventKind::Access(_))) {
@@ -133,6 +117,23 @@ pub fn run(args: &ServeArgs) -> i32 {
             }
         }
     }
+    rebuild(&opts, &state);
+
+    let listener = match TcpListener::bind((args.bind, args.port)) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}:{}: {e}\n  = help: choose another port with --port",
+                args.bind, args.port
+            );
+            return 1;
+        }
+    };
+    // With --port 0 the system picks a free port; say which.
+    let port = listener.local_addr().map_or(args.port, |a| a.port());
+    println!("Serving {} at http://{}:{port}/ (Ctrl-C to stop)", args.root.display(), args.bind);
+    let _ = std::io::stdout().flush();
+
     {
         let state = Arc::clone(&state);
         std::thread::spawn(move || {

@@ -349,15 +349,18 @@ impl Staging {
     }
 
     /// Clears the way to `path` in a recycled tree, where the old build may have had a file
-    /// where the new one has a folder, or the other way round.
+    /// where the new one has a folder, or the other way round, or a file that cannot be
+    /// written over.
     fn clear_way(&self, path: &Path) -> io::Result<()> {
         let tail = path.strip_prefix(&self.dir).map_err(io::Error::other)?;
         let mut at = self.dir.clone();
         for part in tail.components() {
             at.push(part);
+            // On the way, anything but a folder goes; at the end, whatever is there (a folder,
+            // or a file that could not be written over, read-only say).
             match fs::symlink_metadata(&at) {
-                Ok(m) if at == path && m.is_dir() => fs::remove_dir_all(&at)?,
-                Ok(m) if at != path && !m.is_dir() => fs::remove_file(&at)?,
+                Ok(m) if m.is_dir() && at == path => fs::remove_dir_all(&at)?,
+                Ok(m) if !m.is_dir() => fs::remove_file(&at)?,
                 _ => {}
             }
         }

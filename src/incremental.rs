@@ -262,10 +262,12 @@ pub struct Manifest {
 /// The manifests (published tree, spare tree) under `dir` that still describe the
 /// directories `out` and `spare`.
 fn read_manifests(dir: &Path, out: &Path, spare: &Path) -> (Option<Manifest>, Option<Manifest>) {
-    (
-        read::<Manifest>(&dir.join("outputs")).filter(|m| dir_id(out) == Some(m.dir_id)),
-        read::<Manifest>(&dir.join("spare")).filter(|m| dir_id(spare) == Some(m.dir_id)),
-    )
+    (read_manifest(dir, "outputs", out), read_manifest(dir, "spare", spare))
+}
+
+/// The manifest `name` of the cache folder `dir`, if it describes `tree` as it is now.
+fn read_manifest(dir: &Path, name: &str, tree: &Path) -> Option<Manifest> {
+    read::<Manifest>(&dir.join(name)).filter(|m| dir_id(tree) == Some(m.dir_id))
 }
 
 /// The manifest of the published tree `out` that the cache of `profile` holds, if it still
@@ -277,7 +279,7 @@ pub fn published_manifest(root: &Path, profile: &str, out: &Path) -> Option<Mani
     if cache.state.format != FORMAT {
         return None;
     }
-    read::<Manifest>(&cache.dir.join("outputs")).filter(|m| dir_id(out) == Some(m.dir_id))
+    read_manifest(&cache.dir, "outputs", out)
 }
 
 /// A read of the cache under way on another thread: [`Cache::prefetch`].

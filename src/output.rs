@@ -338,11 +338,18 @@ impl Staging {
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let replace = self.replace || self.recycled.get(rel).is_some_and(|&shared| shared);
-        let written = self.make_parent(rel, &path).and_then(|()| write_file(&path, contents, replace));
-        match written {
+        self.clearing_way(&path, || {
+            self.make_parent(rel, &path).and_then(|()| write_file(&path, contents, replace))
+        })
+    }
+
+    /// Runs `put` (which puts a file at `path`); in a recycled tree, if that fails, clears the
+    /// way ([`Staging::clear_way`]) and runs it again.
+    fn clearing_way(&self, path: &Path, put: impl Fn() -> io::Result<()>) -> io::Result<()> {
+        match put() {
             Err(_) if !self.recycled.is_empty() => {
-                self.clear_way(&path)?;
-                write_file(&path, contents, replace)
+                self.clear_way(path)?;
+                put()
             }
             other => other,
         }
@@ -382,13 +389,7 @@ impl Staging {
         if fs::hard_link(&from, &tmp).is_err() {
             fs::copy(&from, &tmp)?;
         }
-        match fs::rename(&tmp, &path) {
-            Err(_) if !self.recycled.is_empty() => {
-                self.clear_way(&path)?;
-                fs::rename(&tmp, &path)?;
-            }
-            other => other?,
-        }
+        self.clearing_way(&path, || fs::rename(&tmp, &path))?;
         // A recycled tree's file may be the very file linked (a hard link to it): renaming
         // one name of a file over another of the same file does nothing, and leaves both.
         if self.recycled.contains_key(rel) {
@@ -438,9 +439,9 @@ impl Staging {
 
     /// Makes the staged build the output. On Linux the two directories are exchanged in one
     /// atomic `renameat2(RENAME_EXCHANGE)`; elsewhere the old output is renamed aside first.
-    /// The old build is then kept as the spare tree when `keep_old` (returning its path), or
-    /// deleted (it carries the marker: it was checked before building).
-    pub fn publish(mut self, keep_old: bool) -> io::Result<(Option<PathBuf>, Cleanup)> {
+    /// The old build is then kept as the spare tree (returning its path), for the next build
+    /// to update or write over; an old output without the marker (an empty folder) is removed.
+    pub fn publish(mut self) -> io::Result<(Option<PathBuf>, Cleanup)> {
         let mut kept = None;
         let mut cleanup = Cleanup(None);
         if self.out.exists() {
@@ -464,7 +465,7 @@ impl Staging {
             }
             // `self.dir` now holds the previous build.
             let spare = Self::spare_path(&self.out);
-            if keep_old && out_has_marker {
+            if out_has_marker {
                 if self.dir != spare {
                     if spare.join(MARKER).is_file() {
                         cleanup = self.discard(&spare)?;
@@ -472,9 +473,8 @@ impl Staging {
                     fs::rename(&self.dir, &spare)?;
                 }
                 kept = Some(spare);
-            } else if self.dir.join(MARKER).is_file() {
-                cleanup = self.discard(&self.dir.clone())?;
             } else {
+                // The empty folder that was the output.
                 fs::remove_dir(&self.dir)?;
             }
         } else {

@@ -1025,7 +1025,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let bytes = emit.changed_bytes.load(Ordering::Relaxed);
     let rendered = emit.rendered.load(Ordering::Relaxed);
     let (kept, cleanup) =
-        staging.publish(true).map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
+        staging.publish().map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
     timings.lap("publish");
 
     // Remember what was built. A cache that cannot be written costs the next build time,

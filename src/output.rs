@@ -138,23 +138,33 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     published: bool,
-    /// Files are replaced by rename rather than written in place (the spare tree).
+    /// Files are unlinked and made anew rather than written in place (the spare tree, whose
+    /// files the published tree may share).
     replace: bool,
     /// Folders (site-relative) known to exist in the tree: each is made or looked at once, not
     /// once per file (at 20,000 bulletins that is 50,000 fewer `mkdir` and `stat` calls).
     dirs: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
-    /// The files an old tree being recycled had before this build ([`Staging::recycle`]),
-    /// each with whether another tree shares it (a hard link): empty for any other tree.
-    recycled: rustc_hash::FxHashMap<String, bool>,
+    /// The files an old tree being recycled had before this build ([`Staging::recycle`]):
+    /// empty for any other tree.
+    recycled: rustc_hash::FxHashMap<String, OldFile>,
     /// The folders of the recycled tree before this build.
     recycled_dirs: rustc_hash::FxHashSet<String>,
 }
 
-/// What an old tree holds, for [`Staging::recycle`]: its files (site-relative, with whether
-/// each shares its data with another tree through a hard link) and its folders.
+/// A file of an old tree being recycled, as [`Staging::survey`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OldFile {
+    /// Another tree shares its data (a hard link): it is never written through.
+    Shared,
+    /// Its own, of this many bytes: it is written over in place.
+    Own(u64),
+}
+
+/// What an old tree holds, for [`Staging::recycle`]: its files (site-relative) and its
+/// folders.
 #[derive(Debug, Default)]
 pub struct Survey {
-    files: rustc_hash::FxHashMap<String, bool>,
+    files: rustc_hash::FxHashMap<String, OldFile>,
     dirs: rustc_hash::FxHashSet<String>,
 }
 
@@ -211,7 +221,7 @@ impl Staging {
     }
 
     /// Opens the spare tree to be updated in place. Its files may be hard links shared with
-    /// the published tree, so they are only ever replaced (by rename), never rewritten.
+    /// the published tree, so they are only ever unlinked and made anew, never rewritten.
     pub fn reuse_spare(out: &Path) -> io::Result<Staging> {
         let dir = Self::spare_path(out);
         if !dir.join(MARKER).is_file() {
@@ -337,9 +347,12 @@ impl Staging {
     /// Writes one output file at a site-relative path. Safe to call from many threads.
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let replace = self.replace || self.recycled.get(rel).is_some_and(|&shared| shared);
+        let old = match self.recycled.get(rel) {
+            _ if self.replace => Some(OldFile::Shared),
+            old => old.copied(),
+        };
         self.clearing_way(&path, || {
-            self.make_parent(rel, &path).and_then(|()| write_file(&path, contents, replace))
+            self.make_parent(rel, &path).and_then(|()| write_file(&path, contents, old))
         })
     }
 
@@ -384,21 +397,14 @@ impl Staging {
         let from = safe_join(&self.out, rel).map_err(invalid)?;
         let path = safe_join(&self.dir, rel).map_err(invalid)?;
         self.make_parent(rel, &path)?;
-        let tmp = temp_beside(&path);
-        let _ = fs::remove_file(&tmp);
-        if fs::hard_link(&from, &tmp).is_err() {
-            fs::copy(&from, &tmp)?;
-        }
-        self.clearing_way(&path, || fs::rename(&tmp, &path))?;
-        // A recycled tree's file may be the very file linked (a hard link to it): renaming
-        // one name of a file over another of the same file does nothing, and leaves both.
-        if self.recycled.contains_key(rel) {
-            match fs::remove_file(&tmp) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
+        // The old name goes first (see `write_file`), then the published file is linked there.
+        self.clearing_way(&path, || {
+            remove_file_if_there(&path)?;
+            if fs::hard_link(&from, &path).is_err() {
+                fs::copy(&from, &path)?;
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Makes the folder of `path` (the tree's file at `rel`) unless it is known to exist.
@@ -517,7 +523,9 @@ fn survey_into(dir: &Path, rel: &str, survey: &mut Survey) -> Option<()> {
             // out of the tree) means the tree is not recycled.
             return None;
         } else if path != MARKER {
-            survey.files.insert(path, shares_data(&entry.metadata().ok()?));
+            let meta = entry.metadata().ok()?;
+            let old = if shares_data(&meta) { OldFile::Shared } else { OldFile::Own(meta.len()) };
+            survey.files.insert(path, old);
         }
     }
     Some(())
@@ -529,15 +537,37 @@ fn gone_already(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory)
 }
 
-/// Writes `contents` to `path`: in place, or when `replace` under another name first and
-/// renamed over it, so that another link to the old file keeps the old bytes.
-fn write_file(path: &Path, contents: &[u8], replace: bool) -> io::Result<()> {
-    if replace {
-        let tmp = temp_beside(path);
-        fs::write(&tmp, contents)?;
-        fs::rename(&tmp, path)
-    } else {
-        fs::write(path, contents)
+/// Writes `contents` to `path`, where there was `old` (or nothing, or nothing known).
+///
+/// A file another tree shares is unlinked and written anew, so that the other link keeps
+/// the old bytes; a file of its own is written over in place, and cut short only when the
+/// new contents are shorter. Neither truncates a file to nothing nor renames a file over
+/// another: ext4 takes both as an application replacing a file's contents and starts
+/// writing the new data out at once (`auto_da_alloc`), and a build that rewrote 50,000 files
+/// that way spent most of its time waiting for the disk (a clean 20,000-bulletin build into
+/// an existing output on ext4: 20–24 s, and 7.7 s this way).
+fn write_file(path: &Path, contents: &[u8], old: Option<OldFile>) -> io::Result<()> {
+    match old {
+        Some(OldFile::Own(len)) => {
+            use std::io::Write;
+            let mut file = fs::OpenOptions::new().write(true).create(true).truncate(false).open(path)?;
+            file.write_all(contents)?;
+            let new_len = contents.len() as u64;
+            if len > new_len { file.set_len(new_len) } else { Ok(()) }
+        }
+        Some(OldFile::Shared) => {
+            remove_file_if_there(path)?;
+            fs::write(path, contents)
+        }
+        None => fs::write(path, contents),
+    }
+}
+
+/// Removes the file at `path`, if there is one.
+fn remove_file_if_there(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
 }
 
@@ -554,14 +584,6 @@ fn shares_data(meta: &fs::Metadata) -> bool {
         let _ = meta;
         true
     }
-}
-
-/// A temporary name beside `path`, unique to this thread, that no output file can have.
-fn temp_beside(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let thread = format!("{:?}", std::thread::current().id());
-    let thread: String = thread.chars().filter(char::is_ascii_digit).collect();
-    path.with_file_name(format!(".{name}.bantin-tmp-{}-{thread}", std::process::id()))
 }
 
 /// An old tree being deleted in the background: the site is already published, so the

@@ -398,8 +398,11 @@ impl Staging {
         let path = safe_join(&self.dir, rel).map_err(invalid)?;
         self.make_parent(rel, &path)?;
         // The old name goes first (see `write_file`), then the published file is linked there.
+        let there = self.replace || self.recycled.contains_key(rel);
         self.clearing_way(&path, || {
-            remove_file_if_there(&path)?;
+            if there {
+                remove_file_if_there(&path)?;
+            }
             if fs::hard_link(&from, &path).is_err() {
                 fs::copy(&from, &path)?;
             }

@@ -330,12 +330,17 @@ impl Staging {
         fs::create_dir(&spare)?;
         fs::write(spare.join(MARKER), MARKER_TEXT)?;
         let invalid = |e: String| io::Error::new(io::ErrorKind::InvalidInput, e);
+        // Every folder is made once, before the files: not looked for again per file (at
+        // 20,000 bulletins, 52,000 files in 26,000 folders).
+        let mut folders: Vec<&str> = files.iter().filter_map(|rel| Some(rel.rsplit_once('/')?.0)).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        folders.par_iter().try_for_each(|folder| -> io::Result<()> {
+            fs::create_dir_all(safe_join(&spare, folder).map_err(invalid)?)
+        })?;
         files.par_iter().try_for_each(|rel| -> io::Result<()> {
             let from = safe_join(out, rel).map_err(invalid)?;
             let to = safe_join(&spare, rel).map_err(invalid)?;
-            if let Some(parent) = to.parent() {
-                fs::create_dir_all(parent)?;
-            }
             if fs::hard_link(&from, &to).is_err() {
                 fs::copy(&from, &to)?;
             }
@@ -689,5 +694,55 @@ mod tests {
         }
         // Encoded dots are just characters in a file name, never a parent directory.
         assert!(safe_join(root, "%2e%2e/x").is_ok());
+    }
+
+    #[test]
+    fn a_linked_spare_holds_every_published_file_and_only_those() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let files =
+            ["index.html", "2024/02/a/index.html", "2024/02/index.html", "search/t/1.json.gz", "x/y/z/w.txt"];
+        for rel in files {
+            let path = out.join(rel);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(&path, format!("contents of {rel}")).expect("write");
+        }
+        // An old spare, with a file the published tree no longer has, goes first.
+        let old = Staging::spare_path(&out);
+        fs::create_dir_all(old.join("gone")).expect("old spare");
+        fs::write(old.join(MARKER), MARKER_TEXT).expect("marker");
+        fs::write(old.join("gone/index.html"), "old").expect("old file");
+        let spare = Staging::link_spare(&out, &files).expect("link_spare");
+        assert_eq!(spare, old);
+        assert!(spare.join(MARKER).is_file(), "the spare carries the marker");
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&spare).into_iter().map(|e| e.expect("walk")) {
+            let rel = entry.path().strip_prefix(&spare).expect("inside").to_string_lossy().into_owned();
+            if entry.file_type().is_file() && rel != MARKER {
+                found.push(rel);
+            }
+        }
+        found.sort();
+        let mut expected: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        expected.sort();
+        assert_eq!(found, expected);
+        for rel in files {
+            assert_eq!(
+                fs::read_to_string(spare.join(rel)).expect("read"),
+                format!("contents of {rel}"),
+                "{rel}"
+            );
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let (a, b) =
+                    (fs::metadata(out.join(rel)).expect("a"), fs::metadata(spare.join(rel)).expect("b"));
+                assert_eq!(
+                    (a.dev(), a.ino()),
+                    (b.dev(), b.ino()),
+                    "{rel} is a hard link to the published file"
+                );
+            }
+        }
     }
 }

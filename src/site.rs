@@ -42,6 +42,19 @@ pub struct BuildOptions {
     /// The process ends after this build (`bantin build`): what the build holds at its end
     /// is left to the operating system instead of being given back piece by piece.
     pub ends_process: bool,
+    /// Called as soon as the new site is published, before the build cache is saved
+    /// (`bantin serve` tells open pages to reload then).
+    pub on_publish: Option<OnPublish>,
+}
+
+/// A function [`build`] calls once the new site is published.
+#[derive(Clone)]
+pub struct OnPublish(pub std::sync::Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for OnPublish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnPublish")
+    }
 }
 
 /// Wall time spent in each stage of a build, in order.
@@ -1027,6 +1040,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (kept, cleanup) =
         staging.publish().map_err(|e| io_err(&format!("cannot publish to {}", out.display()), e))?;
     timings.lap("publish");
+    if let Some(OnPublish(published)) = &opts.on_publish {
+        published();
+    }
 
     // Remember what was built. A cache that cannot be written costs the next build time,
     // never correctness.

@@ -258,3 +258,47 @@ fn a_save_while_serve_starts_is_not_missed() {
         "the save made while serve started",
     );
 }
+
+/// Opens the live-reload event stream, as an open page does.
+fn listen(server: &Server) -> TcpStream {
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).expect("events");
+    events.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    write!(events, "GET /__bantin/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
+    events
+}
+
+/// Reads the event stream until `event` arrives; fails after 30 s (the stream itself sends
+/// a keep-alive comment every 15 s).
+fn wait_for_event(events: &mut TcpStream, event: &str) {
+    let (mut seen, mut buf) = (String::new(), [0u8; 1024]);
+    let started = Instant::now();
+    while !seen.contains(&format!("event: {event}\n")) {
+        assert!(started.elapsed() < Duration::from_secs(30), "no {event} event: {seen}");
+        let n = events.read(&mut buf).unwrap_or_else(|e| panic!("no {event} event ({e}): {seen}"));
+        assert!(n > 0, "the event stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+}
+
+#[test]
+fn undoing_a_broken_edit_reloads_the_pages_showing_its_error() {
+    let site = Site::new("title = \"Xem trước\"\nbase_url = \"https://x.example/\"\n");
+    site.bulletin("2020/01/a.md", "title: Tin đầu tiên\ndate: 2020-01-05", "Nội dung.");
+    let server = start(&site);
+    let mut events = listen(&server);
+    std::thread::sleep(Duration::from_millis(200));
+    // Once the bulletin is old enough for its time stamp to be trusted (two seconds), a build
+    // records the inputs it was made from: a later build from the same inputs publishes
+    // nothing. (A file beside the bulletins starts that build.)
+    std::thread::sleep(Duration::from_millis(2100));
+    site.write("content/notes.txt", "not a bulletin");
+    wait_for_event(&mut events, "reload");
+    // A new bulletin that does not build: open pages show the error.
+    site.bulletin("2020/01/b.md", "title: Hỏng\ndate: 2020-01-06\ntgas: [x]", "x");
+    wait_for_event(&mut events, "error-report");
+    // Deleting it gives back exactly the inputs of the published site: nothing is published,
+    // and the pages showing the error reload all the same.
+    std::fs::remove_file(site.root().join("content/2020/01/b.md")).expect("rm");
+    wait_for_event(&mut events, "reload");
+    assert!(get(&server, "/2020/01/tin-dau-tien/").1.contains("Tin đầu tiên"));
+}

@@ -59,6 +59,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         live_reload: false,
         clean: args.clean,
         ends_process: true,
+        on_publish: None,
     };
     match site::build(&opts) {
         Ok(report) => {

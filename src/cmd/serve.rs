@@ -61,9 +61,19 @@ struct State {
     error: Mutex<Option<String>>,
     /// One sender per connected page.
     clients: Mutex<Vec<Sender<String>>>,
+    /// How many builds have been published.
+    published: AtomicUsize,
 }
 
 impl State {
+    /// A build succeeded: any error report stands no more, and open pages reload.
+    fn succeeded(&self) {
+        if let Ok(mut e) = self.error.lock() {
+            *e = None;
+        }
+        self.broadcast("reload", "");
+    }
+
     fn broadcast(&self, event: &str, data: &str) {
         let data_lines: String = data.lines().map(|l| format!("data: {l}\n")).collect();
         let message = format!("event: {event}\n{data_lines}\n");
@@ -82,14 +92,28 @@ pub fn run(args: &ServeArgs) -> i32 {
         );
     }
     let out = std::env::temp_dir().join(format!("bantin-serve-{}", std::process::id())).join("public");
-    let state =
-        Arc::new(State { out: out.clone(), error: Mutex::new(None), clients: Mutex::new(Vec::new()) });
+    let state = Arc::new(State {
+        out: out.clone(),
+        error: Mutex::new(None),
+        clients: Mutex::new(Vec::new()),
+        published: AtomicUsize::new(0),
+    });
+    // Open pages reload as soon as the new site is published, not after the build has also
+    // saved its cache (at 20,000 bulletins, 30–40 ms later).
+    let on_publish = {
+        let state = Arc::clone(&state);
+        site::OnPublish(Arc::new(move || {
+            state.published.fetch_add(1, Ordering::SeqCst);
+            state.succeeded();
+        }))
+    };
     let opts = BuildOptions {
         root: args.root.clone(),
         out: Some(out.clone()),
         drafts: args.drafts,
         future: true,
         live_reload: true,
+        on_publish: Some(on_publish),
         ..BuildOptions::default()
     };
     // Watch the site and rebuild on change, from before the first build: a save made while
@@ -169,6 +193,7 @@ pub fn run(args: &ServeArgs) -> i32 {
 }
 
 fn rebuild(opts: &BuildOptions, state: &State) {
+    let published = state.published.load(Ordering::SeqCst);
     match site::build(opts) {
         Ok(report) => {
             println!(
@@ -177,10 +202,11 @@ fn rebuild(opts: &BuildOptions, state: &State) {
                 report.pages,
                 report.elapsed.as_secs_f64()
             );
-            if let Ok(mut e) = state.error.lock() {
-                *e = None;
+            // A build that found nothing changed publishes nothing, yet may end an error
+            // report (a broken edit undone): the pages showing it reload too.
+            if state.published.load(Ordering::SeqCst) == published {
+                state.succeeded();
             }
-            state.broadcast("reload", "");
         }
         Err(failure) => {
             print_diagnostics(&failure.errors);

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""How long `bantin serve` takes to show a saved change: starts the server on a site, then
-RUNS times saves a bulletin (dated newest, so the home page lists it) with a new title and
-polls the home page until the title is there. Prints median/min/max milliseconds.
+"""How long `bantin serve` takes to show a saved change: starts the server on a site, listens
+to its live-reload events as an open page does, then RUNS times saves a bulletin (dated
+newest, so the home page lists it) with a new title, and times when the page is told to
+reload and when the home page (polled) shows the title. Prints median/min/max milliseconds.
 
     bench/serve-latency.py BANTIN SITE_DIR [RUNS]
 """
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -32,27 +34,51 @@ try:
     log = []
     threading.Thread(target=lambda: log.extend(server.stdout), daemon=True).start()
     url = f"http://127.0.0.1:{port}/"
+    # The live-reload stream an open page listens to; its events are read on a thread.
+    events = socket.create_connection(("127.0.0.1", port))
+    events.sendall(b"GET /__bantin/events HTTP/1.1\r\nHost: bench\r\n\r\n")
+    reloads = []
+
+    def read_events():
+        buf = b""
+        while True:
+            chunk = events.recv(4096)
+            if not chunk:
+                return
+            buf += chunk
+            while b"event: reload\n" in buf:
+                reloads.append(time.monotonic())
+                buf = buf.split(b"event: reload\n", 1)[1]
+    threading.Thread(target=read_events, daemon=True).start()
 
     def page():
         with urllib.request.urlopen(url, timeout=10) as r:
             return r.read().decode("utf-8", "replace")
 
-    times = []
+    times, reload_times = [], []
     for i in range(runs + 1):
         title = f"Đo độ trễ {i} {time.time_ns()}"
         with open(probe, "w", encoding="utf-8") as f:
             f.write(f'---\ntitle: "{title}"\ndate: 2099-01-01\n---\nNội dung đo độ trễ.\n')
         start = time.monotonic()
+        seen_reloads = len(reloads)
         while title not in page():
             if time.monotonic() - start > 120:
                 sys.exit("the change never appeared; serve said:\n" + "".join(log[-10:]))
             time.sleep(0.005)
+        shown = time.monotonic()
+        while len(reloads) == seen_reloads and time.monotonic() - shown < 10:
+            time.sleep(0.005)
         if i > 0:  # the first save adds the bulletin; the rest edit it
-            times.append((time.monotonic() - start) * 1000)
+            times.append((shown - start) * 1000)
+            if len(reloads) > seen_reloads:
+                reload_times.append((reloads[seen_reloads] - start) * 1000)
         time.sleep(0.6)
-    times.sort()
-    print(f"serve: save → page shows it     median {statistics.median(times):7.0f} ms  "
-          f"(min {times[0]:.0f}, max {times[-1]:.0f})")
+    for label, t in [("serve: save → reload event", reload_times), ("serve: save → page shows it", times)]:
+        if not t:
+            sys.exit(f"{label}: never happened")
+        t.sort()
+        print(f"{label:<34} median {statistics.median(t):7.0f} ms  (min {t[0]:.0f}, max {t[-1]:.0f})")
 finally:
     server.terminate()
     server.wait()

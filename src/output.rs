@@ -352,13 +352,15 @@ impl Staging {
     /// Writes one output file at a site-relative path. Safe to call from many threads.
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        let old = match self.recycled.get(rel) {
-            _ if self.replace => Some(OldFile::Shared),
-            old => old.copied(),
-        };
+        let old = self.old_file(rel);
         self.clearing_way(&path, || {
             self.make_parent(rel, &path).and_then(|()| write_file(&path, contents, old))
         })
+    }
+
+    /// What the tree may hold at `rel` before this build writes there: None when nothing.
+    fn old_file(&self, rel: &str) -> Option<OldFile> {
+        if self.replace { Some(OldFile::Shared) } else { self.recycled.get(rel).copied() }
     }
 
     /// Runs `put` (which puts a file at `path`); in a recycled tree, if that fails, clears the
@@ -403,7 +405,7 @@ impl Staging {
         let path = safe_join(&self.dir, rel).map_err(invalid)?;
         self.make_parent(rel, &path)?;
         // The old name goes first (see `write_file`), then the published file is linked there.
-        let there = self.replace || self.recycled.contains_key(rel);
+        let there = self.old_file(rel).is_some();
         self.clearing_way(&path, || {
             if there {
                 remove_file_if_there(&path)?;
@@ -433,10 +435,7 @@ impl Staging {
     /// Removes a file the new build no longer has, and the folders it leaves empty.
     pub fn remove(&self, rel: &str) -> io::Result<()> {
         let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-        match fs::remove_file(&path) {
-            Err(e) if !gone_already(&e) => return Err(e),
-            _ => {}
-        }
+        remove_file_if_there(&path)?;
         let mut dir = path.parent();
         while let Some(d) = dir.filter(|d| *d != self.dir) {
             if fs::remove_dir(d).is_err() {
@@ -571,10 +570,10 @@ fn write_file(path: &Path, contents: &[u8], old: Option<OldFile>) -> io::Result<
     }
 }
 
-/// Removes the file at `path`, if there is one.
+/// Removes the file at `path`, if there is one ([`gone_already`]).
 fn remove_file_if_there(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        Err(e) if !gone_already(&e) => Err(e),
         _ => Ok(()),
     }
 }

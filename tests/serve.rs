@@ -26,10 +26,16 @@ impl Drop for Server {
 }
 
 fn start(site: &Site) -> Server {
+    start_with_temp(site, &std::env::temp_dir())
+}
+
+/// Starts serve with `temp` as its temporary directory.
+fn start_with_temp(site: &Site, temp: &std::path::Path) -> Server {
     // Port 0: the server takes a free port and prints it, so parallel tests never collide.
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("bantin"))
         .current_dir(site.root())
         .args(["serve", "--port", "0"])
+        .env("TMPDIR", temp)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -230,6 +236,34 @@ fn serve_rebuilds_only_for_changes() {
     assert_eq!(rebuilds(), 1, "one save, one rebuild");
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Serve builds into the site's `.bantin/preview`: started again, it updates the site it
+/// built last time (here: finds it up to date and rewrites no page) instead of building a new
+/// one, and a stopped serve leaves nothing in the temporary directory.
+#[test]
+fn serve_started_again_keeps_its_site_and_leaves_no_temporary_files() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::new("title = \"Khởi động lại\"\n");
+    site.bulletin("2020/01/a.md", "title: Tin đầu\ndate: 2020-01-05", "Nội dung.");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let page = site.root().join(".bantin/preview/2020/01/tin-dau/index.html");
+    let inode = || std::fs::metadata(&page).map(|m| m.ino());
+
+    let server = start_with_temp(&site, temp.path());
+    let (status, body) = get(&server, "/2020/01/tin-dau/");
+    assert!(status == 200 && body.contains("Tin đầu"), "{status} {body}");
+    let first = inode().expect("the page is built in .bantin/preview");
+    drop(server);
+    let left: Vec<_> =
+        std::fs::read_dir(temp.path()).expect("temp dir").flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "serve left {left:?} in the temporary directory");
+
+    let server = start_with_temp(&site, temp.path());
+    let (status, body) = get(&server, "/2020/01/tin-dau/");
+    assert!(status == 200 && body.contains("Tin đầu"), "{status} {body}");
+    assert_eq!(inode().expect("the page"), first, "the page was written again");
+    drop(server);
 }
 
 /// A save made while serve starts (its first build running, or just after it says where it

@@ -60,6 +60,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         clean: args.clean,
         ends_process: true,
         on_publish: None,
+        expect_changes: false,
     };
     match site::build(&opts) {
         Ok(report) => {

@@ -160,18 +160,27 @@ impl Shape {
 /// The key of everything a [`Shape`] is made from: each entry's source, tags and authors, in
 /// archive order.
 fn shape_key(entries: &[Entry]) -> u64 {
+    // Each entry's key, in parallel, then the keys in order.
+    let keys: Vec<u64> = entries
+        .par_iter()
+        .map(|e| {
+            let b = &e.bulletin;
+            let mut f = crate::incremental::Fingerprint::new();
+            f.path(&b.source).u64(b.tags.len() as u64);
+            for t in &b.tags {
+                f.str(t);
+            }
+            f.u64(b.authors.len() as u64);
+            for a in &b.authors {
+                f.str(a);
+            }
+            f.finish()
+        })
+        .collect();
     let mut f = crate::incremental::Fingerprint::new();
     f.u64(entries.len() as u64);
-    for e in entries {
-        let b = &e.bulletin;
-        f.path(&b.source).u64(b.tags.len() as u64);
-        for t in &b.tags {
-            f.str(t);
-        }
-        f.u64(b.authors.len() as u64);
-        for a in &b.authors {
-            f.str(a);
-        }
+    for k in keys {
+        f.u64(k);
     }
     f.finish()
 }
@@ -414,37 +423,40 @@ fn permute<T>(items: &mut [T], order: &[u32]) {
 }
 
 /// The entries of bulletins in archive order, with their paths; taxonomies, neighbours and
-/// related bulletins still to fill in.
+/// related bulletins still to fill in. Made in parallel: at 20,000 bulletins this moves 14 MB
+/// into memory never touched before, which is most of an edit build's archive stage.
 fn make_entries(items: Vec<(Bulletin, Rendered)>, paths: Vec<String>) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
-    for ((mut bulletin, mut rendered), path) in items.into_iter().zip(paths) {
-        // The entry's summary: the first paragraph is not needed again once it is that.
-        let summary = match &bulletin.summary {
-            Some(s) => s.clone(),
-            None => std::mem::take(&mut rendered.first_paragraph),
-        };
-        let body = std::sync::OnceLock::new();
-        if rendered.loaded {
-            let html = std::mem::take(&mut rendered.html);
-            let plain = std::mem::take(&mut rendered.plain);
-            let _ = body.set(Body::new(html, plain));
-        }
-        // The Markdown is not needed once rendered.
-        bulletin.body = String::new();
-        entries.push(Entry {
-            bulletin,
-            rendered,
-            body,
-            summary,
-            path,
-            tags: Vec::new(),
-            authors: Vec::new(),
-            newer: None,
-            older: None,
-            related: Vec::new(),
-        });
-    }
-    entries
+    items
+        .into_par_iter()
+        .zip(paths)
+        .map(|((mut bulletin, mut rendered), path)| {
+            // The entry's summary: the first paragraph is not needed again once it is that.
+            let summary = match &bulletin.summary {
+                Some(s) => s.clone(),
+                None => std::mem::take(&mut rendered.first_paragraph),
+            };
+            let body = std::sync::OnceLock::new();
+            if rendered.loaded {
+                let html = std::mem::take(&mut rendered.html);
+                let plain = std::mem::take(&mut rendered.plain);
+                let _ = body.set(Body::new(html, plain));
+            }
+            // The Markdown is not needed once rendered.
+            bulletin.body = String::new();
+            Entry {
+                bulletin,
+                rendered,
+                body,
+                summary,
+                path,
+                tags: Vec::new(),
+                authors: Vec::new(),
+                newer: None,
+                older: None,
+                related: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 /// The date archive: years newest first, each with its months newest first.

@@ -518,8 +518,15 @@ impl Cache {
     /// The index of the plain-text log (`plain`): source hash → (offset, length). The log
     /// keeps the plain text of each indexed bulletin, so that when one changes, the search
     /// index update can see the words its previous version had.
+    /// Texts the log does not hold in full (it was cut short) are not counted as kept.
     fn plain_index(&self) -> &PlainIndex {
-        self.plain_index.get_or_init(|| read(&self.dir.join("plain.idx")).unwrap_or_default())
+        self.plain_index.get_or_init(|| {
+            let mut index: PlainIndex = read(&self.dir.join("plain.idx")).unwrap_or_default();
+            let end = std::fs::metadata(self.dir.join("plain")).map_or(0, |m| m.len());
+            index
+                .retain(|_, &mut (offset, len)| offset.checked_add(u64::from(len)).is_some_and(|e| e <= end));
+            index
+        })
     }
 
     /// Reads logged plain texts ([`PlainReader::read`]) from several threads, the log opened

@@ -793,28 +793,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let mut needed: Vec<usize> = Vec::new();
     match &search_plan {
-        SearchPlan::Full => needed.extend(0..site.archive.entries.len()),
+        // A whole index reads the text of each bulletin the cache's plain-text log has from
+        // there: only the others' bodies are read back and rendered again (at 20,000
+        // bulletins, all of them took 0.8 s when one dated among the others was added).
+        SearchPlan::Full => needed.extend(
+            site.archive
+                .entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| !cache.has_plain(e.bulletin.source_hash))
+                .map(|(i, _)| i),
+        ),
         SearchPlan::Update(positions) => needed.extend(positions),
         SearchPlan::Off | SearchPlan::Keep => {}
     }
-    if !matches!(search_plan, SearchPlan::Full) {
-        for (job, _, _, unchanged) in &planned {
-            if let Job::Bulletin(i) = job
-                && !unchanged
-            {
-                needed.push(*i);
-            }
+    for (job, _, _, unchanged) in &planned {
+        if let Job::Bulletin(i) = job
+            && !unchanged
+        {
+            needed.push(*i);
         }
-        if site.config.feed_content != "summary" {
-            for (spec, kept) in specs.iter().zip(&feed_kept) {
-                if !kept {
-                    needed.extend(spec.entries(&site.config));
-                }
-            }
-        }
-        needed.sort_unstable();
-        needed.dedup();
     }
+    if site.config.feed_content != "summary" {
+        for (spec, kept) in specs.iter().zip(&feed_kept) {
+            if !kept {
+                needed.extend(spec.entries(&site.config));
+            }
+        }
+    }
+    needed.sort_unstable();
+    needed.dedup();
     site.archive.hydrate(&opts.root, &site.config, &site.tz, &needed)?;
     timings.lap("plan pages");
 
@@ -1011,8 +1019,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         keep_live_search(&Default::default()).map_err(search_err)?;
         index_state = index_prev.map(|(_, s)| s);
     } else if site.config.search && index_state.is_none() {
-        let all: Vec<usize> = (0..site.archive.entries.len()).collect();
-        site.archive.hydrate(&opts.root, &site.config, &site.tz, &all)?;
+        // Every text the plain-text log lacks is at hand (see "plan pages").
+        let unlogged: Vec<usize> = (0..site.archive.entries.len())
+            .filter(|&i| !cache.has_plain(site.archive.entries[i].bulletin.source_hash))
+            .collect();
+        site.archive.hydrate(&opts.root, &site.config, &site.tz, &unlogged)?;
         site.archive.release_html();
         // The plain texts go to the cache's log first (those not logged before the pages were
         // rendered): indexing then lets go of each one as soon as its words are found.

@@ -2,7 +2,9 @@
 # Build benchmark: full (clean) builds, a one-bulletin edit-rebuild (incremental), a rebuild
 # with nothing changed, and `serve`'s save-to-page latency: median/min/max wall time and peak
 # RSS over RUNS runs, for each N. Bulletins come from ../shared/corpus/make-bulletins.py.
-# When `hugo` is on PATH, the same bulletins are built with Hugo in the same run for a ratio.
+# When `hugo` is on PATH, the same bulletins are built in the same run with Hugo, through a
+# comparable theme (bench/hugo-site), for a ratio; when `pagefind` is on PATH too (or PAGEFIND
+# names it), Hugo plus Pagefind as well, which is Hugo with a search index.
 #
 #   bench/build-bench.sh [N ...]          (default: 1000 10000 20000; RUNS=5; OUT_ON=tmpfs|disk)
 set -euo pipefail
@@ -57,11 +59,21 @@ for n in $SIZES; do
   stats "nothing changed, build" "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
   python3 bench/serve-latency.py "$BANTIN" "$site" "$RUNS"
   if command -v hugo >/dev/null; then
+    # A Hugo site comparable to bantin's default theme (bench/hugo-site: bulletin pages with
+    # related bulletins, paginated home, tag and author pages, feeds, sitemap).
     hsite=$WORK/hugo-$n
     mkdir -p "$hsite/content/posts"
+    cp -r bench/hugo-site/. "$hsite/"
     python3 "$MAKE" --count "$n" --out "$hsite/content/posts" --format hugo $([ "$n" -gt 20000 ] && echo --repeat) >/dev/null
-    printf 'baseURL = "https://bench.example/"\ntitle = "Bench"\n' > "$hsite/hugo.toml"
-    stats "hugo (no search)" hugo --quiet -s "$hsite" -d "$OUTBASE/hugo-$n"
-    python3 -c "import sys; print(f\"   hugo / bantin (with search): {float(sys.argv[1]) / float(sys.argv[2]):.2f}x\")" "$(cat "$WORK/last")" "$ours"
+    stats "hugo (no search)" hugo --quiet -s "$hsite" --baseURL https://bench.example/ -d "$OUTBASE/hugo-$n"
+    hugo_time=$(cat "$WORK/last")
+    python3 -c "import sys; print(f\"   hugo / bantin (with search): {float(sys.argv[1]) / float(sys.argv[2]):.2f}x\")" "$hugo_time" "$ours"
+    # Pagefind (on PATH, or PAGEFIND=path) indexes the bulletins Hugo wrote: Hugo's search.
+    pagefind=${PAGEFIND:-$(command -v pagefind || true)}
+    if [ -n "$pagefind" ]; then
+      export pagefind hsite OUTBASE n
+      stats "hugo + pagefind (with search)" bash -c 'rm -rf "$OUTBASE/hugo-$n" && hugo --quiet -s "$hsite" --baseURL https://bench.example/ -d "$OUTBASE/hugo-$n" && "$pagefind" --quiet --site "$OUTBASE/hugo-$n"'
+      python3 -c "import sys; print(f\"   hugo + pagefind / bantin (with search): {float(sys.argv[1]) / float(sys.argv[2]):.2f}x\")" "$(cat "$WORK/last")" "$ours"
+    fi
   fi
 done

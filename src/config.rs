@@ -22,7 +22,7 @@ pub struct Config {
     pub language: String,
     /// IANA time zone for dates written without an offset.
     pub timezone: String,
-    /// Bulletins per list page.
+    /// Bulletins per list page (a list's newest page holds up to twice as many, less one).
     pub per_page: usize,
     /// Bulletin URL pattern with `{year}`, `{month}`, `{day}` and `{slug}`.
     pub permalink: String,

@@ -42,6 +42,14 @@ impl PubDate {
         }
     }
 
+    /// The machine-readable date without its time of day (`2020-01`, `2020-01-06`).
+    pub fn machine_day(&self) -> String {
+        match self.precision {
+            Precision::Month => self.zoned.strftime("%Y-%m").to_string(),
+            Precision::Day | Precision::Time => self.zoned.strftime("%Y-%m-%d").to_string(),
+        }
+    }
+
     /// Seconds since the Unix epoch, for sorting.
     pub fn sort_key(&self) -> i64 {
         self.zoned.timestamp().as_second()

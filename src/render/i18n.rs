@@ -68,6 +68,15 @@ impl Strings {
         self.fill(pattern, d.year(), d.month(), d.zoned.day(), d.zoned.hour(), d.zoned.minute())
     }
 
+    /// The date without its time of day.
+    pub fn format_day(&self, d: &PubDate) -> String {
+        let pattern = match d.precision {
+            Precision::Month => self.get("date_month"),
+            Precision::Day | Precision::Time => self.get("date_day"),
+        };
+        self.fill(pattern, d.year(), d.month(), d.zoned.day(), 0, 0)
+    }
+
     /// "tháng 1/2020" / "January 2020".
     pub fn format_month(&self, year: i16, month: i8) -> String {
         self.fill(self.get("date_month"), year, month, 1, 0, 0)

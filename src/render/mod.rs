@@ -145,12 +145,17 @@ struct CardView<'a> {
     tags: Vec<LinkView<'a>>,
 }
 
+/// A list page's place among its list's pages (see [`Span`]).
 #[derive(Serialize)]
 struct PagerView {
+    /// The number in the page's URL (`page/N/`, counted from the oldest page); 0 on the
+    /// newest page, which is at the list's own URL.
     current: usize,
-    total: usize,
     newer_url: Option<String>,
     older_url: Option<String>,
+    /// The days of the oldest and the newest bulletin on the page.
+    from: Option<DateView>,
+    to: Option<DateView>,
 }
 
 #[derive(Serialize)]
@@ -291,10 +296,13 @@ impl<'a> Renderer<'a> {
         let a = self.archive;
         let mut f = Fingerprint::new();
         f.u64(self.global).str(&self.job_path(job));
+        // A list page shows its span's bulletins and links to its neighbours: not how many
+        // bulletins the list has, so that new ones leave its older pages as they are.
         let list = |f: &mut Fingerprint, members: &[usize], page: usize| {
-            f.u64(page as u64).u64(members.len() as u64);
-            let start = (page - 1) * self.config.per_page;
-            for &m in members.iter().skip(start).take(self.config.per_page) {
+            let span = Span::of(members.len(), self.config.per_page, page);
+            f.u64(page as u64);
+            f.u64(span.newer.map_or(u64::MAX, |p| p as u64)).u64(span.older.map_or(u64::MAX, |p| p as u64));
+            for &m in &members[span.range] {
                 f.u64(self.card_hashes[m]);
             }
         };
@@ -328,10 +336,15 @@ impl<'a> Renderer<'a> {
                 }
             }
             Job::Term(kind, ti, p) => {
-                f.str("term").str(kind.folder()).u64(self.term_hashes[kind as usize][ti]);
-                f.u64(a.years.first().map_or(0, |y| y.year as u64));
-                f.u64(a.years.last().map_or(0, |y| y.year as u64));
-                list(&mut f, &a.terms(kind)[ti].members, p);
+                let t = &a.terms(kind)[ti];
+                f.str("term").str(kind.folder()).str(&t.name).str(&t.slug);
+                // Only the newest page has the count and the chart (see `render`).
+                if p == 0 {
+                    f.u64(self.term_hashes[kind as usize][ti]);
+                    f.u64(a.years.first().map_or(0, |y| y.year as u64));
+                    f.u64(a.years.last().map_or(0, |y| y.year as u64));
+                }
+                list(&mut f, &t.members, p);
             }
             Job::ArchiveIndex => {
                 f.str("archive");
@@ -394,19 +407,19 @@ impl<'a> Renderer<'a> {
         let a = self.archive;
         let per = self.config.per_page;
         let mut jobs = Vec::new();
-        jobs.extend((1..=pages(a.entries.len(), per)).map(Job::Home));
+        jobs.extend((0..=Span::older_pages(a.entries.len(), per)).map(Job::Home));
         jobs.extend((0..a.entries.len()).map(Job::Bulletin));
         for kind in [TermKind::Tag, TermKind::Author] {
             jobs.push(Job::Terms(kind));
             for (ti, t) in a.terms(kind).iter().enumerate() {
-                jobs.extend((1..=pages(t.members.len(), per)).map(|p| Job::Term(kind, ti, p)));
+                jobs.extend((0..=Span::older_pages(t.members.len(), per)).map(|p| Job::Term(kind, ti, p)));
             }
         }
         jobs.push(Job::ArchiveIndex);
         for (yi, y) in a.years.iter().enumerate() {
             jobs.push(Job::Year(yi));
             for (mi, m) in y.months.iter().enumerate() {
-                jobs.extend((1..=pages(m.members.len(), per)).map(|p| Job::Month(yi, mi, p)));
+                jobs.extend((0..=Span::older_pages(m.members.len(), per)).map(|p| Job::Month(yi, mi, p)));
             }
         }
         if self.config.search {
@@ -467,7 +480,7 @@ impl<'a> Renderer<'a> {
         let template = match job {
             Job::Home(p) => {
                 self.insert_list(&mut ctx, &self.all, p, "", &root)?;
-                ctx.insert("heading", if p == 1 { s.get("latest") } else { s.get("older_bulletins") });
+                ctx.insert("heading", if p == 0 { s.get("latest") } else { s.get("older_bulletins") });
                 "index.html"
             }
             Job::Bulletin(i) => {
@@ -563,11 +576,18 @@ impl<'a> Renderer<'a> {
             Job::Term(kind, ti, p) => {
                 let t = &a.terms(kind)[ti];
                 self.insert_list(&mut ctx, &t.members, p, &term_url(kind, &t.slug), &root)?;
-                ctx.insert("term", &serde_json::json!({"name": t.name, "count": t.members.len()}));
+                // The count and the chart change with every new bulletin of the term: only
+                // its newest page, which changes then anyway, has them.
+                if p == 0 {
+                    ctx.insert("term", &serde_json::json!({"name": t.name, "count": t.members.len()}));
+                    ctx.insert("chart", &self.activity_chart(&t.members, &t.name));
+                } else {
+                    ctx.insert("term", &serde_json::json!({"name": t.name}));
+                    ctx.insert("chart", "");
+                }
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", &t.name);
                 ctx.insert("term_feed", &term_url(kind, &t.slug));
-                ctx.insert("chart", &self.activity_chart(&t.members, &t.name));
                 "term.html"
             }
             Job::ArchiveIndex => {
@@ -614,10 +634,8 @@ impl<'a> Renderer<'a> {
         base: &str,
         root: &str,
     ) -> Result<(), Diagnostic> {
-        let per = self.config.per_page;
-        let total = pages(members.len(), per);
-        let start = (page - 1) * per;
-        let shown = &members[start.min(members.len())..(start + per).min(members.len())];
+        let span = Span::of(members.len(), self.config.per_page, page);
+        let shown = &members[span.range.clone()];
         let cards: Vec<&Value> = shown.iter().map(|&i| self.card(i)).collect();
         if let Some(cache) = &self.card_html {
             let html = shown
@@ -628,13 +646,20 @@ impl<'a> Renderer<'a> {
             ctx.insert("card_html", &html);
         }
         ctx.insert("cards", &cards);
+        let day = |i: Option<&usize>| {
+            i.map(|&i| {
+                let d = &self.archive.entries[i].bulletin.date;
+                DateView { machine: d.machine_day(), display: self.strings.format_day(d) }
+            })
+        };
         ctx.insert(
             "pager",
             &PagerView {
                 current: page,
-                total,
-                newer_url: (page > 1).then(|| paged(base, page - 1)),
-                older_url: (page < total).then(|| paged(base, page + 1)),
+                newer_url: span.newer.map(|p| paged(base, p)),
+                older_url: span.older.map(|p| paged(base, p)),
+                from: day(shown.last()),
+                to: day(shown.first()),
             },
         );
         Ok(())
@@ -786,12 +811,54 @@ fn script_json(v: &serde_json::Value) -> String {
     v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
-fn pages(items: usize, per: usize) -> usize {
-    items.div_ceil(per).max(1)
+/// Where a list's page is among its bulletins (newest first), and its neighbours.
+///
+/// A list's pages are made so that a new bulletin changes as few of them as it can. Its
+/// older bulletins are in pages of exactly `per`, numbered from the oldest (page 1 holds the
+/// first `per` bulletins the list ever had) and never shifted by newer ones; the newest
+/// page, at the list's own URL, holds the rest: `per` to `2 × per − 1` bulletins once the
+/// list has more than `per`. A new bulletin changes the newest page; once that is full, its
+/// older half becomes the next numbered page. (Numbering from the newest, as most sites
+/// do, moves every bulletin to another page each time one is published: at 20,000
+/// bulletins, a thousand pages to make and upload again.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Span {
+    /// Positions in the list (newest first).
+    range: std::ops::Range<usize>,
+    /// The neighbouring pages (0: the newest page).
+    newer: Option<usize>,
+    older: Option<usize>,
 }
 
+impl Span {
+    /// The number of pages before the newest: the highest page number.
+    fn older_pages(items: usize, per: usize) -> usize {
+        (items / per.max(1)).saturating_sub(1)
+    }
+
+    /// Page `page` (0: the newest page) of a list of `items` bulletins; an empty range
+    /// beyond the last page.
+    fn of(items: usize, per: usize, page: usize) -> Span {
+        let per = per.max(1);
+        let older = Span::older_pages(items, per);
+        if page == 0 {
+            let newest = items - older * per;
+            return Span { range: 0..newest, newer: None, older: (older > 0).then_some(older) };
+        }
+        if page > older {
+            return Span { range: items..items, newer: None, older: None };
+        }
+        Span {
+            range: items - page * per..items - (page - 1) * per,
+            newer: Some(if page == older { 0 } else { page + 1 }),
+            older: (page > 1).then(|| page - 1),
+        }
+    }
+}
+
+/// The URL path of page `page` of the list at `base` (0: `base` itself).
 fn paged(base: &str, page: usize) -> String {
-    if page <= 1 { base.to_string() } else { format!("{base}page/{page}/") }
+    if page == 0 { base.to_string() } else { format!("{base}page/{page}/") }
 }
 
 /// "../../" for `2020/01/`, "./" for the home page.
@@ -841,6 +908,33 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn list_pages_cover_every_bulletin_once_and_keep_their_place() {
+        for per in 1..=6 {
+            for items in 0..=40 {
+                let older = Span::older_pages(items, per);
+                // Newest first: the newest page, then page `older` down to page 1.
+                let mut next = 0;
+                for page in std::iter::once(0).chain((1..=older).rev()) {
+                    let span = Span::of(items, per, page);
+                    assert_eq!(span.range.start, next, "items {items}, per {per}, page {page}");
+                    next = span.range.end;
+                    if page > 0 {
+                        assert_eq!(span.range.len(), per);
+                        // Page k holds the k-th `per` bulletins from the oldest, whatever came after.
+                        assert_eq!(items - span.range.end, (page - 1) * per);
+                        assert_eq!(span.older, (page > 1).then(|| page - 1));
+                        assert_eq!(span.newer, Some(if page == older { 0 } else { page + 1 }));
+                    } else if items >= per {
+                        assert!((per..2 * per).contains(&span.range.len()), "items {items}, per {per}");
+                    }
+                }
+                assert_eq!(next, items);
+                assert!(Span::of(items, per, older + 1).range.is_empty());
+            }
+        }
+    }
 
     #[test]
     fn roots_and_bases() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build benchmark: full (clean) builds, a one-bulletin edit-rebuild (incremental), a rebuild
-# with nothing changed, and `serve`'s save-to-page latency: median/min/max wall time and peak
-# RSS over RUNS runs, for each N. Bulletins come from ../shared/corpus/make-bulletins.py.
+# Build benchmark: full (clean) builds, a one-bulletin edit-rebuild (incremental), a new
+# bulletin published (incremental), a rebuild with nothing changed, and `serve`'s
+# save-to-page latency: median/min/max wall time and peak RSS over RUNS runs, for each N.
+# Bulletins come from ../shared/corpus/make-bulletins.py.
 # When `hugo` is on PATH, the same bulletins are built in the same run with Hugo, through a
 # comparable theme (bench/hugo-site), for a ratio; when `pagefind` is on PATH too (or PAGEFIND
 # names it), Hugo plus Pagefind as well, which is Hugo with a search index.
@@ -54,6 +55,17 @@ for n in $SIZES; do
   edit() { printf '\nThêm một câu số %s về Đà Nẵng.\n' "$RANDOM" >> "$one"; "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"; }
   export -f edit; export one site BANTIN OUTBASE n
   stats "edit one bulletin, build" bash -c edit
+  # Publishing: a new bulletin, newer than every other (as a newsroom's day goes), then `build`.
+  echo 0 > "$WORK/published"
+  publish() {
+    local k; k=$(( $(cat "$WORK/published") + 1 )); echo "$k" > "$WORK/published"
+    mkdir -p "$site/content/new"
+    printf -- '---\ntitle: "Tin mới số %s"\ndate: 2026-11-01T%02d:%02d:00+07:00\nauthor: "Phóng viên"\ntags: ["Thời sự", "Đà Nẵng"]\n---\n\nMưa lớn ở Đà Nẵng, tin số %s.\n' \
+      "$k" $(( k / 60 )) $(( k % 60 )) "$k" > "$site/content/new/tin-$k.md"
+    "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
+  }
+  export -f publish; export WORK
+  stats "publish a new bulletin, build" bash -c publish
   # Nothing changed (files older than the 2 s a racy time stamp is distrusted for).
   sleep 2.1; "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"
   stats "nothing changed, build" "$BANTIN" --root "$site" build --quiet --out "$OUTBASE/out-$n"

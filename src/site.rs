@@ -237,6 +237,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     } else {
         content::discover(root, &content_dir)
     };
+    timings.lap(if opts.expect_changes && !opts.clean { "discover + read cache" } else { "discover" });
     let mut errors = found.errors;
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
@@ -283,7 +284,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
             Err(e) => errors.push(e),
         }
     }
-    timings.lap("discover + parse");
+    timings.lap("read + parse + markdown");
 
     let mut global = Fingerprint::new();
     global.u64(binary).json(&config).u64(u64::from(opts.live_reload));

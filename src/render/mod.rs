@@ -20,17 +20,17 @@ use crate::incremental::Fingerprint;
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
-    /// Home page number `.0` (1-based).
+    /// Page `.0` of the home page's list (0: the newest page; see [`Span`]).
     Home(usize),
     Bulletin(usize),
     /// The list of all tags or authors.
     Terms(TermKind),
-    /// Page `.2` of a tag's or author's list.
+    /// Page `.2` of a tag's or author's list (0: the newest page).
     Term(TermKind, usize, usize),
     /// The list of all years and months.
     ArchiveIndex,
     Year(usize),
-    /// Page `.2` of month `.1` of year `.0`.
+    /// Page `.2` of month `.1` of year `.0` (0: the newest page).
     Month(usize, usize, usize),
     Search,
     NotFound,

@@ -277,7 +277,7 @@ impl Staging {
 
     /// Removes the files of a recycled tree that the new build did not make (the keys of
     /// `made`), and its folders left without files.
-    pub fn sweep<V: Sync>(&self, made: &rustc_hash::FxHashMap<String, V>) -> io::Result<()> {
+    pub fn sweep(&self, made: &crate::incremental::Files) -> io::Result<()> {
         use rayon::prelude::*;
         if self.recycled.is_empty() {
             return Ok(());
@@ -285,7 +285,7 @@ impl Staging {
         // The folders the new build has files in.
         let mut needed: rustc_hash::FxHashSet<&str> = Default::default();
         for rel in made.keys() {
-            let mut at = rel.as_str();
+            let mut at = rel;
             while let Some((folder, _)) = at.rsplit_once('/') {
                 if !needed.insert(folder) {
                     break;
@@ -297,7 +297,7 @@ impl Staging {
         let gone: Vec<&String> = self
             .recycled
             .keys()
-            .filter(|rel| !made.contains_key(*rel) && !needed.contains(rel.as_str()))
+            .filter(|rel| !made.contains_key(rel) && !needed.contains(rel.as_str()))
             .collect();
         gone.par_iter().try_for_each(|rel| self.remove(rel))?;
         // Folders the old tree had with no file under them now (`remove` takes those it

@@ -1053,7 +1053,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     // Files of the tree that this build no longer has.
     let records: incremental::Files = emit.records.into_inner().unwrap_or_default().into_iter().collect();
-    let gone: Vec<&String> = tree.keys().filter(|k| !records.contains_key(*k)).collect();
+    let gone: Vec<&str> = tree.keys().filter(|k| !records.contains_key(k)).collect();
     gone.par_iter()
         .try_for_each(|k| staging.remove(k))
         .and_then(|()| staging.sweep(&records))
@@ -1179,7 +1179,7 @@ pub fn prepare_spare(opts: &BuildOptions) -> std::io::Result<bool> {
     let out = out_dir(opts, &config);
     cache.load_manifests(&out, &Staging::spare_path(&out));
     let (Some(live), None) = (cache.outputs.take(), cache.spare.as_ref()) else { return Ok(false) };
-    let files: Vec<&str> = live.files.keys().map(String::as_str).collect();
+    let files: Vec<&str> = live.files.keys().collect();
     let spare = Staging::link_spare(&out, &files)?;
     let Some(dir_id) = incremental::dir_id(&spare) else { return Ok(false) };
     cache.save_spare(&Manifest { dir_id, files: live.files })?;

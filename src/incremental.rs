@@ -270,8 +270,14 @@ impl Files {
     }
 
     fn path(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.entries[i - 1].0 as usize };
-        &self.text[start..self.entries[i].0 as usize]
+        path_at(&self.text, &self.entries, i)
+    }
+
+    /// Puts entry `i`, whose path no other entry has, in the index.
+    fn index_entry(&mut self, i: usize) {
+        let (text, entries) = (&self.text, &self.entries);
+        let hash = Files::hash(path_at(text, entries, i));
+        self.index.insert_unique(hash, i as u32, |&j| Files::hash(path_at(text, entries, j as usize)));
     }
 
     fn find(&self, path: &str) -> Option<usize> {
@@ -298,16 +304,8 @@ impl Files {
             self.text.truncate(self.text.len() - path.len());
             return;
         };
-        let i = self.entries.len() as u32;
         self.entries.push((end, record));
-        let entries = &self.entries;
-        let text = &self.text;
-        let hash_of = |&j: &u32| {
-            let j = j as usize;
-            let start = if j == 0 { 0 } else { entries[j - 1].0 as usize };
-            Files::hash(&text[start..entries[j].0 as usize])
-        };
-        self.index.insert_unique(Files::hash(path), i, hash_of);
+        self.index_entry(self.entries.len() - 1);
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -337,23 +335,22 @@ impl Files {
             }
             start = end;
         }
-        let mut files = Files { text, entries, index: hashbrown::HashTable::with_capacity(0) };
-        files.index = hashbrown::HashTable::with_capacity(files.entries.len());
+        let index = hashbrown::HashTable::with_capacity(entries.len());
+        let mut files = Files { text, entries, index };
         for i in 0..files.entries.len() {
-            let path = files.path(i);
-            let hash = Files::hash(path);
-            if files.index.find(hash, |&j| files.path(j as usize) == path).is_some() {
+            if files.find(files.path(i)).is_some() {
                 return None;
             }
-            let (entries, text) = (&files.entries, &files.text);
-            files.index.insert_unique(hash, i as u32, |&j| {
-                let j = j as usize;
-                let start = if j == 0 { 0 } else { entries[j - 1].0 as usize };
-                Files::hash(&text[start..entries[j].0 as usize])
-            });
+            files.index_entry(i);
         }
         Some(files)
     }
+}
+
+/// Path `i` of `text`, where `entries` say the paths end.
+fn path_at<'t>(text: &'t str, entries: &[(u32, OutputRecord)], i: usize) -> &'t str {
+    let start = if i == 0 { 0 } else { entries[i - 1].0 as usize };
+    &text[start..entries[i].0 as usize]
 }
 
 impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {

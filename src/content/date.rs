@@ -45,8 +45,8 @@ impl PubDate {
     /// The machine-readable date without its time of day (`2020-01`, `2020-01-06`).
     pub fn machine_day(&self) -> String {
         match self.precision {
-            Precision::Month => self.zoned.strftime("%Y-%m").to_string(),
-            Precision::Day | Precision::Time => self.zoned.strftime("%Y-%m-%d").to_string(),
+            Precision::Time => self.zoned.strftime("%Y-%m-%d").to_string(),
+            Precision::Month | Precision::Day => self.machine(),
         }
     }
 

@@ -60,21 +60,22 @@ impl Strings {
     /// Formats a date for readers: "6 tháng 1, 2020", "tháng 1/2020" for a month-precision
     /// date (never an invented day), and the time when the editor gave one.
     pub fn format_date(&self, d: &PubDate) -> String {
-        let pattern = match d.precision {
+        self.format_as(d, d.precision)
+    }
+
+    /// The date without its time of day.
+    pub fn format_day(&self, d: &PubDate) -> String {
+        self.format_as(d, d.precision.min(Precision::Day))
+    }
+
+    /// The date written to `precision` (at most its own).
+    fn format_as(&self, d: &PubDate, precision: Precision) -> String {
+        let pattern = match precision {
             Precision::Month => self.get("date_month"),
             Precision::Day => self.get("date_day"),
             Precision::Time => self.get("date_time"),
         };
         self.fill(pattern, d.year(), d.month(), d.zoned.day(), d.zoned.hour(), d.zoned.minute())
-    }
-
-    /// The date without its time of day.
-    pub fn format_day(&self, d: &PubDate) -> String {
-        let pattern = match d.precision {
-            Precision::Month => self.get("date_month"),
-            Precision::Day | Precision::Time => self.get("date_day"),
-        };
-        self.fill(pattern, d.year(), d.month(), d.zoned.day(), 0, 0)
     }
 
     /// "tháng 1/2020" / "January 2020".

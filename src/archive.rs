@@ -165,7 +165,7 @@ fn shape_key(entries: &[Entry]) -> u64 {
         .par_iter()
         .map(|e| {
             let b = &e.bulletin;
-            let mut f = crate::incremental::Fingerprint::new();
+            let mut f = crate::hash::Fingerprint::new();
             f.path(&b.source).u64(b.tags.len() as u64);
             for t in &b.tags {
                 f.str(t);
@@ -177,7 +177,7 @@ fn shape_key(entries: &[Entry]) -> u64 {
             f.finish()
         })
         .collect();
-    let mut f = crate::incremental::Fingerprint::new();
+    let mut f = crate::hash::Fingerprint::new();
     f.u64(entries.len() as u64);
     for k in keys {
         f.u64(k);
@@ -291,7 +291,7 @@ impl Archive {
     /// to: `@/2020/01/b.md` is relative to content/, anything else to `from`'s folder.
     pub fn resolve_link(&self, from: &std::path::Path, target: &str) -> Option<usize> {
         let path = target.split('#').next().unwrap_or(target);
-        let path = crate::output::percent_decode(path).unwrap_or_else(|| path.to_string());
+        let path = crate::text::escape::percent_decode(path).unwrap_or_else(|| path.to_string());
         let mut parts: Vec<String> = Vec::new();
         let rel = if let Some(rest) = path.strip_prefix("@/") {
             parts.push("content".into());
@@ -334,14 +334,14 @@ impl Archive {
         }
         let mut out = html.to_string();
         for (target, _) in &e.rendered.internal_links {
-            let escaped = pulldown_cmark_escape_href(target);
+            let escaped = crate::text::escape::markdown_href(target);
             let marker = format!("href=\"{}{escaped}\"", markdown::INTERNAL_LINK);
             let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
             let href = match self.resolve_link(&e.bulletin.source, target) {
                 Some(t) => format!("{}{fragment}", url(&self.entries[t])),
                 None => "#".into(),
             };
-            out = out.replace(&marker, &format!("href=\"{}\"", crate::feeds::xml(&href)));
+            out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
         }
         std::borrow::Cow::Owned(out)
     }
@@ -372,7 +372,7 @@ impl Archive {
                         .in_file(&e.bulletin.source)
                         .with_hint("run the build again")
                 };
-                if crate::incremental::hash_bytes(source.text.as_bytes()) != e.bulletin.source_hash {
+                if crate::hash::hash_bytes(source.text.as_bytes()) != e.bulletin.source_hash {
                     return Some(changed());
                 }
                 let b = match crate::content::parse_bulletin(&source, tz) {
@@ -567,13 +567,6 @@ fn path_order(path: &std::path::Path) -> impl Iterator<Item = u8> + '_ {
         .as_encoded_bytes()
         .iter()
         .map(|&c| if std::path::is_separator(char::from(c)) { 0 } else { c })
-}
-
-/// How pulldown-cmark writes an href, so the marker can be found in its output.
-fn pulldown_cmark_escape_href(s: &str) -> String {
-    let mut out = String::new();
-    let _ = pulldown_cmark_escape::escape_href(&mut out, s);
-    out
 }
 
 /// The site-relative URL of a tag's or author's page (`tags/<slug>/`).

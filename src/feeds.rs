@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::content::{Precision, PubDate};
+use crate::text::escape::{xml, xml_into};
 
 /// The sitemap protocol's limit of URLs per file.
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -327,71 +328,6 @@ fn w3c(d: &PubDate) -> String {
     }
 }
 
-/// Escapes text for XML content and attributes, and drops the characters XML 1.0 forbids
-/// (C0 controls other than tab, newline and carriage return; U+FFFE; U+FFFF).
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    xml_into(&mut out, s);
-    out
-}
-
-/// The bytes [`xml_into`] looks at: C0 controls other than tab, newline and carriage return,
-/// `&<>"'`, and 0xEF (which begins U+FFFE and U+FFFF).
-const XML_LOOK: [bool; 256] = {
-    let mut look = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        look[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
-        b += 1;
-    }
-    look[b'&' as usize] = true;
-    look[b'<' as usize] = true;
-    look[b'>' as usize] = true;
-    look[b'"' as usize] = true;
-    look[b'\'' as usize] = true;
-    look[0xEF] = true;
-    look
-};
-
-/// [`xml`], appended to `out`.
-pub fn xml_into(out: &mut String, s: &str) {
-    out.reserve(s.len());
-    let bytes = s.as_bytes();
-    // Runs that need nothing are copied whole; the loop stops only at ASCII bytes and at the
-    // first byte of U+FFFE/U+FFFF (EF BF BE/BF), so every cut is at a character boundary.
-    let (mut copied, mut i) = (0, 0);
-    loop {
-        // The bytes that need a look: one table lookup each.
-        let rest = bytes.get(i..).unwrap_or_default();
-        i += rest.iter().position(|&b| XML_LOOK[usize::from(b)]).unwrap_or(rest.len());
-        let Some(&b) = bytes.get(i) else { break };
-        let (replacement, len) = match b {
-            b'&' => ("&amp;", 1),
-            b'<' => ("&lt;", 1),
-            b'>' => ("&gt;", 1),
-            b'"' => ("&quot;", 1),
-            b'\'' => ("&apos;", 1),
-            b'\t' | b'\n' | b'\r' => {
-                i += 1;
-                continue;
-            }
-            0..0x20 => ("", 1),
-            0xEF if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) => {
-                ("", 3)
-            }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(&s[copied..i]);
-        out.push_str(replacement);
-        i += len;
-        copied = i;
-    }
-    out.push_str(&s[copied..]);
-}
-
 /// `sitemap.xml` (and `sitemap-N.xml` parts under an index when there are more than
 /// `max_urls` URLs): the home page, every bulletin, and the first page of every list.
 pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
@@ -456,9 +392,9 @@ pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
 /// The files [`sitemaps`] makes, and a fingerprint of everything it makes them from besides
 /// the configuration (which `global_key` stands for): equal fingerprints, equal files.
 pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec<String>, u64) {
-    let mut f = crate::incremental::Fingerprint::new();
+    let mut f = crate::hash::Fingerprint::new();
     f.u64(global_key).str("sitemap");
-    let newest = |f: &mut crate::incremental::Fingerprint, members: &[usize]| {
+    let newest = |f: &mut crate::hash::Fingerprint, members: &[usize]| {
         match members.first() {
             Some(&i) => f.date(archive.entries[i].bulletin.modified()),
             None => f.str("none"),
@@ -544,14 +480,5 @@ mod tests {
         assert_ne!(base, fp(&archive(&["2024-01-03", "2024-03-04 10:00", "2023-12"])), "a date counts");
         assert_ne!(base, fp(&archive(&["2024-01-02", "2024-03-04 10:01", "2023-12"])), "a time counts");
         assert_ne!(base, fp(&archive(&["2024-01-02", "2024-03-04 10:00"])), "a bulletin counts");
-    }
-
-    #[test]
-    fn xml_escapes_and_strips_forbidden_characters() {
-        assert_eq!(xml("a & b <c> \"d\" 'e' ]]>"), "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt;");
-        assert_eq!(xml("x\u{0}\u{1}\u{8}\t\ny\u{FFFE}"), "x\t\ny");
-        assert_eq!(xml("Đà Nẵng 🌧"), "Đà Nẵng 🌧");
-        assert_eq!(xml("\u{FFFD}\u{FFFE}\u{FFFF}\u{EFBF}ắ&\u{1F}"), "\u{FFFD}\u{EFBF}ắ&amp;");
-        assert_eq!(xml("<p>“Mưa” & 'gió'</p>"), "&lt;p&gt;“Mưa” &amp; &apos;gió&apos;&lt;/p&gt;");
     }
 }

@@ -25,96 +25,19 @@
 //! Every file is checked against the directory it describes; anything missing, stale or
 //! unreadable just means a full build.
 
-use std::hash::Hasher as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::content::Bulletin;
 use crate::diag::Diagnostic;
+use crate::hash::Fingerprint;
 use crate::markdown::Rendered;
 
 /// The folder of the cache, in the site root.
 pub const CACHE_DIR: &str = ".bantin";
 /// Bumped whenever the cache's layout or meaning changes.
 pub const FORMAT: u32 = 2;
-
-/// Hash of a file's bytes.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
-}
-
-/// A fingerprint being built: everything a page depends on is fed into it, each piece
-/// length-prefixed so that ("ab", "c") and ("a", "bc") differ.
-pub struct Fingerprint(xxhash_rust::xxh3::Xxh3);
-
-impl Default for Fingerprint {
-    fn default() -> Self {
-        Fingerprint::new()
-    }
-}
-
-impl Fingerprint {
-    pub fn new() -> Fingerprint {
-        Fingerprint(xxhash_rust::xxh3::Xxh3::new())
-    }
-
-    pub fn str(&mut self, s: &str) -> &mut Self {
-        self.bytes(s.as_bytes())
-    }
-
-    /// A path, by its bytes (for a UTF-8 path, the same as [`Fingerprint::str`] of it).
-    pub fn path(&mut self, p: &Path) -> &mut Self {
-        self.bytes(p.as_os_str().as_encoded_bytes())
-    }
-
-    pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.0.write_u64(b.len() as u64);
-        self.0.update(b);
-        self
-    }
-
-    pub fn u64(&mut self, n: u64) -> &mut Self {
-        self.0.write_u64(n);
-        self
-    }
-
-    /// A date, by what every form of it is made from ([`crate::content::PubDate::identity`]).
-    pub fn date(&mut self, d: &crate::content::PubDate) -> &mut Self {
-        for n in d.identity() {
-            self.u64(n);
-        }
-        self
-    }
-
-    /// Anything serialisable, as JSON.
-    pub fn json<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        let text = serde_json::to_vec(value).unwrap_or_default();
-        self.bytes(&text)
-    }
-
-    pub fn finish(&self) -> u64 {
-        self.0.digest()
-    }
-}
-
-/// Identifies this bantin binary, so a new version never trusts an old version's cache.
-pub fn binary_id() -> u64 {
-    let mut f = Fingerprint::new();
-    f.str(env!("CARGO_PKG_VERSION")).u64(u64::from(FORMAT));
-    if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
-        f.u64(meta.len()).u64(mtime_nanos(&meta) as u64);
-    }
-    f.finish()
-}
-
-/// Nanoseconds since the epoch of a file's modification time (0 when unknown).
-pub fn mtime_nanos(meta: &std::fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64)
-}
 
 /// What the last build knew of one source file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -836,6 +759,7 @@ fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use crate::content::{SourceFile, parse_bulletin};
+    use crate::hash::hash_bytes;
 
     #[test]
     fn files_find_every_path_and_survive_a_round_trip() {

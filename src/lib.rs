@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod feeds;
+pub mod hash;
 pub mod import;
 pub mod incremental;
 pub mod markdown;

@@ -42,23 +42,6 @@ pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-/// Decodes `%XX` escapes once. None for a malformed escape or bytes that are not UTF-8.
-pub fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Checks that `out` is a place bantin may publish to: not the site root, `content/`, a
 /// parent of either, `/`, the home directory, or a non-empty directory without our marker.
 pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> {

@@ -14,7 +14,8 @@ use crate::config::Config;
 use crate::content::{self, Bulletin};
 use crate::diag::Diagnostic;
 use crate::feeds;
-use crate::incremental::{self, Cache, Fingerprint, Manifest, OutputRecord, Parsed, SourceStat, State};
+use crate::hash::Fingerprint;
+use crate::incremental::{self, Cache, Manifest, OutputRecord, Parsed, SourceStat, State};
 use crate::markdown::{self, Rendered};
 use crate::output::{self, Staging};
 use crate::render::{Job, Renderer, Theme};
@@ -227,7 +228,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     let racy_after = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(i64::MAX, |d| d.as_nanos() as i64 - RACY_NANOS);
-    let binary = incremental::binary_id();
+    let binary = crate::hash::binary_id();
     let parse_key =
         Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
     let content_dir = root.join("content");
@@ -271,7 +272,7 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
                 return Ok(Source { stat, fresh: None });
             }
             let text = content::read_source(root, &root.join(&rel))?;
-            let hash = incremental::hash_bytes(text.text.as_bytes());
+            let hash = crate::hash::hash_bytes(text.text.as_bytes());
             let mtime = if mtime >= racy_after { -1 } else { mtime };
             let fresh = (!parsed.contains(&rel, hash)).then(|| Box::new(parse_fresh(&text, &tz, &config)));
             Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
@@ -287,7 +288,11 @@ fn scan(opts: &BuildOptions, cache: &mut Cache) -> Result<Scan, BuildFailure> {
     timings.lap("read + parse + markdown");
 
     let mut global = Fingerprint::new();
-    global.u64(binary).json(&config).u64(u64::from(opts.live_reload));
+    global
+        .u64(binary)
+        .json(&config)
+        .map_err(|e| Diagnostic::error(format!("cannot make the key of site.toml's settings: {e}")))?
+        .u64(u64::from(opts.live_reload));
     for (name, bytes) in &theme.files {
         global.str(name).bytes(bytes);
     }
@@ -596,7 +601,7 @@ impl Emit<'_> {
     /// Bytes the published tree already has are linked from it, keeping its file's time (which
     /// tools like rsync look at).
     fn put(&self, rel: &str, fingerprint: u64, bytes: &[u8]) -> std::io::Result<()> {
-        let hash = incremental::hash_bytes(bytes);
+        let hash = crate::hash::hash_bytes(bytes);
         let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
         if !published {
             self.changed.fetch_add(1, Ordering::Relaxed);
@@ -985,7 +990,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             let key = format!("search/{rel}");
             let record = live.get(&key)?;
             let bytes = std::fs::read(output::safe_join(&out, &key).ok()?).ok()?;
-            (incremental::hash_bytes(&bytes) == record.hash).then_some(bytes)
+            (crate::hash::hash_bytes(&bytes) == record.hash).then_some(bytes)
         };
         let format_date = |d: &content::PubDate| strings.format_date(d);
         if let Some(update) = search::update_index(
@@ -1226,7 +1231,7 @@ fn site_static_files(dir: &Path) -> Vec<(String, u64, i64)> {
         .filter(|e| e.file_type().is_file())
         .map(|e| {
             let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
-            let (len, mtime) = e.metadata().map_or((0, 0), |m| (m.len(), incremental::mtime_nanos(&m)));
+            let (len, mtime) = e.metadata().map_or((0, 0), |m| (m.len(), crate::hash::mtime_nanos(&m)));
             (crate::render::slash_path(rel), len, mtime)
         })
         .collect()

@@ -358,7 +358,7 @@ pub fn resolve(root: &Path, path: &str) -> Result<PathBuf, u16> {
     if !path.starts_with('/') {
         return Err(400);
     }
-    let decoded = crate::output::percent_decode(path).ok_or(400u16)?;
+    let decoded = crate::text::escape::percent_decode(path).ok_or(400u16)?;
     let rel = decoded.trim_start_matches('/');
     if decoded.starts_with("//") || rel.contains(['\\', '\0']) {
         return Err(400);

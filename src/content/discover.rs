@@ -219,7 +219,7 @@ mod tests {
             .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
             .map(|e| {
                 let meta = std::fs::metadata(e.path()).expect("metadata");
-                (rel(root, e.path()), meta.len(), crate::incremental::mtime_nanos(&meta))
+                (rel(root, e.path()), meta.len(), crate::hash::mtime_nanos(&meta))
             })
             .collect()
     }

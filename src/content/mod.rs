@@ -178,6 +178,6 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
             .filter(|a| !a.is_empty()),
         body: text::normalize(split.body),
         body_line: split.body_line,
-        source_hash: crate::incremental::hash_bytes(text.as_bytes()),
+        source_hash: crate::hash::hash_bytes(text.as_bytes()),
     })
 }

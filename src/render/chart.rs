@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::feeds::xml;
+use crate::text::escape::xml;
 
 const BAR: u32 = 22;
 const GAP: u32 = 6;

@@ -15,7 +15,7 @@ use tera::{Context, Tera, Value};
 use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::incremental::Fingerprint;
+use crate::hash::Fingerprint;
 
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

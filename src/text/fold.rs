@@ -1,7 +1,7 @@
 //! Normalisation (NFC, Ð→Đ) and folding (marks stripped, đ→d, lower case).
 
+use super::chars::{NORMAL, char_table, fold_char, fold_table};
 use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 /// Normalises text on its way into bantin: control characters other than tab and line
 /// breaks dropped, Unicode NFC, and the Icelandic eth (U+00D0 "Ð",
@@ -60,12 +60,12 @@ fn normalize_slow(s: &str) -> String {
 /// True when [`normalize`] would return `s` unchanged, as for nearly all text: checked in one
 /// pass through a table.
 fn is_normal(s: &str) -> bool {
-    let table = super::tokenize::char_table();
+    let table = char_table();
     s.chars().all(|c| {
         if c.is_ascii() {
             !c.is_ascii_control() || matches!(c, '\t' | '\n' | '\r')
         } else {
-            table.get(c as usize).is_some_and(|i| i.flags & super::tokenize::NORMAL != 0)
+            table.get(c as usize).is_some_and(|i| i.flags & NORMAL != 0)
         }
     })
 }
@@ -94,45 +94,10 @@ pub fn fold_normalized(normal: &str) -> String {
     out
 }
 
-/// Folds of the characters below U+1F00 (every Vietnamese letter) that fold to one
-/// character; `'\0'` where the slow path must be taken.
-pub(super) fn fold_table() -> &'static [char] {
-    static TABLE: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut buf = String::new();
-        (0u32..0x1F00).map(|cp| char::from_u32(cp).map_or('\0', |c| single_fold(c, &mut buf))).collect()
-    })
-}
-
-/// The fold of `c` when it is one character, else `'\0'`; `buf` is scratch space.
-pub(super) fn single_fold(c: char, buf: &mut String) -> char {
-    buf.clear();
-    fold_char(c, buf);
-    let mut it = buf.chars();
-    match (it.next(), it.next()) {
-        (Some(f), None) => f,
-        _ => '\0',
-    }
-}
-
-/// Appends the fold of `c`: its canonical decomposition without combining marks, lower-cased,
-/// with đ as d. (The decomposition of one character needs no reordering: only the marks,
-/// which are dropped, could move.)
-pub(super) fn fold_char(c: char, out: &mut String) {
-    unicode_normalization::char::decompose_canonical(c, |c| {
-        if is_combining_mark(c) {
-            return;
-        }
-        match c {
-            'đ' | 'Đ' => out.push('d'),
-            c => out.extend(c.to_lowercase()),
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::char::is_combining_mark;
 
     #[test]
     fn eth_becomes_dyet_in_vietnamese_words() {

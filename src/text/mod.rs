@@ -2,7 +2,9 @@
 //! folded form used for slugs and matching, URL-safe names for tags and authors, and the
 //! Vietnamese alphabetical collation used to order lists.
 
+mod chars;
 mod collate;
+pub mod escape;
 mod fold;
 mod slug;
 mod tokenize;

@@ -10,7 +10,9 @@
 //! whose lower case is one character (all Vietnamese text) is lower-cased and folded through a
 //! table in one pass; anything else goes through [`super::normalize`] first, with the same result.
 
-use unicode_normalization::char::is_combining_mark;
+use super::chars::{
+    CharInfo, FAST, JOINS, WORD, char_table, fold_char, fold_table, is_word_char, joins_segment,
+};
 
 /// Tokens longer than this (in characters) are not indexed: they are URLs, hashes or junk.
 pub const MAX_TOKEN_CHARS: usize = 40;
@@ -91,7 +93,7 @@ impl Tokens {
         self.folded.truncate(mark.1);
         self.ends.truncate(mark.2);
         let normal = super::normalize(text).to_lowercase();
-        let fold_table = super::fold::fold_table();
+        let fold_table = fold_table();
         self.scan(&normal, |c| {
             let kind = if is_word_char(c) {
                 WORD
@@ -130,7 +132,7 @@ impl Tokens {
             if info.flags & WORD != 0 {
                 words.push(info.lower);
                 match info.fold {
-                    '\0' => super::fold::fold_char(info.lower, folded),
+                    '\0' => fold_char(info.lower, folded),
                     f => folded.push(f),
                 }
                 chars += 1;
@@ -151,85 +153,6 @@ impl Tokens {
         }
         true
     }
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
-}
-
-/// Whether a (lower-cased) character between two words leaves them in one segment: white
-/// space other than a line break, hyphens, dashes, slashes and apostrophes.
-fn joins_segment(c: char) -> bool {
-    c != '\n' && (c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’'))
-}
-
-/// The character may take the fast path: it is [`NORMAL`] and lower-cases to one character
-/// outside any context (Σ's lower case depends on the next letter).
-const FAST: u8 = 1;
-/// Its lower case is a word character (only with [`FAST`]).
-const WORD: u8 = 2;
-/// Not a word character, and does not start a new segment ([`joins_segment`]).
-const JOINS: u8 = 8;
-/// [`super::normalize`] leaves a text of such characters as it is: not a control character
-/// (other than tab and line breaks) nor Ð/ð, NFC on its own with combining class 0 (so a
-/// text of such characters is NFC).
-pub(super) const NORMAL: u8 = 4;
-/// The table covers the characters below this: every Vietnamese letter, and the punctuation
-/// of U+2000–U+206F (“ ” … –) and the symbols after it that news text uses.
-const TABLE_END: u32 = 0x2200;
-
-#[derive(Clone, Copy)]
-pub(super) struct CharInfo {
-    lower: char,
-    /// The fold of the lower case when it is one character, else `'\0'`.
-    fold: char,
-    pub(super) flags: u8,
-}
-
-impl Default for CharInfo {
-    fn default() -> Self {
-        CharInfo { lower: '\0', fold: '\0', flags: 0 }
-    }
-}
-
-/// Characters below [`TABLE_END`]: how each lower-cases and folds, and whether it may take
-/// the fast paths.
-pub(super) fn char_table() -> &'static [CharInfo] {
-    static TABLE: std::sync::OnceLock<Vec<CharInfo>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        use unicode_normalization::char::canonical_combining_class;
-        (0u32..TABLE_END)
-            .map(|cp| {
-                let Some(c) = char::from_u32(cp) else { return CharInfo::default() };
-                let nfc = unicode_normalization::is_nfc_quick(std::iter::once(c))
-                    == unicode_normalization::IsNormalized::Yes
-                    && canonical_combining_class(c) == 0;
-                let control = c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-                if !nfc || control || matches!(c, 'Ð' | 'ð') {
-                    return CharInfo::default();
-                }
-                let mut lower = c.to_lowercase();
-                let (Some(l), None) = (lower.next(), lower.next()) else {
-                    return CharInfo { flags: NORMAL, ..CharInfo::default() };
-                };
-                if c == 'Σ' {
-                    return CharInfo { flags: NORMAL, ..CharInfo::default() };
-                }
-                let fold = match super::fold::fold_table().get(l as usize) {
-                    Some(&f) => f,
-                    None => super::fold::single_fold(l, &mut String::new()),
-                };
-                let kind = if is_word_char(l) {
-                    WORD
-                } else if joins_segment(l) {
-                    JOINS
-                } else {
-                    0
-                };
-                CharInfo { lower: l, fold, flags: NORMAL | FAST | kind }
-            })
-            .collect()
-    })
 }
 
 /// Splits text into tokens.

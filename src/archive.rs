@@ -19,7 +19,7 @@ const RELATED: usize = 5;
 const RELATED_WINDOW: usize = 60;
 
 /// A bulletin's body as HTML and as plain text: here from the start when the bulletin was
-/// parsed in this build, read back from the source on demand ([`Archive::hydrate`]) when it
+/// parsed in this build, read back from the source on demand (the build's body loader) when it
 /// came from the build cache.
 #[derive(Debug)]
 pub struct Body {
@@ -58,10 +58,10 @@ pub struct Entry {
 
 impl Entry {
     /// The body as HTML (internal links not yet resolved). Empty if the entry was not
-    /// hydrated or its HTML was released, bugs the incremental tests catch.
+    /// loaded or its HTML was released, bugs the incremental tests catch.
     pub fn html(&self) -> std::sync::Arc<String> {
         let html = self.body.get().and_then(|b| b.html.lock().ok()?.clone());
-        debug_assert!(html.is_some(), "{} not hydrated", self.bulletin.source.display());
+        debug_assert!(html.is_some(), "{} not loaded", self.bulletin.source.display());
         html.unwrap_or_default()
     }
 
@@ -82,7 +82,7 @@ impl Entry {
         }
     }
 
-    /// The body as plain text, one line per block: `None` when the entry was not hydrated
+    /// The body as plain text, one line per block: `None` when the entry's body was not loaded
     /// or its text was let go ([`Entry::release_plain`]).
     pub fn plain(&self) -> Option<&str> {
         self.body.get()?.plain.as_deref()
@@ -344,47 +344,6 @@ impl Archive {
             out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
         }
         std::borrow::Cow::Owned(out)
-    }
-
-    /// Reads back from their sources the bodies of the entries in `which` that came from
-    /// the build cache. A source that changed since it was read fails the build rather
-    /// than mix two versions of a bulletin.
-    pub fn hydrate(
-        &self,
-        root: &std::path::Path,
-        config: &Config,
-        tz: &jiff::tz::TimeZone,
-        which: &[usize],
-    ) -> Result<(), Vec<Diagnostic>> {
-        let errors: Vec<Diagnostic> = which
-            .par_iter()
-            .filter_map(|&i| {
-                let e = &self.entries[i];
-                if e.body.get().is_some() {
-                    return None;
-                }
-                let source = match crate::content::read_source(root, &root.join(&e.bulletin.source)) {
-                    Ok(s) => s,
-                    Err(d) => return Some(d),
-                };
-                let changed = || {
-                    Diagnostic::error("the file changed while the site was being built")
-                        .in_file(&e.bulletin.source)
-                        .with_hint("run the build again")
-                };
-                if crate::hash::hash_bytes(source.text.as_bytes()) != e.bulletin.source_hash {
-                    return Some(changed());
-                }
-                let b = match crate::content::parse_bulletin(&source, tz) {
-                    Ok(b) => b,
-                    Err(_) => return Some(changed()),
-                };
-                let r = markdown::render(&b.body, config.unsafe_html);
-                let _ = e.body.set(Body::new(r.html, r.plain));
-                None
-            })
-            .collect();
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
     }
 
     /// Lets go of every body's HTML (pages and feeds are written), keeping the plain text.

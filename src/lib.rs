@@ -2,9 +2,12 @@
 //!
 //! The pipeline (see `DESIGN.md`): [`content`] discovers and parses bulletins, [`markdown`]
 //! renders their bodies, [`archive`] sorts and groups them, [`render`] turns the archive into
-//! pages through the theme, and [`output`] publishes them atomically. [`site`] runs it all.
+//! pages through the theme, and [`output`] publishes them atomically. [`build`] is the pipeline that runs it all, with
+//! [`cache`] beside it; [`hash`], [`text`] and [`diag`] are the ground floor every stage stands on.
 
 pub mod archive;
+pub mod build;
+pub mod cache;
 pub mod cmd;
 pub mod config;
 pub mod content;
@@ -12,10 +15,8 @@ pub mod diag;
 pub mod feeds;
 pub mod hash;
 pub mod import;
-pub mod incremental;
 pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod search;
-pub mod site;
 pub mod text;

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use bantin::site::{BuildOptions, BuildReport, build};
+use bantin::build::{BuildOptions, BuildReport, build};
 
 /// A small deterministic generator (SplitMix64): the same seed, the same edits.
 struct Rng(u64);

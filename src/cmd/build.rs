@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::build::{self as pipeline, BuildOptions};
 use crate::diag::Diagnostic;
-use crate::site::{self, BuildOptions};
 
 /// How chatty the command is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +62,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         on_publish: None,
         expect_changes: false,
     };
-    match site::build(&opts) {
+    match pipeline::build(&opts) {
         Ok(report) => {
             if args.verbosity != Verbosity::Quiet {
                 print_warnings(&report.warnings, args.verbosity);

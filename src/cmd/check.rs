@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::archive::{Archive, TermKind};
+use crate::build::{self as pipeline, BuildOptions};
 use crate::diag::{Diagnostic, Severity};
 use crate::render::Renderer;
-use crate::site::{self, BuildOptions};
 use crate::text;
 
 /// Arguments of `bantin check`.
@@ -37,7 +37,7 @@ pub fn run(args: &CheckArgs) -> i32 {
 pub fn check(root: &Path) -> Vec<Diagnostic> {
     let opts =
         BuildOptions { root: root.to_path_buf(), drafts: true, future: true, ..BuildOptions::default() };
-    let site = match site::load(&opts) {
+    let site = match pipeline::load_uncached(&opts) {
         Ok(s) => s,
         Err(failure) => return failure.errors.into_iter().chain(failure.warnings).collect(),
     };
@@ -47,7 +47,7 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
         Ok(renderer) => {
             let jobs = renderer.jobs();
             let files: Vec<String> = jobs.par_iter().map(|&j| renderer.job_file(j)).collect();
-            if let Err(mut e) = site::check_unique_outputs(&jobs, &files, &site.archive) {
+            if let Err(mut e) = pipeline::check_unique_outputs(&jobs, &files, &site.archive) {
                 diags.append(&mut e);
             }
             let mut errors: Vec<Diagnostic> =

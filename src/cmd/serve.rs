@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::build::{self as pipeline, BuildOptions};
 use crate::cmd::build::print_diagnostics;
-use crate::site::{self, BuildOptions};
 
 /// The live-reload client: reloads on "reload", shows build errors on "error".
 const LIVE_JS: &str = r#"(function () {
@@ -102,7 +102,7 @@ pub fn run(args: &ServeArgs) -> i32 {
     // saved its cache (at 20,000 bulletins, 30–40 ms later).
     let on_publish = {
         let state = Arc::clone(&state);
-        site::OnPublish(Arc::new(move || {
+        pipeline::OnPublish(Arc::new(move || {
             state.published.fetch_add(1, Ordering::SeqCst);
             state.succeeded();
         }))
@@ -162,7 +162,7 @@ pub fn run(args: &ServeArgs) -> i32 {
         let state = Arc::clone(&state);
         std::thread::spawn(move || {
             // The spare tree the first edit's rebuild needs, made while nobody waits.
-            let _ = site::prepare_spare(&opts);
+            let _ = pipeline::prepare_spare(&opts);
             // A rebuild follows a change the watcher saw.
             let opts = BuildOptions { expect_changes: true, ..opts };
             while rx.recv().is_ok() {
@@ -202,7 +202,7 @@ pub fn run(args: &ServeArgs) -> i32 {
 /// behind when it is stopped. A site folder that cannot be written to gets a private folder
 /// in the temporary directory instead (the bool), as the cache does not work there either.
 fn preview_dir(root: &Path) -> (PathBuf, bool) {
-    let cache = root.join(crate::incremental::CACHE_DIR);
+    let cache = root.join(crate::cache::CACHE_DIR);
     if std::fs::create_dir_all(&cache).is_ok() && writable(&cache) {
         return (cache.join("preview"), false);
     }
@@ -220,7 +220,7 @@ fn writable(dir: &Path) -> bool {
 
 fn rebuild(opts: &BuildOptions, state: &State) {
     let published = state.published.load(Ordering::SeqCst);
-    match site::build(opts) {
+    match pipeline::build(opts) {
         Ok(report) => {
             println!(
                 "Rebuilt: {} bulletins, {} pages in {:.2}s",

@@ -8,6 +8,7 @@
 //! matches only its own. Pairs make multi-syllable words and phrases cheap: "bảo vệ" is
 //! answered by the pair's list instead of the lists of "bảo" and "vệ".
 
+pub mod files;
 pub mod format;
 mod terms;
 
@@ -20,6 +21,7 @@ use smallvec::SmallVec;
 use crate::archive::Archive;
 use crate::content::PubDate;
 use crate::text;
+use files::{long_file, slot_file};
 use format::{
     DOCS_PER_CHUNK, DocMeta, Entry, LONG_LIST, LongList, Manifest, Postings, SNIPPET_TEXT_CHARS, Shard,
     shard_of,
@@ -807,14 +809,6 @@ fn slot_of(folded: &str, pseudo: bool, shards: u32, facet_shards: u32) -> u32 {
     if pseudo { shards + shard_of(folded, facet_shards) } else { shard_of(folded, shards) }
 }
 
-fn slot_file(slot: u32, shards: u32) -> String {
-    if slot < shards { format!("t/{slot}.json.gz") } else { format!("f/{}.json.gz", slot - shards) }
-}
-
-fn long_file(folded: &str) -> String {
-    format!("p/{:016x}.json.gz", text::fnv1a64(folded.as_bytes()))
-}
-
 /// A term of a shard being written: its spellings' postings, or (when updating) its entries
 /// kept exactly as they were.
 enum TermData {
@@ -893,7 +887,7 @@ fn prefix_files(
                 words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 words.truncate(PREFIX_WORDS);
             }
-            Ok(IndexFile { path: format!("x/{file}.json.gz"), bytes: format::to_gzip_json(&groups)? })
+            Ok(IndexFile { path: files::prefix_file(file), bytes: format::to_gzip_json(&groups)? })
         })
         .collect()
 }
@@ -926,7 +920,7 @@ fn chunk_file(
 
 /// Chunk `c` of the results' metadata, of `docs`.
 fn chunk_of<T: Serialize>(c: usize, docs: &[T]) -> std::io::Result<IndexFile> {
-    Ok(IndexFile { path: format!("d/{c}.json.gz"), bytes: format::to_gzip_json(&docs)? })
+    Ok(IndexFile { path: files::chunk_file(c), bytes: format::to_gzip_json(&docs)? })
 }
 
 fn manifest_file(archive: &Archive, shards: u32, facet_shards: u32) -> std::io::Result<IndexFile> {
@@ -954,7 +948,7 @@ fn manifest_file(archive: &Archive, shards: u32, facet_shards: u32) -> std::io::
         years,
     };
     let json = serde_json::to_vec(&manifest).map_err(std::io::Error::other)?;
-    Ok(IndexFile { path: "manifest.json".into(), bytes: json })
+    Ok(IndexFile { path: files::MANIFEST.into(), bytes: json })
 }
 
 /// What an update wrote and removed, and the state after it.
@@ -1197,7 +1191,7 @@ pub fn update_index(
     }
     let prefix = prefix_files(&state.word_df, Some(&prefixes))?;
     for p in &prefixes {
-        let path = format!("x/{p}.json.gz");
+        let path = files::prefix_file(*p);
         if !prefix.iter().any(|f| f.path == path) {
             removed.push(path);
         }

@@ -1,0 +1,97 @@
+//! The cache beside the pipeline: what the build cache keeps of the stages' results, read and
+//! matched against the stages' keys. Only the pipeline uses it; no stage imports the cache.
+
+use std::path::Path;
+
+use crate::cache::{Cache, ParsedLog, Reader, Record};
+use crate::content::Parsed;
+use crate::output::{Manifest, dir_id};
+
+impl Record for Parsed {
+    fn source(&self) -> (&Path, u64) {
+        (&self.bulletin.source, self.bulletin.source_hash)
+    }
+}
+
+/// The build cache of one profile, with its parsed log once read.
+pub struct Cached {
+    pub cache: Cache,
+    /// The bulletins as the last build parsed them (empty until read, or when unreadable).
+    pub parsed: ParsedLog<Parsed>,
+    /// Whether the parsed log was looked for (`Some`), and read.
+    parsed_read: Option<bool>,
+}
+
+impl Cached {
+    /// The cache of `profile` under `root`; with `clean`, an empty one (nothing is read).
+    pub fn open(root: &Path, profile: &str, clean: bool) -> Cached {
+        let cache = if clean { Cache::empty(root, profile) } else { Cache::open(root, profile) };
+        Cached { cache, parsed: ParsedLog::default(), parsed_read: None }
+    }
+
+    /// Reads the parsed bulletins (dates read in `tz`), unless their key differs. Returns
+    /// whether they were read (by this call or an earlier one).
+    pub fn load_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) -> bool {
+        if let Some(read) = self.parsed_read {
+            return read;
+        }
+        let decode =
+            |frame: &[u8]| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok());
+        let log = self.cache.read_parsed(parse_key, decode);
+        let read = log.is_some();
+        self.parsed = log.unwrap_or_default();
+        self.parsed_read = Some(read);
+        read
+    }
+}
+
+/// The manifest `name` (`outputs` or `spare`) that `reader` holds, if it describes `tree` as
+/// it is now.
+pub fn manifest(reader: &Reader, name: &str, tree: &Path) -> Option<Manifest> {
+    reader.read::<Manifest>(name).filter(|m| dir_id(tree) == Some(m.dir_id))
+}
+
+/// The manifest of the published tree `out` that the cache of `profile` holds, if it still
+/// describes that tree. A clean build uses nothing of the cache, but keeps the tree it
+/// replaces as the spare one: with this the next build knows what that tree holds, and
+/// brings it up to date instead of writing every file of it again.
+pub fn published_manifest(root: &Path, profile: &str, out: &Path) -> Option<Manifest> {
+    manifest(&Cache::open(root, profile).reader(), "outputs", out)
+}
+
+/// What the last build left that this one reads while the archive is made: the manifests of
+/// the published and the spare tree, and (when asked) the search index state with its keys.
+#[derive(Default)]
+pub struct Prefetched {
+    pub outputs: Option<Manifest>,
+    pub spare: Option<Manifest>,
+    pub index: Option<((u64, u64), crate::search::IndexState)>,
+}
+
+/// Starts reading [`Prefetched`] on another thread, so that the caller's work hides it.
+pub fn prefetch(cache: &Cache, out: &Path, spare: &Path, index: bool) -> std::thread::JoinHandle<Prefetched> {
+    let (reader, out, spare) = (cache.reader(), out.to_path_buf(), spare.to_path_buf());
+    std::thread::spawn(move || Prefetched {
+        outputs: manifest(&reader, "outputs", &out),
+        spare: manifest(&reader, "spare", &spare),
+        index: if index { reader.read("index") } else { None },
+    })
+}
+
+impl crate::build::search::PlainLog for Cache {
+    fn has(&self, hash: u64) -> bool {
+        self.has_plain(hash)
+    }
+
+    fn hashes(&self) -> Vec<u64> {
+        self.plain_hashes()
+    }
+
+    fn update(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()> {
+        self.update_plain(add, remove)
+    }
+
+    fn reader(&self) -> Box<crate::search::StoredPlain<'_>> {
+        Box::new(self.stored_plain())
+    }
+}

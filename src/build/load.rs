@@ -1,0 +1,176 @@
+//! The load stage: every bulletin, from the cache when its source is unchanged, else parsed;
+//! drafts and future bulletins left out; the archive built (sorted, grouped, paginated) once,
+//! to be only borrowed afterwards.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::BuildOptions;
+use super::cached::Cached;
+use super::report::{BuildFailure, Timings};
+use super::scan::{self, FreshResult, Scan};
+use crate::archive::{Archive, Shape};
+use crate::cache::{Encoded, ParsedLog, encode_record};
+use crate::config::Config;
+use crate::content::{self, Parsed};
+use crate::diag::Diagnostic;
+use crate::render::Theme;
+
+/// A site loaded and checked, ready to render: the stage `build` and `check` share.
+pub struct LoadedSite {
+    /// The site root.
+    pub root: PathBuf,
+    pub config: Config,
+    pub theme: Theme,
+    pub tz: jiff::tz::TimeZone,
+    pub archive: Archive,
+    pub drafts_skipped: usize,
+    pub future_skipped: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+    /// Bulletins parsed in this build, as the cache keeps them; with `parsed_rewrite`, every
+    /// bulletin (the cache's log is rewritten rather than appended to).
+    pub(super) parsed: Vec<std::io::Result<Encoded>>,
+    pub(super) parsed_rewrite: bool,
+    /// Bulletins left out (drafts, future), as parsed.
+    pub(super) skipped: HashMap<(PathBuf, u64), Parsed>,
+    /// The earliest date of a bulletin left out for being in the future.
+    pub(super) horizon: Option<i64>,
+    /// Cached versions of bulletins that have changed since.
+    pub(super) previous: ParsedLog<Parsed>,
+    /// The archive's shape, when it is not the one the cache has.
+    pub(super) new_shape: Option<Shape>,
+}
+
+/// Reads the configuration, theme and every bulletin, and builds the archive.
+/// `bantin check` calls this: nothing is read from or written to a build cache.
+pub fn load_uncached(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
+    let mut cached = Cached::open(&opts.root, "check", true);
+    let scanned = scan::scan(opts, &mut cached)?;
+    load(opts, scanned, &mut cached)
+}
+
+/// Reads the bulletins the scan found (from the cache when it has them) and builds the archive.
+/// The function is long because it is one pass over the sources that decides, for each, where
+/// it comes from, whether it is published, and what the cache's log records of it.
+pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<LoadedSite, BuildFailure> {
+    let root = &opts.root;
+    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, parse_key, .. } = scan;
+    let log_read = cached.load_parsed(parse_key, &tz);
+    // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
+    let mut reused: Vec<Option<Parsed>> = sources
+        .iter()
+        .map(|s| {
+            if s.fresh.is_some() {
+                return None;
+            }
+            let mut p = cached.parsed.remove(&s.stat.path, s.stat.hash)?;
+            p.rendered.loaded = false;
+            Some(p)
+        })
+        .collect();
+    let reused_count = reused.iter().filter(|r| r.is_some()).count();
+    // A log mostly of replaced versions is rewritten (which needs a copy of every record).
+    let parsed_rewrite = !log_read || cached.parsed.len() > reused_count.max(64);
+    // Versions replaced since the cached build: the search index update removes their words.
+    let previous = std::mem::take(&mut cached.parsed);
+    let mut sources = sources;
+    // Sources the scan did not parse and the cache did not have (a damaged log).
+    let fresh: Vec<Option<FreshResult>> = sources
+        .par_iter_mut()
+        .zip(reused.par_iter())
+        .map(|(s, cached)| {
+            if cached.is_some() {
+                return None;
+            }
+            if let Some(f) = s.fresh.take() {
+                return Some(f);
+            }
+            let read = content::read_source(root, &root.join(&s.stat.path));
+            Some(Box::new(
+                read.map_err(|d| vec![d]).and_then(|source| scan::parse_fresh(&source, &tz, &config)),
+            ))
+        })
+        .collect();
+    timings.lap("cached bulletins");
+
+    let now = jiff::Timestamp::now().as_second();
+    let mut items = Vec::with_capacity(sources.len());
+    let mut parsed_new = Vec::new();
+    let mut link_warnings: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+    let mut skipped = HashMap::new();
+    let mut drafts_skipped = 0;
+    let mut future_skipped = Vec::new();
+    let mut horizon: Option<i64> = None;
+    for (cached, fresh) in reused.iter_mut().zip(fresh) {
+        let mut p = match (cached.take(), fresh.map(|f| *f)) {
+            (Some(p), _) => {
+                if parsed_rewrite {
+                    parsed_new.push(encode_record(&p));
+                }
+                p
+            }
+            (None, Some(Ok((p, record)))) => {
+                parsed_new.push(record);
+                p
+            }
+            (None, Some(Err(mut e))) => {
+                errors.append(&mut e);
+                continue;
+            }
+            (None, None) => continue,
+        };
+        let b = &p.bulletin;
+        let key = (b.source.clone(), b.source_hash);
+        if b.draft && !opts.drafts {
+            drafts_skipped += 1;
+            skipped.insert(key, p);
+        } else if b.date.sort_key() > now && !opts.future {
+            future_skipped.push(b.source.clone());
+            horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
+            skipped.insert(key, p);
+        } else {
+            warnings.append(&mut p.warnings);
+            if !p.link_warnings.is_empty() {
+                link_warnings.insert(key.0, std::mem::take(&mut p.link_warnings));
+            }
+            items.push((p.bulletin, p.rendered));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(BuildFailure { errors, warnings });
+    }
+    let cached_shape = cached.cache.read::<Shape>("shape");
+    let (mut archive, new_shape) = Archive::build_with(&config, items, cached_shape)
+        .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    warnings.append(&mut archive.warnings);
+    for e in &archive.entries {
+        for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
+            if archive.resolve_link(&e.bulletin.source, target).is_none()
+                && let Some(d) = link_warnings.get(e.bulletin.source.as_path()).and_then(|w| w.get(k))
+            {
+                warnings.push(d.clone());
+            }
+        }
+    }
+    timings.lap("archive");
+    Ok(LoadedSite {
+        root: root.clone(),
+        config,
+        theme,
+        tz,
+        archive,
+        drafts_skipped,
+        future_skipped,
+        warnings,
+        timings,
+        parsed: parsed_new,
+        parsed_rewrite,
+        skipped,
+        horizon,
+        previous,
+        new_shape,
+    })
+}

@@ -1,0 +1,159 @@
+//! The plan stage: every page, feed and the search index, each with the key of its inputs,
+//! compared with what the published tree was made from. What is unchanged is kept; the rest is
+//! made, and the bodies it shows are the ones the bodies stage reads back.
+
+use rayon::prelude::*;
+
+use crate::archive::Archive;
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::feeds::{self, FeedSpec};
+use crate::output::Emit;
+use crate::render::{Job, Renderer};
+use crate::search::IndexState;
+
+/// How this build gets its search index.
+pub enum SearchPlan {
+    /// Search is off.
+    Off,
+    /// Nothing the index shows changed: the published files stay.
+    Keep,
+    /// A few bulletins changed: the index is updated in place; these archive positions'
+    /// bodies are needed.
+    Update(Vec<usize>),
+    /// Built from every bulletin.
+    Full,
+}
+
+/// One page to write: its job, its file, the key of its inputs, and whether the published
+/// file was made from the same.
+pub struct PlannedPage {
+    pub job: Job,
+    pub file: String,
+    pub key: u64,
+    pub unchanged: bool,
+}
+
+/// What this build makes and keeps.
+pub struct Plan<'a> {
+    pub pages: Vec<PlannedPage>,
+    /// Feeds (none without an absolute `base_url`), each with its key and whether its three
+    /// files were made from the same inputs.
+    pub feeds: Vec<(FeedSpec<'a>, u64, bool)>,
+    pub search: SearchPlan,
+    /// The key of everything the search index shows.
+    pub search_key: u64,
+    /// The archive positions whose bodies must be at hand, in order.
+    pub bodies: Vec<usize>,
+}
+
+/// The plan once the feeds are written: what is left does not borrow the archive.
+pub struct PagesPlan {
+    pub pages: Vec<PlannedPage>,
+    pub search: SearchPlan,
+    pub search_key: u64,
+}
+
+impl Plan<'_> {
+    /// The plan without its feeds (written first).
+    pub fn without_feeds(self) -> PagesPlan {
+        PagesPlan { pages: self.pages, search: self.search, search_key: self.search_key }
+    }
+}
+
+/// Plans the build. `index_prev` is the published index's state, when it can be updated;
+/// `unlogged` the bulletins whose plain text the build cache does not hold (a whole index
+/// needs their bodies).
+pub fn plan<'a>(
+    config: &Config,
+    archive: &'a Archive,
+    renderer: &Renderer,
+    emit: &Emit,
+    index_prev: Option<&((u64, u64), IndexState)>,
+    unlogged: impl Fn() -> Vec<usize>,
+) -> Result<Plan<'a>, Vec<Diagnostic>> {
+    let jobs = renderer.jobs();
+    let files: Vec<String> = jobs.par_iter().map(|&job| renderer.job_file(job)).collect();
+    check_unique_outputs(&jobs, &files, archive)?;
+    let pages: Vec<PlannedPage> = jobs
+        .par_iter()
+        .zip(files)
+        .map(|(&job, file)| {
+            let key = renderer.fingerprint(job);
+            let unchanged = emit.unchanged(&file, key);
+            PlannedPage { job, file, key, unchanged }
+        })
+        .collect();
+    let specs = if feeds::has_absolute_base(config) { feeds::specs(config, archive) } else { Vec::new() };
+    let feeds: Vec<(FeedSpec, u64, bool)> = specs
+        .into_par_iter()
+        .map(|spec| {
+            let key = renderer.feed_fingerprint(&spec);
+            let kept = spec.files().iter().all(|f| emit.unchanged(f, key));
+            (spec, key, kept)
+        })
+        .collect();
+    let search_key = renderer.search_fingerprint();
+    let search = match index_prev {
+        _ if !config.search => SearchPlan::Off,
+        Some(((_, key), _)) if *key == search_key => SearchPlan::Keep,
+        Some((_, prev)) => match crate::search::update_positions(archive, renderer.entry_keys(), prev) {
+            Some(positions) => SearchPlan::Update(positions),
+            None => SearchPlan::Full,
+        },
+        None => SearchPlan::Full,
+    };
+    let mut bodies: Vec<usize> = Vec::new();
+    match &search {
+        // A whole index reads the text of each bulletin the cache's plain-text log has from
+        // there: only the others' bodies are read back and rendered again (at 20,000
+        // bulletins, all of them took 0.8 s when one dated among the others was added).
+        SearchPlan::Full => bodies.extend(unlogged()),
+        SearchPlan::Update(positions) => bodies.extend(positions),
+        SearchPlan::Off | SearchPlan::Keep => {}
+    }
+    for page in &pages {
+        if let Job::Bulletin(i) = page.job
+            && !page.unchanged
+        {
+            bodies.push(i);
+        }
+    }
+    if config.feed_content != "summary" {
+        for (spec, _, kept) in &feeds {
+            if !kept {
+                bodies.extend(spec.entries(config));
+            }
+        }
+    }
+    bodies.sort_unstable();
+    bodies.dedup();
+    Ok(Plan { pages, feeds, search, search_key, bodies })
+}
+
+/// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
+/// permalink, say).
+pub fn check_unique_outputs(
+    jobs: &[Job],
+    files: &[String],
+    archive: &Archive,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: rustc_hash::FxHashMap<&str, Job> = Default::default();
+    seen.reserve(files.len());
+    let mut errors = Vec::new();
+    for (&job, file) in jobs.iter().zip(files) {
+        if let Some(prev) = seen.insert(file, job) {
+            let culprit = [job, prev].into_iter().find_map(|j| match j {
+                Job::Bulletin(i) => Some(archive.entries[i].bulletin.source.clone()),
+                _ => None,
+            });
+            let mut d = Diagnostic::error(format!("two pages would be written to {file}"))
+                .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
+            if let Some(c) = culprit {
+                d = d.in_file(c);
+            }
+            errors.push(d);
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}

@@ -1,0 +1,98 @@
+//! The remember stage: what this build saw and made goes to the build cache, for the next
+//! build to reuse. A cache that cannot be written costs the next build time, never
+//! correctness: the site is published already, and the failure is a warning.
+
+use std::path::PathBuf;
+
+use super::load::LoadedSite;
+use super::search::{Indexed, PlainLog, plain_to_log};
+use crate::cache::{Cache, FORMAT, SourceStat, State, codec};
+use crate::diag::Diagnostic;
+use crate::output::{Files, Manifest, dir_id};
+
+/// What the pipeline hands the cache at the end of a build.
+pub struct Made {
+    pub parse_key: u64,
+    pub input_key: Option<u64>,
+    /// The keys the index state was made under: (global, search).
+    pub index_key: (u64, u64),
+    pub sources: Vec<SourceStat>,
+    pub out: PathBuf,
+    /// The files of the tree just published.
+    pub files: Files,
+    /// The tree published before, now the spare one, and its files when known.
+    pub spare: Option<(PathBuf, Files)>,
+    pub indexed: Indexed,
+    /// Whether the plain texts were logged before indexing (see [`super::search`]).
+    pub plain_logged: Option<std::io::Result<()>>,
+    pub pages: usize,
+}
+
+/// Saves the build's state, parsed bulletins, manifests, archive shape and index state.
+/// Returns the warning to give when they could not be saved.
+pub fn remember(
+    cache: &mut Cache,
+    site: &mut LoadedSite,
+    made: Made,
+    warnings: &[Diagnostic],
+) -> Option<Diagnostic> {
+    let cannot = |e: std::io::Error| {
+        Diagnostic::warning(format!("cannot write the build cache: {e}"))
+            .with_hint("the site was published; the next build will be a full one")
+    };
+    let out_id = dir_id(&made.out);
+    let state = State {
+        format: FORMAT,
+        parse_key: made.parse_key,
+        input_key: made.input_key,
+        horizon: site.horizon,
+        sources: made.sources,
+        out_id,
+        bulletins: site.archive.entries.len(),
+        pages: made.pages,
+        drafts_skipped: site.drafts_skipped,
+        future_skipped: site.future_skipped.clone(),
+        warnings: warnings.to_vec(),
+    };
+    let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: made.files };
+    let spare = made.spare.and_then(|(p, files)| dir_id(&p).map(|id| Manifest { dir_id: id, files }));
+    let index_state = made.indexed.state.filter(|_| out_id.is_some());
+    // The cache's files are encoded together, and written one after the other below.
+    let ((index_bytes, outputs_bytes), (spare_bytes, state_bytes)) = rayon::join(
+        || {
+            rayon::join(
+                || index_state.as_ref().map(|s| codec::encode(&(made.index_key, s))),
+                || codec::encode(&outputs),
+            )
+        },
+        || rayon::join(|| spare.as_ref().map(codec::encode), || codec::encode(&state)),
+    );
+    // The shape carries its own key: it is saved whatever else fails.
+    let shape_saved = site.new_shape.as_ref().map_or(Ok(()), |s| cache.write_value("shape", s));
+    // The index state goes first: whenever the outputs manifest (saved after it) describes
+    // the published tree, the index state describes that tree's index.
+    if let Some(index_bytes) = index_bytes {
+        // The plain text of each indexed bulletin, for the next update to see what changed
+        // (a full build logged it before indexing).
+        let logged = match made.plain_logged {
+            Some(logged) => logged.and_then(|()| cache.update(&[], &made.indexed.removed)),
+            None => {
+                let add = plain_to_log(&site.archive, &*cache);
+                cache.update(&add, &made.indexed.removed)
+            }
+        };
+        if let Err(e) = logged.and_then(|()| cache.write("index", &index_bytes?)) {
+            let _ = cache.forget("index");
+            return Some(cannot(e));
+        }
+    } else {
+        let _ = cache.forget("index");
+    }
+    out_id?;
+    let saved = shape_saved.and_then(|()| {
+        let parsed = std::mem::take(&mut site.parsed).into_iter().collect::<std::io::Result<Vec<_>>>()?;
+        let spare = spare_bytes.transpose()?;
+        cache.save(&state_bytes?, (&parsed, site.parsed_rewrite), &outputs_bytes?, spare.as_deref())
+    });
+    saved.err().map(cannot)
+}

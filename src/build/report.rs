@@ -1,0 +1,81 @@
+//! What a build tells its caller: the report of a build that published, the failure of one
+//! that did not, and the time each stage took.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::diag::Diagnostic;
+
+/// Wall time spent in each stage of a build, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Each stage's name, its time, and the process's peak memory (resident set) at its end,
+    /// where the system tells it.
+    pub stages: Vec<(&'static str, Duration, Option<u64>)>,
+    last: Option<Instant>,
+}
+
+impl Timings {
+    pub(super) fn start() -> Timings {
+        Timings { stages: Vec::new(), last: Some(Instant::now()) }
+    }
+
+    /// Ends the current stage, naming it.
+    pub(super) fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        if let Some(last) = self.last {
+            self.stages.push((stage, now - last, peak_rss()));
+        }
+        self.last = Some(now);
+    }
+}
+
+/// The peak resident set size of this process so far, in bytes (Linux only).
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub bulletins: usize,
+    pub pages: usize,
+    /// Pages rendered (the others were unchanged since the last build).
+    pub rendered: usize,
+    /// Files new or changed in the published site (and their bytes).
+    pub files: u64,
+    pub bytes: u64,
+    pub drafts_skipped: usize,
+    pub future_skipped: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub timings: Timings,
+}
+
+/// Everything a failed build found wrong (all of it, not just the first problem).
+#[derive(Debug, Clone)]
+pub struct BuildFailure {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl From<Vec<Diagnostic>> for BuildFailure {
+    fn from(errors: Vec<Diagnostic>) -> Self {
+        BuildFailure { errors, warnings: Vec::new() }
+    }
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(error: Diagnostic) -> Self {
+        BuildFailure { errors: vec![error], warnings: Vec::new() }
+    }
+}
+
+/// An I/O failure as a build error: what was being done, and why it failed.
+pub(super) fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("{what}: {e}"))
+}

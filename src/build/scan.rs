@@ -1,0 +1,184 @@
+//! The scan stage: configuration, theme, and each source file's size, time and hash (read,
+//! and parsed at once, only when they changed since the cached build), with the keys every
+//! later stage starts from: the parse key, the global key and the key of the whole input.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::cached::{self, Cached};
+use super::report::{BuildFailure, Timings};
+use super::statics;
+use super::{BuildOptions, out_dir, profile};
+use crate::cache::{Encoded, SourceStat, encode_record};
+use crate::config::Config;
+use crate::content::{self, Parsed};
+use crate::diag::Diagnostic;
+use crate::hash::Fingerprint;
+use crate::output::{self, Manifest, Staging};
+use crate::render::Theme;
+
+/// How recent a file's modification time must be for its time and size not to be trusted
+/// next time: more than any file system's timestamp granularity.
+const RACY_NANOS: i64 = 2_000_000_000;
+
+/// A bulletin parsed in this build, with its record for the cache's log.
+pub(super) type Fresh = (Parsed, std::io::Result<Encoded>);
+/// A source parsed in this build, or what was wrong with it (boxed: most sources are not).
+pub(super) type FreshResult = Box<Result<Fresh, Vec<Diagnostic>>>;
+
+/// One source file found by the scan: its record, and the bulletin parsed from it when it
+/// had to be read (and the cache did not have it).
+pub(super) struct Source {
+    pub stat: SourceStat,
+    pub fresh: Option<FreshResult>,
+}
+
+/// Parses a source read in this build.
+pub(super) fn parse_fresh(
+    source: &content::SourceFile,
+    tz: &jiff::tz::TimeZone,
+    config: &Config,
+) -> Result<Fresh, Vec<Diagnostic>> {
+    content::parse(source, tz, config.unsafe_html).map(|p| {
+        let record = encode_record(&p.without_body()).map(|r| r.as_slice().to_vec());
+        (p, record)
+    })
+}
+
+/// The site as first seen: configuration, theme, and each source's size, time and hash
+/// (read only when they changed since the cached build).
+pub struct Scan {
+    pub config: Config,
+    pub theme: Theme,
+    pub tz: jiff::tz::TimeZone,
+    pub sources: Vec<Source>,
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+    pub parse_key: u64,
+    /// What every page depends on: binary, configuration, theme, options.
+    pub global_key: u64,
+    /// `global_key`, every source and the site's static files: equal means nothing to do
+    /// (`None` when an input changed too recently to be known unchanged next time).
+    pub input_key: Option<u64>,
+    /// A clean build makes a whole new tree, over the spare one if there is one: what that
+    /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed, and
+    /// the manifest of the published tree, which becomes the spare one, is read.
+    pub survey: Option<std::thread::JoinHandle<(Option<output::Survey>, Option<Manifest>)>>,
+}
+
+pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailure> {
+    let root = &opts.root;
+    let mut timings = Timings::start();
+    let config = Config::load(root)?;
+    let survey = opts.clean.then(|| {
+        let (out, root, profile) = (out_dir(opts, &config), root.clone(), profile(opts));
+        std::thread::spawn(move || (Staging::survey(&out), cached::published_manifest(&root, profile, &out)))
+    });
+    let theme = Theme::load(root, &config.theme)?;
+    let tz = jiff::tz::TimeZone::get(&config.timezone)
+        .map_err(|e| Diagnostic::error(format!("time zone {}: {e}", config.timezone)))?;
+
+    // A file changed within the clock's granularity of this scan could change again
+    // without its time or size changing: such "racy" files are recorded as unknown, so the
+    // next build reads them again (as git does for its index).
+    let racy_after = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| d.as_nanos() as i64 - RACY_NANOS);
+    let binary =
+        Fingerprint::new().u64(crate::hash::binary_id()).u64(u64::from(crate::cache::FORMAT)).finish();
+    let parse_key =
+        Fingerprint::new().u64(binary).str(&config.timezone).u64(u64::from(config.unsafe_html)).finish();
+    let content_dir = root.join("content");
+    let found = if opts.expect_changes && !opts.clean {
+        // Listing 20,000 files and decoding their cached bulletins each take ~45 ms.
+        rayon::join(|| content::discover(root, &content_dir), || cached.load_parsed(parse_key, &tz)).0
+    } else {
+        content::discover(root, &content_dir)
+    };
+    timings.lap(if opts.expect_changes && !opts.clean { "discover + read cache" } else { "discover" });
+    let mut errors = found.errors;
+    // (path, size, time, the cache's record when size and time are the same)
+    type Stat = (PathBuf, u64, i64, Option<SourceStat>);
+    let stats: Vec<Stat> = {
+        // By the path's bytes: hashing a `Path` walks its components.
+        let known: rustc_hash::FxHashMap<&[u8], &SourceStat> =
+            cached.cache.state.sources.iter().map(|s| (s.path.as_os_str().as_encoded_bytes(), s)).collect();
+        found
+            .files
+            .into_par_iter()
+            .map(|f| {
+                let known = known
+                    .get(f.path.as_os_str().as_encoded_bytes())
+                    .filter(|k| k.len == f.len && k.mtime == Some(f.mtime));
+                let known = known.map(|k| (*k).clone());
+                (f.path, f.len, f.mtime, known)
+            })
+            .collect()
+    };
+    // Files read again are parsed at once, on the thread that read them, and their text
+    // let go (unless the cache has them): no text waits for all the others to be read.
+    if stats.iter().any(|s| s.3.is_none()) {
+        cached.load_parsed(parse_key, &tz);
+    }
+    let parsed = &cached.parsed;
+    let scanned: Vec<Result<Source, Diagnostic>> = stats
+        .into_par_iter()
+        .map(|s| {
+            let (rel, len, mtime, known) = s;
+            if let Some(stat) = known {
+                return Ok(Source { stat, fresh: None });
+            }
+            let text = content::read_source(root, &root.join(&rel))?;
+            let hash = crate::hash::hash_bytes(text.text.as_bytes());
+            let mtime = (mtime < racy_after).then_some(mtime);
+            let fresh = (!parsed.contains(&rel, hash)).then(|| Box::new(parse_fresh(&text, &tz, &config)));
+            Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(scanned.len());
+    for s in scanned {
+        match s {
+            Ok(s) => sources.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+    timings.lap("read + parse + markdown");
+
+    let mut global = Fingerprint::new();
+    global
+        .u64(binary)
+        .json(&config)
+        .map_err(|e| Diagnostic::error(format!("cannot make the key of site.toml's settings: {e}")))?
+        .u64(u64::from(opts.live_reload));
+    for (name, bytes) in &theme.files {
+        global.str(name).bytes(bytes);
+    }
+    let global_key = global.finish();
+    let mut input = Fingerprint::new();
+    input.u64(global_key).u64(parse_key).u64(u64::from(opts.drafts)).u64(u64::from(opts.future));
+    for s in &sources {
+        input.path(&s.stat.path).u64(s.stat.hash);
+    }
+    let mut racy = sources.iter().any(|s| s.stat.mtime.is_none());
+    for (rel, len, mtime) in statics::site_files(&root.join("static")) {
+        input.str(&rel).u64(len).u64(mtime as u64);
+        racy |= mtime >= racy_after;
+    }
+    // With a racy file the inputs cannot be known to be unchanged next time.
+    let input_key = (!racy).then(|| input.finish());
+    Ok(Scan {
+        config,
+        theme,
+        tz,
+        sources,
+        errors,
+        warnings: found.warnings,
+        timings,
+        parse_key,
+        global_key,
+        input_key,
+        survey,
+    })
+}

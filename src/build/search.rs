@@ -1,0 +1,239 @@
+//! The search stage: the search index kept as published, updated in place for a few changed
+//! bulletins, or built whole, with the plain text of each indexed bulletin kept (by the
+//! pipeline's [`PlainLog`]) for the next update to see what changed.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::load::LoadedSite;
+use super::plan::SearchPlan;
+use super::report::{BuildFailure, Timings, io_error};
+use crate::archive::{Archive, Entry};
+use crate::content::PubDate;
+use crate::diag::Diagnostic;
+use crate::output::{self, Emit, Files};
+use crate::render::Strings;
+use crate::search::{self, DocKey, IndexState, OwnedFields};
+
+/// Where the plain text of each indexed bulletin is kept between builds, by source hash.
+pub trait PlainLog {
+    /// Whether the text of the source with this hash is kept.
+    fn has(&self, hash: u64) -> bool;
+    /// The hashes of every text kept.
+    fn hashes(&self) -> Vec<u64>;
+    /// Keeps the texts of `add` and forgets those of `remove`.
+    fn update(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()>;
+    /// Reads kept texts (cut at `max_bytes`), from several threads.
+    fn reader(&self) -> Box<search::StoredPlain<'_>>;
+}
+
+/// What the index stage leaves for the cache.
+#[derive(Default)]
+pub struct Indexed {
+    /// The state the next update starts from (`None`: there is no index to update).
+    pub state: Option<IndexState>,
+    /// Plain texts of bulletins the index no longer has.
+    pub removed: Vec<u64>,
+}
+
+/// Logs the plain texts the log lacks before the pages are rendered, when the index will be
+/// built whole (it reads them back from the log), and lets go of them: at 100,000 bulletins
+/// that is 300 MB the rendering does not hold. Without search nothing needs them. Returns
+/// whether they were logged, when that was tried.
+pub fn log_before_pages(
+    search_on: bool,
+    updating: bool,
+    archive: &mut Archive,
+    log: &mut dyn PlainLog,
+    timings: &mut Timings,
+) -> Option<std::io::Result<()>> {
+    if !search_on {
+        archive.entries.par_iter_mut().for_each(Entry::release_plain);
+        return None;
+    }
+    if updating {
+        return None;
+    }
+    let logged = log.update(&plain_to_log(archive, log), &[]);
+    if logged.is_ok() {
+        archive.entries.par_iter_mut().for_each(Entry::release_plain);
+    }
+    timings.lap("log plain text");
+    Some(logged)
+}
+
+/// The plain text of each loaded bulletin whose text the log does not have yet.
+pub fn plain_to_log<'a>(archive: &'a Archive, log: &dyn PlainLog) -> Vec<(u64, &'a str)> {
+    archive
+        .entries
+        .iter()
+        .filter_map(|e| Some((e.bulletin.source_hash, e.plain()?)))
+        .filter(|(h, _)| !log.has(*h))
+        .collect()
+}
+
+/// The archive positions of the bulletins whose plain text the log does not have: a whole
+/// search index needs their bodies at hand, and reads the others' from the log.
+pub fn unlogged(archive: &Archive, log: &dyn PlainLog) -> Vec<usize> {
+    archive
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !log.has(e.bulletin.source_hash))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// What the index needs of the pages stage's renderer, which is let go before it.
+pub struct IndexInputs<'a> {
+    pub strings: &'a Strings,
+    pub entry_keys: &'a [u64],
+    /// The published tree (`out`) and its files.
+    pub out: &'a Path,
+    pub live: &'a Files,
+    /// Where the index files go.
+    pub emit: &'a Emit<'a>,
+}
+
+/// Writes (keeps, updates or builds) the search index. `plain_logged` says whether the plain
+/// texts were logged before the pages; it is updated when this logs them.
+pub fn write(
+    plan: &SearchPlan,
+    index_prev: Option<((u64, u64), IndexState)>,
+    site: &mut LoadedSite,
+    inputs: &IndexInputs,
+    log: &mut dyn PlainLog,
+    plain_logged: &mut Option<std::io::Result<()>>,
+    timings: &mut Timings,
+) -> Result<Indexed, BuildFailure> {
+    let emit = inputs.emit;
+    let search_err = |e| io_error("cannot write the search index", e);
+    let keep_live = |except: &FxHashSet<String>| -> std::io::Result<()> {
+        inputs
+            .live
+            .keys()
+            .filter(|k| search::files::is_index_output(k) && !except.contains(*k))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .try_for_each(|k| emit.keep(k))
+    };
+    match plan {
+        SearchPlan::Off => return Ok(Indexed::default()),
+        SearchPlan::Keep => {
+            keep_live(&FxHashSet::default()).map_err(search_err)?;
+            return Ok(Indexed { state: index_prev.map(|(_, s)| s), removed: Vec::new() });
+        }
+        SearchPlan::Update(_) => {
+            if let Some((_, prev)) = &index_prev
+                && let Some(indexed) = update(prev, site, inputs, &*log, &keep_live)?
+            {
+                timings.lap("search index (update)");
+                return Ok(indexed);
+            }
+        }
+        SearchPlan::Full => {}
+    }
+    // Every text the plain-text log lacks is at hand (see the plan stage), unless an update
+    // found it could not be made (then the rest are read now).
+    let missing = unlogged(&site.archive, &*log);
+    super::bodies::load(&site.root, &site.config, &site.tz, &site.archive, &missing)?;
+    site.archive.release_html();
+    // The plain texts go to the log first (those not logged before the pages were rendered):
+    // indexing then lets go of each one as soon as its words are found.
+    if !matches!(plain_logged, Some(Err(_))) {
+        *plain_logged = Some(log.update(&plain_to_log(&site.archive, &*log), &[]));
+    }
+    let stored = log.reader();
+    let state = search::write_index(
+        &mut site.archive,
+        &|d| inputs.strings.format_date(d),
+        inputs.entry_keys,
+        Some(&*stored),
+        plain_logged.as_ref().is_some_and(Result::is_ok),
+        &|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes),
+    )
+    .map_err(|e| io_error("cannot build the search index", e))?;
+    drop(stored);
+    let current: FxHashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
+    let removed = log.hashes().into_iter().filter(|h| !current.contains(h)).collect();
+    timings.lap("search index");
+    Ok(Indexed { state: Some(state), removed })
+}
+
+/// Updates the published index in place for the bulletins that changed; `None` when an
+/// update cannot be made (the index is then built whole).
+fn update(
+    prev: &IndexState,
+    site: &LoadedSite,
+    inputs: &IndexInputs,
+    log: &dyn PlainLog,
+    keep_live: &dyn Fn(&FxHashSet<String>) -> std::io::Result<()>,
+) -> Result<Option<Indexed>, Diagnostic> {
+    let (emit, search_err) = (inputs.emit, |e| io_error("cannot write the search index", e));
+    // By the path's bytes: hashing a `Path` walks its components.
+    let current: FxHashMap<(&[u8], u64), usize> = site
+        .archive
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.bulletin.source.as_os_str().as_encoded_bytes(), e.bulletin.source_hash), i))
+        .collect();
+    let stored = log.reader();
+    let old_fields = |k: &DocKey| -> Option<OwnedFields> {
+        let plain = || stored(k.source_hash, usize::MAX).ok();
+        if let Some(&i) = current.get(&(k.source.as_os_str().as_encoded_bytes(), k.source_hash)) {
+            let e = &site.archive.entries[i];
+            return Some(OwnedFields {
+                title: e.bulletin.title.clone(),
+                summary: e.summary.clone(),
+                plain: e.plain().map(str::to_owned).or_else(plain)?,
+                tags: e.bulletin.tags.clone(),
+                authors: e.bulletin.authors.clone(),
+            });
+        }
+        let key = (k.source.clone(), k.source_hash);
+        let p = site.skipped.get(&key).or_else(|| site.previous.get(&key.0, key.1))?;
+        Some(OwnedFields {
+            title: p.bulletin.title.clone(),
+            summary: crate::archive::summary_of(&p.bulletin, &p.rendered),
+            plain: plain()?,
+            tags: p.bulletin.tags.clone(),
+            authors: p.bulletin.authors.clone(),
+        })
+    };
+    // The published file, if it is the one the manifest recorded.
+    let read = |rel: &str| -> Option<Vec<u8>> {
+        let key = format!("search/{rel}");
+        let record = inputs.live.get(&key)?;
+        let bytes = std::fs::read(output::safe_join(inputs.out, &key).ok()?).ok()?;
+        (crate::hash::hash_bytes(&bytes) == record.hash).then_some(bytes)
+    };
+    let format_date = |d: &PubDate| inputs.strings.format_date(d);
+    let Some(update) = search::update_index(
+        &site.archive,
+        &format_date,
+        inputs.entry_keys,
+        prev,
+        &old_fields,
+        &read,
+        Some(&*stored),
+    )
+    .map_err(search_err)?
+    else {
+        return Ok(None);
+    };
+    let mut touched: FxHashSet<String> = update.removed.iter().map(|r| format!("search/{r}")).collect();
+    update
+        .files
+        .par_iter()
+        .try_for_each(|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes))
+        .map_err(search_err)?;
+    touched.extend(update.files.iter().map(|f| format!("search/{}", f.path)));
+    keep_live(&touched).map_err(search_err)?;
+    let current: FxHashSet<u64> = update.state.docs.iter().map(|d| d.source_hash).collect();
+    let removed =
+        prev.docs.iter().filter(|d| !current.contains(&d.source_hash)).map(|d| d.source_hash).collect();
+    Ok(Some(Indexed { state: Some(update.state), removed }))
+}

@@ -1,0 +1,50 @@
+//! The static stage: the theme's static files, then the site's own `static/` (which wins),
+//! copied into the output as they are.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::output::Emit;
+use crate::render::Theme;
+
+/// Puts every static file into the output.
+pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> {
+    let mut statics: BTreeMap<String, Option<&[u8]>> = BTreeMap::new();
+    for (rel, bytes) in theme.under("static") {
+        statics.insert(rel.to_string(), Some(bytes));
+    }
+    let site_static = root.join("static");
+    for (rel, _, _) in site_files(&site_static) {
+        statics.insert(rel, None);
+    }
+    for (rel, bytes) in &statics {
+        let result = match bytes {
+            Some(b) => emit.put(rel, 0, b),
+            None => std::fs::read(site_static.join(rel)).and_then(|b| emit.put(rel, 0, &b)),
+        };
+        result.map_err(|e| {
+            Diagnostic::error(format!("cannot copy static/{rel}: {e}")).in_file(format!("static/{rel}"))
+        })?;
+    }
+    Ok(())
+}
+
+/// The files of the site's `static/` folder: (path relative to it, size, modification time).
+pub fn site_files(dir: &Path) -> Vec<(String, u64, i64)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap_or(e.path());
+            let (len, mtime) = e.metadata().map_or((0, 0), |m| (m.len(), crate::hash::mtime_nanos(&m)));
+            (crate::render::slash_path(rel), len, mtime)
+        })
+        .collect()
+}

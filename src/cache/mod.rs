@@ -1,0 +1,159 @@
+//! The build cache: what the last build saw and wrote, kept under `.bantin/` in the site
+//! root, so the next build reparses only the bulletins whose files changed, re-renders only
+//! the pages whose inputs changed and writes only the files whose bytes changed.
+//!
+//! The cache is a few files per profile (`build`, or `serve` for the preview, whose pages carry
+//! the live-reload client):
+//! - `state`: the keys of everything global (binary, configuration, theme, options), each
+//!   source file's size, modification time and content hash, and the key of the whole input
+//!   (when it matches, nothing needs doing);
+//! - `parsed`: every bulletin as parsed, without its body (read back from the source when a
+//!   page, a feed or the search index needs it);
+//! - `outputs`: every file of the published tree, with the fingerprint of its inputs and the
+//!   hash of its bytes, and the identity (device, inode) of the directory it describes;
+//! - `spare`: the same for the spare tree, the previous build kept beside the output, which the
+//!   next build brings up to date and swaps in atomically. It is deleted before the spare is
+//!   touched, so a build killed half-way leaves no manifest that lies.
+//! - `shape`: the archive's taxonomies and related bulletins, with the key of the entries'
+//!   order, tags and authors they come from (reused when a build's key is the same);
+//! - `index`: what the search index update starts from; `plain` and `plain.idx`: the plain
+//!   text of each indexed bulletin, for the update to see the words a changed one had, and
+//!   for a full index build to read each text back (logged before the pages are rendered,
+//!   so that rendering does not hold them);
+//! - `lock`: held while a build runs, so two builds of one site wait for each other.
+//!
+//! The cache stores keyed results and knows no stage's insides: the pipeline (`build`) asks
+//! it for what it kept, decides from the stages' keys what to reuse, and checks each manifest
+//! against the directory it describes. Anything missing, stale or unreadable just means a
+//! full build.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub mod codec;
+mod lock;
+mod parsed;
+mod plain;
+mod state;
+
+pub use parsed::{Encoded, ParsedLog, Record, encode as encode_record};
+pub use state::{SourceStat, State};
+
+/// The folder of the cache, in the site root.
+pub const CACHE_DIR: &str = ".bantin";
+/// Bumped whenever the cache's layout or meaning changes.
+pub const FORMAT: u32 = 3;
+
+/// The cache of one profile.
+pub struct Cache {
+    dir: PathBuf,
+    pub state: State,
+    plain_index: std::sync::OnceLock<plain::PlainIndex>,
+}
+
+/// A cache folder to read from another thread ([`Cache::reader`]).
+#[derive(Clone)]
+pub struct Reader {
+    dir: PathBuf,
+    current: bool,
+}
+
+impl Reader {
+    /// The cache file `name`, if this cache is of the current format and the file decodes.
+    pub fn read<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        if !self.current {
+            return None;
+        }
+        codec::read(&self.dir.join(name))
+    }
+}
+
+impl Cache {
+    /// An empty cache for `root` (nothing is read): what `--clean` starts from.
+    pub fn empty(root: &Path, profile: &str) -> Cache {
+        Cache {
+            dir: root.join(CACHE_DIR).join(profile),
+            state: State::default(),
+            plain_index: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Reads the cache's state (sources and keys); the rest is read on demand.
+    pub fn open(root: &Path, profile: &str) -> Cache {
+        let mut cache = Cache::empty(root, profile);
+        if let Some(state) = codec::read::<State>(&cache.dir.join("state")).filter(|s| s.format == FORMAT) {
+            cache.state = state;
+        }
+        cache
+    }
+
+    /// Whether the state read is of this version's format (an empty cache's is not).
+    fn current(&self) -> bool {
+        self.state.format == FORMAT
+    }
+
+    /// A handle that reads this cache's files from another thread.
+    pub fn reader(&self) -> Reader {
+        Reader { dir: self.dir.clone(), current: self.current() }
+    }
+
+    /// The cache file `name` (`shape`, `index`, `outputs`, `spare`), if the cache is of the
+    /// current format and the file decodes.
+    pub fn read<T: DeserializeOwned>(&self, name: &str) -> Option<T> {
+        self.reader().read(name)
+    }
+
+    /// Replaces the cache file `name` with `bytes` (made by [`codec::encode`]).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        codec::write_bytes(&self.dir.join(name), bytes)
+    }
+
+    /// Replaces the cache file `name` with `value`.
+    pub fn write_value<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> std::io::Result<()> {
+        self.write(name, &codec::encode(value)?)
+    }
+
+    /// Forgets the cache file `name`: a file that is not there (or no cache folder at all) is
+    /// already forgotten.
+    pub fn forget(&self, name: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.dir.join(name)) {
+            Err(e)
+                if !matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) =>
+            {
+                Err(e)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records what the build made: its state, its parsed records (appended, or with `true`
+    /// replacing the log) and the manifests of the published and the spare tree, all but the
+    /// records made by [`codec::encode`]. Each file is replaced atomically; the state goes last.
+    pub fn save(
+        &self,
+        state: &[u8],
+        parsed: (&[Encoded], bool),
+        outputs: &[u8],
+        spare: Option<&[u8]>,
+    ) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let gitignore = self.dir.parent().map(|p| p.join(".gitignore"));
+        if let Some(g) = gitignore.filter(|g| !g.exists()) {
+            std::fs::write(g, "# bantin's build cache; safe to delete.\n*\n")?;
+        }
+        if !parsed.0.is_empty() || parsed.1 {
+            self.write_parsed(parsed.0, parsed.1)?;
+        }
+        self.write("outputs", outputs)?;
+        match spare {
+            Some(s) => self.write("spare", s)?,
+            None => {
+                let _ = self.forget("spare");
+            }
+        }
+        self.write("state", state)
+    }
+}

@@ -120,6 +120,15 @@ pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
+/// Prints diagnostics to stderr, grouped by file in a stable order.
+pub fn print_all(diags: &[Diagnostic]) {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    for d in sorted {
+        eprintln!("{d}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

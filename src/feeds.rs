@@ -396,13 +396,13 @@ pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec
     f.u64(global_key).str("sitemap");
     let newest = |f: &mut crate::hash::Fingerprint, members: &[usize]| {
         match members.first() {
-            Some(&i) => f.date(archive.entries[i].bulletin.modified()),
+            Some(&i) => f.u64s(archive.entries[i].bulletin.modified().identity()),
             None => f.str("none"),
         };
     };
     let mut urls = 1 + archive.entries.len();
     for e in &archive.entries {
-        f.str(&e.path).date(e.bulletin.modified());
+        f.str(&e.path).u64s(e.bulletin.modified().identity());
     }
     for kind in [TermKind::Tag, TermKind::Author] {
         urls += 1 + archive.terms(kind).len();

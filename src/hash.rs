@@ -46,9 +46,9 @@ impl Fingerprint {
         self
     }
 
-    /// A date, by what every form of it is made from ([`crate::content::PubDate::identity`]).
-    pub fn date(&mut self, d: &crate::content::PubDate) -> &mut Self {
-        for n in d.identity() {
+    /// Several numbers in order (a date's [`identity`](crate::content::PubDate::identity), say).
+    pub fn u64s(&mut self, ns: impl IntoIterator<Item = u64>) -> &mut Self {
+        for n in ns {
             self.u64(n);
         }
         self

@@ -78,7 +78,7 @@ pub fn prefetch(cache: &Cache, out: &Path, spare: &Path, index: bool) -> std::th
     })
 }
 
-impl crate::build::search::PlainLog for Cache {
+impl crate::search::PlainLog for Cache {
     fn has(&self, hash: u64) -> bool {
         self.has_plain(hash)
     }

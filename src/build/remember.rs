@@ -5,10 +5,11 @@
 use std::path::PathBuf;
 
 use super::load::LoadedSite;
-use super::search::{Indexed, PlainLog, plain_to_log};
+use super::search::{Indexed, plain_to_log};
 use crate::cache::{Cache, FORMAT, SourceStat, State, codec};
 use crate::diag::Diagnostic;
 use crate::output::{Files, Manifest, dir_id};
+use crate::search::PlainLog;
 
 /// What the pipeline hands the cache at the end of a build.
 pub struct Made {

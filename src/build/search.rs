@@ -1,6 +1,6 @@
 //! The search stage: the search index kept as published, updated in place for a few changed
 //! bulletins, or built whole, with the plain text of each indexed bulletin kept (by the
-//! pipeline's [`PlainLog`]) for the next update to see what changed.
+//! pipeline's [`PlainLog`](crate::search::PlainLog)) for the next update to see what changed.
 
 use std::path::Path;
 
@@ -15,19 +15,7 @@ use crate::content::PubDate;
 use crate::diag::Diagnostic;
 use crate::output::{self, Emit, Files};
 use crate::render::Strings;
-use crate::search::{self, DocKey, IndexState, OwnedFields};
-
-/// Where the plain text of each indexed bulletin is kept between builds, by source hash.
-pub trait PlainLog {
-    /// Whether the text of the source with this hash is kept.
-    fn has(&self, hash: u64) -> bool;
-    /// The hashes of every text kept.
-    fn hashes(&self) -> Vec<u64>;
-    /// Keeps the texts of `add` and forgets those of `remove`.
-    fn update(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()>;
-    /// Reads kept texts (cut at `max_bytes`), from several threads.
-    fn reader(&self) -> Box<search::StoredPlain<'_>>;
-}
+use crate::search::{self, DocKey, IndexState, OwnedFields, PlainLog};
 
 /// What the index stage leaves for the cache.
 #[derive(Default)]

@@ -117,7 +117,7 @@ pub fn run(args: &BuildArgs) -> i32 {
             if args.verbosity != Verbosity::Quiet {
                 print_warnings(&failure.warnings, args.verbosity);
             }
-            print_diagnostics(&failure.errors);
+            crate::diag::print_all(&failure.errors);
             eprintln!(
                 "error: the build failed with {} error(s); the published site was not changed",
                 failure.errors.len()
@@ -132,7 +132,7 @@ const SHOWN_WARNINGS: usize = 10;
 
 fn print_warnings(warnings: &[Diagnostic], verbosity: Verbosity) {
     if verbosity == Verbosity::Verbose || warnings.len() <= SHOWN_WARNINGS * 2 {
-        print_diagnostics(warnings);
+        crate::diag::print_all(warnings);
         return;
     }
     let mut sorted: Vec<&Diagnostic> = warnings.iter().collect();
@@ -145,15 +145,6 @@ fn print_warnings(warnings: &[Diagnostic], verbosity: Verbosity) {
         warnings.len() - SHOWN_WARNINGS,
         warnings.len()
     );
-}
-
-/// Prints diagnostics to stderr, grouped by file in a stable order.
-pub fn print_diagnostics(diags: &[Diagnostic]) {
-    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
-    sorted.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    for d in sorted {
-        eprintln!("{d}");
-    }
 }
 
 fn human_bytes(b: u64) -> String {

@@ -16,7 +16,6 @@ use std::time::Duration;
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::build::{self as pipeline, BuildOptions};
-use crate::cmd::build::print_diagnostics;
 
 /// The live-reload client: reloads on "reload", shows build errors on "error".
 const LIVE_JS: &str = r#"(function () {
@@ -235,7 +234,7 @@ fn rebuild(opts: &BuildOptions, state: &State) {
             }
         }
         Err(failure) => {
-            print_diagnostics(&failure.errors);
+            crate::diag::print_all(&failure.errors);
             let text: String = failure.errors.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n");
             eprintln!("error: the build failed; still serving the last good version");
             if let Ok(mut e) = state.error.lock() {

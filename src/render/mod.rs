@@ -752,7 +752,7 @@ fn card_fingerprint(e: &Entry, a: &Archive) -> u64 {
         } = c;
     };
     let mut f = Fingerprint::new();
-    f.str(&e.bulletin.title).str(&e.path).str(&e.summary).date(&e.bulletin.date);
+    f.str(&e.bulletin.title).str(&e.path).str(&e.summary).u64s(e.bulletin.date.identity());
     for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
         f.str(mark).u64(list.len() as u64);
         for &t in list {

@@ -111,6 +111,18 @@ fn entry_of(archive: &Archive, id: usize) -> &crate::archive::Entry {
 /// archive let go of.
 pub type StoredPlain<'a> = dyn Fn(u64, usize) -> std::io::Result<String> + Sync + 'a;
 
+/// Where the plain text of each indexed bulletin is kept between builds, by source hash.
+pub trait PlainLog {
+    /// Whether the text of the source with this hash is kept.
+    fn has(&self, hash: u64) -> bool;
+    /// The hashes of every text kept.
+    fn hashes(&self) -> Vec<u64>;
+    /// Keeps the texts of `add` and forgets those of `remove`.
+    fn update(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()>;
+    /// Reads kept texts (cut at `max_bytes`), from several threads.
+    fn reader(&self) -> Box<StoredPlain<'_>>;
+}
+
 fn fields_of<'e>(e: &'e crate::archive::Entry, plain: &'e str) -> DocFields<'e> {
     DocFields {
         title: &e.bulletin.title,

@@ -489,7 +489,7 @@ fn assign_paths(
             other.source.display(),
             b.source.display()
         );
-        if b.slug_explicit || config.slug_collisions == "error" {
+        if b.slug_explicit || config.slug_collisions == crate::config::SlugCollisions::Error {
             errors.push(
                 Diagnostic::error(clash)
                     .in_file(&b.source)

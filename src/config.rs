@@ -18,9 +18,9 @@ pub struct Config {
     /// Absolute URL the site is published at, e.g. `https://baotinh.vn/` (used for canonical
     /// links and feeds).
     pub base_url: String,
-    /// UI language of the theme: `vi` or `en`.
-    pub language: String,
-    /// IANA time zone for dates written without an offset.
+    /// UI language of the theme.
+    pub language: Language,
+    /// IANA time zone for dates written without an offset (parsed at load: [`Config::zone`]).
     pub timezone: String,
     /// Bulletins per list page (a list's newest page holds up to twice as many, less one).
     pub per_page: usize,
@@ -35,13 +35,13 @@ pub struct Config {
     /// What to do when two bulletins' titles give the same URL: `"suffix"` (the later one
     /// gets `-2`, `-3`…, with a warning) or `"error"`. Clashing explicit `slug:`s are always
     /// errors.
-    pub slug_collisions: String,
+    pub slug_collisions: SlugCollisions,
     /// Build the search index and the search page.
     pub search: bool,
     /// Entries per feed.
     pub feed_limit: usize,
-    /// Feed entries carry the whole bulletin (`"full"`) or its summary (`"summary"`).
-    pub feed_content: String,
+    /// Feed entries carry the whole bulletin or its summary.
+    pub feed_content: FeedContent,
     /// Write `robots.txt` pointing to the sitemap (a site's own `static/robots.txt` wins).
     pub robots: bool,
     /// URLs per sitemap file before it is split under a sitemap index (at most 50,000).
@@ -51,7 +51,65 @@ pub struct Config {
     /// Reading speed for the reading time shown on bulletin pages, in words (Vietnamese:
     /// syllables) per minute.
     pub words_per_minute: usize,
+    /// `timezone`, parsed once at load.
+    #[serde(skip)]
+    pub(crate) zone: Option<jiff::tz::TimeZone>,
 }
+
+/// Declares a setting whose value is one of a few words, written in site.toml as a string.
+macro_rules! word_setting {
+    ($(#[$doc:meta])* $name:ident, $key:literal, $($variant:ident = $word:literal),+) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "&'static str")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            /// The word site.toml spells it with.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+        }
+
+        impl From<$name> for &'static str {
+            fn from(v: $name) -> &'static str {
+                v.as_str()
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(s: String) -> Result<Self, String> {
+                match s.as_str() {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        concat!("unknown `", $key, "` value `{}`: use {}"),
+                        s,
+                        [$(concat!("\"", $word, "\"")),+].join(" or ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+word_setting!(
+    /// The theme's UI language (the default theme speaks Vietnamese and English).
+    Language, "language", Vi = "vi", En = "en"
+);
+word_setting!(
+    /// What happens when two bulletins' titles give the same URL.
+    SlugCollisions, "slug_collisions", Suffix = "suffix", Error = "error"
+);
+word_setting!(
+    /// What a feed entry carries.
+    FeedContent, "feed_content", Full = "full", Summary = "summary"
+);
 
 impl Default for Config {
     fn default() -> Self {
@@ -59,21 +117,22 @@ impl Default for Config {
             title: "Bản tin".into(),
             description: String::new(),
             base_url: "/".into(),
-            language: "vi".into(),
+            language: Language::Vi,
             timezone: "Asia/Ho_Chi_Minh".into(),
             per_page: 20,
             permalink: "/{year}/{month}/{slug}/".into(),
             theme: "default".into(),
             unsafe_html: false,
             output_dir: "public".into(),
-            slug_collisions: "suffix".into(),
+            slug_collisions: SlugCollisions::Suffix,
             search: true,
             feed_limit: 20,
-            feed_content: "full".into(),
+            feed_content: FeedContent::Full,
             robots: true,
             sitemap_max_urls: 50_000,
             default_author: String::new(),
             words_per_minute: 200,
+            zone: None,
         }
     }
 }
@@ -117,7 +176,7 @@ impl Config {
 
     /// Parses and validates the text of a `site.toml`.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let msg = e.message().trim().to_string();
             let mut d = Diagnostic::error(format!("invalid site.toml: {msg}")).in_file("site.toml");
             if let Some(span) = e.span() {
@@ -133,11 +192,23 @@ impl Config {
             }
             vec![d]
         })?;
-        config.validate(text)?;
+        config.zone = Some(config.validate(text)?);
         Ok(config)
     }
 
-    fn validate(&self, text: &str) -> Result<(), Vec<Diagnostic>> {
+    /// The time zone of dates written without an offset.
+    pub fn zone(&self) -> Result<jiff::tz::TimeZone, Diagnostic> {
+        match &self.zone {
+            Some(z) => Ok(z.clone()),
+            // A Config made in code rather than loaded: its zone is looked up now.
+            None => jiff::tz::TimeZone::get(&self.timezone).map_err(|e| {
+                Diagnostic::error(format!("time zone {}: {e}", self.timezone)).in_file("site.toml")
+            }),
+        }
+    }
+
+    /// Checks the values; returns the parsed time zone.
+    fn validate(&self, text: &str) -> Result<jiff::tz::TimeZone, Vec<Diagnostic>> {
         let mut errors = Vec::new();
         let at_key = |d: Diagnostic, key: &str| {
             let d = d.in_file("site.toml");
@@ -152,25 +223,12 @@ impl Config {
                 "per_page",
             ));
         }
-        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
+        let zone = jiff::tz::TimeZone::get(&self.timezone);
+        if zone.is_err() {
             errors.push(at_key(
                 Diagnostic::error(format!("unknown time zone `{}`", self.timezone))
                     .with_hint("use an IANA name such as `Asia/Ho_Chi_Minh` or `UTC`"),
                 "timezone",
-            ));
-        }
-        if !matches!(self.language.as_str(), "vi" | "en") {
-            errors.push(at_key(
-                Diagnostic::error(format!("unsupported language `{}`", self.language))
-                    .with_hint("the default theme speaks `vi` and `en`"),
-                "language",
-            ));
-        }
-        if !matches!(self.feed_content.as_str(), "full" | "summary") {
-            errors.push(at_key(
-                Diagnostic::error(format!("unknown `feed_content` value `{}`", self.feed_content))
-                    .with_hint("use \"full\" or \"summary\""),
-                "feed_content",
             ));
         }
         if self.sitemap_max_urls == 0 || self.sitemap_max_urls > 50_000 {
@@ -180,13 +238,6 @@ impl Config {
                 "sitemap_max_urls",
             ));
         }
-        if !matches!(self.slug_collisions.as_str(), "suffix" | "error") {
-            errors.push(at_key(
-                Diagnostic::error(format!("unknown `slug_collisions` value `{}`", self.slug_collisions))
-                    .with_hint("use \"suffix\" or \"error\""),
-                "slug_collisions",
-            ));
-        }
         if let Err(msg) = check_permalink(&self.permalink) {
             errors.push(at_key(
                 Diagnostic::error(format!("invalid permalink `{}`: {msg}", self.permalink))
@@ -194,7 +245,10 @@ impl Config {
                 "permalink",
             ));
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        match zone {
+            Ok(zone) if errors.is_empty() => Ok(zone),
+            _ => Err(errors),
+        }
     }
 
     /// `base_url` without its trailing slash, for joining with site paths ("" for "/").
@@ -253,5 +307,18 @@ mod tests {
         assert!(Config::parse("permalink = \"/{year}/{nope}/\"").is_err());
         assert!(Config::parse("permalink = \"/{year}/\"").is_err());
         assert!(Config::parse("per_page = 0").is_err());
+        let e = Config::parse("title = \"x\"\nfeed_content = \"some\"\n").expect_err("bad word");
+        assert_eq!(e[0].line, 2);
+        assert!(e[0].message.contains("use \"full\" or \"summary\""), "{}", e[0].message);
+        assert!(Config::parse("language = \"fr\"").is_err());
+        assert!(Config::parse("slug_collisions = \"merge\"").is_err());
+        let c = Config::parse("language = \"en\"\nslug_collisions = \"error\"\nfeed_content = \"summary\"\n")
+            .expect("valid words");
+        assert_eq!(
+            (c.language, c.slug_collisions, c.feed_content),
+            (Language::En, SlugCollisions::Error, FeedContent::Summary)
+        );
+        // The words are what the key (JSON) and the theme see.
+        assert_eq!(serde_json::to_value(c.language).expect("json"), serde_json::json!("en"));
     }
 }

@@ -119,7 +119,7 @@ impl Ctx<'_> {
     /// Calls `f` with what a feed shows of the bulletin: its summary, or its HTML with
     /// internal links made absolute (copied only where it has such links).
     fn with_content<R>(&self, e: &Entry, f: impl FnOnce(&str) -> R) -> R {
-        if self.config.feed_content == "summary" {
+        if self.config.feed_content == crate::config::FeedContent::Summary {
             f(&e.summary)
         } else {
             let html = e.html();
@@ -157,7 +157,7 @@ impl Ctx<'_> {
              <title>{}</title>\n<id>{}</id>\n<updated>{}</updated>\n\
              <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
              <author><name>{}</name></author>\n<generator>bantin</generator>\n",
-            xml(&self.config.language),
+            xml(self.config.language.as_str()),
             xml(&spec.title),
             xml(&self_url),
             self.updated(entries),
@@ -185,7 +185,8 @@ impl Ctx<'_> {
             if !e.summary.is_empty() {
                 let _ = writeln!(x, "<summary>{}</summary>", xml(&e.summary));
             }
-            let kind = if self.config.feed_content == "summary" { "text" } else { "html" };
+            let kind =
+                if self.config.feed_content == crate::config::FeedContent::Summary { "text" } else { "html" };
             let _ = write!(x, "<content type=\"{kind}\">");
             self.with_content(e, |c| xml_into(&mut x, c));
             x.push_str("</content>\n</entry>\n");
@@ -212,7 +213,7 @@ impl Ctx<'_> {
             xml(&spec.title),
             xml(&self.url(&spec.folder)),
             xml(&description),
-            xml(&self.config.language),
+            xml(self.config.language.as_str()),
             xml(&self_url),
         );
         if let Some(d) = last {
@@ -242,7 +243,7 @@ impl Ctx<'_> {
     }
 
     fn json_feed(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
-        let summary_only = self.config.feed_content == "summary";
+        let summary_only = self.config.feed_content == crate::config::FeedContent::Summary;
         let items: Vec<JsonItem> = entries
             .iter()
             .map(|e| JsonItem {
@@ -266,7 +267,7 @@ impl Ctx<'_> {
             feed_url: self.url(&format!("{}feed.json", spec.folder)),
             home_page_url: self.url(&spec.folder),
             items,
-            language: &self.config.language,
+            language: self.config.language.as_str(),
             title: &spec.title,
             version: "https://jsonfeed.org/version/1.1",
         };

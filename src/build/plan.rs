@@ -119,7 +119,7 @@ pub fn plan<'a>(
             bodies.push(i);
         }
     }
-    if config.feed_content != "summary" {
+    if config.feed_content != crate::config::FeedContent::Summary {
         for (spec, _, kept) in &feeds {
             if !kept {
                 bodies.extend(spec.entries(config));

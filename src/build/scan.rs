@@ -77,8 +77,7 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
         std::thread::spawn(move || (Staging::survey(&out), cached::published_manifest(&root, profile, &out)))
     });
     let theme = Theme::load(root, &config.theme)?;
-    let tz = jiff::tz::TimeZone::get(&config.timezone)
-        .map_err(|e| Diagnostic::error(format!("time zone {}: {e}", config.timezone)))?;
+    let tz = config.zone()?;
 
     // A file changed within the clock's granularity of this scan could change again
     // without its time or size changing: such "racy" files are recorded as unknown, so the

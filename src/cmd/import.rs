@@ -26,9 +26,12 @@ pub fn run(args: &ImportArgs) -> i32 {
             return 1;
         }
     };
-    let Ok(tz) = jiff::tz::TimeZone::get(&config.timezone) else {
-        eprintln!("error: unknown time zone {}", config.timezone);
-        return 1;
+    let tz = match config.zone() {
+        Ok(tz) => tz,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
     };
     if let Some(d) = &args.default_date
         && let Err(e) = crate::content::parse_date(d, &tz)

@@ -44,8 +44,7 @@ fn new(args: &NewArgs) -> Result<PathBuf, Vec<Diagnostic>> {
                 .with_hint("give the bulletin a title with words in it"),
         ]);
     }
-    let tz = jiff::tz::TimeZone::get(&config.timezone)
-        .map_err(|e| vec![Diagnostic::error(format!("time zone {}: {e}", config.timezone))])?;
+    let tz = config.zone().map_err(|d| vec![d])?;
     let now = jiff::ZonedDateTime::now().with_time_zone(tz);
     let rel = PathBuf::from(format!("content/{}/{slug}.md", now.strftime("%Y/%m")));
     let path = args.root.join(&rel);

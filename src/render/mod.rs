@@ -184,7 +184,7 @@ struct YearView {
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, theme: &Theme, archive: &'a Archive) -> Result<Self, Vec<Diagnostic>> {
-        let strings = Strings::load(theme, &config.language).map_err(|d| vec![d])?;
+        let strings = Strings::load(theme, config.language.as_str()).map_err(|d| vec![d])?;
         let mut tera = Tera::new();
         let mut templates = Vec::new();
         for (name, bytes) in theme.under("templates") {

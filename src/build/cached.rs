@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::cache::{Cache, ParsedLog, Reader, Record};
 use crate::content::Parsed;
-use crate::output::{Manifest, dir_id};
+use crate::output::{Manifest, Staging, dir_id};
 
 impl Record for Parsed {
     fn source(&self) -> (&Path, u64) {
@@ -27,6 +27,14 @@ impl Cached {
     pub fn open(root: &Path, profile: &str, clean: bool) -> Cached {
         let cache = if clean { Cache::empty(root, profile) } else { Cache::open(root, profile) };
         Cached { cache, parsed: ParsedLog::default(), parsed_read: None }
+    }
+
+    /// Forgets the plain texts kept when they were made under another parse key (they depend
+    /// on how Markdown was rendered).
+    pub fn forget_plain_unless(&mut self, parse_key: u64) {
+        if self.cache.state.parse_key != parse_key {
+            self.cache.clear_plain();
+        }
     }
 
     /// Reads the parsed bulletins (dates read in `tz`), unless their key differs. Returns
@@ -69,8 +77,8 @@ pub struct Prefetched {
 }
 
 /// Starts reading [`Prefetched`] on another thread, so that the caller's work hides it.
-pub fn prefetch(cache: &Cache, out: &Path, spare: &Path, index: bool) -> std::thread::JoinHandle<Prefetched> {
-    let (reader, out, spare) = (cache.reader(), out.to_path_buf(), spare.to_path_buf());
+pub fn prefetch(cache: &Cache, out: &Path, index: bool) -> std::thread::JoinHandle<Prefetched> {
+    let (reader, out, spare) = (cache.reader(), out.to_path_buf(), Staging::spare_path(out));
     std::thread::spawn(move || Prefetched {
         outputs: manifest(&reader, "outputs", &out),
         spare: manifest(&reader, "spare", &spare),

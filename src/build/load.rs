@@ -57,7 +57,8 @@ pub fn load_uncached(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
 /// it comes from, whether it is published, and what the cache's log records of it.
 pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<LoadedSite, BuildFailure> {
     let root = &opts.root;
-    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, parse_key, .. } = scan;
+    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, keys, .. } = scan;
+    let parse_key = keys.parse;
     let log_read = cached.load_parsed(parse_key, &tz);
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
     let mut reused: Vec<Option<Parsed>> = sources

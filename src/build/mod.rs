@@ -8,10 +8,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::cache::SourceStat;
 use crate::config::Config;
-use crate::output::{self, Emit, Staging};
-use crate::render::Renderer;
+use crate::output::{self, Emit};
+
+use cached::Cached;
 
 mod bodies;
 mod cached;
@@ -77,11 +77,10 @@ impl std::fmt::Debug for OnPublish {
 /// rendered and written; the result is the same, byte for byte.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let profile = profile(opts);
     // Two builds of one site wait for each other (a site whose cache cannot be written is
     // built without the lock: it has no cache to protect).
-    let _lock = crate::cache::Cache::empty(&opts.root, profile).lock().ok();
-    let mut cached = cached::Cached::open(&opts.root, profile, opts.clean);
+    let _lock = crate::cache::Cache::empty(&opts.root, profile(opts)).lock().ok();
+    let mut cached = Cached::open(&opts.root, profile(opts), opts.clean);
 
     let mut scanned = scan::scan(opts, &mut cached)?;
     let out = out_dir(opts, &scanned.config);
@@ -91,104 +90,59 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     {
         return Ok(report);
     }
-    let (parse_key, global_key, input_key) = (scanned.parse_key, scanned.global_key, scanned.input_key);
-    if cached.cache.state.parse_key != parse_key {
-        cached.cache.clear_plain();
-    }
-    let sources: Vec<SourceStat> = scanned.sources.iter().map(|s| s.stat.clone()).collect();
-    let survey = scanned.survey.take();
+    let keys = scanned.keys;
+    cached.forget_plain_unless(keys.parse);
+    let (sources, survey) = (scanned.sources.iter().map(|s| s.stat.clone()).collect(), scanned.survey.take());
     // The manifests and the index state are read while the archive is made.
-    let prefetch = (!opts.clean)
-        .then(|| cached::prefetch(&cached.cache, &out, &Staging::spare_path(&out), scanned.config.search));
-
+    let prefetch = (!opts.clean).then(|| cached::prefetch(&cached.cache, &out, scanned.config.search));
     let mut site = load::load(opts, scanned, &mut cached)?;
-    let mut timings = std::mem::take(&mut site.timings);
-    let mut cache = cached.cache;
+    let (mut timings, mut cache) = (std::mem::take(&mut site.timings), cached.cache);
     let mut prefetched = prefetch.and_then(|p| p.join().ok()).unwrap_or_default();
     let trees = trees::open(&cache, &out, &mut prefetched, survey)?;
-    let index_prev = prefetched.index.filter(|((global, _), _)| {
-        site.config.search
-            && !opts.clean
-            && *global == global_key
-            && trees.live.contains_key(&format!("search/{}", crate::search::files::MANIFEST))
-    });
-    let mut plain_logged = search::log_before_pages(
-        site.config.search,
-        index_prev.is_some(),
-        &mut site.archive,
-        &mut cache,
-        &mut timings,
-    );
-
-    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
-    renderer.set_global_key(global_key);
-    if opts.live_reload {
-        renderer.enable_live_reload();
-    }
-    let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);
-    let plan = plan::plan(&site.config, &site.archive, &renderer, &emit, index_prev.as_ref(), || {
-        search::unlogged(&site.archive, &cache)
-    })?;
-    bodies::load(&opts.root, &site.config, &site.tz, &site.archive, &plan.bodies)?;
-    timings.lap("plan pages");
+    let index_prev = search::previous(prefetched.index, &site.config, opts.clean, keys.global, &trees.live);
+    let updating = index_prev.is_some();
+    let mut plain_logged = search::log_before_pages(&mut site, updating, &mut cache, &mut timings);
 
     let mut warnings = std::mem::take(&mut site.warnings);
-    warnings.extend(feeds::write(&site.config, &site.archive, &plan.feeds, global_key, &emit)?);
+    let renderer = pages::renderer(&site, keys.global, opts.live_reload)?;
+    let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);
+    let unlogged = || search::unlogged(&site.archive, &cache);
+    let plan = plan::plan(&site.config, &site.archive, &renderer, &emit, index_prev.as_ref(), unlogged)?;
+    bodies::load(&opts.root, &site.config, &site.tz, &site.archive, &plan.bodies)?;
+    timings.lap("plan pages");
+    warnings.extend(feeds::write(&site.config, &site.archive, &plan.feeds, keys.global, &emit)?);
     timings.lap("feeds + sitemap");
     let plan = plan.without_feeds();
     pages::write(&plan.pages, &renderer, &site.archive, &emit, opts.progress)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     timings.lap("render + write pages");
-    // Every page and feed that shows a body is written; the search index needs plain text only.
-    site.archive.release_html();
-    // The cards (~2.5 KB a bulletin) are let go on another thread while the index is made.
-    let cards = renderer.take_cards();
-    let cards_dropped = std::thread::spawn(move || drop(cards));
-    // What the index needs of the renderer, which is done with (it borrows the archive).
-    let (strings, entry_keys) = (renderer.strings.clone(), renderer.entry_keys().to_vec());
-    drop(renderer);
+    let mut done = pages::finish(renderer, &site.archive);
     statics::write(&opts.root, &site.theme, &emit)?;
     timings.lap("static files");
 
-    let inputs = search::IndexInputs {
-        strings: &strings,
-        entry_keys: &entry_keys,
-        out: &out,
-        live: &trees.live,
-        emit: &emit,
-    };
-    let pages = plan.pages.len();
-    let indexed = search::write(
-        &plan.search,
-        index_prev,
-        &mut site,
-        &inputs,
-        &mut cache,
-        &mut plain_logged,
-        &mut timings,
-    )?;
-    let _ = cards_dropped.join();
-
+    let inputs = done.index_inputs(&out, &trees.live, &emit);
+    let indexed = search::write(&plan.search, index_prev, &mut site, &inputs, &mut cache, &mut plain_logged)?;
+    done.join_cards();
+    if let Some(stage) = indexed.stage {
+        timings.lap(stage);
+    }
     let (rendered, files, bytes) = emit.counts();
     let made = emit.finish().map_err(|e| report::io_error("cannot write output", e))?;
-    let trees::Trees { staging, live, live_known, tree, replaced } = trees;
-    let (spare, cleanup) = publish::publish(staging, &tree, &made, &out)?;
+    let (spare, cleanup, tree) = publish::publish(trees, &made, &out)?;
     timings.lap("publish");
     if let Some(OnPublish(published)) = &opts.on_publish {
         published();
     }
 
-    // The published tree before this build is now the spare one. (Its files are known from
-    // the manifest of the published tree, which a clean build read before replacing it.)
-    let spare_files = if live_known { Some(live) } else { replaced.map(|m| m.files) };
+    let pages = plan.pages.len();
+    let index_key = (keys.global, plan.search_key);
     let made = remember::Made {
-        parse_key,
-        input_key,
-        index_key: (global_key, plan.search_key),
+        keys,
+        index_key,
         sources,
         out: out.clone(),
         files: made,
-        spare: spare.zip(spare_files),
+        spare,
         indexed,
         plain_logged,
         pages,
@@ -196,30 +150,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     warnings.extend(remember::remember(&mut cache, &mut site, made, &warnings));
     cleanup.finish();
     timings.lap("save cache");
-    let report = BuildReport {
-        out,
-        bulletins: site.archive.entries.len(),
-        pages,
-        rendered,
-        files,
-        bytes,
-        drafts_skipped: site.drafts_skipped,
-        future_skipped: std::mem::take(&mut site.future_skipped),
-        warnings,
-        elapsed: started.elapsed(),
-        timings,
-    };
-    // Letting go of every bulletin, plan and manifest is about 6% of an edit build's CPU at
-    // 20,000 bulletins (measured with perf). When the process ends next, the operating system
-    // takes the memory back at once (an edit build at 20,000: median 181 → 172 ms); otherwise
-    // it happens on another thread, and the caller has its report at once.
-    let held = (site, cache, tree, plan);
-    if opts.ends_process {
+    let counts = report::Counts { pages, rendered, files, bytes };
+    let report = BuildReport::of(out, &mut site, counts, warnings, started, timings);
+    let_go(opts.ends_process, (site, cache, tree, plan, done));
+    Ok(report)
+}
+
+/// Letting go of every bulletin, plan and manifest is about 6% of an edit build's CPU at
+/// 20,000 bulletins (measured with perf). When the process ends next, the operating system
+/// takes the memory back at once (an edit build at 20,000: median 181 → 172 ms); otherwise it
+/// happens on another thread, and the caller has its report at once.
+fn let_go<T: Send + 'static>(ends_process: bool, held: T) {
+    if ends_process {
         std::mem::forget(held);
     } else {
         std::thread::spawn(move || drop(held));
     }
-    Ok(report)
 }
 
 /// The cache profile: `serve`'s pages carry the live-reload client, so it keeps its own.

@@ -5,12 +5,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use super::load::LoadedSite;
 use super::plan::PlannedPage;
 use super::report::io_error;
+use super::search::IndexInputs;
 use crate::archive::Archive;
 use crate::diag::Diagnostic;
 use crate::output::Emit;
-use crate::render::{Job, Renderer};
+use crate::output::Files;
+use crate::render::{Job, Renderer, Strings};
 
 /// Writes (or keeps) the planned pages; `progress` is told (done, total) as they are.
 pub fn write(
@@ -49,4 +52,57 @@ pub fn write(
         .collect();
     errors.dedup_by(|a, b| a.message == b.message);
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// The renderer of the site's pages, through its theme; every page's key starts from the
+/// global key.
+pub fn renderer(
+    site: &LoadedSite,
+    global_key: u64,
+    live_reload: bool,
+) -> Result<Renderer<'_>, Vec<Diagnostic>> {
+    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
+    renderer.set_global_key(global_key);
+    if live_reload {
+        renderer.enable_live_reload();
+    }
+    Ok(renderer)
+}
+
+/// What the pages stage leaves once the renderer is done with.
+pub struct PagesDone {
+    /// What the search index needs of the renderer (which borrows the archive the index
+    /// changes).
+    strings: Strings,
+    entry_keys: Vec<u64>,
+    /// The cards (~2.5 KB a bulletin), let go on another thread while the index is made.
+    cards: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Lets go of the renderer, and of every body's HTML: every page and feed that shows a body
+/// is written; the search index needs plain text only.
+pub fn finish(mut renderer: Renderer, archive: &Archive) -> PagesDone {
+    archive.release_html();
+    let cards = renderer.take_cards();
+    let cards = Some(std::thread::spawn(move || drop(cards)));
+    PagesDone { strings: renderer.strings.clone(), entry_keys: renderer.entry_keys().to_vec(), cards }
+}
+
+impl PagesDone {
+    /// The search index's inputs from the pages stage.
+    pub fn index_inputs<'a>(
+        &'a self,
+        out: &'a std::path::Path,
+        live: &'a Files,
+        emit: &'a Emit<'a>,
+    ) -> IndexInputs<'a> {
+        IndexInputs { strings: &self.strings, entry_keys: &self.entry_keys, out, live, emit }
+    }
+
+    /// Waits until the cards are let go.
+    pub fn join_cards(&mut self) {
+        if let Some(cards) = self.cards.take() {
+            let _ = cards.join();
+        }
+    }
 }

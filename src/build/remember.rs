@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use super::load::LoadedSite;
+use super::scan::Keys;
 use super::search::{Indexed, plain_to_log};
 use crate::cache::{Cache, FORMAT, SourceStat, State, codec};
 use crate::diag::Diagnostic;
@@ -13,8 +14,7 @@ use crate::search::PlainLog;
 
 /// What the pipeline hands the cache at the end of a build.
 pub struct Made {
-    pub parse_key: u64,
-    pub input_key: Option<u64>,
+    pub keys: Keys,
     /// The keys the index state was made under: (global, search).
     pub index_key: (u64, u64),
     pub sources: Vec<SourceStat>,
@@ -44,8 +44,8 @@ pub fn remember(
     let out_id = dir_id(&made.out);
     let state = State {
         format: FORMAT,
-        parse_key: made.parse_key,
-        input_key: made.input_key,
+        parse_key: made.keys.parse,
+        input_key: made.keys.input,
         horizon: site.horizon,
         sources: made.sources,
         out_id,

@@ -56,6 +56,40 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
+/// What a build made, counted.
+pub(super) struct Counts {
+    pub pages: usize,
+    pub rendered: usize,
+    pub files: u64,
+    pub bytes: u64,
+}
+
+impl BuildReport {
+    /// The report of a build of `site` that published.
+    pub(super) fn of(
+        out: PathBuf,
+        site: &mut super::LoadedSite,
+        counts: Counts,
+        warnings: Vec<Diagnostic>,
+        started: Instant,
+        timings: Timings,
+    ) -> BuildReport {
+        BuildReport {
+            out,
+            bulletins: site.archive.entries.len(),
+            pages: counts.pages,
+            rendered: counts.rendered,
+            files: counts.files,
+            bytes: counts.bytes,
+            drafts_skipped: site.drafts_skipped,
+            future_skipped: std::mem::take(&mut site.future_skipped),
+            warnings,
+            elapsed: started.elapsed(),
+            timings,
+        }
+    }
+}
+
 /// Everything a failed build found wrong (all of it, not just the first problem).
 #[derive(Debug, Clone)]
 pub struct BuildFailure {

@@ -46,6 +46,18 @@ pub(super) fn parse_fresh(
     })
 }
 
+/// The keys every later stage starts from.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys {
+    /// Binary, time zone and `unsafe_html`: what parsing and Markdown depend on.
+    pub parse: u64,
+    /// What every page depends on: binary, configuration, theme, options.
+    pub global: u64,
+    /// `global`, every source and the site's static files: equal means nothing to do
+    /// (`None` when an input changed too recently to be known unchanged next time).
+    pub input: Option<u64>,
+}
+
 /// The site as first seen: configuration, theme, and each source's size, time and hash
 /// (read only when they changed since the cached build).
 pub struct Scan {
@@ -56,18 +68,17 @@ pub struct Scan {
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
-    pub parse_key: u64,
-    /// What every page depends on: binary, configuration, theme, options.
-    pub global_key: u64,
-    /// `global_key`, every source and the site's static files: equal means nothing to do
-    /// (`None` when an input changed too recently to be known unchanged next time).
-    pub input_key: Option<u64>,
+    pub keys: Keys,
     /// A clean build makes a whole new tree, over the spare one if there is one: what that
     /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed, and
     /// the manifest of the published tree, which becomes the spare one, is read.
-    pub survey: Option<std::thread::JoinHandle<(Option<output::Survey>, Option<Manifest>)>>,
+    pub survey: Option<Survey>,
 }
 
+/// The listing of the tree a clean build writes over, made on another thread.
+pub type Survey = std::thread::JoinHandle<(Option<output::Survey>, Option<Manifest>)>;
+
+/// Scans the site: configuration, theme, sources, and the keys.
 pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailure> {
     let root = &opts.root;
     let mut timings = Timings::start();
@@ -78,7 +89,6 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     });
     let theme = Theme::load(root, &config.theme)?;
     let tz = config.zone()?;
-
     // A file changed within the clock's granularity of this scan could change again
     // without its time or size changing: such "racy" files are recorded as unknown, so the
     // next build reads them again (as git does for its index).
@@ -98,14 +108,41 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     };
     timings.lap(if opts.expect_changes && !opts.clean { "discover + read cache" } else { "discover" });
     let mut errors = found.errors;
+    let read = ReadContext { root, tz: &tz, config: &config, racy_after, parse_key };
+    let sources = read_sources(found.files, cached, &read, &mut errors);
+    timings.lap("read + parse + markdown");
+    let global = global_key(binary, &config, &theme, opts.live_reload)?;
+    let input = input_key(global, parse_key, opts, &sources, root, racy_after);
+    let keys = Keys { parse: parse_key, global, input };
+    Ok(Scan { config, theme, tz, sources, errors, warnings: found.warnings, timings, keys, survey })
+}
+
+/// What reading a source needs.
+struct ReadContext<'a> {
+    root: &'a std::path::Path,
+    tz: &'a jiff::tz::TimeZone,
+    config: &'a Config,
+    /// Files changed after this (nanoseconds) are racy.
+    racy_after: i64,
+    parse_key: u64,
+}
+
+/// Each source's record: the cache's, when its size and time are the same; else read, hashed
+/// and (unless the cache has that version) parsed at once, on the thread that read it, and its
+/// text let go: no text waits for all the others to be read.
+fn read_sources(
+    files: Vec<content::Found>,
+    cached: &mut Cached,
+    read: &ReadContext,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
     let stats: Vec<Stat> = {
         // By the path's bytes: hashing a `Path` walks its components.
         let known: rustc_hash::FxHashMap<&[u8], &SourceStat> =
             cached.cache.state.sources.iter().map(|s| (s.path.as_os_str().as_encoded_bytes(), s)).collect();
-        found
-            .files
+        files
             .into_par_iter()
             .map(|f| {
                 let known = known
@@ -116,23 +153,21 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
             })
             .collect()
     };
-    // Files read again are parsed at once, on the thread that read them, and their text
-    // let go (unless the cache has them): no text waits for all the others to be read.
     if stats.iter().any(|s| s.3.is_none()) {
-        cached.load_parsed(parse_key, &tz);
+        cached.load_parsed(read.parse_key, read.tz);
     }
     let parsed = &cached.parsed;
     let scanned: Vec<Result<Source, Diagnostic>> = stats
         .into_par_iter()
-        .map(|s| {
-            let (rel, len, mtime, known) = s;
+        .map(|(rel, len, mtime, known)| {
             if let Some(stat) = known {
                 return Ok(Source { stat, fresh: None });
             }
-            let text = content::read_source(root, &root.join(&rel))?;
+            let text = content::read_source(read.root, &read.root.join(&rel))?;
             let hash = crate::hash::hash_bytes(text.text.as_bytes());
-            let mtime = (mtime < racy_after).then_some(mtime);
-            let fresh = (!parsed.contains(&rel, hash)).then(|| Box::new(parse_fresh(&text, &tz, &config)));
+            let mtime = (mtime < read.racy_after).then_some(mtime);
+            let fresh =
+                (!parsed.contains(&rel, hash)).then(|| Box::new(parse_fresh(&text, read.tz, read.config)));
             Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
         })
         .collect();
@@ -143,21 +178,36 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
             Err(e) => errors.push(e),
         }
     }
-    timings.lap("read + parse + markdown");
+    sources
+}
 
+/// The key of what every page depends on: binary, configuration, theme, live reload.
+fn global_key(binary: u64, config: &Config, theme: &Theme, live_reload: bool) -> Result<u64, Diagnostic> {
     let mut global = Fingerprint::new();
     global
         .u64(binary)
-        .json(&config)
+        .json(config)
         .map_err(|e| Diagnostic::error(format!("cannot make the key of site.toml's settings: {e}")))?
-        .u64(u64::from(opts.live_reload));
+        .u64(u64::from(live_reload));
     for (name, bytes) in &theme.files {
         global.str(name).bytes(bytes);
     }
-    let global_key = global.finish();
+    Ok(global.finish())
+}
+
+/// The key of the whole input; `None` with a racy file (the inputs cannot be known to be
+/// unchanged next time).
+fn input_key(
+    global: u64,
+    parse: u64,
+    opts: &BuildOptions,
+    sources: &[Source],
+    root: &std::path::Path,
+    racy_after: i64,
+) -> Option<u64> {
     let mut input = Fingerprint::new();
-    input.u64(global_key).u64(parse_key).u64(u64::from(opts.drafts)).u64(u64::from(opts.future));
-    for s in &sources {
+    input.u64(global).u64(parse).u64(u64::from(opts.drafts)).u64(u64::from(opts.future));
+    for s in sources {
         input.path(&s.stat.path).u64(s.stat.hash);
     }
     let mut racy = sources.iter().any(|s| s.stat.mtime.is_none());
@@ -165,19 +215,5 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
         input.str(&rel).u64(len).u64(mtime as u64);
         racy |= mtime >= racy_after;
     }
-    // With a racy file the inputs cannot be known to be unchanged next time.
-    let input_key = (!racy).then(|| input.finish());
-    Ok(Scan {
-        config,
-        theme,
-        tz,
-        sources,
-        errors,
-        warnings: found.warnings,
-        timings,
-        parse_key,
-        global_key,
-        input_key,
-        survey,
-    })
+    (!racy).then(|| input.finish())
 }

@@ -17,9 +17,25 @@ use crate::output::{self, Emit, Files};
 use crate::render::Strings;
 use crate::search::{self, DocKey, IndexState, OwnedFields, PlainLog};
 
+/// The state of the published index, when this build may update it: search is on, the
+/// build is not clean, the state was made under the same global key, and the published tree
+/// has the index.
+pub fn previous(
+    prefetched: Option<((u64, u64), IndexState)>,
+    config: &crate::config::Config,
+    clean: bool,
+    global_key: u64,
+    live: &Files,
+) -> Option<((u64, u64), IndexState)> {
+    let published = || live.contains_key(&format!("search/{}", search::files::MANIFEST));
+    prefetched.filter(|((global, _), _)| config.search && !clean && *global == global_key && published())
+}
+
 /// What the index stage leaves for the cache.
 #[derive(Default)]
 pub struct Indexed {
+    /// The stage's name for `--timings`, when it did any work.
+    pub stage: Option<&'static str>,
     /// The state the next update starts from (`None`: there is no index to update).
     pub state: Option<IndexState>,
     /// Plain texts of bulletins the index no longer has.
@@ -31,13 +47,13 @@ pub struct Indexed {
 /// that is 300 MB the rendering does not hold. Without search nothing needs them. Returns
 /// whether they were logged, when that was tried.
 pub fn log_before_pages(
-    search_on: bool,
+    site: &mut LoadedSite,
     updating: bool,
-    archive: &mut Archive,
     log: &mut dyn PlainLog,
     timings: &mut Timings,
 ) -> Option<std::io::Result<()>> {
-    if !search_on {
+    let archive = &mut site.archive;
+    if !site.config.search {
         archive.entries.par_iter_mut().for_each(Entry::release_plain);
         return None;
     }
@@ -94,7 +110,6 @@ pub fn write(
     inputs: &IndexInputs,
     log: &mut dyn PlainLog,
     plain_logged: &mut Option<std::io::Result<()>>,
-    timings: &mut Timings,
 ) -> Result<Indexed, BuildFailure> {
     let emit = inputs.emit;
     let search_err = |e| io_error("cannot write the search index", e);
@@ -111,13 +126,12 @@ pub fn write(
         SearchPlan::Off => return Ok(Indexed::default()),
         SearchPlan::Keep => {
             keep_live(&FxHashSet::default()).map_err(search_err)?;
-            return Ok(Indexed { state: index_prev.map(|(_, s)| s), removed: Vec::new() });
+            return Ok(Indexed { stage: None, state: index_prev.map(|(_, s)| s), removed: Vec::new() });
         }
         SearchPlan::Update(_) => {
             if let Some((_, prev)) = &index_prev
                 && let Some(indexed) = update(prev, site, inputs, &*log, &keep_live)?
             {
-                timings.lap("search index (update)");
                 return Ok(indexed);
             }
         }
@@ -146,8 +160,7 @@ pub fn write(
     drop(stored);
     let current: FxHashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
     let removed = log.hashes().into_iter().filter(|h| !current.contains(h)).collect();
-    timings.lap("search index");
-    Ok(Indexed { state: Some(state), removed })
+    Ok(Indexed { stage: Some("search index"), state: Some(state), removed })
 }
 
 /// Updates the published index in place for the bulletins that changed; `None` when an
@@ -223,5 +236,5 @@ fn update(
     let current: FxHashSet<u64> = update.state.docs.iter().map(|d| d.source_hash).collect();
     let removed =
         prev.docs.iter().filter(|d| !current.contains(&d.source_hash)).map(|d| d.source_hash).collect();
-    Ok(Some(Indexed { state: Some(update.state), removed }))
+    Ok(Some(Indexed { stage: Some("search index (update)"), state: Some(update.state), removed }))
 }

@@ -15,8 +15,8 @@ use crate::output::{self, Staging, dir_id};
 pub fn report(scan: &Scan, state: &State, out: &Path, started: Instant) -> Option<BuildReport> {
     let now = jiff::Timestamp::now().as_second();
     let same = scan.errors.is_empty()
-        && scan.input_key.is_some()
-        && state.input_key == scan.input_key
+        && scan.keys.input.is_some()
+        && state.input_key == scan.keys.input
         && state.out_id.is_some()
         && state.out_id == dir_id(out)
         && out.join(output::MARKER).is_file()

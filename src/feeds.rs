@@ -42,6 +42,17 @@ impl FeedSpec<'_> {
     }
 }
 
+/// The key of everything a feed's three files are made from: the global key, and the key of
+/// each entry it shows (see `render`'s entry keys).
+pub fn key(spec: &FeedSpec, config: &Config, global_key: u64, entry_keys: &[u64]) -> u64 {
+    let mut f = crate::hash::Fingerprint::new();
+    f.u64(global_key).str("feed").str(&spec.title).str(&spec.folder);
+    for i in spec.entries(config) {
+        f.u64(entry_keys[i]);
+    }
+    f.finish()
+}
+
 /// Whether `base_url` is absolute, as feeds and sitemaps need.
 pub fn has_absolute_base(config: &Config) -> bool {
     config.base_url.starts_with("https://") || config.base_url.starts_with("http://")

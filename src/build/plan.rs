@@ -88,12 +88,12 @@ pub fn plan<'a>(
     let feeds: Vec<(FeedSpec, u64, bool)> = specs
         .into_par_iter()
         .map(|spec| {
-            let key = renderer.feed_fingerprint(&spec);
+            let key = feeds::key(&spec, config, renderer.global_key(), renderer.entry_keys());
             let kept = spec.files().iter().all(|f| emit.unchanged(f, key));
             (spec, key, kept)
         })
         .collect();
-    let search_key = renderer.search_fingerprint();
+    let search_key = crate::search::key(renderer.global_key(), renderer.entry_keys());
     let search = match index_prev {
         _ if !config.search => SearchPlan::Off,
         Some(((_, key), _)) if *key == search_key => SearchPlan::Keep,

@@ -112,6 +112,16 @@ type ScoreChange = (String, bool, Option<u32>, Option<u32>);
 /// Changes to postings: bulletin id → its new score, or none when it loses the spelling.
 type PostingChanges = Vec<(u32, Option<u32>)>;
 
+/// The key of everything the search index is made from: the global key and every entry's key.
+pub fn key(global_key: u64, entry_keys: &[u64]) -> u64 {
+    let mut f = crate::hash::Fingerprint::new();
+    f.u64(global_key).str("search");
+    for &h in entry_keys {
+        f.u64(h);
+    }
+    f.finish()
+}
+
 /// Reads the plain text the build cache logged for the bulletin whose source has the given
 /// hash (at most its first `max_bytes`): where the index finds a body whose text the
 /// archive let go of.

@@ -1,0 +1,364 @@
+//! The page stage's work for one job: its key ([`Renderer::fingerprint`]: everything
+//! [`Renderer::render`] reads) and its rendering, side by side so that what a page shows and
+//! what its key covers are changed together.
+
+use super::*;
+
+impl<'a> Renderer<'a> {
+    /// A fingerprint of everything [`Renderer::render`] reads for `job`: two equal
+    /// fingerprints mean the same page. Every input `render` uses must be fed in here;
+    /// tests/incremental.rs compares incremental builds with clean ones to hold us to it.
+    pub fn fingerprint(&self, job: Job) -> u64 {
+        let a = self.archive;
+        let mut f = Fingerprint::new();
+        f.u64(self.global).str(&self.job_path(job));
+        // A list page shows its span's bulletins and links to its neighbours: not how many
+        // bulletins the list has, so that new ones leave its older pages as they are.
+        let list = |f: &mut Fingerprint, members: &[usize], page: usize| {
+            let span = Span::of(members.len(), self.config.per_page, page);
+            f.u64(page as u64);
+            f.u64(span.newer.map_or(u64::MAX, |p| p as u64)).u64(span.older.map_or(u64::MAX, |p| p as u64));
+            for &m in &members[span.range] {
+                f.u64(self.card_hashes[m]);
+            }
+        };
+        let years = |f: &mut Fingerprint| {
+            for y in &a.years {
+                f.u64(y.year as u64);
+                for m in &y.months {
+                    f.u64(m.month as u64).u64(m.members.len() as u64);
+                }
+            }
+        };
+        match job {
+            Job::Home(p) => {
+                f.str("home");
+                list(&mut f, &self.all, p);
+            }
+            Job::Bulletin(i) => {
+                let e = &a.entries[i];
+                f.str("bulletin").u64(self.entry_hashes[i]);
+                for n in [e.newer, e.older] {
+                    f.u64(n.map_or(0, |n| self.card_hashes[n]));
+                }
+                for &r in &e.related {
+                    f.u64(self.card_hashes[r]);
+                }
+            }
+            Job::Terms(kind) => {
+                f.str("terms").str(kind.folder());
+                for t in a.terms(kind) {
+                    f.str(&t.name).str(&t.slug).u64(t.members.len() as u64);
+                }
+            }
+            Job::Term(kind, ti, p) => {
+                let t = &a.terms(kind)[ti];
+                f.str("term").str(kind.folder()).str(&t.name).str(&t.slug);
+                // Only the newest page has the count and the chart (see `render`).
+                if p == 0 {
+                    f.u64(self.term_hashes[kind as usize][ti]);
+                    f.u64(a.years.first().map_or(0, |y| y.year as u64));
+                    f.u64(a.years.last().map_or(0, |y| y.year as u64));
+                }
+                list(&mut f, &t.members, p);
+            }
+            Job::ArchiveIndex => {
+                f.str("archive");
+                years(&mut f);
+            }
+            Job::Year(yi) => {
+                let y = &a.years[yi];
+                f.str("year").u64(y.year as u64);
+                for m in &y.months {
+                    f.u64(m.month as u64).u64(m.members.len() as u64);
+                }
+            }
+            Job::Month(yi, mi, p) => {
+                let y = &a.years[yi];
+                f.str("month").u64(y.year as u64);
+                list(&mut f, &y.months[mi].members, p);
+            }
+            Job::Search => {
+                f.str("search");
+            }
+            Job::NotFound => {
+                f.str("404");
+            }
+        }
+        f.finish()
+    }
+
+    /// Renders one page (UTF-8 HTML, as bytes: the templates are text, so checking the
+    /// result again would only cost time).
+    pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
+        let a = self.archive;
+        let path = self.job_path(job);
+        let mut ctx = Context::new();
+        // Links are relative to the page, so the site works under any prefix on any host;
+        // the 404 page is served at arbitrary depths and uses the base URL's path instead.
+        let root = if job == Job::NotFound { base_path(&self.config.base_url) } else { relative_root(&path) };
+        ctx.insert("root", &root);
+        ctx.insert("current_path", &path);
+        let canonical = format!("{}/{}", self.config.base(), path);
+        ctx.insert("canonical", &canonical);
+        ctx.insert("pager", &None::<()>);
+        ctx.insert("term_feed", "");
+        ctx.insert("meta_description", &self.config.description);
+        let s = &self.strings;
+        let template = match job {
+            Job::Home(p) => {
+                self.insert_list(&mut ctx, &self.all, p, "", &root)?;
+                ctx.insert("heading", if p == 0 { s.get("latest") } else { s.get("older_bulletins") });
+                "index.html"
+            }
+            Job::Bulletin(i) => {
+                let e = &a.entries[i];
+                let b = &e.bulletin;
+                let html = e.html();
+                let content =
+                    a.link_internal(e, &html, |t| format!("{root}{}", t.path.trim_start_matches('/')));
+                let date_view = |d: &crate::content::PubDate| DateView {
+                    machine: d.machine(),
+                    display: s.format_date(d),
+                };
+                let modified = b.modified();
+                let names = |kind: TermKind, idx: &[usize]| -> Vec<(String, String)> {
+                    idx.iter()
+                        .map(|&t| {
+                            let term = &a.terms(kind)[t];
+                            (
+                                term.name.clone(),
+                                format!("{}/{}", self.config.base(), term_url(kind, &term.slug)),
+                            )
+                        })
+                        .collect()
+                };
+                let authors = names(TermKind::Author, &e.authors);
+                let tags = names(TermKind::Tag, &e.tags);
+                let page = PageView {
+                    title: &b.title,
+                    summary: &e.summary,
+                    content: &content,
+                    has_code: e.rendered.has_code,
+                    reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
+                    date: date_view(&b.date),
+                    updated: b.updated.as_ref().map(date_view),
+                    image: b.image.as_ref().map(|img| ImageView {
+                        src: image_src(img, &root),
+                        abs: image_abs(img, self.config.base(), &e.path),
+                        alt: b.image_alt.as_deref().unwrap_or_default(),
+                    }),
+                    published: crate::feeds::rfc3339(&b.date),
+                    modified: crate::feeds::rfc3339(modified),
+                    author_urls: authors.iter().map(|(_, u)| u.as_str()).collect(),
+                    tag_names: tags.iter().map(|(n, _)| n.as_str()).collect(),
+                };
+                let mut ld = serde_json::json!({
+                    "@context": "https://schema.org",
+                    "@type": "NewsArticle",
+                    "headline": b.title,
+                    "description": e.summary,
+                    "datePublished": page.published,
+                    "dateModified": page.modified,
+                    "author": authors.iter().map(|(n, u)| serde_json::json!({"@type": "Person", "name": n, "url": u})).collect::<Vec<_>>(),
+                    "keywords": tags.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+                    "mainEntityOfPage": canonical,
+                    "url": canonical,
+                    "inLanguage": self.config.language,
+                    "publisher": {"@type": "Organization", "name": self.config.title},
+                });
+                if let Some(img) = &page.image {
+                    ld["image"] = serde_json::json!([img.abs]);
+                }
+                ctx.insert("jsonld", &script_json(&ld));
+                ctx.insert("meta_description", &e.summary);
+                ctx.insert("page", &page);
+                ctx.insert("card", self.card(i));
+                ctx.insert("newer", &e.newer.map(|n| self.card(n)));
+                ctx.insert("older", &e.older.map(|n| self.card(n)));
+                let related: Vec<&Value> = e.related.iter().map(|&r| self.card(r)).collect();
+                ctx.insert("related", &related);
+                "bulletin.html"
+            }
+            Job::Terms(kind) => {
+                let max = a.terms(kind).iter().map(|t| t.members.len()).max().unwrap_or(1).max(1) as f64;
+                let terms: Vec<TermCount> = a
+                    .terms(kind)
+                    .iter()
+                    .map(|t| {
+                        let n = t.members.len() as f64;
+                        let size = if max <= 1.0 { 1 } else { 1 + (4.0 * n.ln() / max.ln()).round() as u8 };
+                        TermCount {
+                            name: &t.name,
+                            url: term_url(kind, &t.slug),
+                            count: t.members.len(),
+                            size,
+                        }
+                    })
+                    .collect();
+                ctx.insert("terms", &terms);
+                ctx.insert("kind", kind.folder());
+                ctx.insert("heading", s.get(kind.folder()));
+                "terms.html"
+            }
+            Job::Term(kind, ti, p) => {
+                let t = &a.terms(kind)[ti];
+                self.insert_list(&mut ctx, &t.members, p, &term_url(kind, &t.slug), &root)?;
+                // The count and the chart change with every new bulletin of the term: only
+                // its newest page, which changes then anyway, has them.
+                if p == 0 {
+                    ctx.insert("term", &serde_json::json!({"name": t.name, "count": t.members.len()}));
+                    ctx.insert("chart", &self.activity_chart(&t.members, &t.name));
+                } else {
+                    ctx.insert("term", &serde_json::json!({"name": t.name}));
+                    ctx.insert("chart", "");
+                }
+                ctx.insert("kind", kind.folder());
+                ctx.insert("heading", &t.name);
+                ctx.insert("term_feed", &term_url(kind, &t.slug));
+                "term.html"
+            }
+            Job::ArchiveIndex => {
+                let years: Vec<YearView> = (0..a.years.len()).map(|yi| self.year_view(yi)).collect();
+                ctx.insert("years", &years);
+                ctx.insert("heading", s.get("archive"));
+                "archive.html"
+            }
+            Job::Year(yi) => {
+                let y = &a.years[yi];
+                let bars: Vec<(String, usize)> = (1..=12)
+                    .map(|m: i8| {
+                        let count = y.months.iter().find(|x| x.month == m).map_or(0, |x| x.members.len());
+                        (m.to_string(), count)
+                    })
+                    .collect();
+                let title = format!("{} {} — {}", s.get("year"), y.year, s.get("chart_by_month"));
+                ctx.insert("chart", &chart::bar_chart("chart-months", &title, &bars));
+                ctx.insert("year", &self.year_view(yi));
+                ctx.insert("heading", &format!("{} {}", s.get("year"), a.years[yi].year));
+                "year.html"
+            }
+            Job::Month(yi, mi, p) => {
+                let y = &a.years[yi];
+                let m = &y.months[mi];
+                self.insert_list(&mut ctx, &m.members, p, &month_url(y.year, m.month), &root)?;
+                ctx.insert("year", &serde_json::json!({"year": y.year, "url": year_url(y.year)}));
+                ctx.insert("heading", &s.format_month(y.year, m.month));
+                "month.html"
+            }
+            Job::Search => "search.html",
+            Job::NotFound => "404.html",
+        };
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera.render_to(template, &ctx, &mut html).map_err(|e| template_error(&e, template))?;
+        Ok(html)
+    }
+
+    pub(super) fn insert_list(
+        &self,
+        ctx: &mut Context,
+        members: &[usize],
+        page: usize,
+        base: &str,
+        root: &str,
+    ) -> Result<(), Diagnostic> {
+        let span = Span::of(members.len(), self.config.per_page, page);
+        let shown = &members[span.range.clone()];
+        let cards: Vec<&Value> = shown.iter().map(|&i| self.card(i)).collect();
+        if let Some(cache) = &self.card_html {
+            let html = shown
+                .iter()
+                .zip(&cards)
+                .map(|(&i, card)| self.card_html(cache, i, card, root))
+                .collect::<Result<Vec<String>, Diagnostic>>()?;
+            ctx.insert("card_html", &html);
+        }
+        ctx.insert("cards", &cards);
+        let day = |i: Option<&usize>| {
+            i.map(|&i| {
+                let d = &self.archive.entries[i].bulletin.date;
+                DateView { machine: d.machine_day(), display: self.strings.format_day(d) }
+            })
+        };
+        ctx.insert(
+            "pager",
+            &PagerView {
+                current: page,
+                newer_url: span.newer.map(|p| paged(base, p)),
+                older_url: span.older.map(|p| paged(base, p)),
+                from: day(shown.last()),
+                to: day(shown.first()),
+            },
+        );
+        Ok(())
+    }
+
+    /// Entry `i`'s `card.html` on a page whose `root` is `root`: rendered once with
+    /// [`ROOT_MARK`] in its place, which each page then replaces. A card whose own text has
+    /// the mark is rendered for each page instead.
+    pub(super) fn card_html(
+        &self,
+        cache: &[std::sync::OnceLock<Option<MarkedHtml>>],
+        i: usize,
+        card: &Value,
+        root: &str,
+    ) -> Result<String, Diagnostic> {
+        let render = |root: &str| -> Result<String, Diagnostic> {
+            let mut ctx = Context::new();
+            ctx.insert("card", card);
+            ctx.insert("root", root);
+            self.tera.render("card.html", &ctx).map_err(|e| template_error(&e, "card.html"))
+        };
+        let cached = match cache[i].get() {
+            Some(c) => c,
+            None => {
+                let e = &self.archive.entries[i];
+                let marked = |t: &str| t.contains('\u{E000}');
+                let clean = !(marked(&e.bulletin.title)
+                    || marked(&e.summary)
+                    || marked(&e.path)
+                    || e.bulletin.tags.iter().chain(&e.bulletin.authors).any(|n| marked(n)));
+                let html = if clean { Some(MarkedHtml::new(&render(ROOT_MARK)?)) } else { None };
+                cache[i].get_or_init(|| html)
+            }
+        };
+        match cached {
+            Some(html) => Ok(html.with_root(root)),
+            None => render(root),
+        }
+    }
+
+    /// Bulletins per year for a tag's or author's bulletins, over the archive's whole span.
+    pub(super) fn activity_chart(&self, members: &[usize], name: &str) -> String {
+        let years = &self.archive.years;
+        let (Some(first), Some(last)) = (years.last().map(|y| y.year), years.first().map(|y| y.year)) else {
+            return String::new();
+        };
+        let mut counts = std::collections::BTreeMap::new();
+        for &m in members {
+            *counts.entry(self.archive.entries[m].bulletin.date.year()).or_insert(0usize) += 1;
+        }
+        let bars: Vec<(String, usize)> =
+            (first..=last).map(|y| (y.to_string(), counts.get(&y).copied().unwrap_or(0))).collect();
+        let title = format!("{name} — {}", self.strings.get("chart_by_year"));
+        chart::bar_chart("chart-years", &title, &bars)
+    }
+
+    pub(super) fn year_view(&self, yi: usize) -> YearView {
+        let y = &self.archive.years[yi];
+        YearView {
+            year: y.year,
+            url: year_url(y.year),
+            count: y.members.len(),
+            months: y
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    name: self.strings.format_month(y.year, m.month),
+                    url: month_url(y.year, m.month),
+                    count: m.members.len(),
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Where a page is: a list's spans of bulletins, page URLs, and the way back to the root.
+
+/// Where a list's page is among its bulletins (newest first), and its neighbours.
+///
+/// A list's pages are made so that a new bulletin changes as few of them as it can. Its
+/// older bulletins are in pages of exactly `per`, numbered from the oldest (page 1 holds the
+/// first `per` bulletins the list ever had) and never shifted by newer ones; the newest
+/// page, at the list's own URL, holds the rest: `per` to `2 × per − 1` bulletins once the
+/// list has more than `per`. A new bulletin changes the newest page; once that is full, its
+/// older half becomes the next numbered page. (Numbering from the newest, as most sites
+/// do, moves every bulletin to another page each time one is published: at 20,000
+/// bulletins, a thousand pages to make and upload again.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Span {
+    /// Positions in the list (newest first).
+    pub(super) range: std::ops::Range<usize>,
+    /// The neighbouring pages (0: the newest page).
+    pub(super) newer: Option<usize>,
+    pub(super) older: Option<usize>,
+}
+
+impl Span {
+    /// The number of pages before the newest: the highest page number.
+    pub(super) fn older_pages(items: usize, per: usize) -> usize {
+        (items / per.max(1)).saturating_sub(1)
+    }
+
+    /// Page `page` (0: the newest page) of a list of `items` bulletins; an empty range
+    /// beyond the last page.
+    pub(super) fn of(items: usize, per: usize, page: usize) -> Span {
+        let per = per.max(1);
+        let older = Span::older_pages(items, per);
+        if page == 0 {
+            let newest = items - older * per;
+            return Span { range: 0..newest, newer: None, older: (older > 0).then_some(older) };
+        }
+        if page > older {
+            return Span { range: items..items, newer: None, older: None };
+        }
+        Span {
+            range: items - page * per..items - (page - 1) * per,
+            newer: Some(if page == older { 0 } else { page + 1 }),
+            older: (page > 1).then(|| page - 1),
+        }
+    }
+}
+
+/// The URL path of page `page` of the list at `base` (0: `base` itself).
+pub(super) fn paged(base: &str, page: usize) -> String {
+    if page == 0 { base.to_string() } else { format!("{base}page/{page}/") }
+}
+
+/// "../../" for `2020/01/`, "./" for the home page.
+pub(super) fn relative_root(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 { "./".into() } else { "../".repeat(depth) }
+}
+
+/// The path part of the base URL, always ending in `/` ("/" or "/tin-tuc/").
+pub(super) fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, r)| r);
+    let path = match after_scheme.find('/') {
+        Some(i) if base_url.contains("://") => &after_scheme[i..],
+        _ if base_url.contains("://") => "/",
+        _ => after_scheme,
+    };
+    let mut p = path.to_string();
+    if !p.starts_with('/') {
+        p.insert(0, '/');
+    }
+    if !p.ends_with('/') {
+        p.push('/');
+    }
+    p
+}

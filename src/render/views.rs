@@ -1,0 +1,166 @@
+//! The views templates see: a page's context, a bulletin's card and the rest, with the key of
+//! each beside it (a new field in a view and in its key is one change, here).
+
+use super::*;
+
+/// A bulletin page's `page` as templates see it.
+#[derive(Serialize)]
+pub(super) struct PageView<'a> {
+    pub(super) title: &'a str,
+    pub(super) summary: &'a str,
+    /// The body's HTML with internal links resolved.
+    pub(super) content: &'a str,
+    pub(super) has_code: bool,
+    pub(super) reading_minutes: usize,
+    pub(super) date: DateView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) updated: Option<DateView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) image: Option<ImageView<'a>>,
+    pub(super) published: String,
+    pub(super) modified: String,
+    pub(super) author_urls: Vec<&'a str>,
+    pub(super) tag_names: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct ImageView<'a> {
+    pub(super) src: String,
+    pub(super) abs: String,
+    pub(super) alt: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkView<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct DateView {
+    pub(super) machine: String,
+    pub(super) display: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct CardView<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) date: DateView,
+    pub(super) summary: &'a str,
+    pub(super) authors: Vec<LinkView<'a>>,
+    pub(super) tags: Vec<LinkView<'a>>,
+}
+
+/// A list page's place among its list's pages (see [`Span`]).
+#[derive(Serialize)]
+pub(super) struct PagerView {
+    /// The number in the page's URL (`page/N/`, counted from the oldest page); 0 on the
+    /// newest page, which is at the list's own URL.
+    pub(super) current: usize,
+    pub(super) newer_url: Option<String>,
+    pub(super) older_url: Option<String>,
+    /// The days of the oldest and the newest bulletin on the page.
+    pub(super) from: Option<DateView>,
+    pub(super) to: Option<DateView>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TermCount<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: String,
+    pub(super) count: usize,
+    /// 1 (least used) to 5 (most used), on a logarithmic scale.
+    pub(super) size: u8,
+}
+
+#[derive(Serialize)]
+pub(super) struct MonthView {
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearView {
+    pub(super) year: i16,
+    pub(super) url: String,
+    pub(super) count: usize,
+    pub(super) months: Vec<MonthView>,
+}
+
+/// A fingerprint of everything [`card`] makes the entry's card from, taken without making
+/// it (no string is built): the date's instant, offset and precision stand for its two
+/// strings (which the theme's strings format, and the global key covers those), and a term's
+/// slug for its URL.
+pub(super) fn card_fingerprint(e: &Entry, a: &Archive) -> u64 {
+    // The card's fields, listed so that a new one cannot be forgotten here.
+    let _ = |c: CardView| {
+        let CardView {
+            title: _,
+            url: _,
+            date: DateView { machine: _, display: _ },
+            summary: _,
+            authors: _,
+            tags: _,
+        } = c;
+    };
+    let mut f = Fingerprint::new();
+    f.str(&e.bulletin.title).str(&e.path).str(&e.summary).u64s(e.bulletin.date.identity());
+    for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
+        f.str(mark).u64(list.len() as u64);
+        for &t in list {
+            let t = &a.terms(kind)[t];
+            f.str(&t.name).str(&t.slug);
+        }
+    }
+    f.finish()
+}
+
+pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e> {
+    let links = |kind: TermKind, idx: &[usize]| -> Vec<LinkView<'e>> {
+        idx.iter()
+            .map(|&ti| {
+                let t = &a.terms(kind)[ti];
+                LinkView { name: &t.name, url: term_url(kind, &t.slug) }
+            })
+            .collect()
+    };
+    CardView {
+        title: &e.bulletin.title,
+        url: e.path.trim_start_matches('/'),
+        date: DateView { machine: e.bulletin.date.machine(), display: s.format_date(&e.bulletin.date) },
+        summary: &e.summary,
+        authors: links(TermKind::Author, &e.authors),
+        tags: links(TermKind::Tag, &e.tags),
+    }
+}
+
+/// The `src` of a lead image on its bulletin page: URLs as they are, site paths (`/x.jpg`)
+/// relative to the site root, anything else relative to the page.
+pub(super) fn image_src(img: &str, root: &str) -> String {
+    if img.contains("://") {
+        img.to_string()
+    } else if let Some(p) = img.strip_prefix('/') {
+        format!("{root}{p}")
+    } else {
+        img.to_string()
+    }
+}
+
+/// The absolute URL of a lead image, for Open Graph and JSON-LD.
+pub(super) fn image_abs(img: &str, base: &str, page_path: &str) -> String {
+    if img.contains("://") {
+        img.to_string()
+    } else if let Some(p) = img.strip_prefix('/') {
+        format!("{base}/{p}")
+    } else {
+        format!("{base}{page_path}{img}")
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` as escapes, so no
+/// text from content can close the element.
+pub(super) fn script_json(v: &serde_json::Value) -> String {
+    v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}

@@ -12,8 +12,12 @@ use syntect::util::LinesWithEndings;
 
 use crate::text;
 
-/// The class prefix of highlighted code spans; the theme's `syntax.css` uses it.
-pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+mod highlight;
+mod words;
+
+use highlight::*;
+pub use highlight::{HIGHLIGHT_CLASS_STYLE, contrast, syntax_css};
+use words::*;
 
 /// Longest automatic summary, in characters.
 const SUMMARY_CHARS: usize = 240;
@@ -305,104 +309,6 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
-/// The number of words in `text`, as `text.split_whitespace().count()` gives it (every
-/// bulletin's text is counted). 64 bytes at a time: a mask of the ASCII white space gives the
-/// word starts at once; the rarer white space beyond ASCII (U+0085, U+00A0, U+1680,
-/// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000) begins with 0xC2 or 0xE1–0xE3
-/// followed by 0x80, 0x81, 0x85, 0x9A or 0xA0, and a text that holds one is counted a byte
-/// at a time instead.
-fn count_words(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut words, mut space_before) = (0, true);
-    let mut blocks = bytes.chunks_exact(64);
-    for (n, block) in (&mut blocks).enumerate() {
-        let mut flags = [[0u8; 64]; 3];
-        for (i, &b) in block.iter().enumerate() {
-            flags[0][i] = u8::from((b == b' ') | (b.wrapping_sub(b'\t') < 5));
-            flags[1][i] = u8::from((b == 0xc2) | (b.wrapping_sub(0xe1) < 3));
-            flags[2][i] = u8::from((b == 0x85) | (b == 0xa0) | (b == 0x9a) | (b & 0xfe == 0x80));
-        }
-        let [space, lead, second] = flags.map(|f| bit_mask(&f));
-        // A lead byte whose next byte may make white space (or is in the next block).
-        let mut maybe = lead & ((second >> 1) | (1 << 63));
-        while maybe != 0 {
-            if whitespace_at(text, n * 64 + maybe.trailing_zeros() as usize) {
-                return count_words_from(text, 0, true);
-            }
-            maybe &= maybe - 1;
-        }
-        words += (!space & ((space << 1) | u64::from(space_before))).count_ones() as usize;
-        space_before = space >> 63 != 0;
-    }
-    words + count_words_from(text, bytes.len() - blocks.remainder().len(), space_before)
-}
-
-/// Whether the character starting at byte `at` of `text` is white space.
-fn whitespace_at(text: &str, at: usize) -> bool {
-    text.get(at..).and_then(|t| t.chars().next()).is_some_and(char::is_whitespace)
-}
-
-/// Bit `i` set where `flags[i]` is 1 (each flag 0 or 1): eight flags at a time, gathered
-/// into one byte by a multiplication.
-fn bit_mask(flags: &[u8; 64]) -> u64 {
-    flags.chunks_exact(8).enumerate().fold(0, |mask, (j, eight)| {
-        let eight = u64::from_le_bytes(eight.try_into().unwrap_or_default());
-        mask | ((eight.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * j))
-    })
-}
-
-/// The words that begin at or after `start` (a character boundary), one byte at a time.
-fn count_words_from(text: &str, start: usize, space_before: bool) -> usize {
-    let bytes = text.as_bytes();
-    let (mut words, mut in_word) = (0, !space_before);
-    for (at, &b) in bytes.iter().enumerate().skip(start) {
-        let space = match b {
-            // A continuation byte leaves the state as it is.
-            0x80..=0xbf => !in_word,
-            b'\t'..=b'\r' | b' ' => true,
-            // Every white space character beyond ASCII starts with one of these bytes.
-            0xc2 | 0xe1..=0xe3 => whitespace_at(text, at),
-            _ => false,
-        };
-        words += usize::from(!space & !in_word);
-        in_word = !space;
-    }
-    words
-}
-
-fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
-}
-
-/// Highlights a code block; an unknown language is shown as plain, escaped text. The
-/// language name reaches the class attribute only if it is a plain identifier.
-fn highlight(code: &str, lang: &str) -> String {
-    let lang_ok = !lang.is_empty()
-        && lang.len() <= 32
-        && lang.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-' | b'#'));
-    let set = syntaxes();
-    let syntax = if lang_ok { set.find_syntax_by_token(lang) } else { None };
-    let class = if lang_ok { format!(" class=\"language-{lang}\"") } else { String::new() };
-    let body = syntax
-        .and_then(|syntax| {
-            let mut generator =
-                ClassedHTMLGenerator::new_with_class_style(syntax, set, HIGHLIGHT_CLASS_STYLE);
-            for line in LinesWithEndings::from(code) {
-                generator.parse_html_for_line_which_includes_newline(line).ok()?;
-            }
-            Some(generator.finalize())
-        })
-        .unwrap_or_else(|| {
-            let mut s = String::new();
-            // Writing into a String cannot fail.
-            let _ = pulldown_cmark_escape::escape_html_body_text(&mut s, code);
-            s
-        });
-    // Focusable, so keyboard users can scroll long lines.
-    format!("<pre class=\"hl\" tabindex=\"0\"><code{class}>{body}</code></pre>\n")
-}
-
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
@@ -597,85 +503,5 @@ mod tests {
         assert_eq!(r.internal_links[0].1, 2);
         assert!(r.html.contains("href=\"#bantin-link:../2020/b.md#top\""), "{}", r.html);
         assert!(r.html.contains("href=\"https://x.vn/f.md\""), "{}", r.html);
-    }
-}
-
-/// The highlighting palette: a scope class and its colour on the theme's code background in
-/// the light and the dark scheme. Spans carry one class per scope part
-/// (`comment.line.rust` → `hl-comment hl-line hl-rust`), so these few cover every language.
-const PALETTE: &[(&str, &str, &str)] = &[
-    ("comment", "#615a52", "#aaa49a"),
-    ("string", "#1d6b34", "#a5d6a7"),
-    ("constant", "#8a3b00", "#f5b27a"),
-    ("keyword", "#a3121b", "#ff9e94"),
-    ("storage", "#6a2fa0", "#d1b3f7"),
-    ("entity", "#0b5394", "#9cc2ff"),
-    ("support", "#0b5394", "#9cc2ff"),
-    ("variable.parameter", "#5c4b00", "#e6d27a"),
-    ("markup.heading", "#a3121b", "#ff9e94"),
-];
-
-/// The stylesheet for highlighted code, light and dark; the default theme ships it as
-/// `static/syntax.css`.
-pub fn syntax_css() -> Result<String, String> {
-    let rules = |dark: bool| -> String {
-        PALETTE
-            .iter()
-            .map(|(scope, light, night)| {
-                let class: String = scope.split('.').map(|p| format!(".hl-{p}")).collect();
-                format!("{class}{{color:{}}}", if dark { night } else { light })
-            })
-            .collect()
-    };
-    Ok(format!(
-        "/* Code highlighting for bantin's default theme (src/markdown.rs PALETTE; every colour meets WCAG AA on the code background). Regenerate: BANTIN_BLESS=1 cargo test syntax_css */\n{}.hl-invalid{{text-decoration:underline wavy}}\n@media (prefers-color-scheme: dark){{{}}}\n",
-        rules(false),
-        rules(true)
-    ))
-}
-
-/// The WCAG contrast ratio of two colours.
-pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
-    let luminance = |(r, g, b): (u8, u8, u8)| {
-        let f = |c: u8| {
-            let c = f64::from(c) / 255.0;
-            if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
-        };
-        0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
-    };
-    let (x, y) = (luminance(a), luminance(b));
-    (x.max(y) + 0.05) / (x.min(y) + 0.05)
-}
-
-#[cfg(test)]
-mod syntax_css_tests {
-    /// The shipped stylesheet matches the highlighter's classes.
-    #[test]
-    fn syntax_css_is_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/syntax.css");
-        let css = super::syntax_css().expect("syntect themes");
-        if std::env::var_os("BANTIN_BLESS").is_some() {
-            std::fs::write(path, &css).expect("write syntax.css");
-        }
-        let shipped = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            shipped == css,
-            "themes/default/static/syntax.css is stale; run BANTIN_BLESS=1 cargo test syntax_css"
-        );
-    }
-
-    /// Every colour in it reads at WCAG AA on the theme's code background.
-    #[test]
-    fn syntax_colours_meet_aa() {
-        let css = super::syntax_css().expect("syntect themes");
-        let (light, dark) = css.split_once("@media (prefers-color-scheme: dark)").expect("two schemes");
-        for (part, bg) in [(light, (0xf1, 0xed, 0xe6)), (dark, (0x2a, 0x28, 0x25))] {
-            for hex in part.split("color:#").skip(1).map(|r| &r[..6]) {
-                let v = u32::from_str_radix(hex, 16).expect("hex");
-                let c = ((v >> 16) as u8, (v >> 8) as u8, v as u8);
-                assert!(super::contrast(c, bg) >= 4.5, "#{hex}");
-            }
-            assert!(!part.contains("background-color"));
-        }
     }
 }

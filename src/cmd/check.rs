@@ -61,6 +61,8 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     diags
 }
 
+/// The checks an editor wants before publishing that a build does not make. Long because it is
+/// a list of independent checks, each a few lines, read top to bottom.
 fn editorial_checks(root: &Path, archive: &Archive) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let source = |p: &Path| std::fs::read_to_string(root.join(p)).unwrap_or_default();

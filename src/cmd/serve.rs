@@ -82,7 +82,8 @@ impl State {
     }
 }
 
-/// Runs until interrupted; returns the exit code.
+/// Runs until interrupted; returns the exit code. Long because it wires the server, the
+/// watcher and the rebuild loop together in the order they start, which reads best in one place.
 pub fn run(args: &ServeArgs) -> i32 {
     if !args.bind.is_loopback() {
         eprintln!(

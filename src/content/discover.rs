@@ -76,7 +76,9 @@ fn unreadable(rel: &Path, e: rustix::io::Errno) -> Diagnostic {
 }
 
 /// The Markdown files of the directory open as `fd` (at `rel`, relative to the site root)
-/// and of its subdirectories.
+/// and of its subdirectories. Long because it is one directory walk through file
+/// descriptors (no path is resolved twice, no symbolic link followed), each kind of entry handled
+/// where it is met.
 fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
     use rayon::prelude::*;
     use rustix::fs::{AtFlags, FileType};

@@ -58,7 +58,8 @@ impl Bulletin {
     }
 }
 
-/// Parses one bulletin from its source text, reporting every problem found in it.
+/// Parses one bulletin from its source text, reporting every problem found in it. Long because
+/// every field is checked in turn and every problem collected, rather than stopping at the first.
 pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Vec<Diagnostic>> {
     let file = &source.rel_path;
     let text = &source.text;

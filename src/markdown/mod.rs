@@ -60,7 +60,9 @@ pub fn is_internal_link(dest: &str) -> bool {
     dest.starts_with("@/") || (!path.contains(':') && !path.starts_with('/') && path.ends_with(".md"))
 }
 
-/// Renders Markdown to HTML. With `unsafe_html` false, raw HTML is sanitised.
+/// Renders Markdown to HTML. With `unsafe_html` false, raw HTML is sanitised. Long because it
+/// is one pass over pulldown-cmark's events, in which headings, links, images, code and raw HTML
+/// are each rewritten as they come (a second pass would cost a copy of every event).
 pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

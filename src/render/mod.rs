@@ -103,6 +103,9 @@ impl MarkedHtml {
 }
 
 impl<'a> Renderer<'a> {
+    /// The renderer for `archive` through `theme`: templates loaded, the site's context set,
+    /// and the keys of every card, entry and term made at once (in parallel), because every page's
+    /// key is made of them. Long because it is that one set-up, in order.
     pub fn new(config: &'a Config, theme: &Theme, archive: &'a Archive) -> Result<Self, Vec<Diagnostic>> {
         let strings = Strings::load(theme, config.language.as_str()).map_err(|d| vec![d])?;
         let mut tera = Tera::new();

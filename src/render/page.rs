@@ -89,7 +89,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page (UTF-8 HTML, as bytes: the templates are text, so checking the
-    /// result again would only cost time).
+    /// result again would only cost time). Long because it is one `match` over the kinds of page,
+    /// each arm the context of one template; [`Renderer::fingerprint`] above has the same arms.
     pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         let a = self.archive;
         let path = self.job_path(job);

@@ -41,6 +41,8 @@ pub fn build_index_with_state(
 
 /// Writes every file of the index through `write` as soon as it is made (from several
 /// threads, in no particular order), and returns the state [`update_index`] starts from.
+/// Long because its passes (tokenise → collect into partitions → merge each partition into
+/// shards) share buffers that are handed from one to the next and let go as soon as possible.
 pub fn write_index(
     archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),

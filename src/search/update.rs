@@ -62,6 +62,9 @@ pub(super) const UPDATE_MIN: usize = 64;
 /// build would, but only those that differ. `old_fields(id)` gives the previous version of a
 /// changed bulletin's fields; `read(path)` the published index file. `None` when the change
 /// is too large or anything needed is missing: then the caller builds the index in full.
+/// Long because each step (changed bulletins → changed terms → their shards, prefix groups,
+/// metadata chunks and manifest) needs what the previous one found, and splitting it would mean
+/// handing a dozen tables between functions.
 pub fn update_index(
     archive: &Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),

@@ -34,7 +34,7 @@ bench() { local label=$1 setup=$2; shift 2; : > "$WORK/o"; : > "$WORK/n"
     same "$label"
   done
   local o n; o=$(median < "$WORK/o"); n=$(median < "$WORK/n")
-  printf '%-28s old %6.2f s  new %6.2f s  new/old %.2f\n' "$label" "$o" "$n" "$(echo "$n / $o" | bc -l)"; }
+  printf '%-28s old %6.2f s  new %6.2f s  new/old %.2f\n' "$label" "$o" "$n" "$(awk -v n="$n" -v o="$o" 'BEGIN { print n / o }')"; }
 nothing() { :; }
 # The n-th bulletin (in path order) of site $1.
 nth() { find "$1/content" -name '*.md' | sort | sed -n "${2}p"; }

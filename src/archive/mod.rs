@@ -417,7 +417,7 @@ mod tests {
             for (b, _) in &items {
                 for slug in [b.slug.as_str(), "a//b", "đà-nẵng"] {
                     assert_eq!(
-                        permalink_with_slug(pattern, b, slug),
+                        permalink_with_slug(&crate::config::Permalink::parse(pattern), b, slug),
                         reference(pattern, b, slug),
                         "{pattern} {slug}"
                     );
@@ -431,7 +431,7 @@ mod tests {
         for n in [0i64, 5, 12, 123, 2024, 12345, -5, -2024] {
             for width in [0, 2, 4] {
                 let mut s = String::from("x");
-                push_padded(&mut s, n, width).expect("write");
+                crate::config::push_padded(&mut s, n, width).expect("write");
                 assert_eq!(s, format!("x{n:0width$}"));
             }
         }

@@ -2,6 +2,7 @@
 //! resolved), and the URLs of tag, author, year and month lists.
 
 use super::*;
+use crate::config::Permalink;
 
 /// Gives every bulletin its URL path. When titles collide, the earliest bulletin (by date, then
 /// source path) keeps the plain URL and later ones get `-2`, `-3`… so that adding a bulletin
@@ -102,63 +103,14 @@ pub fn month_url(year: i16, month: i8) -> String {
 }
 
 /// Expands the permalink pattern for a bulletin. A month-precision bulletin has no day, so
-/// `{day}` and the `/` after it are left out rather than invented.
-pub fn permalink(pattern: &str, b: &Bulletin) -> String {
+/// `{day}` is left out (with the slash that would follow it).
+pub fn permalink(pattern: &Permalink, b: &Bulletin) -> String {
     permalink_with_slug(pattern, b, &b.slug)
 }
 
-/// Appends `n` as `format!("{n:0width$}")` would, without the formatting machinery (a URL
-/// is made for every bulletin on every build).
-pub(super) fn push_padded(out: &mut String, n: i64, width: usize) -> std::fmt::Result {
-    use std::fmt::Write as _;
-    if n < 0 {
-        return write!(out, "{n:0width$}");
-    }
-    let mut digits = itoa::Buffer::new();
-    let digits = digits.format(n);
-    out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
-    out.push_str(digits);
-    Ok(())
-}
-
 /// [`permalink`] with another slug.
-pub(super) fn permalink_with_slug(pattern: &str, b: &Bulletin, slug: &str) -> String {
+pub(super) fn permalink_with_slug(pattern: &Permalink, b: &Bulletin, slug: &str) -> String {
     let d = &b.date;
-    let mut p = String::with_capacity(pattern.len() + slug.len() + 8);
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        p.push_str(&rest[..open]);
-        rest = &rest[open..];
-        let placeholder = ["{year}", "{month}", "{day}", "{slug}"]
-            .into_iter()
-            .find_map(|name| rest.strip_prefix(name).map(|after| (name, after)));
-        let Some((name, after)) = placeholder else {
-            p.push('{');
-            rest = &rest[1..];
-            continue;
-        };
-        let _ = match name {
-            "{year}" => push_padded(&mut p, d.year().into(), 4),
-            "{month}" => push_padded(&mut p, d.month().into(), 2),
-            "{day}" if d.precision != Precision::Month => push_padded(&mut p, d.zoned.day().into(), 2),
-            "{slug}" => {
-                p.push_str(slug);
-                Ok(())
-            }
-            _ => Ok(()),
-        };
-        rest = after;
-    }
-    p.push_str(rest);
-    // Runs of slashes (where `{day}` is empty, say) become one.
-    if p.as_bytes().windows(2).any(|w| w == b"//") {
-        let mut joined = String::with_capacity(p.len());
-        for c in p.chars() {
-            if !(c == '/' && joined.ends_with('/')) {
-                joined.push(c);
-            }
-        }
-        p = joined;
-    }
-    p
+    let day = (d.precision != Precision::Month).then(|| i64::from(d.zoned.day()));
+    pattern.expand(d.year().into(), d.month().into(), day, slug)
 }

@@ -6,6 +6,10 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, did_you_mean, line_col};
 
+mod permalink;
+
+pub use permalink::{Permalink, push_padded};
+
 /// The site's configuration. Every key is optional; see `site.toml` in the repository for a
 /// commented example.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -25,7 +29,7 @@ pub struct Config {
     /// Bulletins per list page (a list's newest page holds up to twice as many, less one).
     pub per_page: usize,
     /// Bulletin URL pattern with `{year}`, `{month}`, `{day}` and `{slug}`.
-    pub permalink: String,
+    pub permalink: Permalink,
     /// Theme name: a folder under `themes/`, or `default` (embedded in bantin).
     pub theme: String,
     /// Keep raw HTML in bulletins as written instead of sanitising it.
@@ -120,7 +124,7 @@ impl Default for Config {
             language: Language::Vi,
             timezone: "Asia/Ho_Chi_Minh".into(),
             per_page: 20,
-            permalink: "/{year}/{month}/{slug}/".into(),
+            permalink: Permalink::parse("/{year}/{month}/{slug}/"),
             theme: "default".into(),
             unsafe_html: false,
             output_dir: "public".into(),
@@ -238,7 +242,7 @@ impl Config {
                 "sitemap_max_urls",
             ));
         }
-        if let Err(msg) = check_permalink(&self.permalink) {
+        if let Err(msg) = self.permalink.check() {
             errors.push(at_key(
                 Diagnostic::error(format!("invalid permalink `{}`: {msg}", self.permalink))
                     .with_hint("for example `/{year}/{month}/{slug}/`"),
@@ -257,31 +261,6 @@ impl Config {
     }
 }
 
-/// Permalinks start and end with `/`, contain `{slug}`, and use only known placeholders.
-fn check_permalink(p: &str) -> Result<(), String> {
-    if !p.starts_with('/') || !p.ends_with('/') {
-        return Err("it must start and end with `/`".into());
-    }
-    if !p.contains("{slug}") {
-        return Err("it must contain `{slug}`".into());
-    }
-    let mut rest = p;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            return Err("an unclosed `{`".into());
-        };
-        let name = &rest[open + 1..open + close];
-        if !matches!(name, "year" | "month" | "day" | "slug") {
-            return Err(format!("unknown placeholder `{{{name}}}` (use year, month, day, slug)"));
-        }
-        rest = &rest[open + close + 1..];
-    }
-    if p.split('/').any(|seg| seg == ".." || seg == ".") {
-        return Err("`.` and `..` segments are not allowed".into());
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,7 +270,7 @@ mod tests {
         let c = Config::parse("").expect("empty config is valid");
         assert_eq!(c.per_page, 20);
         assert_eq!(c.timezone, "Asia/Ho_Chi_Minh");
-        assert_eq!(c.permalink, "/{year}/{month}/{slug}/");
+        assert_eq!(c.permalink.as_str(), "/{year}/{month}/{slug}/");
     }
 
     #[test]

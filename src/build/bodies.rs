@@ -49,3 +49,35 @@ pub fn load(
         .collect();
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_read_back_only_if_its_source_is_the_version_parsed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let text = "---\ntitle: \"Mưa\"\ndate: 2024-01-02\n---\nMưa **lớn**.\n";
+        std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
+        std::fs::write(dir.path().join("content/a.md"), text).expect("write");
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        let source = crate::content::SourceFile { rel_path: "content/a.md".into(), text: text.into() };
+        let mut parsed = crate::content::parse(&source, &tz, false).expect("parsed");
+        parsed.bulletin.source_hash = crate::hash::hash_bytes(text.as_bytes());
+        let config = Config::default();
+        // As the cache keeps it: no body.
+        let p = parsed.without_body();
+        let archive = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
+        assert!(archive.entries[0].plain().is_none());
+        load(dir.path(), &config, &tz, &archive, &[0]).expect("read back");
+        assert_eq!(archive.entries[0].plain(), Some("Mưa lớn.\n"));
+        assert!(archive.entries[0].html().contains("<strong>lớn</strong>"));
+        // The source changed since it was parsed: an error, never the other version's body.
+        let p = parsed.without_body();
+        let archive = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
+        std::fs::write(dir.path().join("content/a.md"), text.replace("lớn", "nhỏ")).expect("write");
+        let errors = load(dir.path(), &config, &tz, &archive, &[0]).expect_err("changed");
+        assert!(errors[0].message.contains("changed while the site was being built"));
+        assert!(archive.entries[0].plain().is_none());
+    }
+}

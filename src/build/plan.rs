@@ -157,3 +157,27 @@ pub fn check_unique_outputs(
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn two_pages_for_one_file_is_an_error_naming_the_bulletin() {
+        let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");
+        let source = crate::content::SourceFile {
+            rel_path: "content/tags.md".into(),
+            text: "---\ntitle: \"Thẻ\"\ndate: 2024-01-02\n---\nThân bài.\n".into(),
+        };
+        let parsed = crate::content::parse(&source, &tz, false).expect("parsed");
+        let archive =
+            Archive::build(&Config::default(), vec![(parsed.bulletin, parsed.rendered)]).expect("archive");
+        let jobs = [Job::Bulletin(0), Job::Terms(crate::archive::TermKind::Tag), Job::Search];
+        let files = ["tags/index.html".to_string(), "tags/index.html".into(), "search/index.html".into()];
+        let errors = check_unique_outputs(&jobs, &files, &archive).expect_err("a clash");
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("tags/index.html"), "{}", errors[0].message);
+        assert_eq!(errors[0].file.as_deref(), Some(std::path::Path::new("content/tags.md")));
+        assert!(check_unique_outputs(&jobs[1..], &files[1..], &archive).is_ok());
+    }
+}

@@ -217,3 +217,59 @@ fn input_key(
     }
     (!racy).then(|| input.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (rel, text) in files {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        dir
+    }
+
+    fn scan_of(root: &std::path::Path) -> Scan {
+        let opts = BuildOptions { root: root.to_path_buf(), ..BuildOptions::default() };
+        let mut cached = Cached::open(root, "test", true);
+        scan(&opts, &mut cached).unwrap_or_else(|f| panic!("{:?}", f.errors))
+    }
+
+    const ONE: &str = "---\ntitle: \"Mưa lớn\"\ndate: 2024-01-02\n---\nThân bài.\n";
+
+    #[test]
+    fn the_keys_follow_the_sources_the_settings_and_fresh_files() {
+        let dir = site(&[("site.toml", "title = \"Tin\"\n"), ("content/a.md", ONE)]);
+        let first = scan_of(dir.path());
+        assert_eq!(first.sources.len(), 1);
+        assert!(first.sources[0].fresh.is_some(), "an empty cache: parsed at once");
+        // Just written: its time cannot be trusted, so neither can the input key.
+        assert_eq!(first.sources[0].stat.mtime, None);
+        assert_eq!(first.keys.input, None);
+        // The same input, scanned again: the same keys (the file is still fresh).
+        let again = scan_of(dir.path());
+        assert_eq!((first.keys.parse, first.keys.global), (again.keys.parse, again.keys.global));
+        // Another setting changes the global key, not the parse key; the time zone both.
+        std::fs::write(dir.path().join("site.toml"), "title = \"Tin khác\"\n").expect("write");
+        let retitled = scan_of(dir.path());
+        assert_eq!(retitled.keys.parse, first.keys.parse);
+        assert_ne!(retitled.keys.global, first.keys.global);
+        std::fs::write(dir.path().join("site.toml"), "title = \"Tin\"\ntimezone = \"UTC\"\n").expect("write");
+        let utc = scan_of(dir.path());
+        assert_ne!(utc.keys.parse, first.keys.parse);
+        assert_ne!(utc.keys.global, first.keys.global);
+    }
+
+    #[test]
+    fn a_broken_source_is_an_error_of_the_scan_and_the_others_are_still_read() {
+        let dir = site(&[("content/a.md", ONE), ("content/b.md", "---\ntitle: [\n---\n")]);
+        let scanned = scan_of(dir.path());
+        assert_eq!(scanned.sources.len(), 2);
+        let parsed: Vec<bool> =
+            scanned.sources.iter().map(|s| matches!(s.fresh.as_deref(), Some(Ok(_)))).collect();
+        assert_eq!(parsed.iter().filter(|ok| **ok).count(), 1, "one parses, one does not");
+    }
+}

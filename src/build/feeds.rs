@@ -36,7 +36,7 @@ pub fn write(
             }
             feeds::render_spec(config, archive, spec)
                 .iter()
-                .try_for_each(|f| emit.put(&f.path, *key, f.contents.as_bytes()))
+                .try_for_each(|f| emit.put(&f.path, Some(*key), f.contents.as_bytes()))
         })
         .map_err(|e| io_error("cannot write the feeds", e))?;
     // The sitemap lists every page: it is made again only when what it shows changed.
@@ -46,12 +46,12 @@ pub fn write(
     } else {
         feeds::sitemaps(config, archive)
             .par_iter()
-            .try_for_each(|f| emit.put(&f.path, sitemap_key, f.contents.as_bytes()))
+            .try_for_each(|f| emit.put(&f.path, Some(sitemap_key), f.contents.as_bytes()))
     };
     sitemap.map_err(|e| io_error("cannot write the sitemap", e))?;
     if config.robots {
         let robots = feeds::robots(config);
-        emit.put(&robots.path, 0, robots.contents.as_bytes())
+        emit.put(&robots.path, None, robots.contents.as_bytes())
             .map_err(|e| io_error("cannot write the sitemap", e))?;
     }
     Ok(None)

@@ -33,7 +33,8 @@ pub fn write(
             } else {
                 emit.rendered.fetch_add(1, Ordering::Relaxed);
                 let written = renderer.render(page.job).and_then(|html| {
-                    emit.put(&page.file, page.key, &html).map_err(|e| io_error("cannot write output", e))
+                    emit.put(&page.file, Some(page.key), &html)
+                        .map_err(|e| io_error("cannot write output", e))
                 });
                 // The feeds are made: nothing else shows this body.
                 if let Job::Bulletin(i) = page.job {

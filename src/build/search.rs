@@ -154,7 +154,7 @@ pub fn write(
         inputs.entry_keys,
         Some(&*stored),
         plain_logged.as_ref().is_some_and(Result::is_ok),
-        &|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes),
+        &|f| emit.put(&format!("search/{}", f.path), None, &f.bytes),
     )
     .map_err(|e| io_error("cannot build the search index", e))?;
     drop(stored);
@@ -229,7 +229,7 @@ fn update(
     update
         .files
         .par_iter()
-        .try_for_each(|f| emit.put(&format!("search/{}", f.path), 0, &f.bytes))
+        .try_for_each(|f| emit.put(&format!("search/{}", f.path), None, &f.bytes))
         .map_err(search_err)?;
     touched.extend(update.files.iter().map(|f| format!("search/{}", f.path)));
     keep_live(&touched).map_err(search_err)?;

@@ -20,8 +20,8 @@ pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> 
     }
     for (rel, bytes) in &statics {
         let result = match bytes {
-            Some(b) => emit.put(rel, 0, b),
-            None => std::fs::read(site_static.join(rel)).and_then(|b| emit.put(rel, 0, &b)),
+            Some(b) => emit.put(rel, None, b),
+            None => std::fs::read(site_static.join(rel)).and_then(|b| emit.put(rel, None, &b)),
         };
         result.map_err(|e| {
             Diagnostic::error(format!("cannot copy static/{rel}: {e}")).in_file(format!("static/{rel}"))

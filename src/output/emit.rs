@@ -49,7 +49,7 @@ impl<'a> Emit<'a> {
 
     /// Whether the published file was made from the same inputs.
     pub fn unchanged(&self, rel: &str, fingerprint: u64) -> bool {
-        self.live.get(rel).is_some_and(|r| r.fingerprint == fingerprint)
+        self.live.get(rel).is_some_and(|r| r.fingerprint == Some(fingerprint))
     }
 
     /// Keeps the published file as it is.
@@ -67,7 +67,7 @@ impl<'a> Emit<'a> {
     /// Puts newly made bytes at `rel`, writing them only if the tree has other bytes there.
     /// Bytes the published tree already has are linked from it, keeping its file's time (which
     /// tools like rsync look at).
-    pub fn put(&self, rel: &str, fingerprint: u64, bytes: &[u8]) -> std::io::Result<()> {
+    pub fn put(&self, rel: &str, fingerprint: Option<u64>, bytes: &[u8]) -> std::io::Result<()> {
         let hash = hash_bytes(bytes);
         let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
         if !published {

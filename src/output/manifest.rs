@@ -11,7 +11,9 @@ use crate::hash::Fingerprint;
 /// bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutputRecord {
-    pub fingerprint: u64,
+    /// The key of its inputs; `None` for a file whose bytes alone say whether it changed
+    /// (static files, the search index's files, robots.txt).
+    pub fingerprint: Option<u64>,
     pub hash: u64,
 }
 
@@ -184,7 +186,7 @@ mod tests {
 
     #[test]
     fn files_find_every_path_and_survive_a_round_trip() {
-        let rec = |n: u64| OutputRecord { fingerprint: n, hash: n * 7 };
+        let rec = |n: u64| OutputRecord { fingerprint: Some(n), hash: n * 7 };
         let paths: Vec<String> = (0..3000).map(|i| format!("{}/tin-{i}/index.html", 2000 + i % 25)).collect();
         let mut files: Files = paths.iter().enumerate().map(|(i, p)| (p.as_str(), rec(i as u64))).collect();
         files.insert("Đà Nẵng/ảnh.html", rec(1));

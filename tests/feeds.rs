@@ -114,7 +114,7 @@ fn tag_and_author_feeds() {
 fn entry_ids_survive_edits() {
     let (dir, public) = built_fixture();
     let before: Vec<String> = parse(&public.join("atom.xml")).entries.iter().map(|e| e.id.clone()).collect();
-    let path = dir.path().join("content/decomposed.md");
+    let path = dir.path().join("content/da-nang-don-khach-quoc-te.md");
     let text = std::fs::read_to_string(&path).expect("read");
     let edited = text
         .replace("Ðà Nẵng đón khách quốc tế", "Đà Nẵng đón nhiều khách quốc tế")

@@ -96,7 +96,10 @@ fn hostile_but_valid_bulletins_render_safely() {
         );
     }
     let long_title = "Tiêu đề rất dài ".repeat(50);
-    site.write("content/long.md", &format!("---\ntitle: \"{long_title}\"\ndate: 2020-03-01\n---\nx\n"));
+    site.write(
+        "content/long.md",
+        &format!("---\ntitle: \"{long_title}\"\ndate: 2020-03-01\nslug: \"{long_title}\"\n---\nx\n"),
+    );
     // Script payloads everywhere content reaches HTML.
     site.write(
         "content/xss.md",
@@ -182,13 +185,14 @@ fn hostile_but_valid_bulletins_render_safely() {
             }
         }
     }
-    let xss = site.page("2020/04/script-window-xss-1-script/");
+    let xss = site.page("xss/");
     assert_eq!(texts(&xss, "h1"), ["<script>window.__xss=1</script>"]);
     assert!(texts(&xss, ".body").concat().contains("{{ config }}"), "template syntax in content is text");
     assert_eq!(attrs(&xss, "figure.lead img", "alt"), ["\" onerror=alert(4) \""]);
-    // The long title became a bounded slug.
+    // The long slug became a bounded one.
     assert!(
-        files.keys().any(|p| p.starts_with("2020/03/tieu-de-rat-dai")
-            && p.split('/').nth(2).is_some_and(|s| s.len() <= 80))
+        files
+            .keys()
+            .any(|p| p.starts_with("tieu-de-rat-dai") && p.split('/').next().is_some_and(|s| s.len() <= 80))
     );
 }

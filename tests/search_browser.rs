@@ -17,7 +17,7 @@ fn fixture() -> Site {
         );
     };
     b(
-        "mua.md",
+        "2024/10/mua-lon-o-da-nang.md",
         "Mưa lớn ở Đà Nẵng",
         "2024-10-01",
         "thời tiết",

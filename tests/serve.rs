@@ -101,7 +101,7 @@ fn wait_until(mut cond: impl FnMut() -> bool, what: &str) {
 fn serve_rebuilds_keeps_the_last_good_build_and_never_leaks() {
     let site = Site::new("title = \"Xem trước\"\nbase_url = \"https://x.example/\"\n");
     site.write("SECRET.txt", "do-not-serve-this");
-    site.bulletin("2020/01/a.md", "title: Tin đầu tiên\ndate: 2020-01-05", "Nội dung.");
+    site.bulletin("2020/01/tin-dau-tien.md", "title: Tin đầu tiên\ndate: 2020-01-05", "Nội dung.");
     let server = start(&site);
 
     let (status, body) = get(&server, "/2020/01/tin-dau-tien/");
@@ -115,7 +115,11 @@ fn serve_rebuilds_keeps_the_last_good_build_and_never_leaks() {
     write!(events, "GET /__bantin/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("request");
     std::thread::sleep(Duration::from_millis(200));
 
-    site.bulletin("2020/01/a.md", "title: Tin đã sửa\ndate: 2020-01-05\nslug: tin-dau-tien", "Nội dung mới.");
+    site.bulletin(
+        "2020/01/tin-dau-tien.md",
+        "title: Tin đã sửa\ndate: 2020-01-05\nslug: tin-dau-tien",
+        "Nội dung mới.",
+    );
     wait_until(|| get(&server, "/2020/01/tin-dau-tien/").1.contains("Tin đã sửa"), "the edited title");
     let mut seen = String::new();
     let mut buf = [0u8; 1024];
@@ -172,7 +176,7 @@ fn serve_rebuilds_keeps_the_last_good_build_and_never_leaks() {
 #[test]
 fn serve_stays_up_under_200_concurrent_connections() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
-    site.bulletin("2020/01/a.md", "title: Tin\ndate: 2020-01-05", "Nội dung.");
+    site.bulletin("2020/01/tin.md", "title: Tin\ndate: 2020-01-05", "Nội dung.");
     let server = start(&site);
     let port = server.port;
     // 200 connections open at once: half idle (a slow client), half asking for pages.
@@ -245,7 +249,7 @@ fn serve_rebuilds_only_for_changes() {
 fn serve_started_again_keeps_its_site_and_leaves_no_temporary_files() {
     use std::os::unix::fs::MetadataExt;
     let site = Site::new("title = \"Khởi động lại\"\n");
-    site.bulletin("2020/01/a.md", "title: Tin đầu\ndate: 2020-01-05", "Nội dung.");
+    site.bulletin("2020/01/tin-dau.md", "title: Tin đầu\ndate: 2020-01-05", "Nội dung.");
     let temp = tempfile::tempdir().expect("temp dir");
     let page = site.root().join(".bantin/preview/2020/01/tin-dau/index.html");
     let inode = || std::fs::metadata(&page).map(|m| m.ino());
@@ -317,7 +321,7 @@ fn wait_for_event(events: &mut TcpStream, event: &str) {
 #[test]
 fn undoing_a_broken_edit_reloads_the_pages_showing_its_error() {
     let site = Site::new("title = \"Xem trước\"\nbase_url = \"https://x.example/\"\n");
-    site.bulletin("2020/01/a.md", "title: Tin đầu tiên\ndate: 2020-01-05", "Nội dung.");
+    site.bulletin("2020/01/tin-dau-tien.md", "title: Tin đầu tiên\ndate: 2020-01-05", "Nội dung.");
     let server = start(&site);
     let mut events = listen(&server);
     std::thread::sleep(Duration::from_millis(200));

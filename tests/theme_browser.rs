@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 const PAGES: &[(&str, &str)] = &[
     ("home", "/"),
     ("home-page-2", "/page/2/"),
-    ("bulletin", "/2024/12/chuyen-doi-so-tinh-ra-mat-ung-dung-cong-dan-so/"),
-    ("bulletin-table", "/2020/02/truong-hoc-khu-khuan-chuan-bi-don-hoc-sinh-tro-lai/"),
+    ("bulletin", "/2024/12/chuyen-doi-so/"),
+    ("bulletin-table", "/2020/02/phong-chong-dich-truong-hoc/"),
     ("tags", "/tags/"),
     ("tag", "/tags/an-ninh/"),
     ("authors", "/authors/"),

@@ -27,14 +27,17 @@ pub(super) fn assign_paths(
         order.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then_with(|| by_path(a, b)));
     }
     let wanted: Vec<String> = items.par_iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
-    // URLs taken: wanted ones (borrowed), and the `-2`, `-3`… ones given on a clash.
+    if config.slug_collisions == crate::config::SlugCollisions::Suffix {
+        warnings.push(
+            Diagnostic::warning("`slug_collisions = \"suffix\"` no longer moves a bulletin to another URL")
+                .in_file("site.toml")
+                .with_hint("two bulletins wanting one URL are an error naming both; remove the setting"),
+        );
+    }
+    // A URL never moves to make way for another bulletin: two bulletins wanting one URL is an
+    // error naming both (the older one first), whichever came first.
     let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
     owner.reserve(items.len());
-    let mut renamed: rustc_hash::FxHashMap<String, usize> = Default::default();
-    let all_wanted: rustc_hash::FxHashSet<&str> = wanted.iter().map(String::as_str).collect();
-    // Explicit slugs claim their URLs first, so a derived slug never takes an editor's choice.
-    order.sort_by_key(|&i| !items[i].0.slug_explicit);
-    let mut paths = vec![None; items.len()];
     for i in order {
         let b = &items[i].0;
         let path = wanted[i].as_str();
@@ -43,38 +46,20 @@ pub(super) fn assign_paths(
             continue;
         };
         let other = &items[first].0;
-        let clash = format!(
-            "two bulletins have the URL {path}: {} and {}",
-            other.source.display(),
-            b.source.display()
+        errors.push(
+            Diagnostic::error(format!(
+                "two bulletins have the URL {path}: {} and {}",
+                other.source.display(),
+                b.source.display()
+            ))
+            .in_file(&b.source)
+            .with_hint(
+                "rename one of the files, or give one of them a different `slug:` in its front matter",
+            ),
         );
-        if b.slug_explicit || config.slug_collisions == crate::config::SlugCollisions::Error {
-            errors.push(
-                Diagnostic::error(clash)
-                    .in_file(&b.source)
-                    .with_hint("give one of them a different `slug:` in its front matter"),
-            );
-            continue;
-        }
-        let mut n = 2;
-        let (new_path, slug) = loop {
-            let slug = format!("{}-{n}", b.slug);
-            let p = permalink_with_slug(&config.permalink, b, &slug);
-            if !renamed.contains_key(&p) && !all_wanted.contains(p.as_str()) {
-                break (p, slug);
-            }
-            n += 1;
-        };
-        warnings.push(
-            Diagnostic::warning(format!("{clash}; the later one is published at {new_path}"))
-                .in_file(&b.source)
-                .with_hint(format!("set `slug:` in its front matter to choose its URL (now `{slug}`)")),
-        );
-        renamed.insert(new_path.clone(), i);
-        paths[i] = Some(new_path);
     }
-    drop((owner, all_wanted));
-    wanted.into_iter().zip(paths).map(|(wanted, renamed)| renamed.unwrap_or(wanted)).collect()
+    drop(owner);
+    wanted
 }
 
 /// A source path's bytes with its separators as the lowest byte: compared bytewise, they
@@ -112,5 +97,28 @@ pub fn permalink(pattern: &Permalink, b: &Bulletin) -> String {
 pub(super) fn permalink_with_slug(pattern: &Permalink, b: &Bulletin, slug: &str) -> String {
     let d = &b.date;
     let day = (d.precision != Precision::Month).then(|| i64::from(d.zoned.day()));
-    pattern.expand(d.year().into(), d.month().into(), day, slug)
+    pattern.expand(d.year().into(), d.month().into(), day, slug, &folders_of(&b.source))
+}
+
+/// The folders of a bulletin's file under `content/`, each slugified (`2020/01`): what
+/// `{path}` puts before the slug. A bundle's own folder (`ten-bai/index.md`) is its slug, not
+/// a folder.
+pub fn folders_of(source: &std::path::Path) -> String {
+    let mut dir = source.parent().unwrap_or(std::path::Path::new(""));
+    if source.file_stem().is_some_and(|s| s == "index") && dir != std::path::Path::new("content") {
+        dir = dir.parent().unwrap_or(std::path::Path::new(""));
+    }
+    let dir = dir.strip_prefix("content").unwrap_or(dir);
+    let mut out = String::new();
+    for part in dir.iter() {
+        let part = text::slugify(&part.to_string_lossy());
+        if part.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('/');
+        }
+        out.push_str(&part);
+    }
+    out
 }

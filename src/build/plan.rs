@@ -144,7 +144,7 @@ pub fn check_unique_outputs(
     for (&job, file) in jobs.iter().zip(files) {
         if let Some(prev) = seen.insert(file, job) {
             let culprit = [job, prev].into_iter().find_map(|j| match j {
-                Job::Bulletin(i) => Some(archive.entries[i].bulletin.source.clone()),
+                Job::Bulletin(i) | Job::Alias(i, _) => Some(archive.entries[i].bulletin.source.clone()),
                 _ => None,
             });
             let mut d = Diagnostic::error(format!("two pages would be written to {file}"))

@@ -36,9 +36,8 @@ pub struct Config {
     pub unsafe_html: bool,
     /// Output directory, relative to the site root.
     pub output_dir: String,
-    /// What to do when two bulletins' titles give the same URL: `"suffix"` (the later one
-    /// gets `-2`, `-3`…, with a warning) or `"error"`. Clashing explicit `slug:`s are always
-    /// errors.
+    /// Kept so that older site.toml files still load: two bulletins wanting one URL are
+    /// always an error now (URLs come from file names), and `"suffix"` earns a warning.
     pub slug_collisions: SlugCollisions,
     /// Build the search index and the search page.
     pub search: bool,
@@ -124,11 +123,11 @@ impl Default for Config {
             language: Language::Vi,
             timezone: "Asia/Ho_Chi_Minh".into(),
             per_page: 20,
-            permalink: Permalink::parse("/{year}/{month}/{slug}/"),
+            permalink: Permalink::parse("/{path}/"),
             theme: "default".into(),
             unsafe_html: false,
             output_dir: "public".into(),
-            slug_collisions: SlugCollisions::Suffix,
+            slug_collisions: SlugCollisions::Error,
             search: true,
             feed_limit: 20,
             feed_content: FeedContent::Full,
@@ -245,7 +244,7 @@ impl Config {
         if let Err(msg) = self.permalink.check() {
             errors.push(at_key(
                 Diagnostic::error(format!("invalid permalink `{}`: {msg}", self.permalink))
-                    .with_hint("for example `/{year}/{month}/{slug}/`"),
+                    .with_hint("for example `/{path}/` or `/{year}/{month}/{slug}/`"),
                 "permalink",
             ));
         }
@@ -270,7 +269,7 @@ mod tests {
         let c = Config::parse("").expect("empty config is valid");
         assert_eq!(c.per_page, 20);
         assert_eq!(c.timezone, "Asia/Ho_Chi_Minh");
-        assert_eq!(c.permalink.as_str(), "/{year}/{month}/{slug}/");
+        assert_eq!(c.permalink.as_str(), "/{path}/");
     }
 
     #[test]

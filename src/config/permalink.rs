@@ -11,6 +11,7 @@ enum Part {
     Month,
     Day,
     Slug,
+    Path,
 }
 
 /// A permalink pattern: as written (which is what the site's key and `site.toml` see) and as
@@ -55,6 +56,7 @@ impl Permalink {
                 ("{month}", Part::Month),
                 ("{day}", Part::Day),
                 ("{slug}", Part::Slug),
+                ("{path}", Part::Path),
             ]
             .into_iter()
             .find_map(|(name, part)| rest.strip_prefix(name).map(|after| (part, after)));
@@ -82,14 +84,14 @@ impl Permalink {
     }
 
     /// Whether the pattern is one a site may use: it starts and ends with `/`, contains
-    /// `{slug}`, uses only known placeholders, and has no `.` or `..` segment.
+    /// `{slug}` or `{path}`, uses only known placeholders, and has no `.` or `..` segment.
     pub fn check(&self) -> Result<(), String> {
         let p = &self.pattern;
         if !p.starts_with('/') || !p.ends_with('/') {
             return Err("it must start and end with `/`".into());
         }
-        if !self.parts.contains(&Part::Slug) {
-            return Err("it must contain `{slug}`".into());
+        if !self.parts.contains(&Part::Slug) && !self.parts.contains(&Part::Path) {
+            return Err("it must contain `{path}` or `{slug}`".into());
         }
         let mut rest = p.as_str();
         while let Some(open) = rest.find('{') {
@@ -97,8 +99,8 @@ impl Permalink {
                 return Err("an unclosed `{`".into());
             };
             let name = &rest[open + 1..open + close];
-            if !matches!(name, "year" | "month" | "day" | "slug") {
-                return Err(format!("unknown placeholder `{{{name}}}` (use year, month, day, slug)"));
+            if !matches!(name, "year" | "month" | "day" | "slug" | "path") {
+                return Err(format!("unknown placeholder `{{{name}}}` (use path, year, month, day, slug)"));
             }
             rest = &rest[open + close + 1..];
         }
@@ -109,8 +111,9 @@ impl Permalink {
     }
 
     /// The URL path for a bulletin of this date (`day` is `None` for a month-precision date,
-    /// whose `{day}` is empty) and slug. Runs of slashes (where `{day}` is empty, say) become one.
-    pub fn expand(&self, year: i64, month: i64, day: Option<i64>, slug: &str) -> String {
+    /// whose `{day}` is empty), slug and folders (`{path}` is the folders, then the slug). Runs
+    /// of slashes (where `{day}` is empty, say) become one.
+    pub fn expand(&self, year: i64, month: i64, day: Option<i64>, slug: &str, folders: &str) -> String {
         let mut p = String::with_capacity(self.pattern.len() + slug.len() + 8);
         for part in &self.parts {
             let _ = match part {
@@ -122,6 +125,12 @@ impl Permalink {
                 Part::Month => push_padded(&mut p, month, 2),
                 Part::Day => day.map_or(Ok(()), |d| push_padded(&mut p, d, 2)),
                 Part::Slug => {
+                    p.push_str(slug);
+                    Ok(())
+                }
+                Part::Path => {
+                    p.push_str(folders);
+                    p.push('/');
                     p.push_str(slug);
                     Ok(())
                 }

@@ -6,8 +6,19 @@ use serde::Deserialize;
 use crate::diag::{Diagnostic, did_you_mean};
 
 /// The keys a bulletin's front matter may have.
-pub const KNOWN_KEYS: &[&str] =
-    &["title", "date", "author", "tags", "summary", "slug", "draft", "updated", "image", "image_alt"];
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "author",
+    "tags",
+    "summary",
+    "slug",
+    "aliases",
+    "draft",
+    "updated",
+    "image",
+    "image_alt",
+];
 
 /// A source text cut into front matter and body.
 #[derive(Debug)]
@@ -63,6 +74,7 @@ struct RawFrontMatter {
     tags: Option<yaml_serde::Value>,
     summary: Option<String>,
     slug: Option<String>,
+    aliases: Option<yaml_serde::Value>,
     draft: Option<bool>,
     updated: Option<yaml_serde::Value>,
     image: Option<String>,
@@ -79,6 +91,8 @@ pub struct FrontMatter {
     tags: Vec<String>,
     pub summary: Option<String>,
     pub slug: Option<String>,
+    /// Old URL paths, as written (a string or a list).
+    pub aliases: Vec<String>,
     pub draft: Option<bool>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
@@ -141,6 +155,7 @@ impl FrontMatter {
             tags: names(raw.tags, "tags")?,
             summary: raw.summary,
             slug: raw.slug,
+            aliases: names(raw.aliases, "aliases")?,
             draft: raw.draft,
             image: raw.image,
             image_alt: raw.image_alt,
@@ -171,6 +186,7 @@ impl RawFrontMatter {
             tags: None,
             summary: None,
             slug: None,
+            aliases: None,
             draft: None,
             updated: None,
             image: None,

@@ -36,8 +36,11 @@ pub struct Bulletin {
     pub summary: Option<String>,
     #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub slug: String,
-    /// Whether the slug was written in front matter (rather than derived from the title).
+    /// Whether the slug was written in front matter (rather than taken from the file name).
     pub slug_explicit: bool,
+    /// Old URL paths of this bulletin (`aliases:`), each published as a redirect to it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub draft: bool,
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
@@ -122,17 +125,24 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         None => None,
     };
 
-    let slug_source = fm.slug.clone().or_else(|| title.clone()).unwrap_or_default();
-    let slug = text::slugify(&slug_source);
-    if slug.is_empty() && title.is_some() {
-        let (line, col) = fm.key_position("slug").or(fm.key_position("title")).unwrap_or((1, 1));
-        errors.push(
-            Diagnostic::error("cannot make a URL slug: the text has no letters or digits")
+    // The URL comes from the file, never from the title: a headline fixed after publishing
+    // keeps its URL. `slug:` chooses it explicitly.
+    let slug = text::slugify(fm.slug.as_deref().unwrap_or(&file_slug_source(file)));
+    if slug.is_empty() {
+        let diagnostic = match fm.key_position("slug") {
+            Some((line, col)) => {
+                Diagnostic::error("cannot make a URL slug: `slug:` has no letters or digits")
+                    .in_file(file)
+                    .at(text, line, col)
+                    .with_hint("set `slug:` to a few Latin words, e.g. `slug: tin-van`")
+            }
+            None => Diagnostic::error("cannot make a URL slug: the file name has no letters or digits")
                 .in_file(file)
-                .at(text, line, col)
-                .with_hint("set `slug:` to a few Latin words, e.g. `slug: tin-van`"),
-        );
+                .with_hint("rename the file to a few words of its title (tin-van.md), or set `slug:`"),
+        };
+        errors.push(diagnostic);
     }
+    let aliases = clean_aliases(&fm.aliases, &mut errors, &key_at);
 
     let image = fm.image.as_deref().map(str::trim).filter(|i| !i.is_empty()).map(str::to_owned);
     if let Some(img) = &image {
@@ -172,6 +182,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
             .filter(|s| !s.is_empty()),
         slug,
         slug_explicit: fm.slug.is_some(),
+        aliases,
         draft: fm.draft.unwrap_or(false),
         image,
         image_alt: fm
@@ -183,4 +194,54 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         body_line: split.body_line,
         source_hash: crate::hash::hash_bytes(text.as_bytes()),
     })
+}
+
+/// What a bulletin's slug comes from when it has no `slug:`: its file name without `.md`, or
+/// for a bundle (`ten-bai/index.md`) its folder's name.
+pub fn file_slug_source(file: &std::path::Path) -> String {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    if stem == "index"
+        && let Some(folder) = file.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str())
+        && file.parent().is_some_and(|p| p != std::path::Path::new("content"))
+    {
+        return folder.to_string();
+    }
+    stem.to_string()
+}
+
+/// The `aliases:` of a bulletin as site paths (`/2019/12/ten-cu/`): each starts with `/`, has
+/// no `.` or `..` segment, no query or fragment, and ends with `/` unless it names an
+/// `.html` file.
+fn clean_aliases(
+    raw: &[String],
+    errors: &mut Vec<Diagnostic>,
+    key_at: &dyn Fn(Diagnostic, &str) -> Diagnostic,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in raw {
+        let a = a.trim();
+        let bad = !a.starts_with('/')
+            || a.contains(['?', '#', '\\', '"', '<', '>'])
+            || a.chars().any(|c| c.is_control() || c.is_whitespace())
+            || a.split('/').any(|seg| seg == "." || seg == "..")
+            || a == "/";
+        if bad {
+            errors.push(
+                key_at(
+                    Diagnostic::error(format!("`{a}` is not an old URL path bantin can redirect")),
+                    "aliases",
+                )
+                .with_hint("write the old URL's path from the site root, e.g. `/2019/12/ten-cu/`"),
+            );
+            continue;
+        }
+        let mut path = a.to_string();
+        if !path.ends_with('/') && !path.ends_with(".html") {
+            path.push('/');
+        }
+        if !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
 }

@@ -92,6 +92,7 @@ impl Parsed {
                 summary: b.summary.clone(),
                 slug: b.slug.clone(),
                 slug_explicit: b.slug_explicit,
+                aliases: b.aliases.clone(),
                 draft: b.draft,
                 image: b.image.clone(),
                 image_alt: b.image_alt.clone(),

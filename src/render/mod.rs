@@ -40,6 +40,8 @@ pub enum Job {
     Month(usize, usize, usize),
     Search,
     NotFound,
+    /// Old URL `.1` (of its `aliases:`) of bulletin `.0`: a page sending readers on to it.
+    Alias(usize, usize),
 }
 
 /// The renderer: templates, strings, configuration and the cards, ready for any job.
@@ -251,6 +253,9 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Search);
         }
         jobs.push(Job::NotFound);
+        for (i, e) in a.entries.iter().enumerate() {
+            jobs.extend((0..e.bulletin.aliases.len()).map(|k| Job::Alias(i, k)));
+        }
         jobs
     }
 
@@ -270,6 +275,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Search => "search/".into(),
             Job::NotFound => "404.html".into(),
+            Job::Alias(i, k) => a.entries[i].bulletin.aliases[k].trim_start_matches('/').into(),
         }
     }
 

@@ -84,6 +84,10 @@ impl<'a> Renderer<'a> {
             Job::NotFound => {
                 f.str("404");
             }
+            Job::Alias(i, _) => {
+                let e = &a.entries[i];
+                f.str("alias").str(&e.path).str(&e.bulletin.title);
+            }
         }
         f.finish()
     }
@@ -94,6 +98,9 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         let a = self.archive;
         let path = self.job_path(job);
+        if let Job::Alias(i, _) = job {
+            return Ok(self.redirect(&path, &a.entries[i]).into_bytes());
+        }
         let mut ctx = Context::new();
         // Links are relative to the page, so the site works under any prefix on any host;
         // the 404 page is served at arbitrary depths and uses the base URL's path instead.
@@ -249,10 +256,34 @@ impl<'a> Renderer<'a> {
             }
             Job::Search => "search.html",
             Job::NotFound => "404.html",
+            Job::Alias(..) => unreachable!("an old URL's page is made by `redirect`"),
         };
         let mut html = Vec::with_capacity(32 * 1024);
         self.tera.render_to(template, &ctx, &mut html).map_err(|e| template_error(&e, template))?;
         Ok(html)
+    }
+
+    /// The page at an old URL of bulletin `e` (`path`): it sends browsers on at once
+    /// (`http-equiv="refresh"`), tells search engines where the bulletin lives now
+    /// (`rel="canonical"`) and is itself kept out of their indexes, and links to it for anyone
+    /// the refresh does not move. Made without the theme: a static host serves it in place of a
+    /// server-side redirect.
+    fn redirect(&self, path: &str, e: &Entry) -> String {
+        use crate::text::escape::xml;
+        let target = format!("{}{}", relative_root(path), e.path.trim_start_matches('/'));
+        let canonical = if crate::feeds::has_absolute_base(self.config) {
+            format!("{}{}", self.config.base(), e.path)
+        } else {
+            target.clone()
+        };
+        let (lang, title, target, canonical) =
+            (self.config.language.as_str(), xml(&e.bulletin.title), xml(&target), xml(&canonical));
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+             <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+             <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n\
+             <body>\n<main><h1><a href=\"{target}\">{title}</a></h1></main>\n</body>\n</html>\n"
+        )
     }
 
     pub(super) fn insert_list(

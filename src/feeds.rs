@@ -445,11 +445,74 @@ pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec
 }
 
 /// `robots.txt`: everything allowed, and where the sitemap is.
-pub fn robots(config: &Config) -> FeedFile {
-    FeedFile {
-        path: "robots.txt".into(),
-        contents: format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base()),
+pub fn robots(config: &Config, news: bool) -> FeedFile {
+    let mut contents = format!("User-agent: *\nAllow: /\n\nSitemap: {}/sitemap.xml\n", config.base());
+    if news {
+        let _ = writeln!(contents, "Sitemap: {}/{NEWS_SITEMAP}", config.base());
     }
+    FeedFile { path: "robots.txt".into(), contents }
+}
+
+/// The Google News sitemap's file.
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+/// How long Google News lists an article: two days.
+pub const NEWS_WINDOW: i64 = 2 * 24 * 3600;
+/// The most URLs a news sitemap may hold.
+pub const NEWS_LIMIT: usize = 1000;
+
+/// The bulletins of the news sitemap at `now` (seconds): those published in the last two
+/// days, newest first, at most [`NEWS_LIMIT`]; and the time the first of them leaves the
+/// window (from then on the same input makes another news sitemap).
+pub fn news_members(archive: &Archive, now: i64) -> (Vec<usize>, Option<i64>) {
+    let members: Vec<usize> = archive
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            let t = e.bulletin.date.sort_key();
+            t <= now && t > now - NEWS_WINDOW
+        })
+        .map(|(i, _)| i)
+        .take(NEWS_LIMIT)
+        .collect();
+    let expiry = members.iter().map(|&i| archive.entries[i].bulletin.date.sort_key() + NEWS_WINDOW).min();
+    (members, expiry)
+}
+
+/// The key of the news sitemap of `members`: the global key (the site's name and language are
+/// in it) and what each entry shows.
+pub fn news_key(archive: &Archive, members: &[usize], global_key: u64) -> u64 {
+    let mut f = crate::hash::Fingerprint::new();
+    f.u64(global_key).str("news");
+    for &i in members {
+        let e = &archive.entries[i];
+        f.str(&e.path).str(&e.bulletin.title).u64s(e.bulletin.date.identity());
+    }
+    f.finish()
+}
+
+/// `news-sitemap.xml` (Google News): each bulletin of `members` with its publication (the
+/// site's name and language), publication date and title.
+pub fn news_sitemap(config: &Config, archive: &Archive, members: &[usize]) -> FeedFile {
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+         xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+    );
+    let (name, language) = (xml(&config.title), config.language.as_str());
+    for &i in members {
+        let e = &archive.entries[i];
+        let _ = writeln!(
+            x,
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{name}</news:name>\
+             <news:language>{language}</news:language></news:publication>\
+             <news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>",
+            xml(&format!("{}{}", config.base(), e.path)),
+            w3c(&e.bulletin.date),
+            xml(&e.bulletin.title),
+        );
+    }
+    x.push_str("</urlset>\n");
+    FeedFile { path: NEWS_SITEMAP.into(), contents: x }
 }
 
 #[cfg(test)]

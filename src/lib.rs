@@ -8,6 +8,7 @@
 pub mod archive;
 pub mod build;
 pub mod cache;
+pub mod clock;
 pub mod cmd;
 pub mod config;
 pub mod content;

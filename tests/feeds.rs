@@ -247,3 +247,107 @@ fn a_lead_image_without_alt_is_a_warning() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("content/b.md:4:8"), "{}", stderr(&out));
 }
+
+/// Builds the fixture at `root` with the clock fixed at `now`.
+fn build_at(root: &Path, now: &str) {
+    let out = assert_cmd::Command::cargo_bin("bantin")
+        .expect("bin")
+        .current_dir(root)
+        .env("BANTIN_NOW", now)
+        .arg("build")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// (loc, publication name, language, publication date, title) of each URL of a news sitemap,
+/// read with a plain XML reader, by namespace.
+fn news_entries(xml: &str) -> Vec<[String; 5]> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::NsReader::from_str(xml);
+    let (sitemap, news) =
+        (b"http://www.sitemaps.org/schemas/sitemap/0.9", b"http://www.google.com/schemas/sitemap-news/0.9");
+    let mut out = Vec::new();
+    let mut current: [String; 5] = Default::default();
+    let mut field: Option<usize> = None;
+    loop {
+        match reader.read_resolved_event().expect("xml") {
+            (ns, Event::Start(e)) => {
+                let ns = match ns {
+                    quick_xml::name::ResolveResult::Bound(n) => n.as_ref().to_vec(),
+                    _ => Vec::new(),
+                };
+                let local = e.local_name().as_ref().to_vec();
+                field = match (ns.as_slice(), local.as_slice()) {
+                    (n, b"loc") if n == sitemap => Some(0),
+                    (n, b"name") if n == news => Some(1),
+                    (n, b"language") if n == news => Some(2),
+                    (n, b"publication_date") if n == news => Some(3),
+                    (n, b"title") if n == news => Some(4),
+                    _ => None,
+                };
+            }
+            (_, Event::Text(t)) => {
+                if let Some(f) = field {
+                    current[f].push_str(&t.decode().expect("text"));
+                }
+            }
+            (_, Event::GeneralRef(r)) => {
+                if let Some(f) = field {
+                    let name = String::from_utf8_lossy(&r).to_string();
+                    current[f].push_str(match name.as_str() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    });
+                }
+            }
+            (_, Event::End(e)) => {
+                field = None;
+                if e.local_name().as_ref() == b"url" {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            (_, Event::Eof) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_news_sitemap_holds_the_last_two_days_and_follows_the_clock() {
+    let (dir, _) = built_fixture();
+    let public = dir.path().join("public");
+    // Two days before 12:00 on 5 March: the bulletins of the 4th (00:00) and the 5th (10:15),
+    // not the one of the 3rd (08:00).
+    build_at(dir.path(), "2024-03-05T12:00:00+07:00");
+    let xml = std::fs::read_to_string(public.join("news-sitemap.xml")).expect("news sitemap");
+    let entries = news_entries(&xml);
+    assert_eq!(entries.len(), 2, "{xml}");
+    assert_eq!(entries[0][0], format!("{BASE}2024/03/a-b-script-alert-1-script-kep-don-end/"));
+    assert_eq!(entries[0][4], HOSTILE);
+    assert_eq!(entries[0][3], "2024-03-05T10:15:00+07:00");
+    assert_eq!(entries[1][0], format!("{BASE}2024/03/da-nang-don-khach-quoc-te/"));
+    assert_eq!(entries[1][4], "Đà Nẵng đón khách quốc tế");
+    for e in &entries {
+        assert_eq!(e[1], "Tin <Tỉnh> & \"Thành\"");
+        assert_eq!(e[2], "vi");
+    }
+    let robots = std::fs::read_to_string(public.join("robots.txt")).expect("robots");
+    assert!(robots.contains(&format!("Sitemap: {BASE}news-sitemap.xml")), "{robots}");
+    // The same input a day later: a bulletin left the window, and the build (with nothing else
+    // changed) knows it.
+    build_at(dir.path(), "2024-03-06T06:00:00+07:00");
+    let xml = std::fs::read_to_string(public.join("news-sitemap.xml")).expect("news sitemap");
+    assert_eq!(news_entries(&xml).len(), 1, "{xml}");
+    // Nothing in the last two days: no news sitemap (an empty one is not valid), and robots.txt
+    // no longer names it.
+    build_at(dir.path(), "2024-04-01T00:00:00+07:00");
+    assert!(!public.join("news-sitemap.xml").exists());
+    let robots = std::fs::read_to_string(public.join("robots.txt")).expect("robots");
+    assert!(!robots.contains("news-sitemap"), "{robots}");
+}

@@ -12,21 +12,34 @@ use crate::feeds;
 use crate::feeds::FeedSpec;
 use crate::output::Emit;
 
-/// Writes (or keeps) every feed, the sitemap and robots.txt; without an absolute `base_url`
-/// there are none, and the warning saying so is returned.
+/// What the feeds stage tells the pipeline.
+#[derive(Default)]
+pub struct FeedsDone {
+    /// Why there are no feeds, when there are none.
+    pub warning: Option<Diagnostic>,
+    /// When the first bulletin of the news sitemap leaves it (see [`feeds::news_members`]).
+    pub news_expiry: Option<i64>,
+}
+
+/// Writes (or keeps) every feed, the sitemaps (the news sitemap with the bulletins of the two
+/// days before `now`) and robots.txt; without an absolute `base_url` there are none, and the
+/// warning saying so is returned.
 pub fn write(
     config: &Config,
     archive: &Archive,
     planned: &[(FeedSpec, u64, bool)],
-    global_key: u64,
+    (global_key, now): (u64, i64),
     emit: &Emit,
-) -> Result<Option<Diagnostic>, Diagnostic> {
+) -> Result<FeedsDone, Diagnostic> {
     if !feeds::has_absolute_base(config) {
-        return Ok(Some(
-            Diagnostic::warning("no feeds, sitemap or robots.txt: `base_url` is not an absolute URL")
-                .in_file("site.toml")
-                .with_hint("set `base_url = \"https://your-site.example/\"` in site.toml"),
-        ));
+        return Ok(FeedsDone {
+            warning: Some(
+                Diagnostic::warning("no feeds, sitemap or robots.txt: `base_url` is not an absolute URL")
+                    .in_file("site.toml")
+                    .with_hint("set `base_url = \"https://your-site.example/\"` in site.toml"),
+            ),
+            news_expiry: None,
+        });
     }
     planned
         .par_iter()
@@ -49,10 +62,22 @@ pub fn write(
             .try_for_each(|f| emit.put(&f.path, Some(sitemap_key), f.contents.as_bytes()))
     };
     sitemap.map_err(|e| io_error("cannot write the sitemap", e))?;
+    let (news, news_expiry) = feeds::news_members(archive, now);
+    if !news.is_empty() {
+        // (An empty news sitemap is not a valid one: without news there is none.)
+        let key = feeds::news_key(archive, &news, global_key);
+        let written = if emit.unchanged(feeds::NEWS_SITEMAP, key) {
+            emit.keep(feeds::NEWS_SITEMAP)
+        } else {
+            let file = feeds::news_sitemap(config, archive, &news);
+            emit.put(&file.path, Some(key), file.contents.as_bytes())
+        };
+        written.map_err(|e| io_error("cannot write the news sitemap", e))?;
+    }
     if config.robots {
-        let robots = feeds::robots(config);
+        let robots = feeds::robots(config, !news.is_empty());
         emit.put(&robots.path, None, robots.contents.as_bytes())
             .map_err(|e| io_error("cannot write the sitemap", e))?;
     }
-    Ok(None)
+    Ok(FeedsDone { warning: None, news_expiry })
 }

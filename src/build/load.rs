@@ -22,6 +22,8 @@ use crate::render::Theme;
 pub struct LoadedSite {
     /// The site root.
     pub root: PathBuf,
+    /// The build's now, in seconds.
+    pub now: i64,
     pub config: Config,
     pub theme: Theme,
     pub tz: jiff::tz::TimeZone,
@@ -57,7 +59,7 @@ pub fn load_uncached(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
 /// it comes from, whether it is published, and what the cache's log records of it.
 pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<LoadedSite, BuildFailure> {
     let root = &opts.root;
-    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, keys, .. } = scan;
+    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, keys, now, .. } = scan;
     let parse_key = keys.parse;
     let log_read = cached.load_parsed(parse_key, &tz);
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
@@ -97,7 +99,6 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         .collect();
     timings.lap("cached bulletins");
 
-    let now = jiff::Timestamp::now().as_second();
     let mut items = Vec::with_capacity(sources.len());
     let mut parsed_new = Vec::new();
     let mut link_warnings: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
@@ -159,6 +160,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     timings.lap("archive");
     Ok(LoadedSite {
         root: root.clone(),
+        now,
         config,
         theme,
         tz,

@@ -110,7 +110,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let plan = plan::plan(&site.config, &site.archive, &renderer, &emit, index_prev.as_ref(), unlogged)?;
     bodies::load(&opts.root, &site.config, &site.tz, &site.archive, &plan.bodies)?;
     timings.lap("plan pages");
-    warnings.extend(feeds::write(&site.config, &site.archive, &plan.feeds, keys.global, &emit)?);
+    let fed = feeds::write(&site.config, &site.archive, &plan.feeds, (keys.global, site.now), &emit)?;
+    warnings.extend(fed.warning);
     timings.lap("feeds + sitemap");
     let plan = plan.without_feeds();
     pages::write(&plan.pages, &renderer, &site.archive, &emit, opts.progress)
@@ -137,6 +138,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let pages = plan.pages.len();
     let index_key = (keys.global, plan.search_key);
     let made = remember::Made {
+        news_expiry: fed.news_expiry,
         keys,
         index_key,
         sources,

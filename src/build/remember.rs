@@ -15,6 +15,8 @@ use crate::search::PlainLog;
 /// What the pipeline hands the cache at the end of a build.
 pub struct Made {
     pub keys: Keys,
+    /// When the news sitemap's first bulletin leaves it.
+    pub news_expiry: Option<i64>,
     /// The keys the index state was made under: (global, search).
     pub index_key: (u64, u64),
     pub sources: Vec<SourceStat>,
@@ -46,7 +48,9 @@ pub fn remember(
         format: FORMAT,
         parse_key: made.keys.parse,
         input_key: made.keys.input,
-        horizon: site.horizon,
+        // Once a bulletin left out for the future is due, or one leaves the news sitemap, the
+        // same input makes another site.
+        horizon: [site.horizon, made.news_expiry].into_iter().flatten().min(),
         sources: made.sources,
         out_id,
         bulletins: site.archive.entries.len(),

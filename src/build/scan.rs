@@ -69,6 +69,8 @@ pub struct Scan {
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
     pub keys: Keys,
+    /// The build's now, in seconds ([`crate::clock::now`]).
+    pub now: i64,
     /// A clean build makes a whole new tree, over the spare one if there is one: what that
     /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed, and
     /// the manifest of the published tree, which becomes the spare one, is read.
@@ -89,6 +91,7 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     });
     let theme = Theme::load(root, &config.theme)?;
     let tz = config.zone()?;
+    let now = crate::clock::now()?.as_second();
     // A file changed within the clock's granularity of this scan could change again
     // without its time or size changing: such "racy" files are recorded as unknown, so the
     // next build reads them again (as git does for its index).
@@ -114,7 +117,7 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     let global = global_key(binary, &config, &theme, opts.live_reload)?;
     let input = input_key(global, parse_key, opts, &sources, root, racy_after);
     let keys = Keys { parse: parse_key, global, input };
-    Ok(Scan { config, theme, tz, sources, errors, warnings: found.warnings, timings, keys, survey })
+    Ok(Scan { config, theme, tz, sources, errors, warnings: found.warnings, timings, keys, now, survey })
 }
 
 /// What reading a source needs.

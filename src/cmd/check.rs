@@ -77,7 +77,10 @@ fn editorial_checks(root: &Path, archive: &Archive) -> Vec<Diagnostic> {
     };
 
     // Future-dated bulletins.
-    let now = jiff::Timestamp::now().as_second();
+    let now = match crate::clock::now() {
+        Ok(now) => now.as_second(),
+        Err(d) => return vec![d],
+    };
     for e in &archive.entries {
         let b = &e.bulletin;
         if b.date.sort_key() > now {

@@ -38,7 +38,7 @@ pub struct LoadedSite {
     pub(super) parsed_rewrite: bool,
     /// Bulletins left out (drafts, future), as parsed.
     pub(super) skipped: HashMap<(PathBuf, u64), Parsed>,
-    /// The earliest date of a bulletin left out for being in the future.
+    /// The earliest date of a scheduled bulletin (dated after the build's clock).
     pub(super) horizon: Option<i64>,
     /// Cached versions of bulletins that have changed since.
     pub(super) previous: ParsedLog<Parsed>,
@@ -126,12 +126,16 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         };
         let b = &p.bulletin;
         let key = (b.source.clone(), b.source_hash);
+        // The first scheduled bulletin (left out, or shown as scheduled): when it is due, the
+        // same input makes another site.
+        if (opts.drafts || !b.draft) && b.date.sort_key() > now {
+            horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
+        }
         if b.draft && !opts.drafts {
             drafts_skipped += 1;
             skipped.insert(key, p);
         } else if b.date.sort_key() > now && !opts.future {
             future_skipped.push(b.source.clone());
-            horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
             skipped.insert(key, p);
         } else {
             warnings.append(&mut p.warnings);

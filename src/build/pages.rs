@@ -62,7 +62,7 @@ pub fn renderer(
     global_key: u64,
     live_reload: bool,
 ) -> Result<Renderer<'_>, Vec<Diagnostic>> {
-    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive)?;
+    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive, site.now)?;
     renderer.set_global_key(global_key);
     if live_reload {
         renderer.enable_live_reload();

@@ -51,6 +51,7 @@ pub fn remember(
         // Once a bulletin left out for the future is due, or one leaves the news sitemap, the
         // same input makes another site.
         horizon: [site.horizon, made.news_expiry].into_iter().flatten().min(),
+        next_due: site.horizon,
         sources: made.sources,
         out_id,
         bulletins: site.archive.entries.len(),

@@ -51,6 +51,9 @@ pub struct BuildReport {
     pub bytes: u64,
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
+    /// When the first scheduled bulletin is due, in the site's time zone (RFC 3339): the site
+    /// changes then, so build again at that time.
+    pub next_due: Option<String>,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
     pub timings: Timings,
@@ -83,6 +86,7 @@ impl BuildReport {
             bytes: counts.bytes,
             drafts_skipped: site.drafts_skipped,
             future_skipped: std::mem::take(&mut site.future_skipped),
+            next_due: site.horizon.map(|t| due_time(t, &site.tz)),
             warnings,
             elapsed: started.elapsed(),
             timings,
@@ -112,4 +116,12 @@ impl From<Diagnostic> for BuildFailure {
 /// An I/O failure as a build error: what was being done, and why it failed.
 pub(super) fn io_error(what: &str, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("{what}: {e}"))
+}
+
+/// A due time (seconds) as the site's time zone reads it, e.g. `2026-12-05T08:00:00+07:00`.
+pub(super) fn due_time(seconds: i64, tz: &jiff::tz::TimeZone) -> String {
+    match jiff::Timestamp::from_second(seconds) {
+        Ok(t) => t.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        Err(_) => seconds.to_string(),
+    }
 }

@@ -37,6 +37,7 @@ pub fn report(scan: &Scan, state: &State, out: &Path, started: Instant) -> Optio
         bytes: 0,
         drafts_skipped: state.drafts_skipped,
         future_skipped: state.future_skipped.clone(),
+        next_due: state.next_due.map(|t| super::report::due_time(t, &scan.tz)),
         warnings: state.warnings.clone(),
         elapsed: started.elapsed(),
         timings,

@@ -29,6 +29,8 @@ pub struct State {
     /// The earliest date of a bulletin left out for being in the future: once that time has
     /// come, the same input gives a different site.
     pub horizon: Option<i64>,
+    /// When the first scheduled bulletin is due, as the build reported it.
+    pub next_due: Option<i64>,
     pub sources: Vec<SourceStat>,
     /// The published directory this state describes.
     pub out_id: Option<(u64, u64)>,

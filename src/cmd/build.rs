@@ -77,10 +77,16 @@ pub fn run(args: &BuildArgs) -> i32 {
                         "note: {} bulletin(s) dated in the future left out; use --future to include them",
                         report.future_skipped.len()
                     );
-                    if args.verbosity == Verbosity::Verbose {
-                        for p in &report.future_skipped {
-                            eprintln!("  {}", p.display());
-                        }
+                }
+                if let Some(due) = &report.next_due {
+                    eprintln!(
+                        "note: the next scheduled bulletin is due at {due}: build again then \
+                         (a cron job or a scheduled CI run; see the README)"
+                    );
+                }
+                if args.verbosity == Verbosity::Verbose {
+                    for p in &report.future_skipped {
+                        eprintln!("  {}", p.display());
                     }
                 }
                 if args.timings {

@@ -43,7 +43,7 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     };
     let mut diags = site.warnings.clone();
     // Render every page in memory, as build would, to catch template errors.
-    match Renderer::new(&site.config, &site.theme, &site.archive) {
+    match Renderer::new(&site.config, &site.theme, &site.archive, site.now) {
         Ok(renderer) => {
             let jobs = renderer.jobs();
             let files: Vec<String> = jobs.par_iter().map(|&j| renderer.job_file(j)).collect();

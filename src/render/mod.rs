@@ -64,6 +64,8 @@ pub struct Renderer<'a> {
     entry_hashes: Vec<u64>,
     term_hashes: [Vec<u64>; 2],
     global: u64,
+    /// The build's clock (seconds): bulletins dated after it are shown as scheduled.
+    now: i64,
 }
 
 /// Stands for a page's `root` in a card rendered once for every page that lists it; the
@@ -108,7 +110,12 @@ impl<'a> Renderer<'a> {
     /// The renderer for `archive` through `theme`: templates loaded, the site's context set,
     /// and the keys of every card, entry and term made at once (in parallel), because every page's
     /// key is made of them. Long because it is that one set-up, in order.
-    pub fn new(config: &'a Config, theme: &Theme, archive: &'a Archive) -> Result<Self, Vec<Diagnostic>> {
+    pub fn new(
+        config: &'a Config,
+        theme: &Theme,
+        archive: &'a Archive,
+        now: i64,
+    ) -> Result<Self, Vec<Diagnostic>> {
         let strings = Strings::load(theme, config.language.as_str()).map_err(|d| vec![d])?;
         let mut tera = Tera::new();
         let mut templates = Vec::new();
@@ -139,7 +146,7 @@ impl<'a> Renderer<'a> {
 
         use rayon::prelude::*;
         let card_hashes: Vec<u64> =
-            archive.entries.par_iter().map(|e| card_fingerprint(e, archive)).collect();
+            archive.entries.par_iter().map(|e| card_fingerprint(e, archive, now)).collect();
         let cards = archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect();
         // Lists whose template asks for `card_html` get each card rendered once, not once per
         // list it is on (about five times).
@@ -189,6 +196,7 @@ impl<'a> Renderer<'a> {
             entry_hashes,
             term_hashes,
             global: 0,
+            now,
         })
     }
 
@@ -205,7 +213,7 @@ impl<'a> Renderer<'a> {
     /// Entry `i`'s card as templates see it.
     fn card(&self, i: usize) -> &Value {
         self.cards[i].get_or_init(|| {
-            Value::from_serializable(&card(&self.archive.entries[i], self.archive, &self.strings))
+            Value::from_serializable(&card(&self.archive.entries[i], self.archive, &self.strings, self.now))
         })
     }
 

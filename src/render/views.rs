@@ -50,6 +50,10 @@ pub(super) struct CardView<'a> {
     pub(super) summary: &'a str,
     pub(super) authors: Vec<LinkView<'a>>,
     pub(super) tags: Vec<LinkView<'a>>,
+    /// Dated after the build's clock: shown (`serve`, `build --future`) marked as not yet
+    /// published, never as live.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub(super) scheduled: bool,
 }
 
 /// A list page's place among its list's pages (see [`Span`]).
@@ -93,7 +97,7 @@ pub(super) struct YearView {
 /// it (no string is built): the date's instant, offset and precision stand for its two
 /// strings (which the theme's strings format, and the global key covers those), and a term's
 /// slug for its URL.
-pub(super) fn card_fingerprint(e: &Entry, a: &Archive) -> u64 {
+pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64) -> u64 {
     // The card's fields, listed so that a new one cannot be forgotten here.
     let _ = |c: CardView| {
         let CardView {
@@ -103,10 +107,14 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive) -> u64 {
             summary: _,
             authors: _,
             tags: _,
+            scheduled: _,
         } = c;
     };
     let mut f = Fingerprint::new();
     f.str(&e.bulletin.title).str(&e.path).str(&e.summary).u64s(e.bulletin.date.identity());
+    if is_scheduled(e, now) {
+        f.str("scheduled");
+    }
     for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
         f.str(mark).u64(list.len() as u64);
         for &t in list {
@@ -117,7 +125,12 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive) -> u64 {
     f.finish()
 }
 
-pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e> {
+/// Whether the entry is dated after `now` (seconds): scheduled, not yet published.
+pub(super) fn is_scheduled(e: &Entry, now: i64) -> bool {
+    e.bulletin.date.sort_key() > now
+}
+
+pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> CardView<'e> {
     let links = |kind: TermKind, idx: &[usize]| -> Vec<LinkView<'e>> {
         idx.iter()
             .map(|&ti| {
@@ -133,6 +146,7 @@ pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings) -> CardView<'e
         summary: &e.summary,
         authors: links(TermKind::Author, &e.authors),
         tags: links(TermKind::Tag, &e.tags),
+        scheduled: is_scheduled(e, now),
     }
 }
 

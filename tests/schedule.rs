@@ -80,3 +80,39 @@ fn a_preview_shows_a_scheduled_bulletin_as_scheduled() {
     build_at(&site, "2020-01-11T00:00:00+07:00", &["--future"]);
     assert!(texts(&site.page("2020/01/nghi-tet/"), ".scheduled").is_empty());
 }
+
+#[test]
+fn a_featured_bulletin_leads_the_home_page_until_its_date() {
+    let site = Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\nper_page = 1\n");
+    site.bulletin("2020/01/moi.md", "title: \"Tin mới nhất\"\ndate: 2020-01-04", "Mới.");
+    site.bulletin(
+        "2020/01/noi-bat.md",
+        "title: \"Tin nổi bật\"\ndate: 2020-01-02\nfeatured: 2020-01-08",
+        "Nổi bật.",
+    );
+    build_at(&site, "2020-01-05T12:00:00+07:00", &[]);
+    let home = site.page("");
+    assert_eq!(texts(&home, ".featured .card-title"), ["Tin nổi bật"]);
+    // The list goes on newest first below it.
+    assert_eq!(texts(&home, ".cards .card-title").first().map(String::as_str), Some("Tin mới nhất"));
+    // Its date has passed, nothing else changed: the home page has no lead any more.
+    let out = build_at(&site, "2020-01-08T00:00:00+07:00", &[]);
+    assert!(!stderr(&out).contains("nothing changed"), "{}", stderr(&out));
+    assert!(texts(&site.page(""), ".featured .card-title").is_empty());
+    // `featured: true` leads for good; of several, the newest leads.
+    site.bulletin(
+        "2020/01/noi-bat.md",
+        "title: \"Tin nổi bật\"\ndate: 2020-01-02\nfeatured: true",
+        "Nổi bật.",
+    );
+    site.bulletin("2020/01/moi.md", "title: \"Tin mới nhất\"\ndate: 2020-01-04\nfeatured: true", "Mới.");
+    build_at(&site, "2030-01-01T00:00:00+07:00", &[]);
+    assert_eq!(texts(&site.page(""), ".featured .card-title"), ["Tin mới nhất"]);
+    // Only the home page's newest page leads with it.
+    assert!(texts(&site.page("page/1/"), ".featured").is_empty());
+    // A value that is neither true, false nor a date: an error at its line.
+    site.bulletin("2020/01/moi.md", "title: \"Tin mới nhất\"\ndate: 2020-01-04\nfeatured: có", "Mới.");
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("content/2020/01/moi.md:4:"), "{}", stderr(&out));
+}

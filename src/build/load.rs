@@ -40,6 +40,8 @@ pub struct LoadedSite {
     pub(super) skipped: HashMap<(PathBuf, u64), Parsed>,
     /// The earliest date of a scheduled bulletin (dated after the build's clock).
     pub(super) horizon: Option<i64>,
+    /// The earliest end of a bulletin's time at the head of the home page, after the clock.
+    pub(super) featured_until: Option<i64>,
     /// Cached versions of bulletins that have changed since.
     pub(super) previous: ParsedLog<Parsed>,
     /// The archive's shape, when it is not the one the cache has.
@@ -106,6 +108,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let mut drafts_skipped = 0;
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
+    let mut featured_until: Option<i64> = None;
     for (cached, fresh) in reused.iter_mut().zip(fresh) {
         let mut p = match (cached.take(), fresh.map(|f| *f)) {
             (Some(p), _) => {
@@ -130,6 +133,12 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         // same input makes another site.
         if (opts.drafts || !b.draft) && b.date.sort_key() > now {
             horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
+        }
+        // A bulletin featured until a date leaves the head of the home page then.
+        if let Some(crate::content::Featured::Until(until)) = &b.featured
+            && until.sort_key() > now
+        {
+            featured_until = Some(featured_until.map_or(until.sort_key(), |h: i64| h.min(until.sort_key())));
         }
         if b.draft && !opts.drafts {
             drafts_skipped += 1;
@@ -177,6 +186,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         parsed_rewrite,
         skipped,
         horizon,
+        featured_until,
         previous,
         new_shape,
     })

@@ -48,9 +48,9 @@ pub fn remember(
         format: FORMAT,
         parse_key: made.keys.parse,
         input_key: made.keys.input,
-        // Once a bulletin left out for the future is due, or one leaves the news sitemap, the
-        // same input makes another site.
-        horizon: [site.horizon, made.news_expiry].into_iter().flatten().min(),
+        // Once a bulletin left out for the future is due, one leaves the news sitemap or one
+        // stops leading the home page, the same input makes another site.
+        horizon: [site.horizon, made.news_expiry, site.featured_until].into_iter().flatten().min(),
         next_due: site.horizon,
         sources: made.sources,
         out_id,

@@ -75,10 +75,19 @@ struct RawFrontMatter {
     summary: Option<String>,
     slug: Option<String>,
     aliases: Option<yaml_serde::Value>,
+    featured: Option<yaml_serde::Value>,
     draft: Option<bool>,
     updated: Option<yaml_serde::Value>,
     image: Option<String>,
     image_alt: Option<String>,
+}
+
+/// `featured:` as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeaturedRaw {
+    Always,
+    /// A date, not yet parsed.
+    Until(String),
 }
 
 /// Typed front matter, with the positions of its keys for later diagnostics.
@@ -93,6 +102,8 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     /// Old URL paths, as written (a string or a list).
     pub aliases: Vec<String>,
+    /// `featured:` as written: `true`/`false`, or the date until which it is featured.
+    pub featured: Option<FeaturedRaw>,
     pub draft: Option<bool>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
@@ -156,6 +167,13 @@ impl FrontMatter {
             summary: raw.summary,
             slug: raw.slug,
             aliases: names(raw.aliases, "aliases")?,
+            featured: match raw.featured {
+                None | Some(yaml_serde::Value::Null) | Some(yaml_serde::Value::Bool(false)) => None,
+                Some(yaml_serde::Value::Bool(true)) => Some(FeaturedRaw::Always),
+                v => date_text(v, "featured")
+                    .map_err(|d| d.with_hint("write `featured: true`, or the date until which it leads: `featured: 2020-01-08`"))?
+                    .map(FeaturedRaw::Until),
+            },
             draft: raw.draft,
             image: raw.image,
             image_alt: raw.image_alt,
@@ -187,6 +205,7 @@ impl RawFrontMatter {
             summary: None,
             slug: None,
             aliases: None,
+            featured: None,
             draft: None,
             updated: None,
             image: None,

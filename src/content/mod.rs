@@ -41,6 +41,9 @@ pub struct Bulletin {
     /// Old URL paths of this bulletin (`aliases:`), each published as a redirect to it.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Whether it leads the home page (`featured:`), and until when.
+    #[serde(default)]
+    pub featured: Option<Featured>,
     pub draft: bool,
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
@@ -143,6 +146,19 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         errors.push(diagnostic);
     }
     let aliases = clean_aliases(&fm.aliases, &mut errors, &key_at);
+    let featured = match &fm.featured {
+        None => None,
+        Some(front_matter::FeaturedRaw::Always) => Some(Featured::Always),
+        Some(front_matter::FeaturedRaw::Until(raw)) => match parse_date(raw, tz) {
+            Ok(d) => Some(Featured::Until(d)),
+            Err(msg) => {
+                errors.push(key_at(Diagnostic::error(msg), "featured").with_hint(
+                    "write `featured: true`, or the date until which it leads: `featured: 2020-01-08`",
+                ));
+                None
+            }
+        },
+    };
 
     let image = fm.image.as_deref().map(str::trim).filter(|i| !i.is_empty()).map(str::to_owned);
     if let Some(img) = &image {
@@ -183,6 +199,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         slug,
         slug_explicit: fm.slug.is_some(),
         aliases,
+        featured,
         draft: fm.draft.unwrap_or(false),
         image,
         image_alt: fm
@@ -244,4 +261,22 @@ fn clean_aliases(
         }
     }
     out
+}
+
+/// How long a bulletin leads the home page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Featured {
+    Always,
+    /// Until this moment (a date without a time: its first moment).
+    Until(PubDate),
+}
+
+impl Featured {
+    /// Whether it is featured at `now` (seconds).
+    pub fn at(&self, now: i64) -> bool {
+        match self {
+            Featured::Always => true,
+            Featured::Until(d) => now < d.sort_key(),
+        }
+    }
 }

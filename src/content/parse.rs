@@ -93,6 +93,7 @@ impl Parsed {
                 slug: b.slug.clone(),
                 slug_explicit: b.slug_explicit,
                 aliases: b.aliases.clone(),
+                featured: b.featured.clone(),
                 draft: b.draft,
                 image: b.image.clone(),
                 image_alt: b.image_alt.clone(),

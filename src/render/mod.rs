@@ -66,6 +66,8 @@ pub struct Renderer<'a> {
     global: u64,
     /// The build's clock (seconds): bulletins dated after it are shown as scheduled.
     now: i64,
+    /// The bulletin leading the home page: the newest one featured at `now`.
+    featured: Option<usize>,
 }
 
 /// Stands for a page's `root` in a card rendered once for every page that lists it; the
@@ -197,6 +199,10 @@ impl<'a> Renderer<'a> {
             term_hashes,
             global: 0,
             now,
+            featured: archive
+                .entries
+                .iter()
+                .position(|e| e.bulletin.featured.as_ref().is_some_and(|f| f.at(now))),
         })
     }
 

@@ -34,6 +34,9 @@ impl<'a> Renderer<'a> {
             Job::Home(p) => {
                 f.str("home");
                 list(&mut f, &self.all, p);
+                if let (0, Some(i)) = (p, self.featured) {
+                    f.str("featured").u64(self.card_hashes[i]);
+                }
             }
             Job::Bulletin(i) => {
                 let e = &a.entries[i];
@@ -116,6 +119,9 @@ impl<'a> Renderer<'a> {
         let template = match job {
             Job::Home(p) => {
                 self.insert_list(&mut ctx, &self.all, p, "", &root)?;
+                if let (0, Some(i)) = (p, self.featured) {
+                    ctx.insert("featured", self.card(i));
+                }
                 ctx.insert("heading", if p == 0 { s.get("latest") } else { s.get("older_bulletins") });
                 "index.html"
             }

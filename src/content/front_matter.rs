@@ -76,6 +76,7 @@ struct RawFrontMatter {
     slug: Option<String>,
     aliases: Option<yaml_serde::Value>,
     featured: Option<yaml_serde::Value>,
+    corrections: Option<yaml_serde::Value>,
     draft: Option<bool>,
     updated: Option<yaml_serde::Value>,
     image: Option<String>,
@@ -104,6 +105,8 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     /// `featured:` as written: `true`/`false`, or the date until which it is featured.
     pub featured: Option<FeaturedRaw>,
+    /// `corrections:` as written: (date, text) of each notice.
+    pub corrections: Vec<(String, String)>,
     pub draft: Option<bool>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
@@ -167,6 +170,29 @@ impl FrontMatter {
             summary: raw.summary,
             slug: raw.slug,
             aliases: names(raw.aliases, "aliases")?,
+            corrections: {
+                let bad = || {
+                    at_key(Diagnostic::error("`corrections` must be a list of notices, each with a `date` and a `text`"), "corrections")
+                        .with_hint("write `corrections: [{date: 2020-01-07, text: \"Bài viết đã sửa tên người.\"}]`")
+                };
+                match raw.corrections {
+                    None | Some(yaml_serde::Value::Null) => Vec::new(),
+                    Some(yaml_serde::Value::Sequence(items)) => items
+                        .iter()
+                        .map(|item| {
+                            let field = |k: &str| item.get(k).and_then(scalar_text).filter(|t| !t.trim().is_empty());
+                            let known = item.as_mapping().is_some_and(|m| {
+                                m.keys().all(|k| matches!(k.as_str(), Some("date") | Some("text")))
+                            });
+                            match (field("date"), field("text")) {
+                                (Some(d), Some(t)) if known => Ok((d, t)),
+                                _ => Err(bad()),
+                            }
+                        })
+                        .collect::<Result<_, _>>()?,
+                    Some(_) => return Err(bad()),
+                }
+            },
             featured: match raw.featured {
                 None | Some(yaml_serde::Value::Null) | Some(yaml_serde::Value::Bool(false)) => None,
                 Some(yaml_serde::Value::Bool(true)) => Some(FeaturedRaw::Always),
@@ -206,6 +232,7 @@ impl RawFrontMatter {
             slug: None,
             aliases: None,
             featured: None,
+            corrections: None,
             draft: None,
             updated: None,
             image: None,

@@ -44,6 +44,9 @@ pub struct Bulletin {
     /// Whether it leads the home page (`featured:`), and until when.
     #[serde(default)]
     pub featured: Option<Featured>,
+    /// Correction notices (`corrections:`), oldest first.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
     pub draft: bool,
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
@@ -58,9 +61,17 @@ pub struct Bulletin {
 }
 
 impl Bulletin {
-    /// When the bulletin last changed: `updated`, unless it is earlier than `date`.
+    /// When the bulletin last changed: `updated` unless it is earlier than `date`, or a later
+    /// correction.
     pub fn modified(&self) -> &PubDate {
-        self.updated.as_ref().filter(|u| u.sort_key() >= self.date.sort_key()).unwrap_or(&self.date)
+        let mut latest =
+            self.updated.as_ref().filter(|u| u.sort_key() >= self.date.sort_key()).unwrap_or(&self.date);
+        for c in &self.corrections {
+            if c.date.sort_key() > latest.sort_key() {
+                latest = &c.date;
+            }
+        }
+        latest
     }
 }
 
@@ -146,6 +157,19 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         errors.push(diagnostic);
     }
     let aliases = clean_aliases(&fm.aliases, &mut errors, &key_at);
+    let mut corrections: Vec<Correction> = Vec::new();
+    for (raw_date, raw_text) in &fm.corrections {
+        match parse_date(raw_date, tz) {
+            Ok(date) => {
+                corrections.push(Correction { date, text: text::single_line(&text::normalize(raw_text)) })
+            }
+            Err(msg) => errors.push(
+                key_at(Diagnostic::error(msg), "corrections")
+                    .with_hint("date each notice as 2020-01-07 or 2020-01-07 08:30"),
+            ),
+        }
+    }
+    corrections.sort_by_key(|c| c.date.sort_key());
     let featured = match &fm.featured {
         None => None,
         Some(front_matter::FeaturedRaw::Always) => Some(Featured::Always),
@@ -200,6 +224,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         slug_explicit: fm.slug.is_some(),
         aliases,
         featured,
+        corrections,
         draft: fm.draft.unwrap_or(false),
         image,
         image_alt: fm
@@ -279,4 +304,11 @@ impl Featured {
             Featured::Until(d) => now < d.sort_key(),
         }
     }
+}
+
+/// A correction notice ("Thông tin cải chính"): when it was made and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Correction {
+    pub date: PubDate,
+    pub text: String,
 }

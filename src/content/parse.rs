@@ -94,6 +94,7 @@ impl Parsed {
                 slug_explicit: b.slug_explicit,
                 aliases: b.aliases.clone(),
                 featured: b.featured.clone(),
+                corrections: b.corrections.clone(),
                 draft: b.draft,
                 image: b.image.clone(),
                 image_alt: b.image_alt.clone(),

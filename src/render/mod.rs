@@ -42,6 +42,8 @@ pub enum Job {
     NotFound,
     /// Old URL `.1` (of its `aliases:`) of bulletin `.0`: a page sending readers on to it.
     Alias(usize, usize),
+    /// Every correction notice, newest first (made when there is one).
+    Corrections,
 }
 
 /// The renderer: templates, strings, configuration and the cards, ready for any job.
@@ -267,6 +269,9 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Search);
         }
         jobs.push(Job::NotFound);
+        if a.entries.iter().any(|e| !e.bulletin.corrections.is_empty()) {
+            jobs.push(Job::Corrections);
+        }
         for (i, e) in a.entries.iter().enumerate() {
             jobs.extend((0..e.bulletin.aliases.len()).map(|k| Job::Alias(i, k)));
         }
@@ -290,6 +295,7 @@ impl<'a> Renderer<'a> {
             Job::Search => "search/".into(),
             Job::NotFound => "404.html".into(),
             Job::Alias(i, k) => a.entries[i].bulletin.aliases[k].trim_start_matches('/').into(),
+            Job::Corrections => "corrections/".into(),
         }
     }
 

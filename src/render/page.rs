@@ -91,6 +91,15 @@ impl<'a> Renderer<'a> {
                 let e = &a.entries[i];
                 f.str("alias").str(&e.path).str(&e.bulletin.title);
             }
+            Job::Corrections => {
+                f.str("corrections");
+                for e in a.entries.iter().filter(|e| !e.bulletin.corrections.is_empty()) {
+                    f.str(&e.path).str(&e.bulletin.title).u64(e.bulletin.corrections.len() as u64);
+                    for c in &e.bulletin.corrections {
+                        f.u64s(c.date.identity()).str(&c.text);
+                    }
+                }
+            }
         }
         f.finish()
     }
@@ -166,6 +175,16 @@ impl<'a> Renderer<'a> {
                     modified: crate::feeds::rfc3339(modified),
                     author_urls: authors.iter().map(|(_, u)| u.as_str()).collect(),
                     tag_names: tags.iter().map(|(n, _)| n.as_str()).collect(),
+                    corrections: b
+                        .corrections
+                        .iter()
+                        .map(|c| CorrectionView {
+                            date: date_view(&c.date),
+                            text: &c.text,
+                            title: None,
+                            url: None,
+                        })
+                        .collect(),
                 };
                 let mut ld = serde_json::json!({
                     "@context": "https://schema.org",
@@ -183,6 +202,19 @@ impl<'a> Renderer<'a> {
                 });
                 if let Some(img) = &page.image {
                     ld["image"] = serde_json::json!([img.abs]);
+                }
+                if !b.corrections.is_empty() {
+                    ld["correction"] = b
+                        .corrections
+                        .iter()
+                        .map(|c| {
+                            serde_json::json!({
+                                "@type": "CorrectionComment",
+                                "text": c.text,
+                                "datePublished": crate::feeds::rfc3339(&c.date),
+                            })
+                        })
+                        .collect();
                 }
                 ctx.insert("jsonld", &script_json(&ld));
                 ctx.insert("meta_description", &e.summary);
@@ -262,6 +294,29 @@ impl<'a> Renderer<'a> {
             }
             Job::Search => "search.html",
             Job::NotFound => "404.html",
+            Job::Corrections => {
+                let mut items: Vec<(i64, CorrectionView)> = a
+                    .entries
+                    .iter()
+                    .flat_map(|e| {
+                        e.bulletin.corrections.iter().map(move |c| {
+                            let view = CorrectionView {
+                                date: DateView { machine: c.date.machine(), display: s.format_date(&c.date) },
+                                text: &c.text,
+                                title: Some(&e.bulletin.title),
+                                url: Some(e.path.trim_start_matches('/')),
+                            };
+                            (c.date.sort_key(), view)
+                        })
+                    })
+                    .collect();
+                // Newest first; notices of one moment in archive order (a stable sort).
+                items.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
+                let items: Vec<CorrectionView> = items.into_iter().map(|(_, v)| v).collect();
+                ctx.insert("corrections", &items);
+                ctx.insert("heading", s.get("corrections"));
+                "corrections.html"
+            }
             Job::Alias(..) => unreachable!("an old URL's page is made by `redirect`"),
         };
         let mut html = Vec::with_capacity(32 * 1024);

@@ -21,6 +21,20 @@ pub(super) struct PageView<'a> {
     pub(super) modified: String,
     pub(super) author_urls: Vec<&'a str>,
     pub(super) tag_names: Vec<&'a str>,
+    /// Its correction notices, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(super) corrections: Vec<CorrectionView<'a>>,
+}
+
+/// A correction notice as templates see it; on the corrections page with its bulletin.
+#[derive(Serialize)]
+pub(super) struct CorrectionView<'a> {
+    pub(super) date: DateView,
+    pub(super) text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) url: Option<&'a str>,
 }
 
 #[derive(Serialize)]

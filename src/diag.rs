@@ -72,18 +72,23 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", visible(&self.message))?;
         if let Some(file) = &self.file {
+            let file = file.display().to_string();
+            let file = visible(&file);
             if self.line > 0 {
-                writeln!(f, "  --> {}:{}:{}", file.display(), self.line, self.column)?;
+                writeln!(f, "  --> {file}:{}:{}", self.line, self.column)?;
             } else {
-                writeln!(f, "  --> {}", file.display())?;
+                writeln!(f, "  --> {file}")?;
             }
         }
         if let Some(src) = &self.source_line {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            let shown: String = src.chars().take(160).collect();
+            // Control characters (a terminal would act on them) are shown as `·`, one for one,
+            // so that the caret still points at the right column.
+            let shown: String =
+                src.chars().take(160).map(|c| if c.is_control() && c != '\t' { '·' } else { c }).collect();
             writeln!(f, " {pad} |")?;
             writeln!(f, " {num} | {shown}")?;
             let caret_at: String = shown
@@ -94,10 +99,27 @@ impl fmt::Display for Diagnostic {
             writeln!(f, " {pad} | {caret_at}^")?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "  = help: {hint}")?;
+            writeln!(f, "  = help: {}", visible(hint))?;
         }
         Ok(())
     }
+}
+
+/// Text safe for a terminal: control characters (which could move the cursor, clear the screen
+/// or retitle the window) written as `\u{1b}` escapes, line breaks and tabs kept.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\t') {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Converts a byte offset in `source` into a 1-based (line, column in characters).

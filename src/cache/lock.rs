@@ -8,6 +8,9 @@ impl Cache {
     /// it. Released when the returned file is dropped.
     pub fn lock(&self) -> std::io::Result<std::fs::File> {
         std::fs::create_dir_all(&self.dir)?;
+        // The cache is never the site's content: git ignores it from its first file on, even
+        // when the build fails before saving anything.
+        self.ignore_in_git()?;
         let file = std::fs::File::create(self.dir.join("lock"))?;
         match file.try_lock() {
             Ok(()) => {}

@@ -129,6 +129,15 @@ impl Cache {
         }
     }
 
+    /// Writes `.bantin/.gitignore` (ignoring everything in it) if it is not there.
+    pub(crate) fn ignore_in_git(&self) -> std::io::Result<()> {
+        let gitignore = self.dir.parent().map(|p| p.join(".gitignore"));
+        if let Some(g) = gitignore.filter(|g| !g.exists()) {
+            std::fs::write(g, "# bantin's build cache; safe to delete.\n*\n")?;
+        }
+        Ok(())
+    }
+
     /// Records what the build made: its state, its parsed records (appended, or with `true`
     /// replacing the log) and the manifests of the published and the spare tree, all but the
     /// records made by [`codec::encode`]. Each file is replaced atomically; the state goes last.
@@ -140,10 +149,7 @@ impl Cache {
         spare: Option<&[u8]>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let gitignore = self.dir.parent().map(|p| p.join(".gitignore"));
-        if let Some(g) = gitignore.filter(|g| !g.exists()) {
-            std::fs::write(g, "# bantin's build cache; safe to delete.\n*\n")?;
-        }
+        self.ignore_in_git()?;
         if !parsed.0.is_empty() || parsed.1 {
             self.write_parsed(parsed.0, parsed.1)?;
         }

@@ -102,6 +102,37 @@ impl<'de> serde::Deserialize<'de> for PubDate {
 /// `2020-01-06T08:30:00+07:00` (or `Z`), or `2020-01`.
 pub fn parse_date(raw: &str, tz: &TimeZone) -> Result<PubDate, String> {
     let s = raw.trim();
+    parse_date_inner(s, tz).map_err(|internal| plain_date_error(s, &internal))
+}
+
+/// What is wrong with a date, in plain words, with the forms bantin reads: never the parser's
+/// internals (which name "parameters" and "integers").
+fn plain_date_error(s: &str, internal: &str) -> String {
+    const FORMS: &str =
+        "write it as 2020-01-06, 2020-01-06 08:30, 2020-01-06T08:30:00+07:00, or 2020-01 for a month";
+    let digits: Vec<&str> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let shape = if s.contains('/') || s.contains('.') && digits.len() == 3 && digits[0].len() <= 2 {
+        "day and month first (06/01/2020) is not read: the year comes first"
+    } else if s.to_lowercase().contains("tháng")
+        || s.to_lowercase().contains("năm")
+        || s.chars().any(char::is_alphabetic) && !s.contains('T')
+    {
+        "dates in words (6 tháng 1 năm 2020) are not read"
+    } else if internal.contains("does not exist in the site's time zone") {
+        return internal.to_string();
+    } else if digits.len() >= 2 && digits[1].parse::<u32>().is_ok_and(|m| m == 0 || m > 12) {
+        "there is no such month"
+    } else if digits.len() >= 3 && digits[2].parse::<u32>().is_ok_and(|d| d == 0 || d > 31) {
+        "there is no such day"
+    } else if digits.len() >= 3 {
+        "there is no such day in that month, or no such time"
+    } else {
+        "it is not a date"
+    };
+    format!("`{s}` is not a date bantin can read: {shape}; {FORMS}")
+}
+
+fn parse_date_inner(s: &str, tz: &TimeZone) -> Result<PubDate, String> {
     let bad = || format!("`{s}` is not a date");
     let is_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let in_zone = |dt: DateTime| {

@@ -183,6 +183,11 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let rel_path = rel(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&rel_path))?;
+    if let Some(kind) = binary_kind(&bytes) {
+        return Err(Diagnostic::error(format!("this is {kind}, not a Markdown bulletin"))
+            .in_file(&rel_path)
+            .with_hint("move it out of content/ (pictures belong beside their bulletin only when it refers to them), or give it another extension than .md"));
+    }
     let text = match crate::text::utf8::string_from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -201,6 +206,30 @@ pub fn read_source(root: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     };
     let text = text.strip_prefix('\u{FEFF}').map(str::to_owned).unwrap_or(text);
     Ok(SourceFile { rel_path, text })
+}
+
+/// What a file named `.md` really is, when its first bytes say it is not text: a known
+/// format by its signature, or any file with a NUL byte near its start.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: [(&[u8], &str); 9] = [
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (or a Word, Excel or OpenDocument file)"),
+        (b"\xD0\xCF\x11\xE0", "an old Microsoft Office document"),
+        (b"RIFF", "a RIFF file (a WebP image, or audio or video)"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"{\\rtf", "an RTF document"),
+    ];
+    // A text file saved as UTF-16 is told to be saved as UTF-8 (below), not called binary.
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return None;
+    }
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Some(kind);
+    }
+    bytes.iter().take(8192).any(|&b| b == 0).then_some("a binary file")
 }
 
 fn rel(root: &Path, path: &Path) -> PathBuf {

@@ -298,6 +298,11 @@ fn yaml_error(
             .at_file_line(yaml, first_line, line + 1 - first_line, 1)
             .with_hint(hint);
     }
+    if let Some((line, col, quote)) = unclosed_quote(yaml) {
+        return Diagnostic::error(format!("this {quote} quote is never closed"))
+            .at_file_line(yaml, first_line, line, col)
+            .with_hint(format!("close it at the end of the value: title: {quote}Mưa lớn ở Đà Nẵng{quote}"));
+    }
     let hint = if plain.contains("recursion limit") || plain.contains("repetition limit") {
         "the front matter nests or repeats too deeply (a YAML alias bomb?); write it out plainly"
     } else {
@@ -306,6 +311,38 @@ fn yaml_error(
     Diagnostic::error(format!("invalid front matter: {plain}"))
         .at_file_line(yaml, first_line, yl.max(1), yc.max(1))
         .with_hint(hint)
+}
+
+/// The first line (1-based, in the YAML) whose value opens a quote that the line does not
+/// close, with the quote's column and character: what the reader sees as the cause when the
+/// YAML parser only finds "the end of the stream".
+fn unclosed_quote(yaml: &str) -> Option<(usize, usize, char)> {
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        let Some(colon) = line.find(": ") else { continue };
+        let value = &line[colon + 2..];
+        let start = colon + 2 + (value.len() - value.trim_start().len());
+        let value = value.trim_start();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        let rest = &value[1..];
+        let closed = if quote == '"' {
+            let mut escaped = false;
+            rest.chars().any(|c| {
+                let close = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                close
+            })
+        } else {
+            rest.replace("''", "").contains('\'')
+        };
+        if !closed {
+            return Some((i + 1, line[..start].chars().count() + 1, quote));
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -134,6 +134,17 @@ impl Ctx<'_> {
             f(&e.summary)
         } else {
             let html = e.html();
+            if html.len() > crate::content::parse::FEED_BODY_LIMIT {
+                // A very long bulletin (a paste gone wrong, often) is not copied into every
+                // feed it is in: its summary and a link stand for it.
+                let url = self.url(&e.path);
+                return f(&format!(
+                    "<p>{}</p>\n<p><a href=\"{}\">{}</a></p>",
+                    xml(&e.summary),
+                    xml(&url),
+                    xml(&e.bulletin.title)
+                ));
+            }
             f(&self.archive.link_internal(e, &html, |t| self.url(&t.path)))
         }
     }

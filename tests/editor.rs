@@ -191,3 +191,61 @@ fn check_finds_each_planted_problem_at_its_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("content/2020/02/e.md:4:1"), "{}", stderr(&out));
 }
+
+#[test]
+fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    site.write("content/2020/01/phay.md", "---\ntitle: Tin\ndate: 2020-01-01\nauthor: \"Minh Anh, Quốc Bảo\"\ntags: \"kinh tế, Đà Nẵng\"\n---\nX.\n");
+    let long = "Tiêu đề rất dài ".repeat(16);
+    site.write("content/2020/01/dai.md", &format!("---\ntitle: \"{long}\"\ndate: 2020-01-02\n---\nX.\n"));
+    // A bulletin `new` wrote and nobody filled in.
+    let out = site.run(&["new", "Tin chưa viết"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let huge = "Đoạn văn dán nhầm nhiều lần. ".repeat(50_000);
+    site.write(
+        "content/2020/01/to.md",
+        &format!("---\ntitle: Tin quá lớn\ndate: 2020-01-03\nsummary: Tóm tắt ngắn.\n---\n{huge}\n"),
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "warnings only: {err}");
+    for (needle, place) in [
+        ("the author \"Minh Anh, Quốc Bảo\" holds a comma", "content/2020/01/phay.md:4:9"),
+        ("the tag \"kinh tế, Đà Nẵng\" holds a comma", "content/2020/01/phay.md:5:7"),
+        ("the title is 255 characters long", "content/2020/01/dai.md:2:8"),
+        ("the body still holds the text `bantin new` wrote", "tin-chua-viet.md:"),
+        ("the file is 1953 KB", "content/2020/01/to.md"),
+    ] {
+        let at = err.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in:\n{err}"));
+        let place_line = err[at..].lines().nth(1).unwrap_or("");
+        assert!(place_line.contains(place), "{needle}: expected {place}, got {place_line}");
+    }
+    assert!(err.contains("`tags: [kinh tế, Đà Nẵng]`"), "the fix is shown: {err}");
+    assert_eq!(site.run(&["check", "--strict"]).status.code(), Some(1));
+    // Built: the huge body is in its page, but every full-text feed carries its summary and a link.
+    site.build(&[]);
+    let atom = std::fs::read_to_string(site.public().join("atom.xml")).expect("atom");
+    assert!(atom.len() < 100_000, "the feed is {} bytes", atom.len());
+    assert!(
+        atom.contains("Tóm tắt ngắn.") && atom.contains("https://x.example/2020/01/to/"),
+        "summary and link"
+    );
+    // A broken front matter in one file hides nothing about the others.
+    site.write(
+        "content/2020/02/hong.md",
+        "---\ntitle: Hỏng\ndate: 2020-02-30\n---\nXem [mất](../01/khong-co.md).\n",
+    );
+    site.write(
+        "content/2020/02/lien-ket.md",
+        "---\ntitle: Liên kết\ndate: 2020-02-01\n---\nXem [mất](../01/khong-co.md).\n",
+    );
+    let out = site.run(&["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains("content/2020/02/hong.md:3:7"), "{err}");
+    assert!(
+        err.contains("the link to ../01/khong-co.md points to no bulletin")
+            && err.contains("content/2020/02/lien-ket.md:5:"),
+        "{err}"
+    );
+}

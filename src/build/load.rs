@@ -154,12 +154,16 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             items.push((p.bulletin, p.rendered));
         }
     }
-    if !errors.is_empty() {
-        return Err(BuildFailure { errors, warnings });
-    }
-    let cached_shape = cached.cache.read::<Shape>("shape");
-    let (mut archive, new_shape) = Archive::build_with(&config, items, cached_shape)
-        .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    // With broken sources the archive of the others is still made: every problem of every
+    // file is reported at once (a broken front matter never hides a broken link elsewhere).
+    let cached_shape = if errors.is_empty() { cached.cache.read::<Shape>("shape") } else { None };
+    let (mut archive, new_shape) = match Archive::build_with(&config, items, cached_shape) {
+        Ok(built) => built,
+        Err(mut more) => {
+            errors.append(&mut more);
+            return Err(BuildFailure { errors, warnings });
+        }
+    };
     warnings.append(&mut archive.warnings);
     for e in &archive.entries {
         for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
@@ -169,6 +173,9 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
                 warnings.push(d.clone());
             }
         }
+    }
+    if !errors.is_empty() {
+        return Err(BuildFailure { errors, warnings });
     }
     timings.lap("archive");
     Ok(LoadedSite {

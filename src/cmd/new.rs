@@ -63,7 +63,7 @@ fn new(args: &NewArgs) -> Result<PathBuf, Vec<Diagnostic>> {
         NewBulletin::new(title, now.strftime("%Y-%m-%d %H:%M").to_string()).with_authors(authors);
     bulletin.tags = args.tags.iter().map(|t| text::single_line(&text::normalize(t))).collect();
     bulletin.draft = args.draft;
-    let file = bulletin.to_file("Viết nội dung bản tin ở đây.").map_err(|e| vec![Diagnostic::error(e)])?;
+    let file = bulletin.to_file(crate::content::PLACEHOLDER_BODY).map_err(|e| vec![Diagnostic::error(e)])?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| vec![Diagnostic::error(format!("cannot create {}: {e}", parent.display()))])?;

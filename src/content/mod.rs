@@ -4,14 +4,14 @@
 mod date;
 mod discover;
 mod front_matter;
-mod parse;
+pub mod parse;
 mod write;
 
 pub use date::{Precision, PubDate, parse_date, with_zone};
 pub use discover::{Discovered, Found, SourceFile, discover, read_source};
 pub use front_matter::{FrontMatter, KNOWN_KEYS, split_front_matter};
 pub use parse::{Parsed, body_diagnostic, parse};
-pub use write::{Authors, NewBulletin};
+pub use write::{Authors, NewBulletin, PLACEHOLDER_BODY};
 
 use std::path::PathBuf;
 

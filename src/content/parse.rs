@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Bulletin, SourceFile, parse_bulletin};
+use super::{Bulletin, PLACEHOLDER_BODY, SourceFile, parse_bulletin};
 use crate::diag::Diagnostic;
 use crate::markdown::{self, Rendered};
 
@@ -56,6 +56,7 @@ pub fn parse(
             .with_hint("describe the image for readers who cannot see it: ![mô tả ảnh](url)"),
         );
     }
+    warnings.extend(shape_warnings(source, &bulletin));
     let link_warnings = rendered
         .internal_links
         .iter()
@@ -124,4 +125,86 @@ pub fn body_diagnostic(b: &Bulletin, offset: usize, d: Diagnostic) -> Diagnostic
     let mut d = d.in_file(&b.source).at(&b.body, line, col);
     d.line = b.body_line + line - 1;
     d
+}
+
+/// Titles longer than this (in characters) are cut by search engines and feed readers.
+pub const TITLE_LIMIT: usize = 200;
+/// A source larger than this (bytes) is a paste gone wrong more often than a bulletin.
+pub const SIZE_LIMIT: usize = 1 << 20;
+
+/// Shapes that parse but are almost always a mistake: a comma inside one tag or author (two
+/// names written as one string), a title too long to be a headline, the body `bantin new`
+/// wrote still in place, a file too large to be one bulletin.
+fn shape_warnings(source: &SourceFile, b: &Bulletin) -> Vec<Diagnostic> {
+    let text = &source.text;
+    let at_key = |d: Diagnostic, key: &str| {
+        let d = d.in_file(&b.source);
+        match key_line(text, key) {
+            Some((line, col)) => d.at(text, line, col),
+            None => d,
+        }
+    };
+    let mut warnings = Vec::new();
+    for (key, names, what) in [("tags", &b.tags, "tag"), ("author", &b.authors, "author")] {
+        for name in names.iter().filter(|n| n.contains([',', '，', ';'])) {
+            let parts: Vec<&str> =
+                name.split([',', '，', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
+            warnings.push(
+                at_key(
+                    Diagnostic::warning(format!(
+                        "the {what} \"{name}\" holds a comma: it is one {what}, not {}",
+                        parts.len()
+                    )),
+                    key,
+                )
+                .with_hint(format!("to give several, write them as a list: `{key}: [{}]`", parts.join(", "))),
+            );
+        }
+    }
+    let title_chars = b.title.chars().count();
+    if title_chars > TITLE_LIMIT {
+        warnings.push(
+            at_key(Diagnostic::warning(format!("the title is {title_chars} characters long")), "title")
+                .with_hint(format!("a headline of at most {TITLE_LIMIT} characters shows whole in search results and feed readers; put the rest in `summary:` or the body")),
+        );
+    }
+    if let Some(offset) = b.body.find(PLACEHOLDER_BODY) {
+        warnings.push(
+            body_diagnostic(
+                b,
+                offset,
+                Diagnostic::warning("the body still holds the text `bantin new` wrote"),
+            )
+            .with_hint("replace it with the bulletin's text"),
+        );
+    }
+    if text.len() > SIZE_LIMIT {
+        warnings.push(
+            Diagnostic::warning(format!("the file is {} KB: more than one bulletin, or a paste gone wrong?", text.len() / 1024))
+                .in_file(&b.source)
+                .with_hint(format!("full-text feeds show bulletins over {} KB as their summary and a link; split it, or check what was pasted", crate::content::parse::FEED_BODY_LIMIT / 1024)),
+        );
+    }
+    warnings
+}
+
+/// The HTML size above which full-text feeds carry a bulletin's summary and a link instead.
+pub const FEED_BODY_LIMIT: usize = 200 * 1024;
+
+/// The line and value column of top-level front-matter key `key` in a source.
+fn key_line(text: &str, key: &str) -> Option<(usize, usize)> {
+    let prefix = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != "---")
+        .find(|(_, l)| l.starts_with(&prefix))
+        .map(|(i, l)| {
+            (
+                i + 1,
+                l[prefix.len()..].chars().take_while(|c| c.is_whitespace()).count()
+                    + prefix.chars().count()
+                    + 1,
+            )
+        })
 }

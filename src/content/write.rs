@@ -54,12 +54,16 @@ impl NewBulletin {
     }
 
     /// The whole file: front matter between `---` fences, then the body.
+    /// (`bantin new` writes [`PLACEHOLDER_BODY`]; `check` warns while it is still there.)
     pub fn to_file(&self, body: &str) -> Result<String, String> {
         let yaml = yaml_serde::to_string(self).map_err(|e| e.to_string())?;
         let body = body.trim_matches('\n');
         Ok(format!("---\n{yaml}---\n{body}\n"))
     }
 }
+
+/// The body `bantin new` writes, for the editor to replace.
+pub const PLACEHOLDER_BODY: &str = "Viết nội dung bản tin ở đây.";
 
 #[cfg(test)]
 mod tests {

@@ -63,6 +63,13 @@ pub fn specs<'a>(config: &Config, archive: &'a Archive) -> Vec<FeedSpec<'a>> {
     let all: Vec<usize> = (0..archive.entries.len()).collect();
     let mut specs =
         vec![FeedSpec { title: config.title.clone(), folder: String::new(), members: all.into() }];
+    for section in &archive.sections {
+        specs.push(FeedSpec {
+            title: format!("{} — {}", config.title, section.name),
+            folder: crate::archive::section_url(&section.slug),
+            members: section.members.as_slice().into(),
+        });
+    }
     for kind in [TermKind::Tag, TermKind::Author] {
         for t in archive.terms(kind) {
             specs.push(FeedSpec {
@@ -362,6 +369,9 @@ pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
     for e in &archive.entries {
         urls.push((url(&e.path), Some(w3c(e.bulletin.modified()))));
     }
+    for section in &archive.sections {
+        urls.push((url(&crate::archive::section_url(&section.slug)), newest(&section.members)));
+    }
     for kind in [TermKind::Tag, TermKind::Author] {
         urls.push((url(&format!("{}/", kind.folder())), None));
         for t in archive.terms(kind) {
@@ -423,9 +433,13 @@ pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec
             None => f.str("none"),
         };
     };
-    let mut urls = 1 + archive.entries.len();
+    let mut urls = 1 + archive.entries.len() + archive.sections.len();
     for e in &archive.entries {
         f.str(&e.path).u64s(e.bulletin.modified().identity());
+    }
+    for section in &archive.sections {
+        f.str(&section.slug);
+        newest(&mut f, &section.members);
     }
     for kind in [TermKind::Tag, TermKind::Author] {
         urls += 1 + archive.terms(kind).len();

@@ -24,6 +24,9 @@ const PAGES: &[(&str, &str)] = &[
     ("month", "/2020/02/"),
     ("search", "/search/?q=da+nang"),
     ("not-found", "/404.html"),
+    ("section", "/thoi-su/"),
+    ("corrected-bulletin", "/2025/10/an-ninh-trat-tu-thanh-pho/"),
+    ("corrections", "/corrections/"),
 ];
 
 fn axe_source() -> Option<String> {

@@ -13,8 +13,12 @@ use crate::markdown::{self, Rendered};
 use crate::text;
 
 mod paths;
+mod sections;
 mod shape;
 mod terms;
+
+use sections::*;
+pub use sections::{Section, section_url};
 
 use paths::*;
 pub use paths::{month_url, permalink, term_url, year_url};
@@ -59,6 +63,8 @@ pub struct Entry {
     pub newer: Option<usize>,
     pub older: Option<usize>,
     pub related: Vec<usize>,
+    /// Its section (a position in [`Archive::sections`]).
+    pub section: Option<usize>,
 }
 
 impl Entry {
@@ -122,6 +128,8 @@ pub struct Year {
 #[derive(Debug)]
 pub struct Archive {
     pub entries: Vec<Entry>,
+    /// The site's sections in menu order, each with its bulletins.
+    pub sections: Vec<Section>,
     pub tags: Vec<Term>,
     pub authors: Vec<Term>,
     pub years: Vec<Year>,
@@ -163,6 +171,7 @@ impl Archive {
         let mut warnings = Vec::new();
         let paths = assign_paths(config, &items, &mut errors, &mut warnings);
         let mut entries = make_entries(items, paths);
+        let sections = make_sections(config, &mut entries, &mut errors);
         let n = entries.len();
         for (i, e) in entries.iter_mut().enumerate() {
             e.newer = i.checked_sub(1);
@@ -180,7 +189,7 @@ impl Archive {
             }
             let years = make_years(&entries);
             return Ok((
-                Archive { entries, tags, authors, years, warnings, by_source: Default::default() },
+                Archive { entries, sections, tags, authors, years, warnings, by_source: Default::default() },
                 None,
             ));
         }
@@ -213,7 +222,10 @@ impl Archive {
             entry_authors: entries.iter().map(|e| e.authors.clone()).collect(),
             related: entries.iter().map(|e| e.related.clone()).collect(),
         };
-        Ok((Archive { entries, tags, authors, years, warnings, by_source: Default::default() }, Some(shape)))
+        Ok((
+            Archive { entries, sections, tags, authors, years, warnings, by_source: Default::default() },
+            Some(shape),
+        ))
     }
 
     /// The entry a link in bulletin `from` (a source path like `content/2020/01/a.md`) points
@@ -320,6 +332,7 @@ fn make_entries(items: Vec<(Bulletin, Rendered)>, paths: Vec<String>) -> Vec<Ent
                 newer: None,
                 older: None,
                 related: Vec::new(),
+                section: None,
             }
         })
         .collect()

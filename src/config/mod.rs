@@ -54,9 +54,25 @@ pub struct Config {
     /// Reading speed for the reading time shown on bulletin pages, in words (Vietnamese:
     /// syllables) per minute.
     pub words_per_minute: usize,
+    /// The site's sections, in the order of its menu (`[[sections]]`).
+    pub sections: Vec<SectionConfig>,
     /// `timezone`, parsed once at load.
     #[serde(skip)]
     pub(crate) zone: Option<jiff::tz::TimeZone>,
+}
+
+/// A section of the site (`[[sections]]` in site.toml): "Thời sự", "Kinh tế"…
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionConfig {
+    /// Its name, as the menu and the bulletins' `section:` say it.
+    pub name: String,
+    /// Its URL (`/<slug>/`); from the name when not given.
+    #[serde(default)]
+    pub slug: String,
+    /// A line under its heading.
+    #[serde(default)]
+    pub description: String,
 }
 
 /// Declares a setting whose value is one of a few words, written in site.toml as a string.
@@ -135,6 +151,7 @@ impl Default for Config {
             sitemap_max_urls: 50_000,
             default_author: String::new(),
             words_per_minute: 200,
+            sections: Vec::new(),
             zone: None,
         }
     }
@@ -159,6 +176,7 @@ const KNOWN_KEYS: &[&str] = &[
     "sitemap_max_urls",
     "default_author",
     "words_per_minute",
+    "sections",
 ];
 
 impl Config {
@@ -196,7 +214,53 @@ impl Config {
             vec![d]
         })?;
         config.zone = Some(config.validate(text)?);
+        config.fill_section_slugs(text)?;
         Ok(config)
+    }
+
+    /// Gives each section without a `slug` the one its name makes, and checks that every
+    /// section has a name and a slug of its own.
+    fn fill_section_slugs(&mut self, text: &str) -> Result<(), Vec<Diagnostic>> {
+        let mut errors = Vec::new();
+        let at = |d: Diagnostic| {
+            let d = d.in_file("site.toml");
+            match text.lines().position(|l| l.trim_start().starts_with("[[sections]]")) {
+                Some(i) => d.at(text, i + 1, 1),
+                None => d,
+            }
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for s in &mut self.sections {
+            s.name = crate::text::single_line(&crate::text::normalize(&s.name));
+            s.slug = crate::text::slugify(if s.slug.trim().is_empty() { &s.name } else { &s.slug });
+            if s.slug.is_empty() {
+                errors.push(
+                    at(Diagnostic::error(format!(
+                        "the section `{}` has no name or slug to make its URL from",
+                        s.name
+                    )))
+                    .with_hint(
+                        "give it `name = \"Thời sự\"` (and `slug = \"thoi-su\"` if you want another URL)",
+                    ),
+                );
+            } else if seen.contains(&s.slug) || seen.contains(&crate::text::name_key(&s.name)) {
+                errors.push(
+                    at(Diagnostic::error(format!("two sections share the name or URL `{}`", s.slug)))
+                        .with_hint("give each section a name and slug of its own"),
+                );
+            }
+            seen.push(s.slug.clone());
+            seen.push(crate::text::name_key(&s.name));
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+
+    /// The section a bulletin's `section:` names (by name, any case or marks, or by slug).
+    pub fn section_of(&self, written: &str) -> Option<usize> {
+        let key = crate::text::fold(written.trim());
+        self.sections
+            .iter()
+            .position(|s| crate::text::fold(&s.name) == key || s.slug == crate::text::slugify(written))
     }
 
     /// The time zone of dates written without an offset.

@@ -77,6 +77,7 @@ struct RawFrontMatter {
     aliases: Option<yaml_serde::Value>,
     featured: Option<yaml_serde::Value>,
     corrections: Option<yaml_serde::Value>,
+    section: Option<String>,
     draft: Option<bool>,
     updated: Option<yaml_serde::Value>,
     image: Option<String>,
@@ -107,6 +108,8 @@ pub struct FrontMatter {
     pub featured: Option<FeaturedRaw>,
     /// `corrections:` as written: (date, text) of each notice.
     pub corrections: Vec<(String, String)>,
+    /// `section:` as written.
+    pub section: Option<String>,
     pub draft: Option<bool>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
@@ -193,6 +196,7 @@ impl FrontMatter {
                     Some(_) => return Err(bad()),
                 }
             },
+            section: raw.section.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
             featured: match raw.featured {
                 None | Some(yaml_serde::Value::Null) | Some(yaml_serde::Value::Bool(false)) => None,
                 Some(yaml_serde::Value::Bool(true)) => Some(FeaturedRaw::Always),
@@ -233,6 +237,7 @@ impl RawFrontMatter {
             aliases: None,
             featured: None,
             corrections: None,
+            section: None,
             draft: None,
             updated: None,
             image: None,

@@ -47,6 +47,10 @@ pub struct Bulletin {
     /// Correction notices (`corrections:`), oldest first.
     #[serde(default)]
     pub corrections: Vec<Correction>,
+    /// The section it is in (`section:`, as written), and where that is written (line,
+    /// column), for the archive to resolve against site.toml's sections.
+    #[serde(default)]
+    pub section: Option<(String, (usize, usize))>,
     pub draft: bool,
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
@@ -225,6 +229,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         aliases,
         featured,
         corrections,
+        section: fm.section.clone().map(|s| (s, fm.key_position("section").unwrap_or((1, 1)))),
         draft: fm.draft.unwrap_or(false),
         image,
         image_alt: fm

@@ -96,6 +96,7 @@ impl Parsed {
                 aliases: b.aliases.clone(),
                 featured: b.featured.clone(),
                 corrections: b.corrections.clone(),
+                section: b.section.clone(),
                 draft: b.draft,
                 image: b.image.clone(),
                 image_alt: b.image_alt.clone(),

@@ -44,6 +44,8 @@ pub enum Job {
     Alias(usize, usize),
     /// Every correction notice, newest first (made when there is one).
     Corrections,
+    /// Page `.1` of section `.0`'s list (0: the newest page).
+    Section(usize, usize),
 }
 
 /// The renderer: templates, strings, configuration and the cards, ready for any job.
@@ -146,6 +148,12 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("feeds_enabled", &crate::feeds::has_absolute_base(config));
         tera.global_context().insert("live_reload", &false);
         tera.global_context().insert("search_enabled", &config.search);
+        let menu: Vec<serde_json::Value> = archive
+            .sections
+            .iter()
+            .map(|s| serde_json::json!({"name": s.name, "url": crate::archive::section_url(&s.slug)}))
+            .collect();
+        tera.global_context().insert("sections", &menu);
         tera.global_context().insert("t", &strings.table);
 
         use rayon::prelude::*;
@@ -258,6 +266,9 @@ impl<'a> Renderer<'a> {
                 jobs.extend((0..=Span::older_pages(t.members.len(), per)).map(|p| Job::Term(kind, ti, p)));
             }
         }
+        for (si, section) in a.sections.iter().enumerate() {
+            jobs.extend((0..=Span::older_pages(section.members.len(), per)).map(|p| Job::Section(si, p)));
+        }
         jobs.push(Job::ArchiveIndex);
         for (yi, y) in a.years.iter().enumerate() {
             jobs.push(Job::Year(yi));
@@ -296,6 +307,7 @@ impl<'a> Renderer<'a> {
             Job::NotFound => "404.html".into(),
             Job::Alias(i, k) => a.entries[i].bulletin.aliases[k].trim_start_matches('/').into(),
             Job::Corrections => "corrections/".into(),
+            Job::Section(si, p) => paged(&crate::archive::section_url(&a.sections[si].slug), p).into(),
         }
     }
 

@@ -91,6 +91,11 @@ impl<'a> Renderer<'a> {
                 let e = &a.entries[i];
                 f.str("alias").str(&e.path).str(&e.bulletin.title);
             }
+            Job::Section(si, p) => {
+                let section = &a.sections[si];
+                f.str("section").str(&section.name).str(&section.slug).str(&section.description);
+                list(&mut f, &section.members, p);
+            }
             Job::Corrections => {
                 f.str("corrections");
                 for e in a.entries.iter().filter(|e| !e.bulletin.corrections.is_empty()) {
@@ -203,6 +208,19 @@ impl<'a> Renderer<'a> {
                 if let Some(img) = &page.image {
                     ld["image"] = serde_json::json!([img.abs]);
                 }
+                if let Some(section) = e.section.map(|si| &a.sections[si]) {
+                    let base = self.config.base();
+                    ld["articleSection"] = serde_json::json!(section.name);
+                    ld["breadcrumb"] = serde_json::json!({
+                        "@type": "BreadcrumbList",
+                        "itemListElement": [
+                            {"@type": "ListItem", "position": 1, "name": self.config.title, "item": format!("{base}/")},
+                            {"@type": "ListItem", "position": 2, "name": section.name,
+                             "item": format!("{base}/{}", crate::archive::section_url(&section.slug))},
+                            {"@type": "ListItem", "position": 3, "name": b.title, "item": canonical},
+                        ],
+                    });
+                }
                 if !b.corrections.is_empty() {
                     ld["correction"] = b
                         .corrections
@@ -294,6 +312,18 @@ impl<'a> Renderer<'a> {
             }
             Job::Search => "search.html",
             Job::NotFound => "404.html",
+            Job::Section(si, p) => {
+                let section = &a.sections[si];
+                let url = crate::archive::section_url(&section.slug);
+                self.insert_list(&mut ctx, &section.members, p, &url, &root)?;
+                ctx.insert(
+                    "section",
+                    &serde_json::json!({"name": section.name, "description": section.description, "url": url}),
+                );
+                ctx.insert("heading", &section.name);
+                ctx.insert("term_feed", &url);
+                "section.html"
+            }
             Job::Corrections => {
                 let mut items: Vec<(i64, CorrectionView)> = a
                     .entries

@@ -68,6 +68,9 @@ pub(super) struct CardView<'a> {
     /// published, never as live.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub(super) scheduled: bool,
+    /// Its section, linked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) section: Option<LinkView<'a>>,
 }
 
 /// A list page's place among its list's pages (see [`Span`]).
@@ -122,12 +125,16 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64) -> u64 {
             authors: _,
             tags: _,
             scheduled: _,
+            section: _,
         } = c;
     };
     let mut f = Fingerprint::new();
     f.str(&e.bulletin.title).str(&e.path).str(&e.summary).u64s(e.bulletin.date.identity());
     if is_scheduled(e, now) {
         f.str("scheduled");
+    }
+    if let Some(section) = e.section.map(|si| &a.sections[si]) {
+        f.str("section").str(&section.name).str(&section.slug);
     }
     for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
         f.str(mark).u64(list.len() as u64);
@@ -161,6 +168,10 @@ pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> C
         authors: links(TermKind::Author, &e.authors),
         tags: links(TermKind::Tag, &e.tags),
         scheduled: is_scheduled(e, now),
+        section: e.section.map(|si| {
+            let section = &a.sections[si];
+            LinkView { name: &section.name, url: crate::archive::section_url(&section.slug) }
+        }),
     }
 }
 

@@ -249,3 +249,40 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
         "{err}"
     );
 }
+
+#[test]
+fn importing_categories_fills_sections_and_keeps_the_rest_as_tags() {
+    let site = Site::new(
+        "base_url = \"https://x.example/\"\n[[sections]]\nname = \"Thời sự\"\n[[sections]]\nname = \"Kinh tế\"\n",
+    );
+    let src = site.root().join("jekyll");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    std::fs::write(
+        src.join("2020-03-04-gia-lua.md"),
+        "---\ntitle: \"Giá lúa tăng\"\ncategory: kinh te\ntags: [nông nghiệp]\n---\nGiá lúa tăng.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        src.join("2020-03-05-hop.md"),
+        "---\ntitle: \"Họp báo\"\ncategories: [Sự kiện, Thời sự]\n---\nHọp.\n",
+    )
+    .expect("write");
+    std::fs::write(
+        src.join("2020-03-06-khac.md"),
+        "---\ntitle: \"Khác\"\ncategories: [Sự kiện]\n---\nKhác.\n",
+    )
+    .expect("write");
+    let out = site.run(&["import", &src.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let gia = std::fs::read_to_string(site.root().join("content/2020/03/gia-lua.md")).expect("imported");
+    assert!(gia.contains("section: Kinh tế"), "{gia}");
+    let hop = std::fs::read_to_string(site.root().join("content/2020/03/hop.md")).expect("imported");
+    assert!(hop.contains("section: Thời sự") && hop.contains("Sự kiện"), "{hop}");
+    site.build(&[]);
+    assert_eq!(texts(&site.page("kinh-te/"), ".card-title"), ["Giá lúa tăng"]);
+    assert_eq!(
+        texts(&site.page("2020/03/khac/"), ".tags a"),
+        ["Sự kiện"],
+        "no section: the category stays a tag"
+    );
+}

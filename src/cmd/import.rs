@@ -39,7 +39,7 @@ pub fn run(args: &ImportArgs) -> i32 {
         eprintln!("error: --default-date: {e}\n  = help: write it as 2020-01 or 2020-01-06");
         return 2;
     }
-    let opts = ImportOptions { default_date: args.default_date.clone() };
+    let opts = ImportOptions { default_date: args.default_date.clone(), config: config.clone() };
     let report = import::import(&args.root, &args.paths, &opts, &tz);
     if args.verbose {
         for p in &report.written {

@@ -21,6 +21,8 @@ pub struct NewBulletin {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
@@ -37,6 +39,7 @@ impl NewBulletin {
             date,
             author: None,
             tags: Vec::new(),
+            section: None,
             summary: None,
             slug: None,
             updated: None,

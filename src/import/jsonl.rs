@@ -102,6 +102,7 @@ pub(super) fn parse_line(line: &str) -> Result<Candidate, String> {
         .collect::<Vec<_>>()
         .join("\n\n");
     Ok(Candidate {
+        categories: Vec::new(),
         title,
         date,
         updated: text(v.get("updated")),

@@ -37,12 +37,9 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
     );
     let title = string("title").ok_or("no title in the front matter")?;
     let date = string("date").map(|d| jekyll_time(&d)).or_else(|| jekyll.map(|(d, _)| d.to_string()));
-    let mut tags = list("tags");
-    for c in list("categories") {
-        if !tags.contains(&c) {
-            tags.push(c);
-        }
-    }
+    let tags = list("tags");
+    let mut categories = list("categories");
+    categories.extend(list("category"));
     let mut authors = list("authors");
     if authors.is_empty() {
         authors = list("author");
@@ -55,6 +52,7 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
         updated: string("lastmod").or_else(|| string("updated")).map(|d| jekyll_time(&d)),
         authors,
         tags,
+        categories,
         summary: string("summary").or_else(|| string("description")),
         slug: string("slug").or_else(|| jekyll.map(|(_, s)| s.to_string())),
         draft,
@@ -127,7 +125,7 @@ mod tests {
         let c = read("b.md", "---\ntitle: Tin\ndate: 2021-05-01\nauthor: [A, B]\ncategories: [c]\n---\nx")
             .expect("yaml");
         assert_eq!(c.authors, ["A", "B"]);
-        assert_eq!(c.tags, ["c"]);
+        assert_eq!(c.categories, ["c"]);
     }
 
     #[test]

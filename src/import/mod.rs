@@ -23,6 +23,9 @@ pub struct Candidate {
     pub updated: Option<String>,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
+    /// Jekyll's `category`/`categories` and Hugo's `categories`: the first that names one of
+    /// the site's sections becomes the bulletin's section; the others become tags.
+    pub categories: Vec<String>,
     pub summary: Option<String>,
     pub slug: Option<String>,
     pub draft: bool,
@@ -50,6 +53,8 @@ pub struct ImportOptions {
     /// The date given to records without one (`2020-01` or `2020-01-06`); without it they are
     /// skipped, since bantin never invents a date.
     pub default_date: Option<String>,
+    /// The site's settings: its sections, which categories are matched against.
+    pub config: crate::config::Config,
 }
 
 /// Reads every path (files, or folders walked in name order) and writes bulletins under
@@ -144,7 +149,15 @@ fn write_candidate(
         return Err("no letters or digits in the title to name the file".into());
     }
     let mut b = NewBulletin::new(title, date).with_authors(text::clean_names(&c.authors));
-    b.tags = text::clean_names(&c.tags);
+    let section = c.categories.iter().find_map(|cat| opts.config.section_of(cat));
+    b.section = section.map(|si| opts.config.sections[si].name.clone());
+    let mut tags = c.tags.clone();
+    for cat in &c.categories {
+        if opts.config.section_of(cat) != section || section.is_none() {
+            tags.push(cat.clone());
+        }
+    }
+    b.tags = text::clean_names(&tags);
     b.summary = c.summary.map(|s| text::single_line(&text::normalize(&s))).filter(|s| !s.is_empty());
     b.slug = c.slug.filter(|s| text::slugify(s) == slug).map(|_| slug.clone());
     b.updated = c.updated.filter(|u| parse_date(u, tz).is_ok());

@@ -38,6 +38,7 @@ pub fn read(text: &str) -> Result<Candidate, String> {
     }
     let body = paragraphs.iter().map(|p| plain_to_markdown(p)).collect::<Vec<_>>().join("\n\n");
     Ok(Candidate {
+        categories: Vec::new(),
         title: title.to_string(),
         date: Some(date.to_string()),
         authors,

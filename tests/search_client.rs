@@ -51,3 +51,52 @@ fn tokenizer_fold_and_shards_agree_with_rust() {
         assert_eq!(rust, js_tokens, "{sample}");
     }
 }
+
+#[test]
+fn the_client_filters_and_counts_by_section_on_a_built_index() {
+    let Some(script) = node() else { return };
+    let site = common::Site::new(
+        "title = \"Tin\"\nbase_url = \"https://tin.example/\"\n[[sections]]\nname = \"Thời sự\"\n[[sections]]\nname = \"Kinh tế\"\n",
+    );
+    site.bulletin(
+        "2020/01/a.md",
+        "title: \"Mưa lớn ở Đà Nẵng\"\ndate: 2020-01-01\nsection: Thời sự",
+        "Mưa lớn.",
+    );
+    site.bulletin(
+        "2020/01/b.md",
+        "title: \"Giá lúa ở Đà Nẵng tăng\"\ndate: 2020-01-02\nsection: Kinh tế",
+        "Giá lúa.",
+    );
+    site.bulletin("2020/01/c.md", "title: \"Đà Nẵng đón khách\"\ndate: 2020-01-03", "Khách.");
+    site.build(&[]);
+    let public = site.public();
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        const fetchFn = async (u) => {{ try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }} catch (e) {{ return new Response('', {{ status: 404 }}); }} }};
+        (async () => {{
+          const e = s.createEngine('', fetchFn);
+          const all = await e.search({{ q: 'da nang' }});
+          const docs = await e.docs(all.ids);
+          const facets = await e.facets(all, docs);
+          const kinhTe = await e.search({{ q: 'da nang', section: 'Kinh tế' }});
+          const only = await e.search({{ q: '', section: 'thời sự' }});
+          console.log(JSON.stringify({{ total: all.total, sections: facets.sections, kinhTe: (await e.docs(kinhTe.ids)).map(d => d.t), only: (await e.docs(only.ids)).map(d => d.c) }}));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = public.join("search").to_string_lossy()
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["total"], 3, "{v}");
+    let mut counts: Vec<(String, u64)> = v["sections"]
+        .as_array()
+        .expect("sections facet")
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap_or_default().to_string(), f["count"].as_u64().unwrap_or(0)))
+        .collect();
+    counts.sort();
+    assert_eq!(counts, [("Kinh tế".to_string(), 1), ("Thời sự".to_string(), 1)], "{v}");
+    assert_eq!(v["kinhTe"], serde_json::json!(["Giá lúa ở Đà Nẵng tăng"]), "{v}");
+    assert_eq!(v["only"], serde_json::json!(["Thời sự"]), "{v}");
+}

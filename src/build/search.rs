@@ -192,6 +192,7 @@ fn update(
                 plain: e.plain().map(str::to_owned).or_else(plain)?,
                 tags: e.bulletin.tags.clone(),
                 authors: e.bulletin.authors.clone(),
+                section: e.section.map(|si| site.archive.sections[si].name.clone()),
             });
         }
         let key = (k.source.clone(), k.source_hash);
@@ -202,6 +203,12 @@ fn update(
             plain: plain()?,
             tags: p.bulletin.tags.clone(),
             authors: p.bulletin.authors.clone(),
+            section: p
+                .bulletin
+                .section
+                .as_ref()
+                .and_then(|(written, _)| site.config.section_of(written))
+                .map(|si| site.config.sections[si].name.clone()),
         })
     };
     // The published file, if it is the one the manifest recorded.

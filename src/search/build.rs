@@ -64,16 +64,16 @@ pub fn write_index(
     type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1], DocMeta)>;
     // The entries of the ids from `start` on (ids run oldest first, entries newest first).
     let batch_entries = |start: usize| n - (start + BATCH).min(n)..n - start;
-    let Archive { entries, tags, authors, .. } = &mut *archive;
-    let (tags, authors) = (&*tags, &*authors);
+    let Archive { entries, tags, authors, sections, .. } = &mut *archive;
+    let (tags, authors, sections) = (&*tags, &*authors, &*sections);
     let terms_of = |entries: &mut [crate::archive::Entry]| -> std::io::Result<Batch> {
         entries
             .par_iter_mut()
             .rev()
             .map_init(Scratch::default, |scratch, entry| {
                 let plain = plain_of(entry, stored, usize::MAX)?;
-                let mut doc = doc_terms(&fields_of(entry, &plain), scratch);
-                let meta = doc_meta(entry, tags, authors, format_date, &plain);
+                let mut doc = doc_terms(&fields_of(entry, sections, &plain), scratch);
+                let meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
                 drop(plain);
                 if release_plain {
                     entry.release_plain();
@@ -284,7 +284,7 @@ pub(super) fn chunk_file(
             let e = entry_of(archive, id);
             // A character takes at most four bytes.
             let plain = plain_of(e, stored, 4 * SNIPPET_TEXT_CHARS)?;
-            Ok(doc_meta(e, &archive.tags, &archive.authors, format_date, &plain))
+            Ok(doc_meta(e, &archive.tags, &archive.authors, &archive.sections, format_date, &plain))
         })
         .collect::<std::io::Result<_>>()?;
     chunk_of(c, &docs)

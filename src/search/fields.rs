@@ -8,13 +8,18 @@ pub(super) fn entry_of(archive: &Archive, id: usize) -> &crate::archive::Entry {
     &archive.entries[archive.entries.len() - 1 - id]
 }
 
-pub(super) fn fields_of<'e>(e: &'e crate::archive::Entry, plain: &'e str) -> DocFields<'e> {
+pub(super) fn fields_of<'e>(
+    e: &'e crate::archive::Entry,
+    sections: &'e [crate::archive::Section],
+    plain: &'e str,
+) -> DocFields<'e> {
     DocFields {
         title: &e.bulletin.title,
         summary: &e.summary,
         plain,
         tags: &e.bulletin.tags,
         authors: &e.bulletin.authors,
+        section: e.section.map(|si| sections[si].name.as_str()),
     }
 }
 
@@ -69,6 +74,7 @@ pub(super) fn doc_meta(
     e: &crate::archive::Entry,
     tags: &[crate::archive::Term],
     authors: &[crate::archive::Term],
+    sections: &[crate::archive::Section],
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     plain: &str,
 ) -> DocMeta {
@@ -83,6 +89,7 @@ pub(super) fn doc_meta(
         a: names(&e.authors, authors),
         g: names(&e.tags, tags),
         m: e.summary.clone(),
+        c: e.section.map(|si| sections[si].name.clone()),
         s: plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
             .to_string(),
     }

@@ -20,6 +20,8 @@ pub const LONG_LIST: usize = 300;
 pub const TAG_PREFIX: &str = "tag:";
 /// Prefix of author pseudo-terms.
 pub const AUTHOR_PREFIX: &str = "author:";
+/// Prefix of a section's pseudo-term (`section:<name key>`).
+pub const SECTION_PREFIX: &str = "section:";
 
 /// `search/manifest.json`: everything the page loads before the first query. Its size
 /// depends on the number of years covered, never on the number of bulletins.
@@ -159,6 +161,9 @@ pub struct DocMeta {
     pub g: Vec<String>,
     /// Summary.
     pub m: String,
+    /// Section (absent when the bulletin has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub c: Option<String>,
     /// The start of the body text, for snippets.
     pub s: String,
 }

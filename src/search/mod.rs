@@ -101,6 +101,8 @@ pub struct DocFields<'a> {
     pub plain: &'a str,
     pub tags: &'a [String],
     pub authors: &'a [String],
+    /// The name of its section, if it has one.
+    pub section: Option<&'a str>,
 }
 
 /// A folded term's spellings with their (bulletin id, score) lists.
@@ -156,6 +158,7 @@ pub struct OwnedFields {
     pub plain: String,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
+    pub section: Option<String>,
 }
 
 impl OwnedFields {
@@ -166,6 +169,7 @@ impl OwnedFields {
             plain: &self.plain,
             tags: &self.tags,
             authors: &self.authors,
+            section: self.section.as_deref(),
         }
     }
 }

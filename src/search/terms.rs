@@ -9,7 +9,7 @@
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
 use super::DocFields;
-use super::format::{AUTHOR_PREFIX, FNV32_OFFSET, TAG_PREFIX, fnv1a32_continue};
+use super::format::{AUTHOR_PREFIX, FNV32_OFFSET, SECTION_PREFIX, TAG_PREFIX, fnv1a32_continue};
 use crate::text::{self, Tokens};
 
 /// Field weights for ranking: a word in the title counts five times one in the body.
@@ -181,7 +181,14 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         }
     }
     doc.length = doc.tokens.len() as f32;
-    for (names, prefix) in [(d.tags, TAG_PREFIX), (d.authors, AUTHOR_PREFIX)] {
+    let section: &[&str] = match &d.section {
+        Some(s) => std::slice::from_ref(s),
+        None => &[],
+    };
+    let tags: Vec<&str> = d.tags.iter().map(String::as_str).collect();
+    let authors: Vec<&str> = d.authors.iter().map(String::as_str).collect();
+    for (names, prefix) in [(&tags[..], TAG_PREFIX), (&authors[..], AUTHOR_PREFIX), (section, SECTION_PREFIX)]
+    {
         for name in names {
             let at = doc.text.len() as u32;
             doc.text.push_str(prefix);

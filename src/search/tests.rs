@@ -138,6 +138,7 @@ fn check_update(before: &mut Archive, after: &mut Archive) -> bool {
             plain: e.plain()?.to_string(),
             tags: e.bulletin.tags.clone(),
             authors: e.bulletin.authors.clone(),
+            section: None,
         })
     };
     let read = |p: &str| old.get(p).cloned();

@@ -85,7 +85,10 @@ pub fn update_index(
     let mut scratch = Scratch::default();
     for &id in &changed {
         let entry = entry_of(archive, id);
-        let new_doc = doc_terms(&fields_of(entry, &plain_of(entry, stored, usize::MAX)?), &mut scratch);
+        let new_doc = doc_terms(
+            &fields_of(entry, &archive.sections, &plain_of(entry, stored, usize::MAX)?),
+            &mut scratch,
+        );
         let old_doc = if id < n_old {
             if prev.docs[id].source == keys[id].source && prev.docs[id].source_hash == keys[id].source_hash {
                 continue; // the same text: only its metadata (names, URL) changed

@@ -265,6 +265,7 @@
       }
       if (params.tag) narrow(new Set((await pseudo('tag:' + nameKey(params.tag))).keys()));
       if (params.author) narrow(new Set((await pseudo('author:' + nameKey(params.author))).keys()));
+      if (params.section) narrow(new Set((await pseudo('section:' + nameKey(params.section))).keys()));
       if (params.year) {
         var yr = (m.years || []).find(function (y) { return String(y[0]) === String(params.year); });
         var ids = new Set();
@@ -487,9 +488,14 @@
         }));
         return out.filter(function (x) { return x.count > 0; }).sort(function (a, b) { return b.count - a.count; });
       }
-      var tags = [], authors = [];
-      shown.forEach(function (d) { if (d) { tags = tags.concat(d.g); authors = authors.concat(d.a); } });
-      return { years: years, tags: await count('tag', tags, FACET_TAGS), authors: await count('author', authors, FACET_AUTHORS) };
+      var tags = [], authors = [], sections = [];
+      shown.forEach(function (d) {
+        if (d) { tags = tags.concat(d.g); authors = authors.concat(d.a); if (d.c) sections.push(d.c); }
+      });
+      return {
+        years: years, tags: await count('tag', tags, FACET_TAGS), authors: await count('author', authors, FACET_AUTHORS),
+        sections: await count('section', sections, FACET_AUTHORS)
+      };
     }
 
     return { search: search, docs: docs, facets: facets, manifest: manifest };
@@ -565,12 +571,12 @@
 
     function params() {
       var p = new URLSearchParams(location.search);
-      return { q: p.get('q') || '', tag: p.get('tag') || '', author: p.get('author') || '', year: p.get('year') || '', sort: p.get('sort') || '' };
+      return { q: p.get('q') || '', tag: p.get('tag') || '', author: p.get('author') || '', section: p.get('section') || '', year: p.get('year') || '', sort: p.get('sort') || '' };
     }
 
     function urlFor(p) {
       var u = new URLSearchParams();
-      ['q', 'tag', 'author', 'year', 'sort'].forEach(function (k) { if (p[k]) u.set(k, p[k]); });
+      ['q', 'section', 'tag', 'author', 'year', 'sort'].forEach(function (k) { if (p[k]) u.set(k, p[k]); });
       var s = u.toString();
       return location.pathname + (s ? '?' + s : '');
     }
@@ -620,7 +626,7 @@
 
     function renderFacets(f, p) {
       facetBox.textContent = '';
-      [['tags', t.tTags, 'tag'], ['authors', t.tAuthors, 'author'], ['years', t.tYears, 'year']].forEach(function (spec) {
+      [['sections', t.tSections, 'section'], ['tags', t.tTags, 'tag'], ['authors', t.tAuthors, 'author'], ['years', t.tYears, 'year']].forEach(function (spec) {
         var items = f[spec[0]];
         var active = p[spec[2]];
         if (!items.length && !active) return;
@@ -666,7 +672,7 @@
 
     async function run(p, typing) {
       var mine = ++seq;
-      if (!p.q.trim() && !p.tag && !p.author && !p.year) {
+      if (!p.q.trim() && !p.tag && !p.author && !p.section && !p.year) {
         list.textContent = '';
         facetBox.textContent = '';
         more.hidden = true;
@@ -676,7 +682,7 @@
       }
       say(t.tSearching);
       try {
-        var result = await engine.search({ q: p.q, tag: p.tag, author: p.author, year: p.year, sort: p.sort, typing: typing });
+        var result = await engine.search({ q: p.q, tag: p.tag, author: p.author, section: p.section, year: p.year, sort: p.sort, typing: typing });
         if (mine !== seq) return;
         current = { result: result, params: p };
         list.textContent = '';

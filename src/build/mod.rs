@@ -74,7 +74,8 @@ impl std::fmt::Debug for OnPublish {
 
 /// Builds the site and publishes it; on any error the previous output is left exactly as it
 /// was. With the cache from the last build (unless `clean`), only what changed is parsed,
-/// rendered and written; the result is the same, byte for byte.
+/// rendered and written; the result is the same, byte for byte. A little over 60 lines: each
+/// is a stage call or hands one stage's value to the next, so it reads as the pipeline.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     // Two builds of one site wait for each other (a site whose cache cannot be written is

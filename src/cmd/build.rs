@@ -47,7 +47,8 @@ fn progress(done: usize, total: usize) {
     }
 }
 
-/// Runs the build; returns the process exit code (0 success, 1 errors in the site).
+/// Runs the build; returns the process exit code (0 success, 1 errors in the site). Long
+/// because it prints each part of the report (warnings, notes, timings, summary) in turn.
 pub fn run(args: &BuildArgs) -> i32 {
     let show_progress = args.verbosity != Verbosity::Quiet && std::io::stderr().is_terminal();
     let opts = BuildOptions {

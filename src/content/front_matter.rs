@@ -119,7 +119,8 @@ pub struct FrontMatter {
 
 impl FrontMatter {
     /// Parses the YAML of a front matter that starts on line `first_line` of its file.
-    /// Diagnostics carry file line and column, but no file name.
+    /// Diagnostics carry file line and column, but no file name. Long because each key is
+    /// typed in turn, each with its own message when it has the wrong shape.
     pub fn parse(yaml: &str, first_line: usize) -> Result<FrontMatter, Diagnostic> {
         let keys = top_level_keys(yaml, first_line);
         // Tabs are not indentation in YAML: say so plainly rather than through the parser.

@@ -8,6 +8,7 @@ impl<'a> Renderer<'a> {
     /// A fingerprint of everything [`Renderer::render`] reads for `job`: two equal
     /// fingerprints mean the same page. Every input `render` uses must be fed in here;
     /// tests/incremental.rs compares incremental builds with clean ones to hold us to it.
+    /// Long because it has one arm per kind of page, as [`Renderer::render`] below has.
     pub fn fingerprint(&self, job: Job) -> u64 {
         let a = self.archive;
         let mut f = Fingerprint::new();

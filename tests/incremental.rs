@@ -64,6 +64,10 @@ struct Doc {
     draft: bool,
     summary: Option<String>,
     body: String,
+    section: Option<&'static str>,
+    featured: bool,
+    corrections: Vec<String>,
+    aliases: Vec<String>,
 }
 
 impl Doc {
@@ -83,6 +87,21 @@ impl Doc {
         }
         if let Some(s) = &self.summary {
             fm.push_str(&format!("summary: \"{s}\"\n"));
+        }
+        if let Some(s) = self.section {
+            fm.push_str(&format!("section: {s}\n"));
+        }
+        if self.featured {
+            fm.push_str("featured: true\n");
+        }
+        if !self.corrections.is_empty() {
+            fm.push_str("corrections:\n");
+            for (k, c) in self.corrections.iter().enumerate() {
+                fm.push_str(&format!("  - {{date: 2022-01-{:02}, text: \"{c}\"}}\n", k % 28 + 1));
+            }
+        }
+        if !self.aliases.is_empty() {
+            fm.push_str(&format!("aliases: [{}]\n", self.aliases.join(", ")));
         }
         format!("---\n{fm}---\n{}\n", self.body)
     }
@@ -152,12 +171,17 @@ impl Model {
                 .map(|_| rng.pick(SENTENCES).to_string())
                 .collect::<Vec<_>>()
                 .join("\n\n"),
+            section: *rng.pick(&[None, Some("Thời sự"), Some("kinh te")]),
+            featured: rng.below(10) == 0,
+            corrections: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 
     fn site_toml(&self) -> String {
         format!(
-            "title = \"{}\"\nbase_url = \"https://tin.example/\"\nper_page = {}\nfeed_content = \"{}\"\nsearch = {}\n",
+            "title = \"{}\"\nbase_url = \"https://tin.example/\"\nper_page = {}\nfeed_content = \"{}\"\nsearch = {}\n\
+             [[sections]]\nname = \"Thời sự\"\n[[sections]]\nname = \"Kinh tế\"\n",
             self.title, self.per_page, self.feed_content, self.search
         )
     }
@@ -187,7 +211,7 @@ impl Model {
     fn edit(&mut self, rng: &mut Rng) -> (String, bool) {
         let n = self.docs.len();
         let i = rng.below(n.max(1));
-        match rng.below(16) {
+        match rng.below(20) {
             0 | 1 if n > 0 => {
                 self.docs[i].body.push_str(&format!("\n\n{}", rng.pick(SENTENCES)));
                 self.write_doc(&self.docs[i]);
@@ -282,6 +306,31 @@ impl Model {
                 self.write("static/extra.txt", &format!("phiên bản {rev}\n"));
                 self.static_rev = Some(rev);
                 (format!("static rev {rev}"), false)
+            }
+            14 if n > 0 => {
+                self.docs[i].section = *rng.pick(&[None, Some("Thời sự"), Some("Kinh tế")]);
+                self.write_doc(&self.docs[i]);
+                (format!("section of {} → {:?}", self.docs[i].path, self.docs[i].section), false)
+            }
+            15 if n > 0 => {
+                self.docs[i].featured = !self.docs[i].featured;
+                self.write_doc(&self.docs[i]);
+                (format!("featured of {} → {}", self.docs[i].path, self.docs[i].featured), false)
+            }
+            16 if n > 0 => {
+                self.docs[i].corrections.push(format!("Sửa lỗi {}.", rng.below(1000)));
+                self.write_doc(&self.docs[i]);
+                (format!("correction of {}", self.docs[i].path), false)
+            }
+            17 if n > 0 => {
+                // A rename that keeps the old URL answering.
+                let old = self.docs[i].path.clone();
+                self.next_id += 1;
+                self.docs[i].path = format!("{}r{}.md", rng.pick(&["", "2021/", "tin/"]), self.next_id);
+                self.docs[i].aliases.push(format!("/{}/", old.trim_end_matches(".md")));
+                self.remove(&format!("content/{old}"));
+                self.write_doc(&self.docs[i]);
+                (format!("rename {old} → {} with an alias", self.docs[i].path), false)
             }
             _ if n > 0 => {
                 // Saved without changes: the same bytes, a new modification time.

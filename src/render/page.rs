@@ -116,9 +116,6 @@ impl<'a> Renderer<'a> {
     pub fn render(&self, job: Job) -> Result<Vec<u8>, Diagnostic> {
         let a = self.archive;
         let path = self.job_path(job);
-        if let Job::Alias(i, _) = job {
-            return Ok(self.redirect(&path, &a.entries[i]).into_bytes());
-        }
         let mut ctx = Context::new();
         // Links are relative to the page, so the site works under any prefix on any host;
         // the 404 page is served at arbitrary depths and uses the base URL's path instead.
@@ -348,7 +345,8 @@ impl<'a> Renderer<'a> {
                 ctx.insert("heading", s.get("corrections"));
                 "corrections.html"
             }
-            Job::Alias(..) => unreachable!("an old URL's page is made by `redirect`"),
+            // An old URL's page is made without the theme.
+            Job::Alias(i, _) => return Ok(self.redirect(&path, &a.entries[i]).into_bytes()),
         };
         let mut html = Vec::with_capacity(32 * 1024);
         self.tera.render_to(template, &ctx, &mut html).map_err(|e| template_error(&e, template))?;

@@ -181,29 +181,24 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         }
     }
     doc.length = doc.tokens.len() as f32;
-    let section: &[&str] = match &d.section {
-        Some(s) => std::slice::from_ref(s),
-        None => &[],
-    };
-    let tags: Vec<&str> = d.tags.iter().map(String::as_str).collect();
-    let authors: Vec<&str> = d.authors.iter().map(String::as_str).collect();
-    for (names, prefix) in [(&tags[..], TAG_PREFIX), (&authors[..], AUTHOR_PREFIX), (section, SECTION_PREFIX)]
-    {
-        for name in names {
-            let at = doc.text.len() as u32;
-            doc.text.push_str(prefix);
-            doc.text.push_str(&text::name_key(name));
-            let key = &doc.text[at as usize..];
-            let term = DocTerm {
-                key: xxh3_128_with_seed(key.as_bytes(), PSEUDO_SEED),
-                hash: fnv1a32_continue(FNV32_OFFSET, key.as_bytes()),
-                pseudo: true,
-                tf: 1.0,
-                at,
-                strings: Strings::Text { end: doc.text.len() as u32 },
-            };
-            doc.add(seen, term);
-        }
+    // Tags, authors and the section are pseudo-terms (`tag:<key>`…), for filters and facets.
+    let names = (d.tags.iter().map(|n| (n.as_str(), TAG_PREFIX)))
+        .chain(d.authors.iter().map(|n| (n.as_str(), AUTHOR_PREFIX)))
+        .chain(d.section.map(|n| (n, SECTION_PREFIX)));
+    for (name, prefix) in names {
+        let at = doc.text.len() as u32;
+        doc.text.push_str(prefix);
+        doc.text.push_str(&text::name_key(name));
+        let key = &doc.text[at as usize..];
+        let term = DocTerm {
+            key: xxh3_128_with_seed(key.as_bytes(), PSEUDO_SEED),
+            hash: fnv1a32_continue(FNV32_OFFSET, key.as_bytes()),
+            pseudo: true,
+            tf: 1.0,
+            at,
+            strings: Strings::Text { end: doc.text.len() as u32 },
+        };
+        doc.add(seen, term);
     }
     doc
 }

@@ -189,3 +189,31 @@ fn an_alias_never_takes_a_live_url_and_a_bad_one_is_an_error_at_its_line() {
     assert_eq!(attrs(&old, "link[rel=canonical]", "href"), ["https://tin.example/2020/01/hai/"]);
     assert_eq!(attrs(&old, "meta[http-equiv=refresh]", "content"), ["0; url=../2020/01/hai/"]);
 }
+
+#[test]
+fn a_published_bulletin_page_that_vanishes_is_a_warning_naming_its_url() {
+    let site = Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    site.bulletin("2020/01/mua-lon.md", "title: \"Mưa lớn\"\ndate: 2020-01-01", "x");
+    site.bulletin("2020/01/nang.md", "title: \"Nắng\"\ndate: 2020-01-02", "y");
+    site.build(&[]);
+    // Renamed without an alias: the build says which URL readers will lose.
+    std::fs::remove_file(site.root().join("content/2020/01/mua-lon.md")).expect("rename");
+    site.bulletin("2020/01/mua-lon-o-hue.md", "title: \"Mưa lớn\"\ndate: 2020-01-01", "x");
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    assert!(err.contains("the published bulletin page /2020/01/mua-lon/ is no longer made"), "{err}");
+    assert!(err.contains("aliases: [/2020/01/mua-lon/]"), "{err}");
+    assert!(!err.contains("/2020/01/nang/"), "{err}");
+    // With the alias the old URL answers again, and nothing is lost.
+    site.bulletin(
+        "2020/01/mua-lon-o-hue.md",
+        "title: \"Mưa lớn\"\ndate: 2020-01-01\naliases: [/2020/01/mua-lon/]",
+        "x",
+    );
+    let out = site.build(&[]);
+    assert!(!stderr(&out).contains("no longer made"), "{}", stderr(&out));
+    assert_eq!(
+        attrs(&site.page("2020/01/mua-lon/"), "link[rel=canonical]", "href"),
+        ["https://tin.example/2020/01/mua-lon-o-hue/"]
+    );
+}

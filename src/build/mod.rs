@@ -130,6 +130,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     let (rendered, files, bytes) = emit.counts();
     let made = emit.finish().map_err(|e| report::io_error("cannot write output", e))?;
+    warnings.extend(publish::vanished_bulletins(&trees.live, &made, &out));
     let (spare, cleanup, tree) = publish::publish(trees, &made, &out)?;
     timings.lap("publish");
     if let Some(OnPublish(published)) = &opts.on_publish {

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::report::io_error;
 use super::trees::Trees;
 use crate::diag::Diagnostic;
-use crate::output::{Cleanup, Files};
+use crate::output::{Cleanup, Files, safe_join};
 
 /// The tree this build published replaced (now the spare one) with its files when they are
 /// known; the removal of whatever else is left, which the caller finishes when it is done;
@@ -29,4 +29,30 @@ pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diag
         staging.publish().map_err(|e| io_error(&format!("cannot publish to {}", out.display()), e))?;
     let spare_files = if live_known { Some(live) } else { replaced.map(|m| m.files) };
     Ok((spare.zip(spare_files), cleanup, tree))
+}
+
+/// A warning for each bulletin page the published site has and this build no longer makes:
+/// a link readers shared would now lead nowhere. (A bulletin page is one the theme marks as an
+/// article, `og:type` `article`, as the default theme does; only pages that vanish are read.)
+pub fn vanished_bulletins(live: &Files, made: &Files, out: &Path) -> Vec<Diagnostic> {
+    let mut gone: Vec<&str> = live
+        .keys()
+        .filter(|k| k.ends_with("/index.html") && !made.contains_key(k))
+        .filter(|k| {
+            safe_join(out, k)
+                .ok()
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .is_some_and(|html| html.contains("<meta property=\"og:type\" content=\"article\">"))
+        })
+        .collect();
+    gone.sort_unstable();
+    gone.into_iter()
+        .map(|k| {
+            let url = format!("/{}", k.trim_end_matches("index.html"));
+            Diagnostic::warning(format!("the published bulletin page {url} is no longer made: links to it will break"))
+                .with_hint(format!(
+                    "if the bulletin moved (its file renamed, or `slug:` changed), add `aliases: [{url}]` to its front matter; if it was removed on purpose, nothing to do"
+                ))
+        })
+        .collect()
 }

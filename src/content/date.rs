@@ -105,11 +105,13 @@ pub fn parse_date(raw: &str, tz: &TimeZone) -> Result<PubDate, String> {
     parse_date_inner(s, tz).map_err(|internal| plain_date_error(s, &internal))
 }
 
-/// What is wrong with a date, in plain words, with the forms bantin reads: never the parser's
-/// internals (which name "parameters" and "integers").
+/// The forms of a date bantin reads, as the hint under a date's error.
+pub const DATE_HINT: &str =
+    "write the date as 2020-01-06, 2020-01-06 08:30, 2020-01-06T08:30:00+07:00 or 2020-01 (month only)";
+
+/// What is wrong with a date, in plain words: never the parser's internals (which name
+/// "parameters" and "integers"). The forms bantin reads are the callers' hint ([`DATE_HINT`]).
 fn plain_date_error(s: &str, internal: &str) -> String {
-    const FORMS: &str =
-        "write it as 2020-01-06, 2020-01-06 08:30, 2020-01-06T08:30:00+07:00, or 2020-01 for a month";
     let digits: Vec<&str> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
     let shape = if s.contains('/') || s.contains('.') && digits.len() == 3 && digits[0].len() <= 2 {
         "day and month first (06/01/2020) is not read: the year comes first"
@@ -129,7 +131,7 @@ fn plain_date_error(s: &str, internal: &str) -> String {
     } else {
         "it is not a date"
     };
-    format!("`{s}` is not a date bantin can read: {shape}; {FORMS}")
+    format!("`{s}` is not a date bantin can read: {shape}")
 }
 
 fn parse_date_inner(s: &str, tz: &TimeZone) -> Result<PubDate, String> {

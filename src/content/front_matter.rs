@@ -148,7 +148,7 @@ impl FrontMatter {
                 None | Some(yaml_serde::Value::Null) => Ok(None),
                 Some(v) => scalar_text(&v).map(Some).ok_or_else(|| {
                     at_key(Diagnostic::error(format!("`{key}` must be a date")), key)
-                        .with_hint("write the date as 2020-01-06, 2020-01-06 08:30 or 2020-01 (month only)")
+                        .with_hint(super::DATE_HINT)
                 }),
             }
         };

@@ -7,7 +7,7 @@ mod front_matter;
 pub mod parse;
 mod write;
 
-pub use date::{Precision, PubDate, parse_date, with_zone};
+pub use date::{DATE_HINT, Precision, PubDate, parse_date, with_zone};
 pub use discover::{Discovered, Found, SourceFile, discover, read_source};
 pub use front_matter::{FrontMatter, KNOWN_KEYS, split_front_matter};
 pub use parse::{Parsed, body_diagnostic, parse};
@@ -115,9 +115,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         Some(raw) => match parse_date(raw, tz) {
             Ok(d) => Some(d),
             Err(msg) => {
-                errors.push(key_at(Diagnostic::error(msg), "date").with_hint(
-                    "write the date as 2020-01-06, 2020-01-06 08:30, 2020-01-06T08:30:00+07:00 or 2020-01 (month only)",
-                ));
+                errors.push(key_at(Diagnostic::error(msg), "date").with_hint(DATE_HINT));
                 None
             }
         },
@@ -136,7 +134,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         Some(raw) => match parse_date(raw, tz) {
             Ok(d) => Some(d),
             Err(msg) => {
-                errors.push(key_at(Diagnostic::error(msg), "updated"));
+                errors.push(key_at(Diagnostic::error(msg), "updated").with_hint(DATE_HINT));
                 None
             }
         },

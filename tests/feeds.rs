@@ -14,17 +14,7 @@ const HOSTILE: &str = "A & B <script>alert(1)</script> ]]> \"kép\" 'đơn' 😀
 
 /// The committed fixture site, copied to a temp dir (tests edit it) and built.
 fn built_fixture() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk");
-        let to = dir.path().join(entry.path().strip_prefix(&src).expect("prefix"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
+    let dir = common::copy_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds"));
     build(dir.path());
     let public = dir.path().join("public");
     (dir, public)

@@ -20,21 +20,6 @@ fn sites(kind: &str) -> Vec<PathBuf> {
     found
 }
 
-/// A copy of a fixture site in a temp dir (a build writes its cache into the site).
-fn copy_site(from: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
-        let rel = entry.path().strip_prefix(from).expect("under the site");
-        let to = dir.path().join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    dir
-}
-
 fn build(root: &Path) -> std::process::Output {
     Command::cargo_bin("bantin").expect("binary").current_dir(root).args(["build"]).output().expect("runs")
 }
@@ -52,7 +37,7 @@ fn every_valid_site_builds_and_its_pages_match_their_snapshots() {
     assert!(!valid.is_empty());
     for site in valid {
         let name = site.file_name().and_then(|n| n.to_str()).expect("name").to_string();
-        let dir = copy_site(&site);
+        let dir = common::copy_site(&site);
         let out = build(dir.path());
         assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
         let public = dir.path().join("public");
@@ -110,7 +95,7 @@ fn every_invalid_site_fails_with_the_diagnostics_it_expects_and_publishes_nothin
         let name = site.display().to_string();
         let expect =
             std::fs::read_to_string(site.join("expect")).unwrap_or_else(|e| panic!("{name}/expect: {e}"));
-        let dir = copy_site(&site);
+        let dir = common::copy_site(&site);
         let out = build(dir.path());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{name} built");

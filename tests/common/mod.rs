@@ -103,6 +103,22 @@ pub fn attrs(doc: &Html, css: &str, attr: &str) -> Vec<String> {
     doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
 }
 
+/// A copy of the site (or any folder) at `from` in a new temp dir, for tests that build or
+/// edit a committed fixture.
+pub fn copy_site(from: &Path) -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let to = dir.path().join(entry.path().strip_prefix(from).expect("under the site"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
 /// Every file under `dir` with its bytes, keyed by relative path.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();

@@ -489,14 +489,13 @@ pub const NEWS_LIMIT: usize = 1000;
 /// days, newest first, at most [`NEWS_LIMIT`]; and the time the first of them leaves the
 /// window (from then on the same input makes another news sitemap).
 pub fn news_members(archive: &Archive, now: i64) -> (Vec<usize>, Option<i64>) {
+    // The archive is newest first: past any bulletin still to come, the window's are next.
     let members: Vec<usize> = archive
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            let t = e.bulletin.date.sort_key();
-            t <= now && t > now - NEWS_WINDOW
-        })
+        .skip_while(|(_, e)| e.bulletin.date.sort_key() > now)
+        .take_while(|(_, e)| e.bulletin.date.sort_key() > now - NEWS_WINDOW)
         .map(|(i, _)| i)
         .take(NEWS_LIMIT)
         .collect();

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::content::{Precision, PubDate};
+use crate::photos::PhotoSet;
 use crate::text::escape::{xml, xml_into};
 
 /// The sitemap protocol's limit of URLs per file.
@@ -83,9 +84,9 @@ pub fn specs<'a>(config: &Config, archive: &'a Archive) -> Vec<FeedSpec<'a>> {
 }
 
 /// The three files of one feed.
-pub fn render_spec(config: &Config, archive: &Archive, spec: &FeedSpec) -> [FeedFile; 3] {
-    let ctx = Ctx { config, archive, base: config.base() };
-    let entries: Vec<&Entry> = spec.entries(config).map(|i| &archive.entries[i]).collect();
+pub fn render_spec(config: &Config, archive: &Archive, photos: &PhotoSet, spec: &FeedSpec) -> [FeedFile; 3] {
+    let ctx = Ctx { config, archive, photos, base: config.base() };
+    let entries: Vec<(usize, &Entry)> = spec.entries(config).map(|i| (i, &archive.entries[i])).collect();
     let [atom, rss, json] = spec.files();
     [
         FeedFile { path: atom, contents: ctx.atom(spec, &entries) },
@@ -95,13 +96,14 @@ pub fn render_spec(config: &Config, archive: &Archive, spec: &FeedSpec) -> [Feed
 }
 
 /// Every feed of the site, three formats each.
-pub fn feeds(config: &Config, archive: &Archive) -> Vec<FeedFile> {
-    specs(config, archive).iter().flat_map(|spec| render_spec(config, archive, spec)).collect()
+pub fn feeds(config: &Config, archive: &Archive, photos: &PhotoSet) -> Vec<FeedFile> {
+    specs(config, archive).iter().flat_map(|spec| render_spec(config, archive, photos, spec)).collect()
 }
 
 struct Ctx<'a> {
     config: &'a Config,
     archive: &'a Archive,
+    photos: &'a PhotoSet,
     base: &'a str,
 }
 
@@ -136,7 +138,7 @@ impl Ctx<'_> {
 
     /// Calls `f` with what a feed shows of the bulletin: its summary, or its HTML with
     /// internal links made absolute (copied only where it has such links).
-    fn with_content<R>(&self, e: &Entry, f: impl FnOnce(&str) -> R) -> R {
+    fn with_content<R>(&self, i: usize, e: &Entry, f: impl FnOnce(&str) -> R) -> R {
         if self.config.feed_content == crate::config::FeedContent::Summary {
             f(&e.summary)
         } else {
@@ -152,7 +154,11 @@ impl Ctx<'_> {
                     xml(&e.bulletin.title)
                 ));
             }
-            f(&self.archive.link_internal(e, &html, |t| self.url(&t.path)))
+            let html = self.archive.link_internal(e, &html, |t| self.url(&t.path));
+            f(&crate::photos::replace_markers(&html, |n| {
+                let (r, photo) = (e.rendered.photos.get(n)?, self.photos.body_of(i, n)?);
+                Some(crate::photos::feed_html(photo, self.base, &r.alt, &r.title, r.block))
+            }))
         }
     }
 
@@ -169,15 +175,15 @@ impl Ctx<'_> {
             .collect()
     }
 
-    fn updated(&self, entries: &[&Entry]) -> String {
+    fn updated(&self, entries: &[(usize, &Entry)]) -> String {
         entries
             .iter()
-            .map(|e| e.bulletin.modified())
+            .map(|(_, e)| e.bulletin.modified())
             .max_by_key(|d| d.sort_key())
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339)
     }
 
-    fn atom(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+    fn atom(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {
         let mut x = String::with_capacity(4096 + entries.len() * 2048);
         let self_url = self.url(&format!("{}atom.xml", spec.folder));
         let _ = write!(
@@ -194,7 +200,7 @@ impl Ctx<'_> {
             xml(&self.url(&spec.folder)),
             xml(&self.config.title),
         );
-        for e in entries {
+        for &(i, e) in entries {
             let _ = write!(
                 x,
                 "<entry>\n<title>{}</title>\n<id>{}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
@@ -217,17 +223,17 @@ impl Ctx<'_> {
             let kind =
                 if self.config.feed_content == crate::config::FeedContent::Summary { "text" } else { "html" };
             let _ = write!(x, "<content type=\"{kind}\">");
-            self.with_content(e, |c| xml_into(&mut x, c));
+            self.with_content(i, e, |c| xml_into(&mut x, c));
             x.push_str("</content>\n</entry>\n");
         }
         x.push_str("</feed>\n");
         x
     }
 
-    fn rss(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+    fn rss(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {
         let mut x = String::with_capacity(4096 + entries.len() * 2048);
         let self_url = self.url(&format!("{}rss.xml", spec.folder));
-        let last = entries.iter().map(|e| e.bulletin.modified()).max_by_key(|d| d.sort_key());
+        let last = entries.iter().map(|(_, e)| e.bulletin.modified()).max_by_key(|d| d.sort_key());
         let description = if self.config.description.is_empty() {
             spec.title.clone()
         } else {
@@ -248,7 +254,7 @@ impl Ctx<'_> {
         if let Some(d) = last {
             let _ = writeln!(x, "<lastBuildDate>{}</lastBuildDate>", rfc2822(d));
         }
-        for e in entries {
+        for &(i, e) in entries {
             let _ = write!(
                 x,
                 "<item>\n<title>{}</title>\n<link>{}</link>\n<guid isPermaLink=\"false\">{}</guid>\n<pubDate>{}</pubDate>\n",
@@ -264,24 +270,24 @@ impl Ctx<'_> {
                 let _ = writeln!(x, "<category>{}</category>", xml(&name));
             }
             x.push_str("<description>");
-            self.with_content(e, |c| xml_into(&mut x, c));
+            self.with_content(i, e, |c| xml_into(&mut x, c));
             x.push_str("</description>\n</item>\n");
         }
         x.push_str("</channel>\n</rss>\n");
         x
     }
 
-    fn json_feed(&self, spec: &FeedSpec, entries: &[&Entry]) -> String {
+    fn json_feed(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {
         let summary_only = self.config.feed_content == crate::config::FeedContent::Summary;
         let items: Vec<JsonItem> = entries
             .iter()
-            .map(|e| JsonItem {
+            .map(|&(i, e)| JsonItem {
                 authors: self
                     .names(e, TermKind::Author)
                     .into_iter()
                     .map(|(name, url)| JsonAuthor { name, url })
                     .collect(),
-                content_html: (!summary_only).then(|| self.with_content(e, str::to_owned)),
+                content_html: (!summary_only).then(|| self.with_content(i, e, str::to_owned)),
                 content_text: summary_only.then_some(e.summary.as_str()),
                 date_modified: rfc3339(e.bulletin.modified()),
                 date_published: rfc3339(&e.bulletin.date),

@@ -18,6 +18,7 @@ pub mod hash;
 pub mod import;
 pub mod markdown;
 pub mod output;
+pub mod photos;
 pub mod render;
 pub mod search;
 pub mod text;

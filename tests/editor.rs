@@ -153,7 +153,8 @@ fn completions_and_man_page() {
 #[test]
 fn check_finds_each_planted_problem_at_its_line() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
-    site.write("content/2020/01/a.md", "---\ntitle: A\ndate: 2020-01-01\ntags: [an ninh]\n---\nXem [B](../02/b.md) và [mất](../02/khong-co.md).\n\n![](anh.png)\n");
+    site.write_bytes("content/2020/01/anh.jpg", &common::photo::jpeg(40, 30, 1, false));
+    site.write("content/2020/01/a.md", "---\ntitle: A\ndate: 2020-01-01\ntags: [an ninh]\n---\nXem [B](../02/b.md) và [mất](../02/khong-co.md).\n\n![](anh.jpg)\n");
     site.write("content/2020/02/b.md", "---\ntitle: Trùng tên\ndate: 2020-02-01\ntags: [an ninh]\n---\nB.\n");
     site.write(
         "content/2020/02/c.md",
@@ -165,7 +166,7 @@ fn check_finds_each_planted_problem_at_its_line() {
     assert_eq!(out.status.code(), Some(0), "warnings only: {err}");
     for (needle, place) in [
         ("the link to ../02/khong-co.md points to no bulletin", "content/2020/01/a.md:6:24"),
-        ("the image anh.png has no alt text", "content/2020/01/a.md:8:1"),
+        ("the image anh.jpg has no alt text", "content/2020/01/a.md:8:1"),
         ("the same title as content/2020/02/c.md on 2020-02-01", "content/2020/02/b.md:2:1"),
         ("the same title as content/2020/02/b.md on 2020-02-01", "content/2020/02/c.md:2:1"),
         ("dated in the future (2999-01-01)", "content/2020/02/d.md:3:1"),

@@ -15,6 +15,9 @@ const HOSTILE: &str = "A & B <script>alert(1)</script> ]]> \"kép\" 'đơn' 😀
 /// The committed fixture site, copied to a temp dir (tests edit it) and built.
 fn built_fixture() -> (tempfile::TempDir, PathBuf) {
     let dir = common::copy_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds"));
+    let photo = dir.path().join("static/images/da-nang.jpg");
+    std::fs::create_dir_all(photo.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&photo, common::photo::jpeg(1600, 1000, 1, true)).expect("photo");
     build(dir.path());
     let public = dir.path().join("public");
     (dir, public)
@@ -170,7 +173,19 @@ fn bulletin_pages_carry_open_graph_and_json_ld() {
     let meta = |prop: &str| attrs(&doc, &format!("meta[property=\"{prop}\"]"), "content");
     assert_eq!(meta("og:type"), ["article"]);
     assert_eq!(meta("og:url"), [format!("{BASE}2024/03/da-nang-don-khach-quoc-te/")]);
-    assert_eq!(meta("og:image"), [format!("{BASE}images/da-nang.jpg")]);
+    // The Open Graph picture is the lead photo's 16:9 crop, 1200 pixels wide, published.
+    let og = meta("og:image");
+    assert!(
+        og.len() == 1 && og[0].starts_with(&format!("{BASE}photos/")) && og[0].ends_with("-1200x675.jpg"),
+        "{og:?}"
+    );
+    let (w, h, _) =
+        common::photo::decode(&std::fs::read(public.join(&og[0][BASE.len()..])).expect("og file"));
+    assert_eq!((w, h), (1200, 675));
+    assert_eq!(
+        (meta("og:image:width"), meta("og:image:height")),
+        (vec!["1200".to_string()], vec!["675".to_string()])
+    );
     assert_eq!(meta("og:image:alt"), ["Cầu Rồng về đêm"]);
     assert_eq!(meta("article:published_time"), ["2024-03-04T00:00:00+07:00"]);
     assert_eq!(meta("article:tag"), ["Đà Nẵng", "du lịch"]);
@@ -224,6 +239,7 @@ fn bulletin_pages_carry_open_graph_and_json_ld() {
 #[test]
 fn a_lead_image_without_alt_is_a_warning() {
     let site = common::Site::new("base_url = \"https://x.example/\"\n");
+    site.write_bytes("static/a.jpg", &common::photo::jpeg(40, 30, 1, false));
     site.bulletin("a.md", "title: Ảnh\ndate: 2024-01-01\nimage: /a.jpg", "x");
     let out = site.build(&[]);
     let err = stderr(&out);

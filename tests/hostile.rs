@@ -101,6 +101,7 @@ fn hostile_but_valid_bulletins_render_safely() {
         &format!("---\ntitle: \"{long_title}\"\ndate: 2020-03-01\nslug: \"{long_title}\"\n---\nx\n"),
     );
     // Script payloads everywhere content reaches HTML.
+    site.write_bytes("static/a.png", &common::photo::jpeg(40, 30, 1, false));
     site.write(
         "content/xss.md",
         "---\ntitle: \"<script>window.__xss=1</script>\"\ndate: 2020-04-01\nauthor: \"\\\" onerror=alert(1) x=\\\"\"\ntags: [\"<img src=x onerror=alert(2)>\"]\nsummary: \"<svg onload=alert(3)>\"\nimage: /a.png\nimage_alt: \"\\\" onerror=alert(4) \\\"\"\n---\n\

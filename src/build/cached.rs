@@ -103,3 +103,18 @@ impl crate::search::PlainLog for Cache {
         Box::new(self.stored_plain())
     }
 }
+
+/// What the last build read of each photo file ([`crate::photos::Probes`]).
+pub fn probes(cache: &Cache) -> crate::photos::Probes {
+    let list: Vec<(String, u64, i64, crate::photos::Probed)> = cache.read("photos").unwrap_or_default();
+    list.into_iter().map(|(path, len, mtime, probed)| (path, (len, mtime, probed))).collect()
+}
+
+/// Keeps what this build read of each photo file, for the next one (a cache that cannot be
+/// written only costs the next build a reading of the photos).
+pub fn keep_probes(cache: &Cache, probes: &crate::photos::Probes) {
+    let mut list: Vec<(&String, u64, i64, crate::photos::Probed)> =
+        probes.iter().map(|(path, &(len, mtime, probed))| (path, len, mtime, probed)).collect();
+    list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let _ = cache.write_value("photos", &list);
+}

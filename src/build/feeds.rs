@@ -27,6 +27,7 @@ pub struct FeedsDone {
 pub fn write(
     config: &Config,
     archive: &Archive,
+    photos: &crate::photos::PhotoSet,
     planned: &[(FeedSpec, u64, bool)],
     (global_key, now): (u64, i64),
     emit: &Emit,
@@ -47,7 +48,7 @@ pub fn write(
             if *kept {
                 return spec.files().iter().try_for_each(|f| emit.keep(f));
             }
-            feeds::render_spec(config, archive, spec)
+            feeds::render_spec(config, archive, photos, spec)
                 .iter()
                 .try_for_each(|f| emit.put(&f.path, Some(*key), f.contents.as_bytes()))
         })

@@ -28,6 +28,8 @@ pub struct LoadedSite {
     pub theme: Theme,
     pub tz: jiff::tz::TimeZone,
     pub archive: Archive,
+    /// The pictures under `content/`, for bulletins to show.
+    pub photo_files: Vec<crate::content::Found>,
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
@@ -61,7 +63,8 @@ pub fn load_uncached(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
 /// it comes from, whether it is published, and what the cache's log records of it.
 pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<LoadedSite, BuildFailure> {
     let root = &opts.root;
-    let Scan { config, theme, tz, sources, mut errors, mut warnings, mut timings, keys, now, .. } = scan;
+    let Scan { config, theme, tz, sources, photos, mut errors, mut warnings, mut timings, keys, now, .. } =
+        scan;
     let parse_key = keys.parse;
     let log_read = cached.load_parsed(parse_key, &tz);
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
@@ -185,6 +188,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         theme,
         tz,
         archive,
+        photo_files: photos,
         drafts_skipped,
         future_skipped,
         warnings,

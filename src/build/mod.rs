@@ -18,6 +18,7 @@ mod cached;
 mod feeds;
 mod load;
 mod pages;
+mod photos;
 mod plan;
 mod publish;
 mod remember;
@@ -30,6 +31,7 @@ mod trees;
 mod unchanged;
 
 pub use load::{LoadedSite, load_uncached};
+pub use photos::{Found as FoundPhotos, find as find_photos};
 pub use plan::check_unique_outputs;
 pub use report::{BuildFailure, BuildReport, Timings, peak_rss};
 pub use spare::prepare_spare;
@@ -105,13 +107,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut plain_logged = search::log_before_pages(&mut site, updating, &mut cache, &mut timings);
 
     let mut warnings = std::mem::take(&mut site.warnings);
-    let renderer = pages::renderer(&site, keys.global, opts.live_reload)?;
+    let found = photos::find(&site, &cached::probes(&cache))
+        .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    timings.lap("find photos");
+    let renderer = pages::renderer(&site, &found.set, keys.global, opts.live_reload)?;
     let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);
     let unlogged = || search::unlogged(&site.archive, &cache);
     let plan = plan::plan(&site.config, &site.archive, &renderer, &emit, index_prev.as_ref(), unlogged)?;
     bodies::load(&opts.root, &site.config, &site.tz, &site.archive, &plan.bodies)?;
     timings.lap("plan pages");
-    let fed = feeds::write(&site.config, &site.archive, &plan.feeds, (keys.global, site.now), &emit)?;
+    let fed =
+        feeds::write(&site.config, &site.archive, &found.set, &plan.feeds, (keys.global, site.now), &emit)?;
     warnings.extend(fed.warning);
     timings.lap("feeds + sitemap");
     let plan = plan.without_feeds();
@@ -121,6 +127,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut done = pages::finish(renderer, &site.archive);
     statics::write(&opts.root, &site.theme, &emit)?;
     timings.lap("static files");
+    let photos_written = photos::write(&opts.root, &found.set, &site.config.photos, &emit)
+        .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    timings.lap("photos");
 
     let inputs = done.index_inputs(&out, &trees.live, &emit);
     let indexed = search::write(&plan.search, index_prev, &mut site, &inputs, &mut cache, &mut plain_logged)?;
@@ -150,11 +159,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         indexed,
         plain_logged,
         pages,
+        photos: found.set.photos.len(),
     };
     warnings.extend(remember::remember(&mut cache, &mut site, made, &warnings));
+    cached::keep_probes(&cache, &found.probes);
+    photos::prune(&opts.root, &found.set);
     cleanup.finish();
     timings.lap("save cache");
-    let counts = report::Counts { pages, rendered, files, bytes };
+    let (photos, photos_made) = (found.set.photos.len(), photos_written.photos_made);
+    let counts = report::Counts { pages, rendered, files, bytes, photos, photos_made };
     let report = BuildReport::of(out, &mut site, counts, warnings, started, timings);
     let_go(opts.ends_process, (site, cache, tree, plan, done));
     Ok(report)

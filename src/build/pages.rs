@@ -57,12 +57,13 @@ pub fn write(
 
 /// The renderer of the site's pages, through its theme; every page's key starts from the
 /// global key.
-pub fn renderer(
-    site: &LoadedSite,
+pub fn renderer<'a>(
+    site: &'a LoadedSite,
+    photos: &'a crate::photos::PhotoSet,
     global_key: u64,
     live_reload: bool,
-) -> Result<Renderer<'_>, Vec<Diagnostic>> {
-    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive, site.now)?;
+) -> Result<Renderer<'a>, Vec<Diagnostic>> {
+    let mut renderer = Renderer::new(&site.config, &site.theme, &site.archive, photos, site.now)?;
     renderer.set_global_key(global_key);
     if live_reload {
         renderer.enable_live_reload();

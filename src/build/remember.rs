@@ -29,6 +29,7 @@ pub struct Made {
     /// Whether the plain texts were logged before indexing (see [`super::search`]).
     pub plain_logged: Option<std::io::Result<()>>,
     pub pages: usize,
+    pub photos: usize,
 }
 
 /// Saves the build's state, parsed bulletins, manifests, archive shape and index state.
@@ -56,6 +57,7 @@ pub fn remember(
         out_id,
         bulletins: site.archive.entries.len(),
         pages: made.pages,
+        photos: made.photos,
         drafts_skipped: site.drafts_skipped,
         future_skipped: site.future_skipped.clone(),
         warnings: warnings.to_vec(),

@@ -49,6 +49,10 @@ pub struct BuildReport {
     /// Files new or changed in the published site (and their bytes).
     pub files: u64,
     pub bytes: u64,
+    /// Photos published, and those whose variants this build made (decoded and encoded): the
+    /// others came from the photo store or the published site.
+    pub photos: usize,
+    pub photos_made: usize,
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
     /// When the first scheduled bulletin is due, in the site's time zone (RFC 3339): the site
@@ -65,6 +69,8 @@ pub(super) struct Counts {
     pub rendered: usize,
     pub files: u64,
     pub bytes: u64,
+    pub photos: usize,
+    pub photos_made: usize,
 }
 
 impl BuildReport {
@@ -84,6 +90,8 @@ impl BuildReport {
             rendered: counts.rendered,
             files: counts.files,
             bytes: counts.bytes,
+            photos: counts.photos,
+            photos_made: counts.photos_made,
             drafts_skipped: site.drafts_skipped,
             future_skipped: std::mem::take(&mut site.future_skipped),
             next_due: site.horizon.map(|t| due_time(t, &site.tz)),

@@ -65,6 +65,8 @@ pub struct Scan {
     pub theme: Theme,
     pub tz: jiff::tz::TimeZone,
     pub sources: Vec<Source>,
+    /// The pictures under `content/`.
+    pub photos: Vec<content::Found>,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
@@ -115,9 +117,10 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     let sources = read_sources(found.files, cached, &read, &mut errors);
     timings.lap("read + parse + markdown");
     let global = global_key(binary, &config, &theme, opts.live_reload)?;
-    let input = input_key(global, parse_key, opts, &sources, root, racy_after);
+    let input = input_key(global, parse_key, opts, (&sources, &found.photos), root, racy_after);
     let keys = Keys { parse: parse_key, global, input };
-    Ok(Scan { config, theme, tz, sources, errors, warnings: found.warnings, timings, keys, now, survey })
+    let (warnings, photos) = (found.warnings, found.photos);
+    Ok(Scan { config, theme, tz, sources, photos, errors, warnings, timings, keys, now, survey })
 }
 
 /// What reading a source needs.
@@ -204,7 +207,7 @@ fn input_key(
     global: u64,
     parse: u64,
     opts: &BuildOptions,
-    sources: &[Source],
+    (sources, photos): (&[Source], &[content::Found]),
     root: &std::path::Path,
     racy_after: i64,
 ) -> Option<u64> {
@@ -214,6 +217,10 @@ fn input_key(
         input.path(&s.stat.path).u64(s.stat.hash);
     }
     let mut racy = sources.iter().any(|s| s.stat.mtime.is_none());
+    for p in photos {
+        input.path(&p.path).u64(p.len).u64(p.mtime as u64);
+        racy |= p.mtime >= racy_after;
+    }
     for (rel, len, mtime) in statics::site_files(&root.join("static")) {
         input.str(&rel).u64(len).u64(mtime as u64);
         racy |= mtime >= racy_after;

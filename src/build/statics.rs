@@ -1,5 +1,5 @@
 //! The static stage: the theme's static files, then the site's own `static/` (which wins),
-//! copied into the output as they are.
+//! copied into the output as they are (pictures without their metadata: [`crate::photos::strip`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,13 +21,26 @@ pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> 
     for (rel, bytes) in &statics {
         let result = match bytes {
             Some(b) => emit.put(rel, None, b),
-            None => std::fs::read(site_static.join(rel)).and_then(|b| emit.put(rel, None, &b)),
+            None => {
+                let bytes = std::fs::read(site_static.join(rel)).map_err(|e| copy_error(rel, e))?;
+                // A picture leaves its camera's metadata (position, serial number) behind.
+                let bytes = if crate::content::is_picture(Path::new(rel)) {
+                    crate::photos::strip(&bytes).map_err(|e| {
+                        Diagnostic::error(e.message).in_file(format!("static/{rel}")).with_hint(e.hint)
+                    })?
+                } else {
+                    bytes
+                };
+                emit.put(rel, None, &bytes)
+            }
         };
-        result.map_err(|e| {
-            Diagnostic::error(format!("cannot copy static/{rel}: {e}")).in_file(format!("static/{rel}"))
-        })?;
+        result.map_err(|e| copy_error(rel, e))?;
     }
     Ok(())
+}
+
+fn copy_error(rel: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot copy static/{rel}: {e}")).in_file(format!("static/{rel}"))
 }
 
 /// The files of the site's `static/` folder: (path relative to it, size, modification time).

@@ -35,6 +35,8 @@ pub fn report(scan: &Scan, state: &State, out: &Path, started: Instant) -> Optio
         rendered: 0,
         files: 0,
         bytes: 0,
+        photos: state.photos,
+        photos_made: 0,
         drafts_skipped: state.drafts_skipped,
         future_skipped: state.future_skipped.clone(),
         next_due: state.next_due.map(|t| super::report::due_time(t, &scan.tz)),

@@ -35,16 +35,18 @@ use serde::de::DeserializeOwned;
 pub mod codec;
 mod lock;
 mod parsed;
+mod photos;
 mod plain;
 mod state;
 
 pub use parsed::{Encoded, ParsedLog, Record, encode as encode_record};
+pub use photos::PhotoStore;
 pub use state::{SourceStat, State};
 
 /// The folder of the cache, in the site root.
 pub const CACHE_DIR: &str = ".bantin";
 /// Bumped whenever the cache's layout or meaning changes.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 6;
 
 /// The cache of one profile.
 pub struct Cache {

@@ -37,6 +37,7 @@ pub struct State {
     /// What the build reported, repeated when nothing changed.
     pub bulletins: usize,
     pub pages: usize,
+    pub photos: usize,
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,

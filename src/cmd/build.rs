@@ -107,10 +107,12 @@ pub fn run(args: &BuildArgs) -> i32 {
                     );
                 } else {
                     println!(
-                        "Built {} bulletins, {} pages ({} rendered; {} files written, {}) in {:.2}s → {}",
+                        "Built {} bulletins, {} pages ({} rendered; {} photos, {} made; {} files written, {}) in {:.2}s → {}",
                         report.bulletins,
                         report.pages,
                         report.rendered,
+                        report.photos,
+                        report.photos_made,
                         report.files,
                         human_bytes(report.bytes),
                         report.elapsed.as_secs_f64(),

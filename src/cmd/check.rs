@@ -42,8 +42,16 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
         Err(failure) => return failure.errors.into_iter().chain(failure.warnings).collect(),
     };
     let mut diags = site.warnings.clone();
+    let photos = match pipeline::find_photos(&site, &Default::default()) {
+        Ok(found) => found,
+        Err(errors) => {
+            diags.extend(errors);
+            pipeline::FoundPhotos::default()
+        }
+    };
+    diags.extend(photo_notes(&photos.probed));
     // Render every page in memory, as build would, to catch template errors.
-    match Renderer::new(&site.config, &site.theme, &site.archive, site.now) {
+    match Renderer::new(&site.config, &site.theme, &site.archive, &photos.set, site.now) {
         Ok(renderer) => {
             let jobs = renderer.jobs();
             let files: Vec<String> = jobs.par_iter().map(|&j| renderer.job_file(j)).collect();
@@ -59,6 +67,28 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     }
     diags.extend(editorial_checks(root, &site.archive));
     diags
+}
+
+/// The source photos that carry what a reporter's camera records and a newsroom must not
+/// publish: bantin publishes only copies made again without it, but the editor should know
+/// (the originals may be shared elsewhere).
+fn photo_notes(probed: &[(String, crate::photos::Probed)]) -> Vec<Diagnostic> {
+    probed
+        .iter()
+        .filter_map(|(path, p)| {
+            let position = match p.location {
+                Some((lat, lon)) if lat.is_finite() && lon.is_finite() => format!("a GPS position ({lat:.4}, {lon:.4})"),
+                Some(_) => "a GPS position".to_string(),
+                None if p.serial => "the camera's serial number".to_string(),
+                None => return None,
+            };
+            Some(
+                Diagnostic::warning(format!("the photo carries {position}: the published copies do not (bantin makes them again without it)"))
+                    .in_file(path)
+                    .with_hint("if the original file is sent or shared anywhere else, remove its location first (e.g. `exiftool -gps:all= anh.jpg`)"),
+            )
+        })
+        .collect()
 }
 
 /// The checks an editor wants before publishing that a build does not make. Long because it is

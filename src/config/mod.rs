@@ -7,8 +7,10 @@ use serde::Deserialize;
 use crate::diag::{Diagnostic, did_you_mean, line_col};
 
 mod permalink;
+mod photos;
 
 pub use permalink::{Permalink, push_padded};
+pub use photos::PhotoConfig;
 
 /// The site's configuration. Every key is optional; see `site.toml` in the repository for a
 /// commented example.
@@ -56,6 +58,8 @@ pub struct Config {
     pub words_per_minute: usize,
     /// The site's sections, in the order of its menu (`[[sections]]`).
     pub sections: Vec<SectionConfig>,
+    /// How photos are published (`[photos]`).
+    pub photos: PhotoConfig,
     /// `timezone`, parsed once at load.
     #[serde(skip)]
     pub(crate) zone: Option<jiff::tz::TimeZone>,
@@ -152,6 +156,7 @@ impl Default for Config {
             default_author: String::new(),
             words_per_minute: 200,
             sections: Vec::new(),
+            photos: PhotoConfig::default(),
             zone: None,
         }
     }
@@ -177,6 +182,7 @@ const KNOWN_KEYS: &[&str] = &[
     "default_author",
     "words_per_minute",
     "sections",
+    "photos",
 ];
 
 impl Config {
@@ -214,6 +220,16 @@ impl Config {
             vec![d]
         })?;
         config.zone = Some(config.validate(text)?);
+        let photo_errors = config.photos.validate(|d, key| {
+            let d = d.in_file("site.toml");
+            match text.lines().position(|l| l.trim_start().starts_with(key)) {
+                Some(i) => d.at(text, i + 1, 1),
+                None => d,
+            }
+        });
+        if !photo_errors.is_empty() {
+            return Err(photo_errors);
+        }
         config.fill_section_slugs(text)?;
         Ok(config)
     }

@@ -27,6 +27,8 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<Found>,
+    /// Pictures (by their extension: [`is_picture`]), for bulletins to show.
+    pub photos: Vec<Found>,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
 }
@@ -34,6 +36,7 @@ pub struct Discovered {
 impl Discovered {
     fn append(&mut self, mut other: Discovered) {
         self.files.append(&mut other.files);
+        self.photos.append(&mut other.photos);
         self.errors.append(&mut other.errors);
         self.warnings.append(&mut other.warnings);
     }
@@ -104,6 +107,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
             let mut found = Discovered::default();
             let path = child(rel, name);
             let is_md = Path::new(name).extension().is_some_and(|e| e == "md");
+            let is_photo = is_picture(Path::new(name));
             // Some file systems do not give the type when listing: the file is looked at, once.
             let (kind, looked) = match kind {
                 FileType::Unknown => {
@@ -135,7 +139,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                     Ok(sub) => found = walk(sub, &path),
                     Err(e) => found.errors.push(unreadable(&path, e)),
                 },
-                FileType::RegularFile if is_md => {
+                FileType::RegularFile if is_md || is_photo => {
                     let st = looked.map_or_else(
                         || rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW),
                         Ok,
@@ -144,7 +148,8 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                         Ok(st) => {
                             let nanos = i128::from(st.st_mtime) * 1_000_000_000 + st.st_mtime_nsec as i128;
                             let mtime = i64::try_from(nanos.max(0)).unwrap_or(i64::MAX);
-                            found.files.push(Found { path, len: st.st_size.max(0) as u64, mtime });
+                            let file = Found { path, len: st.st_size.max(0) as u64, mtime };
+                            if is_md { found.files.push(file) } else { found.photos.push(file) }
                         }
                         Err(e) => found.errors.push(
                             Diagnostic::error(format!("cannot read the file: {}", std::io::Error::from(e)))
@@ -162,6 +167,16 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
         all.append(part);
     }
     all
+}
+
+/// Whether a file's name says it is a picture (one bantin reads, or one it explains it
+/// does not: HEIC, AVIF, TIFF).
+pub fn is_picture(path: &Path) -> bool {
+    const EXTENSIONS: [&str; 10] =
+        ["jpg", "jpeg", "png", "webp", "gif", "heic", "heif", "avif", "tif", "tiff"];
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// `rel.join(name)` for a relative folder and a name from its listing, made in one

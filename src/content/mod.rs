@@ -8,7 +8,7 @@ pub mod parse;
 mod write;
 
 pub use date::{DATE_HINT, Precision, PubDate, parse_date, with_zone};
-pub use discover::{Discovered, Found, SourceFile, discover, read_source};
+pub use discover::{Discovered, Found, SourceFile, discover, is_picture, read_source};
 pub use front_matter::{FrontMatter, KNOWN_KEYS, split_front_matter};
 pub use parse::{Parsed, body_diagnostic, parse};
 pub use write::{Authors, NewBulletin, PLACEHOLDER_BODY};
@@ -55,6 +55,9 @@ pub struct Bulletin {
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// Where `image:` is written (line, column), for messages about its file.
+    #[serde(default)]
+    pub image_at: (usize, usize),
     /// The Markdown body, normalised.
     #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub body: String,
@@ -229,6 +232,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         corrections,
         section: fm.section.clone().map(|s| (s, fm.key_position("section").unwrap_or((1, 1)))),
         draft: fm.draft.unwrap_or(false),
+        image_at: fm.key_position("image").unwrap_or((1, 1)),
         image,
         image_alt: fm
             .image_alt

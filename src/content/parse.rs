@@ -38,6 +38,10 @@ pub fn parse(
     // less than as grown while rendering (the allocator does not shrink a block in place).
     rendered.html = exact_copy(&rendered.html);
     rendered.plain = exact_copy(&rendered.plain);
+    for photo in &mut rendered.photos {
+        let (line, col) = crate::diag::line_col(&bulletin.body, photo.offset);
+        photo.at = (bulletin.body_line + line - 1, col);
+    }
     let mut warnings = Vec::new();
     if bulletin.image.is_some() && bulletin.image_alt.is_none() {
         warnings.push(
@@ -100,6 +104,7 @@ impl Parsed {
                 draft: b.draft,
                 image: b.image.clone(),
                 image_alt: b.image_alt.clone(),
+                image_at: b.image_at,
                 body: String::new(),
                 body_line: b.body_line,
                 source_hash: b.source_hash,
@@ -111,6 +116,7 @@ impl Parsed {
                 words: r.words,
                 has_code: r.has_code,
                 images_without_alt: r.images_without_alt.clone(),
+                photos: r.photos.clone(),
                 internal_links: r.internal_links.clone(),
                 loaded: false,
             },

@@ -44,10 +44,31 @@ pub struct Rendered {
     /// In the HTML their href is [`INTERNAL_LINK`] followed by the target, for the renderer to
     /// replace with the target's URL.
     pub internal_links: Vec<(String, usize)>,
+    /// Pictures of the site's own files (not web addresses), in the order written. In the
+    /// HTML each is `<img src="#bantin-photo:N" …>` ([`crate::photos::MARKER`]), for the
+    /// renderer to replace with the published picture.
+    pub photos: Vec<PhotoRef>,
     /// Whether `html` and `plain` are here. The build cache keeps everything else and leaves
     /// them out; the build reads them back from the source when a page needs them.
     #[serde(skip)]
     pub loaded: bool,
+}
+
+/// A picture of one of the site's files, as the Markdown writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PhotoRef {
+    /// The address as written (`anh-le-hoi.jpg`, `/images/x.jpg`).
+    pub src: String,
+    /// Its alt text and its title (the caption: `![alt](x.jpg "Chú thích. Ảnh: Phóng viên")`).
+    pub alt: String,
+    pub title: String,
+    /// Byte offset in the Markdown, and where that is in the source file (line, column, as
+    /// the parse stage fills it in), for messages.
+    pub offset: usize,
+    pub at: (usize, usize),
+    /// Whether it stands alone in its paragraph (a figure with its caption), rather than
+    /// among words.
+    pub block: bool,
 }
 
 /// The href prefix of a not-yet-resolved link to another bulletin (a fragment, so the
@@ -77,6 +98,8 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     let mut heading: Option<(usize, Vec<Event>)> = None; // (index of Start in `events`, inner)
     let mut code: Option<(String, String)> = None; // (language, text)
     let mut image_alt: Option<(String, String, usize)> = None; // (url, alt so far, offset)
+    let mut photo: Option<usize> = None; // the site photo being read, in `out.photos`
+    let mut paragraph_at: Option<usize> = None; // index of the open paragraph's Start in `events`
     let mut paragraph_depth = 0usize;
     let mut first_para: Option<String> = None;
     let mut first_para_done = false;
@@ -117,13 +140,31 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 image_alt = Some((dest_url.to_string(), String::new(), range.start));
-                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+                if crate::photos::is_local(&dest_url) {
+                    let n = out.photos.len();
+                    out.photos.push(PhotoRef {
+                        src: dest_url.to_string(),
+                        title: text::single_line(&title),
+                        offset: range.start,
+                        ..PhotoRef::default()
+                    });
+                    photo = Some(n);
+                    let dest_url = CowStr::from(format!("{}{n}", crate::photos::MARKER));
+                    Event::Start(Tag::Image { link_type, dest_url, title: CowStr::from(""), id })
+                } else {
+                    Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+                }
             }
             Event::End(TagEnd::Image) => {
-                if let Some((url, alt, offset)) = image_alt.take()
-                    && alt.trim().is_empty()
-                {
-                    out.images_without_alt.push((url, offset));
+                if let Some((url, alt, offset)) = image_alt.take() {
+                    if let Some(n) = photo.take()
+                        && let Some(p) = out.photos.get_mut(n)
+                    {
+                        p.alt = text::single_line(&alt);
+                    }
+                    if alt.trim().is_empty() {
+                        out.images_without_alt.push((url, offset));
+                    }
                 }
                 Event::End(TagEnd::Image)
             }
@@ -184,6 +225,23 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 heading = Some((events.len(), Vec::new()));
                 events.push(event);
             }
+            Event::Start(Tag::Paragraph) if heading.is_none() => {
+                paragraph_at = Some(events.len());
+                events.push(event);
+            }
+            // A paragraph that is one site photo and nothing else becomes that photo alone
+            // (a figure, which a paragraph may not hold).
+            Event::End(TagEnd::Paragraph) if heading.is_none() => {
+                match paragraph_at.take().and_then(|at| lone_photo(&events[at..]).map(|n| (at, n))) {
+                    Some((at, n)) => {
+                        events.remove(at);
+                        if let Some(p) = out.photos.get_mut(n) {
+                            p.block = true;
+                        }
+                    }
+                    None => events.push(event),
+                }
+            }
             // Wide tables scroll inside a focusable box, so keyboards can scroll them too.
             Event::Start(Tag::Table(_)) => {
                 events.push(Event::Html(CowStr::from("<div class=\"table-wrap\" tabindex=\"0\">")));
@@ -231,6 +289,24 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     // smart quotes) is one word, as a reader sees it.
     out.words = count_words(&out.plain);
     out
+}
+
+/// The photo a paragraph's events (from its Start) hold if they hold one site photo and
+/// nothing else.
+fn lone_photo(events: &[Event]) -> Option<usize> {
+    let [
+        Event::Start(Tag::Paragraph),
+        Event::Start(Tag::Image { dest_url, .. }),
+        inner @ ..,
+        Event::End(TagEnd::Image),
+    ] = events
+    else {
+        return None;
+    };
+    if inner.iter().any(|e| matches!(e, Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image))) {
+        return None;
+    }
+    dest_url.strip_prefix(crate::photos::MARKER)?.parse().ok()
 }
 
 /// The bulletin's title is the page's only `h1`: the body's highest heading level becomes

@@ -6,6 +6,7 @@ mod chart;
 mod i18n;
 mod page;
 mod paging;
+mod pictures;
 mod theme;
 mod views;
 
@@ -22,6 +23,7 @@ use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::hash::Fingerprint;
+use crate::photos::PhotoSet;
 
 /// One page to render.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,8 @@ pub struct Renderer<'a> {
     pub strings: Strings,
     config: &'a Config,
     archive: &'a Archive,
+    /// The photos bulletins show.
+    photos: &'a PhotoSet,
     /// Each entry's card as templates see it, made when a page first needs it (an
     /// incremental build renders few pages).
     cards: Vec<std::sync::OnceLock<Value>>,
@@ -120,6 +124,7 @@ impl<'a> Renderer<'a> {
         config: &'a Config,
         theme: &Theme,
         archive: &'a Archive,
+        photos: &'a PhotoSet,
         now: i64,
     ) -> Result<Self, Vec<Diagnostic>> {
         let strings = Strings::load(theme, config.language.as_str()).map_err(|d| vec![d])?;
@@ -157,8 +162,12 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("t", &strings.table);
 
         use rayon::prelude::*;
-        let card_hashes: Vec<u64> =
-            archive.entries.par_iter().map(|e| card_fingerprint(e, archive, now)).collect();
+        let card_hashes: Vec<u64> = archive
+            .entries
+            .par_iter()
+            .enumerate()
+            .map(|(i, e)| card_fingerprint(e, archive, now, photos.lead_key(i)))
+            .collect();
         let cards = archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect();
         // Lists whose template asks for `card_html` get each card rendered once, not once per
         // list it is on (about five times).
@@ -170,9 +179,10 @@ impl<'a> Renderer<'a> {
             .entries
             .par_iter()
             .zip(&card_hashes)
-            .map(|(e, &card)| {
+            .enumerate()
+            .map(|(i, (e, &card))| {
                 let mut f = Fingerprint::new();
-                f.u64(card).path(&e.bulletin.source).u64(e.bulletin.source_hash);
+                f.u64(card).path(&e.bulletin.source).u64(e.bulletin.source_hash).u64(photos.entry_key(i));
                 for (target, _) in &e.rendered.internal_links {
                     match archive.resolve_link(&e.bulletin.source, target) {
                         Some(t) => f.str(&archive.entries[t].path),
@@ -201,6 +211,7 @@ impl<'a> Renderer<'a> {
             strings,
             config,
             archive,
+            photos,
             cards,
             card_html,
             all: (0..archive.entries.len()).collect(),
@@ -229,7 +240,9 @@ impl<'a> Renderer<'a> {
     /// Entry `i`'s card as templates see it.
     fn card(&self, i: usize) -> &Value {
         self.cards[i].get_or_init(|| {
-            Value::from_serializable(&card(&self.archive.entries[i], self.archive, &self.strings, self.now))
+            let mut view = card(&self.archive.entries[i], self.archive, &self.strings, self.now);
+            view.image = card_image(&self.archive.entries[i], self.photos.lead_of(i));
+            Value::from_serializable(&view)
         })
     }
 

@@ -143,6 +143,7 @@ impl<'a> Renderer<'a> {
                 let html = e.html();
                 let content =
                     a.link_internal(e, &html, |t| format!("{root}{}", t.path.trim_start_matches('/')));
+                let content = self.body_with_photos(i, &content, &root);
                 let date_view = |d: &crate::content::PubDate| DateView {
                     machine: d.machine(),
                     display: s.format_date(d),
@@ -169,11 +170,7 @@ impl<'a> Renderer<'a> {
                     reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                     date: date_view(&b.date),
                     updated: b.updated.as_ref().map(date_view),
-                    image: b.image.as_ref().map(|img| ImageView {
-                        src: image_src(img, &root),
-                        abs: image_abs(img, self.config.base(), &e.path),
-                        alt: b.image_alt.as_deref().unwrap_or_default(),
-                    }),
+                    image: self.lead_view(i, &root),
                     published: crate::feeds::rfc3339(&b.date),
                     modified: crate::feeds::rfc3339(modified),
                     author_urls: authors.iter().map(|(_, u)| u.as_str()).collect(),
@@ -203,8 +200,9 @@ impl<'a> Renderer<'a> {
                     "inLanguage": self.config.language,
                     "publisher": {"@type": "Organization", "name": self.config.title},
                 });
-                if let Some(img) = &page.image {
-                    ld["image"] = serde_json::json!([img.abs]);
+                let images = self.lead_images_ld(i);
+                if !images.is_empty() {
+                    ld["image"] = serde_json::json!(images);
                 }
                 if let Some(section) = e.section.map(|si| &a.sections[si]) {
                     let base = self.config.base();

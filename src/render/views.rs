@@ -37,11 +37,46 @@ pub(super) struct CorrectionView<'a> {
     pub(super) url: Option<&'a str>,
 }
 
+/// A bulletin page's lead picture: its `<picture>` sources (empty for a web address) and
+/// the absolute addresses social networks and search engines are given.
 #[derive(Serialize)]
 pub(super) struct ImageView<'a> {
     pub(super) src: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(super) webp: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(super) jpeg: String,
+    pub(super) sizes: &'static str,
+    /// Its size; 0 for a web address (not looked at).
+    pub(super) width: u32,
+    pub(super) height: u32,
+    /// The Open Graph picture (the 16:9 crop of a site photo), and its size when known.
     pub(super) abs: String,
+    pub(super) abs_width: u32,
+    pub(super) abs_height: u32,
     pub(super) alt: &'a str,
+}
+
+/// A card's picture: addresses relative to the site root, each `srcset` as a list (a card is
+/// rendered once for pages at every depth, which put their `root` before each address).
+#[derive(Serialize)]
+pub(super) struct CardImage {
+    pub(super) src: String,
+    pub(super) webp: Vec<SrcView>,
+    pub(super) jpeg: Vec<SrcView>,
+    pub(super) sizes: &'static str,
+    pub(super) width: u32,
+    pub(super) height: u32,
+    pub(super) alt: String,
+    /// Whether `src` is a web address (no `root` before it).
+    pub(super) remote: bool,
+}
+
+/// One address of a `srcset`, and its width.
+#[derive(Serialize)]
+pub(super) struct SrcView {
+    pub(super) url: String,
+    pub(super) w: u32,
 }
 
 #[derive(Serialize)]
@@ -71,6 +106,9 @@ pub(super) struct CardView<'a> {
     /// Its section, linked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) section: Option<LinkView<'a>>,
+    /// Its lead picture, small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) image: Option<CardImage>,
 }
 
 /// A list page's place among its list's pages (see [`Span`]).
@@ -114,7 +152,7 @@ pub(super) struct YearView {
 /// it (no string is built): the date's instant, offset and precision stand for its two
 /// strings (which the theme's strings format, and the global key covers those), and a term's
 /// slug for its URL.
-pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64) -> u64 {
+pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64, photo: u64) -> u64 {
     // The card's fields, listed so that a new one cannot be forgotten here.
     let _ = |c: CardView| {
         let CardView {
@@ -126,9 +164,14 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64) -> u64 {
             tags: _,
             scheduled: _,
             section: _,
+            image: _,
         } = c;
     };
     let mut f = Fingerprint::new();
+    f.u64(photo);
+    if let Some(img) = &e.bulletin.image {
+        f.str(img).str(e.bulletin.image_alt.as_deref().unwrap_or_default());
+    }
     f.str(&e.bulletin.title).str(&e.path).str(&e.summary).u64s(e.bulletin.date.identity());
     if is_scheduled(e, now) {
         f.str("scheduled");
@@ -172,30 +215,40 @@ pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> C
             let section = &a.sections[si];
             LinkView { name: &section.name, url: crate::archive::section_url(&section.slug) }
         }),
+        image: None,
     }
 }
 
-/// The `src` of a lead image on its bulletin page: URLs as they are, site paths (`/x.jpg`)
-/// relative to the site root, anything else relative to the page.
-pub(super) fn image_src(img: &str, root: &str) -> String {
-    if img.contains("://") {
-        img.to_string()
-    } else if let Some(p) = img.strip_prefix('/') {
-        format!("{root}{p}")
-    } else {
-        img.to_string()
+/// A card's picture: its site photo's small variants, or a lead picture's web address.
+pub(super) fn card_image(e: &Entry, photo: Option<&crate::photos::Photo>) -> Option<CardImage> {
+    let alt = e.bulletin.image_alt.clone().unwrap_or_default();
+    let sizes = crate::photos::CARD_SIZES;
+    if let Some(p) = photo {
+        let list =
+            |format| p.widths.iter().map(|&w| SrcView { url: p.file(w, format), w }).collect::<Vec<_>>();
+        let picture = crate::photos::picture(p, "");
+        return Some(CardImage {
+            src: picture.src,
+            webp: list(crate::photos::Format::WebP),
+            jpeg: list(crate::photos::Format::Jpeg),
+            sizes,
+            width: p.width,
+            height: p.height,
+            alt,
+            remote: false,
+        });
     }
-}
-
-/// The absolute URL of a lead image, for Open Graph and JSON-LD.
-pub(super) fn image_abs(img: &str, base: &str, page_path: &str) -> String {
-    if img.contains("://") {
-        img.to_string()
-    } else if let Some(p) = img.strip_prefix('/') {
-        format!("{base}/{p}")
-    } else {
-        format!("{base}{page_path}{img}")
-    }
+    let img = e.bulletin.image.as_deref().filter(|i| i.contains("://"))?;
+    Some(CardImage {
+        src: img.to_string(),
+        webp: Vec::new(),
+        jpeg: Vec::new(),
+        sizes,
+        width: 0,
+        height: 0,
+        alt,
+        remote: true,
+    })
 }
 
 /// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` as escapes, so no

@@ -1,0 +1,277 @@
+//! The photos stage. `find`: every picture a bulletin shows that is a file of the site is
+//! looked up (beside the bulletin, in its bundle folder, under `static/` or `content/`) and
+//! read for what it is, from the cache when its size and time are unchanged. `write`: each
+//! photo's variants are taken from the photo store, or made (in parallel, one decoded picture
+//! per thread at a time) when the store and the published site do not have them, and put into
+//! the output. A photo's key is its content hash and the `[photos]` settings.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::load::LoadedSite;
+use crate::cache::PhotoStore;
+use crate::diag::Diagnostic;
+use crate::hash::Fingerprint;
+use crate::output::Emit;
+use crate::photos::{self, EntryPhotos, Photo, PhotoSet, Probed, Probes};
+
+/// The photos of a build, and what to keep of them for the next one.
+#[derive(Default)]
+pub struct Found {
+    pub set: PhotoSet,
+    pub probes: Probes,
+    /// What each photo file is, by its site-relative path: for `check`.
+    pub probed: Vec<(String, Probed)>,
+}
+
+/// What a photo file is, and its size and time when they can be trusted next time.
+type ProbeResult = Result<(Probed, Option<(u64, i64)>), Diagnostic>;
+
+/// A picture a bulletin shows, to look for: (entry, which picture: `None` for the lead).
+type Wanted = (usize, Option<usize>, String);
+
+/// Finds the file of every site picture the archive's bulletins show and reads what each is.
+/// A picture whose file is not there, or is not a picture bantin reads, is an error naming the
+/// bulletin's line (and the file).
+pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>> {
+    let root = &site.root;
+    let mut files: FxHashSet<String> =
+        site.photo_files.iter().map(|f| crate::render::slash_path(&f.path)).collect();
+    let statics = super::statics::site_files(&root.join("static"));
+    let static_len: FxHashMap<String, (u64, i64)> =
+        statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime))).collect();
+    files.extend(static_len.keys().cloned());
+    let stat: FxHashMap<String, (u64, i64)> = site
+        .photo_files
+        .iter()
+        .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
+        .chain(static_len)
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut wanted: Vec<Wanted> = Vec::new();
+    for (i, e) in site.archive.entries.iter().enumerate() {
+        let b = &e.bulletin;
+        let source = crate::render::slash_path(&b.source);
+        let mut look = |which: Option<usize>, src: &str, at: (usize, usize), what: &str| match photos::resolve(
+            &source,
+            src,
+            |p| files.contains(p),
+        ) {
+            Ok(path) => wanted.push((i, which, path)),
+            Err(tried) => errors.push(missing(&b.source, at, src, what, &tried, &files)),
+        };
+        if let Some(img) = b.image.as_deref().filter(|i| photos::is_local(i)) {
+            look(None, img, b.image_at, "lead picture (`image:`)");
+        }
+        for (n, r) in e.rendered.photos.iter().enumerate() {
+            look(Some(n), &r.src, r.at, "picture");
+        }
+    }
+
+    // Each distinct file, read for what it is (from the cache when unchanged).
+    let mut paths: Vec<&str> = wanted.iter().map(|w| w.2.as_str()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let racy_after = racy_after();
+    let max_pixels = site.config.photos.max_pixels();
+    let read: Vec<(&str, ProbeResult)> = paths
+        .par_iter()
+        .map(|&path| {
+            let (len, mtime) = stat.get(path).copied().unwrap_or((0, 0));
+            if let Some((_, _, probed)) = known.get(path).filter(|k| k.0 == len && k.1 == mtime) {
+                return (path, Ok((*probed, Some((len, mtime)))));
+            }
+            let probed = std::fs::read(root.join(path))
+                .map_err(|e| Diagnostic::error(format!("cannot read the picture: {e}")).in_file(path))
+                .and_then(|bytes| photos::probe(&bytes, max_pixels).map_err(|e| photo_error(path, e)));
+            (path, probed.map(|p| (p, (mtime < racy_after).then_some((len, mtime)))))
+        })
+        .collect();
+
+    let mut set = PhotoSet::default();
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    let (mut probes, mut probed_list) = (Probes::default(), Vec::new());
+    for (path, result) in read {
+        match result {
+            Ok((probed, stat)) => {
+                index.insert(path, set.photos.len());
+                set.photos.push(Photo::new(path, &probed, &site.config.photos));
+                set.lead.push(false);
+                if let Some((len, mtime)) = stat {
+                    probes.insert(path.to_string(), (len, mtime, probed));
+                }
+                probed_list.push((path.to_string(), probed));
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    set.entries = site
+        .archive
+        .entries
+        .iter()
+        .map(|e| EntryPhotos { lead: None, body: vec![None; e.rendered.photos.len()] })
+        .collect();
+    for (i, which, path) in &wanted {
+        let Some(&p) = index.get(path.as_str()) else { continue };
+        match which {
+            None => {
+                set.entries[*i].lead = Some(p);
+                set.lead[p] = true;
+            }
+            Some(n) => set.entries[*i].body[*n] = Some(p),
+        }
+    }
+    Ok(Found { set, probes, probed: probed_list })
+}
+
+/// Files changed after this (nanoseconds since 1970) may change again unseen: their size and
+/// time are not kept.
+fn racy_after() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| d.as_nanos() as i64 - 2_000_000_000)
+}
+
+/// A picture whose file is not where the bulletin says.
+fn missing(
+    bulletin: &Path,
+    (line, col): (usize, usize),
+    src: &str,
+    what: &str,
+    tried: &[String],
+    files: &FxHashSet<String>,
+) -> Diagnostic {
+    let text = std::fs::read_to_string(bulletin).unwrap_or_default();
+    let d = Diagnostic::error(match tried {
+        [] => format!("the {what} `{src}` points outside the site"),
+        _ => format!("the {what} `{src}` is not there: there is no {}", tried.join(" or ")),
+    })
+    .in_file(bulletin);
+    let d = if line > 0 { d.at(&text, line, col) } else { d };
+    // The same name in another case, or beside the bulletin under another folder.
+    let name = src.rsplit('/').next().unwrap_or(src).to_lowercase();
+    let mut near: Vec<&String> =
+        files.iter().filter(|f| f.rsplit('/').next().is_some_and(|n| n.to_lowercase() == name)).collect();
+    near.sort();
+    match near.first() {
+        Some(f) => d.with_hint(format!("did you mean {f}? Addresses are relative to the bulletin's folder, or start with / for static/")),
+        None => d.with_hint("put the photo beside the bulletin and write its name (`![mô tả](anh.jpg)`), or under static/ and write `/anh.jpg`"),
+    }
+}
+
+/// A diagnostic for a photo file.
+fn photo_error(path: &str, e: photos::PhotoError) -> Diagnostic {
+    Diagnostic::error(e.message).in_file(path).with_hint(e.hint)
+}
+
+/// What [`write`] did: photos made in this build and the files they gave.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Written {
+    pub photos_made: usize,
+    pub files_made: usize,
+}
+
+/// The fingerprint of one published file of a photo.
+fn fingerprint(photo: &Photo, name: &str) -> u64 {
+    Fingerprint::new().str("photo").u64(photo.key).str(name).finish()
+}
+
+/// Puts every variant of every photo into the output, making (and storing) those that neither
+/// the store nor the published site has.
+pub fn write(
+    root: &Path,
+    set: &PhotoSet,
+    config: &crate::config::PhotoConfig,
+    emit: &Emit,
+) -> Result<Written, Vec<Diagnostic>> {
+    let store = PhotoStore::open(root);
+    let made: Vec<Result<usize, Diagnostic>> = set
+        .photos
+        .par_iter()
+        .zip(&set.lead)
+        .map(|(photo, &lead)| {
+            let todo: Vec<photos::Variant> = photo
+                .variants(lead)
+                .into_iter()
+                .filter(|v| {
+                    !emit.unchanged(&v.path, fingerprint(photo, &v.name)) && !store.has(photo.key, &v.name)
+                })
+                .collect();
+            if todo.is_empty() {
+                return Ok(0);
+            }
+            let bytes = std::fs::read(root.join(&photo.source)).map_err(|e| {
+                Diagnostic::error(format!("cannot read the picture: {e}")).in_file(&photo.source)
+            })?;
+            let probed = photos::probe(&bytes, u64::MAX).map_err(|e| photo_error(&photo.source, e))?;
+            if Photo::new(&photo.source, &probed, config).key != photo.key {
+                return Err(Diagnostic::error("the picture changed while the site was being built")
+                    .in_file(&photo.source)
+                    .with_hint("build again once the photo is saved"));
+            }
+            let wants: Vec<photos::Want> = todo.iter().map(|v| v.want).collect();
+            // A decoder that panics on a hostile file is one bad photo, not a crashed build.
+            let files = std::panic::catch_unwind(|| photos::make(&bytes, &probed, &wants, config.quality))
+                .unwrap_or_else(|_| {
+                    Err(photos::PhotoError {
+                        message: "the picture cannot be read: its decoder failed on it".into(),
+                        hint: "open it and save it again as JPEG".into(),
+                    })
+                })
+                .map_err(|e| photo_error(&photo.source, e))?;
+            for (v, bytes) in todo.iter().zip(&files) {
+                store.put(photo.key, &v.name, bytes).map_err(|e| {
+                    Diagnostic::error(format!("cannot keep a photo's variant in .bantin/photos: {e}"))
+                        .in_file(&photo.source)
+                })?;
+            }
+            Ok(files.len())
+        })
+        .collect();
+    let mut errors = Vec::new();
+    let mut written = Written::default();
+    for m in made {
+        match m {
+            Ok(0) => {}
+            Ok(n) => {
+                written.photos_made += 1;
+                written.files_made += n;
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let put: Vec<Result<(), Diagnostic>> = set
+        .photos
+        .par_iter()
+        .zip(&set.lead)
+        .flat_map_iter(|(photo, &lead)| photo.variants(lead).into_iter().map(move |v| (photo, v)))
+        .map(|(photo, v)| {
+            let fp = fingerprint(photo, &v.name);
+            let result = if emit.unchanged(&v.path, fp) {
+                emit.keep(&v.path)
+            } else {
+                store.get(photo.key, &v.name).and_then(|bytes| emit.put(&v.path, Some(fp), &bytes))
+            };
+            result.map_err(|e| {
+                Diagnostic::error(format!("cannot publish {}: {e}", v.path)).in_file(&photo.source)
+            })
+        })
+        .collect();
+    let errors: Vec<Diagnostic> = put.into_iter().filter_map(Result::err).collect();
+    if errors.is_empty() { Ok(written) } else { Err(errors) }
+}
+
+/// Removes from the store the photos this build did not use.
+pub fn prune(root: &Path, set: &PhotoSet) {
+    let keep: FxHashSet<u64> = set.photos.iter().map(|p| p.key).collect();
+    let _ = PhotoStore::open(root).prune(&keep);
+}

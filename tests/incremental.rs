@@ -1,6 +1,7 @@
 //! Incremental builds must give exactly what a clean build gives. A property test: random
 //! sequences of the edits editors make (body, title, date, tags, author, draft flag, add,
-//! delete, rename, links, template, site.toml, static files, saving unchanged), each followed
+//! delete, rename, links, template, site.toml, static files, saving unchanged, photos added,
+//! replaced, renamed and deleted), each followed
 //! by an incremental build of the site and a clean build of a copy of it; the two output
 //! trees must be byte-identical, file for file and folder for folder.
 //!
@@ -11,6 +12,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bantin::build::{BuildOptions, BuildReport, build};
+
+#[path = "common/photo.rs"]
+mod photo;
 
 /// A small deterministic generator (SplitMix64): the same seed, the same edits.
 struct Rng(u64);
@@ -68,6 +72,8 @@ struct Doc {
     featured: bool,
     corrections: Vec<String>,
     aliases: Vec<String>,
+    /// Its photo (`content/anh/p<N>.jpg`, shown in the body) and whether it leads.
+    photo: Option<(usize, bool)>,
 }
 
 impl Doc {
@@ -103,7 +109,14 @@ impl Doc {
         if !self.aliases.is_empty() {
             fm.push_str(&format!("aliases: [{}]\n", self.aliases.join(", ")));
         }
-        format!("---\n{fm}---\n{}\n", self.body)
+        let mut body = self.body.clone();
+        if let Some((n, lead)) = self.photo {
+            if lead {
+                fm.push_str(&format!("image: /anh/p{n}.jpg\nimage_alt: \"Ảnh {n}\"\n"));
+            }
+            body.push_str(&format!("\n\n![Ảnh {n}](/anh/p{n}.jpg \"Chú thích {n}\")"));
+        }
+        format!("---\n{fm}---\n{body}\n")
     }
 }
 
@@ -175,7 +188,16 @@ impl Model {
             featured: rng.below(10) == 0,
             corrections: Vec::new(),
             aliases: Vec::new(),
+            photo: None,
         }
+    }
+
+    /// Writes photo `n`: a small JPEG of a random size and turn, with camera tags.
+    fn write_photo(&self, n: usize, rng: &mut Rng) {
+        let (w, h, o) = (24 + rng.below(90) as u32, 24 + rng.below(90) as u32, 1 + rng.below(8) as u8);
+        let path = self.root.join(format!("content/anh/p{n}.jpg"));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, photo::jpeg(w, h, o, true)).expect("photo");
     }
 
     fn site_toml(&self) -> String {
@@ -211,7 +233,7 @@ impl Model {
     fn edit(&mut self, rng: &mut Rng) -> (String, bool) {
         let n = self.docs.len();
         let i = rng.below(n.max(1));
-        match rng.below(20) {
+        match rng.below(24) {
             0 | 1 if n > 0 => {
                 self.docs[i].body.push_str(&format!("\n\n{}", rng.pick(SENTENCES)));
                 self.write_doc(&self.docs[i]);
@@ -331,6 +353,38 @@ impl Model {
                 self.remove(&format!("content/{old}"));
                 self.write_doc(&self.docs[i]);
                 (format!("rename {old} → {} with an alias", self.docs[i].path), false)
+            }
+            18 if n > 0 && self.docs[i].photo.is_none() => {
+                self.next_id += 1;
+                let id = self.next_id;
+                self.write_photo(id, rng);
+                self.docs[i].photo = Some((id, rng.below(2) == 0));
+                self.write_doc(&self.docs[i]);
+                (format!("photo p{id} added to {}", self.docs[i].path), false)
+            }
+            19 if n > 0 && self.docs[i].photo.is_some() => {
+                let (id, _) = self.docs[i].photo.expect("photo");
+                self.write_photo(id, rng);
+                (format!("photo p{id} of {} replaced", self.docs[i].path), false)
+            }
+            20 if n > 0 && self.docs[i].photo.is_some() => {
+                let (id, lead) = self.docs[i].photo.expect("photo");
+                self.next_id += 1;
+                let new = self.next_id;
+                std::fs::rename(
+                    self.root.join(format!("content/anh/p{id}.jpg")),
+                    self.root.join(format!("content/anh/p{new}.jpg")),
+                )
+                .expect("rename");
+                self.docs[i].photo = Some((new, lead));
+                self.write_doc(&self.docs[i]);
+                (format!("photo p{id} of {} renamed p{new}", self.docs[i].path), false)
+            }
+            21 if n > 0 && self.docs[i].photo.is_some() => {
+                let (id, _) = self.docs[i].photo.take().expect("photo");
+                self.remove(&format!("content/anh/p{id}.jpg"));
+                self.write_doc(&self.docs[i]);
+                (format!("photo p{id} of {} deleted", self.docs[i].path), false)
             }
             _ if n > 0 => {
                 // Saved without changes: the same bytes, a new modification time.

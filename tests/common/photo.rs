@@ -1,3 +1,5 @@
+#![allow(dead_code)]
+
 //! Small photos made by the tests themselves: JPEGs with the EXIF a reporter's camera writes
 //! (orientation, GPS position, body serial number), stored turned as cameras store them.
 

@@ -1,7 +1,8 @@
 //! The default theme in a real headless Chromium: every page kind of the example site at a
 //! phone and a desktop width, in light and dark schemes — no horizontal scrolling, no console
 //! errors, no failed requests, nothing fetched from anywhere but the site, and no axe-core
-//! accessibility violations. Screenshots go to target/screenshots/.
+//! accessibility violations, no layout shift while the page loads, and every picture loaded
+//! (none broken). Screenshots go to target/screenshots/.
 
 mod common;
 
@@ -27,6 +28,8 @@ const PAGES: &[(&str, &str)] = &[
     ("section", "/thoi-su/"),
     ("corrected-bulletin", "/2025/10/an-ninh-trat-tu-thanh-pho/"),
     ("corrections", "/corrections/"),
+    ("bulletin-photos", "/2025/02/le-hoi-dau-xuan/"),
+    ("bundle-photo", "/2025/07/nang-nong/"),
 ];
 
 fn axe_source() -> Option<String> {
@@ -89,6 +92,30 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
                 browser.wait_for("document.readyState === 'complete'");
                 if *kind == "search" {
                     browser.wait_for("document.querySelectorAll('#search-results li').length > 0");
+                }
+                // Layout shift while loading: pictures carry their size, so nothing moves.
+                let shift = browser.eval_async(
+                    "const done = arguments[0]; let sum = 0;\
+                     new PerformanceObserver(l => { for (const e of l.getEntries()) if (!e.hadRecentInput) sum += e.value; })\
+                     .observe({type: 'layout-shift', buffered: true}); setTimeout(() => done(sum), 200);",
+                );
+                if shift.as_f64().unwrap_or(0.0) > 0.0 {
+                    failures.push(format!("{label}: layout shift {shift}"));
+                }
+                // Every picture, lazy ones too, loads and decodes.
+                let broken = browser.eval_async(
+                    "const done = arguments[0]; const imgs = [...document.images];\
+                     Promise.all(imgs.map(i => { i.loading = 'eager'; return i.decode().then(() => null, () => i.currentSrc || i.src || '?'); }))\
+                     .then(r => done(r.filter(x => x)));",
+                );
+                for b in broken.as_array().cloned().unwrap_or_default() {
+                    failures.push(format!("{label}: broken picture {b}"));
+                }
+                if *kind == "bulletin-photos" || *kind == "home" {
+                    let shown = browser.eval("return document.querySelectorAll('picture img').length;");
+                    if shown.as_i64().unwrap_or(0) == 0 {
+                        failures.push(format!("{label}: no photo shown"));
+                    }
                 }
                 let overflow =
                     browser.eval("return document.documentElement.scrollWidth - window.innerWidth;");

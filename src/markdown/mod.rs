@@ -100,6 +100,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     let mut image_alt: Option<(String, String, usize)> = None; // (url, alt so far, offset)
     let mut photo: Option<usize> = None; // the site photo being read, in `out.photos`
     let mut paragraph_at: Option<usize> = None; // index of the open paragraph's Start in `events`
+    let mut task_label = false; // a task item's `<label>` is open
     let mut paragraph_depth = 0usize;
     let mut first_para: Option<String> = None;
     let mut first_para_done = false;
@@ -223,6 +224,23 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some((events.len(), Vec::new()));
+                events.push(event);
+            }
+            // A task item's box is labelled by the item's words: its `<label>` holds the box
+            // and the text up to the item's end, its paragraph's end or a list inside it.
+            Event::TaskListMarker(done) => {
+                let checked = if done { " checked" } else { "" };
+                events.push(Event::InlineHtml(CowStr::from(format!(
+                    r#"<label class="task"><input type="checkbox" disabled{checked}> "#
+                ))));
+                task_label = true;
+            }
+            Event::End(TagEnd::Item | TagEnd::Paragraph) | Event::Start(Tag::List(_)) if task_label => {
+                task_label = false;
+                events.push(Event::InlineHtml(CowStr::from("</label>")));
+                if let Event::End(TagEnd::Paragraph) = event {
+                    paragraph_at = None;
+                }
                 events.push(event);
             }
             Event::Start(Tag::Paragraph) if heading.is_none() => {
@@ -391,8 +409,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_tags(["input"])
+        b.add_tags(["input", "label"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("label", ["class"])
             .add_tag_attributes("code", ["class"])
             .add_tag_attributes("pre", ["class", "tabindex"])
             .add_tag_attributes("span", ["class"])
@@ -411,6 +430,40 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_photos_become_markers_that_the_sanitiser_keeps_and_lone_ones_leave_their_paragraph() {
+        for raw in ["", "<b>raw</b>\n\n"] {
+            let r = render(
+                &format!(
+                    "{raw}![Lễ hội](anh.jpg \"Chú thích\")\n\nChữ ![nhỏ](/b.png) chữ. ![web](https://x.vn/c.jpg)\n"
+                ),
+                false,
+            );
+            assert_eq!(r.photos.len(), 2, "{raw}");
+            assert_eq!(
+                (r.photos[0].alt.as_str(), r.photos[0].title.as_str(), r.photos[0].block),
+                ("Lễ hội", "Chú thích", true)
+            );
+            assert!(!r.photos[1].block);
+            assert!(
+                r.html.contains(r##"<img src="#bantin-photo:0""##)
+                    && r.html.contains(r##"<img src="#bantin-photo:1""##),
+                "{}",
+                r.html
+            );
+            assert!(!r.html.contains(r##"<p><img src="#bantin-photo:0""##), "{}", r.html);
+            assert!(r.html.contains("https://x.vn/c.jpg"));
+        }
+        let tasks = render("- [x] xong\n- [ ] chưa\n", false);
+        assert!(
+            tasks
+                .html
+                .contains(r#"<label class="task"><input type="checkbox" disabled checked> xong</label>"#),
+            "{}",
+            tasks.html
+        );
+    }
 
     #[test]
     fn words_are_counted_as_split_whitespace_counts_them() {

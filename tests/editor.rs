@@ -287,3 +287,50 @@ fn importing_categories_fills_sections_and_keeps_the_rest_as_tags() {
         "no section: the category stays a tag"
     );
 }
+
+#[test]
+fn importing_keeps_pictures_beside_the_imported_bulletin() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    let src = site.root().join("old");
+    let photo = common::photo::jpeg(200, 120, 1, true);
+    // A Hugo page bundle with `images:` and a body picture, both beside its index.md.
+    site.write_bytes("old/hugo/content/posts/cau-moi/cover.jpg", &photo);
+    site.write_bytes("old/hugo/content/posts/cau-moi/Cau Moi 2.JPG", &common::photo::jpeg(90, 60, 6, false));
+    site.write(
+        "old/hugo/content/posts/cau-moi/index.md",
+        "---\ntitle: Cầu mới thông xe\ndate: 2021-03-02\nimages: [cover.jpg]\n---\nChữ.\n\n![Cầu mới](<Cau Moi 2.JPG> \"Cầu mới. Ảnh: A\")\n",
+    );
+    // A Jekyll post whose picture is under the site's assets/, site-rooted.
+    site.write_bytes("old/jekyll/assets/img/mua.jpg", &photo);
+    site.write(
+        "old/jekyll/_posts/2021-04-05-mua-lon.md",
+        "---\ntitle: Mưa lớn\nimage: /assets/img/mua.jpg\n---\nMưa.\n\n![Mưa](/assets/img/mua.jpg)\n\n![Mất](/khong/co.jpg)\n",
+    );
+    let out = site.run(&["import", &src.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/khong/co.jpg was not found"), "{}", stderr(&out));
+    let cau =
+        std::fs::read_to_string(site.root().join("content/2021/03/cau-moi-thong-xe.md")).expect("imported");
+    assert!(cau.contains("image: cau-moi-thong-xe-cover.jpg"), "{cau}");
+    assert!(cau.contains("(<cau-moi-thong-xe-cau-moi-2.jpg> \"Cầu mới. Ảnh: A\")"), "{cau}");
+    assert!(site.root().join("content/2021/03/cau-moi-thong-xe-cover.jpg").is_file());
+    let mua = std::fs::read_to_string(site.root().join("content/2021/04/mua-lon.md")).expect("imported");
+    assert!(mua.contains("image: mua-lon-mua.jpg") && mua.contains("![Mưa](mua-lon-mua.jpg)"), "{mua}");
+    // The missing one is still named, so the build says where: the import does not hide it.
+    let out = site.run(&["build"]);
+    assert!(
+        stderr(&out).contains("content/2021/04/mua-lon.md") && stderr(&out).contains("/khong/co.jpg"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        site.root().join("content/2021/04/mua-lon.md"),
+        mua.replace("\n\n![Mất](/khong/co.jpg)", ""),
+    )
+    .expect("fix");
+    site.build(&[]);
+    let page = site.page("2021/03/cau-moi-thong-xe/");
+    assert_eq!(common::attrs(&page, ".body figure img", "width"), ["90"]);
+    assert_eq!(texts(&page, ".body figcaption"), ["Cầu mới. Ảnh: A"]);
+    assert_eq!(common::attrs(&site.page("2021/04/mua-lon/"), "figure.lead img", "width"), ["200"]);
+}

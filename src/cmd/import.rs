@@ -60,6 +60,9 @@ pub fn run(args: &ImportArgs) -> i32 {
             _ => String::new(),
         }
     );
+    for note in &report.notes {
+        eprintln!("warning: {note}");
+    }
     if !report.skipped.is_empty() {
         println!("Skipped {}:", report.skipped.len());
         for (reason, count) in import::reasons(&report.skipped) {

@@ -28,6 +28,10 @@ pub struct NewBulletin {
     pub slug: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_alt: Option<String>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
 }
@@ -43,6 +47,8 @@ impl NewBulletin {
             summary: None,
             slug: None,
             updated: None,
+            image: None,
+            image_alt: None,
             draft: false,
         }
     }

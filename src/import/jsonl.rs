@@ -111,6 +111,8 @@ pub(super) fn parse_line(line: &str) -> Result<Candidate, String> {
         summary: text(v.get("summary")),
         slug: text(v.get("slug")),
         draft: v.get("draft").and_then(Value::as_bool).unwrap_or(false),
+        image: text(v.get("image")),
+        image_alt: text(v.get("image_alt")).or_else(|| text(v.get("caption"))),
         body,
     })
 }

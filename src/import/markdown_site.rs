@@ -56,6 +56,12 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
         summary: string("summary").or_else(|| string("description")),
         slug: string("slug").or_else(|| jekyll.map(|(_, s)| s.to_string())),
         draft,
+        image: string("image").or_else(|| list("images").into_iter().next()).or_else(|| {
+            // Jekyll themes write `image: {path: …, alt: …}`.
+            get("image").and_then(|i| i.get("path")).and_then(Value::as_str).map(str::to_owned)
+        }),
+        image_alt: string("image_alt")
+            .or_else(|| get("image").and_then(|i| i.get("alt")).and_then(Value::as_str).map(str::to_owned)),
         body: body.trim().to_string(),
     })
 }

@@ -4,6 +4,7 @@
 
 mod jsonl;
 mod markdown_site;
+mod pictures;
 mod plain_text;
 
 use std::collections::BTreeMap;
@@ -29,6 +30,10 @@ pub struct Candidate {
     pub summary: Option<String>,
     pub slug: Option<String>,
     pub draft: bool,
+    /// Its lead picture (Hugo's `image` or first of `images`, Jekyll's `image`, the JSON
+    /// Lines `image` field) and its alt text.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
     /// Markdown.
     pub body: String,
 }
@@ -45,6 +50,8 @@ pub struct Skipped {
 pub struct ImportReport {
     pub written: Vec<PathBuf>,
     pub skipped: Vec<Skipped>,
+    /// Things to tell about bulletins that were written (a picture not found).
+    pub notes: Vec<String>,
 }
 
 /// Options of an import.
@@ -85,8 +92,11 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
             };
             for (label, record) in records {
                 let source = if label.is_empty() { shown.clone() } else { format!("{shown}:{label}") };
-                match record.and_then(|c| write_candidate(root, c, opts, tz)) {
-                    Ok(Some(p)) => report.written.push(p),
+                match record.and_then(|c| write_candidate(root, c, &file, opts, tz)) {
+                    Ok(Some((p, notes))) => {
+                        report.written.push(p);
+                        report.notes.extend(notes);
+                    }
                     Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
                     Err(reason) => report.skipped.push(Skipped { source, reason }),
                 }
@@ -131,9 +141,10 @@ pub fn read_json_line(line: &str) -> Result<Candidate, String> {
 fn write_candidate(
     root: &Path,
     c: Candidate,
+    from: &Path,
     opts: &ImportOptions,
     tz: &TimeZone,
-) -> Result<Option<PathBuf>, String> {
+) -> Result<Option<(PathBuf, Vec<String>)>, String> {
     let title = text::single_line(&text::normalize(&c.title));
     if title.is_empty() {
         return Err("no title".into());
@@ -162,9 +173,14 @@ fn write_candidate(
     b.slug = c.slug.filter(|s| text::slugify(s) == slug).map(|_| slug.clone());
     b.updated = c.updated.filter(|u| parse_date(u, tz).is_ok());
     b.draft = c.draft;
-    let file = b.to_file(&text::normalize(&c.body))?;
-
     let dir = root.join("content").join(parsed.zoned.strftime("%Y/%m").to_string());
+    // Pictures come along: copied beside the bulletin, named after it, references rewritten.
+    let mut body = text::normalize(&c.body);
+    let (pictures, notes) = pictures::gather(from, c.image.as_deref(), &mut body, &slug);
+    b.image = c.image.as_deref().map(|i| pictures::renamed(i, &pictures));
+    b.image_alt = c.image_alt.or_else(|| b.image.as_ref().map(|_| b.title.clone()));
+    let file = b.to_file(&body)?;
+
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for n in 1.. {
         let name = if n == 1 { format!("{slug}.md") } else { format!("{slug}-{n}.md") };
@@ -173,7 +189,8 @@ fn write_candidate(
             Ok(mut f) => {
                 std::io::Write::write_all(&mut f, file.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                return Ok(Some(path.strip_prefix(root).unwrap_or(&path).to_path_buf()));
+                pictures::copy(&pictures, &dir)?;
+                return Ok(Some((path.strip_prefix(root).unwrap_or(&path).to_path_buf(), notes)));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 if std::fs::read_to_string(&path).is_ok_and(|existing| existing == file) {

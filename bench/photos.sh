@@ -44,7 +44,24 @@ if [ ! -d "$site/content" ]; then
   python3 "$PHOTOS" --bulletins "$site/content" --every 3
   python3 "$MAKE" --count "$N" --out "$bare/content" >/dev/null
   python3 "$MAKE" --count "$N" --out "$hugo_site/content" --format hugo >/dev/null
-  python3 "$PHOTOS" --bulletins "$hugo_site/content" --every 3 >/dev/null
+  # Hugo's copy of the same bulletins gets the same photos, attached the same way.
+  python3 - "$site/content" "$hugo_site/content" <<'PY'
+import glob, os, re, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+for md in glob.glob(os.path.join(src, "**", "*.md"), recursive=True):
+    text = open(md, encoding="utf-8").read()
+    m = re.search(r'^image: "([^"]+)"\nimage_alt: "([^"]*)"$', text, re.M)
+    target = os.path.join(dst, os.path.basename(md))
+    if not m or not os.path.exists(target):
+        continue
+    shutil.copy(os.path.join(os.path.dirname(md), m.group(1)), os.path.join(dst, m.group(1)))
+    picture = re.search(r"^!\[.*$", text, re.M).group(0)
+    head, sep, body = open(target, encoding="utf-8").read()[4:].partition("\n---\n")
+    paras = body.strip().split("\n\n")
+    paras.insert(1, picture)
+    with open(target, "w", encoding="utf-8") as f:
+        f.write("---\n" + head + "\n" + m.group(0) + sep + "\n" + "\n\n".join(paras) + "\n")
+PY
 fi
 for s in "$site" "$bare"; do printf 'title = "Bench"\nbase_url = "https://bench.example/"\n' > "$s/site.toml"; done
 photos=$(find "$site/content" -name '*-anh.*' | wc -l)

@@ -282,6 +282,10 @@ impl Ctx<'_> {
         let items: Vec<JsonItem> = entries
             .iter()
             .map(|&(i, e)| JsonItem {
+                image: match self.photos.lead_of(i) {
+                    Some(photo) => crate::photos::crops(photo, self.base).into_iter().next().map(|c| c.0),
+                    None => e.bulletin.image.clone().filter(|img| img.contains("://")),
+                },
                 authors: self
                     .names(e, TermKind::Author)
                     .into_iter()
@@ -334,6 +338,9 @@ struct JsonItem<'a> {
     date_modified: String,
     date_published: String,
     id: String,
+    /// The lead picture: a site photo's 16:9 crop, or the web address `image:` gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<&'a str>,
     tags: Vec<String>,

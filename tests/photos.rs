@@ -127,6 +127,23 @@ fn no_published_file_carries_a_position_or_a_serial_number() {
         assert!(!has(SERIAL.as_bytes()), "{} carries the serial number", file.display());
         assert!(!has(b"Exif\0\0"), "{} carries EXIF", file.display());
     }
+    // A turned JPEG under static/ is published upright, without its EXIF.
+    site.write_bytes("static/turned.jpg", &jpeg(60, 40, 6, true));
+    assert!(site.build(&[]).status.success());
+    let (w, h, _) = decode(&std::fs::read(site.public().join("turned.jpg")).expect("static photo"));
+    assert_eq!((w, h), (60, 40));
+    for file in files_under(&site.public()) {
+        let bytes = std::fs::read(&file).expect("read");
+        assert!(!bytes.windows(6).any(|w| w == b"Exif\0\0"), "{} carries EXIF", file.display());
+    }
+    // The JSON Feed names each lead picture, published.
+    let feed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.public().join("feed.json")).expect("feed"))
+            .expect("json");
+    let images: Vec<&str> =
+        feed["items"].as_array().expect("items").iter().filter_map(|i| i["image"].as_str()).collect();
+    assert_eq!(images.len(), 1, "{images:?}");
+    assert!(site.public().join(images[0].trim_start_matches("https://tin.example/")).is_file());
     // exiftool, where the machine has it, agrees.
     if let Ok(out) = std::process::Command::new("exiftool")
         .args(["-q", "-r", "-gps:all", "-SerialNumber", "-LensSerialNumber"])

@@ -54,6 +54,10 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     let mut wanted: Vec<Wanted> = Vec::new();
     for (i, e) in site.archive.entries.iter().enumerate() {
         let b = &e.bulletin;
+        let lead = b.image.as_deref().filter(|i| photos::is_local(i));
+        if lead.is_none() && e.rendered.photos.is_empty() {
+            continue;
+        }
         let source = crate::render::slash_path(&b.source);
         let mut look = |which: Option<usize>, src: &str, at: (usize, usize), what: &str| match photos::resolve(
             &source,
@@ -63,7 +67,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             Ok(path) => wanted.push((i, which, path)),
             Err(tried) => errors.push(missing(&b.source, at, src, what, &tried, &files)),
         };
-        if let Some(img) = b.image.as_deref().filter(|i| photos::is_local(i)) {
+        if let Some(img) = lead {
             look(None, img, b.image_at, "lead picture (`image:`)");
         }
         for (n, r) in e.rendered.photos.iter().enumerate() {
@@ -111,20 +115,21 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     if !errors.is_empty() {
         return Err(errors);
     }
-    set.entries = site
-        .archive
-        .entries
-        .iter()
-        .map(|e| EntryPhotos { lead: None, body: vec![None; e.rendered.photos.len()] })
-        .collect();
+    // Entries without photos keep an empty record (no allocation).
+    set.entries = vec![EntryPhotos::default(); site.archive.entries.len()];
     for (i, which, path) in &wanted {
         let Some(&p) = index.get(path.as_str()) else { continue };
+        let entry = &mut set.entries[*i];
         match which {
             None => {
-                set.entries[*i].lead = Some(p);
+                entry.lead = Some(p);
                 set.lead[p] = true;
             }
-            Some(n) => set.entries[*i].body[*n] = Some(p),
+            Some(n) => {
+                let count = site.archive.entries[*i].rendered.photos.len();
+                entry.body.resize(count, None);
+                entry.body[*n] = Some(p);
+            }
         }
     }
     Ok(Found { set, probes, probed: probed_list })

@@ -15,9 +15,6 @@ const HOSTILE: &str = "A & B <script>alert(1)</script> ]]> \"kép\" 'đơn' 😀
 /// The committed fixture site, copied to a temp dir (tests edit it) and built.
 fn built_fixture() -> (tempfile::TempDir, PathBuf) {
     let dir = common::copy_site(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds"));
-    let photo = dir.path().join("static/images/da-nang.jpg");
-    std::fs::create_dir_all(photo.parent().expect("folder")).expect("mkdir");
-    std::fs::write(&photo, common::photo::jpeg(1600, 1000, 1, true)).expect("photo");
     build(dir.path());
     let public = dir.path().join("public");
     (dir, public)

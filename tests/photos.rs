@@ -51,6 +51,9 @@ fn newsroom() -> Site {
         "![Nước dâng](index-anh.jpg)",
     );
     site.write_bytes("static/images/logo.jpg", &jpeg(120, 80, 1, false));
+    // A name whose marks a Mac stored decomposed (NFD), written composed in the bulletin.
+    site.write_bytes("content/2024/07/Ca\u{302}\u{300}u Ro\u{302}\u{300}ng.jpg", &jpeg(300, 200, 1, false));
+    site.bulletin("2024/07/cau-rong.md", "title: Cầu Rồng\ndate: 2024-07-01", "![Cầu Rồng](<Cầu Rồng.jpg>)");
     site
 }
 
@@ -58,7 +61,7 @@ fn newsroom() -> Site {
 fn photos_are_published_as_responsive_figures_whose_files_exist() {
     let site = newsroom();
     let out = site.build(&[]);
-    assert!(stdout(&out).contains("3 photos, 3 made"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("4 photos, 4 made"), "{}", stdout(&out));
     let public = site.public();
     let page = site.page("2024/05/le-hoi/");
     // The body photo: a figure with its caption, WebP and JPEG sources, a size, lazy.
@@ -107,6 +110,8 @@ fn photos_are_published_as_responsive_figures_whose_files_exist() {
     let bundle = site.page("2024/06/mua-lu/");
     assert_eq!(attrs(&bundle, ".body figure.photo img", "width"), ["700"], "stored turned, shown upright");
     assert_eq!(attrs(&bundle, ".body figure.photo img", "height"), ["500"]);
+    let cau = site.page("2024/07/cau-rong/");
+    assert_eq!(attrs(&cau, ".body figure.photo img", "width"), ["300"], "a decomposed file name is found");
     let home = site.page("");
     let thumbs = attrs(&home, ".card .thumb img", "src");
     assert_eq!(thumbs.len(), 1, "{thumbs:?}");
@@ -243,7 +248,7 @@ fn bad_pictures_are_diagnostics_and_the_site_stays_as_it_was() {
 #[test]
 fn an_unchanged_rebuild_makes_no_photo_and_a_text_edit_none_either() {
     let site = newsroom();
-    assert!(stdout(&site.build(&[])).contains("3 photos, 3 made"));
+    assert!(stdout(&site.build(&[])).contains("4 photos, 4 made"));
     // Only the text changes: the photos come from the published site.
     site.bulletin(
         "2024/06/mua-lu/index.md",
@@ -251,12 +256,12 @@ fn an_unchanged_rebuild_makes_no_photo_and_a_text_edit_none_either() {
         "![Nước dâng](index-anh.jpg)",
     );
     let out = stdout(&site.build(&[]));
-    assert!(out.contains("3 photos, 0 made"), "{out}");
+    assert!(out.contains("4 photos, 0 made"), "{out}");
     // A clean build takes them from the photo store.
     let out = stdout(&site.build(&["--clean"]));
-    assert!(out.contains("3 photos, 0 made"), "{out}");
+    assert!(out.contains("4 photos, 0 made"), "{out}");
     // A replaced photo is made again, and only it.
     site.write_bytes("content/2024/06/mua-lu/index-anh.jpg", &jpeg(720, 500, 1, false));
     let out = stdout(&site.build(&[]));
-    assert!(out.contains("3 photos, 1 made"), "{out}");
+    assert!(out.contains("4 photos, 1 made"), "{out}");
 }

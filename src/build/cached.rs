@@ -110,9 +110,13 @@ pub fn probes(cache: &Cache) -> crate::photos::Probes {
     list.into_iter().map(|(path, len, mtime, probed)| (path, (len, mtime, probed))).collect()
 }
 
-/// Keeps what this build read of each photo file, for the next one (a cache that cannot be
-/// written only costs the next build a reading of the photos).
-pub fn keep_probes(cache: &Cache, probes: &crate::photos::Probes) {
+/// Keeps what this build read of each photo file, for the next one, unless the cache has
+/// exactly that (a cache that cannot be written only costs the next build a reading of the
+/// photos).
+pub fn keep_probes(cache: &Cache, before: &crate::photos::Probes, probes: &crate::photos::Probes) {
+    if before == probes {
+        return;
+    }
     let mut list: Vec<(&String, u64, i64, crate::photos::Probed)> =
         probes.iter().map(|(path, &(len, mtime, probed))| (path, len, mtime, probed)).collect();
     list.sort_unstable_by(|a, b| a.0.cmp(b.0));

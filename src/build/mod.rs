@@ -107,7 +107,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut plain_logged = search::log_before_pages(&mut site, updating, &mut cache, &mut timings);
 
     let mut warnings = std::mem::take(&mut site.warnings);
-    let found = photos::find(&site, &cached::probes(&cache))
+    let (probes_before, photos_before) = (cached::probes(&cache), cache.state.photos);
+    let found = photos::find(&site, &probes_before)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     timings.lap("find photos");
     let renderer = pages::renderer(&site, &found.set, keys.global, opts.live_reload)?;
@@ -162,8 +163,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         photos: found.set.photos.len(),
     };
     warnings.extend(remember::remember(&mut cache, &mut site, made, &warnings));
-    cached::keep_probes(&cache, &found.probes);
-    photos::prune(&opts.root, &found.set);
+    cached::keep_probes(&cache, &probes_before, &found.probes);
+    // The store loses photos only when one was made or one went (a rename keeps its key).
+    if photos_written.photos_made > 0 || found.set.photos.len() != photos_before {
+        photos::prune(&opts.root, &found.set);
+    }
     cleanup.finish();
     timings.lap("save cache");
     let (photos, photos_made) = (found.set.photos.len(), photos_written.photos_made);

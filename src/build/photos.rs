@@ -49,6 +49,20 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
         .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
         .chain(static_len)
         .collect();
+    // A file named on a Mac may have its marks decomposed (NFD) while the bulletin, normalised,
+    // writes them composed: such names are found by their composed form.
+    let composed: FxHashMap<String, &String> = files
+        .iter()
+        .filter(|f| !unicode_normalization::is_nfc(f))
+        .map(|f| (unicode_normalization::UnicodeNormalization::nfc(f.as_str()).collect(), f))
+        .collect();
+    let real = |p: &str| -> Option<String> {
+        if files.contains(p) {
+            return Some(p.to_string());
+        }
+        let nfc: String = unicode_normalization::UnicodeNormalization::nfc(p).collect();
+        composed.get(&nfc).map(|f| (*f).clone())
+    };
 
     let mut errors = Vec::new();
     let mut wanted: Vec<Wanted> = Vec::new();
@@ -62,9 +76,9 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
         let mut look = |which: Option<usize>, src: &str, at: (usize, usize), what: &str| match photos::resolve(
             &source,
             src,
-            |p| files.contains(p),
+            |p| real(p).is_some(),
         ) {
-            Ok(path) => wanted.push((i, which, path)),
+            Ok(path) => wanted.push((i, which, real(&path).unwrap_or(path))),
             Err(tried) => errors.push(missing(&b.source, at, src, what, &tried, &files)),
         };
         if let Some(img) = lead {

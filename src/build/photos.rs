@@ -37,27 +37,23 @@ type Wanted = (usize, Option<usize>, String);
 /// bulletin's line (and the file).
 pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>> {
     let root = &site.root;
-    let mut files: FxHashSet<String> =
-        site.photo_files.iter().map(|f| crate::render::slash_path(&f.path)).collect();
+    // Every picture file of content/ and static/, with its size and time.
     let statics = super::statics::site_files(&root.join("static"));
-    let static_len: FxHashMap<String, (u64, i64)> =
-        statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime))).collect();
-    files.extend(static_len.keys().cloned());
-    let stat: FxHashMap<String, (u64, i64)> = site
+    let files: FxHashMap<String, (u64, i64)> = site
         .photo_files
         .iter()
         .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
-        .chain(static_len)
+        .chain(statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime))))
         .collect();
     // A file named on a Mac may have its marks decomposed (NFD) while the bulletin, normalised,
     // writes them composed: such names are found by their composed form.
     let composed: FxHashMap<String, &String> = files
-        .iter()
+        .keys()
         .filter(|f| !unicode_normalization::is_nfc(f))
         .map(|f| (unicode_normalization::UnicodeNormalization::nfc(f.as_str()).collect(), f))
         .collect();
     let real = |p: &str| -> Option<String> {
-        if files.contains(p) {
+        if files.contains_key(p) {
             return Some(p.to_string());
         }
         let nfc: String = unicode_normalization::UnicodeNormalization::nfc(p).collect();
@@ -93,17 +89,16 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     let mut paths: Vec<&str> = wanted.iter().map(|w| w.2.as_str()).collect();
     paths.sort_unstable();
     paths.dedup();
-    let racy_after = racy_after();
+    let racy_after = super::scan::racy_after();
     let max_pixels = site.config.photos.max_pixels();
     let read: Vec<(&str, ProbeResult)> = paths
         .par_iter()
         .map(|&path| {
-            let (len, mtime) = stat.get(path).copied().unwrap_or((0, 0));
+            let (len, mtime) = files.get(path).copied().unwrap_or((0, 0));
             if let Some((_, _, probed)) = known.get(path).filter(|k| k.0 == len && k.1 == mtime) {
                 return (path, Ok((*probed, Some((len, mtime)))));
             }
-            let probed = std::fs::read(root.join(path))
-                .map_err(|e| Diagnostic::error(format!("cannot read the picture: {e}")).in_file(path))
+            let probed = read_photo(root, path)
                 .and_then(|bytes| photos::probe(&bytes, max_pixels).map_err(|e| photo_error(path, e)));
             (path, probed.map(|p| (p, (mtime < racy_after).then_some((len, mtime)))))
         })
@@ -149,14 +144,6 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     Ok(Found { set, probes, probed: probed_list })
 }
 
-/// Files changed after this (nanoseconds since 1970) may change again unseen: their size and
-/// time are not kept.
-fn racy_after() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(i64::MAX, |d| d.as_nanos() as i64 - 2_000_000_000)
-}
-
 /// A picture whose file is not where the bulletin says.
 fn missing(
     bulletin: &Path,
@@ -164,7 +151,7 @@ fn missing(
     src: &str,
     what: &str,
     tried: &[String],
-    files: &FxHashSet<String>,
+    files: &FxHashMap<String, (u64, i64)>,
 ) -> Diagnostic {
     let text = std::fs::read_to_string(bulletin).unwrap_or_default();
     let d = Diagnostic::error(match tried {
@@ -176,7 +163,7 @@ fn missing(
     // The same name in another case, or beside the bulletin under another folder.
     let name = src.rsplit('/').next().unwrap_or(src).to_lowercase();
     let mut near: Vec<&String> =
-        files.iter().filter(|f| f.rsplit('/').next().is_some_and(|n| n.to_lowercase() == name)).collect();
+        files.keys().filter(|f| f.rsplit('/').next().is_some_and(|n| n.to_lowercase() == name)).collect();
     near.sort();
     match near.first() {
         Some(f) => d.with_hint(format!("did you mean {f}? Addresses are relative to the bulletin's folder, or start with / for static/")),
@@ -184,16 +171,21 @@ fn missing(
     }
 }
 
+/// The bytes of a photo file (`path` relative to the site root).
+fn read_photo(root: &Path, path: &str) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(root.join(path))
+        .map_err(|e| Diagnostic::error(format!("cannot read the picture: {e}")).in_file(path))
+}
+
 /// A diagnostic for a photo file.
 fn photo_error(path: &str, e: photos::PhotoError) -> Diagnostic {
     Diagnostic::error(e.message).in_file(path).with_hint(e.hint)
 }
 
-/// What [`write`] did: photos made in this build and the files they gave.
+/// What [`write`] did: the photos whose variants this build made.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Written {
     pub photos_made: usize,
-    pub files_made: usize,
 }
 
 /// The fingerprint of one published file of a photo.
@@ -201,8 +193,9 @@ fn fingerprint(photo: &Photo, name: &str) -> u64 {
     Fingerprint::new().str("photo").u64(photo.key).str(name).finish()
 }
 
-/// Puts every variant of every photo into the output, making (and storing) those that neither
-/// the store nor the published site has.
+/// Puts every variant of every photo into the output: kept from the published site when it
+/// has it, else taken from the photo store, else made (and stored). Photos in parallel, each
+/// decoded at most once, on its thread.
 pub fn write(
     root: &Path,
     set: &PhotoSet,
@@ -210,83 +203,81 @@ pub fn write(
     emit: &Emit,
 ) -> Result<Written, Vec<Diagnostic>> {
     let store = PhotoStore::open(root);
-    let made: Vec<Result<usize, Diagnostic>> = set
+    let done: Vec<Result<bool, Diagnostic>> = set
         .photos
         .par_iter()
         .zip(&set.lead)
         .map(|(photo, &lead)| {
-            let todo: Vec<photos::Variant> = photo
-                .variants(lead)
-                .into_iter()
-                .filter(|v| {
-                    !emit.unchanged(&v.path, fingerprint(photo, &v.name)) && !store.has(photo.key, &v.name)
+            let variants = photo.variants(lead);
+            let prints: Vec<u64> = variants.iter().map(|v| fingerprint(photo, &v.name)).collect();
+            let todo: Vec<usize> = (0..variants.len())
+                .filter(|&k| {
+                    !emit.unchanged(&variants[k].path, prints[k]) && !store.has(photo.key, &variants[k].name)
                 })
                 .collect();
-            if todo.is_empty() {
-                return Ok(0);
-            }
-            let bytes = std::fs::read(root.join(&photo.source)).map_err(|e| {
-                Diagnostic::error(format!("cannot read the picture: {e}")).in_file(&photo.source)
-            })?;
-            let probed = photos::probe(&bytes, u64::MAX).map_err(|e| photo_error(&photo.source, e))?;
-            if Photo::new(&photo.source, &probed, config).key != photo.key {
-                return Err(Diagnostic::error("the picture changed while the site was being built")
-                    .in_file(&photo.source)
-                    .with_hint("build again once the photo is saved"));
-            }
-            let wants: Vec<photos::Want> = todo.iter().map(|v| v.want).collect();
-            // A decoder that panics on a hostile file is one bad photo, not a crashed build.
-            let files = std::panic::catch_unwind(|| photos::make(&bytes, &probed, &wants, config.quality))
-                .unwrap_or_else(|_| {
-                    Err(photos::PhotoError {
-                        message: "the picture cannot be read: its decoder failed on it".into(),
-                        hint: "open it and save it again as JPEG".into(),
-                    })
-                })
-                .map_err(|e| photo_error(&photo.source, e))?;
-            for (v, bytes) in todo.iter().zip(&files) {
-                store.put(photo.key, &v.name, bytes).map_err(|e| {
-                    Diagnostic::error(format!("cannot keep a photo's variant in .bantin/photos: {e}"))
-                        .in_file(&photo.source)
+            let mut made = make(root, photo, &variants, &todo, config)?.into_iter();
+            for (k, (v, fp)) in variants.iter().zip(&prints).enumerate() {
+                let result = if emit.unchanged(&v.path, *fp) {
+                    emit.keep(&v.path)
+                } else if todo.contains(&k) {
+                    let bytes = made.next().ok_or_else(|| {
+                        Diagnostic::error(format!("{} was not made", v.path)).in_file(&photo.source)
+                    })?;
+                    store.put(photo.key, &v.name, &bytes).map_err(|e| {
+                        Diagnostic::error(format!("cannot keep a photo's variant in .bantin/photos: {e}"))
+                            .in_file(&photo.source)
+                    })?;
+                    emit.put(&v.path, Some(*fp), &bytes)
+                } else {
+                    store.get(photo.key, &v.name).and_then(|bytes| emit.put(&v.path, Some(*fp), &bytes))
+                };
+                result.map_err(|e| {
+                    Diagnostic::error(format!("cannot publish {}: {e}", v.path)).in_file(&photo.source)
                 })?;
             }
-            Ok(files.len())
+            Ok(!todo.is_empty())
         })
         .collect();
     let mut errors = Vec::new();
     let mut written = Written::default();
-    for m in made {
-        match m {
-            Ok(0) => {}
-            Ok(n) => {
-                written.photos_made += 1;
-                written.files_made += n;
-            }
+    for d in done {
+        match d {
+            Ok(made) => written.photos_made += usize::from(made),
             Err(d) => errors.push(d),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() { Ok(written) } else { Err(errors) }
+}
+
+/// Makes the variants `todo` (indexes into `variants`) of a photo, in that order: none
+/// without reading it.
+fn make(
+    root: &Path,
+    photo: &Photo,
+    variants: &[photos::Variant],
+    todo: &[usize],
+    config: &crate::config::PhotoConfig,
+) -> Result<Vec<Vec<u8>>, Diagnostic> {
+    if todo.is_empty() {
+        return Ok(Vec::new());
     }
-    let put: Vec<Result<(), Diagnostic>> = set
-        .photos
-        .par_iter()
-        .zip(&set.lead)
-        .flat_map_iter(|(photo, &lead)| photo.variants(lead).into_iter().map(move |v| (photo, v)))
-        .map(|(photo, v)| {
-            let fp = fingerprint(photo, &v.name);
-            let result = if emit.unchanged(&v.path, fp) {
-                emit.keep(&v.path)
-            } else {
-                store.get(photo.key, &v.name).and_then(|bytes| emit.put(&v.path, Some(fp), &bytes))
-            };
-            result.map_err(|e| {
-                Diagnostic::error(format!("cannot publish {}: {e}", v.path)).in_file(&photo.source)
+    let bytes = read_photo(root, &photo.source)?;
+    let probed = photos::probe(&bytes, u64::MAX).map_err(|e| photo_error(&photo.source, e))?;
+    if Photo::new(&photo.source, &probed, config).key != photo.key {
+        return Err(Diagnostic::error("the picture changed while the site was being built")
+            .in_file(&photo.source)
+            .with_hint("build again once the photo is saved"));
+    }
+    let wants: Vec<photos::Want> = todo.iter().map(|&k| variants[k].want).collect();
+    // A decoder that panics on a hostile file is one bad photo, not a crashed build.
+    std::panic::catch_unwind(|| photos::make(&bytes, &probed, &wants, config.quality))
+        .unwrap_or_else(|_| {
+            Err(photos::PhotoError {
+                message: "the picture cannot be read: its decoder failed on it".into(),
+                hint: "open it and save it again as JPEG".into(),
             })
         })
-        .collect();
-    let errors: Vec<Diagnostic> = put.into_iter().filter_map(Result::err).collect();
-    if errors.is_empty() { Ok(written) } else { Err(errors) }
+        .map_err(|e| photo_error(&photo.source, e))
 }
 
 /// Removes from the store the photos this build did not use.

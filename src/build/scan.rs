@@ -97,9 +97,7 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     // A file changed within the clock's granularity of this scan could change again
     // without its time or size changing: such "racy" files are recorded as unknown, so the
     // next build reads them again (as git does for its index).
-    let racy_after = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(i64::MAX, |d| d.as_nanos() as i64 - RACY_NANOS);
+    let racy_after = racy_after();
     let binary =
         Fingerprint::new().u64(crate::hash::binary_id()).u64(u64::from(crate::cache::FORMAT)).finish();
     let parse_key =
@@ -121,6 +119,14 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     let keys = Keys { parse: parse_key, global, input };
     let (warnings, photos) = (found.warnings, found.photos);
     Ok(Scan { config, theme, tz, sources, photos, errors, warnings, timings, keys, now, survey })
+}
+
+/// The time (nanoseconds since 1970) after which a file's change is too recent for its size
+/// and time to be trusted next time ([`RACY_NANOS`]).
+pub(super) fn racy_after() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(i64::MAX, |d| d.as_nanos() as i64 - RACY_NANOS)
 }
 
 /// What reading a source needs.

@@ -1,0 +1,207 @@
+//! Tests of Markdown rendering: headings, links, code, raw HTML, photos, task lists,
+//! summaries and word counts.
+
+use super::*;
+
+#[test]
+fn site_photos_become_markers_that_the_sanitiser_keeps_and_lone_ones_leave_their_paragraph() {
+    for raw in ["", "<b>raw</b>\n\n"] {
+        let r = render(
+            &format!(
+                "{raw}![Lễ hội](anh.jpg \"Chú thích\")\n\nChữ ![nhỏ](/b.png) chữ. ![web](https://x.vn/c.jpg)\n"
+            ),
+            false,
+        );
+        assert_eq!(r.photos.len(), 2, "{raw}");
+        assert_eq!(
+            (r.photos[0].alt.as_str(), r.photos[0].title.as_str(), r.photos[0].block),
+            ("Lễ hội", "Chú thích", true)
+        );
+        assert!(!r.photos[1].block);
+        assert!(
+            r.html.contains(r##"<img src="#bantin-photo:0""##)
+                && r.html.contains(r##"<img src="#bantin-photo:1""##),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains(r##"<p><img src="#bantin-photo:0""##), "{}", r.html);
+        assert!(r.html.contains("https://x.vn/c.jpg"));
+    }
+    let tasks = render("- [x] xong\n- [ ] chưa\n", false);
+    assert!(
+        tasks.html.contains(r#"<label class="task"><input type="checkbox" disabled checked> xong</label>"#),
+        "{}",
+        tasks.html
+    );
+}
+
+#[test]
+fn words_are_counted_as_split_whitespace_counts_them() {
+    let samples = [
+        "",
+        " ",
+        "Đà Nẵng  mưa\tto\n",
+        "a\u{0B}b\u{0C}c\rd",
+        "x\u{A0}y\u{2003}z\u{3000}w\u{85}v\u{1C}u",
+        "  chào  ",
+        "tiếng Việt có dấu, và “ngoặc kép”",
+    ];
+    for s in samples {
+        assert_eq!(count_words(s), s.split_whitespace().count(), "{s:?}");
+    }
+    // Every character, between letters and alone.
+    let mut s = String::new();
+    for c in (0..=0x10ffff).filter_map(char::from_u32) {
+        s.clear();
+        s.push('a');
+        s.push(c);
+        s.push('b');
+        s.push(c);
+        assert_eq!(count_words(&s), s.split_whitespace().count(), "{:?}", c);
+    }
+    // Texts longer than a block, with a character at a byte offset around the blocks'
+    // edges: every character once, at an offset of its own; white space and its
+    // look-alikes at every offset up to three blocks.
+    let base = "Đà Nẵng mưa to, “ngập” nhiều nơi trên đường Nguyễn Văn Linh.\tHọc sinh nghỉ. ";
+    let check = |c: char, at: usize| {
+        let mut s: String = "abc d".chars().cycle().take(at).collect();
+        s.push(c);
+        s.push_str(base);
+        s.push(c);
+        assert_eq!(count_words(&s), s.split_whitespace().count(), "{c:?} at {at}");
+    };
+    for c in (0..=0x10ffff).filter_map(char::from_u32) {
+        check(c, c as usize % 140);
+    }
+    let tricky = [
+        '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}', '\u{200a}', '\u{200b}', '\u{2028}', '\u{2029}',
+        '\u{202f}', '\u{205f}', '\u{3000}', '“', '–', '…', '\u{2080}', '\u{1e80}', ' ', '\n', 'a', 'ậ',
+    ];
+    for c in tricky {
+        for at in 0..200 {
+            check(c, at);
+        }
+    }
+}
+
+#[test]
+fn a_word_split_by_markup_or_quotes_counts_once() {
+    // Smart punctuation splits the text at quotes, and emphasis at its markers: the
+    // reader sees one word each time.
+    let r = render("Một \"kênh\" đặc **biệt**, rất*đặc*biệt.\n\n```\nlet x = 1;\n```\n", false);
+    assert_eq!(r.words, "Một “kênh” đặc biệt, rấtđặcbiệt. let x = 1;".split_whitespace().count());
+}
+
+#[test]
+fn folded_unique_heading_ids() {
+    let r = render("## Kết quả\n\n## Kết quả\n\n### Đà Nẵng\n", false);
+    assert!(r.html.contains("<h2 id=\"ket-qua\">Kết quả</h2>"), "{}", r.html);
+    assert!(r.html.contains("<h3 id=\"da-nang\">"), "{}", r.html);
+    assert!(r.html.contains("id=\"ket-qua-1\""), "{}", r.html);
+    // A body using `#` moves down under the title; one starting at `###` moves up.
+    let r = render("# Một\n\n## Hai\n", false);
+    assert!(r.html.contains("<h2 id=\"mot\">") && r.html.contains("<h3 id=\"hai\">"), "{}", r.html);
+    let r = render("### Ba\n", false);
+    assert!(r.html.contains("<h2 id=\"ba\">"), "{}", r.html);
+}
+
+#[test]
+fn javascript_links_never_survive() {
+    for md in [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](java\u{0}script:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "<a href=\"javascript:alert(1)\">x</a>",
+    ] {
+        for unsafe_html in [false, true] {
+            let html = render(md, unsafe_html).html.to_lowercase();
+            if unsafe_html && md.starts_with('<') {
+                continue; // raw HTML is the site owner's choice under unsafe_html
+            }
+            assert!(!html.contains("href=\"javascript"), "{md} → {html}");
+            assert!(!html.contains("href=\"&#"), "{md} → {html}");
+        }
+    }
+}
+
+#[test]
+fn raw_html_sanitised() {
+    let html = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>", false).html;
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("onerror"), "{html}");
+}
+
+#[test]
+fn code_highlighted_and_fence_info_escaped() {
+    let html = render("```rust\nfn main() {}\n```\n", false).html;
+    assert!(html.contains("class=\"language-rust\""), "{html}");
+    assert!(html.contains("hl-"), "{html}");
+    let html = render("```\"><script>alert(1)</script>\n<b>x</b>\n```\n", false).html;
+    assert!(!html.contains("<script"), "{html}");
+    assert!(html.contains("&lt;b&gt;"), "{html}");
+}
+
+#[test]
+fn first_paragraph_and_summary_cut() {
+    let r = render("# Tựa\n\nĐoạn một\ndòng hai.\n\nĐoạn hai.", false);
+    assert_eq!(r.first_paragraph, "Đoạn một dòng hai.");
+    let long = "từ ".repeat(200);
+    let s = cut_summary(&long);
+    assert!(s.chars().count() <= SUMMARY_CHARS + 1 && s.ends_with("từ…"), "{s}");
+}
+
+#[test]
+fn summary_cut_reads_only_what_it_needs_and_cuts_as_the_whole_line_would() {
+    // The cut as made from the whole text on one line.
+    let whole = |text: &str| {
+        let text = text::single_line(text);
+        if text.chars().count() <= SUMMARY_CHARS {
+            return text;
+        }
+        let cut: String = text.chars().take(SUMMARY_CHARS).collect();
+        let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+        let mut s = cut[..at].trim_end_matches([',', ';', ':', '.', ' ', '-', '–']).to_string();
+        s.push('…');
+        s
+    };
+    let words = ["Đà", "Nẵng,", "mưa", "–", "x", "nghiêng.", "\u{a0}", "ậ"];
+    for n in 0..400 {
+        let mut text = String::new();
+        for i in 0..n {
+            text.push_str(words[(i * 7 + n) % words.len()]);
+            text.push_str(if i % 5 == 0 { "  \n" } else { " " });
+        }
+        assert_eq!(cut_summary(&text), whole(&text), "{n}");
+    }
+    for len in SUMMARY_CHARS - 3..SUMMARY_CHARS + 3 {
+        let text = "a".repeat(len);
+        assert_eq!(cut_summary(&text), whole(&text), "{len}");
+        let text = format!("{} b", "a".repeat(len));
+        assert_eq!(cut_summary(&text), whole(&text), "{len}");
+    }
+}
+
+#[test]
+fn tables_footnotes_tasks() {
+    let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: chú thích\n\n- [x] xong\n", false);
+    assert!(r.html.contains("<table>"), "{}", r.html);
+    assert!(r.html.contains("footnote-definition"), "{}", r.html);
+    assert!(r.html.contains("checkbox"), "{}", r.html);
+}
+
+#[test]
+fn images_without_alt_are_listed() {
+    let r = render("![](a.png) ![ảnh](b.png)", false);
+    assert_eq!(r.images_without_alt, vec![("a.png".to_string(), 0)]);
+}
+
+#[test]
+fn internal_links_become_markers() {
+    let r = render("x [a](../2020/b.md#top) [c](@/2021/01/d.md) [e](https://x.vn/f.md) [g](h.md)", false);
+    let targets: Vec<&str> = r.internal_links.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(targets, ["../2020/b.md#top", "@/2021/01/d.md", "h.md"]);
+    assert_eq!(r.internal_links[0].1, 2);
+    assert!(r.html.contains("href=\"#bantin-link:../2020/b.md#top\""), "{}", r.html);
+    assert!(r.html.contains("href=\"https://x.vn/f.md\""), "{}", r.html);
+}

@@ -43,12 +43,17 @@ pub fn picture(photo: &Photo, prefix: &str) -> Picture {
         out
     };
     Picture {
-        src: format!("{prefix}{}", photo.file(fallback_width(photo), Format::Jpeg)),
+        src: format!("{prefix}{}", fallback(photo)),
         webp: set(Format::WebP),
         jpeg: set(Format::Jpeg),
         width: photo.width,
         height: photo.height,
     }
+}
+
+/// The JPEG for browsers without `srcset`, relative to the site root.
+pub fn fallback(photo: &Photo) -> String {
+    photo.file(fallback_width(photo), Format::Jpeg)
 }
 
 /// The widest variant no wider than [`FALLBACK_WIDTH`] (or the narrowest).

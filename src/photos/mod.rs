@@ -16,7 +16,7 @@ mod refs;
 mod strip;
 
 pub use html::{
-    BODY_SIZES, CARD_SIZES, MARKER, Picture, crops, feed_html, figure_html, picture, picture_html,
+    BODY_SIZES, CARD_SIZES, MARKER, Picture, crops, fallback, feed_html, figure_html, picture, picture_html,
     replace_markers,
 };
 pub use probe::{Format, Probed, probe};

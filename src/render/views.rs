@@ -226,9 +226,8 @@ pub(super) fn card_image(e: &Entry, photo: Option<&crate::photos::Photo>) -> Opt
     if let Some(p) = photo {
         let list =
             |format| p.widths.iter().map(|&w| SrcView { url: p.file(w, format), w }).collect::<Vec<_>>();
-        let picture = crate::photos::picture(p, "");
         return Some(CardImage {
-            src: picture.src,
+            src: crate::photos::fallback(p),
             webp: list(crate::photos::Format::WebP),
             jpeg: list(crate::photos::Format::Jpeg),
             sizes,

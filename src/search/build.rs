@@ -178,7 +178,7 @@ pub(super) fn slot_partition(slot: u32, shards: u32) -> u32 {
 }
 
 pub(super) fn slot_of(folded: &str, pseudo: bool, shards: u32, facet_shards: u32) -> u32 {
-    if pseudo { shards + shard_of(folded, facet_shards) } else { shard_of(folded, shards) }
+    if pseudo { shards + shard_of(folded, facet_shards) } else { shard_of(shard_key(folded), shards) }
 }
 
 /// A term of a shard being written: its spellings' postings, or (when updating) its entries
@@ -211,7 +211,7 @@ pub(super) fn materialize(
         }
         spellings.sort_by(|a, b| a.0.cmp(&b.0));
         let df: usize = spellings.iter().map(|(_, l)| l.len()).sum();
-        if words && !folded.contains(' ') {
+        if words && is_word(&folded) {
             word_df.push((folded.clone(), df as u32));
         }
         let encoded: Vec<(String, Postings)> =
@@ -230,45 +230,58 @@ pub(super) fn materialize(
     Ok(shard)
 }
 
-/// The prefix dictionary for the word being typed: per two-letter folded prefix, the most
-/// frequent folded words (seen in two bulletins or more) with their frequency. Only the
-/// files in `only`, when given.
+/// The word lists in `x/`: per two-letter folded prefix, the most frequent folded words (seen
+/// in two bulletins or more) with their frequency, for the word being typed; and per first
+/// letter and length (`~t5`), the most frequent such words, for words typed with a typo. Only
+/// the files in `only`, when given.
 pub(super) fn prefix_files(
     word_df: &FxHashMap<String, u32>,
     only: Option<&std::collections::BTreeSet<u32>>,
 ) -> std::io::Result<Vec<IndexFile>> {
-    let mut prefixes: BTreeMap<u32, BTreeMap<String, Vec<(String, u32)>>> = BTreeMap::new();
+    let mut groups: BTreeMap<u32, BTreeMap<String, Vec<(String, u32)>>> = BTreeMap::new();
     for (word, &df) in word_df {
         if df < 2 {
             continue;
         }
-        let mut chars = word.chars();
-        let prefix: String = chars.by_ref().take(PREFIX_CHARS).collect();
-        if chars.next().is_none() {
-            continue;
-        }
-        let file = shard_of(&prefix, PREFIX_FILES);
-        if only.is_none_or(|o| o.contains(&file)) {
-            prefixes.entry(file).or_default().entry(prefix).or_default().push((word.clone(), df));
+        for group in word_groups(word) {
+            let file = shard_of(&group, PREFIX_FILES);
+            if only.is_none_or(|o| o.contains(&file)) {
+                groups.entry(file).or_default().entry(group).or_default().push((word.clone(), df));
+            }
         }
     }
-    prefixes
+    groups
         .into_par_iter()
         .map(|(file, mut groups)| {
-            for words in groups.values_mut() {
+            for (group, words) in groups.iter_mut() {
                 words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                words.truncate(PREFIX_WORDS);
+                words.truncate(if group.starts_with(VOCABULARY_MARK) {
+                    VOCABULARY_WORDS
+                } else {
+                    PREFIX_WORDS
+                });
             }
             Ok(IndexFile { path: files::prefix_file(file), bytes: format::to_gzip_json(&groups)? })
         })
         .collect()
 }
 
-/// The prefix file a folded word is listed in, if it is long enough to be listed.
-pub(super) fn prefix_file_of(word: &str) -> Option<u32> {
+/// The groups a folded word is listed in: its two-letter prefix's, if it is longer than
+/// that, and its first letter and length's, if it is made of letters (2 to 20 of them).
+fn word_groups(word: &str) -> impl Iterator<Item = String> {
     let mut chars = word.chars();
     let prefix: String = chars.by_ref().take(PREFIX_CHARS).collect();
-    chars.next().map(|_| shard_of(&prefix, PREFIX_FILES))
+    let prefix = chars.next().map(|_| prefix);
+    let len = word.chars().count();
+    let vocabulary = (word.chars().all(char::is_alphabetic) && (2..=20).contains(&len))
+        .then(|| word.chars().next().map(|c| format!("{VOCABULARY_MARK}{c}{len}")))
+        .flatten();
+    prefix.into_iter().chain(vocabulary)
+}
+
+/// The `x/` files a folded word is listed in.
+pub(super) fn prefix_files_of(word: &str) -> impl Iterator<Item = u32> {
+    word_groups(word).map(|g| shard_of(&g, PREFIX_FILES))
 }
 
 /// Result metadata, a few bulletins per file.

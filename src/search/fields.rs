@@ -68,6 +68,14 @@ pub(super) fn score(length: f32, tf: f32) -> u32 {
     (w * SCORE_SCALE).round().max(1.0) as u32
 }
 
+/// What a posting stores for term `t` of a bulletin whose length class is `length`: its score
+/// in the low [`SCORE_BITS`] bits, and above them where the term first occurs in the title
+/// (counting from 1; 0 when it is not in the title), so that the client can tell a title that
+/// starts with the query, or holds it as a phrase, from one that merely contains its words.
+pub(super) fn posting_value(length: f32, t: &DocTerm) -> u32 {
+    score(length, t.tf).min((1 << SCORE_BITS) - 1) | u32::from(t.title_at) << SCORE_BITS
+}
+
 /// What the results list shows of entry `e` (whose plain text, or at least its first
 /// [`SNIPPET_TEXT_CHARS`] characters, is `plain`).
 pub(super) fn doc_meta(

@@ -48,12 +48,18 @@ const B: f32 = 0.75;
 const REFERENCE_LENGTH: f32 = 600.0;
 /// Ratio between successive length classes.
 const LENGTH_STEP: f32 = 1.1;
-/// Scores (BM25 weights, at most K1 + 1 = 2.2) are stored as small integers: weight × 40.
-const SCORE_SCALE: f32 = 40.0;
+/// Scores (BM25 weights, at most K1 + 1 = 2.2) are stored as small integers: weight × 25,
+/// at most 55, in the low [`SCORE_BITS`] bits of a posting's second number.
+const SCORE_SCALE: f32 = 25.0;
+const SCORE_BITS: u32 = 6;
 /// Folded letters that name a prefix group, and how many words each group keeps.
 const PREFIX_CHARS: usize = 2;
 const PREFIX_WORDS: usize = 48;
 const PREFIX_FILES: u32 = 256;
+/// Starts the name of a group of words by first letter and length (`~t5`), and how many
+/// words each such group keeps (the most frequent).
+const VOCABULARY_MARK: char = '~';
+const VOCABULARY_WORDS: usize = 300;
 /// Target number of terms per word shard and per tag/author shard.
 const TERMS_PER_SHARD: usize = 100;
 const TERMS_PER_FACET_SHARD: usize = 12;
@@ -64,6 +70,20 @@ const MAX_DOCS: usize = u32::MAX as usize;
 /// Units of parallel merging: a term's partition is its hash modulo this (a power of two
 /// no larger than the smallest shard count, so that every shard lies in one partition).
 const PARTITIONS: u32 = 4;
+
+/// Starts a word's title-only term (`^nguoi`): the bulletins with the word in their title,
+/// and where. It lives in its word's shard, so a query that has the shard has it too.
+pub(crate) const TITLE_MARK: char = '^';
+
+/// Whether a folded term is a word (not a pair, nor a title-only term).
+fn is_word(folded: &str) -> bool {
+    !folded.contains(' ') && !folded.starts_with(TITLE_MARK)
+}
+
+/// What picks a word or pair term's shard: the term, or for a title-only term its word.
+fn shard_key(folded: &str) -> &str {
+    folded.strip_prefix(TITLE_MARK).unwrap_or(folded)
+}
 
 /// One output file of the index, relative to `search/`.
 pub struct IndexFile {

@@ -290,7 +290,7 @@ impl Partition {
         }
         std::hint::black_box(touched);
         for (term, &t) in terms.iter().zip(&found) {
-            let score = score(length, term.tf);
+            let score = posting_value(length, term);
             let rest = rest_key(term.key);
             match self.terms.get_mut(t as usize).filter(|rec| rec.rest == rest) {
                 Some(rec) => {
@@ -375,7 +375,11 @@ impl Partition {
         let (word_slots, facet_slots) = out.split_at_mut(split);
         for (t, rec) in self.terms.iter().enumerate() {
             let pseudo = rec.pseudo();
-            let slot = shard_of(self.folded(t as u32), if pseudo { facet_shards } else { shards });
+            let slot = if pseudo {
+                shard_of(self.folded(t as u32), facet_shards)
+            } else {
+                shard_of(shard_key(self.folded(t as u32)), shards)
+            };
             let local = (slot / PARTITIONS) as usize;
             let list = if pseudo { &mut facet_slots[local] } else { &mut word_slots[local] };
             list.1.push(t as u32);
@@ -411,7 +415,7 @@ impl Partition {
             let counts: SmallVec<[usize; 4]> =
                 group.iter().map(|&t| self.terms[t as usize].count()).collect();
             let df: usize = counts.iter().sum();
-            if slot < shards && !folded.contains(' ') {
+            if slot < shards && is_word(folded) {
                 word_df.push((folded.to_owned(), df as u32));
             }
             if df > LONG_LIST {

@@ -8,8 +8,8 @@
 
 use xxhash_rust::xxh3::{xxh3_128, xxh3_128_with_seed};
 
-use super::DocFields;
 use super::format::{AUTHOR_PREFIX, FNV32_OFFSET, SECTION_PREFIX, TAG_PREFIX, fnv1a32_continue};
+use super::{DocFields, TITLE_MARK};
 use crate::text::{self, Tokens};
 
 /// Field weights for ranking: a word in the title counts five times one in the body.
@@ -18,8 +18,11 @@ const TAG_WEIGHT: f32 = 3.0;
 const AUTHOR_WEIGHT: f32 = 3.0;
 const SUMMARY_WEIGHT: f32 = 2.0;
 const BODY_WEIGHT: f32 = 1.0;
-/// Keeps tag/author keys apart from word keys.
+/// A pair across punctuation or a number weighs this much of one within a phrase.
+const LOOSE_PAIR: f32 = 0.5;
+/// Keeps tag/author keys, and title-only keys, apart from word keys.
 const PSEUDO_SEED: u64 = 2;
+const TITLE_SEED: u64 = 3;
 
 /// The key of the pair of words with keys `a` and `b`. Word keys are uniformly distributed
 /// (xxh3), and so is this: two different pairs, or a pair and a word, share a key only by
@@ -29,6 +32,16 @@ fn pair_key(a: u128, b: u128) -> u128 {
     a.rotate_left(43) ^ b
 }
 
+/// The pair of tokens `a` and `b` (`b` after `a`), whose keys and hashes are in `keys`.
+fn pair(keys: &[(u128, u32)], tokens: &Tokens, a: usize, b: usize, tf: f32, title_at: u8) -> DocTerm {
+    // The pair's folded form is the first word's, a space and the second word's: its FNV-1a
+    // continues from the first word's.
+    let (first, first_hash) = keys[a];
+    let hash = fnv1a32_continue(fnv1a32_continue(first_hash, b" "), tokens.folded(b).as_bytes());
+    let strings = Strings::Pair { second: b as u32 };
+    DocTerm { key: pair_key(first, keys[b].0), hash, pseudo: false, tf, title_at, at: a as u32, strings }
+}
+
 /// One distinct spelling of a bulletin.
 #[derive(Debug, Clone, Copy)]
 pub struct DocTerm {
@@ -36,8 +49,10 @@ pub struct DocTerm {
     /// FNV-1a 32 of the folded form: it picks the shard.
     pub hash: u32,
     pub pseudo: bool,
-    /// Field-weighted frequency (a sum of small integers, so exact in any order).
+    /// Field-weighted frequency (a sum of small multiples of a half, so exact in any order).
     pub tf: f32,
+    /// Where it first occurs in the title, counting from 1 (at most 255), or 0.
+    pub title_at: u8,
     /// Where its strings are, see [`Strings`].
     at: u32,
     strings: Strings,
@@ -48,8 +63,10 @@ pub struct DocTerm {
 enum Strings {
     /// Token `at`.
     Word,
-    /// Tokens `at` and `at + 1`, joined by a space.
-    Pair,
+    /// Tokens `at` and `second`, joined by a space.
+    Pair { second: u32 },
+    /// Token `at` after [`TITLE_MARK`]: a word's title-only term.
+    Title,
     /// `text[at..end]` (a tag or author term: its spelling and folded form are the same).
     Text { end: u32 },
 }
@@ -81,10 +98,14 @@ impl DocTerms {
         let at = t.at as usize;
         match t.strings {
             Strings::Word => out.push_str(part(&self.tokens, at)),
-            Strings::Pair => {
+            Strings::Title => {
+                out.push(TITLE_MARK);
+                out.push_str(part(&self.tokens, at));
+            }
+            Strings::Pair { second } => {
                 out.push_str(part(&self.tokens, at));
                 out.push(' ');
-                out.push_str(part(&self.tokens, at + 1));
+                out.push_str(part(&self.tokens, second as usize));
             }
             Strings::Text { end } => out.push_str(&self.text[at..end as usize]),
         }
@@ -96,7 +117,8 @@ impl DocTerms {
         let word = |i: usize| self.tokens.word(i).len() + self.tokens.folded(i).len();
         match t.strings {
             Strings::Word => word(at),
-            Strings::Pair => word(at) + word(at + 1) + 2,
+            Strings::Title => word(at) + 2 * TITLE_MARK.len_utf8(),
+            Strings::Pair { second } => word(at) + word(second as usize) + 2,
             Strings::Text { end } => 2 * (end as usize - at),
         }
     }
@@ -138,7 +160,10 @@ impl DocTerms {
     }
 }
 
-/// The distinct terms of a bulletin's fields.
+/// The distinct terms of a bulletin's fields. Pairs are adjacent words in one block (a
+/// paragraph, heading, list item or cell, or a tag or name): within a phrase at the field's
+/// weight, across punctuation at [`LOOSE_PAIR`] of it; so is the pair of the words on either
+/// side of a number ("động đất 6,7 độ" gives "đất độ" as well as "đất 6", "6 7", "7 độ").
 pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
     let mut doc = DocTerms::default();
     let Scratch { keys, seen } = scratch;
@@ -150,34 +175,56 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         .into_iter()
         .chain(d.tags.iter().map(|t| (t.as_str(), TAG_WEIGHT)))
         .chain(d.authors.iter().map(|a| (a.as_str(), AUTHOR_WEIGHT)));
+    // The title is the first field: its tokens are the first ones.
+    let mut title_tokens = None;
     for (text, weight) in fields {
         let first = doc.tokens.len();
         doc.tokens.push_text(text);
+        let title_len = *title_tokens.get_or_insert(doc.tokens.len());
+        // Where a term first occurs in the title (from 1), or 0: as it is first recorded at
+        // its first occurrence, and the title comes first, this is its first in the title.
+        let title_at = |at: usize| if at < title_len { (at + 1).min(255) as u8 } else { 0 };
+        // The last word that was not a number, in this block.
+        let mut last_word: Option<usize> = None;
         for i in first..doc.tokens.len() {
             let word = doc.tokens.word(i);
             let key = xxh3_128(word.as_bytes());
+            let title_key = (i < title_len).then(|| xxh3_128_with_seed(word.as_bytes(), TITLE_SEED));
             let hash = fnv1a32_continue(FNV32_OFFSET, doc.tokens.folded(i).as_bytes());
             keys.push((key, hash));
             let at = i as u32;
-            let strings = Strings::Word;
-            doc.add(seen, DocTerm { key, hash, pseudo: false, tf: weight, at, strings });
-            if i == first || doc.tokens.new_segment(i) {
-                continue;
-            }
-            // The pair's folded form is the first word's, a space and the second word's:
-            // its FNV-1a continues from the first word's.
-            let (previous, previous_hash) = keys[i - 1];
-            let pair_hash =
-                fnv1a32_continue(fnv1a32_continue(previous_hash, b" "), doc.tokens.folded(i).as_bytes());
-            let pair = DocTerm {
-                key: pair_key(previous, key),
-                hash: pair_hash,
+            let term = DocTerm {
+                key,
+                hash,
                 pseudo: false,
                 tf: weight,
-                at: at - 1,
-                strings: Strings::Pair,
+                title_at: title_at(i),
+                at,
+                strings: Strings::Word,
             };
-            doc.add(seen, pair);
+            doc.add(seen, term);
+            if let Some(key) = title_key {
+                // Its title-only term, in the same shard (by the word's hash).
+                let strings = Strings::Title;
+                doc.add(
+                    seen,
+                    DocTerm { key, hash, pseudo: false, tf: weight, title_at: title_at(i), at, strings },
+                );
+            }
+            if i == first || doc.tokens.new_block(i) {
+                last_word = None;
+            } else {
+                let loose = if doc.tokens.new_segment(i) { LOOSE_PAIR } else { 1.0 };
+                doc.add(seen, pair(keys, &doc.tokens, i - 1, i, weight * loose, title_at(i - 1)));
+                let number = |k: usize| doc.tokens.folded(k).bytes().all(|b| b.is_ascii_digit());
+                if let Some(w) = last_word.filter(|&w| w + 1 < i && !number(i)) {
+                    doc.add(seen, pair(keys, &doc.tokens, w, i, weight * LOOSE_PAIR, title_at(w)));
+                }
+            }
+            let number = doc.tokens.folded(i).bytes().all(|b| b.is_ascii_digit());
+            if !number {
+                last_word = Some(i);
+            }
         }
     }
     doc.length = doc.tokens.len() as f32;
@@ -195,6 +242,7 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
             hash: fnv1a32_continue(FNV32_OFFSET, key.as_bytes()),
             pseudo: true,
             tf: 1.0,
+            title_at: 0,
             at,
             strings: Strings::Text { end: doc.text.len() as u32 },
         };

@@ -104,13 +104,14 @@ pub fn update_index(
         if let Some(old) = &old_doc {
             let length = length_class(old.length);
             for t in &old.terms {
-                terms.insert(old.spelling(t), (old.folded(t), t.pseudo, Some(score(length, t.tf)), None));
+                terms
+                    .insert(old.spelling(t), (old.folded(t), t.pseudo, Some(posting_value(length, t)), None));
             }
         }
         let length = length_class(new_doc.length);
         for t in &new_doc.terms {
             terms.entry(new_doc.spelling(t)).or_insert((new_doc.folded(t), t.pseudo, None, None)).3 =
-                Some(score(length, t.tf));
+                Some(posting_value(length, t));
         }
         for (spelling, (folded, pseudo, old_score, new_score)) in terms {
             if new_score != old_score {
@@ -200,7 +201,7 @@ pub fn update_index(
                 } else {
                     terms_delta += change;
                 }
-                if !pseudo && !folded.contains(' ') && !exists {
+                if !pseudo && is_word(&folded) && !exists {
                     df_changes.push((folded.clone(), None));
                 }
                 data.insert(folded, TermData::Postings(spellings));
@@ -233,7 +234,7 @@ pub fn update_index(
         for (word, df) in dfs {
             let before = state.word_df.get(&word).copied();
             if before != df {
-                prefixes.extend(prefix_file_of(&word));
+                prefixes.extend(prefix_files_of(&word));
                 match df {
                     Some(df) => state.word_df.insert(word, df),
                     None => state.word_df.remove(&word),

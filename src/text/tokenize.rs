@@ -17,6 +17,15 @@ use super::chars::{
 /// Tokens longer than this (in characters) are not indexed: they are URLs, hashes or junk.
 pub const MAX_TOKEN_CHARS: usize = 40;
 
+/// What separates a token from the one before: white space, a hyphen, a slash or an
+/// apostrophe (one segment)…
+const JOINED: u8 = 0;
+/// …other punctuation within a line (a comma, a colon, quotes, brackets, a full stop)…
+const PUNCTUATION: u8 = 1;
+/// …or a line break (the end of a paragraph, heading or cell), the start of a text, or a
+/// dropped token.
+const BLOCK: u8 = 2;
+
 /// One word of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
@@ -33,9 +42,9 @@ pub struct Token {
 pub struct Tokens {
     words: String,
     folded: String,
-    /// Per token: where its spelling ends in `words`, its folded form in `folded`, and
-    /// whether it starts a segment.
-    ends: Vec<(u32, u32, bool)>,
+    /// Per token: where its spelling ends in `words`, its folded form in `folded`, and what
+    /// separates it from the token before: [`JOINED`], [`PUNCTUATION`] or [`BLOCK`].
+    ends: Vec<(u32, u32, u8)>,
 }
 
 impl Tokens {
@@ -78,7 +87,13 @@ impl Tokens {
 
     /// Whether punctuation (or the start of a text) separates token `i` from the one before.
     pub fn new_segment(&self, i: usize) -> bool {
-        self.ends[i].2
+        self.ends[i].2 != JOINED
+    }
+
+    /// Whether a line break, the start of a text or a dropped token (one too long to index)
+    /// separates token `i` from the one before: no pair spans it.
+    pub fn new_block(&self, i: usize) -> bool {
+        self.ends[i].2 == BLOCK
     }
 
     /// Appends the tokens of `text`; its first token starts a segment.
@@ -113,17 +128,17 @@ impl Tokens {
     fn scan(&mut self, text: &str, info: impl Fn(char) -> Option<CharInfo>) -> bool {
         let Tokens { words, folded, ends } = self;
         let (mut word_start, mut folded_start) = (words.len(), folded.len());
-        let (mut chars, mut broken) = (0usize, true);
-        let mut end_word = |words: &mut String, folded: &mut String, chars: &mut usize, broken: &mut bool| {
+        let (mut chars, mut broken) = (0usize, BLOCK);
+        let mut end_word = |words: &mut String, folded: &mut String, chars: &mut usize, broken: &mut u8| {
             if *chars <= MAX_TOKEN_CHARS {
                 let (w, f) = (words.len(), folded.len());
                 ends.push((w as u32, f as u32, *broken));
                 (word_start, folded_start) = (w, f);
-                *broken = false;
+                *broken = JOINED;
             } else {
                 words.truncate(word_start);
                 folded.truncate(folded_start);
-                *broken = true;
+                *broken = BLOCK;
             }
             *chars = 0;
         };
@@ -145,7 +160,7 @@ impl Tokens {
                 end_word(words, folded, &mut chars, &mut broken);
             }
             if info.flags & JOINS == 0 {
-                broken = true;
+                broken = if c == '\n' { BLOCK } else { broken.max(PUNCTUATION) };
             }
         }
         if chars > 0 {

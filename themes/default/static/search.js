@@ -5,14 +5,24 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 3;
+  var FORMAT_VERSION = 4;
   var RESULTS_PER_PAGE = 10;
-  /* Ranking: a bulletin with the words adjacent and in order outranks scattered ones. */
+  /* A posting's second number: score + SCORE_RANGE × where the term is in the title. */
+  var SCORE_RANGE = 64;
+  /* Ranking (docs/search-format.md): a bulletin with the words adjacent and in order
+   * outranks scattered ones; a spelling with another tone, or other marks, than typed counts
+   * for less; so do the words a typed prefix or a typo may stand for. */
   var ADJACENT_BONUS = 100;
-  /* …and one spelled exactly as an unmarked query was typed outranks other spellings. */
-  var EXACT_BONUS = 50;
+  var TONE_FACTOR = 0.7;
+  var MARKS_FACTOR = 0.5;
   var PREFIX_FACTOR = 0.5;
   var PREFIX_EXPANSIONS = 3;
+  var TYPO_FACTOR = 0.6;
+  var TYPO_EXPANSIONS = 3;
+  /* Fewer full results than this and typos are looked for. */
+  var TYPO_MIN = 3;
+  /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
+  var LONG_POSTINGS = 12000;
   var FACET_TAGS = 6;
   var FACET_AUTHORS = 3;
 
@@ -37,6 +47,35 @@
 
   function fold(s) {
     return foldNormalized(normalize(s));
+  }
+
+  /* A spelling without its tone mark (the other marks kept: "nội" → "nôi"). */
+  var TONE = /[\u0300\u0301\u0303\u0309\u0323]/g;
+  function toneless(s) {
+    return s.normalize('NFD').replace(TONE, '').normalize('NFC');
+  }
+
+  /* How well a spelling answers a query word: 1 as typed (any spelling, for a word typed
+   * without marks), TONE_FACTOR with the same letters and another tone, else MARKS_FACTOR. */
+  function quality(spelling, w) {
+    if (!w.marked || spelling === w.word) return 1;
+    return toneless(spelling) === toneless(w.word) ? TONE_FACTOR : MARKS_FACTOR;
+  }
+
+  /* Whether the letters `b` are one edit from `a` (a letter added, dropped, changed, or two
+   * neighbours swapped). */
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    var rest = function (x, from) { return x.slice(from).join(''); };
+    if (la === lb) {
+      if (i === la) return false;
+      return rest(a, i + 1) === rest(b, i + 1)
+        || (i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2));
+    }
+    return la > lb ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
   }
 
   /* Tokens: {word, folded, marked, newSegment}. */
@@ -186,8 +225,9 @@
       return (await load('t/' + shardOf(term, m.shards) + '.json.gz')) || {};
     }
 
-    /* Every spelling of a folded term (word or pair): [{spelling, entry}]. */
-    async function spellings(folded) {
+    /* Every spelling of a folded term (word or pair), or of `key` in its shard (a word's
+     * title-only term, "^" + the word): [{spelling, entry}]. */
+    async function spellings(folded, key) {
       var shard = await shardFor(folded);
       var index = shardIndexes.get(shard);
       if (!index) {
@@ -199,7 +239,7 @@
         });
         shardIndexes.set(shard, index);
       }
-      return (index.get(folded) || []).map(function (s) { return { spelling: s, entry: shard[s] }; });
+      return (index.get(key || folded) || []).map(function (s) { return { spelling: s, entry: shard[s] }; });
     }
 
     /* Decoded postings of one spelling: Map id → score. */
@@ -226,32 +266,57 @@
       return shard[key] ? postings(key, shard[key]) : new Map();
     }
 
-    /* Postings of several spellings merged (best score per bulletin); `exact` holds the
-     * bulletins found through the spelling `exactSpelling`. */
-    async function unionOf(list, exactSpelling) {
-      var out = new Map();
-      out.exact = new Set();
+    /* Postings of several spellings merged: `s` maps each bulletin to its best score times
+     * its spelling's quality `q`, `t` to where in its title the term first is (from 1). */
+    async function unionOf(list) {
+      var out = { s: new Map(), t: new Map(), exact: new Set() };
       var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry); }));
       maps.forEach(function (map, i) {
-        var isExact = exactSpelling !== undefined && list[i].spelling === exactSpelling;
-        map.forEach(function (s, id) {
-          var prev = out.get(id);
-          if (prev === undefined || s > prev) out.set(id, s);
-          if (isExact) out.exact.add(id);
+        var q = list[i].q;
+        map.forEach(function (v, id) {
+          var s = (v % SCORE_RANGE) * q;
+          var prev = out.s.get(id);
+          if (prev === undefined || s > prev) out.s.set(id, s);
+          if (q === 1) out.exact.add(id);
+          var t = Math.floor(v / SCORE_RANGE);
+          if (t) {
+            var pt = out.t.get(id);
+            if (pt === undefined || t < pt) out.t.set(id, t);
+          }
         });
       });
       return out;
     }
 
-    function matches(spelling, w) {
-      return !w.marked || spelling === w.word;
+    /* The spellings of the folded term `folded` (a word, or two words for a pair) that may
+     * answer the query words `ws`, each with its quality times `factor`. A word typed with
+     * marks matches every spelling of its letters, best as typed, then with another tone,
+     * then with other marks; a word typed without marks matches every spelling alike. */
+    async function spellingsFor(folded, ws, factor) {
+      return (await spellings(folded)).map(function (x) {
+        var parts = ws.length === 1 ? [x.spelling] : x.spelling.split(' ');
+        if (parts.length !== ws.length) return null;
+        var q = factor;
+        for (var k = 0; k < ws.length; k++) q *= quality(parts[k], ws[k]);
+        return { spelling: x.spelling, entry: x.entry, q: q };
+      }).filter(Boolean);
+    }
+
+    /* One way to answer a query word (or pair): as typed, or a word it may be the start of
+     * or a typo of. */
+    function alternative(folded, sp, factor, kind) {
+      return {
+        folded: folded, sp: sp, factor: factor, kind: kind, map: null,
+        df: sp.reduce(function (a, x) { return a + entryDf(x.entry); }, 0),
+        inline: sp.every(function (x) { return !isElsewhere(x.entry); })
+      };
     }
 
     /* Runs a query. params: {q, tag, author, year, sort ('new'), typing}. */
     async function search(params) {
       var m = await manifest();
       var n = m.docs;
-      var scale = m.score_scale || 40;
+      var scale = m.score_scale || 25;
       var query = parseQuery(params.q);
       var words = query.words;
 
@@ -279,162 +344,233 @@
         return { total: all.length, ids: all, words: [], partial: false, scores: new Map() };
       }
 
-      /* Which spellings each word and each adjacent pair may match. */
-      var wordInfo = await Promise.all(words.map(async function (w) {
-        var sp = (await spellings(w.folded)).filter(function (x) { return matches(x.spelling, w); });
-        var df = sp.reduce(function (a, x) { return a + entryDf(x.entry); }, 0);
-        return { sp: sp, df: df, inline: sp.every(function (x) { return !isElsewhere(x.entry); }) };
+      /* Each word's ways to match, and each pair of adjacent words' (in one group). */
+      await Promise.all(words.map(async function (w) {
+        w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 1, 'typed')];
       }));
       var pairs = [];
       for (var i = 0; i + 1 < words.length; i++) {
-        if (words[i].group === words[i + 1].group) pairs.push(i);
+        if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
       }
-      var pairInfo = await Promise.all(pairs.map(async function (i) {
-        var a = words[i], b = words[i + 1];
-        var sp = (await spellings(a.folded + ' ' + b.folded)).filter(function (x) {
-          var parts = x.spelling.split(' ');
-          return parts.length === 2 && matches(parts[0], a) && matches(parts[1], b);
-        });
-        var df = sp.reduce(function (acc, x) { return acc + entryDf(x.entry); }, 0);
-        return { at: i, sp: sp, df: df, quoted: a.quoted };
+      async function addPair(p, a, b, fa, fb, factor, kind) {
+        var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
+        var alt = alternative(fa + ' ' + fb, sp, factor, kind);
+        alt.map = await unionOf(sp);
+        p.alts.push(alt);
+      }
+      await Promise.all(pairs.map(function (p) {
+        var a = words[p.at], b = words[p.at + 1];
+        return addPair(p, a, b, a.folded, b.folded, 1, 'typed');
       }));
 
       /* The word being typed also matches as a prefix, below exact matches. */
       var last = words[words.length - 1];
-      var expansions = [];
       if (params.typing && !last.quoted && Array.from(last.folded).length >= 2) {
         var prefix = Array.from(last.folded).slice(0, 2).join('');
         var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
         var cands = (group[prefix] || []).filter(function (e) {
           return e[0] !== last.folded && e[0].indexOf(last.folded) === 0;
         }).slice(0, PREFIX_EXPANSIONS);
-        expansions = await Promise.all(cands.map(async function (e) {
+        (await Promise.all(cands.map(async function (e) {
           var sp = (await spellings(e[0])).filter(function (x) {
             return !last.marked || x.spelling.indexOf(last.word) === 0;
+          }).map(function (x) { return { spelling: x.spelling, entry: x.entry, q: PREFIX_FACTOR }; });
+          return alternative(e[0], sp, PREFIX_FACTOR, 'prefix');
+        }))).forEach(function (a) { if (a.sp.length) last.alts.push(a); });
+      }
+
+      /* A word's own list is fetched when it is short, when the query is one word, or, for
+       * the common words, rarest first while they fit a budget; a word left unfetched is
+       * not required (it is credited where a pair holds it), so that no bulletin with every
+       * word is lost for want of a list. */
+      var budget = LONG_POSTINGS;
+      async function fetchAlts() {
+        var todo = [];
+        words.forEach(function (w) { w.alts.forEach(function (a) { if (!a.map) todo.push(a); }); });
+        todo.sort(function (x, y) { return x.df - y.df; });
+        await Promise.all(todo.map(function (a) {
+          if (!a.inline && words.length > 1) {
+            if (a.df > budget) return null;
+            budget -= a.df;
+          }
+          return unionOf(a.sp).then(function (map) { a.map = map; });
+        }));
+      }
+      await fetchAlts();
+      /* A common word left unfetched still tells where it is in titles. */
+      async function fetchTitles() {
+        await Promise.all(words.map(async function (w) {
+          if (w.alts[0].map || w.title) return;
+          var sp = (await spellings(w.folded, '^' + w.folded)).map(function (x) {
+            return { spelling: x.spelling, entry: x.entry, q: quality(x.spelling.slice(1), w) };
           });
-          return { folded: e[0], sp: sp, df: e[1] };
-        }));
-        expansions = expansions.filter(function (e) { return e.sp.length; });
-      }
-
-      /* Plan: pairs answer multi-word queries; a common word's own long list is fetched only
-       * when no pair covers it, or when the pairs alone find too little. */
-      var pairMaps = await Promise.all(pairInfo.map(function (p) {
-        var a = words[p.at], b = words[p.at + 1];
-        return unionOf(p.sp, a.marked || b.marked ? undefined : a.word + ' ' + b.word);
-      }));
-      var covered = words.map(function (_, wi) {
-        return pairInfo.some(function (p, pi) { return (p.at === wi || p.at + 1 === wi) && pairMaps[pi].size > 0; });
-      });
-      var wordMaps = new Array(words.length).fill(null);
-      async function fetchWords(all) {
-        await Promise.all(words.map(async function (w, wi) {
-          if (wordMaps[wi]) return;
-          var info = wordInfo[wi];
-          if (all || info.inline || words.length === 1 || !covered[wi]) {
-            wordMaps[wi] = await unionOf(info.sp, w.marked ? undefined : w.word);
-          }
+          w.title = await unionOf(sp);
         }));
       }
-      await fetchWords(false);
-      var expansionMaps = await Promise.all(expansions.map(function (e) { return unionOf(e.sp); }));
+      await fetchTitles();
 
+      function pairsOf(wi) {
+        return pairs.filter(function (p) { return p.at === wi || p.at + 1 === wi; });
+      }
+      /* The bulletins that may hold word `wi`, or null when that is not known. */
       function setFor(wi) {
-        if (wordMaps[wi]) {
-          if (wi === words.length - 1 && expansionMaps.length) {
-            var s = new Set(wordMaps[wi].keys());
-            expansionMaps.forEach(function (em) { em.forEach(function (_, id) { s.add(id); }); });
-            return s;
-          }
-          return new Set(wordMaps[wi].keys());
-        }
-        var u = new Set();
-        pairInfo.forEach(function (p, pi) {
-          if (p.at === wi || p.at + 1 === wi) pairMaps[pi].forEach(function (_, id) { u.add(id); });
+        var known = false;
+        var s = new Set();
+        words[wi].alts.forEach(function (a) {
+          if (a.map) { known = true; a.map.s.forEach(function (_, id) { s.add(id); }); }
         });
-        return u;
+        if (!words[wi].alts[0].map) {
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
+          });
+          if (!words[wi].alts.some(function (a) { return a.map; })) known = false;
+        } else {
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
+          });
+        }
+        return known ? s : null;
       }
-
-      function candidates() {
-        var sets = words.map(function (_, wi) { return setFor(wi); });
+      var phraseMissing = false;
+      function candidates(requirePhrases) {
+        var sets = words.map(function (_, wi) { return setFor(wi); }).filter(Boolean);
+        if (!sets.length) {
+          sets = [new Set()];
+          pairs.forEach(function (p) { p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { sets[0].add(id); }); }); });
+        }
         sets.sort(function (a, b) { return a.size - b.size; });
         var out = new Set();
         sets[0].forEach(function (id) {
           if (filter !== null && !filter.has(id)) return;
           for (var si = 1; si < sets.length; si++) if (!sets[si].has(id)) return;
-          for (var pi = 0; pi < pairInfo.length; pi++) {
-            if (pairInfo[pi].quoted && !pairMaps[pi].has(id)) return;
+          if (requirePhrases) {
+            for (var pi = 0; pi < pairs.length; pi++) {
+              if (pairs[pi].quoted && !pairs[pi].alts.some(function (a) { return a.map.s.has(id); })) return;
+            }
           }
           out.add(id);
         });
         return out;
       }
+      var found = candidates(true);
 
-      var found = candidates();
-      if (found.size < RESULTS_PER_PAGE && wordMaps.some(function (x) { return x === null; })) {
-        await fetchWords(true);
-        found = candidates();
+      /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
+       * frequent words one edit away (on the folded form) at a lower weight. */
+      var corrected = null;
+      if (found.size < TYPO_MIN && !params.typing) {
+        var suspects = words.map(function (w, wi) {
+          if (w.quoted || Array.from(w.folded).length < 2 || /\d/.test(w.folded)) return false;
+          if (w.alts[0].df === 0) return true;
+          return pairsOf(wi).some(function (p) { return p.alts[0].df === 0; });
+        });
+        if (!suspects.some(Boolean) && !found.size) suspects = words.map(function (w) { return !w.quoted; });
+        var fixes = await Promise.all(words.map(function (w, wi) {
+          return suspects[wi] ? nearWords(w.folded) : [];
+        }));
+        await Promise.all(words.map(async function (w, wi) {
+          var near = fixes[wi].slice(0, TYPO_EXPANSIONS);
+          await Promise.all(near.map(async function (e) {
+            var sp = (await spellings(e[0])).map(function (x) { return { spelling: x.spelling, entry: x.entry, q: TYPO_FACTOR }; });
+            if (sp.length) w.alts.push(alternative(e[0], sp, TYPO_FACTOR, 'typo'));
+            var plain = { marked: false };
+            await Promise.all(pairsOf(wi).map(function (p) {
+              var a = words[p.at], b = words[p.at + 1];
+              return p.at === wi
+                ? addPair(p, plain, b, e[0], b.folded, TYPO_FACTOR, 'typo')
+                : addPair(p, a, plain, a.folded, e[0], TYPO_FACTOR, 'typo');
+            }));
+          }));
+        }));
+        if (fixes.some(function (f) { return f.length; })) {
+          await fetchAlts();
+          await fetchTitles();
+          found = candidates(true);
+        }
+      }
+      if (!found.size && pairs.some(function (p) { return p.quoted; })) {
+        /* No bulletin has the exact phrase: the ones with its words closest together. */
+        phraseMissing = true;
+        found = candidates(false);
       }
 
-      var wordIdf = wordInfo.map(function (x) { return idf(Math.max(1, x.df), n); });
-      var pairIdf = pairInfo.map(function (p) { return idf(Math.max(1, p.df), n); });
+      var marked = words.some(function (w) { return w.marked; });
+      var pairIdf = pairs.map(function (p) { return p.alts.map(function (a) { return idf(Math.max(1, a.df), n); }); });
+      words.forEach(function (w) { w.alts.forEach(function (a) { a.idf = idf(Math.max(1, a.df), n); }); });
       function score(id) {
-        var total = 0;
-        var matched = 0;
+        var total = 0, matched = 0, inTitle = 0;
+        var wordTitle = [];
+        var typo = new Array(words.length).fill(null);
         words.forEach(function (w, wi) {
-          var contrib;
-          var s = wordMaps[wi] ? wordMaps[wi].get(id) : undefined;
-          if (s !== undefined) contrib = wordIdf[wi] * (s / scale);
-          if (contrib === undefined && !wordMaps[wi]) {
-            pairInfo.forEach(function (p, pi) {
-              var ps = (p.at === wi || p.at + 1 === wi) ? pairMaps[pi].get(id) : undefined;
-              if (ps !== undefined) contrib = Math.max(contrib || 0, wordIdf[wi] * (ps / scale));
+          var best = 0, has = false, tp = 0, via = null;
+          w.alts.forEach(function (a) {
+            var s = a.map && a.map.s.get(id);
+            if (s === undefined || s === null) return;
+            has = true;
+            var v = a.idf * s / scale;
+            if (v > best) { best = v; via = a; }
+            var t = a.map.t.get(id);
+            if (t && (!tp || t < tp)) tp = t;
+          });
+          if (w.title && w.title.s.has(id)) {
+            has = true;
+            best = Math.max(best, w.alts[0].idf * w.title.s.get(id) / scale);
+            var tt = w.title.t.get(id);
+            if (tt && (!tp || tt < tp)) tp = tt;
+          }
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) {
+              var s = a.map.s.get(id);
+              if (s === undefined) return;
+              has = true;
+              if (!w.alts[0].map) best = Math.max(best, w.alts[0].idf * s / scale);
+              var t = a.map.t.get(id);
+              if (t) { t = p.at === wi ? t : t + 1; if (!tp || t < tp) tp = t; }
             });
-          }
-          if (contrib === undefined && wi === words.length - 1) {
-            expansionMaps.forEach(function (em, ei) {
-              var e = em.get(id);
-              if (e !== undefined) {
-                var v = idf(Math.max(1, expansions[ei].df), n) * (e / scale) * PREFIX_FACTOR;
-                contrib = Math.max(contrib || 0, v);
-              }
-            });
-          }
-          if (contrib !== undefined) {
-            matched++;
-            total += contrib;
-          }
+          });
+          if (has) { matched++; total += best; }
+          if (tp) inTitle++;
+          wordTitle.push(tp);
+          if (via && via.kind === 'typo') typo[wi] = via;
         });
         var adjacent = 0;
-        var exact = 0;
-        var unmarked = 0;
-        pairInfo.forEach(function (p, pi) {
-          var s = pairMaps[pi].get(id);
-          if (s !== undefined) {
-            adjacent++;
-            total += pairIdf[pi] * (s / scale);
-          }
-        });
-        words.forEach(function (w, wi) {
-          if (w.marked) return;
-          unmarked++;
-          var viaPair = pairInfo.some(function (p, pi) {
-            return (p.at === wi || p.at + 1 === wi) && pairMaps[pi].exact.has(id);
+        var pairTitle = pairs.map(function (p, pi) {
+          var best = 0, tp = 0;
+          p.alts.forEach(function (a, ai) {
+            var s = a.map.s.get(id);
+            if (s === undefined) return;
+            best = Math.max(best, pairIdf[pi][ai] * s / scale);
+            var t = a.map.t.get(id);
+            if (t && (!tp || t < tp)) tp = t;
           });
-          if ((wordMaps[wi] && wordMaps[wi].exact.has(id)) || viaPair) exact++;
+          if (best) { adjacent++; total += best; }
+          return tp;
         });
-        if (pairInfo.length) total += ADJACENT_BONUS * (adjacent / pairInfo.length);
-        if (unmarked) total += EXACT_BONUS * (exact / unmarked);
-        return { total: total, matched: matched };
+        if (pairs.length) total += ADJACENT_BONUS * (adjacent / pairs.length);
+        /* Titles first: one that starts with the query, then one that holds it as a
+         * phrase, then one that holds all its words. */
+        var phrase;
+        if (words.length === 1) {
+          phrase = wordTitle[0] > 0;
+        } else {
+          phrase = pairs.length === words.length - 1 && pairTitle.every(function (t, k) {
+            return t > 0 && (k === 0 || t === pairTitle[k - 1] + 1);
+          });
+        }
+        var starts = phrase && (words.length === 1 ? wordTitle[0] === 1 : pairTitle[0] === 1);
+        var tier = starts ? 3 : phrase ? 2 : inTitle === words.length ? 1 : 0;
+        /* Typed with marks: the words as typed (each pair of them) come first. */
+        var exact = marked && (words.length === 1
+          ? Boolean(words[0].alts[0].map && words[0].alts[0].map.exact.has(id))
+          : pairs.length === words.length - 1 && pairs.every(function (p) { return p.alts[0].map.exact.has(id); }));
+        return { total: total, matched: matched, tier: tier + (exact ? 4 : 0), typo: typo };
       }
 
       var partial = false;
       if (!found.size && words.length > 1) {
         /* Nothing has every word: the best partial matches, most words first. */
         partial = true;
-        await fetchWords(true);
         words.forEach(function (_, wi) {
-          setFor(wi).forEach(function (id) { if (filter === null || filter.has(id)) found.add(id); });
+          (setFor(wi) || new Set()).forEach(function (id) { if (filter === null || filter.has(id)) found.add(id); });
         });
       }
 
@@ -446,14 +582,47 @@
       } else {
         ids.sort(function (a, b) {
           var x = scores.get(a), y = scores.get(b);
-          return (y.matched - x.matched) || (y.total - x.total) || (b - a);
+          return (y.matched - x.matched) || (y.tier - x.tier) || (y.total - x.total) || (b - a);
         });
       }
-      var highlight = words.map(function (w) { return w; });
-      expansions.forEach(function (e) {
-        e.sp.forEach(function (x) { highlight.push({ word: x.spelling, folded: e.folded, marked: last.marked }); });
+      /* The query as the first result answers it, when a typo was forgiven there. */
+      var top = ids.length ? scores.get(ids[0]) : null;
+      if (top && top.typo.some(Boolean)) {
+        corrected = words.map(function (w, wi) {
+          var a = top.typo[wi];
+          if (!a) return w.word;
+          var sp = a.sp.slice().sort(function (x, y) { return entryDf(y.entry) - entryDf(x.entry); });
+          return sp.length ? sp[0].spelling : a.folded;
+        }).join(' ');
+      }
+      var highlight = [];
+      words.forEach(function (w) {
+        w.alts.forEach(function (a) { if (a.map) highlight.push({ folded: a.folded }); });
       });
-      return { total: ids.length, ids: ids, words: highlight, partial: partial, scores: scores };
+      return {
+        total: ids.length, ids: ids, words: highlight, partial: partial, scores: scores,
+        corrected: corrected, phraseMissing: phraseMissing && ids.length > 0
+      };
+    }
+
+    /* The most frequent words one edit (insertion, deletion, substitution, transposition)
+     * from folded word `f`, from the lists by first letter and length: [[word, df]]. */
+    async function nearWords(f) {
+      var m = await manifest();
+      var c = Array.from(f);
+      var keys = [[c[0], c.length - 1], [c[0], c.length], [c[0], c.length + 1], [c[1], c.length - 1], [c[1], c.length]];
+      var groups = await Promise.all(keys.map(function (k) {
+        var key = '~' + k[0] + k[1];
+        return load('x/' + shardOf(key, m.prefix_files) + '.json.gz').then(function (g) { return (g && g[key]) || []; });
+      }));
+      var seen = new Set();
+      var out = [];
+      groups.forEach(function (g) {
+        g.forEach(function (e) {
+          if (!seen.has(e[0]) && oneEdit(c, Array.from(e[0]))) { seen.add(e[0]); out.push(e); }
+        });
+      });
+      return out.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
     }
 
     /* Metadata of bulletins by id. */
@@ -515,7 +684,6 @@
         if (isWordChar(i - 1) || isWordChar(i + f.length)) continue;
         var ok = true;
         for (var j = 0; j < f.length && ok; j++) if (folded[i + j] !== f[j]) ok = false;
-        if (ok && w.marked && lower.slice(i, i + f.length).join('') !== w.word) ok = false;
         if (ok) hits.push({ at: i, len: f.length, w: wi });
       }
     });
@@ -606,7 +774,9 @@
       if (d.a.length) meta.appendChild(document.createTextNode(' · ' + d.a.join(', ')));
       li.appendChild(meta);
       var p = el('p', 'snippet');
-      snippet(d.s || d.m || '', words).forEach(function (piece) {
+      var text = d.s || d.m || '';
+      if (d.m && !snippet(text, words).some(function (x) { return x.mark; })) text = d.m;
+      snippet(text, words).forEach(function (piece) {
         p.appendChild(piece.mark ? el('mark', null, piece.text) : document.createTextNode(piece.text));
       });
       li.appendChild(p);
@@ -692,8 +862,13 @@
           say(t.tNoResults);
         } else if (result.partial) {
           say(t.tPartial.replace('{n}', result.total));
+        } else if (result.phraseMissing) {
+          say(t.tNoPhrase.replace('{n}', result.total));
         } else {
           say(t.tResults.replace('{n}', result.total));
+        }
+        if (result.corrected && result.total) {
+          status.textContent = t.tCorrected.replace('{q}', result.corrected) + ' ' + status.textContent;
         }
         renderFacets(await engine.facets(result, shown || []), p);
       } catch (e) {

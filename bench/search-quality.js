@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/* Replays a query set (bench/search-queries.py) through the real search.js against a built
+ * site, each query cold (a new engine, as a reader's first query), and prints top-1, top-3
+ * and MRR@10 per query class, with the bytes each query fetched (compressed, as sent).
+ *
+ *   node bench/search-quality.js PUBLIC_DIR QUERIES.jsonl [--misses CLASS] [--pagefind]
+ *
+ * With --misses, lists that class's queries whose answer was not first. With --pagefind, the
+ * same queries go to Pagefind's own client (PUBLIC_DIR/pagefind/pagefind.js, made by
+ * `pagefind --site PUBLIC_DIR --root-selector article`), loaded afresh for each query, with
+ * a fetch that reads its files from disk and counts their bytes. */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+
+const [pub, queriesFile] = process.argv.slice(2);
+if (!pub || !queriesFile) {
+  console.error('usage: node bench/search-quality.js PUBLIC_DIR QUERIES.jsonl [--misses CLASS]');
+  process.exit(2);
+}
+const missesOf = process.argv.includes('--misses') ? process.argv[process.argv.indexOf('--misses') + 1] : null;
+/* The site's own search.js: the one `bantin build` published (minified or not). */
+const search = require(path.resolve(pub, 'search.js'));
+const usePagefind = process.argv.includes('--pagefind');
+const queries = fs.readFileSync(queriesFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+const files = new Map();
+function makeFetch(stats) {
+  return async (url) => {
+    const file = path.join(pub, 'search', url);
+    stats.requests++;
+    let buf = files.get(file);
+    if (buf === undefined) {
+      try { buf = fs.readFileSync(file); } catch (e) { buf = null; }
+      files.set(file, buf);
+    }
+    if (!buf) return new Response('', { status: 404 });
+    stats.bytes += buf.length;
+    return new Response(buf, { status: 200 });
+  };
+}
+
+/* Pagefind, cold: its module loaded anew (a new URL each time) over a fetch from disk. */
+let pagefindRuns = 0;
+async function pagefindSearch(q, stats) {
+  const dir = path.resolve(pub, 'pagefind') + '/';
+  globalThis.fetch = async (u) => {
+    const file = new URL(u, 'file://' + dir).pathname;
+    stats.requests++;
+    try {
+      const buf = fs.readFileSync(file);
+      stats.bytes += buf.length;
+      return new Response(buf);
+    } catch (e) {
+      return new Response('', { status: 404 });
+    }
+  };
+  globalThis.window = globalThis;
+  const pf = await import('file://' + dir + 'pagefind.js?run=' + (pagefindRuns++));
+  await pf.options({ basePath: dir });
+  await pf.init();
+  const r = await pf.search(q);
+  const docs = (await Promise.all(r.results.slice(0, 10).map((x) => x.data()))).map((d) => ({ t: d.meta.title }));
+  return [{ total: r.results.length }, docs];
+}
+
+function median(xs) {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)] : 0;
+}
+
+(async () => {
+  const classes = new Map();
+  const misses = [];
+  for (const q of queries) {
+    const stats = { requests: 0, bytes: 0 };
+    let result, docs;
+    if (usePagefind) {
+      [result, docs] = await pagefindSearch(q.q, stats);
+    } else {
+      const engine = search.createEngine('', makeFetch(stats));
+      result = await engine.search({ q: q.q });
+      docs = await engine.docs(result.ids.slice(0, 10));
+    }
+    const accepted = new Set(q.titles);
+    const rank = docs.findIndex((d) => d && accepted.has(d.t));
+    const c = classes.get(q.class) || { n: 0, top1: 0, top3: 0, mrr: 0, bytes: [], unique: 0, uniqueTop1: 0 };
+    c.n++;
+    if (rank === 0) c.top1++;
+    if (rank >= 0 && rank < 3) c.top3++;
+    if (rank >= 0) c.mrr += 1 / (rank + 1);
+    if (q.unique) { c.unique++; if (rank === 0) c.uniqueTop1++; }
+    c.bytes.push(stats.bytes);
+    classes.set(q.class, c);
+    if (missesOf === q.class && rank !== 0) {
+      misses.push(`${q.q}  →  rank ${rank < 0 ? '>10' : rank + 1} of ${result.total}${result.corrected ? ' (as ' + result.corrected + ')' : ''}; want "${q.titles[0]}"; got "${docs[0] ? docs[0].t : ''}"`);
+    }
+  }
+  const pct = (x, n) => (100 * x / n).toFixed(0).padStart(6);
+  console.log('class'.padEnd(14) + 'queries'.padStart(8) + 'top-1'.padStart(6) + 'top-3'.padStart(6) + 'MRR@10'.padStart(8) + '  KB median' + '  unique top-1');
+  let all = { n: 0, top1: 0, top3: 0, mrr: 0 };
+  for (const [name, c] of classes) {
+    all.n += c.n; all.top1 += c.top1; all.top3 += c.top3; all.mrr += c.mrr;
+    console.log(name.padEnd(14) + String(c.n).padStart(8) + pct(c.top1, c.n) + pct(c.top3, c.n)
+      + (c.mrr / c.n).toFixed(2).padStart(8) + (median(c.bytes) / 1024).toFixed(1).padStart(11)
+      + (c.unique ? `  ${pct(c.uniqueTop1, c.unique).trim()}% of ${c.unique}` : ''));
+  }
+  console.log('all'.padEnd(14) + String(all.n).padStart(8) + pct(all.top1, all.n) + pct(all.top3, all.n) + (all.mrr / all.n).toFixed(2).padStart(8));
+  misses.forEach((m) => console.log(m));
+})().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Writes a query set for bench/search-quality.js from a folder of bulletins.
+
+    bench/search-queries.py CONTENT_DIR --set tune|report [--per-class 150] > queries.jsonl
+
+Each line is {"class", "q", "titles"}: a query a reader would type and the titles of the
+bulletins that answer it (found = one of them is first). Queries are drawn from the bulletins
+of one half of the folder (by a hash of the file's path): `--set tune` for the half the
+ranking was tuned on, `--set report` for the other, which nothing was tuned on. The classes:
+
+  title         the first title words, typed without marks
+  phrase        three words in a row from one sentence of the body, quoted
+  phrase-cross  three words in a row that cross punctuation or a number, quoted
+  tone          the first title words with one tone mark dropped or changed
+  typo          the first title words with a one-letter typo in one word (typed unmarked)
+  reordered     the first title words in another order
+  name          a person's or place's name, no marks, plus a title word
+
+A phrase counts as found when any bulletin that has the three words in a row (numbers and
+punctuation between them ignored, as the reader ignores them) is first; `unique` says
+whether only one bulletin has it.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import sys
+import unicodedata
+
+TONES = ['\u0300', '\u0301', '\u0309', '\u0303', '\u0323']
+TOKEN = re.compile(r'[^\W_]+')
+SENTENCE_END = re.compile(r'[.!?…;]')
+
+
+def normalize(s):
+    s = unicodedata.normalize('NFC', s)
+    return s.replace('\u00d0', '\u0110').replace('\u00f0', '\u0111')
+
+
+def fold(w):
+    d = unicodedata.normalize('NFD', w)
+    return ''.join(c for c in d if not unicodedata.combining(c)).replace('đ', 'd').replace('Đ', 'D').lower()
+
+
+def read(path):
+    text = open(path, encoding='utf-8').read()
+    m = re.match(r'---\n(.*?)\n---\n(.*)', text, re.S)
+    if not m:
+        return None
+    title = re.search(r'^title:\s*"?(.*?)"?\s*$', m.group(1), re.M)
+    if not title:
+        return None
+    return normalize(title.group(1).replace('\\"', '"')), normalize(m.group(2))
+
+
+def tokens_with_gaps(text):
+    """[(word, gap before it)] of one paragraph."""
+    out, last = [], 0
+    for m in TOKEN.finditer(text):
+        out.append((m.group(0), text[last:m.start()]))
+        last = m.end()
+    return out
+
+
+def words_only(paragraph):
+    """The lower-cased words of a paragraph with numbers left out."""
+    return [w.lower() for w, _ in tokens_with_gaps(paragraph) if not w.isdigit()]
+
+
+def retone(word, rng):
+    d = unicodedata.normalize('NFD', word)
+    tone = next((c for c in d if c in TONES), None)
+    if tone is None:
+        return None
+    others = [t for t in TONES if t != tone] + ['']
+    return unicodedata.normalize('NFC', d.replace(tone, rng.choice(others), 1))
+
+
+def typo(word, rng):
+    letters = 'abcdeghiklmnopqrstuvxy'
+    w = fold(word)
+    if len(w) < 3 or not w.isalpha():
+        return None
+    i = rng.randrange(len(w))
+    kind = rng.choice(['sub', 'del', 'ins', 'swap'])
+    if kind == 'sub':
+        out = w[:i] + rng.choice([c for c in letters if c != w[i]]) + w[i + 1:]
+    elif kind == 'del':
+        out = w[:i] + w[i + 1:]
+    elif kind == 'ins':
+        out = w[:i] + rng.choice(letters) + w[i:]
+    else:
+        if i + 1 >= len(w) or w[i] == w[i + 1]:
+            return None
+        out = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+    return out if out != w else None
+
+
+def names_in(text):
+    """Capitalised runs of two or three words, not at the start of a sentence."""
+    out = []
+    for para in text.split('\n'):
+        toks = tokens_with_gaps(para)
+        i = 0
+        while i < len(toks):
+            j = i
+            while j < len(toks) and toks[j][0][:1].isupper() and not toks[j][0].isupper() and (j == i or toks[j][1] == ' '):
+                j += 1
+            if 2 <= j - i <= 3 and i > 0 and not SENTENCE_END.search(toks[i][1]):
+                out.append(' '.join(w for w, _ in toks[i:j]))
+            i = max(j, i + 1)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('content')
+    ap.add_argument('--set', choices=['tune', 'report'], required=True)
+    ap.add_argument('--per-class', type=int, default=150)
+    args = ap.parse_args()
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(args.content) for f in fs if f.endswith('.md'))
+    docs = []
+    for path in files:
+        r = read(path)
+        if r:
+            docs.append((path, r[0], r[1]))
+    rel = lambda p: os.path.relpath(p, args.content)
+    half = 0 if args.set == 'tune' else 1
+    mine = [d for d in docs if hashlib.sha1(rel(d[0]).encode()).digest()[0] % 2 == half]
+    rng = random.Random(f'bantin-{args.set}')
+    rng.shuffle(mine)
+    queries = []
+    want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name']}
+
+    def add(cls, q, titles=None, phrase=None):
+        if want[cls] > 0:
+            want[cls] -= 1
+            queries.append({'class': cls, 'q': q, 'titles': titles or [], 'phrase': phrase})
+
+    for path, title, body in mine:
+        if not any(want.values()):
+            break
+        tw = [w for w, _ in tokens_with_gaps(title)]
+        first = tw[:4]
+        if len(first) >= 3:
+            add('title', ' '.join(fold(w) for w in first), [title])
+            spots = [i for i, w in enumerate(first) if retone(w, rng) is not None]
+            if spots:
+                i = rng.choice(spots)
+                changed = list(first)
+                changed[i] = retone(first[i], rng)
+                add('tone', ' '.join(changed).lower(), [title])
+            spots = [i for i, w in enumerate(first) if len(fold(w)) >= 3]
+            if spots:
+                i = rng.choice(spots)
+                t = typo(first[i], rng)
+                if t:
+                    changed = [w.lower() for w in first]
+                    changed[i] = t
+                    add('typo', ' '.join(changed), [title])
+            order = list(first)
+            while order == first:
+                rng.shuffle(order)
+            add('reordered', ' '.join(order).lower(), [title])
+        names = names_in(title) or names_in(body)
+        if names:
+            name = rng.choice(names)
+            nf = fold(name).split()
+            extra = [fold(w) for w in tw if len(fold(w)) >= 3 and fold(w) not in nf and not w.isdigit()]
+            if extra:
+                add('name', fold(name) + ' ' + rng.choice(extra), [title])
+        paras = [p for p in body.split('\n') if len(p) > 80]
+        if paras:
+            para = rng.choice(paras)
+            toks = [(w, g) for w, g in tokens_with_gaps(para)]
+            # Positions of three words in a row, numbers skipped.
+            words = [(i, w) for i, (w, g) in enumerate(toks) if not w.isdigit()]
+            for _ in range(6):
+                if len(words) < 4:
+                    break
+                k = rng.randrange(len(words) - 2)
+                (a, wa), (b, wb), (c, wc) = words[k:k + 3]
+                gaps = ''.join(g for _, g in toks[a + 1:c + 1]) + ''.join(w for w, _ in toks[a + 1:c] if w.isdigit())
+                if SENTENCE_END.search(gaps.replace(',', '')) and not re.search(r'\d', gaps):
+                    continue
+                crosses = b != a + 1 or c != b + 1 or bool(re.search(r'[^\s]', gaps))
+                cls = 'phrase-cross' if crosses else 'phrase'
+                if want[cls] > 0:
+                    add(cls, '"' + ' '.join(w.lower() for w in (wa, wb, wc)) + '"', None, [wa.lower(), wb.lower(), wc.lower()])
+                    break
+    # The titles of every bulletin that has each phrase.
+    wanted = {tuple(q['phrase']) for q in queries if q['phrase']}
+    having = {p: set() for p in wanted}
+    for _, title, body in docs:
+        for para in [title] + body.split('\n'):
+            ws = words_only(para)
+            for i in range(len(ws) - 2):
+                t = (ws[i], ws[i + 1], ws[i + 2])
+                if t in having:
+                    having[t].add(title)
+    for q in queries:
+        if q['phrase']:
+            q['titles'] = sorted(having[tuple(q['phrase'])])
+            q['unique'] = len(q['titles']) == 1
+        del q['phrase']
+        print(json.dumps(q, ensure_ascii=False))
+    short = {c: n for c, n in want.items() if n}
+    if short:
+        print(f'search-queries: too few bulletins for {short}', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

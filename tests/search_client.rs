@@ -100,3 +100,74 @@ fn the_client_filters_and_counts_by_section_on_a_built_index() {
     assert_eq!(v["kinhTe"], serde_json::json!(["Giá lúa ở Đà Nẵng tăng"]), "{v}");
     assert_eq!(v["only"], serde_json::json!(["Thời sự"]), "{v}");
 }
+
+/// Runs queries through search.js on `site`'s built index: per query, the titles in order
+/// and the corrected query, if any.
+fn ask(script: &str, site: &common::Site, queries: &[&str]) -> Vec<(Vec<String>, Option<String>)> {
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        const fetchFn = async (u) => {{ try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }} catch (e) {{ return new Response('', {{ status: 404 }}); }} }};
+        (async () => {{
+          const out = [];
+          for (const q of {queries}) {{
+            const e = s.createEngine('', fetchFn);
+            const r = await e.search({{ q }});
+            out.push([(await e.docs(r.ids)).map(d => d.t), r.corrected || null]);
+          }}
+          console.log(JSON.stringify(out));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = site.public().join("search").to_string_lossy(),
+        queries = serde_json::to_string(queries).expect("queries"),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_across_punctuation() {
+    let Some(script) = node() else { return };
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    let bulletins = [
+        ("a", "Hà Nội mưa to suốt đêm", "2015-01-01", "Nước ngập nhiều phố."),
+        ("b", "Tên lửa đạn đạo mới được phóng thử", "2013-01-01", "Một vụ thử."),
+        ("c", "Triều Tiên nói về tên lửa đạn đạo", "2016-01-01", "Một tuyên bố."),
+        ("d", "Tin quốc tế trong ngày", "2017-01-01", "Họ bàn về tên lửa đạn đạo và hạt nhân."),
+        ("e", "Giữ rừng đầu nguồn", "2018-01-01", "Công tác quản lý, bảo vệ rừng được siết chặt."),
+        ("f", "Môi trường sạch", "2019-01-01", "Bảo vệ môi trường là việc của mọi người; rác được xử lý."),
+        ("g", "Động đất ở Indonesia", "2019-02-01", "Động đất 6,7 độ Richter làm rung chuyển đảo."),
+    ];
+    for (slug, title, date, body) in bulletins {
+        site.bulletin(&format!("x/{slug}.md"), &format!("title: \"{title}\"\ndate: {date}"), body);
+    }
+    site.build(&[]);
+    let answers = ask(
+        &script,
+        &site,
+        &[
+            "hà nôi",
+            "tên lửa đạn đạo",
+            "\"lý bảo vệ\"",
+            "\"đất độ richter\"",
+            "tne lửa đạn đạo",
+            "\"lửa hạt nhân\"",
+        ],
+    );
+    let titles = |i: usize| answers[i].0.iter().map(String::as_str).collect::<Vec<_>>();
+    // A wrong tone still finds the word.
+    assert_eq!(titles(0), ["Hà Nội mưa to suốt đêm"]);
+    // The title that starts with the query, then the one that holds it, then the body.
+    assert_eq!(
+        titles(1),
+        ["Tên lửa đạn đạo mới được phóng thử", "Triều Tiên nói về tên lửa đạn đạo", "Tin quốc tế trong ngày"]
+    );
+    // A quoted phrase across a comma, and across a number.
+    assert_eq!(titles(2), ["Giữ rừng đầu nguồn"]);
+    assert_eq!(titles(3), ["Động đất ở Indonesia"]);
+    // A typo is forgiven and the page can say what it searched for.
+    assert_eq!(titles(4).first(), Some(&"Tên lửa đạn đạo mới được phóng thử"), "{answers:?}");
+    assert_eq!(answers[4].1.as_deref(), Some("tên lửa đạn đạo"), "{answers:?}");
+    assert!(answers[1].1.is_none() && answers[0].1.is_none());
+    // A phrase no bulletin has: the bulletins with its words, rather than nothing.
+    assert_eq!(titles(5), ["Tin quốc tế trong ngày"]);
+}

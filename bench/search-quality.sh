@@ -22,7 +22,7 @@ if [ ! -d "$WORK/content" ]; then
   python3 "$MAKE" --count "$N" --out "$WORK/content" >/dev/null
   printf 'title = "Bench"\nbase_url = "https://bench.example/"\nlanguage = "vi"\n' > "$WORK/site.toml"
 fi
-"$BANTIN" build --root "$WORK" --clean --timings --quiet > "$WORK/timings.txt" 2>&1 || { cat "$WORK/timings.txt"; exit 1; }
+"$BANTIN" build --root "$WORK" --clean --timings > "$WORK/timings.txt" 2>&1 || { cat "$WORK/timings.txt"; exit 1; }
 echo "== clean build, stage times (--timings)"
 cat "$WORK/timings.txt"
 for set in tune report; do

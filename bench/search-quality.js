@@ -20,8 +20,8 @@ if (!pub || !queriesFile) {
   process.exit(2);
 }
 const missesOf = process.argv.includes('--misses') ? process.argv[process.argv.indexOf('--misses') + 1] : null;
-/* The site's own search.js: the one `bantin build` published (minified or not). */
-const search = require(path.resolve(pub, 'search.js'));
+/* The site's own search engine: the one `bantin build` published (minified or not). */
+const search = require(path.resolve(pub, 'search-engine.js'));
 const usePagefind = process.argv.includes('--pagefind');
 const queries = fs.readFileSync(queriesFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 

@@ -16,8 +16,9 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   reordered     the first title words in another order
   name          a person's or place's name, no marks, plus a title word
 
-A phrase counts as found when any bulletin that has the three words in a row (numbers and
-punctuation between them ignored, as the reader ignores them) is first; `unique` says
+A phrase counts as found when any bulletin that has the three words in a row in its title,
+summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
+first; `unique` says
 whether only one bulletin has it.
 """
 import argparse
@@ -52,7 +53,9 @@ def read(path):
     title = re.search(r'^title:\s*"?(.*?)"?\s*$', m.group(1), re.M)
     if not title:
         return None
-    return normalize(title.group(1).replace('\\"', '"')), normalize(m.group(2))
+    summary = re.search(r'^summary:\s*"?(.*?)"?\s*$', m.group(1), re.M)
+    summary = summary.group(1).replace('\\"', '"') if summary else ''
+    return normalize(title.group(1).replace('\\"', '"')), normalize(m.group(2)), normalize(summary)
 
 
 def tokens_with_gaps(text):
@@ -125,7 +128,7 @@ def main():
     for path in files:
         r = read(path)
         if r:
-            docs.append((path, r[0], r[1]))
+            docs.append((path, r[0], r[1], r[2]))
     rel = lambda p: os.path.relpath(p, args.content)
     half = 0 if args.set == 'tune' else 1
     mine = [d for d in docs if hashlib.sha1(rel(d[0]).encode()).digest()[0] % 2 == half]
@@ -139,7 +142,7 @@ def main():
             want[cls] -= 1
             queries.append({'class': cls, 'q': q, 'titles': titles or [], 'phrase': phrase})
 
-    for path, title, body in mine:
+    for path, title, body, _ in mine:
         if not any(want.values()):
             break
         tw = [w for w, _ in tokens_with_gaps(title)]
@@ -193,8 +196,8 @@ def main():
     # The titles of every bulletin that has each phrase.
     wanted = {tuple(q['phrase']) for q in queries if q['phrase']}
     having = {p: set() for p in wanted}
-    for _, title, body in docs:
-        for para in [title] + body.split('\n'):
+    for _, title, body, summary in docs:
+        for para in [title, summary] + body.split('\n'):
             ws = words_only(para)
             for i in range(len(ws) - 2):
                 t = (ws[i], ws[i + 1], ws[i + 2])

@@ -27,7 +27,7 @@ fn node() -> Option<String> {
         eprintln!("\n!!!!!!!! {msg} !!!!!!!!\n");
         return None;
     }
-    Some(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js").to_string())
+    Some(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search-engine.js").to_string())
 }
 
 #[test]
@@ -170,4 +170,37 @@ fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_acros
     assert!(answers[1].1.is_none() && answers[0].1.is_none());
     // A phrase no bulletin has: the bulletins with its words, rather than nothing.
     assert_eq!(titles(5), ["Tin quốc tế trong ngày"]);
+}
+
+#[test]
+fn the_search_page_costs_at_most_20_kb_before_the_first_query() {
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    site.bulletin("x/a.md", "title: \"Mưa lớn ở Đà Nẵng\"\ndate: 2020-01-01", "Mưa lớn.");
+    site.build(&[]);
+    let public = site.public();
+    let page = std::fs::read_to_string(public.join("search/index.html")).expect("search page");
+    // What the page makes a browser fetch: its style sheets, icon and scripts.
+    let mut fetched = vec![];
+    for (tag, attr) in [("<link ", "href=\""), ("<script ", "src=\"")] {
+        for piece in page.split(tag).skip(1) {
+            let element = &piece[..piece.find('>').expect("element end")];
+            if tag == "<link " && !(element.contains("stylesheet") || element.contains("icon")) {
+                continue;
+            }
+            if let Some(at) = element.find(attr) {
+                let rest = &element[at + attr.len()..];
+                fetched.push(rest[..rest.find('"').expect("quote")].to_string());
+            }
+        }
+    }
+    assert!(fetched.iter().any(|f| f.ends_with("search.js")), "{fetched:?}");
+    assert!(
+        !fetched.iter().any(|f| f.contains("search-engine")),
+        "the engine waits for a query: {fetched:?}"
+    );
+    let bytes: u64 =
+        fetched.iter().map(|f| std::fs::metadata(public.join("search").join(f)).expect(f).len()).sum::<u64>()
+            + page.len() as u64;
+    assert!(bytes <= 20 * 1024, "{bytes} bytes before the first query: {fetched:?}");
+    assert!(public.join("search-engine.js").is_file());
 }

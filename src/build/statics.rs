@@ -1,5 +1,6 @@
 //! The static stage: the theme's static files, then the site's own `static/` (which wins),
-//! copied into the output as they are (pictures without their metadata: [`crate::photos::strip`]).
+//! copied into the output as they are (the theme's scripts and style sheets compacted:
+//! [`crate::render::compact`]; pictures without their metadata: [`crate::photos::strip`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,7 +21,8 @@ pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> 
     }
     for (rel, bytes) in &statics {
         let result = match bytes {
-            Some(b) => emit.put(rel, None, b),
+            // The theme's scripts and style sheets without comment lines or indentation.
+            Some(b) => emit.put(rel, None, &crate::render::compact(rel, b)),
             None => {
                 let bytes = std::fs::read(site_static.join(rel)).map_err(|e| copy_error(rel, e))?;
                 // A picture leaves its camera's metadata (position, serial number) behind.

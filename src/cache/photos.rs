@@ -37,7 +37,11 @@ impl PhotoStore {
         let path = self.path(key, name);
         let folder = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(folder)?;
-        let tmp = folder.join(format!(".{name}.{}.tmp", std::process::id()));
+        // Two photos with the same content share a key, and may be kept at the same time
+        // (photos are made in parallel): each write has a temporary file of its own.
+        static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = folder.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &path)
     }

@@ -3,6 +3,7 @@
 //! and list pages borrow slices of them.
 
 mod chart;
+mod compact;
 mod i18n;
 mod page;
 mod paging;
@@ -13,6 +14,7 @@ mod views;
 use paging::*;
 use views::*;
 
+pub use compact::compact;
 pub use i18n::Strings;
 pub use theme::{DEFAULT_THEME, Theme, slash_path};
 

@@ -73,7 +73,8 @@ pub fn write_index(
             .map_init(Scratch::default, |scratch, entry| {
                 let plain = plain_of(entry, stored, usize::MAX)?;
                 let mut doc = doc_terms(&fields_of(entry, sections, &plain), scratch);
-                let meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
+                let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
+                meta.p = phrases::phrase_filter(doc.tokens());
                 drop(plain);
                 if release_plain {
                     entry.release_plain();
@@ -109,10 +110,9 @@ pub fn write_index(
     const { assert!(BATCH.is_multiple_of(DOCS_PER_CHUNK)) };
     let chunks = |batch: &Batch, start: usize| -> std::io::Result<()> {
         let metas: Vec<&DocMeta> = batch.iter().map(|(_, _, meta)| meta).collect();
-        metas
-            .par_chunks(DOCS_PER_CHUNK)
-            .enumerate()
-            .try_for_each(|(k, docs)| write(chunk_of(start / DOCS_PER_CHUNK + k, docs)?))
+        metas.par_chunks(DOCS_PER_CHUNK).enumerate().try_for_each(|(k, docs)| {
+            chunk_of(start / DOCS_PER_CHUNK + k, docs)?.into_iter().try_for_each(write)
+        })
     };
     // A batch is merged (and its chunks written) while the next one's terms are found, so
     // that neither step waits for the slowest thread of the other.
@@ -284,28 +284,36 @@ pub(super) fn prefix_files_of(word: &str) -> impl Iterator<Item = u32> {
     word_groups(word).map(|g| shard_of(&g, PREFIX_FILES))
 }
 
-/// Result metadata, a few bulletins per file.
+/// Result metadata and phrase filters, a few bulletins per file.
 pub(super) fn chunk_file(
     archive: &Archive,
     c: usize,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     stored: Option<&StoredPlain>,
-) -> std::io::Result<IndexFile> {
+) -> std::io::Result<[IndexFile; 2]> {
     let n = archive.entries.len();
+    let mut scratch = Scratch::default();
     let docs: Vec<DocMeta> = (c * DOCS_PER_CHUNK..((c + 1) * DOCS_PER_CHUNK).min(n))
         .map(|id| {
             let e = entry_of(archive, id);
-            // A character takes at most four bytes.
-            let plain = plain_of(e, stored, 4 * SNIPPET_TEXT_CHARS)?;
-            Ok(doc_meta(e, &archive.tags, &archive.authors, &archive.sections, format_date, &plain))
+            let plain = plain_of(e, stored, usize::MAX)?;
+            let mut meta =
+                doc_meta(e, &archive.tags, &archive.authors, &archive.sections, format_date, &plain);
+            let doc = doc_terms(&fields_of(e, &archive.sections, &plain), &mut scratch);
+            meta.p = phrases::phrase_filter(doc.tokens());
+            Ok(meta)
         })
         .collect::<std::io::Result<_>>()?;
-    chunk_of(c, &docs)
+    chunk_of(c, &docs.iter().collect::<Vec<_>>())
 }
 
-/// Chunk `c` of the results' metadata, of `docs`.
-pub(super) fn chunk_of<T: Serialize>(c: usize, docs: &[T]) -> std::io::Result<IndexFile> {
-    Ok(IndexFile { path: files::chunk_file(c), bytes: format::to_gzip_json(&docs)? })
+/// Chunk `c` of the results' metadata (`d/`) and of the phrase filters (`b/`), of `docs`.
+pub(super) fn chunk_of(c: usize, docs: &[&DocMeta]) -> std::io::Result<[IndexFile; 2]> {
+    let filters: Vec<&str> = docs.iter().map(|d| d.p.as_str()).collect();
+    Ok([
+        IndexFile { path: files::chunk_file(c), bytes: format::to_gzip_json(&docs)? },
+        IndexFile { path: files::phrase_file(c), bytes: format::to_gzip_json(&filters)? },
+    ])
 }
 
 pub(super) fn manifest_file(archive: &Archive, shards: u32, facet_shards: u32) -> std::io::Result<IndexFile> {

@@ -7,9 +7,9 @@ use crate::text;
 /// Everything the page loads before the first query.
 pub const MANIFEST: &str = "manifest.json";
 
-/// The folders of the index: word shards, tag/author shards, long postings, prefixes and
-/// bulletin metadata chunks.
-const FOLDERS: [&str; 5] = ["t/", "f/", "p/", "x/", "d/"];
+/// The folders of the index: word shards, tag/author shards, long postings, prefixes,
+/// bulletin metadata chunks and phrase filter chunks.
+const FOLDERS: [&str; 6] = ["t/", "f/", "p/", "x/", "d/", "b/"];
 
 /// The shard file of a slot: word shards first, then tag/author shards.
 pub fn slot_file(slot: u32, shards: u32) -> String {
@@ -24,6 +24,11 @@ pub fn long_file(folded: &str) -> String {
 /// The file of a word prefix group.
 pub fn prefix_file(group: u32) -> String {
     format!("x/{group}.json.gz")
+}
+
+/// The file of a chunk of phrase filters (the same bulletins as [`chunk_file`]'s).
+pub fn phrase_file(chunk: usize) -> String {
+    format!("b/{chunk}.json.gz")
 }
 
 /// The file of a chunk of bulletin metadata.

@@ -1,13 +1,13 @@
 //! The on-disk search index, version 3 (documented in `docs/search-format.md`): the types
 //! written by the builder and read back by the tests and the fuzzers. The browser reads the
-//! same JSON in `search.js`.
+//! same JSON in `search-engine.js`.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 
 use serde::{Deserialize, Serialize};
 
-/// The index format version; `search.js` refuses other versions.
+/// The index format version; `search-engine.js` refuses other versions.
 pub const FORMAT_VERSION: u32 = 4;
 /// Bulletins per metadata chunk (`d/<n>.json.gz`).
 pub const DOCS_PER_CHUNK: usize = 2;
@@ -166,6 +166,9 @@ pub struct DocMeta {
     pub c: Option<String>,
     /// The start of the body text, for snippets.
     pub s: String,
+    /// The phrase filter ([`super::phrases`]), written apart, in `b/`.
+    #[serde(skip)]
+    pub p: String,
 }
 
 /// The offset basis of 32-bit FNV-1a, the state before any byte.
@@ -181,7 +184,7 @@ pub fn fnv1a32_continue(mut h: u32, bytes: &[u8]) -> u32 {
 }
 
 /// The shard of a term: FNV-1a (32-bit) of its UTF-8 bytes, modulo the shard count.
-/// `search.js` computes the same.
+/// `search-engine.js` computes the same.
 pub fn shard_of(term: &str, shards: u32) -> u32 {
     fnv1a32_continue(FNV32_OFFSET, term.as_bytes()) % shards.max(1)
 }

@@ -1,6 +1,6 @@
 //! The search index: built from the bulletins themselves (not from HTML) into
 //! `public/search/`, sharded so that a query downloads only what its words need. The format is
-//! in [`format`] and `docs/search-format.md`; the client is `themes/default/static/search.js`.
+//! in [`format`] and `docs/search-format.md`; the client is `themes/default/static/search-engine.js`.
 //!
 //! Terms are folded words ("da"), folded adjacent word pairs within a sentence ("da nang"),
 //! and tag/author pseudo-terms. Each term keeps one posting list per spelling ("đà", "đa",
@@ -13,6 +13,7 @@ mod fields;
 pub mod files;
 pub mod format;
 mod partition;
+mod phrases;
 mod terms;
 mod update;
 

@@ -84,6 +84,11 @@ pub struct DocTerms {
 }
 
 impl DocTerms {
+    /// The tokens of every field, one after the other (each field starts a block).
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+
     /// Appends the term's spelling to `out`.
     pub fn push_spelling(&self, t: &DocTerm, out: &mut String) {
         self.push(t, out, Tokens::word)

@@ -260,7 +260,10 @@ pub fn update_index(
     let chunk_files: Vec<IndexFile> = chunks
         .into_par_iter()
         .map(|c| chunk_file(archive, c, format_date, stored))
-        .collect::<std::io::Result<_>>()?;
+        .collect::<std::io::Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     files.extend(chunk_files);
     files.push(manifest_file(archive, shards, facet_shards)?);
     removed.retain(|r| !files.iter().any(|f| &f.path == r));

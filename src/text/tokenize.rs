@@ -1,4 +1,4 @@
-//! The tokenizer shared by the search index and (mirrored in `search.js`) the search page.
+//! The tokenizer shared by the search index and (mirrored in `search-engine.js`) the search page.
 //!
 //! A token is a maximal run of letters, digits and combining marks, normalised (NFC, Ð→Đ) and
 //! lower-cased; its folded key strips marks and maps đ→d. Punctuation other than spaces and

@@ -1,0 +1,775 @@
+/* bantin search engine: reads the static index in search/ (docs/search-format.md) and ranks.
+ * Plain JavaScript, no framework, no build step. search.js (the page) loads it when a reader
+ * is about to search (window.bantinSearch); the same file runs in Node (module.exports) for
+ * the tests and benchmarks. */
+(function () {
+  'use strict';
+
+  var FORMAT_VERSION = 4;
+  /* A posting's second number: score + SCORE_RANGE × where the term is in the title. */
+  var SCORE_RANGE = 64;
+  /* Ranking (docs/search-format.md): a bulletin with the words adjacent and in order
+   * outranks scattered ones; a spelling with another tone, or other marks, than typed counts
+   * for less; so do the words a typed prefix or a typo may stand for. */
+  var ADJACENT_BONUS = 100;
+  var TONE_FACTOR = 0.7;
+  var MARKS_FACTOR = 0.5;
+  var PREFIX_FACTOR = 0.5;
+  var PREFIX_EXPANSIONS = 3;
+  var TYPO_FACTOR = 0.6;
+  var TYPO_EXPANSIONS = 3;
+  /* Fewer full results than this and typos are looked for. */
+  var TYPO_MIN = 3;
+  /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
+  var LONG_POSTINGS = 12000;
+  /* A quoted phrase's first bulletins checked against their phrase filters, and the bits a
+   * triple sets in one (as src/search/phrases.rs). */
+  var PHRASE_CHECK = 20;
+  var PHRASE_HASHES = 4;
+  var FACET_TAGS = 6;
+  var FACET_AUTHORS = 3;
+
+  /* ---- Vietnamese text: mirrors src/text (normalise, fold, tokenize). ---- */
+  var NORDIC = /[þÞæÆøØåÅöÖäÄ]/;
+  var WORD_RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
+  var WORD_CHAR = /[\p{Alphabetic}\p{N}\p{M}]/u;
+  var MARK = /\p{M}/gu;
+  var SOFT_BREAK = /[\s\-–/'’]/u;
+
+  function normalize(s) {
+    s = String(s).normalize('NFC');
+    if (!/[\u00D0\u00F0]/.test(s)) return s;
+    return s.replace(WORD_RUN, function (w) {
+      return NORDIC.test(w) ? w : w.replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
+    });
+  }
+
+  function foldNormalized(s) {
+    return s.normalize('NFD').replace(MARK, '').replace(/[đĐ]/g, 'd').toLowerCase();
+  }
+
+  function fold(s) {
+    return foldNormalized(normalize(s));
+  }
+
+  /* A spelling without its tone mark (the other marks kept: "nội" → "nôi"). */
+  var TONE = /[\u0300\u0301\u0303\u0309\u0323]/g;
+  function toneless(s) {
+    return s.normalize('NFD').replace(TONE, '').normalize('NFC');
+  }
+
+  /* How well a spelling answers a query word: 1 as typed (any spelling, for a word typed
+   * without marks), TONE_FACTOR with the same letters and another tone, else MARKS_FACTOR. */
+  function quality(spelling, w) {
+    if (!w.marked || spelling === w.word) return 1;
+    return toneless(spelling) === toneless(w.word) ? TONE_FACTOR : MARKS_FACTOR;
+  }
+
+  /* Whether the letters `b` are one edit from `a` (a letter added, dropped, changed, or two
+   * neighbours swapped). */
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    var rest = function (x, from) { return x.slice(from).join(''); };
+    if (la === lb) {
+      if (i === la) return false;
+      return rest(a, i + 1) === rest(b, i + 1)
+        || (i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2));
+    }
+    return la > lb ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
+  }
+
+  /* Tokens: {word, folded, marked, newSegment}. */
+  function tokenize(text) {
+    var s = normalize(text).toLowerCase();
+    var tokens = [];
+    var word = '';
+    var broken = true;
+    function push() {
+      if (!word) return;
+      if (Array.from(word).length <= 40) {
+        var folded = foldNormalized(word);
+        tokens.push({ word: word, folded: folded, marked: word !== folded, newSegment: broken });
+        broken = false;
+      } else {
+        broken = true;
+      }
+      word = '';
+    }
+    for (var ch of s) {
+      if (WORD_CHAR.test(ch)) {
+        word += ch;
+      } else {
+        push();
+        if (ch === '\n' || !SOFT_BREAK.test(ch)) broken = true;
+      }
+    }
+    push();
+    return tokens;
+  }
+
+  function nameKey(name) {
+    return normalize(name).toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+  }
+
+  /* A query: words in order, each with the group it belongs to; quoted groups are phrases. */
+  function parseQuery(q) {
+    var text = String(q || '').replace(/[“”„‟«»]/g, '"');
+    var parts = text.split('"');
+    var words = [];
+    var groups = [];
+    for (var i = 0; i < parts.length; i++) {
+      var quoted = i % 2 === 1 && i < parts.length - 1;
+      var toks = tokenize(parts[i]);
+      if (!toks.length) continue;
+      var g = { quoted: quoted, first: words.length, last: words.length + toks.length - 1 };
+      groups.push(g);
+      toks.forEach(function (t) {
+        t.group = groups.length - 1;
+        t.quoted = quoted;
+        words.push(t);
+      });
+    }
+    return { words: words, groups: groups };
+  }
+
+  /* FNV-1a (32-bit) of the UTF-8 bytes of `s`, from the state `h`, as src/search/format.rs
+   * computes it. */
+  function fnv(s, h) {
+    var bytes = new TextEncoder().encode(s);
+    for (var i = 0; i < bytes.length; i++) {
+      h ^= bytes[i];
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+  }
+
+  function shardOf(term, shards) {
+    return fnv(term, 0x811c9dc5) % Math.max(1, shards);
+  }
+
+  function idf(df, n) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  function isElsewhere(entry) {
+    return Array.isArray(entry) && typeof entry[0] === 'string';
+  }
+
+  /* A posting list as stored: base64 of unsigned LEB128 varints [id, score, id delta,
+     score, ...]. Returns the flat numbers (decoded once per string). */
+  var flatCache = new Map();
+  function flatPostings(text) {
+    if (typeof text !== 'string') return [];
+    var flat = flatCache.get(text);
+    if (flat) return flat;
+    var bin = atob(text);
+    flat = [];
+    var n = 0, shift = 0;
+    for (var i = 0; i < bin.length; i++) {
+      var b = bin.charCodeAt(i);
+      n += (b & 0x7f) * Math.pow(2, shift);
+      if (b & 0x80) {
+        shift += 7;
+      } else {
+        flat.push(n);
+        n = 0;
+        shift = 0;
+      }
+    }
+    if (flatCache.size > 5000) flatCache.clear();
+    flatCache.set(text, flat);
+    return flat;
+  }
+
+  function entryDf(entry) {
+    return isElsewhere(entry) ? entry[1] : flatPostings(entry).length / 2;
+  }
+
+  /* ---- The engine: fetches only the files a query needs, and ranks. ---- */
+  function createEngine(base, fetchFn) {
+    var cache = new Map();
+    var manifestPromise = null;
+    var shardIndexes = new WeakMap();
+    fetchFn = fetchFn || fetch.bind(globalThis);
+
+    function load(path) {
+      if (!cache.has(path)) {
+        cache.set(path, (async function () {
+          var res = await fetchFn(base + path);
+          if (!res.ok) {
+            if (res.status === 404) return null;
+            throw new Error('search index: ' + path + ': HTTP ' + res.status);
+          }
+          var buf = new Uint8Array(await res.arrayBuffer());
+          var text;
+          if (buf.length > 1 && buf[0] === 0x1f && buf[1] === 0x8b) {
+            var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
+            text = await new Response(stream).text();
+          } else {
+            text = new TextDecoder().decode(buf);
+          }
+          return JSON.parse(text);
+        })());
+      }
+      return cache.get(path);
+    }
+
+    function manifest() {
+      if (!manifestPromise) {
+        manifestPromise = load('manifest.json').then(function (m) {
+          if (!m || m.version !== FORMAT_VERSION) throw new Error('search index: unsupported format');
+          return m;
+        });
+      }
+      return manifestPromise;
+    }
+
+    async function shardFor(term) {
+      var m = await manifest();
+      return (await load('t/' + shardOf(term, m.shards) + '.json.gz')) || {};
+    }
+
+    /* Every spelling of a folded term (word or pair), or of `key` in its shard (a word's
+     * title-only term, "^" + the word): [{spelling, entry}]. */
+    async function spellings(folded, key) {
+      var shard = await shardFor(folded);
+      var index = shardIndexes.get(shard);
+      if (!index) {
+        index = new Map();
+        Object.keys(shard).forEach(function (k) {
+          var f = foldNormalized(k);
+          if (!index.has(f)) index.set(f, []);
+          index.get(f).push(k);
+        });
+        shardIndexes.set(shard, index);
+      }
+      return (index.get(key || folded) || []).map(function (s) { return { spelling: s, entry: shard[s] }; });
+    }
+
+    /* Decoded postings of one spelling: Map id → score. */
+    async function postings(spelling, entry) {
+      var flat;
+      if (isElsewhere(entry)) {
+        var file = await load(entry[0]);
+        flat = flatPostings(file && file[spelling]);
+      } else {
+        flat = flatPostings(entry);
+      }
+      var out = new Map();
+      var id = 0;
+      for (var i = 0; i + 1 < flat.length; i += 2) {
+        id = i === 0 ? flat[0] : id + flat[i];
+        out.set(id, flat[i + 1]);
+      }
+      return out;
+    }
+
+    async function pseudo(key) {
+      var m = await manifest();
+      var shard = (await load('f/' + shardOf(key, m.facet_shards) + '.json.gz')) || {};
+      return shard[key] ? postings(key, shard[key]) : new Map();
+    }
+
+    /* Postings of several spellings merged: `s` maps each bulletin to its best score times
+     * its spelling's quality `q`, `t` to where in its title the term first is (from 1). */
+    async function unionOf(list) {
+      var out = { s: new Map(), t: new Map(), exact: new Set() };
+      var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry); }));
+      maps.forEach(function (map, i) {
+        var q = list[i].q;
+        map.forEach(function (v, id) {
+          var s = (v % SCORE_RANGE) * q;
+          var prev = out.s.get(id);
+          if (prev === undefined || s > prev) out.s.set(id, s);
+          if (q === 1) out.exact.add(id);
+          var t = Math.floor(v / SCORE_RANGE);
+          if (t) {
+            var pt = out.t.get(id);
+            if (pt === undefined || t < pt) out.t.set(id, t);
+          }
+        });
+      });
+      return out;
+    }
+
+    /* The spellings of the folded term `folded` (a word, or two words for a pair) that may
+     * answer the query words `ws`, each with its quality times `factor`. A word typed with
+     * marks matches every spelling of its letters, best as typed, then with another tone,
+     * then with other marks; a word typed without marks matches every spelling alike. */
+    async function spellingsFor(folded, ws, factor) {
+      return (await spellings(folded)).map(function (x) {
+        var parts = ws.length === 1 ? [x.spelling] : x.spelling.split(' ');
+        if (parts.length !== ws.length) return null;
+        var q = factor;
+        for (var k = 0; k < ws.length; k++) q *= quality(parts[k], ws[k]);
+        return { spelling: x.spelling, entry: x.entry, q: q };
+      }).filter(Boolean);
+    }
+
+    /* One way to answer a query word (or pair): as typed, or a word it may be the start of
+     * or a typo of. */
+    function alternative(folded, sp, factor, kind) {
+      return {
+        folded: folded, sp: sp, factor: factor, kind: kind, map: null,
+        df: sp.reduce(function (a, x) { return a + entryDf(x.entry); }, 0),
+        inline: sp.every(function (x) { return !isElsewhere(x.entry); })
+      };
+    }
+
+    /* Runs a query. params: {q, tag, author, year, sort ('new'), typing}. */
+    async function search(params) {
+      var m = await manifest();
+      var n = m.docs;
+      var scale = m.score_scale || 25;
+      var query = parseQuery(params.q);
+      var words = query.words;
+
+      /* Filters. */
+      var filter = null;
+      function narrow(set) {
+        if (filter === null) { filter = set; return; }
+        var next = new Set();
+        filter.forEach(function (id) { if (set.has(id)) next.add(id); });
+        filter = next;
+      }
+      if (params.tag) narrow(new Set((await pseudo('tag:' + nameKey(params.tag))).keys()));
+      if (params.author) narrow(new Set((await pseudo('author:' + nameKey(params.author))).keys()));
+      if (params.section) narrow(new Set((await pseudo('section:' + nameKey(params.section))).keys()));
+      if (params.year) {
+        var yr = (m.years || []).find(function (y) { return String(y[0]) === String(params.year); });
+        var ids = new Set();
+        if (yr) for (var k = yr[1]; k < yr[1] + yr[2]; k++) ids.add(k);
+        narrow(ids);
+      }
+
+      if (!words.length) {
+        if (filter === null) return { total: 0, ids: [], words: [], partial: false, empty: true };
+        var all = Array.from(filter).sort(function (a, b) { return b - a; });
+        return { total: all.length, ids: all, words: [], partial: false, scores: new Map() };
+      }
+
+      /* Each word's ways to match, and each pair of adjacent words' (in one group). */
+      await Promise.all(words.map(async function (w) {
+        w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 1, 'typed')];
+      }));
+      var pairs = [];
+      for (var i = 0; i + 1 < words.length; i++) {
+        if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
+      }
+      async function addPair(p, a, b, fa, fb, factor, kind) {
+        var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
+        var alt = alternative(fa + ' ' + fb, sp, factor, kind);
+        alt.map = await unionOf(sp);
+        p.alts.push(alt);
+      }
+      await Promise.all(pairs.map(function (p) {
+        var a = words[p.at], b = words[p.at + 1];
+        return addPair(p, a, b, a.folded, b.folded, 1, 'typed');
+      }));
+
+      /* The word being typed also matches as a prefix, below exact matches. */
+      var last = words[words.length - 1];
+      if (params.typing && !last.quoted && Array.from(last.folded).length >= 2) {
+        var prefix = Array.from(last.folded).slice(0, 2).join('');
+        var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
+        var cands = (group[prefix] || []).filter(function (e) {
+          return e[0] !== last.folded && e[0].indexOf(last.folded) === 0;
+        }).slice(0, PREFIX_EXPANSIONS);
+        (await Promise.all(cands.map(async function (e) {
+          var sp = (await spellings(e[0])).filter(function (x) {
+            return !last.marked || x.spelling.indexOf(last.word) === 0;
+          }).map(function (x) { return { spelling: x.spelling, entry: x.entry, q: PREFIX_FACTOR }; });
+          return alternative(e[0], sp, PREFIX_FACTOR, 'prefix');
+        }))).forEach(function (a) { if (a.sp.length) last.alts.push(a); });
+      }
+
+      /* A word's own list is fetched when it is short, when the query is one word, or, for
+       * the common words, rarest first while they fit a budget; a word left unfetched is
+       * not required (it is credited where a pair holds it), so that no bulletin with every
+       * word is lost for want of a list. */
+      var budget = LONG_POSTINGS;
+      async function fetchAlts() {
+        var todo = [];
+        words.forEach(function (w) { w.alts.forEach(function (a) { if (!a.map) todo.push(a); }); });
+        todo.sort(function (x, y) { return x.df - y.df; });
+        await Promise.all(todo.map(function (a) {
+          if (!a.inline && words.length > 1) {
+            if (a.df > budget) return null;
+            budget -= a.df;
+          }
+          return unionOf(a.sp).then(function (map) { a.map = map; });
+        }));
+      }
+      await fetchAlts();
+      /* A common word left unfetched still tells where it is in titles. */
+      async function fetchTitles() {
+        await Promise.all(words.map(async function (w) {
+          if (w.alts[0].map || w.title) return;
+          var sp = (await spellings(w.folded, '^' + w.folded)).map(function (x) {
+            return { spelling: x.spelling, entry: x.entry, q: quality(x.spelling.slice(1), w) };
+          });
+          w.title = await unionOf(sp);
+        }));
+      }
+      await fetchTitles();
+
+      function pairsOf(wi) {
+        return pairs.filter(function (p) { return p.at === wi || p.at + 1 === wi; });
+      }
+      /* The bulletins that may hold word `wi`, or null when that is not known. */
+      function setFor(wi) {
+        var known = false;
+        var s = new Set();
+        words[wi].alts.forEach(function (a) {
+          if (a.map) { known = true; a.map.s.forEach(function (_, id) { s.add(id); }); }
+        });
+        if (!words[wi].alts[0].map) {
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
+          });
+          if (!words[wi].alts.some(function (a) { return a.map; })) known = false;
+        } else {
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
+          });
+        }
+        return known ? s : null;
+      }
+      var phraseMissing = false;
+      function candidates(requirePhrases) {
+        var sets = words.map(function (_, wi) { return setFor(wi); }).filter(Boolean);
+        if (!sets.length) {
+          sets = [new Set()];
+          pairs.forEach(function (p) { p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { sets[0].add(id); }); }); });
+        }
+        sets.sort(function (a, b) { return a.size - b.size; });
+        var out = new Set();
+        sets[0].forEach(function (id) {
+          if (filter !== null && !filter.has(id)) return;
+          for (var si = 1; si < sets.length; si++) if (!sets[si].has(id)) return;
+          if (requirePhrases) {
+            for (var pi = 0; pi < pairs.length; pi++) {
+              if (pairs[pi].quoted && !pairs[pi].alts.some(function (a) { return a.map.s.has(id); })) return;
+            }
+          }
+          out.add(id);
+        });
+        return out;
+      }
+      var found = candidates(true);
+
+      /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
+       * frequent words one edit away (on the folded form) at a lower weight. */
+      var corrected = null;
+      if (found.size < TYPO_MIN && !params.typing) {
+        var suspects = words.map(function (w, wi) {
+          if (w.quoted || Array.from(w.folded).length < 2 || /\d/.test(w.folded)) return false;
+          if (w.alts[0].df === 0) return true;
+          return pairsOf(wi).some(function (p) { return p.alts[0].df === 0; });
+        });
+        if (!suspects.some(Boolean) && !found.size) suspects = words.map(function (w) { return !w.quoted; });
+        var fixes = await Promise.all(words.map(function (w, wi) {
+          return suspects[wi] ? nearWords(w.folded) : [];
+        }));
+        await Promise.all(words.map(async function (w, wi) {
+          var near = fixes[wi].slice(0, TYPO_EXPANSIONS);
+          await Promise.all(near.map(async function (e) {
+            var sp = (await spellings(e[0])).map(function (x) { return { spelling: x.spelling, entry: x.entry, q: TYPO_FACTOR }; });
+            if (sp.length) w.alts.push(alternative(e[0], sp, TYPO_FACTOR, 'typo'));
+            var plain = { marked: false };
+            await Promise.all(pairsOf(wi).map(function (p) {
+              var a = words[p.at], b = words[p.at + 1];
+              return p.at === wi
+                ? addPair(p, plain, b, e[0], b.folded, TYPO_FACTOR, 'typo')
+                : addPair(p, a, plain, a.folded, e[0], TYPO_FACTOR, 'typo');
+            }));
+          }));
+        }));
+        if (fixes.some(function (f) { return f.length; })) {
+          await fetchAlts();
+          await fetchTitles();
+          found = candidates(true);
+        }
+      }
+      if (!found.size && pairs.some(function (p) { return p.quoted; })) {
+        /* No bulletin has the exact phrase: the ones with its words closest together. */
+        phraseMissing = true;
+        found = candidates(false);
+      }
+
+      var marked = words.some(function (w) { return w.marked; });
+      var pairIdf = pairs.map(function (p) { return p.alts.map(function (a) { return idf(Math.max(1, a.df), n); }); });
+      words.forEach(function (w) { w.alts.forEach(function (a) { a.idf = idf(Math.max(1, a.df), n); }); });
+      function score(id) {
+        var total = 0, matched = 0, inTitle = 0;
+        var wordTitle = [];
+        var typo = new Array(words.length).fill(null);
+        words.forEach(function (w, wi) {
+          var best = 0, has = false, tp = 0, via = null;
+          w.alts.forEach(function (a) {
+            var s = a.map && a.map.s.get(id);
+            if (s === undefined || s === null) return;
+            has = true;
+            var v = a.idf * s / scale;
+            if (v > best) { best = v; via = a; }
+            var t = a.map.t.get(id);
+            if (t && (!tp || t < tp)) tp = t;
+          });
+          if (w.title && w.title.s.has(id)) {
+            has = true;
+            best = Math.max(best, w.alts[0].idf * w.title.s.get(id) / scale);
+            var tt = w.title.t.get(id);
+            if (tt && (!tp || tt < tp)) tp = tt;
+          }
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) {
+              var s = a.map.s.get(id);
+              if (s === undefined) return;
+              has = true;
+              if (!w.alts[0].map) best = Math.max(best, w.alts[0].idf * s / scale);
+              var t = a.map.t.get(id);
+              if (t) { t = p.at === wi ? t : t + 1; if (!tp || t < tp) tp = t; }
+            });
+          });
+          if (has) { matched++; total += best; }
+          if (tp) inTitle++;
+          wordTitle.push(tp);
+          if (via && via.kind === 'typo') typo[wi] = via;
+        });
+        var adjacent = 0;
+        var pairTitle = pairs.map(function (p, pi) {
+          var best = 0, tp = 0;
+          p.alts.forEach(function (a, ai) {
+            var s = a.map.s.get(id);
+            if (s === undefined) return;
+            best = Math.max(best, pairIdf[pi][ai] * s / scale);
+            var t = a.map.t.get(id);
+            if (t && (!tp || t < tp)) tp = t;
+          });
+          if (best) { adjacent++; total += best; }
+          return tp;
+        });
+        if (pairs.length) total += ADJACENT_BONUS * (adjacent / pairs.length);
+        /* Titles first: one that starts with the query, then one that holds it as a
+         * phrase, then one that holds all its words. */
+        var phrase;
+        if (words.length === 1) {
+          phrase = wordTitle[0] > 0;
+        } else {
+          phrase = pairs.length === words.length - 1 && pairTitle.every(function (t, k) {
+            return t > 0 && (k === 0 || t === pairTitle[k - 1] + 1);
+          });
+        }
+        var starts = phrase && (words.length === 1 ? wordTitle[0] === 1 : pairTitle[0] === 1);
+        var tier = starts ? 3 : phrase ? 2 : inTitle === words.length ? 1 : 0;
+        /* Typed with marks: the words as typed (each pair of them) come first. */
+        var exact = marked && (words.length === 1
+          ? Boolean(words[0].alts[0].map && words[0].alts[0].map.exact.has(id))
+          : pairs.length === words.length - 1 && pairs.every(function (p) { return p.alts[0].map.exact.has(id); }));
+        return { total: total, matched: matched, tier: tier + (exact ? 4 : 0), typo: typo };
+      }
+
+      var partial = false;
+      if (!found.size && words.length > 1) {
+        /* Nothing has every word: the best partial matches, most words first. */
+        partial = true;
+        words.forEach(function (_, wi) {
+          (setFor(wi) || new Set()).forEach(function (id) { if (filter === null || filter.has(id)) found.add(id); });
+        });
+      }
+
+      var scores = new Map();
+      found.forEach(function (id) { scores.set(id, score(id)); });
+      var ids = Array.from(found);
+      if (params.sort === 'new') {
+        ids.sort(function (a, b) { return b - a; });
+      } else {
+        ids.sort(function (a, b) {
+          var x = scores.get(a), y = scores.get(b);
+          return (y.matched - x.matched) || (y.tier - x.tier) || (y.total - x.total) || (b - a);
+        });
+      }
+      /* A quoted phrase of three words or more: of the first bulletins, those whose phrase
+       * filter holds each of its word triples come first (the pairs alone may stand apart). */
+      var triples = [];
+      query.groups.forEach(function (g) {
+        if (!g.quoted) return;
+        for (var k = g.first; k + 2 <= g.last; k++) {
+          triples.push(words[k].folded + ' ' + words[k + 1].folded + ' ' + words[k + 2].folded);
+        }
+      });
+      if (triples.length && params.sort !== 'new' && ids.length) {
+        var checked = ids.slice(0, PHRASE_CHECK);
+        var filters = await Promise.all(checked.map(async function (id) {
+          var chunk = (await load('b/' + Math.floor(id / m.chunk) + '.json.gz')) || [];
+          return chunk[id % m.chunk] || '';
+        }));
+        var held = checked.filter(function (id, k) {
+          return triples.every(function (tr) { return filterHas(filters[k], tr); });
+        });
+        if (!held.length) {
+          phraseMissing = true;
+        } else {
+          var first = new Set(held);
+          ids = held.concat(ids.filter(function (id) { return !first.has(id); }));
+        }
+      }
+      /* The query as the first result answers it, when a typo was forgiven there. */
+      var top = ids.length ? scores.get(ids[0]) : null;
+      if (top && top.typo.some(Boolean)) {
+        corrected = words.map(function (w, wi) {
+          var a = top.typo[wi];
+          if (!a) return w.word;
+          var sp = a.sp.slice().sort(function (x, y) { return entryDf(y.entry) - entryDf(x.entry); });
+          return sp.length ? sp[0].spelling : a.folded;
+        }).join(' ');
+      }
+      var highlight = [];
+      words.forEach(function (w) {
+        w.alts.forEach(function (a) { if (a.map) highlight.push({ folded: a.folded }); });
+      });
+      return {
+        total: ids.length, ids: ids, words: highlight, partial: partial, scores: scores,
+        corrected: corrected, phraseMissing: phraseMissing && ids.length > 0
+      };
+    }
+
+    /* Whether a phrase filter (base64 of a Bloom filter, src/search/phrases.rs) holds the
+     * triple `tr` (three folded words joined by spaces). */
+    function filterHas(filter, tr) {
+      if (!filter) return false;
+      var bits = filterBits.get(filter);
+      if (!bits) {
+        bits = atob(filter);
+        if (filterBits.size > 200) filterBits.clear();
+        filterBits.set(filter, bits);
+      }
+      var size = bits.length * 8;
+      var h = fnv(tr, 0x811c9dc5);
+      var step = (fnv('#', h) | 1) >>> 0;
+      for (var i = 0; i < PHRASE_HASHES; i++) {
+        var bit = ((h + Math.imul(i, step)) >>> 0) % size;
+        if (!(bits.charCodeAt(bit >> 3) & (1 << (bit & 7)))) return false;
+      }
+      return true;
+    }
+    var filterBits = new Map();
+
+    /* The most frequent words one edit (insertion, deletion, substitution, transposition)
+     * from folded word `f`, from the lists by first letter and length: [[word, df]]. */
+    async function nearWords(f) {
+      var m = await manifest();
+      var c = Array.from(f);
+      var keys = [[c[0], c.length - 1], [c[0], c.length], [c[0], c.length + 1], [c[1], c.length - 1], [c[1], c.length]];
+      var groups = await Promise.all(keys.map(function (k) {
+        var key = '~' + k[0] + k[1];
+        return load('x/' + shardOf(key, m.prefix_files) + '.json.gz').then(function (g) { return (g && g[key]) || []; });
+      }));
+      var seen = new Set();
+      var out = [];
+      groups.forEach(function (g) {
+        g.forEach(function (e) {
+          if (!seen.has(e[0]) && oneEdit(c, Array.from(e[0]))) { seen.add(e[0]); out.push(e); }
+        });
+      });
+      return out.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
+    }
+
+    /* Metadata of bulletins by id. */
+    async function docs(ids) {
+      var m = await manifest();
+      return Promise.all(ids.map(async function (id) {
+        var chunk = (await load('d/' + Math.floor(id / m.chunk) + '.json.gz')) || [];
+        var d = chunk[id % m.chunk];
+        return d ? Object.assign({ id: id }, d) : null;
+      }));
+    }
+
+    /* Facet counts for a result set: years from id ranges, tags and authors of the shown
+     * results counted over the whole set. */
+    async function facets(result, shown) {
+      var m = await manifest();
+      var ids = new Set(result.ids);
+      var years = (m.years || []).map(function (y) {
+        var c = 0;
+        ids.forEach(function (id) { if (id >= y[1] && id < y[1] + y[2]) c++; });
+        return { name: String(y[0]), count: c };
+      }).filter(function (y) { return y.count > 0; });
+      async function count(kind, names, limit) {
+        var freq = new Map();
+        names.forEach(function (nm) { freq.set(nm, (freq.get(nm) || 0) + 1); });
+        var top = Array.from(freq.keys()).sort(function (a, b) { return freq.get(b) - freq.get(a); }).slice(0, limit);
+        var out = await Promise.all(top.map(async function (nm) {
+          var list = await pseudo(kind + ':' + nameKey(nm));
+          var c = 0;
+          list.forEach(function (_, id) { if (ids.has(id)) c++; });
+          return { name: nm, count: c };
+        }));
+        return out.filter(function (x) { return x.count > 0; }).sort(function (a, b) { return b.count - a.count; });
+      }
+      var tags = [], authors = [], sections = [];
+      shown.forEach(function (d) {
+        if (d) { tags = tags.concat(d.g); authors = authors.concat(d.a); if (d.c) sections.push(d.c); }
+      });
+      return {
+        years: years, tags: await count('tag', tags, FACET_TAGS), authors: await count('author', authors, FACET_AUTHORS),
+        sections: await count('section', sections, FACET_AUTHORS)
+      };
+    }
+
+    return { search: search, docs: docs, facets: facets, manifest: manifest };
+  }
+
+  /* ---- Snippets: the passage around the best match, as text pieces to mark. ---- */
+  function snippet(text, words, width) {
+    width = width || 220;
+    var chars = Array.from(text);
+    var folded = chars.map(function (c) { return foldNormalized(c.toLowerCase()) || ' '; });
+    var lower = chars.map(function (c) { return c.toLowerCase(); });
+    var hits = [];
+    function isWordChar(i) { return i >= 0 && i < chars.length && WORD_CHAR.test(chars[i]); }
+    words.forEach(function (w, wi) {
+      var f = Array.from(w.folded);
+      for (var i = 0; i + f.length <= chars.length; i++) {
+        if (isWordChar(i - 1) || isWordChar(i + f.length)) continue;
+        var ok = true;
+        for (var j = 0; j < f.length && ok; j++) if (folded[i + j] !== f[j]) ok = false;
+        if (ok) hits.push({ at: i, len: f.length, w: wi });
+      }
+    });
+    var start = 0;
+    if (hits.length) {
+      /* The window with the most distinct words. */
+      var best = -1;
+      hits.forEach(function (h) {
+        var s = Math.max(0, h.at - 40);
+        var distinct = new Set(hits.filter(function (x) { return x.at >= s && x.at < s + width; }).map(function (x) { return x.w; })).size;
+        if (distinct > best) { best = distinct; start = s; }
+      });
+      while (start > 0 && isWordChar(start - 1)) start--;
+    }
+    var end = Math.min(chars.length, start + width);
+    while (end < chars.length && isWordChar(end)) end++;
+    var pieces = [];
+    var pos = start;
+    hits.filter(function (h) { return h.at >= start && h.at + h.len <= end; })
+      .sort(function (a, b) { return a.at - b.at; })
+      .forEach(function (h) {
+        if (h.at < pos) return;
+        if (h.at > pos) pieces.push({ text: chars.slice(pos, h.at).join(''), mark: false });
+        pieces.push({ text: chars.slice(h.at, h.at + h.len).join(''), mark: true });
+        pos = h.at + h.len;
+      });
+    if (pos < end) pieces.push({ text: chars.slice(pos, end).join(''), mark: false });
+    if (start > 0) pieces.unshift({ text: '… ', mark: false });
+    if (end < chars.length) pieces.push({ text: ' …', mark: false });
+    return pieces;
+  }
+
+  var api = { createEngine: createEngine, tokenize: tokenize, fold: fold, normalize: normalize, parseQuery: parseQuery, snippet: snippet, shardOf: shardOf };
+  if (typeof module !== 'undefined' && module.exports) module.exports = api;
+  if (typeof window !== 'undefined') window.bantinSearch = api;
+})();

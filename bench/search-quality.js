@@ -21,8 +21,8 @@ if (!pub || !queriesFile) {
 }
 const missesOf = process.argv.includes('--misses') ? process.argv[process.argv.indexOf('--misses') + 1] : null;
 /* The site's own search engine: the one `bantin build` published (minified or not). */
-const search = require(path.resolve(pub, 'search-engine.js'));
 const usePagefind = process.argv.includes('--pagefind');
+const search = usePagefind ? null : require(path.resolve(pub, 'search-engine.js'));
 const queries = fs.readFileSync(queriesFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 const files = new Map();

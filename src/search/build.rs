@@ -74,7 +74,7 @@ pub fn write_index(
                 let plain = plain_of(entry, stored, usize::MAX)?;
                 let mut doc = doc_terms(&fields_of(entry, sections, &plain), scratch);
                 let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
-                meta.p = phrases::phrase_filter(doc.tokens());
+                meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
                 drop(plain);
                 if release_plain {
                     entry.release_plain();
@@ -300,7 +300,7 @@ pub(super) fn chunk_file(
             let mut meta =
                 doc_meta(e, &archive.tags, &archive.authors, &archive.sections, format_date, &plain);
             let doc = doc_terms(&fields_of(e, &archive.sections, &plain), &mut scratch);
-            meta.p = phrases::phrase_filter(doc.tokens());
+            meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
             Ok(meta)
         })
         .collect::<std::io::Result<_>>()?;

@@ -81,6 +81,8 @@ pub struct DocTerms {
     pub terms: Vec<DocTerm>,
     /// The number of tokens in its fields (tags and authors included).
     pub length: f32,
+    /// Per token, FNV-1a 32 of its folded form.
+    pub token_hashes: Vec<u32>,
 }
 
 impl DocTerms {
@@ -233,6 +235,7 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         }
     }
     doc.length = doc.tokens.len() as f32;
+    doc.token_hashes.extend(keys.iter().map(|&(_, hash)| hash));
     // Tags, authors and the section are pseudo-terms (`tag:<key>`…), for filters and facets.
     let names = (d.tags.iter().map(|n| (n.as_str(), TAG_PREFIX)))
         .chain(d.authors.iter().map(|n| (n.as_str(), AUTHOR_PREFIX)))

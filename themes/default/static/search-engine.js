@@ -396,6 +396,8 @@
         words.forEach(function (w) { w.alts.forEach(function (a) { if (!a.map) todo.push(a); }); });
         todo.sort(function (x, y) { return x.df - y.df; });
         await Promise.all(todo.map(function (a) {
+          /* A typo's candidate is known by its pairs and title: its long list is not worth it. */
+          if (!a.inline && a.kind === 'typo' && words.length > 1) return null;
           if (!a.inline && words.length > 1) {
             if (a.df > budget) return null;
             budget -= a.df;
@@ -465,11 +467,16 @@
        * frequent words one edit away (on the folded form) at a lower weight. */
       var corrected = null;
       if (found.size < TYPO_MIN && !params.typing) {
-        var suspects = words.map(function (w, wi) {
-          if (w.quoted || Array.from(w.folded).length < 2 || /\d/.test(w.folded)) return false;
-          if (w.alts[0].df === 0) return true;
-          return pairsOf(wi).some(function (p) { return p.alts[0].df === 0; });
+        /* A word found nowhere is the typo; else the words beside a pair found nowhere. */
+        var typable = words.map(function (w) {
+          return !w.quoted && Array.from(w.folded).length >= 2 && !/\d/.test(w.folded);
         });
+        var suspects = words.map(function (w, wi) { return typable[wi] && w.alts[0].df === 0; });
+        if (!suspects.some(Boolean)) {
+          suspects = words.map(function (w, wi) {
+            return typable[wi] && pairsOf(wi).some(function (p) { return p.alts[0].df === 0; });
+          });
+        }
         if (!suspects.some(Boolean) && !found.size) suspects = words.map(function (w) { return !w.quoted; });
         var fixes = await Promise.all(words.map(function (w, wi) {
           return suspects[wi] ? nearWords(w.folded) : [];
@@ -569,7 +576,9 @@
         var exact = marked && (words.length === 1
           ? Boolean(words[0].alts[0].map && words[0].alts[0].map.exact.has(id))
           : pairs.length === words.length - 1 && pairs.every(function (p) { return p.alts[0].map.exact.has(id); }));
-        return { total: total, matched: matched, tier: tier + (exact ? 4 : 0), typo: typo };
+        /* Within a tier, the title with the query nearer its start first. */
+        var at = tier === 2 ? pairTitle[0] : tier === 1 ? Math.max.apply(null, wordTitle) : 0;
+        return { total: total, matched: matched, tier: tier + (exact ? 4 : 0), at: at, typo: typo };
       }
 
       var partial = false;
@@ -589,7 +598,7 @@
       } else {
         ids.sort(function (a, b) {
           var x = scores.get(a), y = scores.get(b);
-          return (y.matched - x.matched) || (y.tier - x.tier) || (y.total - x.total) || (b - a);
+          return (y.matched - x.matched) || (y.tier - x.tier) || (x.at - y.at) || (y.total - x.total) || (b - a);
         });
       }
       /* A quoted phrase of three words or more: of the first bulletins, those whose phrase
@@ -598,7 +607,7 @@
       query.groups.forEach(function (g) {
         if (!g.quoted) return;
         for (var k = g.first; k + 2 <= g.last; k++) {
-          triples.push(words[k].folded + ' ' + words[k + 1].folded + ' ' + words[k + 2].folded);
+          triples.push(tripleHash(words[k].folded, words[k + 1].folded, words[k + 2].folded));
         }
       });
       if (triples.length && params.sort !== 'new' && ids.length) {
@@ -637,9 +646,23 @@
       };
     }
 
+    /* A triple of folded words' hash: FNV-1a of their own FNV-1a hashes' twelve bytes,
+     * little-endian (src/search/phrases.rs). */
+    function tripleHash(a, b, c) {
+      var h = 0x811c9dc5;
+      [a, b, c].forEach(function (w) {
+        var x = fnv(w, 0x811c9dc5);
+        for (var k = 0; k < 4; k++) {
+          h ^= (x >>> (8 * k)) & 0xff;
+          h = Math.imul(h, 0x01000193) >>> 0;
+        }
+      });
+      return h;
+    }
+
     /* Whether a phrase filter (base64 of a Bloom filter, src/search/phrases.rs) holds the
-     * triple `tr` (three folded words joined by spaces). */
-    function filterHas(filter, tr) {
+     * triple whose hash is `h`. */
+    function filterHas(filter, h) {
       if (!filter) return false;
       var bits = filterBits.get(filter);
       if (!bits) {
@@ -648,7 +671,6 @@
         filterBits.set(filter, bits);
       }
       var size = bits.length * 8;
-      var h = fnv(tr, 0x811c9dc5);
       var step = (fnv('#', h) | 1) >>> 0;
       for (var i = 0; i < PHRASE_HASHES; i++) {
         var bit = ((h + Math.imul(i, step)) >>> 0) % size;

@@ -193,6 +193,16 @@ fn search_page_in_chromium() {
     assert_eq!(page.titles(), ["<img src=x onerror=window.__xss=1>"]);
     assert_eq!(browser.eval("return typeof window.__xss;"), Value::String("undefined".into()));
 
+    // The page alone does not load the engine; typing a query does, and it answers.
+    browser.goto(&format!("{}/search/", page.base));
+    let loaded =
+        "return performance.getEntriesByType('resource').some(e => e.name.endsWith('search-engine.js'));";
+    assert_eq!(browser.eval(loaded), Value::Bool(false));
+    browser.type_into("#search-q", "truong hoc\u{E007}");
+    page.settle();
+    assert_eq!(browser.eval(loaded), Value::Bool(true));
+    assert!(!page.titles().is_empty(), "{}", page.status());
+
     // Typing and pressing Enter puts the query in the URL; the back button restores the last.
     page.search("q=xssprobe");
     browser.eval("document.getElementById('search-q').value = ''; return null;");

@@ -167,10 +167,10 @@ impl DocTerms {
     }
 }
 
-/// The distinct terms of a bulletin's fields. Pairs are adjacent words in one block (a
-/// paragraph, heading, list item or cell, or a tag or name): within a phrase at the field's
-/// weight, across punctuation at [`LOOSE_PAIR`] of it; so is the pair of the words on either
-/// side of a number ("động đất 6,7 độ" gives "đất độ" as well as "đất 6", "6 7", "7 độ").
+/// The distinct terms of a bulletin's fields. Pairs are adjacent words in one sentence of a
+/// block (a paragraph, heading, list item or cell, or a tag or name): within a phrase at the
+/// field's weight, across punctuation at [`LOOSE_PAIR`] of it; so is the pair of the words on
+/// either side of a number ("động đất 6,7 độ" gives "đất độ" as well as "đất 6", "6 7", "7 độ").
 pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
     let mut doc = DocTerms::default();
     let Scratch { keys, seen } = scratch;
@@ -218,18 +218,22 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
                     DocTerm { key, hash, pseudo: false, tf: weight, title_at: title_at(i), at, strings },
                 );
             }
-            if i == first || doc.tokens.new_block(i) {
+            let number = |k: usize| doc.tokens.folded(k).bytes().all(|b| b.is_ascii_digit());
+            let is_number = number(i);
+            // A sentence's end parts pairs, but for a number written with a full stop ("1.000").
+            let parted = i == first
+                || doc.tokens.new_block(i)
+                || (doc.tokens.new_sentence(i) && !(is_number && number(i - 1)));
+            if parted {
                 last_word = None;
             } else {
                 let loose = if doc.tokens.new_segment(i) { LOOSE_PAIR } else { 1.0 };
                 doc.add(seen, pair(keys, &doc.tokens, i - 1, i, weight * loose, title_at(i - 1)));
-                let number = |k: usize| doc.tokens.folded(k).bytes().all(|b| b.is_ascii_digit());
-                if let Some(w) = last_word.filter(|&w| w + 1 < i && !number(i)) {
+                if let Some(w) = last_word.filter(|&w| w + 1 < i && !is_number) {
                     doc.add(seen, pair(keys, &doc.tokens, w, i, weight * LOOSE_PAIR, title_at(w)));
                 }
             }
-            let number = doc.tokens.folded(i).bytes().all(|b| b.is_ascii_digit());
-            if !number {
+            if !is_number {
                 last_word = Some(i);
             }
         }

@@ -20,11 +20,13 @@ pub const MAX_TOKEN_CHARS: usize = 40;
 /// What separates a token from the one before: white space, a hyphen, a slash or an
 /// apostrophe (one segment)…
 const JOINED: u8 = 0;
-/// …other punctuation within a line (a comma, a colon, quotes, brackets, a full stop)…
+/// …other punctuation within a sentence (a comma, a colon, quotes, brackets, a dash)…
 const PUNCTUATION: u8 = 1;
+/// …the end of a sentence (a full stop, `!`, `?`, `…` or `;`)…
+const SENTENCE: u8 = 2;
 /// …or a line break (the end of a paragraph, heading or cell), the start of a text, or a
 /// dropped token.
-const BLOCK: u8 = 2;
+const BLOCK: u8 = 3;
 
 /// One word of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +45,8 @@ pub struct Tokens {
     words: String,
     folded: String,
     /// Per token: where its spelling ends in `words`, its folded form in `folded`, and what
-    /// separates it from the token before: [`JOINED`], [`PUNCTUATION`] or [`BLOCK`].
+    /// separates it from the token before: [`JOINED`], [`PUNCTUATION`], [`SENTENCE`] or
+    /// [`BLOCK`].
     ends: Vec<(u32, u32, u8)>,
 }
 
@@ -94,6 +97,11 @@ impl Tokens {
     /// separates token `i` from the one before: no pair spans it.
     pub fn new_block(&self, i: usize) -> bool {
         self.ends[i].2 == BLOCK
+    }
+
+    /// Whether the end of a sentence (or a block) separates token `i` from the one before.
+    pub fn new_sentence(&self, i: usize) -> bool {
+        self.ends[i].2 >= SENTENCE
     }
 
     /// Appends the tokens of `text`; its first token starts a segment.
@@ -160,7 +168,11 @@ impl Tokens {
                 end_word(words, folded, &mut chars, &mut broken);
             }
             if info.flags & JOINS == 0 {
-                broken = if c == '\n' { BLOCK } else { broken.max(PUNCTUATION) };
+                broken = match c {
+                    '\n' => BLOCK,
+                    '.' | '!' | '?' | '…' | ';' => broken.max(SENTENCE),
+                    _ => broken.max(PUNCTUATION),
+                };
             }
         }
         if chars > 0 {
@@ -203,6 +215,18 @@ mod tests {
                 ("nội".into(), "noi".into(), false),
                 ("2020".into(), "2020".into(), false),
             ]
+        );
+    }
+
+    #[test]
+    fn sentences_and_blocks_are_told_from_other_punctuation() {
+        let mut t = Tokens::default();
+        t.push_text("Mưa, gió. Bão!\nlũ");
+        let kinds: Vec<(bool, bool, bool)> =
+            (0..t.len()).map(|i| (t.new_segment(i), t.new_sentence(i), t.new_block(i))).collect();
+        assert_eq!(
+            kinds,
+            [(true, true, true), (true, false, false), (true, true, false), (true, true, true)]
         );
     }
 

@@ -395,11 +395,15 @@
         var todo = [];
         words.forEach(function (w) { w.alts.forEach(function (a) { if (!a.map) todo.push(a); }); });
         todo.sort(function (x, y) { return x.df - y.df; });
+        /* The rarest word as typed is always fetched: without one word known for sure, the
+         * candidates would be only the bulletins with a pair. */
+        var known = words.some(function (w) { return w.alts[0].map; });
         await Promise.all(todo.map(function (a) {
           /* A typo's candidate is known by its pairs and title: its long list is not worth it. */
           if (!a.inline && a.kind === 'typo' && words.length > 1) return null;
           if (!a.inline && words.length > 1) {
-            if (a.df > budget) return null;
+            if (a.df > budget && (known || a.kind !== 'typed')) return null;
+            known = true;
             budget -= a.df;
           }
           return unionOf(a.sp).then(function (map) { a.map = map; });

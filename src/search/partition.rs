@@ -375,12 +375,8 @@ impl Partition {
         let (word_slots, facet_slots) = out.split_at_mut(split);
         for (t, rec) in self.terms.iter().enumerate() {
             let pseudo = rec.pseudo();
-            let slot = if pseudo {
-                shard_of(self.folded(t as u32), facet_shards)
-            } else {
-                shard_of(shard_key(self.folded(t as u32)), shards)
-            };
-            let local = (slot / PARTITIONS) as usize;
+            let slot = slot_of(self.folded(t as u32), pseudo, shards, facet_shards);
+            let local = ((if pseudo { slot - shards } else { slot }) / PARTITIONS) as usize;
             let list = if pseudo { &mut facet_slots[local] } else { &mut word_slots[local] };
             list.1.push(t as u32);
         }

@@ -54,7 +54,7 @@ pub(super) fn phrase_filter(tokens: &Tokens, hashes: &[u32]) -> String {
         if tokens.new_block(i) {
             (all_len, words_len, plain) = (0, 0, 0);
         }
-        let number = tokens.folded(i).bytes().all(|b| b.is_ascii_digit());
+        let number = tokens.is_number(i);
         plain = if number { 0 } else { plain + 1 };
         add(&mut all, &mut all_len, h, true);
         if !number {

@@ -218,12 +218,11 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
                     DocTerm { key, hash, pseudo: false, tf: weight, title_at: title_at(i), at, strings },
                 );
             }
-            let number = |k: usize| doc.tokens.folded(k).bytes().all(|b| b.is_ascii_digit());
-            let is_number = number(i);
+            let is_number = doc.tokens.is_number(i);
             // A sentence's end parts pairs, but for a number written with a full stop ("1.000").
             let parted = i == first
                 || doc.tokens.new_block(i)
-                || (doc.tokens.new_sentence(i) && !(is_number && number(i - 1)));
+                || (doc.tokens.new_sentence(i) && !(is_number && doc.tokens.is_number(i - 1)));
             if parted {
                 last_word = None;
             } else {

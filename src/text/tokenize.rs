@@ -88,6 +88,11 @@ impl Tokens {
         &self.folded[self.starts(i).1..self.ends[i].1 as usize]
     }
 
+    /// Whether token `i` is a number (digits only).
+    pub fn is_number(&self, i: usize) -> bool {
+        self.folded(i).bytes().all(|b| b.is_ascii_digit())
+    }
+
     /// Whether punctuation (or the start of a text) separates token `i` from the one before.
     pub fn new_segment(&self, i: usize) -> bool {
         self.ends[i].2 != JOINED

@@ -311,9 +311,9 @@
 
     /* One way to answer a query word (or pair): as typed, or a word it may be the start of
      * or a typo of. */
-    function alternative(folded, sp, factor, kind) {
+    function alternative(folded, sp, kind) {
       return {
-        folded: folded, sp: sp, factor: factor, kind: kind, map: null,
+        folded: folded, sp: sp, kind: kind, map: null,
         df: sp.reduce(function (a, x) { return a + entryDf(x.entry); }, 0),
         inline: sp.every(function (x) { return !isElsewhere(x.entry); })
       };
@@ -353,7 +353,7 @@
 
       /* Each word's ways to match, and each pair of adjacent words' (in one group). */
       await Promise.all(words.map(async function (w) {
-        w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 1, 'typed')];
+        w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 'typed')];
       }));
       var pairs = [];
       for (var i = 0; i + 1 < words.length; i++) {
@@ -361,7 +361,7 @@
       }
       async function addPair(p, a, b, fa, fb, factor, kind) {
         var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
-        var alt = alternative(fa + ' ' + fb, sp, factor, kind);
+        var alt = alternative(fa + ' ' + fb, sp, kind);
         alt.map = await unionOf(sp);
         p.alts.push(alt);
       }
@@ -372,6 +372,9 @@
 
       /* The word being typed also matches as a prefix, below exact matches. */
       var last = words[words.length - 1];
+      /* A word the query did not type (a prefix's or a typo's candidate) has no marks to
+       * prefer: each of its spellings counts alike. */
+      var unmarked = { marked: false };
       if (params.typing && !last.quoted && Array.from(last.folded).length >= 2) {
         var prefix = Array.from(last.folded).slice(0, 2).join('');
         var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
@@ -379,10 +382,10 @@
           return e[0] !== last.folded && e[0].indexOf(last.folded) === 0;
         }).slice(0, PREFIX_EXPANSIONS);
         (await Promise.all(cands.map(async function (e) {
-          var sp = (await spellings(e[0])).filter(function (x) {
+          var sp = (await spellingsFor(e[0], [unmarked], PREFIX_FACTOR)).filter(function (x) {
             return !last.marked || x.spelling.indexOf(last.word) === 0;
-          }).map(function (x) { return { spelling: x.spelling, entry: x.entry, q: PREFIX_FACTOR }; });
-          return alternative(e[0], sp, PREFIX_FACTOR, 'prefix');
+          });
+          return alternative(e[0], sp, 'prefix');
         }))).forEach(function (a) { if (a.sp.length) last.alts.push(a); });
       }
 
@@ -432,25 +435,15 @@
         words[wi].alts.forEach(function (a) {
           if (a.map) { known = true; a.map.s.forEach(function (_, id) { s.add(id); }); }
         });
-        if (!words[wi].alts[0].map) {
-          pairsOf(wi).forEach(function (p) {
-            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
-          });
-          if (!words[wi].alts.some(function (a) { return a.map; })) known = false;
-        } else {
-          pairsOf(wi).forEach(function (p) {
-            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
-          });
-        }
+        pairsOf(wi).forEach(function (p) {
+          p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { s.add(id); }); });
+        });
         return known ? s : null;
       }
       var phraseMissing = false;
       function candidates(requirePhrases) {
+        /* At least one word is known: fetchAlts fetches the rarest as typed. */
         var sets = words.map(function (_, wi) { return setFor(wi); }).filter(Boolean);
-        if (!sets.length) {
-          sets = [new Set()];
-          pairs.forEach(function (p) { p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { sets[0].add(id); }); }); });
-        }
         sets.sort(function (a, b) { return a.size - b.size; });
         var out = new Set();
         sets[0].forEach(function (id) {
@@ -488,20 +481,18 @@
         await Promise.all(words.map(async function (w, wi) {
           var near = fixes[wi].slice(0, TYPO_EXPANSIONS);
           await Promise.all(near.map(async function (e) {
-            var sp = (await spellings(e[0])).map(function (x) { return { spelling: x.spelling, entry: x.entry, q: TYPO_FACTOR }; });
-            if (sp.length) w.alts.push(alternative(e[0], sp, TYPO_FACTOR, 'typo'));
-            var plain = { marked: false };
+            var sp = await spellingsFor(e[0], [unmarked], TYPO_FACTOR);
+            if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
             await Promise.all(pairsOf(wi).map(function (p) {
               var a = words[p.at], b = words[p.at + 1];
               return p.at === wi
-                ? addPair(p, plain, b, e[0], b.folded, TYPO_FACTOR, 'typo')
-                : addPair(p, a, plain, a.folded, e[0], TYPO_FACTOR, 'typo');
+                ? addPair(p, unmarked, b, e[0], b.folded, TYPO_FACTOR, 'typo')
+                : addPair(p, a, unmarked, a.folded, e[0], TYPO_FACTOR, 'typo');
             }));
           }));
         }));
         if (fixes.some(function (f) { return f.length; })) {
           await fetchAlts();
-          await fetchTitles();
           found = candidates(true);
         }
       }

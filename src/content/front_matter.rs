@@ -18,6 +18,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "updated",
     "image",
     "image_alt",
+    "image_caption",
 ];
 
 /// A source text cut into front matter and body.
@@ -82,6 +83,7 @@ struct RawFrontMatter {
     updated: Option<yaml_serde::Value>,
     image: Option<String>,
     image_alt: Option<String>,
+    image_caption: Option<String>,
 }
 
 /// `featured:` as written.
@@ -113,6 +115,8 @@ pub struct FrontMatter {
     pub draft: Option<bool>,
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// The lead picture's caption (`image_caption:`), shown under it.
+    pub image_caption: Option<String>,
     /// (key, line in file, column of the value) for each top-level key.
     keys: Vec<(String, usize, usize)>,
 }
@@ -208,6 +212,7 @@ impl FrontMatter {
             draft: raw.draft,
             image: raw.image,
             image_alt: raw.image_alt,
+            image_caption: raw.image_caption,
             keys,
         })
     }
@@ -243,6 +248,7 @@ impl RawFrontMatter {
             updated: None,
             image: None,
             image_alt: None,
+            image_caption: None,
         }
     }
 }

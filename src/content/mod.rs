@@ -55,6 +55,9 @@ pub struct Bulletin {
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
     pub image_alt: Option<String>,
+    /// The lead picture's caption (what it shows, and its credit).
+    #[serde(default)]
+    pub image_caption: Option<String>,
     /// Where `image:` is written (line, column), for messages about its file.
     #[serde(default)]
     pub image_at: (usize, usize),
@@ -236,6 +239,11 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         image,
         image_alt: fm
             .image_alt
+            .as_deref()
+            .map(|a| text::single_line(&text::normalize(a)))
+            .filter(|a| !a.is_empty()),
+        image_caption: fm
+            .image_caption
             .as_deref()
             .map(|a| text::single_line(&text::normalize(a)))
             .filter(|a| !a.is_empty()),

@@ -104,6 +104,7 @@ impl Parsed {
                 draft: b.draft,
                 image: b.image.clone(),
                 image_alt: b.image_alt.clone(),
+                image_caption: b.image_caption.clone(),
                 image_at: b.image_at,
                 body: String::new(),
                 body_line: b.body_line,

@@ -4,6 +4,7 @@
 
 mod chart;
 mod compact;
+mod front;
 mod i18n;
 mod page;
 mod paging;
@@ -11,6 +12,7 @@ mod pictures;
 mod theme;
 mod views;
 
+use front::*;
 use paging::*;
 use views::*;
 

@@ -35,14 +35,15 @@ impl<'a> Renderer<'a> {
             Job::Home(p) => {
                 f.str("home");
                 list(&mut f, &self.all, p);
-                if let (0, Some(i)) = (p, self.featured) {
-                    f.str("featured").u64(self.card_hashes[i]);
+                if p == 0 {
+                    self.front_key(&mut f);
                 }
             }
             Job::Bulletin(i) => {
                 let e = &a.entries[i];
                 f.str("bulletin").u64(self.entry_hashes[i]);
-                for n in [e.newer, e.older] {
+                let (newer, older) = self.neighbours(i);
+                for n in [newer, older] {
                     f.u64(n.map_or(0, |n| self.card_hashes[n]));
                 }
                 for &r in &e.related {
@@ -131,8 +132,8 @@ impl<'a> Renderer<'a> {
         let template = match job {
             Job::Home(p) => {
                 self.insert_list(&mut ctx, &self.all, p, "", &root)?;
-                if let (0, Some(i)) = (p, self.featured) {
-                    ctx.insert("featured", self.card(i));
+                if p == 0 {
+                    self.insert_front(&mut ctx);
                 }
                 ctx.insert("heading", if p == 0 { s.get("latest") } else { s.get("older_bulletins") });
                 "index.html"
@@ -169,6 +170,7 @@ impl<'a> Renderer<'a> {
                     has_code: e.rendered.has_code,
                     reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                     date: date_view(&b.date),
+                    dateline: s.format_dateline(&b.date),
                     updated: b.updated.as_ref().map(date_view),
                     image: self.lead_view(i, &root),
                     published: crate::feeds::rfc3339(&b.date),
@@ -234,8 +236,10 @@ impl<'a> Renderer<'a> {
                 ctx.insert("meta_description", &e.summary);
                 ctx.insert("page", &page);
                 ctx.insert("card", self.card(i));
-                ctx.insert("newer", &e.newer.map(|n| self.card(n)));
-                ctx.insert("older", &e.older.map(|n| self.card(n)));
+                let (newer, older) = self.neighbours(i);
+                ctx.insert("newer", &newer.map(|n| self.card(n)));
+                ctx.insert("older", &older.map(|n| self.card(n)));
+                ctx.insert("share", &ShareView::new(&canonical, &b.title));
                 let related: Vec<&Value> = e.related.iter().map(|&r| self.card(r)).collect();
                 ctx.insert("related", &related);
                 "bulletin.html"
@@ -256,6 +260,12 @@ impl<'a> Renderer<'a> {
                         }
                     })
                     .collect();
+                // The most used first (by count, then in the list's order), then all from A to Z.
+                let mut popular: Vec<&TermCount> = terms.iter().collect();
+                popular.sort_by_key(|t| std::cmp::Reverse(t.count));
+                popular.truncate(POPULAR_TERMS);
+                ctx.insert("popular", &popular);
+                ctx.insert("letters", &by_letter(&terms));
                 ctx.insert("terms", &terms);
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", s.get(kind.folder()));

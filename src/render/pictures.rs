@@ -32,6 +32,7 @@ impl<'a> Renderer<'a> {
         let b = &self.archive.entries[i].bulletin;
         let img = b.image.as_ref()?;
         let alt = b.image_alt.as_deref().unwrap_or_default();
+        let caption = b.image_caption.as_deref().unwrap_or_default();
         let sizes = crate::photos::BODY_SIZES;
         Some(match self.photos.lead_of(i) {
             Some(photo) => {
@@ -49,6 +50,7 @@ impl<'a> Renderer<'a> {
                     abs_width,
                     abs_height,
                     alt,
+                    caption,
                 }
             }
             None => ImageView {
@@ -62,6 +64,7 @@ impl<'a> Renderer<'a> {
                 abs_width: 0,
                 abs_height: 0,
                 alt,
+                caption,
             },
         })
     }

@@ -13,6 +13,8 @@ pub(super) struct PageView<'a> {
     pub(super) has_code: bool,
     pub(super) reading_minutes: usize,
     pub(super) date: DateView,
+    /// The date in the byline's long form ("Thứ Hai, 6/1/2020, 08:30 (GMT+7)").
+    pub(super) dateline: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) updated: Option<DateView>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,6 +57,8 @@ pub(super) struct ImageView<'a> {
     pub(super) abs_width: u32,
     pub(super) abs_height: u32,
     pub(super) alt: &'a str,
+    /// What it shows and whose it is (`image_caption:`), under it.
+    pub(super) caption: &'a str,
 }
 
 /// A card's picture: addresses relative to the site root, each `srcset` as a list (a card is
@@ -131,6 +135,52 @@ pub(super) struct TermCount<'a> {
     pub(super) count: usize,
     /// 1 (least used) to 5 (most used), on a logarithmic scale.
     pub(super) size: u8,
+}
+
+/// How many of the most used tags or authors head their index.
+pub(super) const POPULAR_TERMS: usize = 40;
+
+/// Terms under one letter of an index.
+#[derive(Serialize)]
+pub(super) struct LetterView<'t> {
+    pub(super) letter: String,
+    /// For the letter's anchor (`#letter-a`, `#letter-dd`): ASCII, unique per letter.
+    pub(super) id: String,
+    pub(super) terms: Vec<&'t TermCount<'t>>,
+}
+
+/// The letter a name is indexed under, as a Vietnamese dictionary has them: tone marks do
+/// not make a letter (Ắ is under Ă), the other marks do (Ă, Â, Đ, Ê, Ô, Ơ, Ư stand apart).
+/// Anything but a letter is under "#".
+pub(super) fn index_letter(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let Some(first) = name.chars().next().filter(|c| c.is_alphabetic()) else {
+        return "#".to_string();
+    };
+    // Grave, acute, tilde, hook above, dot below: the five tone marks.
+    let tones = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+    let bare: String = std::iter::once(first).nfd().filter(|c| !tones.contains(c)).nfc().collect();
+    let bare = if bare == "Ð" || bare == "ð" { "Đ".to_string() } else { bare };
+    bare.to_uppercase()
+}
+
+/// Groups terms (in their list's order) by [`index_letter`], in order of first appearance.
+pub(super) fn by_letter<'t>(terms: &'t [TermCount<'t>]) -> Vec<LetterView<'t>> {
+    let mut letters: Vec<LetterView> = Vec::new();
+    for t in terms {
+        let letter = index_letter(t.name);
+        match letters.iter_mut().find(|l| l.letter == letter) {
+            Some(l) => l.terms.push(t),
+            None => {
+                let id = crate::text::slugify(&letter);
+                let id = if letter == "Đ" { "dd".to_string() } else if id.is_empty() { "other".to_string() } else { id };
+                let id = format!("letter-{id}");
+                let id = if letters.iter().any(|l| l.id == id) { format!("{id}-{}", letters.len()) } else { id };
+                letters.push(LetterView { letter, id, terms: vec![t] });
+            }
+        }
+    }
+    letters
 }
 
 #[derive(Serialize)]
@@ -254,4 +304,37 @@ pub(super) fn card_image(e: &Entry, photo: Option<&crate::photos::Photo>) -> Opt
 /// text from content can close the element.
 pub(super) fn script_json(v: &serde_json::Value) -> String {
     v.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_letters_follow_the_vietnamese_alphabet() {
+        let cases = [
+            ("an ninh", "A"),
+            ("Ắc quy", "Ă"),
+            ("ấn tượng", "Â"),
+            ("đà nẵng", "Đ"),
+            ("Ðà Lạt", "Đ"),
+            ("ế ẩm", "Ê"),
+            ("ở trọ", "Ơ"),
+            ("ứng cứu", "Ư"),
+            ("Ọ", "O"),
+            ("2020", "#"),
+            ("", "#"),
+        ];
+        for (name, letter) in cases {
+            assert_eq!(index_letter(name), letter, "{name}");
+        }
+        let terms: Vec<TermCount> = ["an", "ăn", "bão", "ba", "đê"]
+            .iter()
+            .map(|n| TermCount { name: n, url: String::new(), count: 1, size: 1 })
+            .collect();
+        let letters = by_letter(&terms);
+        let seen: Vec<(&str, &str, usize)> =
+            letters.iter().map(|l| (l.letter.as_str(), l.id.as_str(), l.terms.len())).collect();
+        assert_eq!(seen, [("A", "letter-a", 1), ("Ă", "letter-a-1", 1), ("B", "letter-b", 2), ("Đ", "letter-dd", 1)]);
+    }
 }

@@ -83,6 +83,22 @@ pub fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Encodes `s` for a URL's query value: every byte but the unreserved ASCII letters, digits
+/// and `-._~` as `%XX`, as JavaScript's `encodeURIComponent` does (but for its `!'()*`).
+pub fn percent_encode(s: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() * 3);
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            // Writing to a String cannot fail.
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
 /// An href as pulldown-cmark writes it (so that what it wrote can be found in its output).
 pub fn markdown_href(s: &str) -> String {
     let mut out = String::new();
@@ -101,6 +117,14 @@ mod tests {
         assert_eq!(xml("Đà Nẵng 🌧"), "Đà Nẵng 🌧");
         assert_eq!(xml("\u{FFFD}\u{FFFE}\u{FFFF}\u{EFBF}ắ&\u{1F}"), "\u{FFFD}\u{EFBF}ắ&amp;");
         assert_eq!(xml("<p>“Mưa” & 'gió'</p>"), "&lt;p&gt;“Mưa” &amp; &apos;gió&apos;&lt;/p&gt;");
+    }
+
+    #[test]
+    fn percent_encoding_round_trips() {
+        for s in ["", "a b&c=d/é", "Đà Nẵng 🌧 ~-._", "%25%"] {
+            assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
+        }
+        assert_eq!(percent_encode("a b/ư"), "a%20b%2F%C6%B0");
     }
 
     #[test]

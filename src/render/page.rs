@@ -166,6 +166,7 @@ impl<'a> Renderer<'a> {
                 let page = PageView {
                     title: &b.title,
                     summary: &e.summary,
+                    sapo: b.summary.as_deref(),
                     content: &content,
                     has_code: e.rendered.has_code,
                     reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
@@ -485,6 +486,7 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|m| MonthView {
                     name: self.strings.format_month(y.year, m.month),
+                    short: self.strings.month_name(m.month).to_string(),
                     url: month_url(y.year, m.month),
                     count: m.members.len(),
                 })

@@ -8,6 +8,10 @@ use super::*;
 pub(super) struct PageView<'a> {
     pub(super) title: &'a str,
     pub(super) summary: &'a str,
+    /// The summary its editor wrote (`summary:`), printed under the headline; without one,
+    /// the body's first paragraph is the sapo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) sapo: Option<&'a str>,
     /// The body's HTML with internal links resolved.
     pub(super) content: &'a str,
     pub(super) has_code: bool,
@@ -186,6 +190,8 @@ pub(super) fn by_letter<'t>(terms: &'t [TermCount<'t>]) -> Vec<LetterView<'t>> {
 #[derive(Serialize)]
 pub(super) struct MonthView {
     pub(super) name: String,
+    /// The month's name alone ("tháng 1"), for lists under their year.
+    pub(super) short: String,
     pub(super) url: String,
     pub(super) count: usize,
 }

@@ -91,7 +91,7 @@ fn photos_are_published_as_responsive_figures_whose_files_exist() {
         }
     }
     assert!(checked >= 8, "{checked}");
-    // Never larger than the photo: 1000 wide gives 480, 800 and 1000.
+    // Never larger than the photo: 1000 wide gives 320, 480, 800 and 1000.
     let webp = attrs(&page, ".body figure.photo source", "srcset");
     assert!(webp[0].ends_with("1000w") && !webp[0].contains("1200w"), "{webp:?}");
     // Open Graph and JSON-LD carry the crops, which exist.
@@ -112,10 +112,20 @@ fn photos_are_published_as_responsive_figures_whose_files_exist() {
     assert_eq!(attrs(&bundle, ".body figure.photo img", "height"), ["500"]);
     let cau = site.page("2024/07/cau-rong/");
     assert_eq!(attrs(&cau, ".body figure.photo img", "width"), ["300"], "a decomposed file name is found");
+    // The front page leads with the newest bulletin with a picture; lists show thumbnails.
     let home = site.page("");
-    let thumbs = attrs(&home, ".card .thumb img", "src");
+    let pictures = attrs(&home, ".story .story-pic img", "src");
+    assert!(
+        !pictures.is_empty() && attrs(&home, ".lead-story .story-pic img", "src").len() == 1,
+        "{pictures:?}"
+    );
+    for p in &pictures {
+        assert!(public.join(p).is_file(), "{p}");
+    }
+    let month = site.page("2024/05/");
+    let thumbs = attrs(&month, ".card .thumb img", "src");
     assert_eq!(thumbs.len(), 1, "{thumbs:?}");
-    assert!(public.join(&thumbs[0]).is_file(), "{}", thumbs[0]);
+    assert!(public.join("2024/05/").join(&thumbs[0]).is_file(), "{}", thumbs[0]);
 }
 
 #[test]

@@ -92,13 +92,14 @@ fn a_featured_bulletin_leads_the_home_page_until_its_date() {
     );
     build_at(&site, "2020-01-05T12:00:00+07:00", &[]);
     let home = site.page("");
-    assert_eq!(texts(&home, ".featured .card-title"), ["Tin nổi bật"]);
-    // The list goes on newest first below it.
+    assert_eq!(texts(&home, ".lead-story .story-title"), ["Tin nổi bật"]);
+    // The latest news go on newest first below it.
     assert_eq!(texts(&home, ".cards .card-title").first().map(String::as_str), Some("Tin mới nhất"));
-    // Its date has passed, nothing else changed: the home page has no lead any more.
+    // Its date has passed, nothing else changed: the newest bulletin leads instead (none has
+    // a picture).
     let out = build_at(&site, "2020-01-08T00:00:00+07:00", &[]);
     assert!(!stderr(&out).contains("nothing changed"), "{}", stderr(&out));
-    assert!(texts(&site.page(""), ".featured .card-title").is_empty());
+    assert_eq!(texts(&site.page(""), ".lead-story .story-title"), ["Tin mới nhất"]);
     // `featured: true` leads for good; of several, the newest leads.
     site.bulletin(
         "2020/01/noi-bat.md",
@@ -107,9 +108,9 @@ fn a_featured_bulletin_leads_the_home_page_until_its_date() {
     );
     site.bulletin("2020/01/moi.md", "title: \"Tin mới nhất\"\ndate: 2020-01-04\nfeatured: true", "Mới.");
     build_at(&site, "2030-01-01T00:00:00+07:00", &[]);
-    assert_eq!(texts(&site.page(""), ".featured .card-title"), ["Tin mới nhất"]);
+    assert_eq!(texts(&site.page(""), ".lead-story .story-title"), ["Tin mới nhất"]);
     // Only the home page's newest page leads with it.
-    assert!(texts(&site.page("page/1/"), ".featured").is_empty());
+    assert!(texts(&site.page("page/1/"), ".lead-story").is_empty());
     // A value that is neither true, false nor a date: an error at its line.
     site.bulletin("2020/01/moi.md", "title: \"Tin mới nhất\"\ndate: 2020-01-04\nfeatured: có", "Mới.");
     let out = site.run(&["build"]);

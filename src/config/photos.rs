@@ -20,7 +20,7 @@ pub struct PhotoConfig {
 
 impl Default for PhotoConfig {
     fn default() -> Self {
-        PhotoConfig { widths: vec![480, 800, 1200, 1600], quality: 75, max_megapixels: 100 }
+        PhotoConfig { widths: vec![320, 480, 800, 1200, 1600], quality: 75, max_megapixels: 100 }
     }
 }
 
@@ -43,7 +43,7 @@ impl PhotoConfig {
                     )),
                     "widths",
                 )
-                .with_hint("the default is `widths = [480, 800, 1200, 1600]`"),
+                .with_hint("the default is `widths = [320, 480, 800, 1200, 1600]`"),
             );
         }
         if !(1..=100).contains(&self.quality) {

@@ -249,6 +249,7 @@ mod tests {
         let photo = Photo::new("a.jpg", &small, &PhotoConfig::default());
         assert_eq!(photo.crop_size((1, 1)), (600, 600));
         assert_eq!(photo.crop_size((16, 9)), (900, 506));
-        assert_eq!(photo.variants(true).len(), 3 * 2 + 3);
+        // 320, 480, 800 and its own 900, in two formats, and the three crops.
+        assert_eq!(photo.variants(true).len(), 4 * 2 + 3);
     }
 }

@@ -238,7 +238,10 @@ mod tests {
         assert_eq!(vi.format_dateline(&date("2020-01")), "Tháng 1/2020");
         assert_eq!(en.format_dateline(&date("2020-01")), "January 2020");
         // A date is shown in the site's time zone, with that zone's offset at the time.
-        assert_eq!(vi.format_dateline(&date("2020-01-06T08:30:00-03:30")), "Thứ Hai, 6/1/2020, 19:00 (GMT+7)");
+        assert_eq!(
+            vi.format_dateline(&date("2020-01-06T08:30:00-03:30")),
+            "Thứ Hai, 6/1/2020, 19:00 (GMT+7)"
+        );
         let kolkata = jiff::tz::TimeZone::get("Asia/Kolkata").expect("zone");
         let d = crate::content::parse_date("2020-01-06T08:30", &kolkata).expect("date");
         assert_eq!(en.format_dateline(&d), "Monday, January 6, 2020, 08:30 (GMT+5:30)");

@@ -177,9 +177,16 @@ pub(super) fn by_letter<'t>(terms: &'t [TermCount<'t>]) -> Vec<LetterView<'t>> {
             Some(l) => l.terms.push(t),
             None => {
                 let id = crate::text::slugify(&letter);
-                let id = if letter == "Đ" { "dd".to_string() } else if id.is_empty() { "other".to_string() } else { id };
+                let id = if letter == "Đ" {
+                    "dd".to_string()
+                } else if id.is_empty() {
+                    "other".to_string()
+                } else {
+                    id
+                };
                 let id = format!("letter-{id}");
-                let id = if letters.iter().any(|l| l.id == id) { format!("{id}-{}", letters.len()) } else { id };
+                let id =
+                    if letters.iter().any(|l| l.id == id) { format!("{id}-{}", letters.len()) } else { id };
                 letters.push(LetterView { letter, id, terms: vec![t] });
             }
         }
@@ -341,6 +348,9 @@ mod tests {
         let letters = by_letter(&terms);
         let seen: Vec<(&str, &str, usize)> =
             letters.iter().map(|l| (l.letter.as_str(), l.id.as_str(), l.terms.len())).collect();
-        assert_eq!(seen, [("A", "letter-a", 1), ("Ă", "letter-a-1", 1), ("B", "letter-b", 2), ("Đ", "letter-dd", 1)]);
+        assert_eq!(
+            seen,
+            [("A", "letter-a", 1), ("Ă", "letter-a-1", 1), ("B", "letter-b", 2), ("Đ", "letter-dd", 1)]
+        );
     }
 }

@@ -2,7 +2,10 @@
 //! phone and a desktop width, in light and dark schemes — no horizontal scrolling, no console
 //! errors, no failed requests, nothing fetched from anywhere but the site, and no axe-core
 //! accessibility violations, no layout shift while the page loads, and every picture loaded
-//! (none broken). Screenshots go to target/screenshots/.
+//! (none broken). Each kind of page also shows what a newspaper's does: the front page its lead
+//! story and section blocks; a bulletin its breadcrumb, sapo and share links to its own
+//! address; lists their thumbnails; the search page one search box. Screenshots go to
+//! target/screenshots/.
 
 mod common;
 
@@ -117,6 +120,9 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
                         failures.push(format!("{label}: no photo shown"));
                     }
                 }
+                for problem in newspaper_checks(&browser, kind, mobile) {
+                    failures.push(format!("{label}: {problem}"));
+                }
                 let overflow =
                     browser.eval("return document.documentElement.scrollWidth - window.innerWidth;");
                 if overflow.as_i64().unwrap_or(0) > 0 {
@@ -172,4 +178,83 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
         }
     }
     assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+/// What each kind of page must show, checked in the page as the reader sees it; the problems
+/// found.
+fn newspaper_checks(browser: &Browser, kind: &str, mobile: bool) -> Vec<String> {
+    let script = match kind {
+        // The lead story with its picture, title and sapo; a block per section, each linked to
+        // its section's page; the latest news.
+        "home" => {
+            "const p = []; const lead = document.querySelector('.lead-story');\
+             if (!lead || !lead.querySelector('.story-title a') || !lead.querySelector('.summary')) p.push('no lead story');\
+             else if (!lead.querySelector('.story-pic img')) p.push('the lead story has no picture');\
+             const blocks = [...document.querySelectorAll('.section-block')];\
+             if (blocks.length < 2) p.push('section blocks: ' + blocks.length);\
+             for (const b of blocks) { const a = b.querySelector('.block-title a');\
+               if (!a || !/\\/[a-z0-9-]+\\/$/.test(new URL(a.href).pathname) || !b.querySelector('.story-title')) p.push('a bad block: ' + b.textContent.slice(0, 40)); }\
+             if (!document.querySelector('.latest .card-title')) p.push('no latest news');\
+             return p;"
+        }
+        // Breadcrumb to the section, the sapo in bold under the headline, share links that
+        // carry the page's own absolute address.
+        "bulletin" | "bulletin-photos" | "corrected-bulletin" | "bulletin-table" | "bundle-photo" => {
+            "const p = []; const canonical = document.querySelector('link[rel=canonical]').href;\
+             if (!/^https?:\\/\\//.test(canonical)) p.push('canonical not absolute: ' + canonical);\
+             const crumbs = [...document.querySelectorAll('.breadcrumb a')];\
+             if (crumbs.length < 2) p.push('no breadcrumb to a section');\
+             const sapo = document.querySelector('.bulletin .sapo') || document.querySelector('.bulletin .first-is-sapo > p:first-child');\
+             if (!sapo || parseInt(getComputedStyle(sapo).fontWeight) < 600) p.push('no sapo in bold');\
+             const share = [...document.querySelectorAll('.share a')];\
+             if (share.length < 4) p.push('share links: ' + share.length);\
+             for (const a of share) { const href = decodeURIComponent(a.getAttribute('href'));\
+               if (!href.includes(canonical)) p.push('share link without the address: ' + a.href); }\
+             const time = document.querySelector('.byline time');\
+             if (!time || !/^(Thứ|Chủ Nhật|Tháng)/.test(time.textContent)) p.push('dateline: ' + (time && time.textContent));\
+             return p;"
+        }
+        // The section's cards, with a thumbnail that loads for the bulletin with a photo.
+        "section" => {
+            "const p = []; const thumbs = [...document.querySelectorAll('.card .thumb img')];\
+             if (!thumbs.length) p.push('no thumbnails');\
+             for (const i of thumbs) if (!i.complete || !i.naturalWidth) p.push('thumbnail not loaded: ' + i.currentSrc);\
+             if (document.querySelectorAll('.breadcrumb a').length < 2) p.push('no breadcrumb');\
+             return p;"
+        }
+        // The most used tags, then A to Z with an index of letters.
+        "tags" => {
+            "const p = []; const cloud = document.querySelector('.term-cloud'), letters = document.querySelector('.letters');\
+             if (!cloud || !letters) p.push('no most-used list or letter index');\
+             else if (cloud.compareDocumentPosition(letters) !== Node.DOCUMENT_POSITION_FOLLOWING) p.push('A-Z before the most used');\
+             const counts = [...document.querySelectorAll('.term-cloud .count')].map(c => +c.textContent);\
+             if (counts.some((c, i) => i && c > counts[i - 1])) p.push('most used not in order: ' + counts);\
+             return p;"
+        }
+        // One search box, whatever the width.
+        "search" => {
+            "const shown = [...document.querySelectorAll('input[type=search]')].filter(i => i.offsetParent !== null);\
+             return shown.length === 1 ? [] : ['search boxes shown: ' + shown.length];"
+        }
+        // Months side by side under their year, also on a phone.
+        "archive" => {
+            "const list = document.querySelector('.month-list');\
+             const columns = list ? getComputedStyle(list).gridTemplateColumns.split(' ').length : 0;\
+             return columns >= 3 ? [] : ['months in ' + columns + ' column(s)'];"
+        }
+        _ => return Vec::new(),
+    };
+    let found = browser.eval(script);
+    let mut problems: Vec<String> =
+        found.as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or("?").to_string()).collect();
+    // On a phone the masthead offers a link to the search page instead of a second box.
+    if mobile && kind != "search" {
+        let boxes = browser.eval(
+            "return [...document.querySelectorAll('input[type=search]')].filter(i => i.offsetParent !== null).length;",
+        );
+        if boxes.as_i64() != Some(0) {
+            problems.push(format!("{boxes} search boxes in the masthead on a phone"));
+        }
+    }
+    problems
 }

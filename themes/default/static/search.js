@@ -72,6 +72,13 @@
 
     function renderDoc(d, words) {
       var li = el('li', 'result');
+      if (d.c) {
+        var kicker = el('p', 'kicker');
+        var ka = el('a', null, d.c);
+        ka.href = urlFor({ q: current.params.q, section: d.c });
+        kicker.appendChild(ka);
+        li.appendChild(kicker);
+      }
       var h = el('h2', 'result-title');
       var a = el('a', null, d.t);
       a.href = siteRoot + d.u;

@@ -180,6 +180,36 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
     assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
 }
 
+/// The front page's pictures on a phone (Lighthouse's mobile screen: 2.625 device pixels per
+/// CSS pixel), scrolled to the end so that every lazy one loads: within 300 KB.
+#[test]
+fn a_phone_downloads_the_front_page_pictures_within_the_budget() {
+    let Some(browser) = Browser::launch("a_phone_downloads_the_front_page_pictures_within_the_budget") else {
+        return;
+    };
+    let (_dir, public) = build_example();
+    let base = serve(&public);
+    browser.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 812, "deviceScaleFactor": 2.625, "mobile": true}),
+    );
+    browser.goto(&format!("{base}/"));
+    browser.wait_for("document.readyState === 'complete'");
+    let bytes = browser.eval_async(
+        "const done = arguments[0]; let y = 0;\
+         const step = () => { y += 400; scrollTo(0, y); if (y < document.body.scrollHeight) setTimeout(step, 50); else settle(); };\
+         const settle = () => Promise.all([...document.images].map(i => i.decode().catch(() => null))).then(() => {\
+           const imgs = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'img');\
+           done({count: imgs.length, bytes: imgs.reduce((n, e) => n + e.encodedBodySize, 0),\
+                 pictures: document.querySelectorAll('main img').length}); });\
+         step();",
+    );
+    let (count, total) = (bytes["count"].as_u64().unwrap_or(0), bytes["bytes"].as_u64().unwrap_or(u64::MAX));
+    assert!(count >= 3 && count == bytes["pictures"].as_u64().unwrap_or(0), "pictures loaded: {bytes}");
+    assert!(total <= 300 * 1024, "the front page's pictures weigh {total} bytes on a phone: {bytes}");
+    eprintln!("front page on a phone: {count} pictures, {} KB", total / 1024);
+}
+
 /// What each kind of page must show, checked in the page as the reader sees it; the problems
 /// found.
 fn newspaper_checks(browser: &Browser, kind: &str, mobile: bool) -> Vec<String> {

@@ -123,6 +123,22 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
                 for problem in newspaper_checks(&browser, kind, mobile) {
                     failures.push(format!("{label}: {problem}"));
                 }
+                if *kind == "bulletin-photos" {
+                    // Printed: the story alone, without the site's navigation.
+                    browser.cdp("Emulation.setEmulatedMedia", json!({"media": "print"}));
+                    let shown = browser.eval(
+                        "const seen = s => [...document.querySelectorAll(s)].some(e => e.offsetParent !== null);\
+                         return ['.masthead', '.share', '.neighbours', '.site-footer', '.breadcrumb', 'article.bulletin h1', '.bulletin .body']\
+                         .filter(seen);",
+                    );
+                    if shown != json!(["article.bulletin h1", ".bulletin .body"]) {
+                        failures.push(format!("{label}: printed, these show: {shown}"));
+                    }
+                    browser.cdp(
+                        "Emulation.setEmulatedMedia",
+                        json!({"media": "", "features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+                    );
+                }
                 let overflow =
                     browser.eval("return document.documentElement.scrollWidth - window.innerWidth;");
                 if overflow.as_i64().unwrap_or(0) > 0 {

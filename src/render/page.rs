@@ -172,6 +172,12 @@ impl<'a> Renderer<'a> {
                     reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                     date: date_view(&b.date),
                     dateline: s.format_dateline(&b.date),
+                    month: MonthView {
+                        name: s.format_month(b.date.year(), b.date.month()),
+                        short: s.month_name(b.date.month()).to_string(),
+                        url: month_url(b.date.year(), b.date.month()),
+                        count: 0,
+                    },
                     updated: b.updated.as_ref().map(date_view),
                     image: self.lead_view(i, &root),
                     published: crate::feeds::rfc3339(&b.date),

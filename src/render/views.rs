@@ -19,6 +19,8 @@ pub(super) struct PageView<'a> {
     pub(super) date: DateView,
     /// The date in the byline's long form ("Thứ Hai, 6/1/2020, 08:30 (GMT+7)").
     pub(super) dateline: String,
+    /// Its month's archive page ("Tháng 1/2020"), the breadcrumb's step when it has no section.
+    pub(super) month: MonthView,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) updated: Option<DateView>,
     #[serde(skip_serializing_if = "Option::is_none")]

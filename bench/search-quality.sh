@@ -30,7 +30,7 @@ for set in tune report; do
 done
 PUB=$WORK/public
 page=0
-for f in search/index.html style.css search.js search/manifest.json favicon.svg; do
+for f in search/index.html style.css search.css search.js search/manifest.json favicon.svg; do
   page=$(( page + $(stat -c %s "$PUB/$f") ))
 done
 echo "== the search page before the first query (HTML, CSS, JS, manifest, icon; uncompressed): $(( page / 1024 )) KB"

@@ -36,7 +36,7 @@ for folder, _, files in os.walk(root):
 PY
 cargo build --release --quiet
 target/release/bantin --root "$dir" build --quiet
-article=$(cd "$dir/public" && grep -l 'class="lead"' 20*/*/*/index.html | head -1)
+article=$(cd "$dir/public" && grep -l 'class="lead"' 20*/*/*/index.html | head -1 || true)
 paths=(/ "/${article%index.html}" /thoi-su/ /search/)
 python3 bench/page-weight.py "$dir/public" "${paths[@]}"
 .ci/lighthouse.sh "$dir/public" "${paths[@]}"

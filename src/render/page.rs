@@ -213,19 +213,23 @@ impl<'a> Renderer<'a> {
                 if !images.is_empty() {
                     ld["image"] = serde_json::json!(images);
                 }
-                if let Some(section) = e.section.map(|si| &a.sections[si]) {
-                    let base = self.config.base();
-                    ld["articleSection"] = serde_json::json!(section.name);
-                    ld["breadcrumb"] = serde_json::json!({
-                        "@type": "BreadcrumbList",
-                        "itemListElement": [
-                            {"@type": "ListItem", "position": 1, "name": self.config.title, "item": format!("{base}/")},
-                            {"@type": "ListItem", "position": 2, "name": section.name,
-                             "item": format!("{base}/{}", crate::archive::section_url(&section.slug))},
-                            {"@type": "ListItem", "position": 3, "name": b.title, "item": canonical},
-                        ],
-                    });
-                }
+                // The breadcrumb the page shows: home, its section (else its month), itself.
+                let base = self.config.base();
+                let (step, step_url) = match e.section.map(|si| &a.sections[si]) {
+                    Some(section) => {
+                        ld["articleSection"] = serde_json::json!(section.name);
+                        (section.name.clone(), crate::archive::section_url(&section.slug))
+                    }
+                    None => (page.month.name.clone(), page.month.url.clone()),
+                };
+                ld["breadcrumb"] = serde_json::json!({
+                    "@type": "BreadcrumbList",
+                    "itemListElement": [
+                        {"@type": "ListItem", "position": 1, "name": self.config.title, "item": format!("{base}/")},
+                        {"@type": "ListItem", "position": 2, "name": step, "item": format!("{base}/{step_url}")},
+                        {"@type": "ListItem", "position": 3, "name": b.title, "item": canonical},
+                    ],
+                });
                 if !b.corrections.is_empty() {
                     ld["correction"] = b
                         .corrections

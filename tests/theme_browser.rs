@@ -35,6 +35,10 @@ const PAGES: &[(&str, &str)] = &[
     ("bundle-photo", "/2025/07/nang-nong/"),
 ];
 
+/// One Chromium at a time: the layout-shift and loading checks are about the page, not about
+/// two browsers sharing the machine's cores.
+static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn axe_source() -> Option<String> {
     let path = std::env::var_os("BANTIN_AXE").map(PathBuf::from).unwrap_or_else(|| {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/node/node_modules/axe-core/axe.min.js")
@@ -70,6 +74,7 @@ fn build_example() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn every_page_kind_at_two_widths_in_both_schemes() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(browser) = Browser::launch("every_page_kind_at_two_widths_in_both_schemes") else { return };
     let Some(axe) = axe_source() else { return };
     let (_dir, public) = build_example();
@@ -200,6 +205,7 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
 /// CSS pixel), scrolled to the end so that every lazy one loads: within 300 KB.
 #[test]
 fn a_phone_downloads_the_front_page_pictures_within_the_budget() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let Some(browser) = Browser::launch("a_phone_downloads_the_front_page_pictures_within_the_budget") else {
         return;
     };

@@ -530,3 +530,30 @@ fn gzipped(bytes: &[u8]) -> u64 {
     enc.write_all(bytes).expect("gzip");
     enc.finish().expect("gzip").len() as u64
 }
+
+/// A build right after an edit reads the just-written file again next time (its time is too
+/// recent to trust), and when its text is what the last build read, it stops at once, as a
+/// build with nothing to do does, instead of going through every stage to write nothing.
+#[test]
+fn a_file_written_again_with_the_same_text_changes_nothing() {
+    let site = Site::new(CONFIG);
+    // What `--timings` lists: the stages a build went through.
+    let stages = |out: &std::process::Output| format!("{}{}", stdout(out), stderr(out));
+    let stopped_at_once = |out: &std::process::Output| {
+        let s = stages(out);
+        s.contains("nothing changed") && !s.contains("render + write pages")
+    };
+    site.bulletin("2020/01/tin.md", &fm("Tin", "2020-01-02", ""), "Mưa lớn.");
+    site.build(&[]);
+    let again = site.build(&["--timings"]);
+    assert!(stopped_at_once(&again), "{}", stages(&again));
+    // Saved again, the same words: nothing to do.
+    site.bulletin("2020/01/tin.md", &fm("Tin", "2020-01-02", ""), "Mưa lớn.");
+    let same = site.build(&["--timings"]);
+    assert!(stopped_at_once(&same), "{}", stages(&same));
+    // Other words of the same length, saved at once: read again, and published.
+    site.bulletin("2020/01/tin.md", &fm("Tin", "2020-01-02", ""), "Gió lớn.");
+    let changed = site.build(&["--timings"]);
+    assert!(stages(&changed).contains("render + write pages"), "{}", stages(&changed));
+    assert!(texts(&site.page("2020/01/tin/"), ".body").concat().contains("Gió lớn."));
+}

@@ -207,8 +207,11 @@ fn global_key(binary: u64, config: &Config, theme: &Theme, live_reload: bool) ->
     Ok(global.finish())
 }
 
-/// The key of the whole input; `None` with a racy file (the inputs cannot be known to be
-/// unchanged next time).
+/// The key of the whole input; `None` with a racy photo or static file (one known by its size
+/// and time alone, which cannot tell it unchanged next time). A racy bulletin does not make it
+/// `None`: its part of the key is the hash of the text this build read, and it is recorded
+/// without its time, so the next build reads it again before comparing keys. A build right
+/// after an edit whose file turns out the same is then one with nothing to do.
 fn input_key(
     global: u64,
     parse: u64,
@@ -222,7 +225,7 @@ fn input_key(
     for s in sources {
         input.path(&s.stat.path).u64(s.stat.hash);
     }
-    let mut racy = sources.iter().any(|s| s.stat.mtime.is_none());
+    let mut racy = false;
     for p in photos {
         input.path(&p.path).u64(p.len).u64(p.mtime as u64);
         racy |= p.mtime >= racy_after;
@@ -262,12 +265,20 @@ mod tests {
         let first = scan_of(dir.path());
         assert_eq!(first.sources.len(), 1);
         assert!(first.sources[0].fresh.is_some(), "an empty cache: parsed at once");
-        // Just written: its time cannot be trusted, so neither can the input key.
+        // Just written: its time cannot be trusted (it is read again next time), but the input
+        // key is made of what was read.
         assert_eq!(first.sources[0].stat.mtime, None);
-        assert_eq!(first.keys.input, None);
-        // The same input, scanned again: the same keys (the file is still fresh).
+        assert!(first.keys.input.is_some());
+        // The same input, scanned again: the same keys (the file is still fresh, read again).
         let again = scan_of(dir.path());
         assert_eq!((first.keys.parse, first.keys.global), (again.keys.parse, again.keys.global));
+        assert_eq!(first.keys.input, again.keys.input);
+        // Its text changed, even with its size and time kept: another input key.
+        let path = dir.path().join("content/a.md");
+        let time = std::fs::metadata(&path).and_then(|m| m.modified()).expect("time");
+        std::fs::write(&path, ONE.replace("Mưa", "Gió")).expect("write");
+        std::fs::File::options().write(true).open(&path).and_then(|f| f.set_modified(time)).expect("time");
+        assert_ne!(scan_of(dir.path()).keys.input, first.keys.input);
         // Another setting changes the global key, not the parse key; the time zone both.
         std::fs::write(dir.path().join("site.toml"), "title = \"Tin khác\"\n").expect("write");
         let retitled = scan_of(dir.path());

@@ -274,4 +274,30 @@ fn an_unchanged_rebuild_makes_no_photo_and_a_text_edit_none_either() {
     site.write_bytes("content/2024/06/mua-lu/index-anh.jpg", &jpeg(720, 500, 1, false));
     let out = stdout(&site.build(&[]));
     assert!(out.contains("4 photos, 1 made"), "{out}");
+    // The search results show the lead photo's thumbnail; replaced, the index follows it, as
+    // a clean build has it.
+    let before = search_thumbs(&site.public());
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(site.public().join(&before[0]).is_file() && before[0].ends_with(".webp"), "{before:?}");
+    site.write_bytes("content/2024/05/le-hoi.jpg", &jpeg(1000, 600, 3, true));
+    site.build(&[]);
+    let after = search_thumbs(&site.public());
+    assert!(after.len() == 1 && after != before && site.public().join(&after[0]).is_file(), "{after:?}");
+    site.build(&["--clean"]);
+    assert_eq!(search_thumbs(&site.public()), after);
+}
+
+/// The thumbnails (`i`) the search index's result metadata (`search/d/`) carries.
+fn search_thumbs(public: &Path) -> Vec<String> {
+    use std::io::Read as _;
+    let mut thumbs = Vec::new();
+    for file in files_under(&public.join("search/d")) {
+        let mut json = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&file).expect("chunk"))
+            .read_to_string(&mut json)
+            .expect("gzip");
+        let docs: Vec<serde_json::Value> = serde_json::from_str(&json).expect("json");
+        thumbs.extend(docs.iter().filter_map(|d| d["i"].as_str().map(str::to_owned)));
+    }
+    thumbs
 }

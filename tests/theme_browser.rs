@@ -283,10 +283,16 @@ fn newspaper_checks(browser: &Browser, kind: &str, mobile: bool) -> Vec<String> 
              if (counts.some((c, i) => i && c > counts[i - 1])) p.push('most used not in order: ' + counts);\
              return p;"
         }
-        // One search box, whatever the width.
+        // One search box, whatever the width; results with their section and, for a bulletin
+        // with a lead photo, its thumbnail.
         "search" => {
-            "const shown = [...document.querySelectorAll('input[type=search]')].filter(i => i.offsetParent !== null);\
-             return shown.length === 1 ? [] : ['search boxes shown: ' + shown.length];"
+            "const p = []; const shown = [...document.querySelectorAll('input[type=search]')].filter(i => i.offsetParent !== null);\
+             if (shown.length !== 1) p.push('search boxes shown: ' + shown.length);\
+             if (!document.querySelector('.result .kicker a')) p.push('no result names its section');\
+             const thumbs = [...document.querySelectorAll('.result-thumb img')];\
+             if (!thumbs.length) p.push('no result thumbnail');\
+             for (const i of thumbs) if (i.getBoundingClientRect().width < 40) p.push('thumbnail too small: ' + i.src);\
+             return p;"
         }
         // Months side by side under their year, also on a phone.
         "archive" => {

@@ -65,6 +65,9 @@ pub struct Entry {
     pub related: Vec<usize>,
     /// Its section (a position in [`Archive::sections`]).
     pub section: Option<usize>,
+    /// Its lead photo's smallest WebP variant (site-relative), for the search results' thumbnail;
+    /// set by the photos stage.
+    pub thumb: Option<String>,
 }
 
 impl Entry {
@@ -333,6 +336,7 @@ fn make_entries(items: Vec<(Bulletin, Rendered)>, paths: Vec<String>) -> Vec<Ent
                 older: None,
                 related: Vec::new(),
                 section: None,
+                thumb: None,
             }
         })
         .collect()

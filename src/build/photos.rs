@@ -26,6 +26,15 @@ pub struct Found {
     pub probed: Vec<(String, Probed)>,
 }
 
+/// Gives each bulletin with a lead photo of the site's own the address of its smallest WebP
+/// variant, which the search results show beside it. (Part of the entry's key through the
+/// photo's.)
+pub fn set_thumbs(archive: &mut crate::archive::Archive, set: &PhotoSet) {
+    for (i, e) in archive.entries.iter_mut().enumerate() {
+        e.thumb = set.lead_of(i).and_then(|p| Some(p.file(*p.widths.first()?, photos::Format::WebP)));
+    }
+}
+
 /// What a photo file is, and its size and time when they can be trusted next time.
 type ProbeResult = Result<(Probed, Option<(u64, i64)>), Diagnostic>;
 

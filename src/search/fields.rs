@@ -100,6 +100,7 @@ pub(super) fn doc_meta(
         c: e.section.map(|si| sections[si].name.clone()),
         s: plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
             .to_string(),
+        i: e.thumb.clone(),
         p: String::new(),
     }
 }

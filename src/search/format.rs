@@ -166,6 +166,9 @@ pub struct DocMeta {
     pub c: Option<String>,
     /// The start of the body text, for snippets.
     pub s: String,
+    /// Its lead photo's thumbnail (a WebP, relative to the site root), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub i: Option<String>,
     /// The phrase filter ([`super::phrases`]), written apart, in `b/`.
     #[serde(skip)]
     pub p: String,

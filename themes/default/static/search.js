@@ -72,6 +72,19 @@
 
     function renderDoc(d, words) {
       var li = el('li', 'result');
+      if (d.i) {
+        var pic = el('a', 'result-thumb');
+        pic.href = siteRoot + d.u;
+        pic.tabIndex = -1;
+        pic.setAttribute('aria-hidden', 'true');
+        var img = el('img');
+        img.src = siteRoot + d.i;
+        img.alt = '';
+        img.loading = 'lazy';
+        img.decoding = 'async';
+        pic.appendChild(img);
+        li.appendChild(pic);
+      }
       if (d.c) {
         var kicker = el('p', 'kicker');
         var ka = el('a', null, d.c);

@@ -1,5 +1,6 @@
 //! The default theme in a real headless Chromium: every page kind of the example site at a
-//! phone and a desktop width, in light and dark schemes — no horizontal scrolling, no console
+//! phone and a desktop width, in light and dark schemes (and at 320 and 1920 pixels for
+//! horizontal scrolling alone) — no horizontal scrolling, no console
 //! errors, no failed requests, nothing fetched from anywhere but the site, and no axe-core
 //! accessibility violations, no layout shift while the page loads, and every picture loaded
 //! (none broken). Each kind of page also shows what a newspaper's does: the front page its lead
@@ -195,6 +196,21 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
                         }
                     }
                 }
+            }
+        }
+    }
+    // The narrowest phone and a wide screen: no page scrolls sideways.
+    for (width, height, mobile) in [(320u32, 640u32, true), (1920, 1080, false)] {
+        browser.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile}),
+        );
+        for (kind, path) in PAGES {
+            browser.goto(&format!("{base}{path}"));
+            browser.wait_for("document.readyState === 'complete'");
+            let overflow = browser.eval("return document.documentElement.scrollWidth - window.innerWidth;");
+            if overflow.as_i64().unwrap_or(0) > 0 {
+                failures.push(format!("{kind} at {width}px: scrolls horizontally by {overflow}px"));
             }
         }
     }

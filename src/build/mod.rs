@@ -110,7 +110,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (probes_before, photos_before) = (cached::probes(&cache), cache.state.photos);
     let found = photos::find(&site, &probes_before)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
-    photos::set_thumbs(&mut site.archive, &found.set);
+    if site.config.search {
+        photos::set_thumbs(&mut site.archive, &found.set);
+    }
     timings.lap("find photos");
     let renderer = pages::renderer(&site, &found.set, keys.global, opts.live_reload)?;
     let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);

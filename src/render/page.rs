@@ -172,12 +172,7 @@ impl<'a> Renderer<'a> {
                     reading_minutes: e.rendered.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
                     date: date_view(&b.date),
                     dateline: s.format_dateline(&b.date),
-                    month: MonthView {
-                        name: s.format_month(b.date.year(), b.date.month()),
-                        short: s.month_name(b.date.month()).to_string(),
-                        url: month_url(b.date.year(), b.date.month()),
-                        count: 0,
-                    },
+                    month: self.month_view(b.date.year(), b.date.month(), 0),
                     updated: b.updated.as_ref().map(date_view),
                     image: self.lead_view(i, &root),
                     published: crate::feeds::rfc3339(&b.date),
@@ -491,16 +486,17 @@ impl<'a> Renderer<'a> {
             year: y.year,
             url: year_url(y.year),
             count: y.members.len(),
-            months: y
-                .months
-                .iter()
-                .map(|m| MonthView {
-                    name: self.strings.format_month(y.year, m.month),
-                    short: self.strings.month_name(m.month).to_string(),
-                    url: month_url(y.year, m.month),
-                    count: m.members.len(),
-                })
-                .collect(),
+            months: y.months.iter().map(|m| self.month_view(y.year, m.month, m.members.len())).collect(),
+        }
+    }
+
+    /// A month's archive page as a link: "Tháng 1/2020", "tháng 1" and its URL.
+    pub(super) fn month_view(&self, year: i16, month: i8, count: usize) -> MonthView {
+        MonthView {
+            name: self.strings.format_month(year, month),
+            short: self.strings.month_name(month).to_string(),
+            url: month_url(year, month),
+            count,
         }
     }
 }

@@ -60,7 +60,8 @@ impl Renderer<'_> {
     /// section's newest bulletins that are neither.
     pub(super) fn front(&self) -> Front {
         let entries = &self.archive.entries;
-        let has_picture = |i: usize| self.photos.lead_of(i).is_some() || entries[i].bulletin.image.is_some();
+        // A picture its card shows: a site photo, or a lead picture's web address.
+        let has_picture = |i: usize| card_image(&entries[i], self.photos.lead_of(i)).is_some();
         let lead = self
             .featured
             .or_else(|| (0..entries.len().min(LEAD_WITHIN)).find(|&i| has_picture(i)))

@@ -157,17 +157,17 @@ pub(super) struct LetterView<'t> {
 
 /// The letter a name is indexed under, as a Vietnamese dictionary has them: tone marks do
 /// not make a letter (Ắ is under Ă), the other marks do (Ă, Â, Đ, Ê, Ô, Ơ, Ư stand apart).
+/// The name is normalised as bulletins are (an eth typed for Đ in Vietnamese is Đ).
 /// Anything but a letter is under "#".
 pub(super) fn index_letter(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let Some(first) = name.chars().next().filter(|c| c.is_alphabetic()) else {
+    let normal = crate::text::normalize(name);
+    let Some(first) = normal.chars().next().filter(|c| c.is_alphabetic()) else {
         return "#".to_string();
     };
     // Grave, acute, tilde, hook above, dot below: the five tone marks.
     let tones = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-    let bare: String = std::iter::once(first).nfd().filter(|c| !tones.contains(c)).nfc().collect();
-    let bare = if bare == "Ð" || bare == "ð" { "Đ".to_string() } else { bare };
-    bare.to_uppercase()
+    std::iter::once(first).nfd().filter(|c| !tones.contains(c)).nfc().collect::<String>().to_uppercase()
 }
 
 /// Groups terms (in their list's order) by [`index_letter`], in order of first appearance.

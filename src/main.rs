@@ -49,6 +49,11 @@ enum Command {
         /// Ignore the build cache (`.bantin/`): parse, render and write everything.
         #[arg(long)]
         clean: bool,
+        /// Memory to build within, e.g. 2G or 1536M (default: a quarter of the machine's, or of
+        /// the container's limit). Bulletin bodies go to a file in .bantin/ rather than
+        /// memory when holding them would take half of it; the site is the same either way.
+        #[arg(long, value_name = "SIZE", value_parser = bantin::build::parse_size)]
+        max_memory: Option<u64>,
     },
     /// Report every problem build would, and more, without writing anything.
     Check {
@@ -118,9 +123,16 @@ fn main() -> ExitCode {
         Verbosity::Normal
     };
     let code = match cli.command {
-        Command::Build { out, drafts, future, timings, clean } => {
-            build::run(&BuildArgs { root: cli.root, out, drafts, future, verbosity, timings, clean })
-        }
+        Command::Build { out, drafts, future, timings, clean, max_memory } => build::run(&BuildArgs {
+            root: cli.root,
+            out,
+            drafts,
+            future,
+            verbosity,
+            timings,
+            clean,
+            max_memory,
+        }),
         Command::Init { dir, force, theme } => {
             init::run(&init::InitArgs { dir: dir.unwrap_or(cli.root), force, theme })
         }

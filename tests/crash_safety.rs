@@ -254,8 +254,12 @@ fn a_full_disk_leaves_the_published_site_intact() {
     assert!(err.contains("No space left") || err.contains("space"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(snapshot(&out), small, "the published site is unchanged");
-    let stale: Vec<_> =
-        std::fs::read_dir(mnt.path()).expect("ls").flatten().filter(|e| e.file_name() != "public").collect();
+    // The spare tree (kept for the next build, which writes it over) is meant to stay.
+    let stale: Vec<_> = std::fs::read_dir(mnt.path())
+        .expect("ls")
+        .flatten()
+        .filter(|e| e.file_name() != "public" && e.file_name() != ".public.bantin-spare")
+        .collect();
     assert!(stale.is_empty(), "the failed staging directory was removed: {stale:?}");
     // With room again, the next build succeeds.
     std::fs::remove_dir_all(site.root().join("content")).expect("rm");
@@ -389,4 +393,35 @@ fn a_spare_tree_with_a_symbolic_link_is_not_written_through() {
     assert_eq!(std::fs::read_dir(outside.path()).expect("ls").count(), 1, "nothing written outside");
     let fresh = tempfile::tempdir().expect("tmp");
     assert!(snapshot(&site.public()) == build_into(&site, &fresh.path().join("out")));
+}
+
+/// A site's first build, which has no tree to replace, leaves a spare tree: hard links to what
+/// it published. The first edit after it then updates that tree in place (publishing that very
+/// folder) instead of linking every published file into a new one, and gives the same site as
+/// a build from scratch.
+#[cfg(unix)]
+#[test]
+fn the_first_build_leaves_a_spare_tree_for_the_first_edit() {
+    use std::os::unix::fs::MetadataExt as _;
+    let site = Site::new("base_url = \"https://x.example/\"\nsearch = true\n");
+    write_bulletins(&site, 30, 1);
+    site.build(&["--quiet"]);
+    let spare = site.root().join(".public.bantin-spare");
+    assert!(spare.join(".bantin-output").is_file(), "the first build made no spare tree");
+    let published = snapshot(&site.public());
+    assert!(snapshot(&spare) == published, "the spare tree is not the published site");
+    let inode = |p: &Path| std::fs::metadata(p).expect("stat").ino();
+    for rel in published.keys().filter(|rel| *rel != ".bantin-output") {
+        assert_eq!(inode(&site.public().join(rel)), inode(&spare.join(rel)), "{rel} is not a hard link");
+    }
+    let spare_dir = inode(&spare);
+
+    write_bulletins(&site, 1, 2);
+    site.build(&["--quiet"]);
+    assert_eq!(inode(&site.public()), spare_dir, "the edit did not update the spare tree in place");
+    let fresh = tempfile::tempdir().expect("tmp");
+    let expected = build_into(&site, &fresh.path().join("out"));
+    assert!(snapshot(&site.public()) == expected, "the edited site differs from a build from scratch");
+    // The site published by the first build is the spare now, as it was.
+    assert!(snapshot(&spare) == published, "the first build's files were written through");
 }

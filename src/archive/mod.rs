@@ -12,13 +12,17 @@ use crate::diag::Diagnostic;
 use crate::markdown::{self, Rendered};
 use crate::text;
 
+mod body;
 mod paths;
 mod sections;
 mod shape;
+mod spill;
 mod terms;
 
+pub use body::Body;
 use sections::*;
 pub use sections::{Section, section_url};
+pub use spill::Spill;
 
 use paths::*;
 pub use paths::{month_url, permalink, term_url, year_url};
@@ -26,25 +30,6 @@ pub use shape::Shape;
 use shape::*;
 pub use terms::TermKind;
 use terms::*;
-
-/// A bulletin's body as HTML and as plain text: here from the start when the bulletin was
-/// parsed in this build, read back from the source on demand (the build's body loader) when it
-/// came from the build cache.
-#[derive(Debug)]
-pub struct Body {
-    /// Let go ([`Archive::release_html`]) once the pages and feeds showing it are written:
-    /// the search index, built last, needs only the plain text.
-    html: std::sync::Mutex<Option<std::sync::Arc<String>>>,
-    /// Let go ([`Entry::release_plain`]) once the build cache has logged it, or once the
-    /// search index has its words.
-    plain: Option<String>,
-}
-
-impl Body {
-    pub fn new(html: String, plain: String) -> Body {
-        Body { html: std::sync::Mutex::new(Some(std::sync::Arc::new(html))), plain: Some(plain) }
-    }
-}
 
 /// A bulletin with everything the archive derived for it.
 #[derive(Debug)]
@@ -74,17 +59,15 @@ impl Entry {
     /// The body as HTML (internal links not yet resolved). Empty if the entry was not
     /// loaded or its HTML was released, bugs the incremental tests catch.
     pub fn html(&self) -> std::sync::Arc<String> {
-        let html = self.body.get().and_then(|b| b.html.lock().ok()?.clone());
+        let html = self.body.get().and_then(Body::html);
         debug_assert!(html.is_some(), "{} not loaded", self.bulletin.source.display());
         html.unwrap_or_default()
     }
 
     /// Lets go of the body's HTML once nothing else will show it.
     pub fn release_html(&self) {
-        if let Some(b) = self.body.get()
-            && let Ok(mut html) = b.html.lock()
-        {
-            *html = None;
+        if let Some(b) = self.body.get() {
+            b.release_html();
         }
     }
 
@@ -92,14 +75,14 @@ impl Entry {
     /// reads it back from there), or the search index has its words.
     pub fn release_plain(&mut self) {
         if let Some(b) = self.body.get_mut() {
-            b.plain = None;
+            b.release_plain();
         }
     }
 
     /// The body as plain text, one line per block: `None` when the entry's body was not loaded
     /// or its text was let go ([`Entry::release_plain`]).
-    pub fn plain(&self) -> Option<&str> {
-        self.body.get()?.plain.as_deref()
+    pub fn plain(&self) -> Option<std::borrow::Cow<'_, str>> {
+        self.body.get()?.plain()
     }
 }
 
@@ -295,6 +278,15 @@ impl Archive {
         self.entries.iter().for_each(Entry::release_html);
     }
 
+    /// Gives the entries whose bodies were spilled (their `rendered.spilled`) those bodies.
+    pub fn attach_spill(&mut self, spill: &std::sync::Arc<Spill>) {
+        self.entries.par_iter_mut().for_each(|e| {
+            if let Some(at) = e.rendered.spilled.take() {
+                let _ = e.body.set(Body::spilled(spill.clone(), at));
+            }
+        });
+    }
+
     pub fn terms(&self, kind: TermKind) -> &[Term] {
         match kind {
             TermKind::Tag => &self.tags,
@@ -317,7 +309,7 @@ fn make_entries(items: Vec<(Bulletin, Rendered)>, paths: Vec<String>) -> Vec<Ent
                 None => std::mem::take(&mut rendered.first_paragraph),
             };
             let body = std::sync::OnceLock::new();
-            if rendered.loaded {
+            if rendered.loaded && rendered.spilled.is_none() {
                 let html = std::mem::take(&mut rendered.html);
                 let plain = std::mem::take(&mut rendered.plain);
                 let _ = body.set(Body::new(html, plain));

@@ -70,7 +70,7 @@ mod tests {
         let archive = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
         assert!(archive.entries[0].plain().is_none());
         load(dir.path(), &config, &tz, &archive, &[0]).expect("read back");
-        assert_eq!(archive.entries[0].plain(), Some("Mưa lớn.\n"));
+        assert_eq!(archive.entries[0].plain().as_deref(), Some("Mưa lớn.\n"));
         assert!(archive.entries[0].html().contains("<strong>lớn</strong>"));
         // The source changed since it was parsed: an error, never the other version's body.
         let p = parsed.without_body();

@@ -48,6 +48,8 @@ pub struct LoadedSite {
     pub(super) previous: ParsedLog<Parsed>,
     /// The archive's shape, when it is not the one the cache has.
     pub(super) new_shape: Option<Shape>,
+    /// Where the bodies parsed in this build went, when the memory budget would not hold them.
+    pub(super) spill: Option<std::sync::Arc<crate::archive::Spill>>,
 }
 
 /// Reads the configuration, theme and every bulletin, and builds the archive.
@@ -63,8 +65,20 @@ pub fn load_uncached(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
 /// it comes from, whether it is published, and what the cache's log records of it.
 pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<LoadedSite, BuildFailure> {
     let root = &opts.root;
-    let Scan { config, theme, tz, sources, photos, mut errors, mut warnings, mut timings, keys, now, .. } =
-        scan;
+    let Scan {
+        config,
+        theme,
+        tz,
+        sources,
+        photos,
+        mut errors,
+        mut warnings,
+        mut timings,
+        keys,
+        now,
+        spill,
+        ..
+    } = scan;
     let parse_key = keys.parse;
     let log_read = cached.load_parsed(parse_key, &tz);
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
@@ -98,7 +112,8 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             }
             let read = content::read_source(root, &root.join(&s.stat.path));
             Some(Box::new(
-                read.map_err(|d| vec![d]).and_then(|source| scan::parse_fresh(&source, &tz, &config)),
+                read.map_err(|d| vec![d])
+                    .and_then(|source| scan::parse_fresh(&source, &tz, &config, spill.as_deref())),
             ))
         })
         .collect();
@@ -168,6 +183,9 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         }
     };
     warnings.append(&mut archive.warnings);
+    if let Some(spill) = &spill {
+        archive.attach_spill(spill);
+    }
     for e in &archive.entries {
         for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
             if archive.resolve_link(&e.bulletin.source, target).is_none()
@@ -200,5 +218,6 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         featured_until,
         previous,
         new_shape,
+        spill,
     })
 }

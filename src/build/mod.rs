@@ -14,6 +14,7 @@ use crate::output::{self, Emit};
 use cached::Cached;
 
 mod bodies;
+mod budget;
 mod cached;
 mod feeds;
 mod load;
@@ -30,6 +31,7 @@ mod statics;
 mod trees;
 mod unchanged;
 
+pub use budget::parse_size;
 pub use load::{LoadedSite, load_uncached};
 pub use photos::{Found as FoundPhotos, find as find_photos};
 pub use plan::check_unique_outputs;
@@ -62,6 +64,9 @@ pub struct BuildOptions {
     /// a change. (Without a change that reading is wasted: a build with nothing to do takes
     /// twice as long.)
     pub expect_changes: bool,
+    /// The memory budget in bytes (`--max-memory`; `None`: a quarter of the machine's). The
+    /// bodies of the bulletins parsed go to disk when holding them would take half of it.
+    pub max_memory: Option<u64>,
 }
 
 /// A function [`build`] calls once the new site is published.
@@ -141,11 +146,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(stage) = indexed.stage {
         timings.lap(stage);
     }
+    if let Some(Err(e)) = site.spill.as_ref().map(|s| s.check()) {
+        return Err(report::io_error("cannot write output", std::io::Error::other(e)).into());
+    }
     let (rendered, files, bytes) = emit.counts();
     let made = emit.finish().map_err(|e| report::io_error("cannot write output", e))?;
+    let out_had_tree = out.join(output::MARKER).is_file();
     warnings.extend(publish::vanished_bulletins(&trees.live, &made, &out));
-    let (spare, cleanup, tree) = publish::publish(trees, &made, &out)?;
+    let (mut spare, cleanup, tree) = publish::publish(trees, &made, &out)?;
     timings.lap("publish");
+    if spare.is_none() && !out_had_tree {
+        spare = spare::link_first(&out, &made).map_err(|w| warnings.push(w)).ok();
+        timings.lap("spare tree");
+    }
     if let Some(OnPublish(published)) = &opts.on_publish {
         published();
     }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::load::LoadedSite;
 use super::scan::Keys;
-use super::search::{Indexed, plain_to_log};
+use super::search::{Indexed, log_plain};
 use crate::cache::{Cache, FORMAT, SourceStat, State, codec};
 use crate::diag::Diagnostic;
 use crate::output::{Files, Manifest, dir_id};
@@ -84,10 +84,7 @@ pub fn remember(
         // (a full build logged it before indexing).
         let logged = match made.plain_logged {
             Some(logged) => logged.and_then(|()| cache.update(&[], &made.indexed.removed)),
-            None => {
-                let add = plain_to_log(&site.archive, &*cache);
-                cache.update(&add, &made.indexed.removed)
-            }
+            None => log_plain(&site.archive, &mut *cache, &made.indexed.removed),
         };
         if let Err(e) = logged.and_then(|()| cache.write("index", &index_bytes?)) {
             let _ = cache.forget("index");

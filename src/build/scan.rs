@@ -3,6 +3,7 @@
 //! later stage starts from: the parse key, the global key and the key of the whole input.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -10,6 +11,7 @@ use super::cached::{self, Cached};
 use super::report::{BuildFailure, Timings};
 use super::statics;
 use super::{BuildOptions, out_dir, profile};
+use crate::archive::Spill;
 use crate::cache::{Encoded, SourceStat, encode_record};
 use crate::config::Config;
 use crate::content::{self, Parsed};
@@ -34,16 +36,26 @@ pub(super) struct Source {
     pub fresh: Option<FreshResult>,
 }
 
-/// Parses a source read in this build.
+/// Parses a source read in this build; its body goes to `spill` when given.
 pub(super) fn parse_fresh(
     source: &content::SourceFile,
     tz: &jiff::tz::TimeZone,
     config: &Config,
+    spill: Option<&Spill>,
 ) -> Result<Fresh, Vec<Diagnostic>> {
-    content::parse(source, tz, config.unsafe_html).map(|p| {
-        let record = encode_record(&p.without_body()).map(|r| r.as_slice().to_vec());
-        (p, record)
-    })
+    let mut p = content::parse(source, tz, config.unsafe_html)?;
+    let record = encode_record(&p.without_body()).map(|r| r.as_slice().to_vec());
+    if let Some(spill) = spill {
+        let r = &mut p.rendered;
+        let put = spill.put(&r.html).and_then(|html| Ok([html, spill.put(&r.plain)?]));
+        let put = put.map_err(|e| {
+            vec![Diagnostic::error(format!("cannot write to the build's spill file: {e}")).with_hint(
+                "bodies go there when the memory budget would not hold them: free some disk space, or raise --max-memory",
+            )]
+        })?;
+        (r.html, r.plain, r.spilled) = (String::new(), String::new(), Some(put));
+    }
+    Ok((p, record))
 }
 
 /// The keys every later stage starts from.
@@ -77,6 +89,8 @@ pub struct Scan {
     /// holds is listed ([`Staging::survey`]) while the bulletins are read and parsed, and
     /// the manifest of the published tree, which becomes the spare one, is read.
     pub survey: Option<Survey>,
+    /// Where the bodies parsed went, when the memory budget would not hold them.
+    pub spill: Option<Arc<Spill>>,
 }
 
 /// The listing of the tree a clean build writes over, made on another thread.
@@ -111,14 +125,19 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     };
     timings.lap(if opts.expect_changes && !opts.clean { "discover + read cache" } else { "discover" });
     let mut errors = found.errors;
-    let read = ReadContext { root, tz: &tz, config: &config, racy_after, parse_key };
-    let sources = read_sources(found.files, cached, &read, &mut errors);
-    timings.lap("read + parse + markdown");
+    let budget = super::budget::budget(opts.max_memory);
+    let read = ReadContext { root, tz: &tz, config: &config, racy_after, parse_key, budget };
+    let (sources, spill) = read_sources(found.files, cached, &read, &mut errors);
+    timings.lap(if spill.is_some() {
+        "read + parse + markdown (bodies to disk)"
+    } else {
+        "read + parse + markdown"
+    });
     let global = global_key(binary, &config, &theme, opts.live_reload)?;
     let input = input_key(global, parse_key, opts, (&sources, &found.photos), root, racy_after);
     let keys = Keys { parse: parse_key, global, input };
     let (warnings, photos) = (found.warnings, found.photos);
-    Ok(Scan { config, theme, tz, sources, photos, errors, warnings, timings, keys, now, survey })
+    Ok(Scan { config, theme, tz, sources, photos, errors, warnings, timings, keys, now, survey, spill })
 }
 
 /// The time (nanoseconds since 1970) after which a file's change is too recent for its size
@@ -137,17 +156,20 @@ struct ReadContext<'a> {
     /// Files changed after this (nanoseconds) are racy.
     racy_after: i64,
     parse_key: u64,
+    /// The memory budget, in bytes.
+    budget: u64,
 }
 
 /// Each source's record: the cache's, when its size and time are the same; else read, hashed
 /// and (unless the cache has that version) parsed at once, on the thread that read it, and its
-/// text let go: no text waits for all the others to be read.
+/// text let go: no text waits for all the others to be read. The bodies parsed go to a spill
+/// file (returned) when the memory budget would not hold them.
 fn read_sources(
     files: Vec<content::Found>,
     cached: &mut Cached,
     read: &ReadContext,
     errors: &mut Vec<Diagnostic>,
-) -> Vec<Source> {
+) -> (Vec<Source>, Option<Arc<Spill>>) {
     // (path, size, time, the cache's record when size and time are the same)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
     let stats: Vec<Stat> = {
@@ -168,6 +190,16 @@ fn read_sources(
     if stats.iter().any(|s| s.3.is_none()) {
         cached.load_parsed(read.parse_key, read.tz);
     }
+    let to_read: u64 = stats.iter().filter(|s| s.3.is_none()).map(|s| s.1).sum();
+    let spill = super::budget::spill_bodies(read.budget, to_read).then(|| {
+        Spill::create(&read.root.join(crate::cache::CACHE_DIR)).map(Arc::new).map_err(|e| {
+            errors.push(
+                Diagnostic::error(format!("cannot make the build's spill file: {e}"))
+                    .with_hint("bodies go there when the memory budget would not hold them: free some disk space, or raise --max-memory"),
+            )
+        })
+    });
+    let spill = spill.and_then(Result::ok);
     let parsed = &cached.parsed;
     let scanned: Vec<Result<Source, Diagnostic>> = stats
         .into_par_iter()
@@ -178,8 +210,8 @@ fn read_sources(
             let text = content::read_source(read.root, &read.root.join(&rel))?;
             let hash = crate::hash::hash_bytes(text.text.as_bytes());
             let mtime = (mtime < read.racy_after).then_some(mtime);
-            let fresh =
-                (!parsed.contains(&rel, hash)).then(|| Box::new(parse_fresh(&text, read.tz, read.config)));
+            let fresh = (!parsed.contains(&rel, hash))
+                .then(|| Box::new(parse_fresh(&text, read.tz, read.config, spill.as_deref())));
             Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })
         })
         .collect();
@@ -190,7 +222,7 @@ fn read_sources(
             Err(e) => errors.push(e),
         }
     }
-    sources
+    (sources, spill)
 }
 
 /// The key of what every page depends on: binary, configuration, theme, live reload.

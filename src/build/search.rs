@@ -60,7 +60,7 @@ pub fn log_before_pages(
     if updating {
         return None;
     }
-    let logged = log.update(&plain_to_log(archive, log), &[]);
+    let logged = log_plain(archive, log, &[]);
     if logged.is_ok() {
         archive.entries.par_iter_mut().for_each(Entry::release_plain);
     }
@@ -68,14 +68,24 @@ pub fn log_before_pages(
     Some(logged)
 }
 
-/// The plain text of each loaded bulletin whose text the log does not have yet.
-pub fn plain_to_log<'a>(archive: &'a Archive, log: &dyn PlainLog) -> Vec<(u64, &'a str)> {
-    archive
+/// Logs the plain text of each loaded bulletin whose text the log does not have yet, and
+/// forgets those of `remove`. Texts held in memory are logged at once; spilled ones are read
+/// back and logged a few thousand at a time, so that they are never all in memory.
+pub fn log_plain(archive: &Archive, log: &mut dyn PlainLog, remove: &[u64]) -> std::io::Result<()> {
+    const SPILLED_AT_ONCE: usize = 8192;
+    let (spilled, held): (Vec<&Entry>, Vec<&Entry>) = archive
         .entries
         .iter()
-        .filter_map(|e| Some((e.bulletin.source_hash, e.plain()?)))
-        .filter(|(h, _)| !log.has(*h))
-        .collect()
+        .filter(|e| !log.has(e.bulletin.source_hash))
+        .partition(|e| e.body.get().is_some_and(crate::archive::Body::is_spilled));
+    fn texts<'a>(entries: &[&'a Entry]) -> Vec<(u64, std::borrow::Cow<'a, str>)> {
+        entries.par_iter().filter_map(|e| Some((e.bulletin.source_hash, e.plain()?))).collect()
+    }
+    fn add<'a>(texts: &'a [(u64, std::borrow::Cow<'_, str>)]) -> Vec<(u64, &'a str)> {
+        texts.iter().map(|(h, t)| (*h, t.as_ref())).collect()
+    }
+    log.update(&add(&texts(&held)), remove)?;
+    spilled.chunks(SPILLED_AT_ONCE).try_for_each(|chunk| log.update(&add(&texts(chunk)), &[]))
 }
 
 /// The archive positions of the bulletins whose plain text the log does not have: a whole
@@ -145,7 +155,7 @@ pub fn write(
     // The plain texts go to the log first (those not logged before the pages were rendered):
     // indexing then lets go of each one as soon as its words are found.
     if !matches!(plain_logged, Some(Err(_))) {
-        *plain_logged = Some(log.update(&plain_to_log(&site.archive, &*log), &[]));
+        *plain_logged = Some(log_plain(&site.archive, log, &[]));
     }
     let stored = log.reader();
     let state = search::write_index(
@@ -189,7 +199,7 @@ fn update(
             return Some(OwnedFields {
                 title: e.bulletin.title.clone(),
                 summary: e.summary.clone(),
-                plain: e.plain().map(str::to_owned).or_else(plain)?,
+                plain: e.plain().map(std::borrow::Cow::into_owned).or_else(plain)?,
                 tags: e.bulletin.tags.clone(),
                 authors: e.bulletin.authors.clone(),
                 section: e.section.map(|si| site.archive.sections[si].name.clone()),

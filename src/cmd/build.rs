@@ -29,6 +29,8 @@ pub struct BuildArgs {
     pub timings: bool,
     /// Ignore the build cache.
     pub clean: bool,
+    /// The memory budget in bytes (`--max-memory`).
+    pub max_memory: Option<u64>,
 }
 
 static BAR: OnceLock<ProgressBar> = OnceLock::new();
@@ -62,6 +64,7 @@ pub fn run(args: &BuildArgs) -> i32 {
         ends_process: true,
         on_publish: None,
         expect_changes: false,
+        max_memory: args.max_memory,
     };
     match pipeline::build(&opts) {
         Ok(report) => {

@@ -120,6 +120,7 @@ impl Parsed {
                 photos: r.photos.clone(),
                 internal_links: r.internal_links.clone(),
                 loaded: false,
+                spilled: None,
             },
             warnings: p.warnings.clone(),
             link_warnings: p.link_warnings.clone(),

@@ -52,6 +52,10 @@ pub struct Rendered {
     /// them out; the build reads them back from the source when a page needs them.
     #[serde(skip)]
     pub loaded: bool,
+    /// Where `html` and `plain` went instead, when the build spilled them to disk to stay
+    /// within its memory budget: (offset, length) of each in the build's spill file.
+    #[serde(skip)]
+    pub spilled: Option<[(u64, u32); 2]>,
 }
 
 /// A picture of one of the site's files, as the Markdown writes it.

@@ -30,7 +30,7 @@ pub(super) fn plain_of<'e>(
     max_bytes: usize,
 ) -> std::io::Result<std::borrow::Cow<'e, str>> {
     if let Some(plain) = e.plain() {
-        return Ok(plain.into());
+        return Ok(plain);
     }
     let stored = stored.ok_or_else(|| {
         std::io::Error::other(format!("the text of {} is not at hand", e.bulletin.source.display()))

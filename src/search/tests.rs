@@ -286,7 +286,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     // as the build cache's log gives it.
     let mut b = archive(&refs);
     let log: std::collections::HashMap<u64, String> =
-        b.entries.iter().map(|e| (e.bulletin.source_hash, e.plain().expect("text").to_owned())).collect();
+        b.entries.iter().map(|e| (e.bulletin.source_hash, e.plain().expect("text").into_owned())).collect();
     assert_eq!(log.len(), b.entries.len());
     b.entries.iter_mut().for_each(crate::archive::Entry::release_plain);
     let reads = std::sync::atomic::AtomicUsize::new(0);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Scale benchmark: an archive of N bulletins (default 100,000, 200,000 and 1,000,000, made by
+# ../shared/corpus/make-bulletins.py --repeat), output on disk. For each N it prints wall time
+# and peak RSS of
+#   - the site's first build (into an empty folder; it also makes the spare tree),
+#   - a clean build (`--clean`, over the previous one),
+#   - one bulletin edited, then `build`,
+#   - a new bulletin published, then `build`,
+#   - a file saved again with the same text (its time stamp too fresh to trust), then `build`,
+#   - nothing changed, then `build`,
+# each the median of RUNS runs (the first build: one), and the output's size, file count and
+# the most files in one folder. Extra build options go in BUILD_ARGS (e.g. BUILD_ARGS=--timings).
+# Needs about 5 GB of disk per 200,000 bulletins (sources, output, spare tree and cache).
+#
+#   bench/scale.sh [N ...]          (RUNS=3; WORK=dir to keep the sites, else a temp dir)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+SIZES=${*:-100000 200000 1000000}
+MAKE=../shared/corpus/make-bulletins.py
+[ -f "$MAKE" ] || { echo "needs $MAKE" >&2; exit 2; }
+cargo build --release --quiet
+BANTIN=$PWD/target/release/bantin
+if [ -n "${WORK:-}" ]; then mkdir -p "$WORK"; else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
+read -r -a EXTRA <<< "${BUILD_ARGS:-}"
+
+# stats "label" cmd...: runs RUNS times; prints the median wall time and peak RSS.
+stats() {
+  local label=$1; shift
+  local t=() m=()
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$WORK/timing" "$@" > "$WORK/log" 2>&1 || { cat "$WORK/log" >&2; echo "failed: $*" >&2; exit 1; }
+    local line; line=$(tail -1 "$WORK/timing")
+    t+=("${line% *}"); m+=("${line#* }")
+  done
+  printf '%s\n' "${t[@]}" | sort -n > "$WORK/t"; printf '%s\n' "${m[@]}" | sort -n > "$WORK/m"
+  local mid=$(( (RUNS + 1) / 2 ))
+  printf '  %-44s median %8.2f s  (min %.2f, max %.2f)  peak RSS %6d MB\n' "$label" \
+    "$(sed -n "${mid}p" "$WORK/t")" "$(head -1 "$WORK/t")" "$(tail -1 "$WORK/t")" $(( $(sed -n "${mid}p" "$WORK/m") / 1024 ))
+}
+
+for n in $SIZES; do
+  site=$WORK/site-$n
+  if [ ! -f "$site/site.toml" ]; then
+    mkdir -p "$site"
+    python3 "$MAKE" --count "$n" --out "$site/content" $([ "$n" -gt 20000 ] && echo --repeat) >/dev/null
+    printf 'title = "Bench"\nbase_url = "https://bench.example/"\nsearch = true\n' > "$site/site.toml"
+  fi
+  build() { "$BANTIN" --root "$site" build "${EXTRA[@]}" "$@"; }
+  echo "== $n bulletins ($(du -sh "$site/content" | cut -f1) of Markdown), output on disk, $(nproc) cores"
+  rm -rf "$site/public" "$site/.public.bantin-spare" "$site/.bantin"
+  sync
+  RUNS=1 stats "first build (and its spare tree)" build
+  out=$site/public
+  printf '  output: %s, %d files; the fullest folder holds %d\n' "$(du -sh --apparent-size "$out" | cut -f1)" \
+    "$(find "$out" -type f | wc -l)" "$(find "$out" -type f -printf '%h\n' | sort | uniq -c | sort -rn | head -1 | awk '{print $1}')"
+  stats "clean build (--clean)" build --clean
+  one=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
+  edit() { printf '\nThêm một câu số %s về Đà Nẵng.\n' "$RANDOM" >> "$one"; build; }
+  stats "one bulletin edited, build" edit
+  echo 0 > "$WORK/published"
+  publish() {
+    local k; k=$(( $(cat "$WORK/published") + 1 )); echo "$k" > "$WORK/published"
+    mkdir -p "$site/content/new"
+    printf -- '---\ntitle: "Tin mới số %s"\ndate: 2026-11-01T%02d:%02d:00+07:00\nauthor: "Phóng viên"\ntags: ["Thời sự"]\n---\n\nMưa lớn ở Đà Nẵng, tin số %s.\n' \
+      "$k" $(( k / 60 )) $(( k % 60 )) "$k" > "$site/content/new/tin-$k.md"
+    build
+  }
+  stats "a new bulletin published, build" publish
+  # The same text written again: its time stamp is too fresh to trust, so it is read again.
+  resave() { cp "$one" "$WORK/same" && cat "$WORK/same" > "$one"; build; }
+  stats "a file saved again unchanged, build" resave
+  # Nothing changed (files older than the 2 s a fresh time stamp is distrusted for).
+  sleep 2.1; build > /dev/null 2>&1
+  stats "nothing changed, build" build
+done

@@ -1,0 +1,96 @@
+//! Bodies kept on disk instead of in memory, when a build's memory budget would not hold them
+//! all: each body's HTML and plain text are written once, as they are rendered, to an unnamed
+//! file in the build cache's folder (gone when the build ends), and read back whenever a page,
+//! feed or the search index needs them. What a build publishes does not depend on it.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Where a text was put: (offset, length in bytes).
+pub type Put = (u64, u32);
+
+/// The file bodies are spilled to.
+#[derive(Debug)]
+pub struct Spill {
+    file: File,
+    end: AtomicU64,
+    /// The first failure to read a text back: pages were then made with an empty body, so the
+    /// build must fail before it publishes ([`Spill::check`]).
+    failed: OnceLock<String>,
+}
+
+impl Spill {
+    /// An empty spill file in `dir` (made if missing), or else in the system's temporary
+    /// folder. It has no name: nothing is left behind, even by a killed build.
+    pub fn create(dir: &Path) -> io::Result<Spill> {
+        let file = std::fs::create_dir_all(dir)
+            .and_then(|()| tempfile::tempfile_in(dir))
+            .or_else(|_| tempfile::tempfile())?;
+        Ok(Spill { file, end: AtomicU64::new(0), failed: OnceLock::new() })
+    }
+
+    /// Writes `text` (from any thread) and says where it is.
+    pub fn put(&self, text: &str) -> io::Result<Put> {
+        use std::os::unix::fs::FileExt as _;
+        let len = u32::try_from(text.len()).map_err(|_| io::Error::other("a body longer than 4 GB"))?;
+        let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
+        self.file.write_all_at(text.as_bytes(), at)?;
+        Ok((at, len))
+    }
+
+    /// The text put at `at`; on failure, an empty text, the failure kept for [`Spill::check`].
+    pub fn get(&self, (at, len): Put) -> String {
+        use std::os::unix::fs::FileExt as _;
+        let mut buf = vec![0; len as usize];
+        let read = self.file.read_exact_at(&mut buf, at).map_err(|e| e.to_string()).and_then(|()| {
+            crate::text::utf8::string_from_utf8(buf).map_err(|_| "a spilled body is not UTF-8".to_string())
+        });
+        read.unwrap_or_else(|e| {
+            let _ = self.failed.set(e);
+            String::new()
+        })
+    }
+
+    /// Whether every text read back was read whole; else what went wrong.
+    pub fn check(&self) -> Result<(), String> {
+        self.failed
+            .get()
+            .map_or(Ok(()), |e| Err(format!("cannot read a body back from the build's spill file: {e}")))
+    }
+
+    /// The bytes spilled so far.
+    pub fn len(&self) -> u64 {
+        self.end.load(Ordering::Relaxed)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_come_back_as_they_were_put_from_many_threads() {
+        use rayon::prelude::*;
+        let dir = tempfile::tempdir().expect("tmp");
+        let spill = Spill::create(&dir.path().join("cache")).expect("spill");
+        let texts: Vec<String> = (0..500).map(|i| format!("Đà Nẵng {i} ").repeat(i % 7)).collect();
+        let put: Vec<Put> = texts.par_iter().map(|t| spill.put(t).expect("put")).collect();
+        for (t, at) in texts.iter().zip(&put) {
+            assert_eq!(&spill.get(*at), t);
+        }
+        assert_eq!(spill.len(), texts.iter().map(|t| t.len() as u64).sum::<u64>());
+        assert!(spill.check().is_ok());
+        // Nothing is left in the folder: the file has no name.
+        assert_eq!(std::fs::read_dir(dir.path().join("cache")).expect("ls").count(), 0);
+        // A read past the end fails the build, not silently.
+        assert_eq!(spill.get((spill.len(), 10)), "");
+        assert!(spill.check().is_err());
+    }
+}

@@ -1,0 +1,90 @@
+//! The build's memory budget (`--max-memory`, else a quarter of the machine's memory) and what
+//! it decides: whether the bodies of the bulletins parsed in this build are held in memory or
+//! spilled to disk ([`crate::archive::Spill`]). What is published is the same either way.
+
+/// Bytes of memory a body takes per byte of its Markdown source: its HTML (about 1.1×) and
+/// plain text (about 0.6×), with their allocations. Measured on 20,000 bulletins of
+/// `make-bulletins.py`: 2.05.
+const BODY_BYTES_PER_SOURCE_BYTE: u64 = 2;
+
+/// The budget when the machine's memory is not known.
+const UNKNOWN_MACHINE_BUDGET: u64 = 4 << 30;
+
+/// Whether the bodies of sources of `source_bytes` in all, parsed in this build, go to disk:
+/// when held they would take more than half the budget. (The archive's metadata, the pages
+/// being rendered and the search index's partitions are held regardless.)
+pub fn spill_bodies(budget: u64, source_bytes: u64) -> bool {
+    source_bytes.saturating_mul(BODY_BYTES_PER_SOURCE_BYTE) > budget / 2
+}
+
+/// The budget: `max_memory` when given, else a quarter of the memory this process may use
+/// (the cgroup's limit when there is one, as in containers and CI runners, else the machine's).
+pub fn budget(max_memory: Option<u64>) -> u64 {
+    max_memory.unwrap_or_else(|| machine_memory().map_or(UNKNOWN_MACHINE_BUDGET, |m| m / 4))
+}
+
+fn machine_memory() -> Option<u64> {
+    let total = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb * 1024)
+    });
+    let cgroup =
+        std::fs::read_to_string("/sys/fs/cgroup/memory.max").ok().and_then(|l| l.trim().parse().ok());
+    match (total, cgroup) {
+        (Some(t), Some(c)) => Some(t.min(c)),
+        (t, c) => t.or(c),
+    }
+}
+
+/// Parses a size as `--max-memory` takes it: bytes, or a number with K, M, G or T (powers of
+/// 1024; `KB`, `MiB` and lower case are accepted too), e.g. `2G`, `1536M`, `1.5G`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().trim_end_matches("ib").trim_end_matches('b') {
+        "" => 0,
+        "k" => 10,
+        "m" => 20,
+        "g" => 30,
+        "t" => 40,
+        _ => return Err(format!("`{text}` is not a size: write it as e.g. 2G, 1536M or 800000000")),
+    };
+    let n: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write it as e.g. 2G, 1536M or 800000000"))?;
+    let bytes = n * (1u64 << shift) as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(format!("`{text}` is not a size a build can have"));
+    }
+    Ok(bytes as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("1536M"), Ok(1536 << 20));
+        assert_eq!(parse_size("1.5g"), Ok(3 << 29));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("64 KB"), Ok(64 << 10));
+        assert_eq!(parse_size("800000000"), Ok(800_000_000));
+        for bad in ["", "G", "2X", "-1G", "0", "1e3"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bodies_spill_when_they_would_take_more_than_half_the_budget() {
+        assert!(!spill_bodies(1 << 30, 200 << 20));
+        assert!(spill_bodies(1 << 30, 300 << 20));
+        assert!(spill_bodies(1, 1));
+        assert!(!spill_bodies(1, 0), "nothing to parse, nothing to spill");
+        assert!(budget(None) > 0);
+        assert_eq!(budget(Some(5)), 5);
+    }
+}

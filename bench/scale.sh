@@ -22,7 +22,7 @@ MAKE=../shared/corpus/make-bulletins.py
 cargo build --release --quiet
 BANTIN=$PWD/target/release/bantin
 if [ -n "${WORK:-}" ]; then mkdir -p "$WORK"; else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
-read -r -a EXTRA <<< "${BUILD_ARGS:-}"
+export BANTIN WORK BUILD_ARGS=${BUILD_ARGS:-}
 
 # stats "label" cmd...: runs RUNS times; prints the median wall time and peak RSS.
 stats() {
@@ -46,18 +46,23 @@ for n in $SIZES; do
     python3 "$MAKE" --count "$n" --out "$site/content" $([ "$n" -gt 20000 ] && echo --repeat) >/dev/null
     printf 'title = "Bench"\nbase_url = "https://bench.example/"\nsearch = true\n' > "$site/site.toml"
   fi
-  build() { "$BANTIN" --root "$site" build "${EXTRA[@]}" "$@"; }
+  export site
+  # shellcheck disable=SC2086 # BUILD_ARGS is split into words on purpose
+  build() { "$BANTIN" --root "$site" build $BUILD_ARGS "$@"; }
+  export -f build
   echo "== $n bulletins ($(du -sh "$site/content" | cut -f1) of Markdown), output on disk, $(nproc) cores"
   rm -rf "$site/public" "$site/.public.bantin-spare" "$site/.bantin"
   sync
-  RUNS=1 stats "first build (and its spare tree)" build
+  RUNS=1 stats "first build (and its spare tree)" bash -c build
   out=$site/public
   printf '  output: %s, %d files; the fullest folder holds %d\n' "$(du -sh --apparent-size "$out" | cut -f1)" \
     "$(find "$out" -type f | wc -l)" "$(find "$out" -type f -printf '%h\n' | sort | uniq -c | sort -rn | head -1 | awk '{print $1}')"
-  stats "clean build (--clean)" build --clean
+  stats "clean build (--clean)" bash -c 'build --clean'
   one=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
+  export one
   edit() { printf '\nThêm một câu số %s về Đà Nẵng.\n' "$RANDOM" >> "$one"; build; }
-  stats "one bulletin edited, build" edit
+  export -f edit
+  stats "one bulletin edited, build" bash -c edit
   echo 0 > "$WORK/published"
   publish() {
     local k; k=$(( $(cat "$WORK/published") + 1 )); echo "$k" > "$WORK/published"
@@ -66,11 +71,13 @@ for n in $SIZES; do
       "$k" $(( k / 60 )) $(( k % 60 )) "$k" > "$site/content/new/tin-$k.md"
     build
   }
-  stats "a new bulletin published, build" publish
+  export -f publish
+  stats "a new bulletin published, build" bash -c publish
   # The same text written again: its time stamp is too fresh to trust, so it is read again.
   resave() { cp "$one" "$WORK/same" && cat "$WORK/same" > "$one"; build; }
-  stats "a file saved again unchanged, build" resave
+  export -f resave
+  stats "a file saved again unchanged, build" bash -c resave
   # Nothing changed (files older than the 2 s a fresh time stamp is distrusted for).
   sleep 2.1; build > /dev/null 2>&1
-  stats "nothing changed, build" build
+  stats "nothing changed, build" bash -c build
 done

@@ -335,6 +335,7 @@ pub(super) fn manifest_file(archive: &Archive, shards: u32, facet_shards: u32) -
         docs: n as u32,
         shards,
         facet_shards,
+        per_folder: files::PER_FOLDER,
         prefix_files: PREFIX_FILES,
         chunk: DOCS_PER_CHUNK as u32,
         score_scale: SCORE_SCALE,

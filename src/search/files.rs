@@ -11,14 +11,26 @@ pub const MANIFEST: &str = "manifest.json";
 /// bulletin metadata chunks and phrase filter chunks.
 const FOLDERS: [&str; 6] = ["t/", "f/", "p/", "x/", "d/", "b/"];
 
-/// The shard file of a slot: word shards first, then tag/author shards.
-pub fn slot_file(slot: u32, shards: u32) -> String {
-    if slot < shards { format!("t/{slot}.json.gz") } else { format!("f/{}.json.gz", slot - shards) }
+/// Numbered files (shards and chunks) per folder: file `n` is in folder `n / PER_FOLDER`. At
+/// 1,000,000 bulletins there are 500,000 metadata chunks, which no folder should hold at once
+/// (static hosts' upload tools and file systems slow down on huge folders).
+pub const PER_FOLDER: u32 = 1000;
+
+/// Numbered file `n` of `folder`.
+fn numbered(folder: &str, n: u64) -> String {
+    format!("{folder}{}/{n}.json.gz", n / u64::from(PER_FOLDER))
 }
 
-/// The file of a word's postings when they are too long for its shard.
+/// The shard file of a slot: word shards first, then tag/author shards.
+pub fn slot_file(slot: u32, shards: u32) -> String {
+    if slot < shards { numbered("t/", slot.into()) } else { numbered("f/", (slot - shards).into()) }
+}
+
+/// The file of a word's postings when they are too long for its shard: by its hash, in one of
+/// 256 folders by the hash's first byte.
 pub fn long_file(folded: &str) -> String {
-    format!("p/{:016x}.json.gz", text::fnv1a64(folded.as_bytes()))
+    let h = text::fnv1a64(folded.as_bytes());
+    format!("p/{:02x}/{:014x}.json.gz", h >> 56, h & ((1 << 56) - 1))
 }
 
 /// The file of a word prefix group.
@@ -28,12 +40,12 @@ pub fn prefix_file(group: u32) -> String {
 
 /// The file of a chunk of phrase filters (the same bulletins as [`chunk_file`]'s).
 pub fn phrase_file(chunk: usize) -> String {
-    format!("b/{chunk}.json.gz")
+    numbered("b/", chunk as u64)
 }
 
 /// The file of a chunk of bulletin metadata.
 pub fn chunk_file(chunk: usize) -> String {
-    format!("d/{chunk}.json.gz")
+    numbered("d/", chunk as u64)
 }
 
 /// Whether a site-relative output path is a file of the search index (the search page
@@ -55,5 +67,18 @@ mod tests {
         assert!(is_index_output("search/manifest.json"));
         assert!(!is_index_output("search/index.html"));
         assert!(!is_index_output("tags/t/index.html"));
+    }
+
+    #[test]
+    fn numbered_files_are_a_thousand_to_a_folder_and_long_lists_256_folders() {
+        assert_eq!(chunk_file(0), "d/0/0.json.gz");
+        assert_eq!(chunk_file(999), "d/0/999.json.gz");
+        assert_eq!(chunk_file(1000), "d/1/1000.json.gz");
+        assert_eq!(phrase_file(499_999), "b/499/499999.json.gz");
+        assert_eq!(slot_file(65_535, 65_536), "t/65/65535.json.gz");
+        assert_eq!(slot_file(65_537, 65_536), "f/0/1.json.gz");
+        let long = long_file("ha noi");
+        let h = format!("{:016x}", text::fnv1a64(b"ha noi"));
+        assert_eq!(long, format!("p/{}/{}.json.gz", &h[..2], &h[2..]));
     }
 }

@@ -8,7 +8,7 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 /// The index format version; `search-engine.js` refuses other versions.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Bulletins per metadata chunk (`d/<n>.json.gz`).
 pub const DOCS_PER_CHUNK: usize = 2;
 /// Characters of body text kept per bulletin for snippets.
@@ -30,10 +30,12 @@ pub struct Manifest {
     pub version: u32,
     /// Number of bulletins; ids are 0..docs, oldest first.
     pub docs: u32,
-    /// Number of word shards (`t/<n>.json.gz`).
+    /// Number of word shards (`t/<n / per_folder>/<n>.json.gz`).
     pub shards: u32,
-    /// Number of tag/author shards (`f/<n>.json.gz`).
+    /// Number of tag/author shards (`f/<n / per_folder>/<n>.json.gz`).
     pub facet_shards: u32,
+    /// Numbered files (shards, chunks) per folder.
+    pub per_folder: u32,
     /// Number of prefix-group files (`x/<n>.json.gz`).
     pub prefix_files: u32,
     pub chunk: u32,

@@ -62,7 +62,8 @@ fn files(a: &mut Archive) -> BTreeMap<String, Vec<u8>> {
 fn lookup(files: &BTreeMap<String, Vec<u8>>, folded: &str, spelling: &str) -> Vec<(u32, u32)> {
     let m: Manifest = serde_json::from_slice(&files["manifest.json"]).expect("manifest");
     let shard: Shard =
-        format::from_gzip_json(&files[&format!("t/{}.json.gz", shard_of(folded, m.shards))]).expect("shard");
+        format::from_gzip_json(&files[&files::slot_file(shard_of(folded, m.shards), m.shards)])
+            .expect("shard");
     match shard.get(spelling) {
         Some(Entry::Inline(p)) => p.decode(),
         Some(Entry::Elsewhere(file, df)) => {
@@ -96,14 +97,15 @@ fn index_round_trip_keeps_spellings_apart() {
     // Metadata chunks hold the bulletins in id order.
     let m: Manifest = serde_json::from_slice(&f["manifest.json"]).expect("manifest");
     assert_eq!((m.docs, m.years.clone()), (3, vec![(2024, 0, 3)]));
-    let chunk: Vec<DocMeta> = format::from_gzip_json(&f["d/0.json.gz"]).expect("chunk");
+    let chunk: Vec<DocMeta> = format::from_gzip_json(&f[&files::chunk_file(0)]).expect("chunk");
     assert_eq!(chunk[0].t, "Da Nang guide");
     // URLs come from file names (content/1.md).
     assert_eq!(chunk[1].u, "1/");
     // Tags are pseudo-terms in the facet shards.
     let key = "tag:an ninh";
     let facet: Shard =
-        format::from_gzip_json(&f[&format!("f/{}.json.gz", shard_of(key, m.facet_shards))]).expect("facet");
+        format::from_gzip_json(&f[&files::slot_file(m.shards + shard_of(key, m.facet_shards), m.shards)])
+            .expect("facet");
     assert!(matches!(&facet[key], Entry::Inline(p) if p.decode().len() == 3));
 }
 

@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 4;
+  var FORMAT_VERSION = 5;
   /* A posting's second number: score + SCORE_RANGE × where the term is in the title. */
   var SCORE_RANGE = 64;
   /* Ranking (docs/search-format.md): a bulletin with the words adjacent and in order
@@ -146,6 +146,11 @@
     return h;
   }
 
+  /* Numbered file n of a folder (shards, chunks): in subfolder n / per_folder. */
+  function numbered(m, dir, n) {
+    return dir + Math.floor(n / m.per_folder) + '/' + n + '.json.gz';
+  }
+
   function shardOf(term, shards) {
     return fnv(term, 0x811c9dc5) % Math.max(1, shards);
   }
@@ -229,7 +234,7 @@
 
     async function shardFor(term) {
       var m = await manifest();
-      return (await load('t/' + shardOf(term, m.shards) + '.json.gz')) || {};
+      return (await load(numbered(m, 't/', shardOf(term, m.shards)))) || {};
     }
 
     /* Every spelling of a folded term (word or pair), or of `key` in its shard (a word's
@@ -269,7 +274,7 @@
 
     async function pseudo(key) {
       var m = await manifest();
-      var shard = (await load('f/' + shardOf(key, m.facet_shards) + '.json.gz')) || {};
+      var shard = (await load(numbered(m, 'f/', shardOf(key, m.facet_shards)))) || {};
       return shard[key] ? postings(key, shard[key]) : new Map();
     }
 
@@ -608,7 +613,7 @@
       if (triples.length && params.sort !== 'new' && ids.length) {
         var checked = ids.slice(0, PHRASE_CHECK);
         var filters = await Promise.all(checked.map(async function (id) {
-          var chunk = (await load('b/' + Math.floor(id / m.chunk) + '.json.gz')) || [];
+          var chunk = (await load(numbered(m, 'b/', Math.floor(id / m.chunk)))) || [];
           return chunk[id % m.chunk] || '';
         }));
         var held = checked.filter(function (id, k) {
@@ -699,7 +704,7 @@
     async function docs(ids) {
       var m = await manifest();
       return Promise.all(ids.map(async function (id) {
-        var chunk = (await load('d/' + Math.floor(id / m.chunk) + '.json.gz')) || [];
+        var chunk = (await load(numbered(m, 'd/', Math.floor(id / m.chunk)))) || [];
         var d = chunk[id % m.chunk];
         return d ? Object.assign({ id: id }, d) : null;
       }));

@@ -51,12 +51,15 @@ for n in $SIZES; do
   build() { "$BANTIN" --root "$site" build $BUILD_ARGS "$@"; }
   export -f build
   echo "== $n bulletins ($(du -sh "$site/content" | cut -f1) of Markdown), output on disk, $(nproc) cores"
-  rm -rf "$site/public" "$site/.public.bantin-spare" "$site/.bantin"
+  # The same site each run: no bulletin a previous run published.
+  rm -rf "$site/public" "$site/.public.bantin-spare" "$site/.bantin" "$site/content/new"
   sync
   RUNS=1 stats "first build (and its spare tree)" bash -c build
   out=$site/public
-  printf '  output: %s, %d files; the fullest folder holds %d\n' "$(du -sh --apparent-size "$out" | cut -f1)" \
-    "$(find "$out" -type f | wc -l)" "$(find "$out" -type f -printf '%h\n' | sort | uniq -c | sort -rn | head -1 | awk '{print $1}')"
+  fullest=$(find "$out" -mindepth 1 -printf '%h\n' | sort | uniq -c | sort -rn | head -1)
+  printf '  output: %s, %d files; the fullest folder (%s) holds %d files and folders\n' \
+    "$(du -sh --apparent-size "$out" | cut -f1)" "$(find "$out" -type f | wc -l)" \
+    "$(echo "$fullest" | awk '{print $2}' | sed "s|^$out|public|")" "$(echo "$fullest" | awk '{print $1}')"
   stats "clean build (--clean)" bash -c 'build --clean'
   one=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
   export one

@@ -17,6 +17,21 @@ pub fn spill_bodies(budget: u64, source_bytes: u64) -> bool {
     source_bytes.saturating_mul(BODY_BYTES_PER_SOURCE_BYTE) > budget / 2
 }
 
+/// Bytes of memory the search index's partitions take per bulletin while the index is built
+/// whole. Measured on 20,000 bulletins of `make-bulletins.py`: 7.5 KB.
+const INDEX_BYTES_PER_BULLETIN: u64 = 8 << 10;
+
+/// In how many passes the search index of `bulletins` is built: the fewest (1, 2 or 4) whose
+/// share of the partitions takes at most half the budget.
+pub fn index_passes(budget: u64, bulletins: usize) -> u32 {
+    let whole = (bulletins as u64).saturating_mul(INDEX_BYTES_PER_BULLETIN);
+    let mut passes = 1;
+    while passes < crate::search::Passes::MOST && whole / u64::from(passes) > budget / 2 {
+        passes *= 2;
+    }
+    passes
+}
+
 /// The budget: `max_memory` when given, else a quarter of the memory this process may use
 /// (the cgroup's limit when there is one, as in containers and CI runners, else the machine's).
 pub fn budget(max_memory: Option<u64>) -> u64 {
@@ -85,6 +100,10 @@ mod tests {
         assert!(spill_bodies(1, 1));
         assert!(!spill_bodies(1, 0), "nothing to parse, nothing to spill");
         assert!(budget(None) > 0);
+        assert_eq!(index_passes(1 << 30, 20_000), 1);
+        assert_eq!(index_passes(1 << 30, 100_000), 2);
+        assert_eq!(index_passes(1 << 30, 200_000), 4);
+        assert_eq!(index_passes(1, 1), 4, "never more passes than partitions");
         assert_eq!(budget(Some(5)), 5);
     }
 }

@@ -50,6 +50,8 @@ pub struct LoadedSite {
     pub(super) new_shape: Option<Shape>,
     /// Where the bodies parsed in this build went, when the memory budget would not hold them.
     pub(super) spill: Option<std::sync::Arc<crate::archive::Spill>>,
+    /// The memory budget, in bytes.
+    pub(super) budget: u64,
 }
 
 /// Reads the configuration, theme and every bulletin, and builds the archive.
@@ -219,5 +221,6 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         previous,
         new_shape,
         spill,
+        budget: super::budget::budget(opts.max_memory),
     })
 }

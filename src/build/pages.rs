@@ -56,7 +56,7 @@ pub fn write(
 }
 
 /// The renderer of the site's pages, through its theme; every page's key starts from the
-/// global key.
+/// global key. When the memory budget is tight (the bodies were spilled), it keeps no cards.
 pub fn renderer<'a>(
     site: &'a LoadedSite,
     photos: &'a crate::photos::PhotoSet,
@@ -67,6 +67,9 @@ pub fn renderer<'a>(
     renderer.set_global_key(global_key);
     if live_reload {
         renderer.enable_live_reload();
+    }
+    if site.spill.is_some() {
+        renderer.make_cards_each_time();
     }
     Ok(renderer)
 }

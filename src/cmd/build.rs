@@ -94,10 +94,13 @@ pub fn run(args: &BuildArgs) -> i32 {
                     }
                 }
                 if args.timings {
-                    eprintln!("{:>24}  {:>9}  {:>13}", "stage", "time", "peak memory");
+                    let width =
+                        report.timings.stages.iter().map(|(s, _, _)| s.chars().count()).max().unwrap_or(0);
+                    let width = width.max(24);
+                    eprintln!("{:>width$}  {:>9}  {:>13}", "stage", "time", "peak memory");
                     for (stage, d, peak) in &report.timings.stages {
                         let peak = peak.map(|b| format!("{:.0} MB", b as f64 / 1e6)).unwrap_or_default();
-                        eprintln!("{:>24}  {:>6.1} ms  {:>13}", stage, d.as_secs_f64() * 1000.0, peak);
+                        eprintln!("{:>width$}  {:>6.1} ms  {:>13}", stage, d.as_secs_f64() * 1000.0, peak);
                     }
                 }
                 if report.rendered == 0 && report.files == 0 {

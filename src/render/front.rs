@@ -27,7 +27,7 @@ pub(super) struct Front {
 pub(super) struct BlockView<'v> {
     pub(super) name: &'v str,
     pub(super) url: String,
-    pub(super) cards: Vec<&'v Value>,
+    pub(super) cards: Vec<std::borrow::Cow<'v, Value>>,
 }
 
 /// Links to share a bulletin, each carrying its absolute address.

@@ -65,6 +65,8 @@ pub struct Renderer<'a> {
     /// Each entry's card as templates see it, made when a page first needs it (an
     /// incremental build renders few pages).
     cards: Vec<std::sync::OnceLock<Value>>,
+    /// Whether cards are kept once made ([`Renderer::make_cards_each_time`]).
+    keep_cards: bool,
     /// Each entry's `card.html`, rendered once with [`ROOT_MARK`] for `root` (none when its
     /// text has the mark), when the theme's lists show `card_html`.
     card_html: Option<Vec<std::sync::OnceLock<Option<MarkedHtml>>>>,
@@ -217,6 +219,7 @@ impl<'a> Renderer<'a> {
             archive,
             photos,
             cards,
+            keep_cards: true,
             card_html,
             all: (0..archive.entries.len()).collect(),
             card_hashes,
@@ -241,13 +244,26 @@ impl<'a> Renderer<'a> {
         std::mem::replace(&mut self.cards, fresh)
     }
 
-    /// Entry `i`'s card as templates see it.
-    fn card(&self, i: usize) -> &Value {
-        self.cards[i].get_or_init(|| {
+    /// Entry `i`'s card as templates see it: made once and kept, unless the build's memory
+    /// budget is tight ([`Renderer::make_cards_each_time`]).
+    fn card(&self, i: usize) -> std::borrow::Cow<'_, Value> {
+        let make = || {
             let mut view = card(&self.archive.entries[i], self.archive, &self.strings, self.now);
             view.image = card_image(&self.archive.entries[i], self.photos.lead_of(i));
             Value::from_serializable(&view)
-        })
+        };
+        if self.keep_cards {
+            std::borrow::Cow::Borrowed(self.cards[i].get_or_init(make))
+        } else {
+            std::borrow::Cow::Owned(make())
+        }
+    }
+
+    /// Makes each card again wherever a page shows it, instead of keeping every card (about
+    /// 2.5 KB a bulletin) for the whole of rendering: for builds whose memory budget is tight.
+    /// Rendering takes longer; the pages are the same.
+    pub fn make_cards_each_time(&mut self) {
+        self.keep_cards = false;
     }
 
     /// Sets the key of everything every page depends on (binary, configuration, theme).

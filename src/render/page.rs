@@ -241,12 +241,12 @@ impl<'a> Renderer<'a> {
                 ctx.insert("jsonld", &script_json(&ld));
                 ctx.insert("meta_description", &e.summary);
                 ctx.insert("page", &page);
-                ctx.insert("card", self.card(i));
+                ctx.insert("card", &self.card(i));
                 let (newer, older) = self.neighbours(i);
                 ctx.insert("newer", &newer.map(|n| self.card(n)));
                 ctx.insert("older", &older.map(|n| self.card(n)));
                 ctx.insert("share", &ShareView::new(&canonical, &b.title));
-                let related: Vec<&Value> = e.related.iter().map(|&r| self.card(r)).collect();
+                let related: Vec<std::borrow::Cow<Value>> = e.related.iter().map(|&r| self.card(r)).collect();
                 ctx.insert("related", &related);
                 "bulletin.html"
             }
@@ -400,7 +400,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<(), Diagnostic> {
         let span = Span::of(members.len(), self.config.per_page, page);
         let shown = &members[span.range.clone()];
-        let cards: Vec<&Value> = shown.iter().map(|&i| self.card(i)).collect();
+        let cards: Vec<std::borrow::Cow<Value>> = shown.iter().map(|&i| self.card(i)).collect();
         if let Some(cache) = &self.card_html {
             let html = shown
                 .iter()

@@ -30,7 +30,7 @@ pub fn build_index_with_state(
     entry_keys: &[u64],
 ) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
     let files = std::sync::Mutex::new(Vec::new());
-    let state = write_index(archive, format_date, entry_keys, None, false, &|f| {
+    let state = write_index(archive, format_date, entry_keys, None, false, &Passes::default(), &|f| {
         files.lock().map_err(|_| std::io::Error::other("index files lock poisoned"))?.push(f);
         Ok(())
     })?;
@@ -41,14 +41,17 @@ pub fn build_index_with_state(
 
 /// Writes every file of the index through `write` as soon as it is made (from several
 /// threads, in no particular order), and returns the state [`update_index`] starts from.
-/// Long because its passes (tokenise → collect into partitions → merge each partition into
+/// Long because its steps (tokenise → collect into partitions → merge each partition into
 /// shards) share buffers that are handed from one to the next and let go as soon as possible.
+/// With more than one pass ([`Passes`]), each pass collects a share of the partitions and puts
+/// them away on disk until all are counted.
 pub fn write_index(
     archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     entry_keys: &[u64],
     stored: Option<&StoredPlain>,
     release_plain: bool,
+    passes: &Passes,
     write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<IndexState> {
     let n = archive.entries.len();
@@ -58,10 +61,83 @@ pub fn write_index(
             MAX_DOCS - 1
         )));
     }
+    let pass_count = passes.effective();
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
+    let mut put_away: Vec<(u32, std::fs::File)> = Vec::new();
+    let mut counted = (0, 0);
+    for pass in 0..pass_count {
+        let mine = |p: usize| p as u32 % pass_count == pass;
+        let (first, last) = (pass == 0, pass + 1 == pass_count);
+        collect(archive, format_date, stored, release_plain && last, first, &mine, &mut parts, write)?;
+        // The lookup tables are done with: their memory goes before the shards are written.
+        for (_, part) in parts.iter_mut().enumerate().filter(|(p, _)| mine(*p)) {
+            part.table = ShortTable::default();
+            part.found = Vec::new();
+        }
+        // Shard counts follow the number of distinct terms.
+        let (words, pseudo) = parts
+            .par_iter()
+            .enumerate()
+            .filter(|(p, _)| mine(*p))
+            .map(|(_, part)| part.distinct())
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        counted = (counted.0 + words, counted.1 + pseudo);
+        if pass_count > 1 {
+            for (p, part) in parts.iter_mut().enumerate().filter(|(p, _)| mine(*p)) {
+                put_away.push((p as u32, passes::put_away(std::mem::take(part), &passes.dir)?));
+            }
+        }
+    }
+    let mut state = IndexState {
+        docs: doc_keys(archive, entry_keys),
+        word_df: FxHashMap::default(),
+        distinct_terms: counted.0,
+        distinct_pseudo: counted.1,
+    };
+    let (shards, facet_shards) = state.shard_counts();
+    let word_dfs = if pass_count == 1 {
+        let all: Vec<(u32, &Partition)> =
+            parts.iter().enumerate().map(|(p, part)| (p as u32, part)).collect();
+        write_shards(&all, shards, facet_shards, write)?
+    } else {
+        drop(parts);
+        let mut word_dfs = Vec::new();
+        for (p, file) in put_away {
+            let part = passes::bring_back(file)?;
+            word_dfs.extend(write_shards(&[(p, &part)], shards, facet_shards, write)?);
+        }
+        parts = Vec::new();
+        word_dfs
+    };
+    // A million small allocations: let go on another thread while the rest is written.
+    let parts_dropped = std::thread::spawn(move || drop(parts));
+    state.word_df.extend(word_dfs.into_iter().flatten());
+    prefix_files(&state.word_df, None)?.into_iter().try_for_each(write)?;
+    write(manifest_file(archive, shards, facet_shards)?)?;
+    let _ = parts_dropped.join();
+    Ok(state)
+}
+
+/// Finds every bulletin's terms and adds those of the partitions that are `mine` to `parts`;
+/// on the `first` pass, writes the results' metadata chunks too. A batch is merged (and its
+/// chunks written) while the next one's terms are found, so that neither step waits for the
+/// slowest thread of the other.
+#[allow(clippy::too_many_arguments)]
+fn collect(
+    archive: &mut Archive,
+    format_date: &(dyn Fn(&PubDate) -> String + Sync),
+    stored: Option<&StoredPlain>,
+    release_plain: bool,
+    first: bool,
+    mine: &(dyn Fn(usize) -> bool + Sync),
+    parts: &mut [Partition],
+    write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
+) -> std::io::Result<()> {
+    let n = archive.entries.len();
     // Each bulletin's terms, ordered by partition, with where each partition's begin, and
-    // what the results list shows of it (read from its text at the same time).
-    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1], DocMeta)>;
+    // (on the first pass) what the results list shows of it (read from its text at the same
+    // time).
+    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1], Option<DocMeta>)>;
     // The entries of the ids from `start` on (ids run oldest first, entries newest first).
     let batch_entries = |start: usize| n - (start + BATCH).min(n)..n - start;
     let Archive { entries, tags, authors, sections, .. } = &mut *archive;
@@ -73,8 +149,11 @@ pub fn write_index(
             .map_init(Scratch::default, |scratch, entry| {
                 let plain = plain_of(entry, stored, usize::MAX)?;
                 let mut doc = doc_terms(&fields_of(entry, sections, &plain), scratch);
-                let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
-                meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
+                let meta = first.then(|| {
+                    let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
+                    meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
+                    meta
+                });
                 drop(plain);
                 if release_plain {
                     entry.release_plain();
@@ -99,30 +178,30 @@ pub fn write_index(
             .collect()
     };
     let merge = |parts: &mut [Partition], batch: &Batch, start: usize| {
-        parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
-            for (offset, (doc, bounds, _)) in batch.iter().enumerate() {
-                part.add_doc(doc, &doc.terms[bounds[p]..bounds[p + 1]], (start + offset) as u32)?;
-            }
-            Ok(())
-        })
+        parts.par_iter_mut().enumerate().filter(|(p, _)| mine(*p)).try_for_each(
+            |(p, part)| -> std::io::Result<()> {
+                for (offset, (doc, bounds, _)) in batch.iter().enumerate() {
+                    part.add_doc(doc, &doc.terms[bounds[p]..bounds[p + 1]], (start + offset) as u32)?;
+                }
+                Ok(())
+            },
+        )
     };
     // The results' metadata of a batch: its chunks (a batch holds whole chunks).
     const { assert!(BATCH.is_multiple_of(DOCS_PER_CHUNK)) };
     let chunks = |batch: &Batch, start: usize| -> std::io::Result<()> {
-        let metas: Vec<&DocMeta> = batch.iter().map(|(_, _, meta)| meta).collect();
+        let metas: Vec<&DocMeta> = batch.iter().filter_map(|(_, _, meta)| meta.as_ref()).collect();
         metas.par_chunks(DOCS_PER_CHUNK).enumerate().try_for_each(|(k, docs)| {
             chunk_of(start / DOCS_PER_CHUNK + k, docs)?.into_iter().try_for_each(write)
         })
     };
-    // A batch is merged (and its chunks written) while the next one's terms are found, so
-    // that neither step waits for the slowest thread of the other.
     let mut next = (n > 0).then(|| terms_of(&mut entries[batch_entries(0)]));
     let mut start = 0;
     while let Some(batch) = next.take() {
         let batch = batch?;
         let following = start + BATCH;
         let ((merged, written), upcoming) = rayon::join(
-            || rayon::join(|| merge(&mut parts, &batch, start), || chunks(&batch, start)),
+            || rayon::join(|| merge(parts, &batch, start), || chunks(&batch, start)),
             || (following < n).then(|| terms_of(&mut entries[batch_entries(following)])),
         );
         merged?;
@@ -130,45 +209,31 @@ pub fn write_index(
         next = upcoming;
         start = following;
     }
-    // The lookup tables are done with: their memory goes before the shards are written.
-    for part in &mut parts {
-        part.table = ShortTable::default();
-        part.found = Vec::new();
-    }
-    // Shard counts follow the number of distinct terms.
-    let (distinct_terms, distinct_pseudo) =
-        parts.par_iter().map(Partition::distinct).reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let mut state = IndexState {
-        docs: doc_keys(archive, entry_keys),
-        word_df: FxHashMap::default(),
-        distinct_terms,
-        distinct_pseudo,
-    };
-    let (shards, facet_shards) = state.shard_counts();
+    Ok(())
+}
+
+/// Writes the shards of `parts` (each with its number), and returns their words' document
+/// frequencies.
+fn write_shards(
+    parts: &[(u32, &Partition)],
+    shards: u32,
+    facet_shards: u32,
+    write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
+) -> std::io::Result<Vec<Vec<(String, u32)>>> {
     let slots: Vec<(&Partition, u32, Vec<u32>)> = parts
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(p, part)| {
-            part.slots(p as u32, shards, facet_shards)
-                .into_iter()
-                .map(move |(slot, terms)| (part, slot, terms))
+        .flat_map_iter(|&(p, part)| {
+            part.slots(p, shards, facet_shards).into_iter().map(move |(slot, terms)| (part, slot, terms))
         })
         .collect();
-    let word_dfs: Vec<Vec<(String, u32)>> = slots
+    slots
         .into_par_iter()
         .map(|(part, slot, terms)| {
             let (files, word_df) = part.write_slot(slot, shards, terms)?;
             files.into_iter().try_for_each(write)?;
             Ok(word_df)
         })
-        .collect::<std::io::Result<_>>()?;
-    // A million small allocations: let go on another thread while the rest is written.
-    let parts_dropped = std::thread::spawn(move || drop(parts));
-    state.word_df.extend(word_dfs.into_iter().flatten());
-    prefix_files(&state.word_df, None)?.into_iter().try_for_each(write)?;
-    write(manifest_file(archive, shards, facet_shards)?)?;
-    let _ = parts_dropped.join();
-    Ok(state)
+        .collect()
 }
 
 /// The partition of a slot: word shard `s` is in partition `s mod PARTITIONS`, as are its

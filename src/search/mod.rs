@@ -13,6 +13,7 @@ mod fields;
 pub mod files;
 pub mod format;
 mod partition;
+mod passes;
 mod phrases;
 mod terms;
 mod update;
@@ -21,6 +22,7 @@ use build::*;
 pub use build::{build_index, build_index_with_state, write_index};
 use fields::*;
 use partition::*;
+pub use passes::Passes;
 use update::*;
 pub use update::{IndexUpdate, update_index, update_positions};
 

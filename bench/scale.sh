@@ -12,15 +12,18 @@
 # the most files in one folder. Extra build options go in BUILD_ARGS (e.g. BUILD_ARGS=--timings).
 # Needs about 5 GB of disk per 200,000 bulletins (sources, output, spare tree and cache).
 #
-#   bench/scale.sh [N ...]          (RUNS=3; WORK=dir to keep the sites, else a temp dir)
+#   bench/scale.sh [N ...]          (RUNS=3; WORK=dir to keep the sites, else a temp dir;
+#                                    BANTIN=binary to time, else this checkout's, built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 SIZES=${*:-100000 200000 1000000}
 MAKE=../shared/corpus/make-bulletins.py
 [ -f "$MAKE" ] || { echo "needs $MAKE" >&2; exit 2; }
-cargo build --release --quiet
-BANTIN=$PWD/target/release/bantin
+if [ -z "${BANTIN:-}" ]; then
+  cargo build --release --quiet
+  BANTIN=$PWD/target/release/bantin
+fi
 if [ -n "${WORK:-}" ]; then mkdir -p "$WORK"; else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
 export BANTIN WORK BUILD_ARGS=${BUILD_ARGS:-}
 

@@ -79,6 +79,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         keys,
         now,
         spill,
+        budget,
         ..
     } = scan;
     let parse_key = keys.parse;
@@ -221,6 +222,6 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         previous,
         new_shape,
         spill,
-        budget: super::budget::budget(opts.max_memory),
+        budget,
     })
 }

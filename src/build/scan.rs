@@ -91,6 +91,8 @@ pub struct Scan {
     pub survey: Option<Survey>,
     /// Where the bodies parsed went, when the memory budget would not hold them.
     pub spill: Option<Arc<Spill>>,
+    /// The memory budget, in bytes.
+    pub budget: u64,
 }
 
 /// The listing of the tree a clean build writes over, made on another thread.
@@ -137,7 +139,21 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     let input = input_key(global, parse_key, opts, (&sources, &found.photos), root, racy_after);
     let keys = Keys { parse: parse_key, global, input };
     let (warnings, photos) = (found.warnings, found.photos);
-    Ok(Scan { config, theme, tz, sources, photos, errors, warnings, timings, keys, now, survey, spill })
+    Ok(Scan {
+        config,
+        theme,
+        tz,
+        sources,
+        photos,
+        errors,
+        warnings,
+        timings,
+        keys,
+        now,
+        survey,
+        spill,
+        budget,
+    })
 }
 
 /// The time (nanoseconds since 1970) after which a file's change is too recent for its size

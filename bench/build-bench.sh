@@ -21,22 +21,8 @@ OUTBASE=$WORK
 [ "${OUT_ON:-tmpfs}" = tmpfs ] && [ -d /dev/shm ] && OUTBASE=$(mktemp -d -p /dev/shm)
 trap 'rm -rf "$WORK" "$OUTBASE"' EXIT
 
-# stats "label" cmd...: runs RUNS times, prints median/min/max seconds and median peak RSS.
-stats() {
-  local label=$1; shift
-  local t=() m=()
-  for _ in $(seq "$RUNS"); do
-    local line
-    /usr/bin/time -f "%e %M" -o "$WORK/timing" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-    line=$(tail -1 "$WORK/timing")
-    t+=("${line% *}"); m+=("${line#* }")
-  done
-  printf '%s\n' "${t[@]}" | sort -n > "$WORK/t"; printf '%s\n' "${m[@]}" | sort -n > "$WORK/m"
-  local mid=$(( (RUNS + 1) / 2 ))
-  printf '%-34s median %7.2f s  (min %.2f, max %.2f)  peak RSS %5d MB\n' "$label" \
-    "$(sed -n "${mid}p" "$WORK/t")" "$(head -1 "$WORK/t")" "$(tail -1 "$WORK/t")" $(( $(sed -n "${mid}p" "$WORK/m") / 1024 ))
-  sed -n "${mid}p" "$WORK/t" > "$WORK/last"
-}
+# shellcheck source=bench/stats.sh
+source bench/stats.sh
 
 for n in $SIZES; do
   site=$WORK/site-$n

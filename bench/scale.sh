@@ -27,20 +27,9 @@ fi
 if [ -n "${WORK:-}" ]; then mkdir -p "$WORK"; else WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT; fi
 export BANTIN WORK BUILD_ARGS=${BUILD_ARGS:-}
 
-# stats "label" cmd...: runs RUNS times; prints the median wall time and peak RSS.
-stats() {
-  local label=$1; shift
-  local t=() m=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$WORK/timing" "$@" > "$WORK/log" 2>&1 || { cat "$WORK/log" >&2; echo "failed: $*" >&2; exit 1; }
-    local line; line=$(tail -1 "$WORK/timing")
-    t+=("${line% *}"); m+=("${line#* }")
-  done
-  printf '%s\n' "${t[@]}" | sort -n > "$WORK/t"; printf '%s\n' "${m[@]}" | sort -n > "$WORK/m"
-  local mid=$(( (RUNS + 1) / 2 ))
-  printf '  %-44s median %8.2f s  (min %.2f, max %.2f)  peak RSS %6d MB\n' "$label" \
-    "$(sed -n "${mid}p" "$WORK/t")" "$(head -1 "$WORK/t")" "$(tail -1 "$WORK/t")" $(( $(sed -n "${mid}p" "$WORK/m") / 1024 ))
-}
+# shellcheck source=bench/stats.sh
+source bench/stats.sh
+LABEL_WIDTH=44
 
 for n in $SIZES; do
   site=$WORK/site-$n
@@ -59,7 +48,8 @@ for n in $SIZES; do
   sync
   RUNS=1 stats "first build (and its spare tree)" bash -c build
   out=$site/public
-  fullest=$(find "$out" -mindepth 1 -printf '%h\n' | sort | uniq -c | sort -rn | head -1)
+  # (awk, not head: head would end the pipe early, which pipefail counts as a failure)
+  fullest=$(find "$out" -mindepth 1 -printf '%h\n' | sort | uniq -c | sort -rn | awk 'NR == 1')
   printf '  output: %s, %d files; the fullest folder (%s) holds %d files and folders\n' \
     "$(du -sh --apparent-size "$out" | cut -f1)" "$(find "$out" -type f | wc -l)" \
     "$(echo "$fullest" | awk '{print $2}' | sed "s|^$out|public|")" "$(echo "$fullest" | awk '{print $1}')"

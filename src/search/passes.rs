@@ -37,10 +37,12 @@ impl Passes {
     pub const MOST: u32 = PARTITIONS;
 }
 
-/// Writes a partition (its lookup table let go) to an unnamed file in `dir`, and lets go of it.
+/// Writes a partition (its lookup table let go) to an unnamed file in `dir` (made if missing),
+/// or else in the system's temporary folder, and lets go of it.
 pub(super) fn put_away(part: Partition, dir: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::tempfile_in(dir)?;
+    let mut file = std::fs::create_dir_all(dir)
+        .and_then(|()| tempfile::tempfile_in(dir))
+        .or_else(|_| tempfile::tempfile())?;
     {
         let mut out = BufWriter::with_capacity(1 << 20, &mut file);
         let chunks = &part.text.chunks;
@@ -96,4 +98,39 @@ pub(super) fn bring_back(mut file: std::fs::File) -> std::io::Result<Partition> 
         part.terms.push(TermRec { postings, rest, last: n(3), start: n(0), mid: n(1), end: n(2) });
     }
     Ok(part)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partition_put_away_comes_back_the_same_even_without_its_folder() {
+        let doc = |words: &str| {
+            let fields =
+                DocFields { title: "Tin", summary: "", plain: words, tags: &[], authors: &[], section: None };
+            doc_terms(&fields, &mut Scratch::default())
+        };
+        let mut part = Partition::default();
+        for (id, words) in ["Đà Nẵng mưa to", "Hà Nội nắng", "Đà Nẵng nắng"].iter().enumerate()
+        {
+            let d = doc(words);
+            part.add_doc(&d, &d.terms, id as u32).expect("add");
+        }
+        let dir = tempfile::tempdir().expect("tmp");
+        // A folder that cannot be made (a file is in the way): the system's temporary folder.
+        std::fs::write(dir.path().join("file"), "x").expect("file");
+        let summary = |p: &Partition| -> Vec<(String, String, bool, Vec<u8>)> {
+            (0..p.terms.len() as u32)
+                .map(|t| {
+                    let rec = &p.terms[t as usize];
+                    (p.spelling(t).to_owned(), p.folded(t).to_owned(), rec.pseudo(), rec.postings.to_vec())
+                })
+                .collect()
+        };
+        let before = summary(&part);
+        assert!(before.len() > 5);
+        let file = put_away(part, &dir.path().join("file/sub")).expect("put away");
+        assert_eq!(summary(&bring_back(file).expect("back")), before);
+    }
 }

@@ -40,9 +40,9 @@ fuzz_target!(|data: &[u8]| {
         let id = n - 1 - pos;
         // build_index keeps every body's text.
         let plain = e.plain().expect("the body's text");
-        for t in bantin::text::tokenize(plain).into_iter().take(50) {
+        for t in bantin::text::tokenize(&plain).into_iter().take(50) {
             let shard: Shard = format::from_gzip_json(
-                &files[&format!("t/{}.json.gz", shard_of(&t.folded, manifest.shards))],
+                &files[&bantin::search::files::slot_file(shard_of(&t.folded, manifest.shards), manifest.shards)],
             )
             .expect("shard");
             let postings = match shard.get(&t.word).expect("every word is indexed") {

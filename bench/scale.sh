@@ -8,8 +8,8 @@
 #   - a new bulletin published, then `build`,
 #   - a file saved again with the same text (its time stamp too fresh to trust), then `build`,
 #   - nothing changed, then `build`,
-# each the median of RUNS runs (the first build: one), and the output's size, file count and
-# the most files in one folder. Extra build options go in BUILD_ARGS (e.g. BUILD_ARGS=--timings).
+# each the median of RUNS runs (the first build: one), and the output's size, its file count
+# and its fullest folder (files and folders in it). Extra build options go in BUILD_ARGS (e.g. BUILD_ARGS=--timings).
 # Needs about 5 GB of disk per 200,000 bulletins (sources, output, spare tree and cache).
 #
 #   bench/scale.sh [N ...]          (RUNS=3; WORK=dir to keep the sites, else a temp dir;

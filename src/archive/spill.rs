@@ -12,6 +12,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Where a text was put: (offset, length in bytes).
 pub type Put = (u64, u32);
 
+/// An empty unnamed file in `dir` (made if missing), or else in the system's temporary
+/// folder: a build's scratch space on disk (spilled bodies, search index partitions between
+/// passes). It has no name, so nothing is left behind, even by a killed build.
+pub fn scratch_file(dir: &Path) -> io::Result<File> {
+    std::fs::create_dir_all(dir).and_then(|()| tempfile::tempfile_in(dir)).or_else(|_| tempfile::tempfile())
+}
+
 /// The file bodies are spilled to.
 #[derive(Debug)]
 pub struct Spill {
@@ -23,13 +30,9 @@ pub struct Spill {
 }
 
 impl Spill {
-    /// An empty spill file in `dir` (made if missing), or else in the system's temporary
-    /// folder. It has no name: nothing is left behind, even by a killed build.
+    /// An empty spill file ([`scratch_file`]) in `dir`.
     pub fn create(dir: &Path) -> io::Result<Spill> {
-        let file = std::fs::create_dir_all(dir)
-            .and_then(|()| tempfile::tempfile_in(dir))
-            .or_else(|_| tempfile::tempfile())?;
-        Ok(Spill { file, end: AtomicU64::new(0), failed: OnceLock::new() })
+        Ok(Spill { file: scratch_file(dir)?, end: AtomicU64::new(0), failed: OnceLock::new() })
     }
 
     /// Writes `text` (from any thread) and says where it is.
@@ -60,15 +63,6 @@ impl Spill {
             .get()
             .map_or(Ok(()), |e| Err(format!("cannot read a body back from the build's spill file: {e}")))
     }
-
-    /// The bytes spilled so far.
-    pub fn len(&self) -> u64 {
-        self.end.load(Ordering::Relaxed)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]
@@ -85,12 +79,12 @@ mod tests {
         for (t, at) in texts.iter().zip(&put) {
             assert_eq!(&spill.get(*at), t);
         }
-        assert_eq!(spill.len(), texts.iter().map(|t| t.len() as u64).sum::<u64>());
+        assert_eq!(spill.end.load(Ordering::Relaxed), texts.iter().map(|t| t.len() as u64).sum::<u64>());
         assert!(spill.check().is_ok());
         // Nothing is left in the folder: the file has no name.
         assert_eq!(std::fs::read_dir(dir.path().join("cache")).expect("ls").count(), 0);
         // A read past the end fails the build, not silently.
-        assert_eq!(spill.get((spill.len(), 10)), "");
+        assert_eq!(spill.get((spill.end.load(Ordering::Relaxed), 10)), "");
         assert!(spill.check().is_err());
     }
 }

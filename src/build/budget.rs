@@ -1,6 +1,7 @@
 //! The build's memory budget (`--max-memory`, else a quarter of the machine's memory) and what
 //! it decides: whether the bodies of the bulletins parsed in this build are held in memory or
-//! spilled to disk ([`crate::archive::Spill`]). What is published is the same either way.
+//! spilled to disk ([`crate::archive::Spill`]), and in how many passes the search index is
+//! built ([`crate::search::Passes`]). What is published is the same either way.
 
 /// Bytes of memory a body takes per byte of its Markdown source: its HTML (about 1.1×) and
 /// plain text (about 0.6×), with their allocations. Measured on 20,000 bulletins of

@@ -65,7 +65,8 @@ pub struct BuildOptions {
     /// twice as long.)
     pub expect_changes: bool,
     /// The memory budget in bytes (`--max-memory`; `None`: a quarter of the machine's). The
-    /// bodies of the bulletins parsed go to disk when holding them would take half of it.
+    /// bodies of the bulletins parsed go to disk when holding them would take half of it, and
+    /// the search index is built in passes when its partitions would.
     pub max_memory: Option<u64>,
 }
 

@@ -48,14 +48,17 @@ pub(super) fn parse_fresh(
     if let Some(spill) = spill {
         let r = &mut p.rendered;
         let put = spill.put(&r.html).and_then(|html| Ok([html, spill.put(&r.plain)?]));
-        let put = put.map_err(|e| {
-            vec![Diagnostic::error(format!("cannot write to the build's spill file: {e}")).with_hint(
-                "bodies go there when the memory budget would not hold them: free some disk space, or raise --max-memory",
-            )]
-        })?;
+        let put = put.map_err(|e| vec![spill_failed("cannot write to the build's spill file", e)])?;
         (r.html, r.plain, r.spilled) = (String::new(), String::new(), Some(put));
     }
     Ok((p, record))
+}
+
+/// The error of a spill file that cannot be made or written to.
+fn spill_failed(what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("{what}: {e}")).with_hint(
+        "bodies go there when the memory budget would not hold them: free some disk space, or raise --max-memory",
+    )
 }
 
 /// The keys every later stage starts from.
@@ -208,12 +211,9 @@ fn read_sources(
     }
     let to_read: u64 = stats.iter().filter(|s| s.3.is_none()).map(|s| s.1).sum();
     let spill = super::budget::spill_bodies(read.budget, to_read).then(|| {
-        Spill::create(&read.root.join(crate::cache::CACHE_DIR)).map(Arc::new).map_err(|e| {
-            errors.push(
-                Diagnostic::error(format!("cannot make the build's spill file: {e}"))
-                    .with_hint("bodies go there when the memory budget would not hold them: free some disk space, or raise --max-memory"),
-            )
-        })
+        Spill::create(&read.root.join(crate::cache::CACHE_DIR))
+            .map(Arc::new)
+            .map_err(|e| errors.push(spill_failed("cannot make the build's spill file", e)))
     });
     let spill = spill.and_then(Result::ok);
     let parsed = &cached.parsed;

@@ -100,13 +100,12 @@ pub fn write_index(
             parts.iter().enumerate().map(|(p, part)| (p as u32, part)).collect();
         write_shards(&all, shards, facet_shards, write)?
     } else {
-        drop(parts);
+        // Every partition was put away (`parts` holds empty ones): back one at a time.
         let mut word_dfs = Vec::new();
         for (p, file) in put_away {
             let part = passes::bring_back(file)?;
             word_dfs.extend(write_shards(&[(p, &part)], shards, facet_shards, write)?);
         }
-        parts = Vec::new();
         word_dfs
     };
     // A million small allocations: let go on another thread while the rest is written.

@@ -37,12 +37,10 @@ impl Passes {
     pub const MOST: u32 = PARTITIONS;
 }
 
-/// Writes a partition (its lookup table let go) to an unnamed file in `dir` (made if missing),
-/// or else in the system's temporary folder, and lets go of it.
+/// Writes a partition (its lookup table let go) to an unnamed file in `dir`
+/// ([`crate::archive::scratch_file`]), and lets go of it.
 pub(super) fn put_away(part: Partition, dir: &Path) -> std::io::Result<std::fs::File> {
-    let mut file = std::fs::create_dir_all(dir)
-        .and_then(|()| tempfile::tempfile_in(dir))
-        .or_else(|_| tempfile::tempfile())?;
+    let mut file = crate::archive::scratch_file(dir)?;
     {
         let mut out = BufWriter::with_capacity(1 << 20, &mut file);
         let chunks = &part.text.chunks;

@@ -173,6 +173,31 @@ fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_acros
 }
 
 #[test]
+fn a_title_spelled_as_typed_comes_first_and_a_title_with_every_word_beats_a_body_phrase() {
+    let Some(script) = node() else { return };
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    let bulletins = [
+        ("a", "Bán nhà giá rẻ ở ngoại ô", "2019-01-01", "Nhiều người rao bán."),
+        ("b", "Chiếc bàn gỗ quý", "2015-01-01", "Một món đồ cổ."),
+        ("c", "Trung Quốc nói không với than đá", "2014-01-01", "Một chính sách mới."),
+        ("d", "Chuyện bên lề hội nghị", "2020-01-01", "Phía Trung Quốc không nói gì thêm về hội nghị."),
+    ];
+    for (slug, title, date, body) in bulletins {
+        site.bulletin(&format!("x/{slug}.md"), &format!("title: \"{title}\"\ndate: {date}"), body);
+    }
+    site.build(&[]);
+    let answers = ask(&script, &site, &["bàn", "trung quốc không nói", "\"trung quốc không nói\""]);
+    let titles = |i: usize| answers[i].0.iter().map(String::as_str).collect::<Vec<_>>();
+    // Both spellings of "ban" are found; the title with the word as typed goes first, though
+    // the other title starts with another spelling of it and is newer.
+    assert_eq!(titles(0), ["Chiếc bàn gỗ quý", "Bán nhà giá rẻ ở ngoại ô"]);
+    // Unquoted, a title that holds every word goes before a body that holds them in the
+    // typed order; quoted, the phrase as typed goes first.
+    assert_eq!(titles(1), ["Trung Quốc nói không với than đá", "Chuyện bên lề hội nghị"]);
+    assert_eq!(titles(2).first(), Some(&"Chuyện bên lề hội nghị"), "{answers:?}");
+}
+
+#[test]
 fn the_search_page_costs_at_most_20_kb_before_the_first_query() {
     let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
     site.bulletin("x/a.md", "title: \"Mưa lớn ở Đà Nẵng\"\ndate: 2020-01-01", "Mưa lớn.");

@@ -279,9 +279,10 @@
     }
 
     /* Postings of several spellings merged: `s` maps each bulletin to its best score times
-     * its spelling's quality `q`, `t` to where in its title the term first is (from 1). */
+     * its spelling's quality `q`, `t` to where in its title the term first is (from 1), and
+     * `te` to where it first is spelled exactly as typed (`q` 1). */
     async function unionOf(list) {
-      var out = { s: new Map(), t: new Map(), exact: new Set() };
+      var out = { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
       var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry); }));
       maps.forEach(function (map, i) {
         var q = list[i].q;
@@ -294,6 +295,8 @@
           if (t) {
             var pt = out.t.get(id);
             if (pt === undefined || t < pt) out.t.set(id, t);
+            var pe = out.te.get(id);
+            if (q === 1 && (pe === undefined || t < pe)) out.te.set(id, t);
           }
         });
       });
@@ -508,60 +511,22 @@
       }
 
       var marked = words.some(function (w) { return w.marked; });
+      var quoted = pairs.some(function (p) { return p.quoted; });
       var pairIdf = pairs.map(function (p) { return p.alts.map(function (a) { return idf(Math.max(1, a.df), n); }); });
       words.forEach(function (w) { w.alts.forEach(function (a) { a.idf = idf(Math.max(1, a.df), n); }); });
-      function score(id) {
-        var total = 0, matched = 0, inTitle = 0;
-        var wordTitle = [];
-        var typo = new Array(words.length).fill(null);
-        words.forEach(function (w, wi) {
-          var best = 0, has = false, tp = 0, via = null;
-          w.alts.forEach(function (a) {
-            var s = a.map && a.map.s.get(id);
-            if (s === undefined || s === null) return;
-            has = true;
-            var v = a.idf * s / scale;
-            if (v > best) { best = v; via = a; }
-            var t = a.map.t.get(id);
-            if (t && (!tp || t < tp)) tp = t;
-          });
-          if (w.title && w.title.s.has(id)) {
-            has = true;
-            best = Math.max(best, w.alts[0].idf * w.title.s.get(id) / scale);
-            var tt = w.title.t.get(id);
-            if (tt && (!tp || tt < tp)) tp = tt;
-          }
-          pairsOf(wi).forEach(function (p) {
-            p.alts.forEach(function (a) {
-              var s = a.map.s.get(id);
-              if (s === undefined) return;
-              has = true;
-              if (!w.alts[0].map) best = Math.max(best, w.alts[0].idf * s / scale);
-              var t = a.map.t.get(id);
-              if (t) { t = p.at === wi ? t : t + 1; if (!tp || t < tp) tp = t; }
-            });
-          });
-          if (has) { matched++; total += best; }
-          if (tp) inTitle++;
-          wordTitle.push(tp);
-          if (via && via.kind === 'typo') typo[wi] = via;
-        });
-        var adjacent = 0;
-        var pairTitle = pairs.map(function (p, pi) {
-          var best = 0, tp = 0;
-          p.alts.forEach(function (a, ai) {
-            var s = a.map.s.get(id);
-            if (s === undefined) return;
-            best = Math.max(best, pairIdf[pi][ai] * s / scale);
-            var t = a.map.t.get(id);
-            if (t && (!tp || t < tp)) tp = t;
-          });
-          if (best) { adjacent++; total += best; }
-          return tp;
-        });
-        if (pairs.length) total += ADJACENT_BONUS * (adjacent / pairs.length);
-        /* Titles first: one that starts with the query, then one that holds it as a
-         * phrase, then one that holds all its words. */
+      /* Where in bulletin `id`'s title a term first is, in `title` (any spelling) and
+       * `typed` (spelled as typed), each from 1, or 0; `shift` moves it to the pair's second
+       * word. */
+      function titleAt(map, id, shift, into) {
+        var t = map.t.get(id);
+        if (t && (!into.title || t + shift < into.title)) into.title = t + shift;
+        var te = map.te.get(id);
+        if (te && (!into.typed || te + shift < into.typed)) into.typed = te + shift;
+      }
+      /* Titles first: one that starts with the query (3), then one that holds it as a
+       * phrase (2), then one that holds all its words (1), else 0; from where each word and
+       * pair first is in the title. */
+      function titleTier(wordTitle, pairTitle) {
         var phrase;
         if (words.length === 1) {
           phrase = wordTitle[0] > 0;
@@ -571,14 +536,71 @@
           });
         }
         var starts = phrase && (words.length === 1 ? wordTitle[0] === 1 : pairTitle[0] === 1);
-        var tier = starts ? 3 : phrase ? 2 : inTitle === words.length ? 1 : 0;
-        /* Typed with marks: the words as typed (each pair of them) come first. */
+        return starts ? 3 : phrase ? 2 : wordTitle.every(function (t) { return t > 0; }) ? 1 : 0;
+      }
+      function score(id) {
+        var total = 0, matched = 0;
+        var wordTitle = [], wordTyped = [];
+        var typo = new Array(words.length).fill(null);
+        words.forEach(function (w, wi) {
+          var best = 0, has = false, via = null;
+          var at = { title: 0, typed: 0 };
+          w.alts.forEach(function (a) {
+            var s = a.map && a.map.s.get(id);
+            if (s === undefined || s === null) return;
+            has = true;
+            var v = a.idf * s / scale;
+            if (v > best) { best = v; via = a; }
+            titleAt(a.map, id, 0, at);
+          });
+          if (w.title && w.title.s.has(id)) {
+            has = true;
+            best = Math.max(best, w.alts[0].idf * w.title.s.get(id) / scale);
+            titleAt(w.title, id, 0, at);
+          }
+          pairsOf(wi).forEach(function (p) {
+            p.alts.forEach(function (a) {
+              var s = a.map.s.get(id);
+              if (s === undefined) return;
+              has = true;
+              if (!w.alts[0].map) best = Math.max(best, w.alts[0].idf * s / scale);
+              titleAt(a.map, id, p.at === wi ? 0 : 1, at);
+            });
+          });
+          if (has) { matched++; total += best; }
+          wordTitle.push(at.title);
+          wordTyped.push(at.typed);
+          if (via && via.kind === 'typo') typo[wi] = via;
+        });
+        var adjacent = 0;
+        var pairTyped = [];
+        var pairTitle = pairs.map(function (p, pi) {
+          var best = 0;
+          var at = { title: 0, typed: 0 };
+          p.alts.forEach(function (a, ai) {
+            var s = a.map.s.get(id);
+            if (s === undefined) return;
+            best = Math.max(best, pairIdf[pi][ai] * s / scale);
+            titleAt(a.map, id, 0, at);
+          });
+          if (best) { adjacent++; total += best; }
+          pairTyped.push(at.typed);
+          return at.title;
+        });
+        if (pairs.length) total += ADJACENT_BONUS * (adjacent / pairs.length);
+        var tier = titleTier(wordTitle, pairTitle);
+        /* Typed with marks: the title's tier from the words as typed goes first, so that a
+         * title spelled as typed is never below one that only matches another spelling. */
+        var typedTier = marked ? titleTier(wordTyped, pairTyped) : tier;
+        /* The words as typed (each pair of them) somewhere in the bulletin. */
         var exact = marked && (words.length === 1
           ? Boolean(words[0].alts[0].map && words[0].alts[0].map.exact.has(id))
           : pairs.length === words.length - 1 && pairs.every(function (p) { return p.alts[0].map.exact.has(id); }));
         /* Within a tier, the title with the query nearer its start first. */
         var at = tier === 2 ? pairTitle[0] : tier === 1 ? Math.max.apply(null, wordTitle) : 0;
-        return { total: total, matched: matched, tier: tier + (exact ? 4 : 0), at: at, typo: typo };
+        /* A quoted phrase as typed anywhere goes before titles; else titles first. */
+        var rank = quoted ? [exact, tier] : [typedTier, tier, exact];
+        return { total: total, matched: matched, rank: rank.map(Number), at: at, typo: typo };
       }
 
       var partial = false;
@@ -590,6 +612,11 @@
         });
       }
 
+      /* Higher ranks first, compared in order. */
+      function byRank(x, y) {
+        for (var k = 0; k < x.length; k++) if (x[k] !== y[k]) return y[k] - x[k];
+        return 0;
+      }
       var scores = new Map();
       found.forEach(function (id) { scores.set(id, score(id)); });
       var ids = Array.from(found);
@@ -598,7 +625,7 @@
       } else {
         ids.sort(function (a, b) {
           var x = scores.get(a), y = scores.get(b);
-          return (y.matched - x.matched) || (y.tier - x.tier) || (x.at - y.at) || (y.total - x.total) || (b - a);
+          return (y.matched - x.matched) || byRank(x.rank, y.rank) || (x.at - y.at) || (y.total - x.total) || (b - a);
         });
       }
       /* A quoted phrase of three words or more: of the first bulletins, those whose phrase

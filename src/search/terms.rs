@@ -20,6 +20,9 @@ const SUMMARY_WEIGHT: f32 = 2.0;
 const BODY_WEIGHT: f32 = 1.0;
 /// A pair across punctuation or a number weighs this much of one within a phrase.
 const LOOSE_PAIR: f32 = 0.5;
+/// A pair across a sentence's end (in one block) weighs this much: enough for a quoted
+/// phrase to find it, little for the adjacency of words typed without quotes.
+const SENTENCE_PAIR: f32 = 0.25;
 /// Keeps tag/author keys, and title-only keys, apart from word keys.
 const PSEUDO_SEED: u64 = 2;
 const TITLE_SEED: u64 = 3;
@@ -167,9 +170,10 @@ impl DocTerms {
     }
 }
 
-/// The distinct terms of a bulletin's fields. Pairs are adjacent words in one sentence of a
-/// block (a paragraph, heading, list item or cell, or a tag or name): within a phrase at the
-/// field's weight, across punctuation at [`LOOSE_PAIR`] of it; so is the pair of the words on
+/// The distinct terms of a bulletin's fields. Pairs are adjacent words in one block (a
+/// paragraph, heading, list item or cell, or a tag or name): within a phrase at the field's
+/// weight, across punctuation at [`LOOSE_PAIR`] of it, across a sentence's end at
+/// [`SENTENCE_PAIR`]; so is the pair of the words on
 /// either side of a number ("động đất 6,7 độ" gives "đất độ" as well as "đất 6", "6 7", "7 độ").
 pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
     let mut doc = DocTerms::default();
@@ -219,17 +223,20 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
                 );
             }
             let is_number = doc.tokens.is_number(i);
-            // A sentence's end parts pairs, but for a number written with a full stop ("1.000").
-            let parted = i == first
-                || doc.tokens.new_block(i)
-                || (doc.tokens.new_sentence(i) && !(is_number && doc.tokens.is_number(i - 1)));
-            if parted {
+            if i == first || doc.tokens.new_block(i) {
                 last_word = None;
             } else {
-                let loose = if doc.tokens.new_segment(i) { LOOSE_PAIR } else { 1.0 };
+                // A sentence's end makes the weakest pair, but for a number written with a
+                // full stop ("1.000").
+                let sentence = doc.tokens.new_sentence(i) && !(is_number && doc.tokens.is_number(i - 1));
+                let loose = match (sentence, doc.tokens.new_segment(i)) {
+                    (true, _) => SENTENCE_PAIR,
+                    (false, true) => LOOSE_PAIR,
+                    (false, false) => 1.0,
+                };
                 doc.add(seen, pair(keys, &doc.tokens, i - 1, i, weight * loose, title_at(i - 1)));
                 if let Some(w) = last_word.filter(|&w| w + 1 < i && !is_number) {
-                    doc.add(seen, pair(keys, &doc.tokens, w, i, weight * LOOSE_PAIR, title_at(w)));
+                    doc.add(seen, pair(keys, &doc.tokens, w, i, weight * loose.min(LOOSE_PAIR), title_at(w)));
                 }
             }
             if !is_number {
@@ -260,4 +267,42 @@ pub fn doc_terms(d: &DocFields, scratch: &mut Scratch) -> DocTerms {
         doc.add(seen, term);
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each pair's folded form with its weight, for the body `plain`.
+    fn pairs(plain: &str) -> Vec<(String, f32)> {
+        let fields = DocFields { title: "", summary: "", plain, tags: &[], authors: &[], section: None };
+        let doc = doc_terms(&fields, &mut Scratch::default());
+        let pairs = doc.terms.iter().filter(|t| matches!(t.strings, Strings::Pair { .. }));
+        pairs.map(|t| (doc.folded(t), t.tf)).collect()
+    }
+
+    #[test]
+    fn pairs_weaken_across_punctuation_and_sentences_and_stop_at_a_line_break() {
+        assert_eq!(
+            pairs("Giải ngân ít nhất 95%. Cùng lúc, giá tăng\nmạnh"),
+            [
+                ("giai ngan", 1.0),
+                ("ngan it", 1.0),
+                ("it nhat", 1.0),
+                ("nhat 95", 1.0),
+                ("95 cung", SENTENCE_PAIR),
+                ("nhat cung", SENTENCE_PAIR),
+                ("cung luc", 1.0),
+                ("luc gia", LOOSE_PAIR),
+                ("gia tang", 1.0),
+            ]
+            .map(|(p, w)| (p.to_string(), w))
+        );
+        // The full stop in a number ends no sentence; the words on its sides pair too.
+        assert_eq!(
+            pairs("hơn 1.000 người"),
+            [("hon 1", 1.0), ("1 000", LOOSE_PAIR), ("000 nguoi", 1.0), ("hon nguoi", LOOSE_PAIR)]
+                .map(|(p, w)| (p.to_string(), w))
+        );
+    }
 }

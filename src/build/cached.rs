@@ -37,6 +37,12 @@ impl Cached {
         }
     }
 
+    /// Whether the parsed log was looked for.
+    #[cfg(test)]
+    pub fn parsed_looked_for(&self) -> bool {
+        self.parsed_read.is_some()
+    }
+
     /// Reads the parsed bulletins (dates read in `tz`), unless their key differs. Returns
     /// whether they were read (by this call or an earlier one).
     pub fn load_parsed(&mut self, parse_key: u64, tz: &jiff::tz::TimeZone) -> bool {

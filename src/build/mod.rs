@@ -95,8 +95,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let out = out_dir(opts, &scanned.config);
     output::check_output_dir(&opts.root, &out)?;
     if !opts.clean
-        && let Some(report) = unchanged::report(&scanned, &cached.cache.state, &out, started)
+        && let Some(mut report) = unchanged::report(&scanned, &cached.cache.state, &out, started)
     {
+        if let Some(state) = unchanged::restated(&scanned, &cached.cache.state)
+            && let Err(e) = cached.cache.write_value("state", &state)
+        {
+            report.warnings.push(
+                crate::diag::Diagnostic::warning(format!(
+                    "cannot update the build cache's record of file times: {e}"
+                ))
+                .with_hint(
+                    "nothing is wrong with the site; the next build reads the files saved again once more",
+                ),
+            );
+        }
         return Ok(report);
     }
     let keys = scanned.keys;

@@ -179,6 +179,17 @@ struct ReadContext<'a> {
     budget: u64,
 }
 
+/// The record of `f`, read again, when its text hashes to `hash`: the text the cache has.
+fn same_text(read: &ReadContext, f: &content::Found, hash: u64) -> Option<SourceStat> {
+    let text = content::read_source(read.root, &read.root.join(&f.path)).ok()?;
+    (crate::hash::hash_bytes(text.text.as_bytes()) == hash).then(|| SourceStat {
+        path: f.path.clone(),
+        len: f.len,
+        mtime: (f.mtime < read.racy_after).then_some(f.mtime),
+        hash,
+    })
+}
+
 /// Each source's record: the cache's, when its size and time are the same; else read, hashed
 /// and (unless the cache has that version) parsed at once, on the thread that read it, and its
 /// text let go: no text waits for all the others to be read. The bodies parsed go to a spill
@@ -189,7 +200,8 @@ fn read_sources(
     read: &ReadContext,
     errors: &mut Vec<Diagnostic>,
 ) -> (Vec<Source>, Option<Arc<Spill>>) {
-    // (path, size, time, the cache's record when size and time are the same)
+    // (path, size, time, its record when the cache has its text: by the same size and time,
+    // or, for a file the cache knows by another size or time, by reading it)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
     let stats: Vec<Stat> = {
         // By the path's bytes: hashing a `Path` walks its components.
@@ -198,10 +210,15 @@ fn read_sources(
         files
             .into_par_iter()
             .map(|f| {
-                let known = known
-                    .get(f.path.as_os_str().as_encoded_bytes())
-                    .filter(|k| k.len == f.len && k.mtime == Some(f.mtime));
-                let known = known.map(|k| (*k).clone());
+                let before = known.get(f.path.as_os_str().as_encoded_bytes());
+                let known = match before {
+                    Some(k) if k.len == f.len && k.mtime == Some(f.mtime) => Some((*k).clone()),
+                    // Saved again, touched or checked out anew: when its text is the one the
+                    // cache has, the cache's parsed bulletins need not even be read. (A file
+                    // that did change is read again below: only its hash is kept here.)
+                    Some(k) => same_text(read, &f, k.hash),
+                    None => None,
+                };
                 (f.path, f.len, f.mtime, known)
             })
             .collect()
@@ -336,6 +353,51 @@ mod tests {
         let utc = scan_of(dir.path());
         assert_ne!(utc.keys.parse, first.keys.parse);
         assert_ne!(utc.keys.global, first.keys.global);
+    }
+
+    #[test]
+    fn a_file_saved_again_with_the_same_text_is_known_without_the_parsed_bulletins() {
+        let dir = site(&[
+            ("site.toml", "title = \"Tin\"\nbase_url = \"https://tin.example/\"\n"),
+            ("content/a.md", ONE),
+            ("content/b.md", &ONE.replace("Mưa", "Gió")),
+        ]);
+        let set_time = |rel: &str, ago: u64| {
+            let time = std::time::SystemTime::now() - std::time::Duration::from_secs(ago);
+            let file = std::fs::File::options().write(true).open(dir.path().join(rel)).expect("open");
+            file.set_modified(time).expect("time");
+            time
+        };
+        // Times old enough to be trusted, then a build: the cache knows both files by them.
+        set_time("content/a.md", 3600);
+        set_time("content/b.md", 3600);
+        let opts = BuildOptions { root: dir.path().to_path_buf(), ..BuildOptions::default() };
+        crate::build::build(&opts).unwrap_or_else(|f| panic!("{:?}", f.errors));
+        // a.md saved again with the same text: read again, known, and the parsed bulletins
+        // are not read at all.
+        let touched = set_time("content/a.md", 1800);
+        let mut cached = Cached::open(dir.path(), "build", false);
+        let scanned = scan(&opts, &mut cached).unwrap_or_else(|f| panic!("{:?}", f.errors));
+        assert!(scanned.sources.iter().all(|s| s.fresh.is_none()));
+        assert!(!cached.parsed_looked_for());
+        let a = scanned.sources.iter().find(|s| s.stat.path.ends_with("a.md")).expect("a.md");
+        let nanos = touched.duration_since(std::time::UNIX_EPOCH).expect("time").as_nanos() as i64;
+        assert_eq!(a.stat.mtime, Some(nanos), "its new time is recorded");
+        assert_eq!(scanned.keys.input, cached.cache.state.input_key, "the same input");
+        // A build then has nothing to do, and keeps the new time: the next one need not read
+        // the file again.
+        let report = crate::build::build(&opts).unwrap_or_else(|f| panic!("{:?}", f.errors));
+        assert_eq!(report.rendered, 0);
+        let known = Cached::open(dir.path(), "build", false).cache.state.sources;
+        let a = known.iter().find(|s| s.path.ends_with("a.md")).expect("a.md");
+        assert_eq!(a.mtime, Some(nanos));
+        // b.md with another text: parsed.
+        std::fs::write(dir.path().join("content/b.md"), ONE.replace("Mưa", "Nắng")).expect("write");
+        let mut cached = Cached::open(dir.path(), "build", false);
+        let scanned = scan(&opts, &mut cached).unwrap_or_else(|f| panic!("{:?}", f.errors));
+        let b = scanned.sources.iter().find(|s| s.stat.path.ends_with("b.md")).expect("b.md");
+        assert!(matches!(b.fresh.as_deref(), Some(Ok(_))), "the changed file is parsed");
+        assert!(cached.parsed_looked_for());
     }
 
     #[test]

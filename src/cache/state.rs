@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::Diagnostic;
 
 /// What the last build knew of one source file.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceStat {
     pub path: PathBuf,
     pub len: u64,

@@ -72,9 +72,10 @@ async function pagefindSearch(q, stats) {
   return [{ total: r.results.length }, docs];
 }
 
-function median(xs) {
+/* The value below which a share `q` of `xs` falls (0.5: the median). */
+function quantile(xs, q) {
   const s = xs.slice().sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : 0;
+  return s.length ? s[Math.min(s.length - 1, Math.floor(s.length * q))] : 0;
 }
 
 (async () => {
@@ -105,12 +106,13 @@ function median(xs) {
     }
   }
   const pct = (x, n) => (100 * x / n).toFixed(0).padStart(6);
-  console.log('class'.padEnd(14) + 'queries'.padStart(8) + 'top-1'.padStart(6) + 'top-3'.padStart(6) + 'MRR@10'.padStart(8) + '  KB median' + '  unique top-1');
+  console.log('class'.padEnd(14) + 'queries'.padStart(8) + 'top-1'.padStart(6) + 'top-3'.padStart(6) + 'MRR@10'.padStart(8) + '  KB median' + '    p90' + '    max' + '  unique top-1');
   let all = { n: 0, top1: 0, top3: 0, mrr: 0 };
   for (const [name, c] of classes) {
     all.n += c.n; all.top1 += c.top1; all.top3 += c.top3; all.mrr += c.mrr;
     console.log(name.padEnd(14) + String(c.n).padStart(8) + pct(c.top1, c.n) + pct(c.top3, c.n)
-      + (c.mrr / c.n).toFixed(2).padStart(8) + (median(c.bytes) / 1024).toFixed(1).padStart(11)
+      + (c.mrr / c.n).toFixed(2).padStart(8) + (quantile(c.bytes, 0.5) / 1024).toFixed(1).padStart(11)
+      + (quantile(c.bytes, 0.9) / 1024).toFixed(1).padStart(7) + (quantile(c.bytes, 1) / 1024).toFixed(1).padStart(7)
       + (c.unique ? `  ${pct(c.uniqueTop1, c.unique).trim()}% of ${c.unique}` : ''));
   }
   console.log('all'.padEnd(14) + String(all.n).padStart(8) + pct(all.top1, all.n) + pct(all.top3, all.n) + (all.mrr / all.n).toFixed(2).padStart(8));

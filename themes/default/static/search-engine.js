@@ -21,7 +21,7 @@
   /* Fewer full results than this and typos are looked for. */
   var TYPO_MIN = 3;
   /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
-  var LONG_POSTINGS = 12000;
+  var LONG_POSTINGS = 3000;
   /* A quoted phrase's first bulletins checked against their phrase filters, and the bits a
    * triple sets in one (as src/search/phrases.rs). */
   var PHRASE_CHECK = 20;
@@ -407,8 +407,10 @@
         words.forEach(function (w) { w.alts.forEach(function (a) { if (!a.map) todo.push(a); }); });
         todo.sort(function (x, y) { return x.df - y.df; });
         /* The rarest word as typed is always fetched: without one word known for sure, the
-         * candidates would be only the bulletins with a pair. */
-        var known = words.some(function (w) { return w.alts[0].map; });
+         * candidates would be only the bulletins with a pair. A word found whose lists are in
+         * its shard (fetched, whatever the budget) is known for sure: then no long list beyond
+         * the budget is fetched for want of one. */
+        var known = words.some(function (w) { return w.alts[0].map || (w.alts[0].inline && w.alts[0].df > 0); });
         await Promise.all(todo.map(function (a) {
           /* A typo's candidate is known by its pairs and title: its long list is not worth it. */
           if (!a.inline && a.kind === 'typo' && words.length > 1) return null;

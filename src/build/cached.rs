@@ -37,6 +37,21 @@ impl Cached {
         }
     }
 
+    /// Keeps `state` as the cache's record of the last build (a build with nothing to do
+    /// that knows its sources better); a warning when it cannot, which costs only time: the
+    /// next build reads those sources again.
+    pub fn keep_state(&self, state: &crate::cache::State) -> Option<crate::diag::Diagnostic> {
+        let e = self.cache.write_value("state", state).err()?;
+        Some(
+            crate::diag::Diagnostic::warning(format!(
+                "cannot update the build cache's record of file times: {e}"
+            ))
+            .with_hint(
+                "nothing is wrong with the site; the next build reads the files saved again once more",
+            ),
+        )
+    }
+
     /// Whether the parsed log was looked for.
     #[cfg(test)]
     pub fn parsed_looked_for(&self) -> bool {

@@ -97,17 +97,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if !opts.clean
         && let Some(mut report) = unchanged::report(&scanned, &cached.cache.state, &out, started)
     {
-        if let Some(state) = unchanged::restated(&scanned, &cached.cache.state)
-            && let Err(e) = cached.cache.write_value("state", &state)
-        {
-            report.warnings.push(
-                crate::diag::Diagnostic::warning(format!(
-                    "cannot update the build cache's record of file times: {e}"
-                ))
-                .with_hint(
-                    "nothing is wrong with the site; the next build reads the files saved again once more",
-                ),
-            );
+        if let Some(state) = unchanged::restated(&scanned, &cached.cache.state) {
+            report.warnings.extend(cached.keep_state(&state));
         }
         return Ok(report);
     }

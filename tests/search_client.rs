@@ -124,11 +124,20 @@ fn ask(script: &str, site: &common::Site, queries: &[&str]) -> Vec<(Vec<String>,
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// A site of bulletins (slug, title, date, body), built.
+fn built(bulletins: &[(&str, &str, &str, &str)]) -> common::Site {
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    for (slug, title, date, body) in bulletins {
+        site.bulletin(&format!("x/{slug}.md"), &format!("title: \"{title}\"\ndate: {date}"), body);
+    }
+    site.build(&[]);
+    site
+}
+
 #[test]
 fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_across_punctuation() {
     let Some(script) = node() else { return };
-    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
-    let bulletins = [
+    let site = built(&[
         ("a", "Hà Nội mưa to suốt đêm", "2015-01-01", "Nước ngập nhiều phố."),
         ("b", "Tên lửa đạn đạo mới được phóng thử", "2013-01-01", "Một vụ thử."),
         ("c", "Triều Tiên nói về tên lửa đạn đạo", "2016-01-01", "Một tuyên bố."),
@@ -136,11 +145,7 @@ fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_acros
         ("e", "Giữ rừng đầu nguồn", "2018-01-01", "Công tác quản lý, bảo vệ rừng được siết chặt."),
         ("f", "Môi trường sạch", "2019-01-01", "Bảo vệ môi trường là việc của mọi người; rác được xử lý."),
         ("g", "Động đất ở Indonesia", "2019-02-01", "Động đất 6,7 độ Richter làm rung chuyển đảo."),
-    ];
-    for (slug, title, date, body) in bulletins {
-        site.bulletin(&format!("x/{slug}.md"), &format!("title: \"{title}\"\ndate: {date}"), body);
-    }
-    site.build(&[]);
+    ]);
     let answers = ask(
         &script,
         &site,
@@ -175,17 +180,12 @@ fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_acros
 #[test]
 fn a_title_spelled_as_typed_comes_first_and_a_title_with_every_word_beats_a_body_phrase() {
     let Some(script) = node() else { return };
-    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
-    let bulletins = [
+    let site = built(&[
         ("a", "Bán nhà giá rẻ ở ngoại ô", "2019-01-01", "Nhiều người rao bán."),
         ("b", "Chiếc bàn gỗ quý", "2015-01-01", "Một món đồ cổ."),
         ("c", "Trung Quốc nói không với than đá", "2014-01-01", "Một chính sách mới."),
         ("d", "Chuyện bên lề hội nghị", "2020-01-01", "Phía Trung Quốc không nói gì thêm về hội nghị."),
-    ];
-    for (slug, title, date, body) in bulletins {
-        site.bulletin(&format!("x/{slug}.md"), &format!("title: \"{title}\"\ndate: {date}"), body);
-    }
-    site.build(&[]);
+    ]);
     let answers = ask(&script, &site, &["bàn", "trung quốc không nói", "\"trung quốc không nói\""]);
     let titles = |i: usize| answers[i].0.iter().map(String::as_str).collect::<Vec<_>>();
     // Both spellings of "ban" are found; the title with the word as typed goes first, though

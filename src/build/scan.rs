@@ -179,13 +179,20 @@ struct ReadContext<'a> {
     budget: u64,
 }
 
+impl ReadContext<'_> {
+    /// A file's time as the cache records it: `None` when it is too recent to be trusted.
+    fn trusted(&self, mtime: i64) -> Option<i64> {
+        (mtime < self.racy_after).then_some(mtime)
+    }
+}
+
 /// The record of `f`, read again, when its text hashes to `hash`: the text the cache has.
 fn same_text(read: &ReadContext, f: &content::Found, hash: u64) -> Option<SourceStat> {
     let text = content::read_source(read.root, &read.root.join(&f.path)).ok()?;
     (crate::hash::hash_bytes(text.text.as_bytes()) == hash).then(|| SourceStat {
         path: f.path.clone(),
         len: f.len,
-        mtime: (f.mtime < read.racy_after).then_some(f.mtime),
+        mtime: read.trusted(f.mtime),
         hash,
     })
 }
@@ -242,7 +249,7 @@ fn read_sources(
             }
             let text = content::read_source(read.root, &read.root.join(&rel))?;
             let hash = crate::hash::hash_bytes(text.text.as_bytes());
-            let mtime = (mtime < read.racy_after).then_some(mtime);
+            let mtime = read.trusted(mtime);
             let fresh = (!parsed.contains(&rel, hash))
                 .then(|| Box::new(parse_fresh(&text, read.tz, read.config, spill.as_deref())));
             Ok(Source { stat: SourceStat { path: rel, len, mtime, hash }, fresh })

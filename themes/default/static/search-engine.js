@@ -367,6 +367,7 @@
       for (var i = 0; i + 1 < words.length; i++) {
         if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
       }
+      var quoted = pairs.some(function (p) { return p.quoted; });
       async function addPair(p, a, b, fa, fb, factor, kind) {
         var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
         var alt = alternative(fa + ' ' + fb, sp, kind);
@@ -506,14 +507,13 @@
           found = candidates(true);
         }
       }
-      if (!found.size && pairs.some(function (p) { return p.quoted; })) {
+      if (!found.size && quoted) {
         /* No bulletin has the exact phrase: the ones with its words closest together. */
         phraseMissing = true;
         found = candidates(false);
       }
 
       var marked = words.some(function (w) { return w.marked; });
-      var quoted = pairs.some(function (p) { return p.quoted; });
       var pairIdf = pairs.map(function (p) { return p.alts.map(function (a) { return idf(Math.max(1, a.df), n); }); });
       words.forEach(function (w) { w.alts.forEach(function (a) { a.idf = idf(Math.max(1, a.df), n); }); });
       /* Where in bulletin `id`'s title a term first is, in `title` (any spelling) and

@@ -10,15 +10,17 @@ use crate::config::Permalink;
 /// or any clash under `slug_collisions = "error"`, are errors.
 pub(super) fn assign_paths(
     config: &Config,
-    items: &[(Bulletin, Rendered)],
+    entries: &[Entry],
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let keys: Vec<i64> = items.iter().map(|(b, _)| b.date.sort_key()).collect();
-    let by_path = |&a: &usize, &b: &usize| path_order(&items[a].0.source).cmp(path_order(&items[b].0.source));
+    let keys: Vec<i64> = entries.iter().map(|e| e.bulletin.date.sort_key()).collect();
+    let by_path = |&a: &usize, &b: &usize| {
+        path_order(&entries[a].bulletin.source).cmp(path_order(&entries[b].bulletin.source))
+    };
     // Oldest first. The archive's bulletins come newest first, so backwards they need only
     // those of one date put in order (a sort of the whole compares thousands of paths).
-    let mut order: Vec<usize> = (0..items.len()).rev().collect();
+    let mut order: Vec<usize> = (0..entries.len()).rev().collect();
     if order.is_sorted_by_key(|&i| keys[i]) {
         for same_date in order.chunk_by_mut(|&a, &b| keys[a] == keys[b]) {
             same_date.sort_by(by_path);
@@ -26,7 +28,7 @@ pub(super) fn assign_paths(
     } else {
         order.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then_with(|| by_path(a, b)));
     }
-    let wanted: Vec<String> = items.par_iter().map(|(b, _)| permalink(&config.permalink, b)).collect();
+    let wanted: Vec<String> = entries.par_iter().map(|e| permalink(&config.permalink, &e.bulletin)).collect();
     if config.slug_collisions == crate::config::SlugCollisions::Suffix {
         warnings.push(
             Diagnostic::warning("`slug_collisions = \"suffix\"` no longer moves a bulletin to another URL")
@@ -37,15 +39,15 @@ pub(super) fn assign_paths(
     // A URL never moves to make way for another bulletin: two bulletins wanting one URL is an
     // error naming both (the older one first), whichever came first.
     let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    owner.reserve(items.len());
+    owner.reserve(entries.len());
     for i in order {
-        let b = &items[i].0;
+        let b = &entries[i].bulletin;
         let path = wanted[i].as_str();
         let Some(&first) = owner.get(path) else {
             owner.insert(path, i);
             continue;
         };
-        let other = &items[first].0;
+        let other = &entries[first].bulletin;
         errors.push(
             Diagnostic::error(format!(
                 "two bulletins have the URL {path}: {} and {}",

@@ -85,29 +85,22 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let parse_key = keys.parse;
     let log_read = cached.load_parsed(parse_key, &tz);
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
-    let mut reused: Vec<Option<Parsed>> = sources
+    // Each is taken out of the cache's log only as it joins the archive's list, so the two
+    // are never held whole at once.
+    let reused: Vec<bool> = sources
         .iter()
-        .map(|s| {
-            if s.fresh.is_some() {
-                return None;
-            }
-            let mut p = cached.parsed.remove(&s.stat.path, s.stat.hash)?;
-            p.rendered.loaded = false;
-            Some(p)
-        })
+        .map(|s| s.fresh.is_none() && cached.parsed.contains(&s.stat.path, s.stat.hash))
         .collect();
-    let reused_count = reused.iter().filter(|r| r.is_some()).count();
+    let reused_count = reused.iter().filter(|&&r| r).count();
     // A log mostly of replaced versions is rewritten (which needs a copy of every record).
-    let parsed_rewrite = !log_read || cached.parsed.len() > reused_count.max(64);
-    // Versions replaced since the cached build: the search index update removes their words.
-    let previous = std::mem::take(&mut cached.parsed);
+    let parsed_rewrite = !log_read || cached.parsed.len() - reused_count > reused_count.max(64);
     let mut sources = sources;
     // Sources the scan did not parse and the cache did not have (a damaged log).
     let fresh: Vec<Option<FreshResult>> = sources
         .par_iter_mut()
         .zip(reused.par_iter())
-        .map(|(s, cached)| {
-            if cached.is_some() {
+        .map(|(s, &reused)| {
+            if reused {
                 return None;
             }
             if let Some(f) = s.fresh.take() {
@@ -122,7 +115,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         .collect();
     timings.lap("cached bulletins");
 
-    let mut items = Vec::with_capacity(sources.len());
+    let mut entries = Vec::with_capacity(sources.len());
     let mut parsed_new = Vec::new();
     let mut link_warnings: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
     let mut skipped = HashMap::new();
@@ -130,8 +123,13 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
     let mut featured_until: Option<i64> = None;
-    for (cached, fresh) in reused.iter_mut().zip(fresh) {
-        let mut p = match (cached.take(), fresh.map(|f| *f)) {
+    for ((s, reused), fresh) in sources.iter().zip(reused).zip(fresh) {
+        let from_cache = || {
+            let mut p = cached.parsed.remove(&s.stat.path, s.stat.hash)?;
+            p.rendered.loaded = false;
+            Some(p)
+        };
+        let mut p = match (reused.then(from_cache).flatten(), fresh.map(|f| *f)) {
             (Some(p), _) => {
                 if parsed_rewrite {
                     parsed_new.push(encode_record(&p));
@@ -172,13 +170,16 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             if !p.link_warnings.is_empty() {
                 link_warnings.insert(key.0, std::mem::take(&mut p.link_warnings));
             }
-            items.push((p.bulletin, p.rendered));
+            entries.push(crate::archive::Entry::new(p.bulletin, p.rendered));
         }
     }
+    // Versions replaced since the cached build: the search index update removes their words.
+    cached.parsed.compact();
+    let previous = std::mem::take(&mut cached.parsed);
     // With broken sources the archive of the others is still made: every problem of every
     // file is reported at once (a broken front matter never hides a broken link elsewhere).
     let cached_shape = if errors.is_empty() { cached.cache.read::<Shape>("shape") } else { None };
-    let (mut archive, new_shape) = match Archive::build_with(&config, items, cached_shape) {
+    let (mut archive, new_shape) = match Archive::build_with(&config, entries, cached_shape) {
         Ok(built) => built,
         Err(mut more) => {
             errors.append(&mut more);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::load::LoadedSite;
 use super::scan::Keys;
 use super::search::{Indexed, log_plain};
-use crate::cache::{Cache, FORMAT, SourceStat, State, codec};
+use crate::cache::{Cache, FORMAT, SourceStat, State};
 use crate::diag::Diagnostic;
 use crate::output::{Files, Manifest, dir_id};
 use crate::search::PlainLog;
@@ -65,28 +65,35 @@ pub fn remember(
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: made.files };
     let spare = made.spare.and_then(|(p, files)| dir_id(&p).map(|id| Manifest { dir_id: id, files }));
     let index_state = made.indexed.state.filter(|_| out_id.is_some());
-    // The cache's files are encoded together, and written one after the other below.
-    let ((index_bytes, outputs_bytes), (spare_bytes, state_bytes)) = rayon::join(
+    // The cache's files are written together, each beside its place, and put in place one
+    // after the other below.
+    let staging = &*cache;
+    let ((index_staged, outputs_staged), (spare_staged, state_staged)) = rayon::join(
         || {
             rayon::join(
-                || index_state.as_ref().map(|s| codec::encode(&(made.index_key, s))),
-                || codec::encode(&outputs),
+                || index_state.as_ref().map(|s| staging.stage("index", &(made.index_key, s))),
+                || staging.stage("outputs", &outputs),
             )
         },
-        || rayon::join(|| spare.as_ref().map(codec::encode), || codec::encode(&state)),
+        || {
+            rayon::join(
+                || spare.as_ref().map(|s| staging.stage("spare", s)),
+                || staging.stage("state", &state),
+            )
+        },
     );
     // The shape carries its own key: it is saved whatever else fails.
     let shape_saved = site.new_shape.as_ref().map_or(Ok(()), |s| cache.write_value("shape", s));
     // The index state goes first: whenever the outputs manifest (saved after it) describes
     // the published tree, the index state describes that tree's index.
-    if let Some(index_bytes) = index_bytes {
+    if let Some(index_staged) = index_staged {
         // The plain text of each indexed bulletin, for the next update to see what changed
         // (a full build logged it before indexing).
         let logged = match made.plain_logged {
             Some(logged) => logged.and_then(|()| cache.update(&[], &made.indexed.removed)),
             None => log_plain(&site.archive, &mut *cache, &made.indexed.removed),
         };
-        if let Err(e) = logged.and_then(|()| cache.write("index", &index_bytes?)) {
+        if let Err(e) = logged.and_then(|()| index_staged?.commit()) {
             let _ = cache.forget("index");
             return Some(cannot(e));
         }
@@ -96,8 +103,7 @@ pub fn remember(
     out_id?;
     let saved = shape_saved.and_then(|()| {
         let parsed = std::mem::take(&mut site.parsed).into_iter().collect::<std::io::Result<Vec<_>>>()?;
-        let spare = spare_bytes.transpose()?;
-        cache.save(&state_bytes?, (&parsed, site.parsed_rewrite), &outputs_bytes?, spare.as_deref())
+        cache.save(state_staged?, (&parsed, site.parsed_rewrite), outputs_staged?, spare_staged.transpose()?)
     });
     saved.err().map(cannot)
 }

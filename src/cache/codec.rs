@@ -26,9 +26,68 @@ pub fn encode<T: Serialize + ?Sized>(value: &T) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A cache file written beside its place (`<name>.tmp`), put in place by [`Staged::commit`];
+/// one never committed is removed. It goes to the file through a buffer, never whole into
+/// memory: at 1,000,000 bulletins a build's manifests and state are hundreds of megabytes.
+#[must_use = "a staged file is removed unless committed"]
+pub struct Staged {
+    tmp: std::path::PathBuf,
+    path: std::path::PathBuf,
+    committed: bool,
+}
+
+/// Writes `value` to the staged file of `path`.
+pub fn stage<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<Staged> {
+    use std::io::Write as _;
+    let staged = Staged { tmp: path.with_extension("tmp"), path: path.to_owned(), committed: false };
+    let file = std::fs::File::create(&staged.tmp)?;
+    let out = postcard::to_io(value, std::io::BufWriter::with_capacity(1 << 20, file))
+        .map_err(std::io::Error::other)?;
+    out.into_inner().map_err(std::io::IntoInnerError::into_error)?.flush()?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Puts the file in place of the one it replaces, atomically.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        std::fs::rename(&self.tmp, &self.path)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Replaces the file at `path` with `bytes`, never leaving it half written.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staged_file_replaces_its_place_only_when_committed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("state");
+        write(&path, &1u32).expect("write");
+        let staged = stage(&path, &(2u32, "hai".to_string())).expect("stage");
+        assert_eq!(read::<u32>(&path), Some(1), "not in place before the commit");
+        staged.commit().expect("commit");
+        assert_eq!(read::<(u32, String)>(&path), Some((2, "hai".into())));
+        assert!(!path.with_extension("tmp").exists());
+        // One let go uncommitted (a failed build) leaves the file and no trace.
+        drop(stage(&path, &3u32).expect("stage"));
+        assert_eq!(read::<(u32, String)>(&path), Some((2, "hai".into())));
+        assert!(!path.with_extension("tmp").exists(), "the staged file is removed");
+    }
 }

@@ -113,6 +113,12 @@ impl Cache {
         codec::write_bytes(&self.dir.join(name), bytes)
     }
 
+    /// Writes `value` as the cache file `name`, to be put in place by [`codec::Staged::commit`].
+    pub fn stage<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> std::io::Result<codec::Staged> {
+        std::fs::create_dir_all(&self.dir)?;
+        codec::stage(&self.dir.join(name), value)
+    }
+
     /// Replaces the cache file `name` with `value`.
     pub fn write_value<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> std::io::Result<()> {
         self.write(name, &codec::encode(value)?)
@@ -142,26 +148,26 @@ impl Cache {
 
     /// Records what the build made: its state, its parsed records (appended, or with `true`
     /// replacing the log) and the manifests of the published and the spare tree, all but the
-    /// records made by [`codec::encode`]. Each file is replaced atomically; the state goes last.
+    /// records staged by [`Cache::stage`]. Each file is replaced atomically; the state goes last.
     pub fn save(
         &self,
-        state: &[u8],
+        state: codec::Staged,
         parsed: (&[Encoded], bool),
-        outputs: &[u8],
-        spare: Option<&[u8]>,
+        outputs: codec::Staged,
+        spare: Option<codec::Staged>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         self.ignore_in_git()?;
         if !parsed.0.is_empty() || parsed.1 {
             self.write_parsed(parsed.0, parsed.1)?;
         }
-        self.write("outputs", outputs)?;
+        outputs.commit()?;
         match spare {
-            Some(s) => self.write("spare", s)?,
+            Some(s) => s.commit()?,
             None => {
                 let _ = self.forget("spare");
             }
         }
-        self.write("state", state)
+        state.commit()
     }
 }

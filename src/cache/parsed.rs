@@ -23,7 +23,9 @@ pub fn encode<T: serde::Serialize>(record: &T) -> std::io::Result<Encoded> {
 /// The parsed log's records, found by source path and source hash (the later of two records
 /// for the same pair wins).
 pub struct ParsedLog<T> {
-    records: Vec<Option<T>>,
+    /// Each boxed: a record taken out ([`ParsedLog::remove`]) gives its room back at once,
+    /// so the records and the archive made of them are not held whole together.
+    records: Vec<Option<Box<T>>>,
     /// Indexes into `records`, hashed by the source's hash.
     table: hashbrown::HashTable<u32>,
     live: usize,
@@ -37,7 +39,7 @@ impl<T> Default for ParsedLog<T> {
 
 impl<T: Record> ParsedLog<T> {
     /// The log of `records`, in the order they were written.
-    pub fn from_records(mut records: Vec<Option<T>>) -> ParsedLog<T> {
+    pub fn from_records(mut records: Vec<Option<Box<T>>>) -> ParsedLog<T> {
         let mut table = hashbrown::HashTable::with_capacity(records.len());
         let mut live = 0;
         for i in 0..records.len() {
@@ -65,7 +67,7 @@ impl<T: Record> ParsedLog<T> {
     }
 
     pub fn get(&self, path: &Path, hash: u64) -> Option<&T> {
-        self.records[self.find(path, hash)?].as_ref()
+        self.records[self.find(path, hash)?].as_deref()
     }
 
     pub fn contains(&self, path: &Path, hash: u64) -> bool {
@@ -77,7 +79,15 @@ impl<T: Record> ParsedLog<T> {
         let i = self.find(path, hash)?;
         let p = self.records[i].take()?;
         self.live -= 1;
-        Some(p)
+        Some(*p)
+    }
+
+    /// Lets go of the room the records taken out (and the versions replaced) took: the log
+    /// keeps only the records left, in order.
+    pub fn compact(&mut self) {
+        let mut left = Vec::with_capacity(self.live);
+        left.extend(std::mem::take(&mut self.records).into_iter().flatten().map(Some));
+        *self = Self::from_records(left);
     }
 
     /// The number of records left in the log.
@@ -113,7 +123,8 @@ impl Cache {
             frames.push(frame);
             rest = &rest[4 + len..];
         }
-        let mut decoded: Vec<Option<T>> = frames.par_iter().map(|frame| decode(frame)).collect();
+        let mut decoded: Vec<Option<Box<T>>> =
+            frames.par_iter().map(|frame| decode(frame).map(Box::new)).collect();
         if let Some(damaged) = decoded.iter().position(Option::is_none) {
             decoded.truncate(damaged);
         }
@@ -179,7 +190,7 @@ mod tests {
             Some(rec("content/c.md", ha, "bản sao")),
             Some(rec("content/a.md", ha, "ghi sau")),
         ];
-        let mut log = ParsedLog::from_records(records);
+        let mut log = ParsedLog::from_records(records.into_iter().map(|r| r.map(Box::new)).collect());
         assert_eq!(log.len(), 3, "two records of content/a.md count once");
         assert_eq!(log.get(Path::new("content/a.md"), ha).map(|p| p.title.as_str()), Some("ghi sau"));
         assert_eq!(log.get(Path::new("content/c.md"), ha).map(|p| p.title.as_str()), Some("bản sao"));
@@ -192,6 +203,13 @@ mod tests {
         assert!(!log.contains(Path::new("content/b.md"), hb));
         assert_eq!(log.len(), 2);
         assert!(!log.is_empty());
+        // Compacted, it keeps what is left and finds it as before.
+        log.compact();
+        assert_eq!(log.records.len(), 2, "only the records left are kept");
+        assert_eq!(log.len(), 2);
+        assert_eq!(log.get(Path::new("content/a.md"), ha).map(|p| p.title.as_str()), Some("ghi sau"));
+        assert_eq!(log.get(Path::new("content/c.md"), ha).map(|p| p.title.as_str()), Some("bản sao"));
+        assert!(!log.contains(Path::new("content/b.md"), hb));
     }
 
     #[test]

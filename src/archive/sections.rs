@@ -37,7 +37,7 @@ pub(super) fn make_sections(
         .collect();
     let names: Vec<&str> = config.sections.iter().map(|s| s.name.as_str()).collect();
     for (i, e) in entries.iter_mut().enumerate() {
-        let Some((written, (line, column))) = &e.bulletin.section else { continue };
+        let Some((written, (line, column))) = e.bulletin.section.as_deref() else { continue };
         match config.section_of(written) {
             Some(si) => {
                 sections[si].members.push(i);

@@ -154,7 +154,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
         }
         // A bulletin featured until a date leaves the head of the home page then.
-        if let Some(crate::content::Featured::Until(until)) = &b.featured
+        if let Some(crate::content::Featured::Until(until)) = b.featured.as_deref()
             && until.sort_key() > now
         {
             featured_until = Some(featured_until.map_or(until.sort_key(), |h: i64| h.min(until.sort_key())));

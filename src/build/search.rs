@@ -222,7 +222,7 @@ fn update(
             section: p
                 .bulletin
                 .section
-                .as_ref()
+                .as_deref()
                 .and_then(|(written, _)| site.config.section_of(written))
                 .map(|si| site.config.sections[si].name.clone()),
         })

@@ -28,7 +28,8 @@ pub struct Bulletin {
     #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub title: String,
     pub date: PubDate,
-    pub updated: Option<PubDate>,
+    /// Boxed, as the other rarely given fields: every bulletin's record is held at once.
+    pub updated: Option<Box<PubDate>>,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
     /// The summary given in front matter, if any, on one line.
@@ -43,14 +44,14 @@ pub struct Bulletin {
     pub aliases: Vec<String>,
     /// Whether it leads the home page (`featured:`), and until when.
     #[serde(default)]
-    pub featured: Option<Featured>,
+    pub featured: Option<Box<Featured>>,
     /// Correction notices (`corrections:`), oldest first.
     #[serde(default)]
     pub corrections: Vec<Correction>,
     /// The section it is in (`section:`, as written), and where that is written (line,
     /// column), for the archive to resolve against site.toml's sections.
     #[serde(default)]
-    pub section: Option<(String, (usize, usize))>,
+    pub section: Option<Box<(String, (usize, usize))>>,
     pub draft: bool,
     /// A lead image (URL or site path) and its alt text.
     pub image: Option<String>,
@@ -75,7 +76,7 @@ impl Bulletin {
     /// correction.
     pub fn modified(&self) -> &PubDate {
         let mut latest =
-            self.updated.as_ref().filter(|u| u.sort_key() >= self.date.sort_key()).unwrap_or(&self.date);
+            self.updated.as_deref().filter(|u| u.sort_key() >= self.date.sort_key()).unwrap_or(&self.date);
         for c in &self.corrections {
             if c.date.sort_key() > latest.sort_key() {
                 latest = &c.date;
@@ -138,7 +139,7 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
 
     let updated = match &fm.updated {
         Some(raw) => match parse_date(raw, tz) {
-            Ok(d) => Some(d),
+            Ok(d) => Some(Box::new(d)),
             Err(msg) => {
                 errors.push(key_at(Diagnostic::error(msg), "updated").with_hint(DATE_HINT));
                 None
@@ -231,9 +232,9 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         slug,
         slug_explicit: fm.slug.is_some(),
         aliases,
-        featured,
+        featured: featured.map(Box::new),
         corrections,
-        section: fm.section.clone().map(|s| (s, fm.key_position("section").unwrap_or((1, 1)))),
+        section: fm.section.clone().map(|s| Box::new((s, fm.key_position("section").unwrap_or((1, 1))))),
         draft: fm.draft.unwrap_or(false),
         image_at: fm.key_position("image").unwrap_or((1, 1)),
         image,

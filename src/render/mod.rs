@@ -230,7 +230,7 @@ impl<'a> Renderer<'a> {
             featured: archive
                 .entries
                 .iter()
-                .position(|e| e.bulletin.featured.as_ref().is_some_and(|f| f.at(now))),
+                .position(|e| e.bulletin.featured.as_deref().is_some_and(|f| f.at(now))),
         })
     }
 

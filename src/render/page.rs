@@ -173,7 +173,7 @@ impl<'a> Renderer<'a> {
                     date: date_view(&b.date),
                     dateline: s.format_dateline(&b.date),
                     month: self.month_view(b.date.year(), b.date.month(), 0),
-                    updated: b.updated.as_ref().map(date_view),
+                    updated: b.updated.as_deref().map(date_view),
                     image: self.lead_view(i, &root),
                     published: crate::feeds::rfc3339(&b.date),
                     modified: crate::feeds::rfc3339(modified),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::load::LoadedSite;
 use super::scan::Keys;
 use super::search::{Indexed, log_plain};
-use crate::cache::{Cache, FORMAT, SourceStat, State};
+use crate::cache::{Cache, FORMAT, SourceStat, StagedRecords, State};
 use crate::diag::Diagnostic;
 use crate::output::{Files, Manifest, dir_id};
 use crate::search::PlainLog;
@@ -20,6 +20,8 @@ pub struct Made {
     /// The keys the index state was made under: (global, search).
     pub index_key: (u64, u64),
     pub sources: Vec<SourceStat>,
+    /// The bulletins parsed in this build, staged for the parsed log.
+    pub parsed: std::io::Result<Option<StagedRecords>>,
     pub out: PathBuf,
     /// The files of the tree just published.
     pub files: Files,
@@ -101,9 +103,7 @@ pub fn remember(
         let _ = cache.forget("index");
     }
     out_id?;
-    let saved = shape_saved.and_then(|()| {
-        let parsed = std::mem::take(&mut site.parsed).into_iter().collect::<std::io::Result<Vec<_>>>()?;
-        cache.save(state_staged?, (&parsed, site.parsed_rewrite), outputs_staged?, spare_staged.transpose()?)
-    });
+    let saved = shape_saved
+        .and_then(|()| cache.save(state_staged?, made.parsed?, outputs_staged?, spare_staged.transpose()?));
     saved.err().map(cannot)
 }

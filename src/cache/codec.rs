@@ -38,16 +38,32 @@ pub struct Staged {
 
 /// Writes `value` to the staged file of `path`.
 pub fn stage<T: Serialize + ?Sized>(path: &Path, value: &T) -> std::io::Result<Staged> {
+    stage_with(path, |out| postcard::to_io(value, out).map(drop).map_err(std::io::Error::other))
+}
+
+/// Writes the staged file of `path` through `write`.
+pub fn stage_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<Staged> {
     use std::io::Write as _;
     let staged = Staged { tmp: path.with_extension("tmp"), path: path.to_owned(), committed: false };
-    let file = std::fs::File::create(&staged.tmp)?;
-    let out = postcard::to_io(value, std::io::BufWriter::with_capacity(1 << 20, file))
-        .map_err(std::io::Error::other)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&staged.tmp)?);
+    write(&mut out)?;
     out.into_inner().map_err(std::io::IntoInnerError::into_error)?.flush()?;
     Ok(staged)
 }
 
 impl Staged {
+    /// Adds the staged file's bytes to the end of the file it is for (which it makes when
+    /// missing), then removes it.
+    pub fn append(self) -> std::io::Result<()> {
+        let mut from = std::fs::File::open(&self.tmp)?;
+        let mut to = std::fs::OpenOptions::new().append(true).create(true).open(&self.path)?;
+        std::io::copy(&mut from, &mut to)?;
+        Ok(())
+    }
+
     /// Puts the file in place of the one it replaces, atomically.
     pub fn commit(mut self) -> std::io::Result<()> {
         std::fs::rename(&self.tmp, &self.path)?;

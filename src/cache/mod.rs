@@ -39,7 +39,7 @@ mod photos;
 mod plain;
 mod state;
 
-pub use parsed::{Encoded, ParsedLog, Record, encode as encode_record};
+pub use parsed::{Encoded, ParsedLog, Record, StagedRecords, encode as encode_record};
 pub use photos::PhotoStore;
 pub use state::{SourceStat, State};
 
@@ -152,14 +152,14 @@ impl Cache {
     pub fn save(
         &self,
         state: codec::Staged,
-        parsed: (&[Encoded], bool),
+        parsed: Option<StagedRecords>,
         outputs: codec::Staged,
         spare: Option<codec::Staged>,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         self.ignore_in_git()?;
-        if !parsed.0.is_empty() || parsed.1 {
-            self.write_parsed(parsed.0, parsed.1)?;
+        if let Some(parsed) = parsed {
+            parsed.put()?;
         }
         outputs.commit()?;
         match spare {

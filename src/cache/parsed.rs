@@ -20,6 +20,19 @@ pub fn encode<T: serde::Serialize>(record: &T) -> std::io::Result<Encoded> {
     postcard::to_stdvec(record).map_err(std::io::Error::other)
 }
 
+/// Records staged by [`Cache::stage_parsed`], waiting for [`Cache::save`].
+pub struct StagedRecords {
+    staged: super::codec::Staged,
+    rewrite: bool,
+}
+
+impl StagedRecords {
+    /// Puts them in the log: in its place when rewriting it, else at its end.
+    pub(super) fn put(self) -> std::io::Result<()> {
+        if self.rewrite { self.staged.commit() } else { self.staged.append() }
+    }
+}
+
 /// The parsed log's records, found by source path and source hash (the later of two records
 /// for the same pair wins).
 pub struct ParsedLog<T> {
@@ -131,29 +144,29 @@ impl Cache {
         Some(ParsedLog::from_records(decoded))
     }
 
-    /// Adds records (each from [`encode`]) to the parsed log, or (`rewrite`) replaces the log
-    /// with them.
-    pub fn write_parsed(&self, records: &[Encoded], rewrite: bool) -> std::io::Result<()> {
+    /// Writes the records a build parsed (each from [`encode`]) to disk as soon as they are
+    /// made, each let go once written, for [`Cache::save`] to add to the parsed log (or, with
+    /// `rewrite`, to put in its place): at 1,000,000 bulletins they are 600 MB, which a build
+    /// would otherwise hold to its end. `None` when there is nothing to add.
+    pub fn stage_parsed(
+        &self,
+        records: Vec<std::io::Result<Encoded>>,
+        rewrite: bool,
+    ) -> std::io::Result<Option<StagedRecords>> {
         use std::io::Write as _;
-        std::fs::create_dir_all(&self.dir)?;
-        let path = self.dir.join("parsed");
-        // Framed as they are written, not gathered first: in a full build they are every
-        // bulletin's record (125 MB at 200,000).
-        let write = |file: std::fs::File| -> std::io::Result<()> {
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-            for frame in records {
-                out.write_all(&(frame.len() as u32).to_le_bytes())?;
-                out.write_all(frame)?;
-            }
-            out.flush()
-        };
-        if rewrite {
-            let tmp = path.with_extension("tmp");
-            write(std::fs::File::create(&tmp)?)?;
-            std::fs::rename(&tmp, &path)
-        } else {
-            write(std::fs::OpenOptions::new().append(true).create(true).open(&path)?)
+        if records.is_empty() && !rewrite {
+            return Ok(None);
         }
+        std::fs::create_dir_all(&self.dir)?;
+        let staged = super::codec::stage_with(&self.dir.join("parsed"), |out| {
+            for frame in records {
+                let frame = frame?;
+                out.write_all(&(frame.len() as u32).to_le_bytes())?;
+                out.write_all(&frame)?;
+            }
+            Ok(())
+        })?;
+        Ok(Some(StagedRecords { staged, rewrite }))
     }
 }
 
@@ -220,11 +233,20 @@ mod tests {
         cache.state.parse_key = 7;
         let one = encode(&rec("content/a.md", 1, "Một")).expect("encode");
         let two = encode(&rec("content/b.md", 2, "Hai")).expect("encode");
-        cache.write_parsed(std::slice::from_ref(&one), true).expect("written");
-        cache.write_parsed(&[two], false).expect("appended");
+        let staged = |records: Vec<Encoded>, rewrite| {
+            let staged = cache.stage_parsed(records.into_iter().map(Ok).collect(), rewrite).expect("staged");
+            staged.expect("records to add").put().expect("put in the log");
+        };
+        staged(vec![one.clone(), encode(&rec("content/z.md", 9, "bỏ")).expect("encode")], true);
+        // A rewrite replaces the log; an append adds to it; staging nothing adds nothing.
+        staged(vec![one], true);
+        staged(vec![two], false);
+        assert!(cache.stage_parsed(Vec::new(), false).expect("nothing").is_none());
+        assert!(!dir.path().join(".bantin/build/parsed.tmp").exists(), "nothing staged is left behind");
         let decode = |b: &[u8]| postcard::from_bytes::<Rec>(b).ok();
         let log = cache.read_parsed(7, decode).expect("read");
         assert_eq!(log.len(), 2);
+        assert!(!log.contains(Path::new("content/z.md"), 9), "the rewritten log lost it");
         assert!(cache.read_parsed(8, decode).is_none(), "another key: not read");
         // A record cut short by a killed build ends the log.
         let path = dir.path().join(".bantin/build/parsed");

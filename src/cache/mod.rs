@@ -107,12 +107,6 @@ impl Cache {
         self.reader().read(name)
     }
 
-    /// Replaces the cache file `name` with `bytes` (made by [`codec::encode`]).
-    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        codec::write_bytes(&self.dir.join(name), bytes)
-    }
-
     /// Writes `value` as the cache file `name`, to be put in place by [`codec::Staged::commit`].
     pub fn stage<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> std::io::Result<codec::Staged> {
         std::fs::create_dir_all(&self.dir)?;
@@ -121,7 +115,7 @@ impl Cache {
 
     /// Replaces the cache file `name` with `value`.
     pub fn write_value<T: Serialize + ?Sized>(&self, name: &str, value: &T) -> std::io::Result<()> {
-        self.write(name, &codec::encode(value)?)
+        self.stage(name, value)?.commit()
     }
 
     /// Forgets the cache file `name`: a file that is not there (or no cache folder at all) is

@@ -3,9 +3,10 @@
  * site, each query cold (a new engine, as a reader's first query), and prints top-1, top-3
  * and MRR@10 per query class, with the bytes each query fetched (compressed, as sent).
  *
- *   node bench/search-quality.js PUBLIC_DIR QUERIES.jsonl [--misses CLASS] [--pagefind]
+ *   node bench/search-quality.js PUBLIC_DIR QUERIES.jsonl [--misses CLASS] [--heavy KB] [--pagefind]
  *
- * With --misses, lists that class's queries whose answer was not first. With --pagefind, the
+ * With --misses, lists that class's queries whose answer was not first. With --heavy, lists
+ * the queries that fetched more than KB kilobytes, with the files they fetched, largest first. With --pagefind, the
  * same queries go to Pagefind's own client (PUBLIC_DIR/pagefind/pagefind.js, made by
  * `pagefind --site PUBLIC_DIR --root-selector article`), loaded afresh every 50 queries
  * (its bytes are then mostly a warm client's), with a fetch that reads its files from disk. */
@@ -20,6 +21,7 @@ if (!pub || !queriesFile) {
   process.exit(2);
 }
 const missesOf = process.argv.includes('--misses') ? process.argv[process.argv.indexOf('--misses') + 1] : null;
+const heavyKb = process.argv.includes('--heavy') ? Number(process.argv[process.argv.indexOf('--heavy') + 1]) : null;
 /* The site's own search engine: the one `bantin build` published (minified or not). */
 const usePagefind = process.argv.includes('--pagefind');
 const search = usePagefind ? null : require(path.resolve(pub, 'search-engine.js'));
@@ -37,6 +39,7 @@ function makeFetch(stats) {
     }
     if (!buf) return new Response('', { status: 404 });
     stats.bytes += buf.length;
+    if (stats.files) stats.files.push([url, buf.length]);
     return new Response(buf, { status: 200 });
   };
 }
@@ -82,7 +85,7 @@ function quantile(xs, q) {
   const classes = new Map();
   const misses = [];
   for (const q of queries) {
-    const stats = { requests: 0, bytes: 0 };
+    const stats = { requests: 0, bytes: 0, files: heavyKb === null ? null : [] };
     let result, docs;
     if (usePagefind) {
       [result, docs] = await pagefindSearch(q.q, stats);
@@ -101,6 +104,10 @@ function quantile(xs, q) {
     if (q.unique) { c.unique++; if (rank === 0) c.uniqueTop1++; }
     c.bytes.push(stats.bytes);
     classes.set(q.class, c);
+    if (heavyKb !== null && stats.bytes > heavyKb * 1024) {
+      const files = stats.files.sort((a, b) => b[1] - a[1]).map(([f, b]) => `${f} ${(b / 1024).toFixed(1)}`);
+      misses.push(`${q.class} ${q.q}  →  ${(stats.bytes / 1024).toFixed(1)} KB in ${stats.requests}: ${files.join(', ')}`);
+    }
     if (missesOf === q.class && rank !== 0) {
       misses.push(`${q.q}  →  rank ${rank < 0 ? '>10' : rank + 1} of ${result.total}${result.corrected ? ' (as ' + result.corrected + ')' : ''}; want "${q.titles[0]}"; got "${docs[0] ? docs[0].t : ''}"`);
     }

@@ -229,3 +229,62 @@ fn the_search_page_costs_at_most_20_kb_before_the_first_query() {
     assert!(bytes <= 20 * 1024, "{bytes} bytes before the first query: {fetched:?}");
     assert!(public.join("search-engine.js").is_file());
 }
+
+#[test]
+fn a_query_of_typos_fetches_a_bounded_number_of_shards_and_still_finds_the_words() {
+    let Some(script) = node() else { return };
+    // 128 words ("ban", "bam"… "xay"), each one letter from several others, in bulletins long
+    // enough that most of their pairs occur: the index has hundreds of shards, and each word
+    // typed wrong ("bax") has several nearest words, each with its own shard and its pairs'.
+    let words: Vec<String> = "bcdghklmnpqrstvx"
+        .chars()
+        .flat_map(|c| ["an", "am", "at", "ao", "ai", "ay", "ac", "ap"].map(move |e| format!("{c}{e}")))
+        .collect();
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    let mut seed = 7u64;
+    for b in 0..160 {
+        let body: Vec<&str> = (0..400)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                words[(seed >> 33) as usize % words.len()].as_str()
+            })
+            .collect();
+        let title = format!("Tin số {b}");
+        site.bulletin(
+            &format!("x/{b}.md"),
+            &format!("title: \"{title}\"\ndate: 2020-01-01"),
+            &body.join(" "),
+        );
+    }
+    site.bulletin("x/z.md", "title: \"Ban cam dat hao\"\ndate: 2021-01-01", "Ban cam dat hao.");
+    site.build(&[]);
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.public().join("search/manifest.json")).expect("manifest"),
+    )
+    .expect("json");
+    assert!(manifest["shards"].as_u64().expect("shards") >= 128, "{manifest}");
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        const shards = new Set();
+        const fetchFn = async (u) => {{
+          if (u.startsWith('t/')) shards.add(u);
+          try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }}
+          catch (e) {{ return new Response('', {{ status: 404 }}); }}
+        }};
+        (async () => {{
+          const e = s.createEngine('', fetchFn);
+          const r = await e.search({{ q: 'bax cax dax hax' }});
+          console.log(JSON.stringify([shards.size, r.ids.length, r.corrected || null]));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = site.public().join("search").to_string_lossy(),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (shards, found, corrected): (usize, usize, Option<String>) =
+        serde_json::from_slice(&out.stdout).expect("json");
+    // The typed words' shards and their three pairs' (7 at most), then at most 12 for the
+    // nearest words and their pairs; every word found nowhere had some.
+    assert!(shards <= 7 + 12, "{shards} shards fetched");
+    assert!(shards > 7, "{shards} shards fetched: no nearest word was tried");
+    assert!(found > 0 && corrected.is_some(), "{found} found, corrected {corrected:?}");
+}

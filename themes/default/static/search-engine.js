@@ -18,6 +18,11 @@
   var PREFIX_EXPANSIONS = 3;
   var TYPO_FACTOR = 0.6;
   var TYPO_EXPANSIONS = 3;
+  /* Shards not fetched yet that the typos' nearest words may add to a query, at most. */
+  var TYPO_SHARDS = 12;
+  /* What a query's index files should come to, at most, before the results' own metadata
+   * (about 17 KB for ten): typos are looked for within what is left. */
+  var QUERY_BYTES = 84 * 1024;
   /* Fewer full results than this and typos are looked for. */
   var TYPO_MIN = 3;
   /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
@@ -196,6 +201,9 @@
   /* ---- The engine: fetches only the files a query needs, and ranks. ---- */
   function createEngine(base, fetchFn) {
     var cache = new Map();
+    /* Bytes received, over every query of this engine. */
+    var received = 0;
+    var shardsReceived = { bytes: 0, files: 0 };
     var manifestPromise = null;
     var shardIndexes = new WeakMap();
     fetchFn = fetchFn || fetch.bind(globalThis);
@@ -209,6 +217,8 @@
             throw new Error('search index: ' + path + ': HTTP ' + res.status);
           }
           var buf = new Uint8Array(await res.arrayBuffer());
+          received += buf.length;
+          if (path.indexOf('t/') === 0) { shardsReceived.bytes += buf.length; shardsReceived.files++; }
           var text;
           if (buf.length > 1 && buf[0] === 0x1f && buf[1] === 0x8b) {
             var stream = new Blob([buf]).stream().pipeThrough(new DecompressionStream('gzip'));
@@ -232,9 +242,12 @@
       return manifestPromise;
     }
 
+    function shardPath(m, term) {
+      return numbered(m, 't/', shardOf(term, m.shards));
+    }
+
     async function shardFor(term) {
-      var m = await manifest();
-      return (await load(numbered(m, 't/', shardOf(term, m.shards)))) || {};
+      return (await load(shardPath(await manifest(), term))) || {};
     }
 
     /* Every spelling of a folded term (word or pair), or of `key` in its shard (a word's
@@ -330,6 +343,7 @@
     /* Runs a query. params: {q, tag, author, year, sort ('new'), typing}. */
     async function search(params) {
       var m = await manifest();
+      var receivedBefore = received;
       var n = m.docs;
       var scale = m.score_scale || 25;
       var query = parseQuery(params.q);
@@ -489,9 +503,34 @@
         var fixes = await Promise.all(words.map(function (w, wi) {
           return suspects[wi] ? nearWords(w.folded) : [];
         }));
+        /* Each suspect's nearest words, best first, taken in turns (every suspect's first,
+         * then every second…) while the shards they need, the word's and its pairs', stay
+         * within TYPO_SHARDS not fetched yet, and within what is left of QUERY_BYTES (at the
+         * size of the shards fetched so far): a query of four words each suspected would
+         * otherwise fetch some thirty shards. The first nearest word is always tried. */
+        var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
+        var room = Math.floor((QUERY_BYTES - (received - receivedBefore)) / shardBytes);
+        var allowed = Math.max(0, Math.min(TYPO_SHARDS, room));
+        var planned = new Set();
+        var near = words.map(function () { return []; });
+        for (var rank = 0; rank < TYPO_EXPANSIONS; rank++) {
+          words.forEach(function (w, wi) {
+            var e = fixes[wi][rank];
+            if (!e) return;
+            var terms = [e[0]].concat(pairsOf(wi).map(function (p) {
+              return p.at === wi ? e[0] + ' ' + words[p.at + 1].folded : words[p.at].folded + ' ' + e[0];
+            }));
+            var files = terms.map(function (t) { return shardPath(m, t); }).filter(function (f) {
+              return !cache.has(f) && !planned.has(f);
+            });
+            var first = near.every(function (x) { return !x.length; });
+            if (!first && planned.size + new Set(files).size > allowed) return;
+            files.forEach(function (f) { planned.add(f); });
+            near[wi].push(e);
+          });
+        }
         await Promise.all(words.map(async function (w, wi) {
-          var near = fixes[wi].slice(0, TYPO_EXPANSIONS);
-          await Promise.all(near.map(async function (e) {
+          await Promise.all(near[wi].map(async function (e) {
             var sp = await spellingsFor(e[0], [unmarked], TYPO_FACTOR);
             if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
             await Promise.all(pairsOf(wi).map(function (p) {

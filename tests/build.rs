@@ -22,6 +22,64 @@ fn pager_link(site: &Site, rel: &str, which: &str) -> Option<String> {
 }
 
 #[test]
+fn a_list_keeps_at_most_max_list_pages_and_leaves_older_bulletins_to_the_archive() {
+    // One bulletin per page and at most three pages: the newest page and two numbered ones.
+    let site = Site::new(&format!("{CONFIG}max_list_pages = 3\n").replace("per_page = 2", "per_page = 1"));
+    let folder = |site: &Site, dir: &str| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(site.public().join(dir))
+            .map(|d| d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    for n in 1..=7usize {
+        site.bulletin(
+            &format!("b{n}.md"),
+            &fm(&format!("Bản tin số {n}"), &format!("2021-03-0{n}"), "tags: [Thời sự]"),
+            "x",
+        );
+        site.build(&[]);
+    }
+    // Seven bulletins make pages 1-6 and the newest; only 5 and 6 are kept, unmoved, in the
+    // home list and the tag's.
+    let tag = folder(&site, "tags").into_iter().find(|t| t.starts_with("thoi-su")).expect("the tag's folder");
+    for list in [String::new(), format!("tags/{tag}/")] {
+        assert_eq!(folder(&site, &format!("{list}page")), ["5", "6"], "{list}");
+        assert_eq!(texts(&site.page(&format!("{list}page/5/")), ".card-title"), ["Bản tin số 5"]);
+        // The oldest page kept leads to the archive, not to a page that is not there.
+        assert_eq!(pager_link(&site, &format!("{list}page/5/"), "next"), None, "{list}");
+        let archive = attrs(&site.page(&format!("{list}page/5/")), ".pager a:not([rel])", "href");
+        assert_eq!(archive.len(), 1, "{list}");
+        let from = site.public().join(&list).join("page/5/index.html");
+        let target = resolve_link(&site.public(), &from, &archive[0]).expect("inside the site");
+        assert_eq!(target, site.public().join("archive/index.html"));
+        assert_eq!(
+            pager_link(&site, &format!("{list}page/6/"), "next").as_deref(),
+            Some(&*format!("{list}page/5/"))
+        );
+    }
+    // The month, where older bulletins are left, keeps every page: all seven are there.
+    assert_eq!(folder(&site, "2021/03/page"), ["1", "2", "3", "4", "5", "6"]);
+    let (mut rel, mut shown) = ("2021/03/".to_string(), Vec::new());
+    shown.extend(texts(&site.page(&rel), ".card-title"));
+    while let Some(older) = pager_link(&site, &rel, "next") {
+        shown.extend(texts(&site.page(&older), ".card-title"));
+        rel = older;
+    }
+    assert_eq!(shown.len(), 7, "{shown:?}");
+    // A new bulletin moves the window: page 5 goes, page 7 comes, page 6 stays.
+    site.bulletin("b8.md", &fm("Bản tin số 8", "2021-03-08", "tags: [Thời sự]"), "x");
+    site.build(&[]);
+    assert_eq!(folder(&site, "page"), ["6", "7"]);
+    assert_eq!(texts(&site.page("page/6/"), ".card-title"), ["Bản tin số 6"]);
+    // A value below 2 is an error naming the key.
+    let bad = Site::new(&format!("{CONFIG}max_list_pages = 1\n"));
+    let out = bad.run(&["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("`max_list_pages` must be at least 2"), "{}", stderr(&out));
+}
+
+#[test]
 fn pagination_walks_every_bulletin_once_and_publishing_leaves_older_pages_alone() {
     let site = Site::new(CONFIG); // two bulletins per page
     let mut published: Vec<(String, Vec<u8>)> = Vec::new();

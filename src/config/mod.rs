@@ -30,6 +30,10 @@ pub struct Config {
     pub timezone: String,
     /// Bulletins per list page (a list's newest page holds up to twice as many, less one).
     pub per_page: usize,
+    /// Pages a list has at most, its newest page included: its `page/` folder holds at most
+    /// one fewer. A list with more bulletins shows its newest ones; the older ones are in the
+    /// archive by year and month (and found by search).
+    pub max_list_pages: usize,
     /// Bulletin URL pattern with `{year}`, `{month}`, `{day}` and `{slug}`.
     pub permalink: Permalink,
     /// Theme name: a folder under `themes/`, or `default` (embedded in bantin).
@@ -143,6 +147,7 @@ impl Default for Config {
             language: Language::Vi,
             timezone: "Asia/Ho_Chi_Minh".into(),
             per_page: 20,
+            max_list_pages: 1000,
             permalink: Permalink::parse("/{path}/"),
             theme: "default".into(),
             unsafe_html: false,
@@ -169,6 +174,7 @@ const KNOWN_KEYS: &[&str] = &[
     "language",
     "timezone",
     "per_page",
+    "max_list_pages",
     "permalink",
     "theme",
     "unsafe_html",
@@ -304,6 +310,13 @@ impl Config {
             errors.push(at_key(
                 Diagnostic::error("`per_page` must be at least 1").with_hint("the default is 20"),
                 "per_page",
+            ));
+        }
+        if self.max_list_pages < 2 {
+            errors.push(at_key(
+                Diagnostic::error("`max_list_pages` must be at least 2 (the newest page and an older one)")
+                    .with_hint("the default is 1000"),
+                "max_list_pages",
             ));
         }
         let zone = jiff::tz::TimeZone::get(&self.timezone);

@@ -289,24 +289,26 @@ impl<'a> Renderer<'a> {
     /// Every page of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let a = self.archive;
-        let per = self.config.per_page;
+        let (per, most) = (self.config.per_page, self.config.max_list_pages);
+        let pages = |items: usize| Span::pages(items, per, most);
         let mut jobs = Vec::new();
-        jobs.extend((0..=Span::older_pages(a.entries.len(), per)).map(Job::Home));
+        jobs.extend(pages(a.entries.len()).map(Job::Home));
         jobs.extend((0..a.entries.len()).map(Job::Bulletin));
         for kind in [TermKind::Tag, TermKind::Author] {
             jobs.push(Job::Terms(kind));
             for (ti, t) in a.terms(kind).iter().enumerate() {
-                jobs.extend((0..=Span::older_pages(t.members.len(), per)).map(|p| Job::Term(kind, ti, p)));
+                jobs.extend(pages(t.members.len()).map(|p| Job::Term(kind, ti, p)));
             }
         }
         for (si, section) in a.sections.iter().enumerate() {
-            jobs.extend((0..=Span::older_pages(section.members.len(), per)).map(|p| Job::Section(si, p)));
+            jobs.extend(pages(section.members.len()).map(|p| Job::Section(si, p)));
         }
         jobs.push(Job::ArchiveIndex);
         for (yi, y) in a.years.iter().enumerate() {
             jobs.push(Job::Year(yi));
             for (mi, m) in y.months.iter().enumerate() {
-                jobs.extend((0..=Span::older_pages(m.members.len(), per)).map(|p| Job::Month(yi, mi, p)));
+                // A month is the archive older bulletins are left to: it is never cut short.
+                jobs.extend(Span::pages(m.members.len(), per, usize::MAX).map(|p| Job::Month(yi, mi, p)));
             }
         }
         if self.config.search {
@@ -389,7 +391,7 @@ mod tests {
                 // Newest first: the newest page, then page `older` down to page 1.
                 let mut next = 0;
                 for page in std::iter::once(0).chain((1..=older).rev()) {
-                    let span = Span::of(items, per, page);
+                    let span = Span::of(items, per, usize::MAX, page);
                     assert_eq!(span.range.start, next, "items {items}, per {per}, page {page}");
                     next = span.range.end;
                     if page > 0 {
@@ -403,7 +405,35 @@ mod tests {
                     }
                 }
                 assert_eq!(next, items);
-                assert!(Span::of(items, per, older + 1).range.is_empty());
+                assert!(Span::of(items, per, usize::MAX, older + 1).range.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_makes_at_most_its_most_pages_the_newest_ones_unmoved() {
+        for per in 1..=4 {
+            for most in 2..=5 {
+                for items in 0..=40 {
+                    let older = Span::older_pages(items, per);
+                    let made: Vec<usize> = Span::pages(items, per, most).collect();
+                    assert_eq!(made.len(), (older + 1).min(most), "items {items}, per {per}, most {most}");
+                    let oldest = made.iter().copied().filter(|&p| p > 0).min().unwrap_or(0);
+                    for page in 0..=older {
+                        let span = Span::of(items, per, most, page);
+                        if !made.contains(&page) {
+                            assert!(span.range.is_empty(), "page {page} of {made:?}");
+                            continue;
+                        }
+                        // A page made holds what it holds without a cap, and links only to
+                        // pages made; the oldest made says so when older ones are not made.
+                        let whole = Span::of(items, per, usize::MAX, page);
+                        assert_eq!((span.range, span.newer), (whole.range, whole.newer));
+                        assert!(span.older.is_none_or(|p| made.contains(&p)));
+                        assert_eq!(span.older.is_none(), page == oldest, "page {page} of {made:?}");
+                        assert_eq!(span.capped, page == oldest && page > 1, "page {page} of {made:?}");
+                    }
+                }
             }
         }
     }

@@ -10,6 +10,11 @@
 /// older half becomes the next numbered page. (Numbering from the newest, as most sites
 /// do, moves every bulletin to another page each time one is published: at 20,000
 /// bulletins, a thousand pages to make and upload again.)
+///
+/// A list with more than `most` pages (`max_list_pages`) publishes its newest page and the
+/// `most − 1` numbered pages before it: the oldest numbered pages are not made (their
+/// bulletins are in the archive by year and month), so a list's `page/` folder holds fewer
+/// than `most` entries however large the archive grows. The pages kept keep their numbers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Span {
     /// Positions in the list (newest first).
@@ -17,6 +22,8 @@ pub(super) struct Span {
     /// The neighbouring pages (0: the newest page).
     pub(super) newer: Option<usize>,
     pub(super) older: Option<usize>,
+    /// The page is the oldest one made, and older bulletins are left to the archive.
+    pub(super) capped: bool,
 }
 
 impl Span {
@@ -25,22 +32,40 @@ impl Span {
         (items / per.max(1)).saturating_sub(1)
     }
 
-    /// Page `page` (0: the newest page) of a list of `items` bulletins; an empty range
-    /// beyond the last page.
-    pub(super) fn of(items: usize, per: usize, page: usize) -> Span {
+    /// The lowest page number made of a list of `items` bulletins with at most `most` pages.
+    fn first_made(items: usize, per: usize, most: usize) -> usize {
+        (Span::older_pages(items, per) + 2).saturating_sub(most.max(2)).max(1)
+    }
+
+    /// The pages made of a list of `items` bulletins (0, the newest, first), at most `most`.
+    pub(super) fn pages(items: usize, per: usize, most: usize) -> impl Iterator<Item = usize> {
+        let older = Span::older_pages(items, per);
+        std::iter::once(0).chain(Span::first_made(items, per, most)..=older)
+    }
+
+    /// Page `page` (0: the newest page) of a list of `items` bulletins with at most `most`
+    /// pages; an empty range for a page not made.
+    pub(super) fn of(items: usize, per: usize, most: usize, page: usize) -> Span {
         let per = per.max(1);
         let older = Span::older_pages(items, per);
+        let first = Span::first_made(items, per, most);
         if page == 0 {
             let newest = items - older * per;
-            return Span { range: 0..newest, newer: None, older: (older > 0).then_some(older) };
+            return Span {
+                range: 0..newest,
+                newer: None,
+                older: (older > 0).then_some(older),
+                capped: false,
+            };
         }
-        if page > older {
-            return Span { range: items..items, newer: None, older: None };
+        if page > older || page < first {
+            return Span { range: items..items, newer: None, older: None, capped: false };
         }
         Span {
             range: items - page * per..items - (page - 1) * per,
             newer: Some(if page == older { 0 } else { page + 1 }),
-            older: (page > 1).then(|| page - 1),
+            older: (page > first).then(|| page - 1),
+            capped: page == first && first > 1,
         }
     }
 }

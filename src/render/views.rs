@@ -129,6 +129,9 @@ pub(super) struct PagerView {
     pub(super) current: usize,
     pub(super) newer_url: Option<String>,
     pub(super) older_url: Option<String>,
+    /// On the oldest page a list makes, when older bulletins are left to the archive
+    /// (`max_list_pages`): the archive's URL.
+    pub(super) archive_url: Option<String>,
     /// The days of the oldest and the newest bulletin on the page.
     pub(super) from: Option<DateView>,
     pub(super) to: Option<DateView>,

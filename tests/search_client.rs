@@ -288,3 +288,43 @@ fn a_query_of_typos_fetches_a_bounded_number_of_shards_and_still_finds_the_words
     assert!(shards > 7, "{shards} shards fetched: no nearest word was tried");
     assert!(found > 0 && corrected.is_some(), "{found} found, corrected {corrected:?}");
 }
+
+#[test]
+fn a_quoted_phrase_checks_ten_bulletins_filters_before_the_next_ten() {
+    let Some(script) = node() else { return };
+    // Thirty bulletins hold the phrase: the ten first ranked hold it, so the next ten's
+    // filters are not fetched.
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    for b in 0..30 {
+        site.bulletin(
+            &format!("x/{b}.md"),
+            &format!("title: \"Tin số {b}\"\ndate: 2020-01-{:02}", b % 28 + 1),
+            "Công tác bảo vệ rừng đầu nguồn được siết chặt.",
+        );
+    }
+    site.build(&[]);
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        const filters = new Set();
+        const fetchFn = async (u) => {{
+          if (u.startsWith('b/')) filters.add(u);
+          try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }}
+          catch (e) {{ return new Response('', {{ status: 404 }}); }}
+        }};
+        (async () => {{
+          const e = s.createEngine('', fetchFn);
+          const r = await e.search({{ q: '"bảo vệ rừng đầu"' }});
+          const m = JSON.parse(fs.readFileSync(path.join({dir:?}, 'manifest.json'), 'utf8'));
+          console.log(JSON.stringify([filters.size, r.ids.length, m.chunk, r.phraseMissing]));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = site.public().join("search").to_string_lossy(),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (files, found, chunk, missing): (usize, usize, usize, bool) =
+        serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(found, 30);
+    assert!(!missing, "every bulletin holds the phrase");
+    // Ten bulletins' filters, `chunk` to a file (eleven files at most, when the ten straddle).
+    assert!(files <= 10usize.div_ceil(chunk) + 1, "{files} filter files for chunks of {chunk}");
+}

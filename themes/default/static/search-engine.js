@@ -27,9 +27,11 @@
   var TYPO_MIN = 3;
   /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
   var LONG_POSTINGS = 3000;
-  /* A quoted phrase's first bulletins checked against their phrase filters, and the bits a
-   * triple sets in one (as src/search/phrases.rs). */
+  /* A quoted phrase's first bulletins checked against their phrase filters (so many at a
+   * time, the next ones only when none held it), and the bits a triple sets in one (as
+   * src/search/phrases.rs). */
   var PHRASE_CHECK = 20;
+  var PHRASE_ROUND = 10;
   var PHRASE_HASHES = 4;
   var FACET_TAGS = 6;
   var FACET_AUTHORS = 3;
@@ -679,14 +681,18 @@
         }
       });
       if (triples.length && params.sort !== 'new' && ids.length) {
-        var checked = ids.slice(0, PHRASE_CHECK);
-        var filters = await Promise.all(checked.map(async function (id) {
-          var chunk = (await load(numbered(m, 'b/', Math.floor(id / m.chunk)))) || [];
-          return chunk[id % m.chunk] || '';
-        }));
-        var held = checked.filter(function (id, k) {
-          return triples.every(function (tr) { return filterHas(filters[k], tr); });
-        });
+        /* Ten at a time: the next ten only when none of the first holds the phrase. */
+        var held = [];
+        for (var from = 0; !held.length && from < Math.min(ids.length, PHRASE_CHECK); from += PHRASE_ROUND) {
+          var checked = ids.slice(from, Math.min(from + PHRASE_ROUND, PHRASE_CHECK));
+          var filters = await Promise.all(checked.map(async function (id) {
+            var chunk = (await load(numbered(m, 'b/', Math.floor(id / m.chunk)))) || [];
+            return chunk[id % m.chunk] || '';
+          }));
+          held = checked.filter(function (id, k) {
+            return triples.every(function (tr) { return filterHas(filters[k], tr); });
+          });
+        }
         if (!held.length) {
           phraseMissing = true;
         } else {

@@ -230,6 +230,40 @@ fn the_search_page_costs_at_most_20_kb_before_the_first_query() {
     assert!(public.join("search-engine.js").is_file());
 }
 
+/// A cold query `q` through search.js on `site`'s index: how many distinct files under
+/// `folder` (`t/`, `b/`…) it fetched, and its result's number of bulletins, corrected query
+/// and whether it said no bulletin has the exact phrase.
+fn fetched_under(
+    script: &str,
+    site: &common::Site,
+    folder: &str,
+    q: &str,
+) -> (usize, usize, Option<String>, bool) {
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        const files = new Set();
+        const fetchFn = async (u) => {{
+          if (u.startsWith({folder:?})) files.add(u);
+          try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }}
+          catch (e) {{ return new Response('', {{ status: 404 }}); }}
+        }};
+        (async () => {{
+          const r = await s.createEngine('', fetchFn).search({{ q: {q:?} }});
+          console.log(JSON.stringify([files.size, r.ids.length, r.corrected || null, Boolean(r.phraseMissing)]));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = site.public().join("search").to_string_lossy(),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// The search index's manifest of `site`.
+fn manifest(site: &common::Site) -> serde_json::Value {
+    let text = std::fs::read_to_string(site.public().join("search/manifest.json")).expect("manifest");
+    serde_json::from_str(&text).expect("json")
+}
+
 #[test]
 fn a_query_of_typos_fetches_a_bounded_number_of_shards_and_still_finds_the_words() {
     let Some(script) = node() else { return };
@@ -249,39 +283,14 @@ fn a_query_of_typos_fetches_a_bounded_number_of_shards_and_still_finds_the_words
                 words[(seed >> 33) as usize % words.len()].as_str()
             })
             .collect();
-        let title = format!("Tin số {b}");
-        site.bulletin(
-            &format!("x/{b}.md"),
-            &format!("title: \"{title}\"\ndate: 2020-01-01"),
-            &body.join(" "),
-        );
+        let fm = format!("title: \"Tin số {b}\"\ndate: 2020-01-01");
+        site.bulletin(&format!("x/{b}.md"), &fm, &body.join(" "));
     }
     site.bulletin("x/z.md", "title: \"Ban cam dat hao\"\ndate: 2021-01-01", "Ban cam dat hao.");
     site.build(&[]);
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(site.public().join("search/manifest.json")).expect("manifest"),
-    )
-    .expect("json");
-    assert!(manifest["shards"].as_u64().expect("shards") >= 128, "{manifest}");
-    let js = format!(
-        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
-        const shards = new Set();
-        const fetchFn = async (u) => {{
-          if (u.startsWith('t/')) shards.add(u);
-          try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }}
-          catch (e) {{ return new Response('', {{ status: 404 }}); }}
-        }};
-        (async () => {{
-          const e = s.createEngine('', fetchFn);
-          const r = await e.search({{ q: 'bax cax dax hax' }});
-          console.log(JSON.stringify([shards.size, r.ids.length, r.corrected || null]));
-        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
-        dir = site.public().join("search").to_string_lossy(),
-    );
-    let out = Command::new("node").args(["-e", &js]).output().expect("node");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (shards, found, corrected): (usize, usize, Option<String>) =
-        serde_json::from_slice(&out.stdout).expect("json");
+    let shard_count = manifest(&site)["shards"].as_u64().expect("shards");
+    assert!(shard_count >= 128, "{shard_count} shards");
+    let (shards, found, corrected, _) = fetched_under(&script, &site, "t/", "bax cax dax hax");
     // The typed words' shards and their three pairs' (7 at most), then at most 12 for the
     // nearest words and their pairs; every word found nowhere had some.
     assert!(shards <= 7 + 12, "{shards} shards fetched");
@@ -303,28 +312,10 @@ fn a_quoted_phrase_checks_ten_bulletins_filters_before_the_next_ten() {
         );
     }
     site.build(&[]);
-    let js = format!(
-        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
-        const filters = new Set();
-        const fetchFn = async (u) => {{
-          if (u.startsWith('b/')) filters.add(u);
-          try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }}
-          catch (e) {{ return new Response('', {{ status: 404 }}); }}
-        }};
-        (async () => {{
-          const e = s.createEngine('', fetchFn);
-          const r = await e.search({{ q: '"bảo vệ rừng đầu"' }});
-          const m = JSON.parse(fs.readFileSync(path.join({dir:?}, 'manifest.json'), 'utf8'));
-          console.log(JSON.stringify([filters.size, r.ids.length, m.chunk, r.phraseMissing]));
-        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
-        dir = site.public().join("search").to_string_lossy(),
-    );
-    let out = Command::new("node").args(["-e", &js]).output().expect("node");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (files, found, chunk, missing): (usize, usize, usize, bool) =
-        serde_json::from_slice(&out.stdout).expect("json");
+    let (files, found, _, missing) = fetched_under(&script, &site, "b/", "\"bảo vệ rừng đầu\"");
     assert_eq!(found, 30);
     assert!(!missing, "every bulletin holds the phrase");
-    // Ten bulletins' filters, `chunk` to a file (eleven files at most, when the ten straddle).
+    // Ten bulletins' filters, `chunk` to a file (one more file when the ten straddle).
+    let chunk = manifest(&site)["chunk"].as_u64().expect("chunk") as usize;
     assert!(files <= 10usize.div_ceil(chunk) + 1, "{files} filter files for chunks of {chunk}");
 }

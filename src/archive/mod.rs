@@ -44,9 +44,6 @@ pub struct Entry {
     pub path: String,
     pub tags: Vec<usize>,
     pub authors: Vec<usize>,
-    /// Neighbours in date order: `newer` is the previous one in the list.
-    pub newer: Option<usize>,
-    pub older: Option<usize>,
     pub related: Vec<usize>,
     /// Its section (a position in [`Archive::sections`]).
     pub section: Option<usize>,
@@ -57,7 +54,7 @@ pub struct Entry {
 
 impl Entry {
     /// The entry of a bulletin, with its body (when loaded and not spilled) moved out of
-    /// `rendered`; its path, taxonomies, neighbours and related bulletins are filled in by
+    /// `rendered`; its path, taxonomies and related bulletins are filled in by
     /// [`Archive::build_with`]. The bulletin's Markdown is let go: it is rendered.
     pub fn new(mut bulletin: Bulletin, mut rendered: Rendered) -> Entry {
         // The entry's summary: the first paragraph is not needed again once it is that.
@@ -80,8 +77,6 @@ impl Entry {
             path: String::new(),
             tags: Vec::new(),
             authors: Vec::new(),
-            newer: None,
-            older: None,
             related: Vec::new(),
             section: None,
             thumb: None,
@@ -193,10 +188,6 @@ impl Archive {
         entries.par_iter_mut().zip(paths).for_each(|(e, path)| e.path = path);
         let sections = make_sections(config, &mut entries, &mut errors);
         let n = entries.len();
-        for (i, e) in entries.iter_mut().enumerate() {
-            e.newer = i.checked_sub(1);
-            e.older = (i + 1 < n).then_some(i + 1);
-        }
         let key = shape_key(&entries);
         if errors.is_empty()
             && let Some(shape) = cached.filter(|s| s.key == key && s.fits(n))

@@ -119,14 +119,16 @@ impl Renderer<'_> {
     /// Entry `i`'s newer and older neighbours: in its section when it has one, else in the
     /// whole archive.
     pub(super) fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
-        let e = &self.archive.entries[i];
-        let Some(section) = e.section.map(|si| &self.archive.sections[si]) else {
-            return (e.newer, e.older);
+        let entries = &self.archive.entries;
+        // The archive is newest first: its neighbours are the positions beside it.
+        let whole = (i.checked_sub(1), (i + 1 < entries.len()).then_some(i + 1));
+        let Some(section) = entries[i].section.map(|si| &self.archive.sections[si]) else {
+            return whole;
         };
         // Members are in archive order, newest first, as positions are.
         match section.members.binary_search(&i) {
             Ok(at) => (at.checked_sub(1).map(|n| section.members[n]), section.members.get(at + 1).copied()),
-            Err(_) => (e.newer, e.older),
+            Err(_) => whole,
         }
     }
 }

@@ -286,29 +286,38 @@ impl<'a> Renderer<'a> {
         self.tera.global_context().insert("live_reload", &true);
     }
 
+    /// The most pages the list `job` is a page of may have (`max_list_pages`). A month is the
+    /// archive older bulletins are left to: it is never cut short.
+    fn most_pages(&self, job: Job) -> usize {
+        match job {
+            Job::Month(..) => usize::MAX,
+            _ => self.config.max_list_pages,
+        }
+    }
+
     /// Every page of the site.
     pub fn jobs(&self) -> Vec<Job> {
         let a = self.archive;
-        let (per, most) = (self.config.per_page, self.config.max_list_pages);
-        let pages = |items: usize| Span::pages(items, per, most);
+        let per = self.config.per_page;
+        // The pages of the list of `items` bulletins that `job` (its newest page) stands for.
+        let pages = |job: Job, items: usize| Span::pages(items, per, self.most_pages(job));
         let mut jobs = Vec::new();
-        jobs.extend(pages(a.entries.len()).map(Job::Home));
+        jobs.extend(pages(Job::Home(0), a.entries.len()).map(Job::Home));
         jobs.extend((0..a.entries.len()).map(Job::Bulletin));
         for kind in [TermKind::Tag, TermKind::Author] {
             jobs.push(Job::Terms(kind));
             for (ti, t) in a.terms(kind).iter().enumerate() {
-                jobs.extend(pages(t.members.len()).map(|p| Job::Term(kind, ti, p)));
+                jobs.extend(pages(Job::Term(kind, ti, 0), t.members.len()).map(|p| Job::Term(kind, ti, p)));
             }
         }
         for (si, section) in a.sections.iter().enumerate() {
-            jobs.extend(pages(section.members.len()).map(|p| Job::Section(si, p)));
+            jobs.extend(pages(Job::Section(si, 0), section.members.len()).map(|p| Job::Section(si, p)));
         }
         jobs.push(Job::ArchiveIndex);
         for (yi, y) in a.years.iter().enumerate() {
             jobs.push(Job::Year(yi));
             for (mi, m) in y.months.iter().enumerate() {
-                // A month is the archive older bulletins are left to: it is never cut short.
-                jobs.extend(Span::pages(m.members.len(), per, usize::MAX).map(|p| Job::Month(yi, mi, p)));
+                jobs.extend(pages(Job::Month(yi, mi, 0), m.members.len()).map(|p| Job::Month(yi, mi, p)));
             }
         }
         if self.config.search {

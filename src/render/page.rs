@@ -15,7 +15,8 @@ impl<'a> Renderer<'a> {
         f.u64(self.global).str(&self.job_path(job));
         // A list page shows its span's bulletins and links to its neighbours: not how many
         // bulletins the list has, so that new ones leave its older pages as they are.
-        let list = |f: &mut Fingerprint, members: &[usize], page: usize, most: usize| {
+        let most = self.most_pages(job);
+        let list = |f: &mut Fingerprint, members: &[usize], page: usize| {
             let span = Span::of(members.len(), self.config.per_page, most, page);
             f.u64(page as u64).u64(u64::from(span.capped));
             f.u64(span.newer.map_or(u64::MAX, |p| p as u64)).u64(span.older.map_or(u64::MAX, |p| p as u64));
@@ -34,7 +35,7 @@ impl<'a> Renderer<'a> {
         match job {
             Job::Home(p) => {
                 f.str("home");
-                list(&mut f, &self.all, p, self.config.max_list_pages);
+                list(&mut f, &self.all, p);
                 if p == 0 {
                     self.front_key(&mut f);
                 }
@@ -65,7 +66,7 @@ impl<'a> Renderer<'a> {
                     f.u64(a.years.first().map_or(0, |y| y.year as u64));
                     f.u64(a.years.last().map_or(0, |y| y.year as u64));
                 }
-                list(&mut f, &t.members, p, self.config.max_list_pages);
+                list(&mut f, &t.members, p);
             }
             Job::ArchiveIndex => {
                 f.str("archive");
@@ -81,7 +82,7 @@ impl<'a> Renderer<'a> {
             Job::Month(yi, mi, p) => {
                 let y = &a.years[yi];
                 f.str("month").u64(y.year as u64);
-                list(&mut f, &y.months[mi].members, p, usize::MAX);
+                list(&mut f, &y.months[mi].members, p);
             }
             Job::Search => {
                 f.str("search");
@@ -96,7 +97,7 @@ impl<'a> Renderer<'a> {
             Job::Section(si, p) => {
                 let section = &a.sections[si];
                 f.str("section").str(&section.name).str(&section.slug).str(&section.description);
-                list(&mut f, &section.members, p, self.config.max_list_pages);
+                list(&mut f, &section.members, p);
             }
             Job::Corrections => {
                 f.str("corrections");
@@ -131,7 +132,7 @@ impl<'a> Renderer<'a> {
         let s = &self.strings;
         let template = match job {
             Job::Home(p) => {
-                self.insert_list(&mut ctx, &self.all, (p, self.config.max_list_pages), "", &root)?;
+                self.insert_list(&mut ctx, &self.all, job, p, "", &root)?;
                 if p == 0 {
                     self.insert_front(&mut ctx);
                 }
@@ -279,13 +280,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Term(kind, ti, p) => {
                 let t = &a.terms(kind)[ti];
-                self.insert_list(
-                    &mut ctx,
-                    &t.members,
-                    (p, self.config.max_list_pages),
-                    &term_url(kind, &t.slug),
-                    &root,
-                )?;
+                self.insert_list(&mut ctx, &t.members, job, p, &term_url(kind, &t.slug), &root)?;
                 // The count and the chart change with every new bulletin of the term: only
                 // its newest page, which changes then anyway, has them.
                 if p == 0 {
@@ -323,7 +318,7 @@ impl<'a> Renderer<'a> {
             Job::Month(yi, mi, p) => {
                 let y = &a.years[yi];
                 let m = &y.months[mi];
-                self.insert_list(&mut ctx, &m.members, (p, usize::MAX), &month_url(y.year, m.month), &root)?;
+                self.insert_list(&mut ctx, &m.members, job, p, &month_url(y.year, m.month), &root)?;
                 ctx.insert("year", &serde_json::json!({"year": y.year, "url": year_url(y.year)}));
                 ctx.insert("heading", &s.format_month(y.year, m.month));
                 "month.html"
@@ -333,7 +328,7 @@ impl<'a> Renderer<'a> {
             Job::Section(si, p) => {
                 let section = &a.sections[si];
                 let url = crate::archive::section_url(&section.slug);
-                self.insert_list(&mut ctx, &section.members, (p, self.config.max_list_pages), &url, &root)?;
+                self.insert_list(&mut ctx, &section.members, job, p, &url, &root)?;
                 ctx.insert(
                     "section",
                     &serde_json::json!({"name": section.name, "description": section.description, "url": url}),
@@ -400,11 +395,12 @@ impl<'a> Renderer<'a> {
         &self,
         ctx: &mut Context,
         members: &[usize],
-        (page, most): (usize, usize),
+        job: Job,
+        page: usize,
         base: &str,
         root: &str,
     ) -> Result<(), Diagnostic> {
-        let span = Span::of(members.len(), self.config.per_page, most, page);
+        let span = Span::of(members.len(), self.config.per_page, self.most_pages(job), page);
         let shown = &members[span.range.clone()];
         let cards: Vec<std::borrow::Cow<Value>> = shown.iter().map(|&i| self.card(i)).collect();
         if let Some(cache) = &self.card_html {

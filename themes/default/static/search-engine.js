@@ -510,6 +510,14 @@
          * within TYPO_SHARDS not fetched yet, and within what is left of QUERY_BYTES (at the
          * size of the shards fetched so far): a query of four words each suspected would
          * otherwise fetch some thirty shards. The first nearest word is always tried. */
+        /* Pair `p` with word `wi` replaced by its nearest word `f`: its two query words (the
+         * nearest word stands unmarked) and their folded forms. */
+        function typoPair(p, wi, f) {
+          var a = words[p.at], b = words[p.at + 1];
+          return p.at === wi
+            ? { a: unmarked, b: b, fa: f, fb: b.folded }
+            : { a: a, b: unmarked, fa: a.folded, fb: f };
+        }
         var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
         var room = Math.floor((QUERY_BYTES - (received - receivedBefore)) / shardBytes);
         var allowed = Math.max(0, Math.min(TYPO_SHARDS, room));
@@ -520,7 +528,8 @@
             var e = fixes[wi][rank];
             if (!e) return;
             var terms = [e[0]].concat(pairsOf(wi).map(function (p) {
-              return p.at === wi ? e[0] + ' ' + words[p.at + 1].folded : words[p.at].folded + ' ' + e[0];
+              var x = typoPair(p, wi, e[0]);
+              return x.fa + ' ' + x.fb;
             }));
             var files = terms.map(function (t) { return shardPath(m, t); }).filter(function (f) {
               return !cache.has(f) && !planned.has(f);
@@ -536,10 +545,8 @@
             var sp = await spellingsFor(e[0], [unmarked], TYPO_FACTOR);
             if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
             await Promise.all(pairsOf(wi).map(function (p) {
-              var a = words[p.at], b = words[p.at + 1];
-              return p.at === wi
-                ? addPair(p, unmarked, b, e[0], b.folded, TYPO_FACTOR, 'typo')
-                : addPair(p, a, unmarked, a.folded, e[0], TYPO_FACTOR, 'typo');
+              var x = typoPair(p, wi, e[0]);
+              return addPair(p, x.a, x.b, x.fa, x.fb, TYPO_FACTOR, 'typo');
             }));
           }));
         }));

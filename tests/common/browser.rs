@@ -14,19 +14,26 @@ use serde_json::{Value, json};
 
 /// Serves `dir` on 127.0.0.1 until the process ends; returns the base URL.
 pub fn serve(dir: &Path) -> String {
+    serve_pictures_late(dir, Duration::ZERO)
+}
+
+/// As `serve`, but every picture is answered `delay` late: pages are painted before their
+/// pictures arrive, as on a reader's network, so a picture whose box has no size moves what
+/// follows it every time rather than only when the machine is slow.
+pub fn serve_pictures_late(dir: &Path, delay: Duration) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let dir = dir.to_path_buf();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();
-            std::thread::spawn(move || answer(stream, &dir));
+            std::thread::spawn(move || answer(stream, &dir, delay));
         }
     });
     format!("http://127.0.0.1:{port}")
 }
 
-fn answer(mut stream: TcpStream, dir: &Path) {
+fn answer(mut stream: TcpStream, dir: &Path, delay: Duration) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone"));
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -51,6 +58,9 @@ fn answer(mut stream: TcpStream, dir: &Path) {
         Ok(b) if safe => ("200 OK", b, content_type(&file)),
         _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
     };
+    if kind.starts_with("image/") {
+        std::thread::sleep(delay);
+    }
     let head = format!(
         "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -66,6 +76,10 @@ fn content_type(p: &Path) -> &'static str {
         Some("css") => "text/css; charset=utf-8",
         Some("json") => "application/json",
         Some("svg") => "image/svg+xml",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("png") => "image/png",
+        Some("avif") => "image/avif",
         _ => "application/octet-stream",
     }
 }

@@ -386,6 +386,21 @@ impl Model {
                 self.write_doc(&self.docs[i]);
                 (format!("photo p{id} of {} deleted", self.docs[i].path), false)
             }
+            22 => {
+                // The theme's style sheet overridden: copied as it is, no page made again.
+                let rev = rng.below(1000);
+                let base = std::fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+                )
+                .expect("style sheet");
+                if rng.below(3) == 0 {
+                    self.remove("themes/default/static/style.css");
+                    ("style sheet override removed".into(), false)
+                } else {
+                    self.write("themes/default/static/style.css", &format!("{base}/* rev {rev} */\n"));
+                    (format!("style sheet rev {rev}"), false)
+                }
+            }
             _ if n > 0 => {
                 // Saved without changes: the same bytes, a new modification time.
                 self.write_doc(&self.docs[i]);
@@ -576,6 +591,42 @@ fn clean_ignores_the_cache_and_a_damaged_cache_is_only_slower() {
     copy_inputs(site.path(), reference2.path());
     run(reference2.path(), true);
     let (a, b) = (tree(&site.path().join("public")), tree(&reference2.path().join("public")));
+    assert!(a == b, "{}", describe_difference(&a, &b));
+}
+
+/// A theme's style sheet or script is copied as it is and only linked from the pages: a
+/// change to one is published at once, and no page is made again for it.
+#[test]
+fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
+    let mut rng = Rng(5);
+    let site = tempfile::tempdir().expect("tmp");
+    let model = Model::new(site.path(), &mut rng);
+    let first = run(site.path(), false);
+    assert_eq!(first.rendered, first.pages);
+    let base = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
+    )
+    .expect("style sheet");
+    model.write("themes/default/static/style.css", &format!("{base}\n.bantin-test-rule {{ color: red; }}\n"));
+    let after = run(site.path(), false);
+    assert_eq!(after.rendered, 0, "a style sheet change rendered {} pages", after.rendered);
+    let published =
+        std::fs::read_to_string(site.path().join("public/style.css")).expect("published style sheet");
+    assert!(published.contains(".bantin-test-rule"), "the changed style sheet was not published");
+    let again = run(site.path(), false);
+    assert_eq!((again.rendered, again.files), (0, 0), "a rebuild without changes does nothing");
+    // A template is what pages are made from: changing one still renders them.
+    let card = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .expect("base template");
+    model.write("themes/default/templates/base.html", &format!("{card}<!-- changed -->\n"));
+    let templated = run(site.path(), false);
+    assert_eq!(templated.rendered, templated.pages, "a template change renders every page");
+    let reference = tempfile::tempdir().expect("tmp");
+    copy_inputs(site.path(), reference.path());
+    run(reference.path(), true);
+    let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
     assert!(a == b, "{}", describe_difference(&a, &b));
 }
 

@@ -66,9 +66,10 @@ fn spill_failed(what: &str, e: std::io::Error) -> Diagnostic {
 pub struct Keys {
     /// Binary, time zone and `unsafe_html`: what parsing and Markdown depend on.
     pub parse: u64,
-    /// What every page depends on: binary, configuration, theme, options.
+    /// What every page depends on: binary, configuration, theme (its templates and strings),
+    /// options.
     pub global: u64,
-    /// `global`, every source and the site's static files: equal means nothing to do
+    /// `global`, every source, and the theme's and the site's static files: equal means nothing to do
     /// (`None` when an input changed too recently to be known unchanged next time).
     pub input: Option<u64>,
 }
@@ -139,7 +140,7 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
         "read + parse + markdown"
     });
     let global = global_key(binary, &config, &theme, opts.live_reload)?;
-    let input = input_key(global, parse_key, opts, (&sources, &found.photos), root, racy_after);
+    let input = input_key(global, parse_key, opts, (&sources, &found.photos), &theme, root, racy_after);
     let keys = Keys { parse: parse_key, global, input };
     let (warnings, photos) = (found.warnings, found.photos);
     Ok(Scan {
@@ -265,7 +266,15 @@ fn read_sources(
     (sources, spill)
 }
 
-/// The key of what every page depends on: binary, configuration, theme, live reload.
+/// A theme file that no page is made from: its `static/` files are copied as they are, and
+/// a page only links to them, so a changed style sheet or script re-renders nothing (it is in
+/// the input key, so the build that copies it still happens).
+fn copied_as_is(theme_file: &str) -> bool {
+    theme_file.starts_with("static/")
+}
+
+/// The key of what every page depends on: binary, configuration, theme (its templates and
+/// strings, not its static files), live reload.
 fn global_key(binary: u64, config: &Config, theme: &Theme, live_reload: bool) -> Result<u64, Diagnostic> {
     let mut global = Fingerprint::new();
     global
@@ -273,7 +282,7 @@ fn global_key(binary: u64, config: &Config, theme: &Theme, live_reload: bool) ->
         .json(config)
         .map_err(|e| Diagnostic::error(format!("cannot make the key of site.toml's settings: {e}")))?
         .u64(u64::from(live_reload));
-    for (name, bytes) in &theme.files {
+    for (name, bytes) in theme.files.iter().filter(|(name, _)| !copied_as_is(name)) {
         global.str(name).bytes(bytes);
     }
     Ok(global.finish())
@@ -289,11 +298,15 @@ fn input_key(
     parse: u64,
     opts: &BuildOptions,
     (sources, photos): (&[Source], &[content::Found]),
+    theme: &Theme,
     root: &std::path::Path,
     racy_after: i64,
 ) -> Option<u64> {
     let mut input = Fingerprint::new();
     input.u64(global).u64(parse).u64(u64::from(opts.drafts)).u64(u64::from(opts.future));
+    for (name, bytes) in theme.files.iter().filter(|(name, _)| copied_as_is(name)) {
+        input.str(name).bytes(bytes);
+    }
     for s in sources {
         input.path(&s.stat.path).u64(s.stat.hash);
     }

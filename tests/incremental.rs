@@ -229,6 +229,27 @@ impl Model {
         let _ = std::fs::remove_file(self.root.join(rel));
     }
 
+    /// Overrides the default theme's file `rel` (under `themes/default/`) with its text and a
+    /// last line made from a random revision, and returns the revision; or, one time in three,
+    /// removes the override and returns None.
+    fn override_theme_file(
+        &mut self,
+        rng: &mut Rng,
+        rel: &str,
+        line: impl Fn(usize) -> String,
+    ) -> Option<usize> {
+        let rev = rng.below(1000);
+        let path = format!("themes/default/{rel}");
+        let base =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&path)).expect("theme file");
+        if rng.below(3) == 0 {
+            self.remove(&path);
+            return None;
+        }
+        self.write(&path, &format!("{base}{}\n", line(rev)));
+        Some(rev)
+    }
+
     /// Applies one random edit; returns its description and whether it changed nothing.
     fn edit(&mut self, rng: &mut Rng) -> (String, bool) {
         let n = self.docs.len();
@@ -292,19 +313,11 @@ impl Model {
                 (format!("link {} → {target}", self.docs[i].path), false)
             }
             11 => {
-                let rev = rng.below(1000);
-                let base = std::fs::read_to_string(
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/card.html"),
-                )
-                .expect("card template");
-                if rng.below(3) == 0 {
-                    self.remove("themes/default/templates/card.html");
-                    self.template_rev = None;
-                    ("template override removed".into(), false)
-                } else {
-                    self.write("themes/default/templates/card.html", &format!("{base}<!-- rev {rev} -->\n"));
-                    self.template_rev = Some(rev);
-                    (format!("template rev {rev}"), false)
+                self.template_rev =
+                    self.override_theme_file(rng, "templates/card.html", |rev| format!("<!-- rev {rev} -->"));
+                match self.template_rev {
+                    Some(rev) => (format!("template rev {rev}"), false),
+                    None => ("template override removed".into(), false),
                 }
             }
             12 => {
@@ -388,17 +401,11 @@ impl Model {
             }
             22 => {
                 // The theme's style sheet overridden: copied as it is, no page made again.
-                let rev = rng.below(1000);
-                let base = std::fs::read_to_string(
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
-                )
-                .expect("style sheet");
-                if rng.below(3) == 0 {
-                    self.remove("themes/default/static/style.css");
-                    ("style sheet override removed".into(), false)
-                } else {
-                    self.write("themes/default/static/style.css", &format!("{base}/* rev {rev} */\n"));
-                    (format!("style sheet rev {rev}"), false)
+                match self.override_theme_file(rng, "static/style.css", |rev| {
+                    format!(".rev-{rev} {{ color: red; }}")
+                }) {
+                    Some(rev) => (format!("style sheet rev {rev}"), false),
+                    None => ("style sheet override removed".into(), false),
                 }
             }
             _ if n > 0 => {

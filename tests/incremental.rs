@@ -623,11 +623,11 @@ fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
     let again = run(site.path(), false);
     assert_eq!((again.rendered, again.files), (0, 0), "a rebuild without changes does nothing");
     // A template is what pages are made from: changing one still renders them.
-    let card = std::fs::read_to_string(
+    let base_template = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
     )
     .expect("base template");
-    model.write("themes/default/templates/base.html", &format!("{card}<!-- changed -->\n"));
+    model.write("themes/default/templates/base.html", &format!("{base_template}<!-- changed -->\n"));
     let templated = run(site.path(), false);
     assert_eq!(templated.rendered, templated.pages, "a template change renders every page");
     let reference = tempfile::tempdir().expect("tmp");

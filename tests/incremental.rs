@@ -232,16 +232,10 @@ impl Model {
     /// Overrides the default theme's file `rel` (under `themes/default/`) with its text and a
     /// last line made from a random revision, and returns the revision; or, one time in three,
     /// removes the override and returns None.
-    fn override_theme_file(
-        &mut self,
-        rng: &mut Rng,
-        rel: &str,
-        line: impl Fn(usize) -> String,
-    ) -> Option<usize> {
+    fn override_theme_file(&self, rng: &mut Rng, rel: &str, line: impl Fn(usize) -> String) -> Option<usize> {
         let rev = rng.below(1000);
         let path = format!("themes/default/{rel}");
-        let base =
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(&path)).expect("theme file");
+        let base = default_theme_file(rel);
         if rng.below(3) == 0 {
             self.remove(&path);
             return None;
@@ -416,6 +410,12 @@ impl Model {
             _ => ("nothing".into(), true),
         }
     }
+}
+
+/// The text of the default theme's file `rel` (`templates/card.html`), as this checkout has it.
+fn default_theme_file(rel: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default").join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every folder and file under `dir`, with file contents.
@@ -610,10 +610,7 @@ fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
     let model = Model::new(site.path(), &mut rng);
     let first = run(site.path(), false);
     assert_eq!(first.rendered, first.pages);
-    let base = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css"),
-    )
-    .expect("style sheet");
+    let base = default_theme_file("static/style.css");
     model.write("themes/default/static/style.css", &format!("{base}\n.bantin-test-rule {{ color: red; }}\n"));
     let after = run(site.path(), false);
     assert_eq!(after.rendered, 0, "a style sheet change rendered {} pages", after.rendered);
@@ -623,10 +620,7 @@ fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
     let again = run(site.path(), false);
     assert_eq!((again.rendered, again.files), (0, 0), "a rebuild without changes does nothing");
     // A template is what pages are made from: changing one still renders them.
-    let base_template = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
-    )
-    .expect("base template");
+    let base_template = default_theme_file("templates/base.html");
     model.write("themes/default/templates/base.html", &format!("{base_template}<!-- changed -->\n"));
     let templated = run(site.path(), false);
     assert_eq!(templated.rendered, templated.pages, "a template change renders every page");

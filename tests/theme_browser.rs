@@ -97,22 +97,22 @@ fn every_page_kind_at_two_widths_in_both_schemes() {
             );
             for (kind, path) in PAGES {
                 let label = format!("{kind} at {width}px, {scheme}");
-                browser.goto(&format!("{base}{path}"));
-                browser.wait_for("document.readyState === 'complete'");
-                if *kind == "search" {
-                    browser.wait_for("document.querySelectorAll('#search-results li').length > 0");
-                }
+                // The page loaded, and on the search page its results shown.
+                let load = || {
+                    browser.goto(&format!("{base}{path}"));
+                    browser.wait_for("document.readyState === 'complete'");
+                    if *kind == "search" {
+                        browser.wait_for("document.querySelectorAll('#search-results li').length > 0");
+                    }
+                };
+                load();
                 // Layout shift while loading: pictures carry their size, so nothing moves. A
                 // shift that comes from the page (markup, styles, pictures) comes again when the
                 // page is loaded again; one seen once is the machine's load, not the page's, so
                 // a shift is reported when the second load shifts too, with what moved.
                 let mut shift = layout_shift(&browser);
                 if shift.is_some() {
-                    browser.goto(&format!("{base}{path}"));
-                    browser.wait_for("document.readyState === 'complete'");
-                    if *kind == "search" {
-                        browser.wait_for("document.querySelectorAll('#search-results li').length > 0");
-                    }
+                    load();
                     if let (Some(first), Some(again)) = (shift.take(), layout_shift(&browser)) {
                         failures.push(format!("{label}: layout shift on two loads: {first}; then {again}"));
                     }

@@ -1,7 +1,8 @@
 //! Bodies kept on disk instead of in memory, when a build's memory budget would not hold them
 //! all: each body's HTML and plain text are written once, as they are rendered, to an unnamed
 //! file in the build cache's folder (gone when the build ends), and read back whenever a page,
-//! feed or the search index needs them. What a build publishes does not depend on it.
+//! feed or the search index needs them. The records of the bulletins parsed go there too,
+//! until the archive and the cache's log are made of them. What a build publishes does not depend on it.
 
 use std::fs::File;
 use std::io;
@@ -37,18 +38,29 @@ impl Spill {
 
     /// Writes `text` (from any thread) and says where it is.
     pub fn put(&self, text: &str) -> io::Result<Put> {
+        self.put_bytes(text.as_bytes())
+    }
+
+    /// Writes `bytes` at the file's end (from any thread) and says where.
+    pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<Put> {
         use std::os::unix::fs::FileExt as _;
-        let len = u32::try_from(text.len()).map_err(|_| io::Error::other("a body longer than 4 GB"))?;
+        let len = u32::try_from(bytes.len()).map_err(|_| io::Error::other("a body longer than 4 GB"))?;
         let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
-        self.file.write_all_at(text.as_bytes(), at)?;
+        self.file.write_all_at(bytes, at)?;
         Ok((at, len))
     }
 
-    /// The text put at `at`; on failure, an empty text, the failure kept for [`Spill::check`].
-    pub fn get(&self, (at, len): Put) -> String {
+    /// The bytes put at `at`.
+    pub fn get_bytes(&self, (at, len): Put) -> io::Result<Vec<u8>> {
         use std::os::unix::fs::FileExt as _;
         let mut buf = vec![0; len as usize];
-        let read = self.file.read_exact_at(&mut buf, at).map_err(|e| e.to_string()).and_then(|()| {
+        self.file.read_exact_at(&mut buf, at)?;
+        Ok(buf)
+    }
+
+    /// The text put at `at`; on failure, an empty text, the failure kept for [`Spill::check`].
+    pub fn get(&self, at: Put) -> String {
+        let read = self.get_bytes(at).map_err(|e| e.to_string()).and_then(|buf| {
             crate::text::utf8::string_from_utf8(buf).map_err(|_| "a spilled body is not UTF-8".to_string())
         });
         read.unwrap_or_else(|e| {

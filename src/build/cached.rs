@@ -64,14 +64,17 @@ impl Cached {
         if let Some(read) = self.parsed_read {
             return read;
         }
-        let decode =
-            |frame: &[u8]| crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(frame).ok());
-        let log = self.cache.read_parsed(parse_key, decode);
+        let log = self.cache.read_parsed(parse_key, |frame| decode_parsed(frame, tz));
         let read = log.is_some();
         self.parsed = log.unwrap_or_default();
         self.parsed_read = Some(read);
         read
     }
+}
+
+/// A bulletin from its record in the parsed log (dates are read in the site's time zone).
+pub fn decode_parsed(record: &[u8], tz: &jiff::tz::TimeZone) -> Option<Parsed> {
+    crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(record).ok())
 }
 
 /// The manifest `name` (`outputs` or `spare`) that `reader` holds, if it describes `tree` as

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use super::BuildOptions;
 use super::cached::Cached;
 use super::report::{BuildFailure, Timings};
-use super::scan::{self, FreshResult, Scan};
-use crate::archive::{Archive, Shape};
+use super::scan::{self, Fresh, FreshResult, Scan};
+use crate::archive::{Archive, Put, Shape, Spill};
 use crate::cache::{Encoded, ParsedLog, encode_record};
 use crate::config::Config;
 use crate::content::{self, Parsed};
@@ -36,7 +36,7 @@ pub struct LoadedSite {
     pub timings: Timings,
     /// Bulletins parsed in this build, as the cache keeps them; with `parsed_rewrite`, every
     /// bulletin (the cache's log is rewritten rather than appended to).
-    pub(super) parsed: Vec<std::io::Result<Encoded>>,
+    pub(super) parsed: Vec<RecordAt>,
     pub(super) parsed_rewrite: bool,
     /// Bulletins left out (drafts, future), as parsed.
     pub(super) skipped: HashMap<(PathBuf, u64), Parsed>,
@@ -52,6 +52,43 @@ pub struct LoadedSite {
     pub(super) spill: Option<std::sync::Arc<crate::archive::Spill>>,
     /// The memory budget, in bytes.
     pub(super) budget: u64,
+}
+
+/// A bulletin's record for the cache's log: its bytes, or where they are in the spill file.
+pub(super) enum RecordAt {
+    Held(std::io::Result<Encoded>),
+    Spilled(Put),
+}
+
+impl RecordAt {
+    /// The record's bytes (read back from `spill` when they went there).
+    pub(super) fn bytes(self, spill: Option<&Spill>) -> std::io::Result<Encoded> {
+        match (self, spill) {
+            (RecordAt::Held(bytes), _) => bytes,
+            (RecordAt::Spilled(at), Some(spill)) => spill.get_bytes(at),
+            (RecordAt::Spilled(_), None) => {
+                Err(std::io::Error::other("a record spilled without a spill file"))
+            }
+        }
+    }
+}
+
+/// A bulletin parsed in this build whose record and body went to the spill file, read back:
+/// its record decoded, its body left where it is.
+fn read_back(
+    spill: Option<&Spill>,
+    record: Put,
+    body: [Put; 2],
+    tz: &jiff::tz::TimeZone,
+) -> Result<Parsed, Diagnostic> {
+    let bytes = RecordAt::Spilled(record).bytes(spill).map_err(|e| {
+        Diagnostic::error(format!("cannot read the parsed bulletin back from the build's spill file: {e}"))
+    })?;
+    let mut p = super::cached::decode_parsed(&bytes, tz).ok_or_else(|| {
+        Diagnostic::error("the parsed bulletin read back from the build's spill file does not decode")
+    })?;
+    (p.rendered.loaded, p.rendered.spilled) = (true, Some(body));
+    Ok(p)
 }
 
 /// Reads the configuration, theme and every bulletin, and builds the archive.
@@ -132,13 +169,25 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         let mut p = match (reused.then(from_cache).flatten(), fresh.map(|f| *f)) {
             (Some(p), _) => {
                 if parsed_rewrite {
-                    parsed_new.push(encode_record(&p));
+                    parsed_new.push(RecordAt::Held(encode_record(&p)));
                 }
                 p
             }
-            (None, Some(Ok((p, record)))) => {
-                parsed_new.push(record);
-                p
+            (None, Some(Ok(Fresh::Held(p, record)))) => {
+                parsed_new.push(RecordAt::Held(record));
+                *p
+            }
+            (None, Some(Ok(Fresh::Spilled { record, body }))) => {
+                match read_back(spill.as_deref(), record, body, &tz) {
+                    Ok(p) => {
+                        parsed_new.push(RecordAt::Spilled(record));
+                        p
+                    }
+                    Err(e) => {
+                        errors.push(e.in_file(&s.stat.path));
+                        continue;
+                    }
+                }
             }
             (None, Some(Err(mut e))) => {
                 errors.append(&mut e);

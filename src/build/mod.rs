@@ -110,7 +110,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut site = load::load(opts, scanned, &mut cached)?;
     let (mut timings, mut cache) = (std::mem::take(&mut site.timings), cached.cache);
     // The bulletins parsed go to disk now rather than being held to the end of the build.
-    let parsed = cache.stage_parsed(std::mem::take(&mut site.parsed), site.parsed_rewrite);
+    let records = std::mem::take(&mut site.parsed).into_iter().map(|r| r.bytes(site.spill.as_deref()));
+    let parsed = cache.stage_parsed(records, site.parsed_rewrite);
     let mut prefetched = prefetch.and_then(|p| p.join().ok()).unwrap_or_default();
     let trees = trees::open(&cache, &out, &mut prefetched, survey)?;
     let index_prev = search::previous(prefetched.index, &site.config, opts.clean, keys.global, &trees.live);

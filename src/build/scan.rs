@@ -11,7 +11,7 @@ use super::cached::{self, Cached};
 use super::report::{BuildFailure, Timings};
 use super::statics;
 use super::{BuildOptions, out_dir, profile};
-use crate::archive::Spill;
+use crate::archive::{Put, Spill};
 use crate::cache::{Encoded, SourceStat, encode_record};
 use crate::config::Config;
 use crate::content::{self, Parsed};
@@ -24,8 +24,13 @@ use crate::render::Theme;
 /// next time: more than any file system's timestamp granularity.
 const RACY_NANOS: i64 = 2_000_000_000;
 
-/// A bulletin parsed in this build, with its record for the cache's log.
-pub(super) type Fresh = (Parsed, std::io::Result<Encoded>);
+/// A bulletin parsed in this build: held, with its record for the cache's log; or, when the
+/// memory budget would not hold every bulletin parsed, only where its record and its body went
+/// in the spill file (the archive is made of the records read back, one at a time).
+pub(super) enum Fresh {
+    Held(Box<Parsed>, std::io::Result<Encoded>),
+    Spilled { record: Put, body: [Put; 2] },
+}
 /// A source parsed in this build, or what was wrong with it (boxed: most sources are not).
 pub(super) type FreshResult = Box<Result<Fresh, Vec<Diagnostic>>>;
 
@@ -43,15 +48,17 @@ pub(super) fn parse_fresh(
     config: &Config,
     spill: Option<&Spill>,
 ) -> Result<Fresh, Vec<Diagnostic>> {
-    let mut p = content::parse(source, tz, config.unsafe_html)?;
+    let p = content::parse(source, tz, config.unsafe_html)?;
     let record = encode_record(&p.without_body()).map(|r| r.as_slice().to_vec());
-    if let Some(spill) = spill {
-        let r = &mut p.rendered;
-        let put = spill.put(&r.html).and_then(|html| Ok([html, spill.put(&r.plain)?]));
-        let put = put.map_err(|e| vec![spill_failed("cannot write to the build's spill file", e)])?;
-        (r.html, r.plain, r.spilled) = (String::new(), String::new(), Some(put));
-    }
-    Ok((p, record))
+    let (Some(spill), Ok(bytes)) = (spill, &record) else { return Ok(Fresh::Held(Box::new(p), record)) };
+    let r = &p.rendered;
+    let put = || {
+        Ok(Fresh::Spilled {
+            body: [spill.put(&r.html)?, spill.put(&r.plain)?],
+            record: spill.put_bytes(bytes)?,
+        })
+    };
+    put().map_err(|e| vec![spill_failed("cannot write to the build's spill file", e)])
 }
 
 /// The error of a spill file that cannot be made or written to.

@@ -150,11 +150,11 @@ impl Cache {
     /// would otherwise hold to its end. `None` when there is nothing to add.
     pub fn stage_parsed(
         &self,
-        records: Vec<std::io::Result<Encoded>>,
+        records: impl ExactSizeIterator<Item = std::io::Result<Encoded>>,
         rewrite: bool,
     ) -> std::io::Result<Option<StagedRecords>> {
         use std::io::Write as _;
-        if records.is_empty() && !rewrite {
+        if records.len() == 0 && !rewrite {
             return Ok(None);
         }
         std::fs::create_dir_all(&self.dir)?;
@@ -234,14 +234,14 @@ mod tests {
         let one = encode(&rec("content/a.md", 1, "Một")).expect("encode");
         let two = encode(&rec("content/b.md", 2, "Hai")).expect("encode");
         let staged = |records: Vec<Encoded>, rewrite| {
-            let staged = cache.stage_parsed(records.into_iter().map(Ok).collect(), rewrite).expect("staged");
+            let staged = cache.stage_parsed(records.into_iter().map(Ok), rewrite).expect("staged");
             staged.expect("records to add").put().expect("put in the log");
         };
         staged(vec![one.clone(), encode(&rec("content/z.md", 9, "bỏ")).expect("encode")], true);
         // A rewrite replaces the log; an append adds to it; staging nothing adds nothing.
         staged(vec![one], true);
         staged(vec![two], false);
-        assert!(cache.stage_parsed(Vec::new(), false).expect("nothing").is_none());
+        assert!(cache.stage_parsed(std::iter::empty(), false).expect("nothing").is_none());
         assert!(!dir.path().join(".bantin/build/parsed.tmp").exists(), "nothing staged is left behind");
         let decode = |b: &[u8]| postcard::from_bytes::<Rec>(b).ok();
         let log = cache.read_parsed(7, decode).expect("read");

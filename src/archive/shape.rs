@@ -40,6 +40,35 @@ impl Shape {
     }
 }
 
+/// An archive's [`Shape`] as the archive holds it, for the build cache: it writes as a
+/// `Shape` and reads back as one, without a copy of every entry's lists being made.
+pub struct ShapeOf<'a> {
+    pub(super) key: u64,
+    pub(super) archive: &'a Archive,
+}
+
+impl serde::Serialize for ShapeOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        /// One list of each entry's, in archive order.
+        struct Lists<'a>(&'a [Entry], fn(&Entry) -> &Vec<usize>);
+        impl serde::Serialize for Lists<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter().map(self.1))
+            }
+        }
+        let (a, entries) = (self.archive, self.archive.entries.as_slice());
+        let mut shape = serializer.serialize_struct("Shape", 6)?;
+        shape.serialize_field("key", &self.key)?;
+        shape.serialize_field("tags", &a.tags)?;
+        shape.serialize_field("authors", &a.authors)?;
+        shape.serialize_field("entry_tags", &Lists(entries, |e| &e.tags))?;
+        shape.serialize_field("entry_authors", &Lists(entries, |e| &e.authors))?;
+        shape.serialize_field("related", &Lists(entries, |e| &e.related))?;
+        shape.end()
+    }
+}
+
 /// The key of everything a [`Shape`] is made from: each entry's source, tags and authors, in
 /// archive order.
 pub(super) fn shape_key(entries: &[Entry]) -> u64 {

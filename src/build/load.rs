@@ -46,8 +46,8 @@ pub struct LoadedSite {
     pub(super) featured_until: Option<i64>,
     /// Cached versions of bulletins that have changed since.
     pub(super) previous: ParsedLog<Parsed>,
-    /// The archive's shape, when it is not the one the cache has.
-    pub(super) new_shape: Option<Shape>,
+    /// The key of the archive's shape, when it is not the one the cache has.
+    pub(super) new_shape: Option<u64>,
     /// Where the bodies parsed in this build went, when the memory budget would not hold them.
     pub(super) spill: Option<std::sync::Arc<crate::archive::Spill>>,
     /// The memory budget, in bytes.

@@ -85,7 +85,8 @@ pub fn remember(
         },
     );
     // The shape carries its own key: it is saved whatever else fails.
-    let shape_saved = site.new_shape.as_ref().map_or(Ok(()), |s| cache.write_value("shape", s));
+    let shape_saved =
+        site.new_shape.map_or(Ok(()), |key| cache.write_value("shape", &site.archive.shape(key)));
     // The index state goes first: whenever the outputs manifest (saved after it) describes
     // the published tree, the index state describes that tree's index.
     if let Some(index_staged) = index_staged {

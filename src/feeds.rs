@@ -156,7 +156,7 @@ impl Ctx<'_> {
             }
             let html = self.archive.link_internal(e, &html, |t| self.url(&t.path));
             f(&crate::photos::replace_markers(&html, |n| {
-                let (r, photo) = (e.rendered.photos.get(n)?, self.photos.body_of(i, n)?);
+                let (r, photo) = (e.facts.photos.get(n)?, self.photos.body_of(i, n)?);
                 Some(crate::photos::feed_html(photo, self.base, &r.alt, &r.title, r.block))
             }))
         }

@@ -35,8 +35,8 @@ use terms::*;
 #[derive(Debug)]
 pub struct Entry {
     pub bulletin: Bulletin,
-    /// Everything Markdown gave except the body itself, which is in [`Entry::body`].
-    pub rendered: Rendered,
+    /// What Markdown told of the body; the body itself is in [`Entry::body`].
+    pub facts: Facts,
     pub body: std::sync::OnceLock<Body>,
     /// The summary shown in lists: from front matter, or the first paragraph cut.
     pub summary: String,
@@ -52,26 +52,51 @@ pub struct Entry {
     pub thumb: Option<String>,
 }
 
+/// What Markdown told of a bulletin's body that pages show or link by, besides the body: an
+/// entry keeps only this of its [`Rendered`] (held for every bulletin, so kept small).
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub words: usize,
+    pub has_code: bool,
+    /// Links to other bulletins: (target as written, byte offset in the body).
+    pub internal_links: Vec<(String, usize)>,
+    pub photos: Vec<markdown::PhotoRef>,
+}
+
 impl Entry {
-    /// The entry of a bulletin, with its body (when loaded and not spilled) moved out of
-    /// `rendered`; its path, taxonomies and related bulletins are filled in by
-    /// [`Archive::build_with`]. The bulletin's Markdown is let go: it is rendered.
-    pub fn new(mut bulletin: Bulletin, mut rendered: Rendered) -> Entry {
+    /// The entry of a bulletin, with its body: moved out of `rendered` when loaded, or read
+    /// from `spill` when it went there; its path, taxonomies and related bulletins are filled
+    /// in by [`Archive::build_with`]. The bulletin's Markdown is let go: it is rendered.
+    pub fn new(mut bulletin: Bulletin, rendered: Rendered, spill: Option<&std::sync::Arc<Spill>>) -> Entry {
+        let Rendered {
+            html,
+            first_paragraph,
+            plain,
+            words,
+            has_code,
+            internal_links,
+            photos,
+            loaded,
+            spilled,
+            ..
+        } = rendered;
         // The entry's summary: the first paragraph is not needed again once it is that.
-        let summary = match &bulletin.summary {
-            Some(s) => s.clone(),
-            None => std::mem::take(&mut rendered.first_paragraph),
-        };
+        let summary = bulletin.summary.clone().unwrap_or(first_paragraph);
         let body = std::sync::OnceLock::new();
-        if rendered.loaded && rendered.spilled.is_none() {
-            let html = std::mem::take(&mut rendered.html);
-            let plain = std::mem::take(&mut rendered.plain);
-            let _ = body.set(Body::new(html, plain));
+        match (loaded, spilled, spill) {
+            (true, None, _) => {
+                let _ = body.set(Body::new(html, plain));
+            }
+            (true, Some(at), Some(spill)) => {
+                let _ = body.set(Body::spilled(spill.clone(), at));
+            }
+            // Not loaded (or spilled nowhere): the bodies stage loads it if a page needs it.
+            _ => {}
         }
         bulletin.body = String::new();
         Entry {
             bulletin,
-            rendered,
+            facts: Facts { words, has_code, internal_links, photos },
             body,
             summary,
             path: String::new(),
@@ -155,7 +180,7 @@ pub struct Archive {
 impl Archive {
     /// Builds the archive from parsed bulletins and their rendered bodies.
     pub fn build(config: &Config, items: Vec<(Bulletin, Rendered)>) -> Result<Archive, Vec<Diagnostic>> {
-        let entries = items.into_iter().map(|(b, r)| Entry::new(b, r)).collect();
+        let entries = items.into_iter().map(|(b, r)| Entry::new(b, r, None)).collect();
         Ok(Self::build_with(config, entries, None)?.0)
     }
 
@@ -280,11 +305,11 @@ impl Archive {
         html: &'h str,
         url: impl Fn(&Entry) -> String,
     ) -> std::borrow::Cow<'h, str> {
-        if e.rendered.internal_links.is_empty() {
+        if e.facts.internal_links.is_empty() {
             return std::borrow::Cow::Borrowed(html);
         }
         let mut out = html.to_string();
-        for (target, _) in &e.rendered.internal_links {
+        for (target, _) in &e.facts.internal_links {
             let escaped = crate::text::escape::markdown_href(target);
             let marker = format!("href=\"{}{escaped}\"", markdown::INTERNAL_LINK);
             let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
@@ -300,15 +325,6 @@ impl Archive {
     /// Lets go of every body's HTML (pages and feeds are written), keeping the plain text.
     pub fn release_html(&self) {
         self.entries.iter().for_each(Entry::release_html);
-    }
-
-    /// Gives the entries whose bodies were spilled (their `rendered.spilled`) those bodies.
-    pub fn attach_spill(&mut self, spill: &std::sync::Arc<Spill>) {
-        self.entries.par_iter_mut().for_each(|e| {
-            if let Some(at) = e.rendered.spilled.take() {
-                let _ = e.body.set(Body::spilled(spill.clone(), at));
-            }
-        });
     }
 
     pub fn terms(&self, kind: TermKind) -> &[Term] {
@@ -356,7 +372,7 @@ mod tests {
     }
 
     fn entries_of(items: Vec<(Bulletin, Rendered)>) -> Vec<Entry> {
-        items.into_iter().map(|(b, r)| Entry::new(b, r)).collect()
+        items.into_iter().map(|(b, r)| Entry::new(b, r, None)).collect()
     }
 
     fn entries(docs: &[(&str, &str, &str)]) -> Vec<Entry> {

@@ -219,7 +219,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             if !p.link_warnings.is_empty() {
                 link_warnings.insert(key.0, std::mem::take(&mut p.link_warnings));
             }
-            entries.push(crate::archive::Entry::new(p.bulletin, p.rendered));
+            entries.push(crate::archive::Entry::new(p.bulletin, p.rendered, spill.as_ref()));
         }
     }
     // Versions replaced since the cached build: the search index update removes their words.
@@ -236,11 +236,8 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         }
     };
     warnings.append(&mut archive.warnings);
-    if let Some(spill) = &spill {
-        archive.attach_spill(spill);
-    }
     for e in &archive.entries {
-        for (k, (target, _)) in e.rendered.internal_links.iter().enumerate() {
+        for (k, (target, _)) in e.facts.internal_links.iter().enumerate() {
             if archive.resolve_link(&e.bulletin.source, target).is_none()
                 && let Some(d) = link_warnings.get(e.bulletin.source.as_path()).and_then(|w| w.get(k))
             {

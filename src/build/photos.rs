@@ -74,7 +74,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     for (i, e) in site.archive.entries.iter().enumerate() {
         let b = &e.bulletin;
         let lead = b.image.as_deref().filter(|i| photos::is_local(i));
-        if lead.is_none() && e.rendered.photos.is_empty() {
+        if lead.is_none() && e.facts.photos.is_empty() {
             continue;
         }
         let source = crate::render::slash_path(&b.source);
@@ -89,7 +89,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
         if let Some(img) = lead {
             look(None, img, b.image_at, "lead picture (`image:`)");
         }
-        for (n, r) in e.rendered.photos.iter().enumerate() {
+        for (n, r) in e.facts.photos.iter().enumerate() {
             look(Some(n), &r.src, r.at, "picture");
         }
     }
@@ -144,7 +144,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
                 set.lead[p] = true;
             }
             Some(n) => {
-                let count = site.archive.entries[*i].rendered.photos.len();
+                let count = site.archive.entries[*i].facts.photos.len();
                 entry.body.resize(count, None);
                 entry.body[*n] = Some(p);
             }

@@ -189,7 +189,7 @@ impl<'a> Renderer<'a> {
             .map(|(i, (e, &card))| {
                 let mut f = Fingerprint::new();
                 f.u64(card).path(&e.bulletin.source).u64(e.bulletin.source_hash).u64(photos.entry_key(i));
-                for (target, _) in &e.rendered.internal_links {
+                for (target, _) in &e.facts.internal_links {
                     match archive.resolve_link(&e.bulletin.source, target) {
                         Some(t) => f.str(&archive.entries[t].path),
                         None => f.str("#"),

@@ -16,7 +16,7 @@ impl<'a> Renderer<'a> {
         let e = &self.archive.entries[i];
         let mut first = self.photos.lead_of(i).is_none() && e.bulletin.image.is_none();
         crate::photos::replace_markers(html, |n| {
-            let (r, photo) = (e.rendered.photos.get(n)?, self.photos.body_of(i, n)?);
+            let (r, photo) = (e.facts.photos.get(n)?, self.photos.body_of(i, n)?);
             let picture = crate::photos::picture(photo, root);
             let eager = std::mem::take(&mut first);
             Some(if r.block {

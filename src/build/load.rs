@@ -73,22 +73,28 @@ impl RecordAt {
     }
 }
 
-/// A bulletin parsed in this build whose record and body went to the spill file, read back:
-/// its record decoded, its body left where it is.
-fn read_back(
+/// A bulletin parsed in this build (the source at `path`), with its record for the cache's
+/// log; one whose record and body went to the spill file is read back: its record decoded,
+/// its body left where it is.
+fn take_fresh(
+    fresh: Result<Fresh, Vec<Diagnostic>>,
     spill: Option<&Spill>,
-    record: Put,
-    body: [Put; 2],
     tz: &jiff::tz::TimeZone,
-) -> Result<Parsed, Diagnostic> {
+    path: &std::path::Path,
+) -> Result<(Parsed, RecordAt), Vec<Diagnostic>> {
+    let (record, body) = match fresh? {
+        Fresh::Held(p, record) => return Ok((*p, RecordAt::Held(record))),
+        Fresh::Spilled { record, body } => (record, body),
+    };
+    let failed = |what: String| vec![Diagnostic::error(what).in_file(path)];
     let bytes = RecordAt::Spilled(record).bytes(spill).map_err(|e| {
-        Diagnostic::error(format!("cannot read the parsed bulletin back from the build's spill file: {e}"))
+        failed(format!("cannot read the parsed bulletin back from the build's spill file: {e}"))
     })?;
     let mut p = super::cached::decode_parsed(&bytes, tz).ok_or_else(|| {
-        Diagnostic::error("the parsed bulletin read back from the build's spill file does not decode")
+        failed("the parsed bulletin read back from the build's spill file does not decode".into())
     })?;
     (p.rendered.loaded, p.rendered.spilled) = (true, Some(body));
-    Ok(p)
+    Ok((p, RecordAt::Spilled(record)))
 }
 
 /// Reads the configuration, theme and every bulletin, and builds the archive.
@@ -160,34 +166,33 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
     let mut featured_until: Option<i64> = None;
-    for ((s, reused), fresh) in sources.iter().zip(reused).zip(fresh) {
+    // Bulletins parsed in this build are taken in batches, each made ready (a spilled one
+    // read back and decoded) in parallel as the loop reaches it: never all at once.
+    let mut pending = fresh.into_iter().zip(sources.iter().map(|s| &s.stat.path));
+    let mut ready = Vec::new().into_iter();
+    for (s, reused) in sources.iter().zip(reused) {
+        if ready.len() == 0 {
+            let batch: Vec<_> = pending.by_ref().take(4096).collect();
+            let batch =
+                batch.into_par_iter().map(|(f, path)| f.map(|f| take_fresh(*f, spill.as_deref(), &tz, path)));
+            ready = batch.collect::<Vec<_>>().into_iter();
+        }
+        let fresh = ready.next().flatten();
         let from_cache = || {
             let mut p = cached.parsed.remove(&s.stat.path, s.stat.hash)?;
             p.rendered.loaded = false;
             Some(p)
         };
-        let mut p = match (reused.then(from_cache).flatten(), fresh.map(|f| *f)) {
+        let mut p = match (reused.then(from_cache).flatten(), fresh) {
             (Some(p), _) => {
                 if parsed_rewrite {
                     parsed_new.push(RecordAt::Held(encode_record(&p)));
                 }
                 p
             }
-            (None, Some(Ok(Fresh::Held(p, record)))) => {
-                parsed_new.push(RecordAt::Held(record));
-                *p
-            }
-            (None, Some(Ok(Fresh::Spilled { record, body }))) => {
-                match read_back(spill.as_deref(), record, body, &tz) {
-                    Ok(p) => {
-                        parsed_new.push(RecordAt::Spilled(record));
-                        p
-                    }
-                    Err(e) => {
-                        errors.push(e.in_file(&s.stat.path));
-                        continue;
-                    }
-                }
+            (None, Some(Ok((p, record)))) => {
+                parsed_new.push(record);
+                p
             }
             (None, Some(Err(mut e))) => {
                 errors.append(&mut e);

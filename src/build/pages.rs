@@ -28,13 +28,13 @@ pub fn write(
     let mut errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|page| {
+            let file = renderer.job_file(page.job);
             let result = if page.unchanged {
-                emit.keep(&page.file).map_err(|e| io_error("cannot write output", e))
+                emit.keep(&file).map_err(|e| io_error("cannot write output", e))
             } else {
                 emit.rendered.fetch_add(1, Ordering::Relaxed);
                 let written = renderer.render(page.job).and_then(|html| {
-                    emit.put(&page.file, Some(page.key), &html)
-                        .map_err(|e| io_error("cannot write output", e))
+                    emit.put(&file, Some(page.key), &html).map_err(|e| io_error("cannot write output", e))
                 });
                 // The feeds are made: nothing else shows this body.
                 if let Job::Bulletin(i) = page.job {

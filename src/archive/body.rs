@@ -10,59 +10,63 @@ use super::spill::{Put, Spill};
 /// parsed in this build (in memory, or in the build's spill file), read back from the source on
 /// demand (the build's body loader) when it came from the build cache.
 #[derive(Debug)]
-pub struct Body {
-    /// Let go ([`Body::release_html`]) once the pages and feeds showing it are written:
-    /// the search index, built last, needs only the plain text.
-    html: Mutex<Option<Arc<String>>>,
-    /// Let go ([`Body::release_plain`]) once the build cache has logged it, or once the
-    /// search index has its words.
-    plain: Option<String>,
-    /// Where they are instead, when spilled (the plain text's place is forgotten when it is
-    /// let go).
-    spilled: Option<(Arc<Spill>, Put, Option<Put>)>,
+pub enum Body {
+    /// In memory (one per bulletin, so it is an enum: the two kinds share their room).
+    Held {
+        /// Let go ([`Body::release_html`]) once the pages and feeds showing it are written:
+        /// the search index, built last, needs only the plain text.
+        html: Mutex<Option<Arc<String>>>,
+        /// Let go ([`Body::release_plain`]) once the build cache has logged it, or once the
+        /// search index has its words.
+        plain: Option<String>,
+    },
+    /// In the spill file, at these places (the plain text's is forgotten when it is let go).
+    Spilled { spill: Arc<Spill>, html: Put, plain: Option<Put> },
 }
 
 impl Body {
     pub fn new(html: String, plain: String) -> Body {
-        Body { html: Mutex::new(Some(Arc::new(html))), plain: Some(plain), spilled: None }
+        Body::Held { html: Mutex::new(Some(Arc::new(html))), plain: Some(plain) }
     }
 
     /// A body whose HTML and plain text were put in `spill` at `html` and `plain`.
     pub fn spilled(spill: Arc<Spill>, [html, plain]: [Put; 2]) -> Body {
-        Body { html: Mutex::new(None), plain: None, spilled: Some((spill, html, Some(plain))) }
+        Body::Spilled { spill, html, plain: Some(plain) }
     }
 
     /// The HTML, if it was not let go (a spilled one is read back each time).
     pub fn html(&self) -> Option<Arc<String>> {
-        match &self.spilled {
-            Some((spill, at, _)) => Some(Arc::new(spill.get(*at))),
-            None => self.html.lock().ok()?.clone(),
+        match self {
+            Body::Spilled { spill, html, .. } => Some(Arc::new(spill.get(*html))),
+            Body::Held { html, .. } => html.lock().ok()?.clone(),
         }
     }
 
     pub fn release_html(&self) {
-        if let Ok(mut html) = self.html.lock() {
+        if let Body::Held { html, .. } = self
+            && let Ok(mut html) = html.lock()
+        {
             *html = None;
         }
     }
 
     /// The plain text, if it was not let go.
     pub fn plain(&self) -> Option<Cow<'_, str>> {
-        match &self.spilled {
-            Some((spill, _, at)) => Some(Cow::Owned(spill.get((*at)?))),
-            None => self.plain.as_deref().map(Cow::Borrowed),
+        match self {
+            Body::Spilled { spill, plain, .. } => Some(Cow::Owned(spill.get((*plain)?))),
+            Body::Held { plain, .. } => plain.as_deref().map(Cow::Borrowed),
         }
     }
 
     pub fn release_plain(&mut self) {
-        self.plain = None;
-        if let Some((_, _, plain)) = &mut self.spilled {
-            *plain = None;
+        match self {
+            Body::Held { plain, .. } => *plain = None,
+            Body::Spilled { plain, .. } => *plain = None,
         }
     }
 
     /// Whether it is in the spill file rather than in memory.
     pub fn is_spilled(&self) -> bool {
-        self.spilled.is_some()
+        matches!(self, Body::Spilled { .. })
     }
 }

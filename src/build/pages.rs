@@ -68,8 +68,8 @@ pub fn renderer<'a>(
     if live_reload {
         renderer.enable_live_reload();
     }
-    if site.spill.is_some() {
-        renderer.make_cards_each_time();
+    if let Some(spill) = &site.spill {
+        renderer.make_cards_each_time(spill.clone());
     }
     Ok(renderer)
 }

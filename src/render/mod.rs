@@ -69,7 +69,9 @@ pub struct Renderer<'a> {
     keep_cards: bool,
     /// Each entry's `card.html`, rendered once with [`ROOT_MARK`] for `root` (none when its
     /// text has the mark), when the theme's lists show `card_html`.
-    card_html: Option<Vec<std::sync::OnceLock<Option<MarkedHtml>>>>,
+    card_html: Option<Vec<std::sync::OnceLock<Option<CardHtml>>>>,
+    /// Where rendered `card.html`s go when the memory budget is tight.
+    card_spill: Option<std::sync::Arc<crate::archive::Spill>>,
     /// 0, 1, … n-1: the home pages' members.
     all: Vec<usize>,
     /// Fingerprints (see [`Renderer::fingerprint`]): of each card, of each entry as a whole
@@ -119,6 +121,34 @@ impl MarkedHtml {
         }
         out.push_str(&self.text[from..]);
         out
+    }
+}
+
+/// A card's HTML kept for the next page listing it: in memory, or put in the build's spill
+/// file when the memory budget is tight (at 1,000,000 bulletins they are 750 MB).
+enum CardHtml {
+    Held(MarkedHtml),
+    Spilled(crate::archive::Put),
+}
+
+impl MarkedHtml {
+    /// As bytes: the number of marks, the marks (little-endian `u32`s), then the text.
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(4 + 4 * self.marks.len() + self.text.len());
+        for n in std::iter::once(self.marks.len() as u32).chain(self.marks.iter().copied()) {
+            bytes.extend_from_slice(&n.to_le_bytes());
+        }
+        bytes.extend_from_slice(self.text.as_bytes());
+        bytes
+    }
+
+    /// Back from [`MarkedHtml::to_bytes`]; `None` if they are not that.
+    fn from_bytes(bytes: &[u8]) -> Option<MarkedHtml> {
+        let word = |k: usize| Some(u32::from_le_bytes(bytes.get(4 * k..4 * k + 4)?.try_into().ok()?));
+        let count = word(0)? as usize;
+        let marks = (1..=count).map(word).collect::<Option<Vec<u32>>>()?;
+        let text = std::str::from_utf8(bytes.get(4 + 4 * count..)?).ok()?.to_owned();
+        marks.iter().all(|&m| text.is_char_boundary(m as usize)).then_some(MarkedHtml { text, marks })
     }
 }
 
@@ -221,6 +251,7 @@ impl<'a> Renderer<'a> {
             cards,
             keep_cards: true,
             card_html,
+            card_spill: None,
             all: (0..archive.entries.len()).collect(),
             card_hashes,
             entry_hashes,
@@ -262,8 +293,11 @@ impl<'a> Renderer<'a> {
     /// Makes each card again wherever a page shows it, instead of keeping every card (about
     /// 2.5 KB a bulletin) for the whole of rendering: for builds whose memory budget is tight.
     /// Rendering takes longer; the pages are the same.
-    pub fn make_cards_each_time(&mut self) {
+    /// The `card.html` of each card goes to `spill` once rendered, read back for each page
+    /// that lists it.
+    pub fn make_cards_each_time(&mut self, spill: std::sync::Arc<crate::archive::Spill>) {
         self.keep_cards = false;
+        self.card_spill = Some(spill);
     }
 
     /// Sets the key of everything every page depends on (binary, configuration, theme).
@@ -388,6 +422,22 @@ mod tests {
         assert_eq!(m.with_root("../../"), "<a href=\"../../x/\">../../</a>../../");
         assert_eq!(super::MarkedHtml::new("không dấu").with_root("./"), "không dấu");
         assert_eq!(super::MarkedHtml::new(super::ROOT_MARK).with_root(""), "");
+    }
+
+    #[test]
+    fn a_marked_card_spilled_as_bytes_comes_back_the_same() {
+        let html =
+            format!("<a href=\"{0}2024/đà-nẵng/\">Đà Nẵng</a><img src=\"{0}p.webp\">", super::ROOT_MARK);
+        let m = super::MarkedHtml::new(&html);
+        let back = super::MarkedHtml::from_bytes(&m.to_bytes()).expect("bytes of a card");
+        assert_eq!(back.with_root("../"), m.with_root("../"));
+        assert_eq!(back.marks.len(), 2);
+        // Bytes that are not a card (cut short, or a mark inside a character) are refused.
+        let bytes = m.to_bytes();
+        assert!(super::MarkedHtml::from_bytes(&bytes[..6]).is_none());
+        let mut inside = bytes.clone();
+        inside[4..8].copy_from_slice(&(m.marks[0] + 13).to_le_bytes());
+        assert!(super::MarkedHtml::from_bytes(&inside).is_none(), "13 bytes in: inside \"đà\"");
     }
 
     use super::*;

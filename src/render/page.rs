@@ -437,7 +437,7 @@ impl<'a> Renderer<'a> {
     /// the mark is rendered for each page instead.
     pub(super) fn card_html(
         &self,
-        cache: &[std::sync::OnceLock<Option<MarkedHtml>>],
+        cache: &[std::sync::OnceLock<Option<CardHtml>>],
         i: usize,
         card: &Value,
         root: &str,
@@ -458,12 +458,25 @@ impl<'a> Renderer<'a> {
                     || marked(&e.path)
                     || e.bulletin.tags.iter().chain(&e.bulletin.authors).any(|n| marked(n)));
                 let html = if clean { Some(MarkedHtml::new(&render(ROOT_MARK)?)) } else { None };
-                cache[i].get_or_init(|| html)
+                let kept = match (html, &self.card_spill) {
+                    (Some(html), Some(spill)) => Some(CardHtml::Spilled(
+                        spill.put_bytes(&html.to_bytes()).map_err(|e| card_spill_error("write", &e))?,
+                    )),
+                    (html, _) => html.map(CardHtml::Held),
+                };
+                cache[i].get_or_init(|| kept)
             }
         };
-        match cached {
-            Some(html) => Ok(html.with_root(root)),
-            None => render(root),
+        match (cached, &self.card_spill) {
+            (Some(CardHtml::Held(html)), _) => Ok(html.with_root(root)),
+            (Some(CardHtml::Spilled(at)), Some(spill)) => {
+                let bytes = spill.get_bytes(*at).map_err(|e| card_spill_error("read", &e))?;
+                let html = MarkedHtml::from_bytes(&bytes).ok_or_else(|| {
+                    card_spill_error("read", &std::io::Error::other("not the card written"))
+                })?;
+                Ok(html.with_root(root))
+            }
+            _ => render(root),
         }
     }
 
@@ -502,4 +515,10 @@ impl<'a> Renderer<'a> {
             count,
         }
     }
+}
+
+/// The error of a card's HTML that cannot go to (or come back from) the build's spill file.
+fn card_spill_error(what: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot {what} a card's HTML in the build's spill file: {e}"))
+        .with_hint("the build's spill file is in .bantin/: free some disk space, or raise --max-memory")
 }

@@ -26,7 +26,7 @@ const RACY_NANOS: i64 = 2_000_000_000;
 
 /// A bulletin parsed in this build: held, with its record for the cache's log; or, when the
 /// memory budget would not hold every bulletin parsed, only where its record and its body went
-/// in the spill file (the archive is made of the records read back, one at a time).
+/// in the spill file (the archive is made of the records read back, a batch at a time).
 pub(super) enum Fresh {
     Held(Box<Parsed>, std::io::Result<Encoded>),
     Spilled { record: Put, body: [Put; 2] },

@@ -22,7 +22,7 @@ mod terms;
 pub use body::Body;
 use sections::*;
 pub use sections::{Section, section_url};
-pub use spill::{Put, Spill, scratch_file};
+pub use spill::{Put, Spill, failed as spill_failed, scratch_file};
 
 use paths::*;
 pub use paths::{month_url, permalink, term_url, year_url};

@@ -20,6 +20,14 @@ pub fn scratch_file(dir: &Path) -> io::Result<File> {
     std::fs::create_dir_all(dir).and_then(|()| tempfile::tempfile_in(dir)).or_else(|_| tempfile::tempfile())
 }
 
+/// The error of the spill file failing to `what` ("make the build's spill file", "write a
+/// body to the build's spill file"…), with what the reader can do about it.
+pub fn failed(what: &str, e: impl std::fmt::Display) -> crate::diag::Diagnostic {
+    crate::diag::Diagnostic::error(format!("cannot {what}: {e}")).with_hint(
+        "the build's spill file (in .bantin/) holds what the memory budget would not: free some disk space, or raise --max-memory",
+    )
+}
+
 /// The file bodies are spilled to.
 #[derive(Debug)]
 pub struct Spill {

@@ -86,13 +86,15 @@ fn take_fresh(
         Fresh::Held(p, record) => return Ok((*p, RecordAt::Held(record))),
         Fresh::Spilled { record, body } => (record, body),
     };
-    let failed = |what: String| vec![Diagnostic::error(what).in_file(path)];
-    let bytes = RecordAt::Spilled(record).bytes(spill).map_err(|e| {
-        failed(format!("cannot read the parsed bulletin back from the build's spill file: {e}"))
-    })?;
-    let mut p = super::cached::decode_parsed(&bytes, tz).ok_or_else(|| {
-        failed("the parsed bulletin read back from the build's spill file does not decode".into())
-    })?;
+    let failed = |e: &dyn std::fmt::Display| {
+        vec![
+            crate::archive::spill_failed("read the parsed bulletin back from the build's spill file", e)
+                .in_file(path),
+        ]
+    };
+    let bytes = RecordAt::Spilled(record).bytes(spill).map_err(|e| failed(&e))?;
+    let mut p =
+        super::cached::decode_parsed(&bytes, tz).ok_or_else(|| failed(&"its record does not decode"))?;
     (p.rendered.loaded, p.rendered.spilled) = (true, Some(body));
     Ok((p, RecordAt::Spilled(record)))
 }

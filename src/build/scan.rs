@@ -11,7 +11,7 @@ use super::cached::{self, Cached};
 use super::report::{BuildFailure, Timings};
 use super::statics;
 use super::{BuildOptions, out_dir, profile};
-use crate::archive::{Put, Spill};
+use crate::archive::{Put, Spill, spill_failed};
 use crate::cache::{Encoded, SourceStat, encode_record};
 use crate::config::Config;
 use crate::content::{self, Parsed};
@@ -58,14 +58,7 @@ pub(super) fn parse_fresh(
             record: spill.put_bytes(bytes)?,
         })
     };
-    put().map_err(|e| vec![spill_failed("cannot write to the build's spill file", e)])
-}
-
-/// The error of a spill file that cannot be made or written to.
-fn spill_failed(what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("{what}: {e}")).with_hint(
-        "bodies go there when the memory budget would not hold them: free some disk space, or raise --max-memory",
-    )
+    put().map_err(|e: std::io::Error| vec![spill_failed("write to the build's spill file", e)])
 }
 
 /// The keys every later stage starts from.
@@ -245,7 +238,7 @@ fn read_sources(
     let spill = super::budget::spill_bodies(read.budget, to_read).then(|| {
         Spill::create(&read.root.join(crate::cache::CACHE_DIR))
             .map(Arc::new)
-            .map_err(|e| errors.push(spill_failed("cannot make the build's spill file", e)))
+            .map_err(|e| errors.push(spill_failed("make the build's spill file", e)))
     });
     let spill = spill.and_then(Result::ok);
     let parsed = &cached.parsed;

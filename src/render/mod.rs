@@ -23,7 +23,7 @@ pub use theme::{DEFAULT_THEME, Theme, slash_path};
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::archive::{Archive, Entry, TermKind, month_url, term_url, year_url};
+use crate::archive::{Archive, Entry, TermKind, month_url, spill_failed, term_url, year_url};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::hash::Fingerprint;
@@ -92,6 +92,7 @@ const ROOT_MARK: &str = "\u{E000}bantin-root\u{E001}";
 
 /// HTML rendered with [`ROOT_MARK`] for `root`: the text without the marks, and where they
 /// were.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct MarkedHtml {
     text: String,
     marks: Vec<u32>,
@@ -132,23 +133,17 @@ enum CardHtml {
 }
 
 impl MarkedHtml {
-    /// As bytes: the number of marks, the marks (little-endian `u32`s), then the text.
-    fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(4 + 4 * self.marks.len() + self.text.len());
-        for n in std::iter::once(self.marks.len() as u32).chain(self.marks.iter().copied()) {
-            bytes.extend_from_slice(&n.to_le_bytes());
-        }
-        bytes.extend_from_slice(self.text.as_bytes());
-        bytes
+    /// As bytes (postcard, as the build cache writes its records).
+    fn to_bytes(&self) -> std::io::Result<Vec<u8>> {
+        postcard::to_stdvec(self).map_err(std::io::Error::other)
     }
 
-    /// Back from [`MarkedHtml::to_bytes`]; `None` if they are not that.
+    /// Back from [`MarkedHtml::to_bytes`]; `None` if they are not that, or if a mark is out
+    /// of order or inside a character ([`MarkedHtml::with_root`] cuts the text at each).
     fn from_bytes(bytes: &[u8]) -> Option<MarkedHtml> {
-        let word = |k: usize| Some(u32::from_le_bytes(bytes.get(4 * k..4 * k + 4)?.try_into().ok()?));
-        let count = word(0)? as usize;
-        let marks = (1..=count).map(word).collect::<Option<Vec<u32>>>()?;
-        let text = std::str::from_utf8(bytes.get(4 + 4 * count..)?).ok()?.to_owned();
-        marks.iter().all(|&m| text.is_char_boundary(m as usize)).then_some(MarkedHtml { text, marks })
+        let html: MarkedHtml = postcard::from_bytes(bytes).ok()?;
+        let in_order = html.marks.windows(2).all(|w| w[0] <= w[1]);
+        (in_order && html.marks.iter().all(|&m| html.text.is_char_boundary(m as usize))).then_some(html)
     }
 }
 
@@ -429,14 +424,14 @@ mod tests {
         let html =
             format!("<a href=\"{0}2024/đà-nẵng/\">Đà Nẵng</a><img src=\"{0}p.webp\">", super::ROOT_MARK);
         let m = super::MarkedHtml::new(&html);
-        let back = super::MarkedHtml::from_bytes(&m.to_bytes()).expect("bytes of a card");
+        let bytes = m.to_bytes().expect("encode");
+        let back = super::MarkedHtml::from_bytes(&bytes).expect("bytes of a card");
         assert_eq!(back.with_root("../"), m.with_root("../"));
         assert_eq!(back.marks.len(), 2);
         // Bytes that are not a card (cut short, or a mark inside a character) are refused.
-        let bytes = m.to_bytes();
         assert!(super::MarkedHtml::from_bytes(&bytes[..6]).is_none());
-        let mut inside = bytes.clone();
-        inside[4..8].copy_from_slice(&(m.marks[0] + 13).to_le_bytes());
+        let inside = super::MarkedHtml { text: m.text.clone(), marks: vec![m.marks[0] + 13] };
+        let inside = inside.to_bytes().expect("encode");
         assert!(super::MarkedHtml::from_bytes(&inside).is_none(), "13 bytes in: inside \"đà\"");
     }
 

@@ -460,7 +460,9 @@ impl<'a> Renderer<'a> {
                 let html = if clean { Some(MarkedHtml::new(&render(ROOT_MARK)?)) } else { None };
                 let kept = match (html, &self.card_spill) {
                     (Some(html), Some(spill)) => Some(CardHtml::Spilled(
-                        spill.put_bytes(&html.to_bytes()).map_err(|e| card_spill_error("write", &e))?,
+                        html.to_bytes()
+                            .and_then(|bytes| spill.put_bytes(&bytes))
+                            .map_err(|e| spill_failed("write a card's HTML to the build's spill file", e))?,
                     )),
                     (html, _) => html.map(CardHtml::Held),
                 };
@@ -470,10 +472,11 @@ impl<'a> Renderer<'a> {
         match (cached, &self.card_spill) {
             (Some(CardHtml::Held(html)), _) => Ok(html.with_root(root)),
             (Some(CardHtml::Spilled(at)), Some(spill)) => {
-                let bytes = spill.get_bytes(*at).map_err(|e| card_spill_error("read", &e))?;
-                let html = MarkedHtml::from_bytes(&bytes).ok_or_else(|| {
-                    card_spill_error("read", &std::io::Error::other("not the card written"))
-                })?;
+                let failed = |e: &dyn std::fmt::Display| {
+                    spill_failed("read a card's HTML back from the build's spill file", e)
+                };
+                let bytes = spill.get_bytes(*at).map_err(|e| failed(&e))?;
+                let html = MarkedHtml::from_bytes(&bytes).ok_or_else(|| failed(&"not the card written"))?;
                 Ok(html.with_root(root))
             }
             _ => render(root),
@@ -515,10 +518,4 @@ impl<'a> Renderer<'a> {
             count,
         }
     }
-}
-
-/// The error of a card's HTML that cannot go to (or come back from) the build's spill file.
-fn card_spill_error(what: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!("cannot {what} a card's HTML in the build's spill file: {e}"))
-        .with_hint("the build's spill file is in .bantin/: free some disk space, or raise --max-memory")
 }

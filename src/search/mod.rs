@@ -72,7 +72,7 @@ const BATCH: usize = 128;
 const MAX_DOCS: usize = u32::MAX as usize;
 /// Units of parallel merging: a term's partition is its hash modulo this (a power of two
 /// no larger than the smallest shard count, so that every shard lies in one partition).
-const PARTITIONS: u32 = 4;
+const PARTITIONS: u32 = 8;
 
 /// Starts a word's title-only term (`^nguoi`): the bulletins with the word in their title,
 /// and where. It lives in its word's shard, so a query that has the shard has it too.

@@ -287,7 +287,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     let index = |a: &mut Archive, stored: Option<&StoredPlain>| index_in(a, stored, 1);
     // In passes (each collecting a share of the partitions, put away on disk until all are
     // counted), the same files; the texts are let go only after the last pass.
-    for passes in [2, 4] {
+    for passes in [2, 4, 8] {
         let mut p = archive(&refs);
         assert_eq!(index_in(&mut p, None, passes), kept, "{passes} passes");
         assert!(p.entries.iter().all(|e| e.plain().is_none()), "every body's text let go");

@@ -58,6 +58,9 @@ pub struct Entry {
 pub struct Facts {
     pub words: usize,
     pub has_code: bool,
+    /// Whether [`Entry::summary`] was given in front matter (the page shows it as the sapo,
+    /// above the body) rather than cut from the body's first paragraph.
+    pub summary_given: bool,
     /// Links to other bulletins: (target as written, byte offset in the body).
     pub internal_links: Vec<(String, usize)>,
     pub photos: Vec<markdown::PhotoRef>,
@@ -80,8 +83,10 @@ impl Entry {
             spilled,
             ..
         } = rendered;
-        // The entry's summary: the first paragraph is not needed again once it is that.
-        let summary = bulletin.summary.clone().unwrap_or(first_paragraph);
+        // The entry's summary: the first paragraph is not needed again once it is that, nor
+        // front matter's once it is moved here (held once, not twice, for every bulletin).
+        let summary_given = bulletin.summary.is_some();
+        let summary = bulletin.summary.take().unwrap_or(first_paragraph);
         let body = std::sync::OnceLock::new();
         match (loaded, spilled, spill) {
             (true, None, _) => {
@@ -96,7 +101,7 @@ impl Entry {
         bulletin.body = String::new();
         Entry {
             bulletin,
-            facts: Facts { words, has_code, internal_links, photos },
+            facts: Facts { words, has_code, summary_given, internal_links, photos },
             body,
             summary,
             path: String::new(),

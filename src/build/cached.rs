@@ -119,7 +119,11 @@ impl crate::search::PlainLog for Cache {
         self.plain_hashes()
     }
 
-    fn update(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()> {
+    fn update<'a>(
+        &mut self,
+        add: &mut dyn Iterator<Item = Vec<(u64, std::borrow::Cow<'a, str>)>>,
+        remove: &[u64],
+    ) -> std::io::Result<()> {
         self.update_plain(add, remove)
     }
 

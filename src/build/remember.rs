@@ -93,7 +93,9 @@ pub fn remember(
         // The plain text of each indexed bulletin, for the next update to see what changed
         // (a full build logged it before indexing).
         let logged = match made.plain_logged {
-            Some(logged) => logged.and_then(|()| cache.update(&[], &made.indexed.removed)),
+            Some(logged) => {
+                logged.and_then(|()| cache.update(&mut std::iter::empty(), &made.indexed.removed))
+            }
             None => log_plain(&site.archive, &mut *cache, &made.indexed.removed),
         };
         if let Err(e) = logged.and_then(|()| index_staged?.commit()) {

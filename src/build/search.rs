@@ -81,11 +81,8 @@ pub fn log_plain(archive: &Archive, log: &mut dyn PlainLog, remove: &[u64]) -> s
     fn texts<'a>(entries: &[&'a Entry]) -> Vec<(u64, std::borrow::Cow<'a, str>)> {
         entries.par_iter().filter_map(|e| Some((e.bulletin.source_hash, e.plain()?))).collect()
     }
-    fn add<'a>(texts: &'a [(u64, std::borrow::Cow<'_, str>)]) -> Vec<(u64, &'a str)> {
-        texts.iter().map(|(h, t)| (*h, t.as_ref())).collect()
-    }
-    log.update(&add(&texts(&held)), remove)?;
-    spilled.chunks(SPILLED_AT_ONCE).try_for_each(|chunk| log.update(&add(&texts(chunk)), &[]))
+    let mut batches = std::iter::once(&held[..]).chain(spilled.chunks(SPILLED_AT_ONCE)).map(texts);
+    log.update(&mut batches, remove)
 }
 
 /// The archive positions of the bulletins whose plain text the log does not have: a whole

@@ -78,22 +78,26 @@ impl Cache {
         self.plain_index().contains_key(&hash)
     }
 
-    /// Keeps the plain texts of `add` and forgets those of `remove`. The log is appended to,
-    /// and rewritten when mostly forgotten text.
-    pub fn update_plain(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()> {
+    /// Keeps the plain texts of `add`, given a batch at a time, and forgets those of
+    /// `remove`. The log is appended to (rewritten first when mostly forgotten text), and its
+    /// index written once, after the last batch: a full build logs every body, in batches
+    /// when they are read back from disk, and the index is as big as the archive. A build
+    /// stopped before that leaves texts the index does not know of: the next one logs them
+    /// again.
+    pub fn update_plain<'a>(
+        &mut self,
+        add: &mut dyn Iterator<Item = Vec<(u64, std::borrow::Cow<'a, str>)>>,
+        remove: &[u64],
+    ) -> std::io::Result<()> {
         use std::io::Write as _;
-        if add.is_empty() && remove.is_empty() {
-            return Ok(());
-        }
-        std::fs::create_dir_all(&self.dir)?;
         let path = self.dir.join("plain");
         let mut index = self.plain_index().clone();
+        let mut changed = false;
         for h in remove {
-            index.remove(h);
+            changed |= index.remove(h).is_some();
         }
         let mut end = std::fs::metadata(&path).map_or(0, |m| m.len());
-        let live: u64 = index.values().map(|&(_, l)| u64::from(l)).sum::<u64>()
-            + add.iter().map(|(_, t)| t.len() as u64).sum::<u64>();
+        let live: u64 = index.values().map(|&(_, l)| u64::from(l)).sum::<u64>();
         if end > 2 * live + (1 << 20) {
             // Mostly dead: rewrite with what is still wanted.
             let mut kept: Vec<(u64, String)> = {
@@ -110,22 +114,38 @@ impl Cache {
             }
             std::fs::write(&tmp, &out)?;
             std::fs::rename(&tmp, &path)?;
-            // What is known of the log follows it even if appending fails below.
+            // The index must follow the rewritten log at once: its offsets are new.
+            codec::write(&self.dir.join("plain.idx"), &index)?;
             self.plain_index = std::sync::OnceLock::from(index.clone());
             end = out.len() as u64;
         }
         // Written as they come, not gathered first: in a full build they are every body.
-        let file = std::fs::OpenOptions::new().append(true).create(true).open(&path)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        for (h, text) in add {
-            if !index.contains_key(h) {
-                index.insert(*h, (end, text.len() as u32));
+        let mut out = None;
+        for batch in add {
+            for (h, text) in batch {
+                if index.contains_key(&h) {
+                    continue;
+                }
+                let out = match &mut out {
+                    Some(out) => out,
+                    None => {
+                        std::fs::create_dir_all(&self.dir)?;
+                        let file = std::fs::OpenOptions::new().append(true).create(true).open(&path)?;
+                        out.insert(std::io::BufWriter::with_capacity(1 << 20, file))
+                    }
+                };
+                index.insert(h, (end, text.len() as u32));
                 out.write_all(text.as_bytes())?;
                 end += text.len() as u64;
+                changed = true;
             }
         }
-        out.flush()?;
-        codec::write(&self.dir.join("plain.idx"), &index)?;
+        if let Some(mut out) = out {
+            out.flush()?;
+        }
+        if changed {
+            codec::write(&self.dir.join("plain.idx"), &index)?;
+        }
         self.plain_index = std::sync::OnceLock::from(index);
         Ok(())
     }
@@ -152,9 +172,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut cache = Cache::empty(dir.path(), "build");
         let (one, two) = ("Đà Nẵng mưa to.\nNgập nặng.", "Hà Nội");
-        cache.update_plain(&[(1, one), (2, two)], &[]).expect("logged");
+        let batch = |texts: &[(u64, &'static str)]| -> Vec<(u64, std::borrow::Cow<'static, str>)> {
+            texts.iter().map(|&(h, t)| (h, t.into())).collect()
+        };
+        cache.update_plain(&mut [batch(&[(1, one)]), batch(&[(2, two)])].into_iter(), &[]).expect("logged");
         // Logged again (already there) and a third: appended, the first two kept.
-        cache.update_plain(&[(2, two), (3, "ba")], &[]).expect("logged");
+        cache.update_plain(&mut [batch(&[(2, two), (3, "ba")])].into_iter(), &[]).expect("logged");
+        // Read again from disk, as the next build does: the index was written once, at the end.
+        let mut cache = Cache::empty(dir.path(), "build");
         let stored = cache.stored_plain();
         assert_eq!(stored(1, usize::MAX).expect("one"), one);
         assert_eq!(stored(2, usize::MAX).expect("two"), two);

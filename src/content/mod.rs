@@ -32,7 +32,8 @@ pub struct Bulletin {
     pub updated: Option<Box<PubDate>>,
     pub authors: Vec<String>,
     pub tags: Vec<String>,
-    /// The summary given in front matter, if any, on one line.
+    /// The summary given in front matter, if any, on one line (moved into the archive
+    /// entry's summary once the entry is made).
     #[serde(deserialize_with = "crate::text::utf8::de_opt_string")]
     pub summary: Option<String>,
     #[serde(deserialize_with = "crate::text::utf8::de_string")]

@@ -167,7 +167,7 @@ impl<'a> Renderer<'a> {
                 let page = PageView {
                     title: &b.title,
                     summary: &e.summary,
-                    sapo: b.summary.as_deref(),
+                    sapo: e.facts.summary_given.then_some(e.summary.as_str()),
                     content: &content,
                     has_code: e.facts.has_code,
                     reading_minutes: e.facts.words.div_ceil(self.config.words_per_minute.max(1)).max(1),

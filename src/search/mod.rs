@@ -158,8 +158,12 @@ pub trait PlainLog {
     fn has(&self, hash: u64) -> bool;
     /// The hashes of every text kept.
     fn hashes(&self) -> Vec<u64>;
-    /// Keeps the texts of `add` and forgets those of `remove`.
-    fn update(&mut self, add: &[(u64, &str)], remove: &[u64]) -> std::io::Result<()>;
+    /// Keeps the texts of `add`, given a batch at a time, and forgets those of `remove`.
+    fn update<'a>(
+        &mut self,
+        add: &mut dyn Iterator<Item = Vec<(u64, std::borrow::Cow<'a, str>)>>,
+        remove: &[u64],
+    ) -> std::io::Result<()>;
     /// Reads kept texts (cut at `max_bytes`), from several threads.
     fn reader(&self) -> Box<StoredPlain<'_>>;
 }

@@ -140,7 +140,7 @@ impl Ctx<'_> {
     /// internal links made absolute (copied only where it has such links).
     fn with_content<R>(&self, i: usize, e: &Entry, f: impl FnOnce(&str) -> R) -> R {
         if self.config.feed_content == crate::config::FeedContent::Summary {
-            f(&e.summary)
+            f(&e.summary())
         } else {
             let html = e.html();
             if html.len() > crate::content::parse::FEED_BODY_LIMIT {
@@ -149,7 +149,7 @@ impl Ctx<'_> {
                 let url = self.url(&e.path);
                 return f(&format!(
                     "<p>{}</p>\n<p><a href=\"{}\">{}</a></p>",
-                    xml(&e.summary),
+                    xml(&e.summary()),
                     xml(&url),
                     xml(&e.bulletin.title)
                 ));
@@ -169,7 +169,7 @@ impl Ctx<'_> {
         };
         idx.iter()
             .map(|&t| {
-                let term = &self.archive.terms(kind)[t];
+                let term = &self.archive.terms(kind)[t as usize];
                 (term.name.clone(), self.url(&term_url(kind, &term.slug)))
             })
             .collect()
@@ -217,8 +217,9 @@ impl Ctx<'_> {
             for (name, _) in self.names(e, TermKind::Tag) {
                 let _ = writeln!(x, "<category term=\"{}\"/>", xml(&name));
             }
-            if !e.summary.is_empty() {
-                let _ = writeln!(x, "<summary>{}</summary>", xml(&e.summary));
+            let summary = e.summary();
+            if !summary.is_empty() {
+                let _ = writeln!(x, "<summary>{}</summary>", xml(&summary));
             }
             let kind =
                 if self.config.feed_content == crate::config::FeedContent::Summary { "text" } else { "html" };
@@ -279,12 +280,14 @@ impl Ctx<'_> {
 
     fn json_feed(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {
         let summary_only = self.config.feed_content == crate::config::FeedContent::Summary;
+        let summaries: Vec<_> = entries.iter().map(|(_, e)| e.summary()).collect();
         let items: Vec<JsonItem> = entries
             .iter()
-            .map(|&(i, e)| JsonItem {
+            .zip(&summaries)
+            .map(|(&(i, e), summary)| JsonItem {
                 image: match self.photos.lead_of(i) {
                     Some(photo) => crate::photos::crops(photo, self.base).into_iter().next().map(|c| c.0),
-                    None => e.bulletin.image.clone().filter(|img| img.contains("://")),
+                    None => e.bulletin.image().filter(|img| img.contains("://")).map(str::to_owned),
                 },
                 authors: self
                     .names(e, TermKind::Author)
@@ -292,11 +295,11 @@ impl Ctx<'_> {
                     .map(|(name, url)| JsonAuthor { name, url })
                     .collect(),
                 content_html: (!summary_only).then(|| self.with_content(i, e, str::to_owned)),
-                content_text: summary_only.then_some(e.summary.as_str()),
+                content_text: summary_only.then_some(summary.as_ref()),
                 date_modified: rfc3339(e.bulletin.modified()),
                 date_published: rfc3339(&e.bulletin.date),
                 id: self.entry_id(e),
-                summary: (!e.summary.is_empty()).then_some(e.summary.as_str()),
+                summary: (!summary.is_empty()).then_some(summary.as_ref()),
                 tags: self.names(e, TermKind::Tag).into_iter().map(|(n, _)| n).collect(),
                 title: &e.bulletin.title,
                 url: self.url(&e.path),
@@ -372,70 +375,137 @@ fn w3c(d: &PubDate) -> String {
 }
 
 /// `sitemap.xml` (and `sitemap-N.xml` parts under an index when there are more than
-/// `max_urls` URLs): the home page, every bulletin, and the first page of every list.
+/// `max_urls` URLs): the home page, every bulletin, and the first page of every list. The
+/// build writes each as it is made ([`sitemaps_each`]).
+#[cfg(test)]
 pub fn sitemaps(config: &Config, archive: &Archive) -> Vec<FeedFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    sitemaps_each(config, archive, &|f| {
+        files.lock().expect("lock").push(f);
+        Ok(())
+    })
+    .expect("sitemaps");
+    let mut files = files.into_inner().expect("lock");
+    // Parts in order, then the index.
+    files.sort_by_key(|f| (f.path == "sitemap.xml", f.path.len(), f.path.clone()));
+    files
+}
+
+/// One URL of the sitemap, named by what it shows (the URLs are made a part at a time: at
+/// 1,000,000 bulletins all of them, and all the parts, would be 300 MB at once).
+#[derive(Clone, Copy)]
+enum SitemapUrl {
+    Home,
+    Bulletin(u32),
+    Section(u32),
+    Terms(TermKind),
+    Term(TermKind, u32),
+    Archive,
+    Year(u32),
+    Month(u32, u32),
+}
+
+/// Makes the sitemap's files (`sitemap.xml`, and `sitemap-N.xml` parts under it as an index
+/// when there are more than `sitemap_max_urls` URLs: the home page, every bulletin, and the
+/// first page of every list) and gives each to `put` as soon as it is made, the parts in
+/// parallel.
+pub fn sitemaps_each(
+    config: &Config,
+    archive: &Archive,
+    put: &(dyn Fn(FeedFile) -> std::io::Result<()> + Sync),
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let base = config.base();
     let url = |p: &str| format!("{base}/{}", p.trim_start_matches('/'));
     let newest = |members: &[usize]| members.first().map(|&i| w3c(archive.entries[i].bulletin.modified()));
-    let mut urls: Vec<(String, Option<String>)> =
-        vec![(url(""), newest(&(0..archive.entries.len()).collect::<Vec<_>>()))];
-    for e in &archive.entries {
-        urls.push((url(&e.path), Some(w3c(e.bulletin.modified()))));
-    }
-    for section in &archive.sections {
-        urls.push((url(&crate::archive::section_url(&section.slug)), newest(&section.members)));
-    }
+    let mut urls: Vec<SitemapUrl> = vec![SitemapUrl::Home];
+    urls.extend((0..archive.entries.len() as u32).map(SitemapUrl::Bulletin));
+    urls.extend((0..archive.sections.len() as u32).map(SitemapUrl::Section));
     for kind in [TermKind::Tag, TermKind::Author] {
-        urls.push((url(&format!("{}/", kind.folder())), None));
-        for t in archive.terms(kind) {
-            urls.push((url(&term_url(kind, &t.slug)), newest(&t.members)));
-        }
+        urls.push(SitemapUrl::Terms(kind));
+        urls.extend((0..archive.terms(kind).len() as u32).map(|t| SitemapUrl::Term(kind, t)));
     }
-    urls.push((url("archive/"), None));
-    for y in &archive.years {
-        urls.push((url(&year_url(y.year)), newest(&y.members)));
-        for m in &y.months {
-            urls.push((url(&month_url(y.year, m.month)), newest(&m.members)));
-        }
+    urls.push(SitemapUrl::Archive);
+    for (y, year) in archive.years.iter().enumerate() {
+        urls.push(SitemapUrl::Year(y as u32));
+        urls.extend((0..year.months.len() as u32).map(|m| SitemapUrl::Month(y as u32, m)));
     }
-    let write_urlset = |chunk: &[(String, Option<String>)]| {
+    // Where the URL is and when what it shows last changed, if that is known.
+    let entry = |u: SitemapUrl| -> (String, Option<String>) {
+        match u {
+            SitemapUrl::Home => (url(""), archive.entries.first().map(|e| w3c(e.bulletin.modified()))),
+            SitemapUrl::Bulletin(i) => {
+                let e = &archive.entries[i as usize];
+                (url(&e.path), Some(w3c(e.bulletin.modified())))
+            }
+            SitemapUrl::Section(i) => {
+                let section = &archive.sections[i as usize];
+                (url(&crate::archive::section_url(&section.slug)), newest(&section.members))
+            }
+            SitemapUrl::Terms(kind) => (url(&format!("{}/", kind.folder())), None),
+            SitemapUrl::Term(kind, t) => {
+                let t = &archive.terms(kind)[t as usize];
+                (url(&term_url(kind, &t.slug)), newest(&t.members))
+            }
+            SitemapUrl::Archive => (url("archive/"), None),
+            SitemapUrl::Year(y) => {
+                let y = &archive.years[y as usize];
+                (url(&year_url(y.year)), newest(&y.members))
+            }
+            SitemapUrl::Month(y, m) => {
+                let (y, m) = (&archive.years[y as usize], &archive.years[y as usize].months[m as usize]);
+                (url(&month_url(y.year, m.month)), newest(&m.members))
+            }
+        }
+    };
+    // A part's XML, and the latest of its URLs' dates.
+    let write_urlset = |chunk: &[SitemapUrl]| -> (String, Option<String>) {
         let mut x = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        for (loc, lastmod) in chunk {
-            let _ = write!(x, "<url><loc>{}</loc>", xml(loc));
+        let mut latest: Option<String> = None;
+        for &u in chunk {
+            let (loc, lastmod) = entry(u);
+            let _ = write!(x, "<url><loc>{}</loc>", xml(&loc));
             if let Some(l) = lastmod {
                 let _ = write!(x, "<lastmod>{l}</lastmod>");
+                if latest.as_ref().is_none_or(|m| l > *m) {
+                    latest = Some(l);
+                }
             }
             x.push_str("</url>\n");
         }
         x.push_str("</urlset>\n");
-        x
+        (x, latest)
     };
     let max = config.sitemap_max_urls.clamp(1, SITEMAP_LIMIT);
     if urls.len() <= max {
-        return vec![FeedFile { path: "sitemap.xml".into(), contents: write_urlset(&urls) }];
+        return put(FeedFile { path: "sitemap.xml".into(), contents: write_urlset(&urls).0 });
     }
-    let mut files = Vec::new();
+    let latest: Vec<Option<String>> = urls
+        .par_chunks(max)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let (contents, latest) = write_urlset(chunk);
+            put(FeedFile { path: format!("sitemap-{}.xml", i + 1), contents })?;
+            Ok(latest)
+        })
+        .collect::<std::io::Result<_>>()?;
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (i, chunk) in urls.chunks(max).enumerate() {
-        let name = format!("sitemap-{}.xml", i + 1);
-        let lastmod = chunk.iter().filter_map(|(_, l)| l.clone()).max();
-        let _ = write!(index, "<sitemap><loc>{}</loc>", xml(&url(&name)));
+    for (i, lastmod) in latest.iter().enumerate() {
+        let _ = write!(index, "<sitemap><loc>{}</loc>", xml(&url(&format!("sitemap-{}.xml", i + 1))));
         if let Some(l) = lastmod {
             let _ = write!(index, "<lastmod>{l}</lastmod>");
         }
         index.push_str("</sitemap>\n");
-        files.push(FeedFile { path: name, contents: write_urlset(chunk) });
     }
     index.push_str("</sitemapindex>\n");
-    files.push(FeedFile { path: "sitemap.xml".into(), contents: index });
-    files
+    put(FeedFile { path: "sitemap.xml".into(), contents: index })
 }
 
-/// The files [`sitemaps`] makes, and a fingerprint of everything it makes them from besides
+/// The files [`sitemaps_each`] makes, and a fingerprint of everything it makes them from besides
 /// the configuration (which `global_key` stands for): equal fingerprints, equal files.
 pub fn sitemap_plan(config: &Config, archive: &Archive, global_key: u64) -> (Vec<String>, u64) {
     let mut f = crate::hash::Fingerprint::new();

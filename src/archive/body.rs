@@ -24,6 +24,33 @@ pub enum Body {
     Spilled { spill: Arc<Spill>, html: Put, plain: Option<Put> },
 }
 
+/// A bulletin's summary, as lists, feeds and the search index show it: in memory, or, when
+/// its body went to the build's spill file, there too (at 1,000,000 bulletins, 230 MB not
+/// held).
+#[derive(Debug)]
+pub enum Summary {
+    Held(Box<str>),
+    Spilled(Arc<Spill>, Put),
+}
+
+impl Summary {
+    /// Held, or put in `spill` when there is one (held still if that fails: the spill file's
+    /// failures show where bodies are read back).
+    pub fn new(text: String, spill: Option<&Arc<Spill>>) -> Summary {
+        match spill.map(|s| (s, s.put(&text))) {
+            Some((spill, Ok(at))) => Summary::Spilled(spill.clone(), at),
+            _ => Summary::Held(text.into_boxed_str()),
+        }
+    }
+
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Summary::Held(text) => Cow::Borrowed(text),
+            Summary::Spilled(spill, at) => Cow::Owned(spill.get(*at)),
+        }
+    }
+}
+
 impl Body {
     pub fn new(html: String, plain: String) -> Body {
         Body::Held { html: Mutex::new(Some(Arc::new(html))), plain: Some(plain) }
@@ -68,5 +95,25 @@ impl Body {
     /// Whether it is in the spill file rather than in memory.
     pub fn is_spilled(&self) -> bool {
         matches!(self, Body::Spilled { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_goes_where_its_body_went_and_reads_back_the_same() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let spill = Arc::new(Spill::create(dir.path()).expect("spill"));
+        let text = "Mưa lớn ở Đà Nẵng: 300 mm trong một đêm.";
+        let held = Summary::new(text.to_owned(), None);
+        assert!(matches!(held, Summary::Held(_)));
+        assert_eq!(held.text(), text);
+        let spilled = Summary::new(text.to_owned(), Some(&spill));
+        assert!(matches!(spilled, Summary::Spilled(..)));
+        assert_eq!(spilled.text(), text);
+        assert_eq!(Summary::new(String::new(), Some(&spill)).text(), "");
+        assert!(spill.check().is_ok());
     }
 }

@@ -19,7 +19,7 @@ mod shape;
 mod spill;
 mod terms;
 
-pub use body::Body;
+pub use body::{Body, Summary};
 use sections::*;
 pub use sections::{Section, section_url};
 pub use spill::{Put, Spill, failed as spill_failed, scratch_file};
@@ -38,13 +38,17 @@ pub struct Entry {
     /// What Markdown told of the body; the body itself is in [`Entry::body`].
     pub facts: Facts,
     pub body: std::sync::OnceLock<Body>,
-    /// The summary shown in lists: from front matter, or the first paragraph cut.
-    pub summary: String,
+    /// The summary shown in lists: from front matter, or the first paragraph cut
+    /// ([`Entry::summary`]).
+    pub summary: Summary,
     /// Site-relative URL path, e.g. `/2020/01/slug/`.
     pub path: String,
-    pub tags: Vec<usize>,
-    pub authors: Vec<usize>,
-    pub related: Vec<usize>,
+    /// Its tags and authors (positions in [`Archive::tags`] and [`Archive::authors`], in its
+    /// front matter's order) and related bulletins (positions in [`Archive::entries`]): small
+    /// numbers in lists without spare room, as every bulletin has them.
+    pub tags: Ids,
+    pub authors: Ids,
+    pub related: Ids,
     /// Its section (a position in [`Archive::sections`]).
     pub section: Option<usize>,
     /// Its lead photo's smallest WebP variant (site-relative), for the search results' thumbnail;
@@ -88,16 +92,20 @@ impl Entry {
         let summary_given = bulletin.summary.is_some();
         let summary = bulletin.summary.take().unwrap_or(first_paragraph);
         let body = std::sync::OnceLock::new();
+        // Where the body went, the summary goes too.
+        let mut summary_spill = None;
         match (loaded, spilled, spill) {
             (true, None, _) => {
                 let _ = body.set(Body::new(html, plain));
             }
             (true, Some(at), Some(spill)) => {
                 let _ = body.set(Body::spilled(spill.clone(), at));
+                summary_spill = Some(spill);
             }
             // Not loaded (or spilled nowhere): the bodies stage loads it if a page needs it.
             _ => {}
         }
+        let summary = Summary::new(summary, summary_spill);
         bulletin.body = String::new();
         Entry {
             bulletin,
@@ -105,12 +113,17 @@ impl Entry {
             body,
             summary,
             path: String::new(),
-            tags: Vec::new(),
-            authors: Vec::new(),
-            related: Vec::new(),
+            tags: Ids::default(),
+            authors: Ids::default(),
+            related: Ids::default(),
             section: None,
             thumb: None,
         }
+    }
+
+    /// The summary shown in lists, feeds and search results (read back when spilled).
+    pub fn summary(&self) -> std::borrow::Cow<'_, str> {
+        self.summary.text()
     }
 
     /// The body as HTML (internal links not yet resolved). Empty if the entry was not
@@ -142,6 +155,9 @@ impl Entry {
         self.body.get()?.plain()
     }
 }
+
+/// Positions in one of the archive's lists, held for every bulletin.
+pub type Ids = Box<[u32]>;
 
 /// A tag or an author, with its bulletins (indices into [`Archive::entries`], newest first).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -243,7 +259,7 @@ impl Archive {
         }
 
         // Each rayon split gets a scratch of n counters: splits are kept few and large.
-        let related: Vec<Vec<usize>> = (0..n)
+        let related: Vec<Ids> = (0..n)
             .into_par_iter()
             .with_min_len(1024)
             .map_init(
@@ -400,7 +416,7 @@ mod tests {
             .collect()
     }
 
-    fn summary(a: &Archive) -> Vec<(String, String, Vec<usize>, Vec<usize>)> {
+    fn summary(a: &Archive) -> Vec<(String, String, Ids, Ids)> {
         a.entries
             .iter()
             .map(|e| (e.bulletin.title.clone(), e.path.clone(), e.tags.clone(), e.related.clone()))
@@ -525,8 +541,7 @@ mod tests {
         };
         let (first, key) = Archive::build_with(&config, entries(&docs), None).expect("archive");
         let shape = kept(&first, key);
-        let lists =
-            |list: fn(&Entry) -> &Vec<usize>| first.entries.iter().map(list).cloned().collect::<Vec<_>>();
+        let lists = |list: fn(&Entry) -> &Ids| first.entries.iter().map(list).cloned().collect::<Vec<_>>();
         assert_eq!(shape.entry_tags, lists(|e| &e.tags));
         assert_eq!(shape.entry_authors, lists(|e| &e.authors));
         assert_eq!(shape.related, lists(|e| &e.related));
@@ -537,7 +552,7 @@ mod tests {
                 .expect("archive");
         assert!(again.is_none(), "the shape is reused");
         assert_eq!(summary(&reused), summary(&first));
-        assert!(reused.entries[1].summary.ends_with("Thêm."));
+        assert!(reused.entries[1].summary().ends_with("Thêm."));
         let mut edited = docs;
         edited[1].0 = "Nắng nóng kéo dài";
         let (retitled, again) =
@@ -559,7 +574,7 @@ mod tests {
         // A shape with the right key that does not fit (a damaged cache) is not trusted.
         let mut damaged = shape.clone();
         damaged.related.pop();
-        damaged.entry_tags[0] = vec![99];
+        damaged.entry_tags[0] = Box::new([99]);
         let (safe, rebuilt) = Archive::build_with(&config, entries(&docs), Some(damaged)).expect("archive");
         assert_eq!(summary(&safe), summary(&first));
         assert_eq!(kept(&safe, rebuilt).key, shape.key);

@@ -20,16 +20,17 @@ pub struct Shape {
     pub(super) tags: Vec<Term>,
     pub(super) authors: Vec<Term>,
     /// Per entry (archive order): its tags, authors and related bulletins.
-    pub(super) entry_tags: Vec<Vec<usize>>,
-    pub(super) entry_authors: Vec<Vec<usize>>,
-    pub(super) related: Vec<Vec<usize>>,
+    pub(super) entry_tags: Vec<Ids>,
+    pub(super) entry_authors: Vec<Ids>,
+    pub(super) related: Vec<Ids>,
 }
 
 impl Shape {
     /// Whether the shape describes `n` entries consistently: a damaged cache must never
     /// index out of bounds.
     pub(super) fn fits(&self, n: usize) -> bool {
-        let in_range = |lists: &[Vec<usize>], bound: usize| lists.iter().flatten().all(|&i| i < bound);
+        let in_range =
+            |lists: &[Ids], bound: usize| lists.iter().flat_map(|l| l.iter()).all(|&i| (i as usize) < bound);
         let members = |terms: &[Term]| terms.iter().all(|t| t.members.iter().all(|&m| m < n));
         [self.entry_tags.len(), self.entry_authors.len(), self.related.len()].iter().all(|&l| l == n)
             && in_range(&self.entry_tags, self.tags.len())
@@ -51,7 +52,7 @@ impl serde::Serialize for ShapeOf<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         /// One list of each entry's, in archive order.
-        struct Lists<'a>(&'a [Entry], fn(&Entry) -> &Vec<usize>);
+        struct Lists<'a>(&'a [Entry], fn(&Entry) -> &Ids);
         impl serde::Serialize for Lists<'_> {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.collect_seq(self.0.iter().map(self.1))
@@ -129,9 +130,9 @@ pub(super) struct Scratch {
 /// Up to five bulletins sharing the most tags with bulletin `i`, among those published
 /// around the same time (within [`RELATED_WINDOW`] bulletins of each tag); the nearest in
 /// time first among equals, then the newer.
-pub(super) fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Vec<usize> {
+pub(super) fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scratch) -> Ids {
     for &t in &entries[i].tags {
-        let members = &tags[t].members;
+        let members = &tags[t as usize].members;
         let at = members.binary_search(&i).unwrap_or_else(|k| k);
         let window =
             &members[at.saturating_sub(RELATED_WINDOW)..(at + RELATED_WINDOW + 1).min(members.len())];
@@ -156,9 +157,6 @@ pub(super) fn related_to(i: usize, entries: &[Entry], tags: &[Term], s: &mut Scr
         ranked.truncate(RELATED);
     }
     ranked.sort_unstable_by_key(key);
-    // A new vector: collecting from `ranked` would keep its allocation (sized by every
-    // candidate, up to 120 per tag) alive with the archive.
-    let mut related = Vec::with_capacity(ranked.len());
-    related.extend(ranked.iter().map(|&(m, _)| m));
-    related
+    // Archive positions fit in u32: the search index numbers bulletins so too.
+    ranked.iter().map(|&(m, _)| m as u32).collect()
 }

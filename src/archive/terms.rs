@@ -73,21 +73,20 @@ pub(super) fn collect_terms(
             )));
         }
     }
+    let mut lists: Vec<Vec<u32>> = vec![Vec::new(); entries.len()];
     for (ti, t) in terms.iter().enumerate() {
         for &m in &t.members {
-            match kind {
-                TermKind::Tag => entries[m].tags.push(ti),
-                TermKind::Author => entries[m].authors.push(ti),
-            }
+            lists[m].push(ti as u32);
         }
     }
     // Keep each bulletin's terms in its own front-matter order.
-    for (e, order) in entries.iter_mut().zip(&keys) {
-        let idx = match kind {
-            TermKind::Tag => &mut e.tags,
-            TermKind::Author => &mut e.authors,
-        };
-        idx.sort_by_key(|&ti| order.iter().position(|k| *k == terms[ti].key));
+    for ((e, order), mut list) in entries.iter_mut().zip(&keys).zip(lists) {
+        list.sort_by_key(|&ti| order.iter().position(|k| *k == terms[ti as usize].key));
+        let ids = list.into_boxed_slice();
+        match kind {
+            TermKind::Tag => e.tags = ids,
+            TermKind::Author => e.authors = ids,
+        }
     }
     terms
 }

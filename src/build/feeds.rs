@@ -58,9 +58,9 @@ pub fn write(
     let sitemap = if sitemap_files.iter().all(|f| emit.unchanged(f, sitemap_key)) {
         sitemap_files.iter().try_for_each(|f| emit.keep(f))
     } else {
-        feeds::sitemaps(config, archive)
-            .par_iter()
-            .try_for_each(|f| emit.put(&f.path, Some(sitemap_key), f.contents.as_bytes()))
+        feeds::sitemaps_each(config, archive, &|f| {
+            emit.put(&f.path, Some(sitemap_key), f.contents.as_bytes())
+        })
     };
     sitemap.map_err(|e| io_error("cannot write the sitemap", e))?;
     let (news, news_expiry) = feeds::news_members(archive, now);

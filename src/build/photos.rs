@@ -73,7 +73,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     let mut wanted: Vec<Wanted> = Vec::new();
     for (i, e) in site.archive.entries.iter().enumerate() {
         let b = &e.bulletin;
-        let lead = b.image.as_deref().filter(|i| photos::is_local(i));
+        let lead = b.lead.as_deref().filter(|l| photos::is_local(&l.image));
         if lead.is_none() && e.facts.photos.is_empty() {
             continue;
         }
@@ -86,8 +86,8 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             Ok(path) => wanted.push((i, which, real(&path).unwrap_or(path))),
             Err(tried) => errors.push(missing(&b.source, at, src, what, &tried, &files)),
         };
-        if let Some(img) = lead {
-            look(None, img, b.image_at, "lead picture (`image:`)");
+        if let Some(l) = lead {
+            look(None, &l.image, l.at, "lead picture (`image:`)");
         }
         for (n, r) in e.facts.photos.iter().enumerate() {
             look(Some(n), &r.src, r.at, "picture");

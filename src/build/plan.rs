@@ -73,14 +73,12 @@ pub fn plan<'a>(
     unlogged: impl Fn() -> Vec<usize>,
 ) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let jobs = renderer.jobs();
-    let files: Vec<String> = jobs.par_iter().map(|&job| renderer.job_file(job)).collect();
-    check_unique_outputs(&jobs, &files, archive)?;
+    check_unique_outputs(&jobs, &|job| renderer.job_file(job), archive)?;
     let pages: Vec<PlannedPage> = jobs
         .par_iter()
-        .zip(files)
-        .map(|(&job, file)| {
+        .map(|&job| {
             let key = renderer.fingerprint(job);
-            let unchanged = emit.unchanged(&file, key);
+            let unchanged = emit.unchanged(&renderer.job_file(job), key);
             PlannedPage { job, key, unchanged }
         })
         .collect();
@@ -132,28 +130,39 @@ pub fn plan<'a>(
 }
 
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
-/// permalink, say).
+/// permalink, say). `file_of` names each job's file. The names are compared by their hashes
+/// (at 1,000,000 bulletins the names themselves would be 100 MB at once), and by themselves
+/// where two hashes are the same.
 pub fn check_unique_outputs(
     jobs: &[Job],
-    files: &[String],
+    file_of: &(dyn Fn(Job) -> String + Sync),
     archive: &Archive,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut seen: rustc_hash::FxHashMap<&str, Job> = Default::default();
-    seen.reserve(files.len());
+    let hashes: Vec<u64> =
+        jobs.par_iter().map(|&job| crate::hash::hash_bytes(file_of(job).as_bytes())).collect();
+    let mut seen: rustc_hash::FxHashMap<u64, Job> = Default::default();
+    seen.reserve(jobs.len());
+    // Names whose hash another name has too (all but never): compared by name.
+    let mut by_name: rustc_hash::FxHashMap<String, Job> = Default::default();
     let mut errors = Vec::new();
-    for (&job, file) in jobs.iter().zip(files) {
-        if let Some(prev) = seen.insert(file, job) {
-            let culprit = [job, prev].into_iter().find_map(|j| match j {
-                Job::Bulletin(i) | Job::Alias(i, _) => Some(archive.entries[i].bulletin.source.clone()),
-                _ => None,
-            });
-            let mut d = Diagnostic::error(format!("two pages would be written to {file}"))
-                .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
-            if let Some(c) = culprit {
-                d = d.in_file(c);
-            }
-            errors.push(d);
+    for (&job, &hash) in jobs.iter().zip(&hashes) {
+        let Some(&first) = seen.get(&hash) else {
+            seen.insert(hash, job);
+            continue;
+        };
+        let file = file_of(job);
+        let prev = if file_of(first) == file { Some(first) } else { by_name.insert(file.clone(), job) };
+        let Some(prev) = prev else { continue };
+        let culprit = [job, prev].into_iter().find_map(|j| match j {
+            Job::Bulletin(i) | Job::Alias(i, _) => Some(archive.entries[i].bulletin.source.clone()),
+            _ => None,
+        });
+        let mut d = Diagnostic::error(format!("two pages would be written to {file}"))
+            .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
+        if let Some(c) = culprit {
+            d = d.in_file(c);
         }
+        errors.push(d);
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
@@ -173,11 +182,14 @@ mod tests {
         let archive =
             Archive::build(&Config::default(), vec![(parsed.bulletin, parsed.rendered)]).expect("archive");
         let jobs = [Job::Bulletin(0), Job::Terms(crate::archive::TermKind::Tag), Job::Search];
-        let files = ["tags/index.html".to_string(), "tags/index.html".into(), "search/index.html".into()];
-        let errors = check_unique_outputs(&jobs, &files, &archive).expect_err("a clash");
+        let file_of = |job: Job| match job {
+            Job::Search => "search/index.html".to_string(),
+            _ => "tags/index.html".to_string(),
+        };
+        let errors = check_unique_outputs(&jobs, &file_of, &archive).expect_err("a clash");
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("tags/index.html"), "{}", errors[0].message);
         assert_eq!(errors[0].file.as_deref(), Some(std::path::Path::new("content/tags.md")));
-        assert!(check_unique_outputs(&jobs[1..], &files[1..], &archive).is_ok());
+        assert!(check_unique_outputs(&jobs[1..], &file_of, &archive).is_ok());
     }
 }

@@ -201,7 +201,7 @@ fn update(
             let e = &site.archive.entries[i];
             return Some(OwnedFields {
                 title: e.bulletin.title.clone(),
-                summary: e.summary.clone(),
+                summary: e.summary().into_owned(),
                 plain: e.plain().map(std::borrow::Cow::into_owned).or_else(plain)?,
                 tags: e.bulletin.tags.clone(),
                 authors: e.bulletin.authors.clone(),

@@ -54,8 +54,9 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     match Renderer::new(&site.config, &site.theme, &site.archive, &photos.set, site.now) {
         Ok(renderer) => {
             let jobs = renderer.jobs();
-            let files: Vec<String> = jobs.par_iter().map(|&j| renderer.job_file(j)).collect();
-            if let Err(mut e) = pipeline::check_unique_outputs(&jobs, &files, &site.archive) {
+            if let Err(mut e) =
+                pipeline::check_unique_outputs(&jobs, &|j| renderer.job_file(j), &site.archive)
+            {
                 diags.append(&mut e);
             }
             let mut errors: Vec<Diagnostic> =

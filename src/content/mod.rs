@@ -54,15 +54,10 @@ pub struct Bulletin {
     #[serde(default)]
     pub section: Option<Box<(String, (usize, usize))>>,
     pub draft: bool,
-    /// A lead image (URL or site path) and its alt text.
-    pub image: Option<String>,
-    pub image_alt: Option<String>,
-    /// The lead picture's caption (what it shows, and its credit).
+    /// Its lead picture, if it has one (boxed: most bulletins have none, and every
+    /// bulletin's record is held at once).
     #[serde(default)]
-    pub image_caption: Option<String>,
-    /// Where `image:` is written (line, column), for messages about its file.
-    #[serde(default)]
-    pub image_at: (usize, usize),
+    pub lead: Option<Box<Lead>>,
     /// The Markdown body, normalised.
     #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub body: String,
@@ -72,7 +67,29 @@ pub struct Bulletin {
     pub source_hash: u64,
 }
 
+/// A bulletin's lead picture (`image:`, `image_alt:`, `image_caption:`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Lead {
+    /// A URL or a site path.
+    pub image: String,
+    pub alt: Option<String>,
+    /// What it shows, and its credit.
+    pub caption: Option<String>,
+    /// Where `image:` is written (line, column), for messages about its file.
+    pub at: (usize, usize),
+}
+
 impl Bulletin {
+    /// The lead picture's URL or site path.
+    pub fn image(&self) -> Option<&str> {
+        self.lead.as_ref().map(|l| l.image.as_str())
+    }
+
+    /// The lead picture's alt text.
+    pub fn image_alt(&self) -> Option<&str> {
+        self.lead.as_ref()?.alt.as_deref()
+    }
+
     /// When the bulletin last changed: `updated` unless it is earlier than `date`, or a later
     /// correction.
     pub fn modified(&self) -> &PubDate {
@@ -237,18 +254,17 @@ pub fn parse_bulletin(source: &SourceFile, tz: &TimeZone) -> Result<Bulletin, Ve
         corrections,
         section: fm.section.clone().map(|s| Box::new((s, fm.key_position("section").unwrap_or((1, 1))))),
         draft: fm.draft.unwrap_or(false),
-        image_at: fm.key_position("image").unwrap_or((1, 1)),
-        image,
-        image_alt: fm
-            .image_alt
-            .as_deref()
-            .map(|a| text::single_line(&text::normalize(a)))
-            .filter(|a| !a.is_empty()),
-        image_caption: fm
-            .image_caption
-            .as_deref()
-            .map(|a| text::single_line(&text::normalize(a)))
-            .filter(|a| !a.is_empty()),
+        lead: image.map(|image| {
+            let line = |a: &Option<String>| {
+                a.as_deref().map(|a| text::single_line(&text::normalize(a))).filter(|a| !a.is_empty())
+            };
+            Box::new(Lead {
+                image,
+                alt: line(&fm.image_alt),
+                caption: line(&fm.image_caption),
+                at: fm.key_position("image").unwrap_or((1, 1)),
+            })
+        }),
         body: text::normalize(split.body),
         body_line: split.body_line,
         source_hash: crate::hash::hash_bytes(text.as_bytes()),

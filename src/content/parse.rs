@@ -43,7 +43,7 @@ pub fn parse(
         photo.at = (bulletin.body_line + line - 1, col);
     }
     let mut warnings = Vec::new();
-    if bulletin.image.is_some() && bulletin.image_alt.is_none() {
+    if bulletin.image().is_some() && bulletin.image_alt().is_none() {
         warnings.push(
             Diagnostic::warning("the lead image has no `image_alt`")
                 .in_file(&bulletin.source)
@@ -102,10 +102,7 @@ impl Parsed {
                 corrections: b.corrections.clone(),
                 section: b.section.clone(),
                 draft: b.draft,
-                image: b.image.clone(),
-                image_alt: b.image_alt.clone(),
-                image_caption: b.image_caption.clone(),
-                image_at: b.image_at,
+                lead: b.lead.clone(),
                 body: String::new(),
                 body_line: b.body_line,
                 source_hash: b.source_hash,

@@ -48,7 +48,7 @@ impl<'a> Renderer<'a> {
                     f.u64(n.map_or(0, |n| self.card_hashes[n]));
                 }
                 for &r in &e.related {
-                    f.u64(self.card_hashes[r]);
+                    f.u64(self.card_hashes[r as usize]);
                 }
             }
             Job::Terms(kind) => {
@@ -146,15 +146,16 @@ impl<'a> Renderer<'a> {
                 let content =
                     a.link_internal(e, &html, |t| format!("{root}{}", t.path.trim_start_matches('/')));
                 let content = self.body_with_photos(i, &content, &root);
+                let summary = e.summary();
                 let date_view = |d: &crate::content::PubDate| DateView {
                     machine: d.machine(),
                     display: s.format_date(d),
                 };
                 let modified = b.modified();
-                let names = |kind: TermKind, idx: &[usize]| -> Vec<(String, String)> {
+                let names = |kind: TermKind, idx: &[u32]| -> Vec<(String, String)> {
                     idx.iter()
                         .map(|&t| {
-                            let term = &a.terms(kind)[t];
+                            let term = &a.terms(kind)[t as usize];
                             (
                                 term.name.clone(),
                                 format!("{}/{}", self.config.base(), term_url(kind, &term.slug)),
@@ -166,8 +167,8 @@ impl<'a> Renderer<'a> {
                 let tags = names(TermKind::Tag, &e.tags);
                 let page = PageView {
                     title: &b.title,
-                    summary: &e.summary,
-                    sapo: e.facts.summary_given.then_some(e.summary.as_str()),
+                    summary: &summary,
+                    sapo: e.facts.summary_given.then_some(summary.as_ref()),
                     content: &content,
                     has_code: e.facts.has_code,
                     reading_minutes: e.facts.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
@@ -195,7 +196,7 @@ impl<'a> Renderer<'a> {
                     "@context": "https://schema.org",
                     "@type": "NewsArticle",
                     "headline": b.title,
-                    "description": e.summary,
+                    "description": summary,
                     "datePublished": page.published,
                     "dateModified": page.modified,
                     "author": authors.iter().map(|(n, u)| serde_json::json!({"@type": "Person", "name": n, "url": u})).collect::<Vec<_>>(),
@@ -240,14 +241,15 @@ impl<'a> Renderer<'a> {
                         .collect();
                 }
                 ctx.insert("jsonld", &script_json(&ld));
-                ctx.insert("meta_description", &e.summary);
+                ctx.insert("meta_description", &summary);
                 ctx.insert("page", &page);
                 ctx.insert("card", &self.card(i));
                 let (newer, older) = self.neighbours(i);
                 ctx.insert("newer", &newer.map(|n| self.card(n)));
                 ctx.insert("older", &older.map(|n| self.card(n)));
                 ctx.insert("share", &ShareView::new(&canonical, &b.title));
-                let related: Vec<std::borrow::Cow<Value>> = e.related.iter().map(|&r| self.card(r)).collect();
+                let related: Vec<std::borrow::Cow<Value>> =
+                    e.related.iter().map(|&r| self.card(r as usize)).collect();
                 ctx.insert("related", &related);
                 "bulletin.html"
             }
@@ -454,7 +456,7 @@ impl<'a> Renderer<'a> {
                 let e = &self.archive.entries[i];
                 let marked = |t: &str| t.contains('\u{E000}');
                 let clean = !(marked(&e.bulletin.title)
-                    || marked(&e.summary)
+                    || marked(&e.summary())
                     || marked(&e.path)
                     || e.bulletin.tags.iter().chain(&e.bulletin.authors).any(|n| marked(n)));
                 let html = if clean { Some(MarkedHtml::new(&render(ROOT_MARK)?)) } else { None };

@@ -14,7 +14,7 @@ impl<'a> Renderer<'a> {
         root: &str,
     ) -> std::borrow::Cow<'h, str> {
         let e = &self.archive.entries[i];
-        let mut first = self.photos.lead_of(i).is_none() && e.bulletin.image.is_none();
+        let mut first = self.photos.lead_of(i).is_none() && e.bulletin.lead.is_none();
         crate::photos::replace_markers(html, |n| {
             let (r, photo) = (e.facts.photos.get(n)?, self.photos.body_of(i, n)?);
             let picture = crate::photos::picture(photo, root);
@@ -30,9 +30,10 @@ impl<'a> Renderer<'a> {
     /// Entry `i`'s lead picture as its page shows it (`root`: the page's way to the site root).
     pub(super) fn lead_view(&self, i: usize, root: &str) -> Option<ImageView<'a>> {
         let b = &self.archive.entries[i].bulletin;
-        let img = b.image.as_ref()?;
-        let alt = b.image_alt.as_deref().unwrap_or_default();
-        let caption = b.image_caption.as_deref().unwrap_or_default();
+        let lead = b.lead.as_deref()?;
+        let img = &lead.image;
+        let alt = lead.alt.as_deref().unwrap_or_default();
+        let caption = lead.caption.as_deref().unwrap_or_default();
         let sizes = crate::photos::BODY_SIZES;
         Some(match self.photos.lead_of(i) {
             Some(photo) => {
@@ -74,9 +75,13 @@ impl<'a> Renderer<'a> {
     pub(super) fn lead_images_ld(&self, i: usize) -> Vec<String> {
         match self.photos.lead_of(i) {
             Some(photo) => crate::photos::crops(photo, self.config.base()).into_iter().map(|c| c.0).collect(),
-            None => {
-                self.archive.entries[i].bulletin.image.iter().filter(|i| i.contains("://")).cloned().collect()
-            }
+            None => self.archive.entries[i]
+                .bulletin
+                .image()
+                .filter(|i| i.contains("://"))
+                .map(str::to_owned)
+                .into_iter()
+                .collect(),
         }
     }
 }

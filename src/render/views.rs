@@ -106,7 +106,7 @@ pub(super) struct CardView<'a> {
     pub(super) title: &'a str,
     pub(super) url: &'a str,
     pub(super) date: DateView,
-    pub(super) summary: &'a str,
+    pub(super) summary: std::borrow::Cow<'a, str>,
     pub(super) authors: Vec<LinkView<'a>>,
     pub(super) tags: Vec<LinkView<'a>>,
     /// Dated after the build's clock: shown (`serve`, `build --future`) marked as not yet
@@ -237,10 +237,10 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64, photo: u64) -> 
     };
     let mut f = Fingerprint::new();
     f.u64(photo);
-    if let Some(img) = &e.bulletin.image {
-        f.str(img).str(e.bulletin.image_alt.as_deref().unwrap_or_default());
+    if let Some(img) = e.bulletin.image() {
+        f.str(img).str(e.bulletin.image_alt().unwrap_or_default());
     }
-    f.str(&e.bulletin.title).str(&e.path).str(&e.summary).u64s(e.bulletin.date.identity());
+    f.str(&e.bulletin.title).str(&e.path).str(&e.summary()).u64s(e.bulletin.date.identity());
     if is_scheduled(e, now) {
         f.str("scheduled");
     }
@@ -250,7 +250,7 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64, photo: u64) -> 
     for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
         f.str(mark).u64(list.len() as u64);
         for &t in list {
-            let t = &a.terms(kind)[t];
+            let t = &a.terms(kind)[t as usize];
             f.str(&t.name).str(&t.slug);
         }
     }
@@ -263,10 +263,10 @@ pub(super) fn is_scheduled(e: &Entry, now: i64) -> bool {
 }
 
 pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> CardView<'e> {
-    let links = |kind: TermKind, idx: &[usize]| -> Vec<LinkView<'e>> {
+    let links = |kind: TermKind, idx: &[u32]| -> Vec<LinkView<'e>> {
         idx.iter()
             .map(|&ti| {
-                let t = &a.terms(kind)[ti];
+                let t = &a.terms(kind)[ti as usize];
                 LinkView { name: &t.name, url: term_url(kind, &t.slug) }
             })
             .collect()
@@ -275,7 +275,7 @@ pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> C
         title: &e.bulletin.title,
         url: e.path.trim_start_matches('/'),
         date: DateView { machine: e.bulletin.date.machine(), display: s.format_date(&e.bulletin.date) },
-        summary: &e.summary,
+        summary: e.summary(),
         authors: links(TermKind::Author, &e.authors),
         tags: links(TermKind::Tag, &e.tags),
         scheduled: is_scheduled(e, now),
@@ -289,7 +289,7 @@ pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> C
 
 /// A card's picture: its site photo's small variants, or a lead picture's web address.
 pub(super) fn card_image(e: &Entry, photo: Option<&crate::photos::Photo>) -> Option<CardImage> {
-    let alt = e.bulletin.image_alt.clone().unwrap_or_default();
+    let alt = e.bulletin.image_alt().unwrap_or_default().to_owned();
     let sizes = crate::photos::CARD_SIZES;
     if let Some(p) = photo {
         let list =
@@ -305,7 +305,7 @@ pub(super) fn card_image(e: &Entry, photo: Option<&crate::photos::Photo>) -> Opt
             remote: false,
         });
     }
-    let img = e.bulletin.image.as_deref().filter(|i| i.contains("://"))?;
+    let img = e.bulletin.image().filter(|i| i.contains("://"))?;
     Some(CardImage {
         src: img.to_string(),
         webp: Vec::new(),

@@ -147,7 +147,7 @@ fn collect(
             .rev()
             .map_init(Scratch::default, |scratch, entry| {
                 let plain = plain_of(entry, stored, usize::MAX)?;
-                let mut doc = doc_terms(&fields_of(entry, sections, &plain), scratch);
+                let mut doc = doc_terms(&fields_of(entry, sections, &entry.summary(), &plain), scratch);
                 let meta = first.then(|| {
                     let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
                     meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
@@ -363,7 +363,7 @@ pub(super) fn chunk_file(
             let plain = plain_of(e, stored, usize::MAX)?;
             let mut meta =
                 doc_meta(e, &archive.tags, &archive.authors, &archive.sections, format_date, &plain);
-            let doc = doc_terms(&fields_of(e, &archive.sections, &plain), &mut scratch);
+            let doc = doc_terms(&fields_of(e, &archive.sections, &e.summary(), &plain), &mut scratch);
             meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
             Ok(meta)
         })

@@ -11,11 +11,12 @@ pub(super) fn entry_of(archive: &Archive, id: usize) -> &crate::archive::Entry {
 pub(super) fn fields_of<'e>(
     e: &'e crate::archive::Entry,
     sections: &'e [crate::archive::Section],
+    summary: &'e str,
     plain: &'e str,
 ) -> DocFields<'e> {
     DocFields {
         title: &e.bulletin.title,
-        summary: &e.summary,
+        summary,
         plain,
         tags: &e.bulletin.tags,
         authors: &e.bulletin.authors,
@@ -87,8 +88,9 @@ pub(super) fn doc_meta(
     plain: &str,
 ) -> DocMeta {
     let b = &e.bulletin;
-    let names =
-        |idx: &[usize], terms: &[crate::archive::Term]| idx.iter().map(|&t| terms[t].name.clone()).collect();
+    let names = |idx: &[u32], terms: &[crate::archive::Term]| {
+        idx.iter().map(|&t| terms[t as usize].name.clone()).collect()
+    };
     DocMeta {
         t: b.title.clone(),
         u: e.path.trim_start_matches('/').to_string(),
@@ -96,7 +98,7 @@ pub(super) fn doc_meta(
         h: format_date(&b.date),
         a: names(&e.authors, authors),
         g: names(&e.tags, tags),
-        m: e.summary.clone(),
+        m: e.summary().into_owned(),
         c: e.section.map(|si| sections[si].name.clone()),
         s: plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
             .to_string(),

@@ -136,7 +136,7 @@ fn check_update(before: &mut Archive, after: &mut Archive) -> bool {
         let e = before.entries.iter().find(|e| e.bulletin.source == k.source)?;
         Some(OwnedFields {
             title: e.bulletin.title.clone(),
-            summary: e.summary.clone(),
+            summary: e.summary().into_owned(),
             plain: e.plain()?.to_string(),
             tags: e.bulletin.tags.clone(),
             authors: e.bulletin.authors.clone(),

@@ -86,7 +86,7 @@ pub fn update_index(
     for &id in &changed {
         let entry = entry_of(archive, id);
         let new_doc = doc_terms(
-            &fields_of(entry, &archive.sections, &plain_of(entry, stored, usize::MAX)?),
+            &fields_of(entry, &archive.sections, &entry.summary(), &plain_of(entry, stored, usize::MAX)?),
             &mut scratch,
         );
         let old_doc = if id < n_old {

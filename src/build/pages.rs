@@ -86,11 +86,12 @@ pub struct PagesDone {
 
 /// Lets go of the renderer, and of every body's HTML: every page and feed that shows a body
 /// is written; the search index needs plain text only.
-pub fn finish(mut renderer: Renderer, archive: &Archive) -> PagesDone {
+pub fn finish(renderer: Renderer, archive: &Archive) -> PagesDone {
     archive.release_html();
-    let cards = renderer.take_cards();
+    let (strings, entry_keys) = (renderer.strings.clone(), renderer.entry_keys().to_vec());
+    let cards = renderer.into_cards();
     let cards = Some(std::thread::spawn(move || drop(cards)));
-    PagesDone { strings: renderer.strings.clone(), entry_keys: renderer.entry_keys().to_vec(), cards }
+    PagesDone { strings, entry_keys, cards }
 }
 
 impl PagesDone {

@@ -130,40 +130,47 @@ pub fn plan<'a>(
 }
 
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
-/// permalink, say). `file_of` names each job's file. The names are compared by their hashes
-/// (at 1,000,000 bulletins the names themselves would be 100 MB at once), and by themselves
-/// where two hashes are the same.
+/// permalink, say). `file_of` names each job's file. The names are compared by their hashes,
+/// sorted (at 1,000,000 bulletins the names themselves, or a table of them, would be 100 MB
+/// at once), and by themselves where two hashes are the same.
 pub fn check_unique_outputs(
     jobs: &[Job],
     file_of: &(dyn Fn(Job) -> String + Sync),
     archive: &Archive,
 ) -> Result<(), Vec<Diagnostic>> {
-    let hashes: Vec<u64> =
-        jobs.par_iter().map(|&job| crate::hash::hash_bytes(file_of(job).as_bytes())).collect();
-    let mut seen: rustc_hash::FxHashMap<u64, Job> = Default::default();
-    seen.reserve(jobs.len());
-    // Names whose hash another name has too (all but never): compared by name.
-    let mut by_name: rustc_hash::FxHashMap<String, Job> = Default::default();
-    let mut errors = Vec::new();
-    for (&job, &hash) in jobs.iter().zip(&hashes) {
-        let Some(&first) = seen.get(&hash) else {
-            seen.insert(hash, job);
-            continue;
-        };
-        let file = file_of(job);
-        let prev = if file_of(first) == file { Some(first) } else { by_name.insert(file.clone(), job) };
-        let Some(prev) = prev else { continue };
-        let culprit = [job, prev].into_iter().find_map(|j| match j {
-            Job::Bulletin(i) | Job::Alias(i, _) => Some(archive.entries[i].bulletin.source.clone()),
-            _ => None,
-        });
-        let mut d = Diagnostic::error(format!("two pages would be written to {file}"))
-            .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
-        if let Some(c) = culprit {
-            d = d.in_file(c);
+    let mut hashed: Vec<(u64, usize)> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(k, &job)| (crate::hash::hash_bytes(file_of(job).as_bytes()), k))
+        .collect();
+    hashed.par_sort_unstable();
+    // (job, the job before it with the same file, the file), in job order.
+    let mut clashes: Vec<(usize, usize, String)> = Vec::new();
+    for run in hashed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        let mut last: rustc_hash::FxHashMap<String, usize> = Default::default();
+        for &(_, k) in run {
+            let file = file_of(jobs[k]);
+            if let Some(prev) = last.insert(file.clone(), k) {
+                clashes.push((k, prev, file));
+            }
         }
-        errors.push(d);
     }
+    clashes.sort_unstable();
+    let errors: Vec<Diagnostic> = clashes
+        .into_iter()
+        .map(|(k, prev, file)| {
+            let culprit = [jobs[k], jobs[prev]].into_iter().find_map(|j| match j {
+                Job::Bulletin(i) | Job::Alias(i, _) => Some(archive.entries[i].bulletin.source.clone()),
+                _ => None,
+            });
+            let d = Diagnostic::error(format!("two pages would be written to {file}"))
+                .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
+            match culprit {
+                Some(c) => d.in_file(c),
+                None => d,
+            }
+        })
+        .collect();
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 

@@ -34,7 +34,7 @@ mod unchanged;
 pub use budget::parse_size;
 pub use load::{LoadedSite, load_uncached};
 pub use photos::{Found as FoundPhotos, find as find_photos};
-pub use plan::check_unique_outputs;
+pub use plan::{check_unique_outputs, file_hash};
 pub use report::{BuildFailure, BuildReport, Timings, peak_rss};
 pub use spare::prepare_spare;
 

@@ -73,15 +73,18 @@ pub fn plan<'a>(
     unlogged: impl Fn() -> Vec<usize>,
 ) -> Result<Plan<'a>, Vec<Diagnostic>> {
     let jobs = renderer.jobs();
-    check_unique_outputs(&jobs, &|job| renderer.job_file(job), archive)?;
-    let pages: Vec<PlannedPage> = jobs
+    // Each page's file is named once here (and again as it is written): for the published
+    // tree's record, and by its hash for the clash check.
+    let (pages, hashes): (Vec<PlannedPage>, Vec<u64>) = jobs
         .par_iter()
         .map(|&job| {
+            let file = renderer.job_file(job);
             let key = renderer.fingerprint(job);
-            let unchanged = emit.unchanged(&renderer.job_file(job), key);
-            PlannedPage { job, key, unchanged }
+            let unchanged = emit.unchanged(&file, key);
+            (PlannedPage { job, key, unchanged }, file_hash(&file))
         })
-        .collect();
+        .unzip();
+    check_unique_outputs(&jobs, &hashes, &|job| renderer.job_file(job), archive)?;
     let specs = if feeds::has_absolute_base(config) { feeds::specs(config, archive) } else { Vec::new() };
     let feeds: Vec<(FeedSpec, u64, bool)> = specs
         .into_par_iter()
@@ -130,19 +133,17 @@ pub fn plan<'a>(
 }
 
 /// Two pages must never write the same file (a bulletin slugged `tags` under a `/{slug}/`
-/// permalink, say). `file_of` names each job's file. The names are compared by their hashes,
-/// sorted (at 1,000,000 bulletins the names themselves, or a table of them, would be 100 MB
-/// at once), and by themselves where two hashes are the same.
+/// permalink, say). `hashes` are the [`file_hash`]es of the jobs' files, and `file_of` names
+/// a job's file. The names are compared by their hashes, sorted (at 1,000,000 bulletins the
+/// names themselves, or a table of them, would be 100 MB at once), and by themselves where
+/// two hashes are the same.
 pub fn check_unique_outputs(
     jobs: &[Job],
+    hashes: &[u64],
     file_of: &(dyn Fn(Job) -> String + Sync),
     archive: &Archive,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut hashed: Vec<(u64, usize)> = jobs
-        .par_iter()
-        .enumerate()
-        .map(|(k, &job)| (crate::hash::hash_bytes(file_of(job).as_bytes()), k))
-        .collect();
+    let mut hashed: Vec<(u64, usize)> = hashes.iter().copied().zip(0..).collect();
     hashed.par_sort_unstable();
     // (job, the job before it with the same file, the file), in job order.
     let mut clashes: Vec<(usize, usize, String)> = Vec::new();
@@ -174,6 +175,11 @@ pub fn check_unique_outputs(
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
+/// The hash a page's file is compared by in [`check_unique_outputs`].
+pub fn file_hash(file: &str) -> u64 {
+    crate::hash::hash_bytes(file.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,10 +199,11 @@ mod tests {
             Job::Search => "search/index.html".to_string(),
             _ => "tags/index.html".to_string(),
         };
-        let errors = check_unique_outputs(&jobs, &file_of, &archive).expect_err("a clash");
+        let hashes: Vec<u64> = jobs.iter().map(|&j| file_hash(&file_of(j))).collect();
+        let errors = check_unique_outputs(&jobs, &hashes, &file_of, &archive).expect_err("a clash");
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("tags/index.html"), "{}", errors[0].message);
         assert_eq!(errors[0].file.as_deref(), Some(std::path::Path::new("content/tags.md")));
-        assert!(check_unique_outputs(&jobs[1..], &file_of, &archive).is_ok());
+        assert!(check_unique_outputs(&jobs[1..], &hashes[1..], &file_of, &archive).is_ok());
     }
 }

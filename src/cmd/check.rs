@@ -54,8 +54,10 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     match Renderer::new(&site.config, &site.theme, &site.archive, &photos.set, site.now) {
         Ok(renderer) => {
             let jobs = renderer.jobs();
+            let hashes: Vec<u64> =
+                jobs.par_iter().map(|&j| pipeline::file_hash(&renderer.job_file(j))).collect();
             if let Err(mut e) =
-                pipeline::check_unique_outputs(&jobs, &|j| renderer.job_file(j), &site.archive)
+                pipeline::check_unique_outputs(&jobs, &hashes, &|j| renderer.job_file(j), &site.archive)
             {
                 diags.append(&mut e);
             }

@@ -50,9 +50,9 @@ enum Command {
         #[arg(long)]
         clean: bool,
         /// Memory to build within, e.g. 2G or 1536M (default: a quarter of the machine's, or of
-        /// the container's limit). Bulletin bodies, and the search index's partitions between
-        /// passes, go to files in .bantin/ rather than memory when holding them would take
-        /// half of it; the site is the same either way.
+        /// the container's limit). Bulletin bodies, and the search index's runs (its terms
+        /// collected from a share of the bulletins), go to files in .bantin/ rather than memory
+        /// when holding them would take half of it; the site is the same either way.
         #[arg(long, value_name = "SIZE", value_parser = bantin::build::parse_size)]
         max_memory: Option<u64>,
     },

@@ -1,7 +1,7 @@
 //! The build's memory budget (`--max-memory`, else a quarter of the machine's memory) and what
 //! it decides: whether the bodies of the bulletins parsed in this build are held in memory or
-//! spilled to disk ([`crate::archive::Spill`]), and in how many passes the search index is
-//! built ([`crate::search::Passes`]). What is published is the same either way.
+//! spilled to disk ([`crate::archive::Spill`]), and in how many runs the search index is
+//! built ([`crate::search::Runs`]). What is published is the same either way.
 
 /// Bytes of memory a body takes per byte of its Markdown source: its HTML (about 1.1×) and
 /// plain text (about 0.6×), with their allocations. Measured on 20,000 bulletins of
@@ -18,20 +18,16 @@ pub fn spill_bodies(budget: u64, source_bytes: u64) -> bool {
     source_bytes.saturating_mul(BODY_BYTES_PER_SOURCE_BYTE) > budget / 2
 }
 
-/// Bytes of memory the search index's partitions take per bulletin while the index is built
-/// whole. Measured on 20,000 bulletins of `make-bulletins.py`: 7.5 KB.
-const INDEX_BYTES_PER_BULLETIN: u64 = 8 << 10;
-
-/// In how many passes the search index of `bulletins` is built: the fewest (1, 2, 4 or 8) whose
-/// share of the partitions takes at most half the budget.
-pub fn index_passes(budget: u64, bulletins: usize) -> u32 {
-    let whole = (bulletins as u64).saturating_mul(INDEX_BYTES_PER_BULLETIN);
-    let mut passes = 1;
-    while passes < crate::search::Passes::MOST && whole / u64::from(passes) > budget / 2 {
-        passes *= 2;
-    }
-    passes
+/// How many bytes of terms the search index collects before it puts them on disk as a run
+/// ([`crate::search::Runs`]): a sixth of the budget, or three quarters of what the budget
+/// leaves over what the build holds already (`held`), whichever is less; at least 32 MB.
+pub fn index_run_bytes(budget: u64, held: Option<u64>) -> u64 {
+    let left = budget.saturating_sub(held.unwrap_or(0)) / 4 * 3;
+    (budget / 6).min(left).max(MIN_INDEX_RUN)
 }
+
+/// The fewest bytes of terms a run of the search index holds.
+const MIN_INDEX_RUN: u64 = 32 << 20;
 
 /// The budget: `max_memory` when given, else a quarter of the memory this process may use
 /// (the cgroup's limit when there is one, as in containers and CI runners, else the machine's).
@@ -101,10 +97,9 @@ mod tests {
         assert!(spill_bodies(1, 1));
         assert!(!spill_bodies(1, 0), "nothing to parse, nothing to spill");
         assert!(budget(None) > 0);
-        assert_eq!(index_passes(1 << 30, 20_000), 1);
-        assert_eq!(index_passes(1 << 30, 100_000), 2);
-        assert_eq!(index_passes(1 << 30, 200_000), 4);
-        assert_eq!(index_passes(1, 1), 8, "never more passes than partitions");
+        assert_eq!(index_run_bytes(6 << 30, None), 1 << 30, "a sixth");
+        assert_eq!(index_run_bytes(6 << 30, Some(5 << 30)), 768 << 20, "three quarters of what is left");
+        assert_eq!(index_run_bytes(1 << 30, Some(2 << 30)), MIN_INDEX_RUN, "over the budget already");
         assert_eq!(budget(Some(5)), 5);
     }
 }

@@ -66,7 +66,7 @@ pub struct BuildOptions {
     pub expect_changes: bool,
     /// The memory budget in bytes (`--max-memory`; `None`: a quarter of the machine's). The
     /// bodies of the bulletins parsed go to disk when holding them would take half of it, and
-    /// the search index is built in passes when its partitions would.
+    /// the search index is built in runs merged on disk when its partitions would.
     pub max_memory: Option<u64>,
 }
 

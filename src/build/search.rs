@@ -155,24 +155,24 @@ pub fn write(
         *plain_logged = Some(log_plain(&site.archive, log, &[]));
     }
     let stored = log.reader();
-    let passes = search::Passes {
-        count: super::budget::index_passes(site.budget, site.archive.entries.len()),
-        dir: site.root.join(crate::cache::CACHE_DIR),
-    };
+    let runs = search::Runs::new(
+        super::budget::index_run_bytes(site.budget, super::report::current_rss()),
+        site.root.join(crate::cache::CACHE_DIR),
+    );
     let state = search::write_index(
         &mut site.archive,
         &|d| inputs.strings.format_date(d),
         inputs.entry_keys,
         Some(&*stored),
         plain_logged.as_ref().is_some_and(Result::is_ok),
-        &passes,
+        &runs,
         &|f| emit.put(&format!("search/{}", f.path), None, &f.bytes),
     )
     .map_err(|e| io_error("cannot build the search index", e))?;
     drop(stored);
     let current: FxHashSet<u64> = state.docs.iter().map(|d| d.source_hash).collect();
     let removed = log.hashes().into_iter().filter(|h| !current.contains(h)).collect();
-    let stage = if passes.effective() > 1 { "search index (in passes)" } else { "search index" };
+    let stage = if runs.made() > 1 { "search index (in runs)" } else { "search index" };
     Ok(Indexed { stage: Some(stage), state: Some(state), removed })
 }
 

@@ -30,7 +30,7 @@ pub fn build_index_with_state(
     entry_keys: &[u64],
 ) -> std::io::Result<(Vec<IndexFile>, IndexState)> {
     let files = std::sync::Mutex::new(Vec::new());
-    let state = write_index(archive, format_date, entry_keys, None, false, &Passes::default(), &|f| {
+    let state = write_index(archive, format_date, entry_keys, None, false, &Runs::default(), &|f| {
         files.lock().map_err(|_| std::io::Error::other("index files lock poisoned"))?.push(f);
         Ok(())
     })?;
@@ -43,15 +43,15 @@ pub fn build_index_with_state(
 /// threads, in no particular order), and returns the state [`update_index`] starts from.
 /// Long because its steps (tokenise → collect into partitions → merge each partition into
 /// shards) share buffers that are handed from one to the next and let go as soon as possible.
-/// With more than one pass ([`Passes`]), each pass collects a share of the partitions and puts
-/// them away on disk until all are counted.
+/// When the terms collected outgrow [`Runs::most_bytes`], they are put away on disk as a run,
+/// and each partition is merged from the runs at the end.
 pub fn write_index(
     archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     entry_keys: &[u64],
     stored: Option<&StoredPlain>,
     release_plain: bool,
-    passes: &Passes,
+    runs: &Runs,
     write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<IndexState> {
     let n = archive.entries.len();
@@ -61,32 +61,36 @@ pub fn write_index(
             MAX_DOCS - 1
         )));
     }
-    let pass_count = passes.effective();
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
-    let mut put_away: Vec<(u32, std::fs::File)> = Vec::new();
+    // The runs put away, in order.
+    let mut made: Vec<runs::Run> = Vec::new();
+    let dir = &runs.dir;
+    let mut put_run = |parts: &mut [Partition]| runs::put_run(parts, &mut made, dir);
+    collect(archive, format_date, stored, release_plain, runs.most_bytes, &mut parts, &mut put_run, write)?;
+    let in_runs = !made.is_empty();
+    // The partitions merged from the runs, each put away.
+    let mut put_away = Vec::new();
     let mut counted = (0, 0);
-    for pass in 0..pass_count {
-        let mine = |p: usize| p as u32 % pass_count == pass;
-        let (first, last) = (pass == 0, pass + 1 == pass_count);
-        collect(archive, format_date, stored, release_plain && last, first, &mine, &mut parts, write)?;
-        // The lookup tables are done with: their memory goes before the shards are written.
-        for (_, part) in parts.iter_mut().enumerate().filter(|(p, _)| mine(*p)) {
-            part.table = ShortTable::default();
-            part.found = Vec::new();
+    if in_runs {
+        // The last run too: then only the partition being merged, and one run's share of it,
+        // are held at once.
+        runs::put_run(&mut parts, &mut made, dir)?;
+        runs.set_made(made.len());
+        for p in 0..PARTITIONS as usize {
+            let merged = runs::merge(&made, p)?;
+            let (words, pseudo) = merged.distinct();
+            counted = (counted.0 + words, counted.1 + pseudo);
+            put_away.push(runs::put_away(merged.without_table(), dir)?);
+        }
+        drop(made);
+    } else {
+        runs.set_made(1);
+        for part in &mut parts {
+            // The lookup tables are done with: their memory goes before the shards are written.
+            *part = std::mem::take(part).without_table();
         }
         // Shard counts follow the number of distinct terms.
-        let (words, pseudo) = parts
-            .par_iter()
-            .enumerate()
-            .filter(|(p, _)| mine(*p))
-            .map(|(_, part)| part.distinct())
-            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-        counted = (counted.0 + words, counted.1 + pseudo);
-        if pass_count > 1 {
-            for (p, part) in parts.iter_mut().enumerate().filter(|(p, _)| mine(*p)) {
-                put_away.push((p as u32, passes::put_away(std::mem::take(part), &passes.dir)?));
-            }
-        }
+        counted = parts.par_iter().map(Partition::distinct).reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
     }
     let mut state = IndexState {
         docs: doc_keys(archive, entry_keys),
@@ -95,16 +99,16 @@ pub fn write_index(
         distinct_pseudo: counted.1,
     };
     let (shards, facet_shards) = state.shard_counts();
-    let word_dfs = if pass_count == 1 {
+    let word_dfs = if !in_runs {
         let all: Vec<(u32, &Partition)> =
             parts.iter().enumerate().map(|(p, part)| (p as u32, part)).collect();
         write_shards(&all, shards, facet_shards, write)?
     } else {
-        // Every partition was put away (`parts` holds empty ones): back one at a time.
+        // Every partition was put away, merged (`parts` holds empty ones): back one at a time.
         let mut word_dfs = Vec::new();
-        for (p, file) in put_away {
-            let part = passes::bring_back(file)?;
-            word_dfs.extend(write_shards(&[(p, &part)], shards, facet_shards, write)?);
+        for (p, file) in put_away.into_iter().enumerate() {
+            let (part, _) = runs::bring_back(file)?;
+            word_dfs.extend(write_shards(&[(p as u32, &part)], shards, facet_shards, write)?);
         }
         word_dfs
     };
@@ -117,26 +121,25 @@ pub fn write_index(
     Ok(state)
 }
 
-/// Finds every bulletin's terms and adds those of the partitions that are `mine` to `parts`;
-/// on the `first` pass, writes the results' metadata chunks too. A batch is merged (and its
-/// chunks written) while the next one's terms are found, so that neither step waits for the
-/// slowest thread of the other.
+/// Finds every bulletin's terms and adds them to `parts`, and writes the results' metadata
+/// chunks. A batch is merged (and its chunks written) while the next one's terms are found,
+/// so that neither step waits for the slowest thread of the other. Whenever `parts` hold more
+/// than `most_bytes` and bulletins are left, they go to `put_run` (which leaves them empty).
 #[allow(clippy::too_many_arguments)]
 fn collect(
     archive: &mut Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
     stored: Option<&StoredPlain>,
     release_plain: bool,
-    first: bool,
-    mine: &(dyn Fn(usize) -> bool + Sync),
+    most_bytes: u64,
     parts: &mut [Partition],
+    put_run: &mut dyn FnMut(&mut [Partition]) -> std::io::Result<()>,
     write: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<()> {
     let n = archive.entries.len();
     // Each bulletin's terms, ordered by partition, with where each partition's begin, and
-    // (on the first pass) what the results list shows of it (read from its text at the same
-    // time).
-    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1], Option<DocMeta>)>;
+    // what the results list shows of it (read from its text at the same time).
+    type Batch = Vec<(DocTerms, [usize; PARTITIONS as usize + 1], DocMeta)>;
     // The entries of the ids from `start` on (ids run oldest first, entries newest first).
     let batch_entries = |start: usize| n - (start + BATCH).min(n)..n - start;
     let Archive { entries, tags, authors, sections, .. } = &mut *archive;
@@ -148,11 +151,8 @@ fn collect(
             .map_init(Scratch::default, |scratch, entry| {
                 let plain = plain_of(entry, stored, usize::MAX)?;
                 let mut doc = doc_terms(&fields_of(entry, sections, &entry.summary(), &plain), scratch);
-                let meta = first.then(|| {
-                    let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
-                    meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
-                    meta
-                });
+                let mut meta = doc_meta(entry, tags, authors, sections, format_date, &plain);
+                meta.p = phrases::phrase_filter(doc.tokens(), &doc.token_hashes);
                 drop(plain);
                 if release_plain {
                     entry.release_plain();
@@ -177,19 +177,17 @@ fn collect(
             .collect()
     };
     let merge = |parts: &mut [Partition], batch: &Batch, start: usize| {
-        parts.par_iter_mut().enumerate().filter(|(p, _)| mine(*p)).try_for_each(
-            |(p, part)| -> std::io::Result<()> {
-                for (offset, (doc, bounds, _)) in batch.iter().enumerate() {
-                    part.add_doc(doc, &doc.terms[bounds[p]..bounds[p + 1]], (start + offset) as u32)?;
-                }
-                Ok(())
-            },
-        )
+        parts.par_iter_mut().enumerate().try_for_each(|(p, part)| -> std::io::Result<()> {
+            for (offset, (doc, bounds, _)) in batch.iter().enumerate() {
+                part.add_doc(doc, &doc.terms[bounds[p]..bounds[p + 1]], (start + offset) as u32)?;
+            }
+            Ok(())
+        })
     };
     // The results' metadata of a batch: its chunks (a batch holds whole chunks).
     const { assert!(BATCH.is_multiple_of(DOCS_PER_CHUNK)) };
     let chunks = |batch: &Batch, start: usize| -> std::io::Result<()> {
-        let metas: Vec<&DocMeta> = batch.iter().filter_map(|(_, _, meta)| meta.as_ref()).collect();
+        let metas: Vec<&DocMeta> = batch.iter().map(|(_, _, meta)| meta).collect();
         metas.par_chunks(DOCS_PER_CHUNK).enumerate().try_for_each(|(k, docs)| {
             chunk_of(start / DOCS_PER_CHUNK + k, docs)?.into_iter().try_for_each(write)
         })
@@ -205,6 +203,9 @@ fn collect(
         );
         merged?;
         written?;
+        if following < n && parts.iter().map(Partition::held_bytes).sum::<u64>() > most_bytes {
+            put_run(parts)?;
+        }
         next = upcoming;
         start = following;
     }

@@ -13,8 +13,8 @@ mod fields;
 pub mod files;
 pub mod format;
 mod partition;
-mod passes;
 mod phrases;
+mod runs;
 mod terms;
 mod update;
 
@@ -22,7 +22,7 @@ use build::*;
 pub use build::{build_index, build_index_with_state, write_index};
 use fields::*;
 use partition::*;
-pub use passes::Passes;
+pub use runs::Runs;
 use update::*;
 pub use update::{IndexUpdate, update_index, update_positions};
 

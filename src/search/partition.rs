@@ -53,6 +53,18 @@ pub(super) fn push_posting(bytes: &mut smallvec::SmallVec<[u8; 16]>, delta: u32,
     }
 }
 
+/// The LEB128 varint at the start of `bytes`, and how many bytes it takes.
+pub(super) fn read_varint(bytes: &[u8]) -> (u32, usize) {
+    let mut n = 0u32;
+    for (i, &b) in bytes.iter().enumerate().take(5) {
+        n |= u32::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return (n, i + 1);
+        }
+    }
+    (n, bytes.len().min(5))
+}
+
 /// Items kept in chunks of a fixed size, never moved once pushed: a vector of a million
 /// terms grown by doubling would copy itself again and again, and the allocator keeps each
 /// old copy's memory for a while.
@@ -158,6 +170,13 @@ pub(super) struct Partition {
     pub(super) text: Text,
     /// Per term of the bulletin being added: the index of the term found for it, if any.
     pub(super) found: Vec<u32>,
+    /// The bytes of postings kept apart from their records (those too long to be inline).
+    pub(super) postings_apart: u64,
+}
+
+/// The bytes `postings` take apart from their record.
+fn apart(postings: &smallvec::SmallVec<[u8; 16]>) -> u64 {
+    if postings.spilled() { postings.capacity() as u64 } else { 0 }
 }
 
 /// 32 bits of a term's key, kept in [`Partition::table`]: two terms share them by a 2⁻³²
@@ -294,8 +313,10 @@ impl Partition {
             let rest = rest_key(term.key);
             match self.terms.get_mut(t as usize).filter(|rec| rec.rest == rest) {
                 Some(rec) => {
+                    let before = apart(&rec.postings);
                     push_posting(&mut rec.postings, id - rec.last, score);
                     rec.last = id;
+                    self.postings_apart += apart(&rec.postings) - before;
                 }
                 // New, or (as good as never) another term with the same 32 bits.
                 None => self.add(doc, term, id, score)?,
@@ -309,42 +330,137 @@ impl Partition {
     pub(super) fn add(&mut self, doc: &DocTerms, term: &DocTerm, id: u32, score: u32) -> std::io::Result<()> {
         let rest = rest_key(term.key);
         let short = short_key(term.key);
+        let index = self.next_index()?;
         let terms = &self.terms;
-        let index = u32::try_from(terms.len())
-            .ok()
-            .filter(|&i| i != u32::MAX)
-            .ok_or_else(|| std::io::Error::other("the search index has too many terms"))?;
         match self.table.find_or_insert(short, |t| terms[t as usize].rest == rest, index) {
             Some(t) => {
                 let rec = &mut self.terms[t as usize];
+                let before = apart(&rec.postings);
                 push_posting(&mut rec.postings, id - rec.last, score);
                 rec.last = id;
+                self.postings_apart += apart(&rec.postings) - before;
             }
             None => {
-                let len = doc.strings_len(term);
-                let (chunk, start) = self.text.room(len);
-                let before = chunk.len();
-                doc.push_spelling(term, chunk);
-                let mid = start + (chunk.len() - before);
-                doc.push_folded(term, chunk);
-                let end = start + (chunk.len() - before);
-                debug_assert_eq!(end - start, len, "the room made for a term's strings");
-                let offset = |o: usize| {
-                    u32::try_from(o)
-                        .ok()
-                        .filter(|o| o & PSEUDO_BIT == 0)
-                        .ok_or_else(|| std::io::Error::other("the search index's terms exceed 2 GB"))
-                };
                 let mut postings = smallvec::SmallVec::new();
                 push_posting(&mut postings, id, score);
-                self.terms.push(TermRec {
-                    rest,
-                    start: offset(start)?,
-                    mid: offset(mid)?,
-                    end: offset(end)? | if term.pseudo { PSEUDO_BIT } else { 0 },
-                    last: id,
-                    postings,
-                });
+                self.push_record(doc.strings_len(term), term.pseudo, rest, id, postings, |chunk| {
+                    let before = chunk.len();
+                    doc.push_spelling(term, chunk);
+                    let spelling = chunk.len() - before;
+                    doc.push_folded(term, chunk);
+                    spelling
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a new term: `fill` appends its spelling and folded form (`len` bytes in all)
+    /// and says how long the spelling is.
+    fn push_record(
+        &mut self,
+        len: usize,
+        pseudo: bool,
+        rest: u64,
+        last: u32,
+        postings: smallvec::SmallVec<[u8; 16]>,
+        fill: impl FnOnce(&mut String) -> usize,
+    ) -> std::io::Result<()> {
+        let (chunk, start) = self.text.room(len);
+        let before = chunk.len();
+        let mid = start + fill(chunk);
+        let end = start + (chunk.len() - before);
+        debug_assert_eq!(end - start, len, "the room made for a term's strings");
+        let offset = |o: usize| {
+            u32::try_from(o)
+                .ok()
+                .filter(|o| o & PSEUDO_BIT == 0)
+                .ok_or_else(|| std::io::Error::other("the search index's terms exceed 2 GB"))
+        };
+        self.postings_apart += apart(&postings);
+        self.terms.push(TermRec {
+            rest,
+            start: offset(start)?,
+            mid: offset(mid)?,
+            end: offset(end)? | if pseudo { PSEUDO_BIT } else { 0 },
+            last,
+            postings,
+        });
+        Ok(())
+    }
+
+    /// About how many bytes the partition holds: its records, strings, lookup table and
+    /// postings (as allocated, not as used).
+    pub(super) fn held_bytes(&self) -> u64 {
+        let records = (self.terms.chunks.len() * CHUNK_ITEMS * std::mem::size_of::<TermRec>()) as u64;
+        let text: usize = self.text.chunks.iter().map(String::capacity).sum();
+        let table = (self.table.slots.len() * std::mem::size_of::<u64>()) as u64;
+        records + text as u64 + table + self.postings_apart
+    }
+
+    /// The partition without its lookup table, which only adding terms needs.
+    pub(super) fn without_table(mut self) -> Partition {
+        self.table = ShortTable::default();
+        self.found = Vec::new();
+        self
+    }
+
+    /// The index the next new term gets.
+    fn next_index(&self) -> std::io::Result<u32> {
+        u32::try_from(self.terms.len())
+            .ok()
+            .filter(|&i| i != u32::MAX)
+            .ok_or_else(|| std::io::Error::other("the search index has too many terms"))
+    }
+
+    /// Per term, the 32 bits of its key its lookup table holds (none once the table is let go).
+    pub(super) fn shorts(&self) -> Vec<u32> {
+        if self.table.len == 0 {
+            return Vec::new();
+        }
+        let mut shorts = vec![0; self.terms.len()];
+        for &slot in self.table.slots.iter().filter(|&&s| s != EMPTY_SLOT) {
+            shorts[slot as u32 as usize] = (slot >> 32) as u32;
+        }
+        shorts
+    }
+
+    /// Adds the terms of `run`, a partition of later bulletins (whose terms' key bits are
+    /// `shorts`): a term both have gets the run's postings after its own.
+    pub(super) fn absorb(&mut self, run: &Partition, shorts: &[u32]) -> std::io::Result<()> {
+        if shorts.len() != run.terms.len() {
+            return Err(std::io::Error::other("a run of the search index put away is damaged"));
+        }
+        for (rec, &short) in run.terms.iter().zip(shorts) {
+            let rest = rec.rest;
+            let index = self.next_index()?;
+            let terms = &self.terms;
+            match self.table.find_or_insert(short, |t| terms[t as usize].rest == rest, index) {
+                Some(t) => {
+                    // The run's first posting holds its id whole: it becomes the difference
+                    // from this term's last.
+                    let (id, a) = read_varint(&rec.postings);
+                    let (score, b) = read_varint(&rec.postings[a..]);
+                    let mine = &mut self.terms[t as usize];
+                    let delta = id.checked_sub(mine.last).filter(|&d| d > 0).ok_or_else(|| {
+                        std::io::Error::other("the search index's runs were merged out of order")
+                    })?;
+                    let before = apart(&mine.postings);
+                    push_posting(&mut mine.postings, delta, score);
+                    mine.postings.extend_from_slice(&rec.postings[a + b..]);
+                    mine.last = rec.last;
+                    self.postings_apart += apart(&mine.postings) - before;
+                }
+                None => {
+                    let end = rec.end & !PSEUDO_BIT;
+                    let strings = run.text.get(rec.start, (end - rec.start) as usize);
+                    let spelling = (rec.mid - rec.start) as usize;
+                    let postings = rec.postings.clone();
+                    self.push_record(strings.len(), rec.pseudo(), rest, rec.last, postings, |chunk| {
+                        chunk.push_str(strings);
+                        spelling
+                    })?;
+                }
             }
         }
         Ok(())

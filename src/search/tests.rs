@@ -273,10 +273,9 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     assert!(a.entries.iter().all(|e| e.plain().is_some_and(|p| !p.is_empty())), "build_index keeps the text");
     let keys = vec![0; a.entries.len()];
     let dir = tempfile::tempdir().expect("tmp");
-    let in_passes = |count: u32| Passes { count, dir: dir.path().to_path_buf() };
-    let index_in = |a: &mut Archive, stored: Option<&StoredPlain>, passes: u32| {
+    let index_in = |a: &mut Archive, stored: Option<&StoredPlain>, runs: &Runs| {
         let written = std::sync::Mutex::new(BTreeMap::new());
-        write_index(a, &|d| d.machine(), &keys, stored, true, &in_passes(passes), &|f| {
+        write_index(a, &|d| d.machine(), &keys, stored, true, runs, &|f| {
             let again = written.lock().expect("lock").insert(f.path.clone(), f.bytes);
             assert!(again.is_none(), "{} written twice", f.path);
             Ok(())
@@ -284,12 +283,15 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
         .expect("index");
         written.into_inner().expect("lock")
     };
-    let index = |a: &mut Archive, stored: Option<&StoredPlain>| index_in(a, stored, 1);
-    // In passes (each collecting a share of the partitions, put away on disk until all are
-    // counted), the same files; the texts are let go only after the last pass.
-    for passes in [2, 4, 8] {
+    let index = |a: &mut Archive, stored: Option<&StoredPlain>| index_in(a, stored, &Runs::default());
+    // In runs (the terms of the bulletins collected until they outgrow a size, put away on
+    // disk, and merged by partition), the same files: a run after every batch, and after a
+    // few.
+    for most_bytes in [0, 4 << 20] {
         let mut p = archive(&refs);
-        assert_eq!(index_in(&mut p, None, passes), kept, "{passes} passes");
+        let runs = Runs::new(most_bytes, dir.path().to_path_buf());
+        assert_eq!(index_in(&mut p, None, &runs), kept, "runs of {most_bytes} bytes");
+        assert!(runs.made() > 1, "{} runs of {most_bytes} bytes", runs.made());
         assert!(p.entries.iter().all(|e| e.plain().is_none()), "every body's text let go");
     }
     assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 0, "nothing left on disk");
@@ -314,7 +316,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     // Without the log, a text let go is an error, not an empty body.
     let mut c = archive(&refs);
     c.entries[5].release_plain();
-    let err = write_index(&mut c, &|d| d.machine(), &keys, None, false, &Passes::default(), &|_| Ok(()))
+    let err = write_index(&mut c, &|d| d.machine(), &keys, None, false, &Runs::default(), &|_| Ok(()))
         .expect_err("no text");
     assert!(err.to_string().contains("content/"), "{err}");
 }

@@ -63,21 +63,21 @@ pub fn write_index(
     }
     let mut parts: Vec<Partition> = (0..PARTITIONS).map(|_| Partition::default()).collect();
     // The runs put away, in order.
-    let mut made: Vec<runs::Run> = Vec::new();
+    let mut made = runs::RunFile::default();
     let dir = &runs.dir;
-    let mut put_run = |parts: &mut [Partition]| runs::put_run(parts, &mut made, dir);
+    let mut put_run = |parts: &mut [Partition]| made.put(parts, dir);
     collect(archive, format_date, stored, release_plain, runs.most_bytes, &mut parts, &mut put_run, write)?;
-    let in_runs = !made.is_empty();
+    let in_runs = made.len() > 0;
     // The partitions merged from the runs, each put away.
     let mut put_away = Vec::new();
     let mut counted = (0, 0);
     if in_runs {
         // The last run too: then only the partition being merged, and one run's share of it,
         // are held at once.
-        runs::put_run(&mut parts, &mut made, dir)?;
+        made.put(&mut parts, dir)?;
         runs.set_made(made.len());
         for p in 0..PARTITIONS as usize {
-            let merged = runs::merge(&made, p)?;
+            let merged = made.merge(p)?;
             let (words, pseudo) = merged.distinct();
             counted = (counted.0 + words, counted.1 + pseudo);
             put_away.push(runs::put_away(merged.without_table(), dir)?);

@@ -44,12 +44,58 @@ impl Runs {
     }
 }
 
-/// A run put away: one unnamed file ([`crate::archive::scratch_file`]) holding each
-/// partition's share in turn, and where each starts. (A file per run, not per partition: a
-/// large archive makes hundreds of runs, and every one stays open until the merge.)
-pub(super) struct Run {
-    file: std::fs::File,
-    starts: [u64; PARTITIONS as usize],
+/// The runs put away: one unnamed file ([`crate::archive::scratch_file`]) holding them one
+/// after another, each partition's share in turn, and where each share starts. (One file,
+/// however many runs: a large archive makes hundreds, and each is kept until the merge.)
+#[derive(Default)]
+pub(super) struct RunFile {
+    file: Option<std::fs::File>,
+    /// Per run, where each partition's share starts, and where the run ends.
+    runs: Vec<[u64; PARTITIONS as usize + 1]>,
+}
+
+impl RunFile {
+    /// The number of runs put away.
+    pub(super) fn len(&self) -> usize {
+        self.runs.len()
+    }
+
+    /// Puts every partition of a run away (in a file in `dir`, made by the first run), leaving
+    /// `parts` empty.
+    pub(super) fn put(&mut self, parts: &mut [Partition], dir: &Path) -> std::io::Result<()> {
+        use std::io::Seek as _;
+        let end = self.runs.last().map_or(0, |run| run[PARTITIONS as usize]);
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(crate::archive::scratch_file(dir)?),
+        };
+        file.seek(std::io::SeekFrom::Start(end))?;
+        let mut bounds = [0; PARTITIONS as usize + 1];
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        for (bound, part) in bounds.iter_mut().zip(parts.iter_mut()) {
+            *bound = out.stream_position()?;
+            write_part(&std::mem::take(part), &mut out)?;
+        }
+        bounds[PARTITIONS as usize] = out.stream_position()?;
+        out.flush()?;
+        self.runs.push(bounds);
+        Ok(())
+    }
+
+    /// Partition `p` of every run, merged in run order.
+    pub(super) fn merge(&self, p: usize) -> std::io::Result<Partition> {
+        use std::io::Seek as _;
+        let mut merged = Partition::default();
+        let Some(mut file) = self.file.as_ref() else { return Ok(merged) };
+        for run in &self.runs {
+            let (start, end) = (run[p], run[p + 1]);
+            file.seek(std::io::SeekFrom::Start(start))?;
+            let buffer = usize::try_from(end - start).unwrap_or(usize::MAX).clamp(1 << 12, 1 << 20);
+            let (part, shorts) = read_part(&mut BufReader::with_capacity(buffer, file.take(end - start)))?;
+            merged.absorb(&part, &shorts)?;
+        }
+        Ok(merged)
+    }
 }
 
 /// Writes `part` (with the 32 key bits its lookup table holds of each term, if it has one: a
@@ -128,40 +174,10 @@ pub(super) fn put_away(part: Partition, dir: &Path) -> std::io::Result<std::fs::
 }
 
 /// Reads back a partition [`put_away`] wrote, and its terms' key bits if they were kept.
-pub(super) fn bring_back(file: std::fs::File) -> std::io::Result<(Partition, Vec<u32>)> {
-    read_at(&file, 0)
-}
-
-fn read_at(mut file: &std::fs::File, start: u64) -> std::io::Result<(Partition, Vec<u32>)> {
+pub(super) fn bring_back(mut file: std::fs::File) -> std::io::Result<(Partition, Vec<u32>)> {
     use std::io::Seek as _;
-    file.seek(std::io::SeekFrom::Start(start))?;
+    file.rewind()?;
     read_part(&mut BufReader::with_capacity(1 << 20, file))
-}
-
-/// Puts every partition of a run away in one file in `dir`, on `runs`, leaving `parts` empty.
-pub(super) fn put_run(parts: &mut [Partition], runs: &mut Vec<Run>, dir: &Path) -> std::io::Result<()> {
-    use std::io::Seek as _;
-    let mut file = crate::archive::scratch_file(dir)?;
-    let mut starts = [0; PARTITIONS as usize];
-    let mut out = BufWriter::with_capacity(1 << 20, &mut file);
-    for (start, part) in starts.iter_mut().zip(parts.iter_mut()) {
-        *start = out.stream_position()?;
-        write_part(&std::mem::take(part), &mut out)?;
-    }
-    out.flush()?;
-    drop(out);
-    runs.push(Run { file, starts });
-    Ok(())
-}
-
-/// Partition `p` of every run, merged in run order.
-pub(super) fn merge(runs: &[Run], p: usize) -> std::io::Result<Partition> {
-    let mut merged = Partition::default();
-    for run in runs {
-        let (part, shorts) = read_at(&run.file, run.starts[p])?;
-        merged.absorb(&part, &shorts)?;
-    }
-    Ok(merged)
 }
 
 #[cfg(test)]
@@ -238,19 +254,19 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         // Cut after every bulletin, after two, and in two unequal runs.
         for cuts in [vec![1, 2, 3, 4, 5], vec![2, 4], vec![1], vec![5]] {
-            let mut runs = Vec::new();
+            let mut runs = RunFile::default();
             let mut run = fresh();
             for (id, words) in TEXTS.iter().enumerate() {
                 if cuts.contains(&id) {
-                    put_run(&mut run, &mut runs, dir.path()).expect("put");
+                    runs.put(&mut run, dir.path()).expect("put");
                     assert!(run.iter().all(|p| p.terms.len() == 0), "the run let go");
                 }
                 add_to(&mut run, id as u32, words);
             }
-            put_run(&mut run, &mut runs, dir.path()).expect("put");
+            runs.put(&mut run, dir.path()).expect("put");
             assert_eq!(runs.len(), cuts.len() + 1);
             for (p, part) in whole.iter().enumerate() {
-                let merged = merge(&runs, p).expect("merge");
+                let merged = runs.merge(p).expect("merge");
                 assert_eq!(summary(&merged), summary(part), "partition {p} cut at {cuts:?}");
             }
         }
@@ -259,8 +275,8 @@ mod tests {
         add(&mut part, 0, "mưa");
         let mut parts = fresh();
         parts[0] = part.without_table();
-        let mut runs = Vec::new();
-        put_run(&mut parts, &mut runs, dir.path()).expect("put");
-        assert!(merge(&runs, 0).is_err());
+        let mut runs = RunFile::default();
+        runs.put(&mut parts, dir.path()).expect("put");
+        assert!(runs.merge(0).is_err());
     }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /* Replays a query set (bench/search-queries.py) through the real search.js against a built
  * site, each query cold (a new engine, as a reader's first query), and prints top-1, top-3
- * and MRR@10 per query class, with the bytes each query fetched (compressed, as sent).
+ * and MRR@10 per query class, with the bytes each query fetched (compressed, as sent), and
+ * the best top-1 and top-3 any ranking could expect where several titles answer a query
+ * equally well by its class's rule (the query's `tied`: one in `tied` for top-1).
  *
  *   node bench/search-quality.js PUBLIC_DIR QUERIES.jsonl [--misses CLASS] [--heavy KB] [--pagefind]
  *
@@ -96,12 +98,14 @@ function quantile(xs, q) {
     }
     const accepted = new Set(q.titles);
     const rank = docs.findIndex((d) => d && accepted.has(d.t));
-    const c = classes.get(q.class) || { n: 0, top1: 0, top3: 0, mrr: 0, bytes: [], unique: 0, uniqueTop1: 0 };
+    const c = classes.get(q.class) || { n: 0, top1: 0, top3: 0, mrr: 0, bytes: [], unique: 0, uniqueTop1: 0, tied: 0, best1: 0, best3: 0 };
     c.n++;
     if (rank === 0) c.top1++;
     if (rank >= 0 && rank < 3) c.top3++;
     if (rank >= 0) c.mrr += 1 / (rank + 1);
     if (q.unique) { c.unique++; if (rank === 0) c.uniqueTop1++; }
+    /* The best a ranking can expect when `tied` titles answer the query equally well. */
+    if (q.tied) { c.tied++; c.best1 += 1 / q.tied; c.best3 += Math.min(1, 3 / q.tied); }
     c.bytes.push(stats.bytes);
     classes.set(q.class, c);
     if (heavyKb !== null && stats.bytes > heavyKb * 1024) {
@@ -113,14 +117,15 @@ function quantile(xs, q) {
     }
   }
   const pct = (x, n) => (100 * x / n).toFixed(0).padStart(6);
-  console.log('class'.padEnd(14) + 'queries'.padStart(8) + 'top-1'.padStart(6) + 'top-3'.padStart(6) + 'MRR@10'.padStart(8) + '  KB median' + '    p90' + '    max' + '  unique top-1');
+  console.log('class'.padEnd(14) + 'queries'.padStart(8) + 'top-1'.padStart(6) + 'top-3'.padStart(6) + 'MRR@10'.padStart(8) + '  KB median' + '    p90' + '    max' + '  unique top-1' + '  best top-1/top-3 (tied titles)');
   let all = { n: 0, top1: 0, top3: 0, mrr: 0 };
   for (const [name, c] of classes) {
     all.n += c.n; all.top1 += c.top1; all.top3 += c.top3; all.mrr += c.mrr;
     console.log(name.padEnd(14) + String(c.n).padStart(8) + pct(c.top1, c.n) + pct(c.top3, c.n)
       + (c.mrr / c.n).toFixed(2).padStart(8) + (quantile(c.bytes, 0.5) / 1024).toFixed(1).padStart(11)
       + (quantile(c.bytes, 0.9) / 1024).toFixed(1).padStart(7) + (quantile(c.bytes, 1) / 1024).toFixed(1).padStart(7)
-      + (c.unique ? `  ${pct(c.uniqueTop1, c.unique).trim()}% of ${c.unique}` : ''));
+      + (c.unique ? `  ${pct(c.uniqueTop1, c.unique).trim()}% of ${c.unique}` : '')
+      + (c.tied ? ' '.repeat(c.unique ? 2 : 16) + `${pct(c.best1, c.tied).trim()} / ${pct(c.best3, c.tied).trim()}` : ''));
   }
   console.log('all'.padEnd(14) + String(all.n).padStart(8) + pct(all.top1, all.n) + pct(all.top3, all.n) + (all.mrr / all.n).toFixed(2).padStart(8));
   misses.forEach((m) => console.log(m));

@@ -3,8 +3,10 @@
 
     bench/search-queries.py CONTENT_DIR --set tune|report [--per-class 150] > queries.jsonl
 
-Each line is {"class", "q", "titles"}: a query a reader would type and the titles of the
-bulletins that answer it (found = one of them is first). Queries are drawn from the bulletins
+Each line is {"class", "q", "titles", "tied"}: a query a reader would type, the titles of the
+bulletins that answer it (found = one of them is first), and how many titles answer it as well
+by the class's own rule (below), among which no ranking can pick the wanted one from the query
+alone. Queries are drawn from the bulletins
 of one half of the folder (by a hash of the file's path): `--set tune` for the half the
 ranking was tuned on, `--set report` for the other, which nothing was tuned on. The classes:
 
@@ -16,7 +18,9 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   reordered     the first title words in another order
   name          a person's or place's name, no marks, plus a title word
 
-A phrase counts as found when any bulletin that has the three words in a row in its title,
+`tied` counts, for the title classes (title, tone, typo, reordered), the titles that begin
+with the same words; for name, the titles that have the title word of bulletins that have the
+name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it.
@@ -193,6 +197,27 @@ def main():
                 if want[cls] > 0:
                     add(cls, '"' + ' '.join(w.lower() for w in (wa, wb, wc)) + '"', None, [wa.lower(), wb.lower(), wc.lower()])
                     break
+    # How many titles answer each query as well as the wanted one by its class's own rule: the
+    # titles whose first words are the same (title, tone, typo, reordered), or that have the
+    # title word and whose bulletin has the name (name). No ranking can tell them apart from the
+    # query alone, so a class's best top-k is the mean of min(1, k / tied).
+    def folded_words(text):
+        return [fold(w) for w, _ in tokens_with_gaps(text)]
+
+    starts = {}
+    for _, title, _, _ in docs:
+        starts.setdefault(tuple(folded_words(title)[:4]), set()).add(title)
+    named = [q for q in queries if q['class'] == 'name']
+    texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
+             for _, t, b, s in docs] if named else []
+    for q in queries:
+        if q['class'] in ('title', 'tone', 'typo', 'reordered'):
+            q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
+        elif q['class'] == 'name':
+            words = q['q'].split()
+            name, word = ' ' + ' '.join(words[:-1]) + ' ', ' ' + words[-1] + ' '
+            tied = {docs[i][1] for i, (t, b) in enumerate(texts) if word in t and (name in t or name in b)}
+            q['tied'] = len(tied) or 1
     # The titles of every bulletin that has each phrase.
     wanted = {tuple(q['phrase']) for q in queries if q['phrase']}
     having = {p: set() for p in wanted}

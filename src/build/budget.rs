@@ -20,14 +20,19 @@ pub fn spill_bodies(budget: u64, source_bytes: u64) -> bool {
 
 /// How many bytes of terms the search index collects before it puts them on disk as a run
 /// ([`crate::search::Runs`]): a sixth of the budget, or three quarters of what the budget
-/// leaves over what the build holds already (`held`), whichever is less; at least 32 MB.
+/// leaves over what the build holds already (`held`), whichever is less; at least 32 MB, at
+/// most 512 MB.
 pub fn index_run_bytes(budget: u64, held: Option<u64>) -> u64 {
     let left = budget.saturating_sub(held.unwrap_or(0)) / 4 * 3;
-    (budget / 6).min(left).max(MIN_INDEX_RUN)
+    (budget / 6).min(left).clamp(MIN_INDEX_RUN, MAX_INDEX_RUN)
 }
 
 /// The fewest bytes of terms a run of the search index holds.
 const MIN_INDEX_RUN: u64 = 32 << 20;
+/// The most: larger runs hardly save time (the merge reads each run's share of a partition in
+/// turn), and at 1,000,000 bulletins a run of a sixth of a 6 GB budget took the build's
+/// peak over 3 GB.
+const MAX_INDEX_RUN: u64 = 512 << 20;
 
 /// The budget: `max_memory` when given, else a quarter of the memory this process may use
 /// (the cgroup's limit when there is one, as in containers and CI runners, else the machine's).
@@ -97,8 +102,13 @@ mod tests {
         assert!(spill_bodies(1, 1));
         assert!(!spill_bodies(1, 0), "nothing to parse, nothing to spill");
         assert!(budget(None) > 0);
-        assert_eq!(index_run_bytes(6 << 30, None), 1 << 30, "a sixth");
-        assert_eq!(index_run_bytes(6 << 30, Some(5 << 30)), 768 << 20, "three quarters of what is left");
+        assert_eq!(index_run_bytes(3 << 30, None), 512 << 20, "a sixth");
+        assert_eq!(index_run_bytes(24 << 30, None), MAX_INDEX_RUN, "at most");
+        assert_eq!(
+            index_run_bytes(3 << 30, Some((3 << 30) - (400 << 20))),
+            300 << 20,
+            "three quarters of what is left"
+        );
         assert_eq!(index_run_bytes(1 << 30, Some(2 << 30)), MIN_INDEX_RUN, "over the budget already");
         assert_eq!(budget(Some(5)), 5);
     }

@@ -64,7 +64,8 @@ impl Cached {
         if let Some(read) = self.parsed_read {
             return read;
         }
-        let log = self.cache.read_parsed(parse_key, |frame| decode_parsed(frame, tz));
+        let tz = tz.clone();
+        let log = self.cache.read_parsed(parse_key, move |frame| decode_parsed(frame, &tz));
         let read = log.is_some();
         self.parsed = log.unwrap_or_default();
         self.parsed_read = Some(read);
@@ -149,4 +150,25 @@ pub fn keep_probes(cache: &Cache, before: &crate::photos::Probes, probes: &crate
         probes.iter().map(|(path, &(len, mtime, probed))| (path, len, mtime, probed)).collect();
     list.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let _ = cache.write_value("photos", &list);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parsed_bulletin_record_starts_with_its_source_and_hash() {
+        let text = "---\ntitle: \"Mưa lớn ở Đà Nẵng\"\ndate: 2024-05-01\ntags: [Thời tiết]\n---\n\nNước ngập nhiều phố.\n";
+        let source =
+            crate::content::SourceFile { rel_path: "content/2024/05/mưa.md".into(), text: text.into() };
+        let tz = jiff::tz::TimeZone::UTC;
+        let parsed = crate::content::parse(&source, &tz, false).expect("parses");
+        let bytes = crate::cache::encode_record(&parsed).expect("encodes");
+        let (path, hash) = crate::cache::leading_key(&bytes).expect("a key");
+        assert_eq!(path, "content/2024/05/mưa.md".as_bytes());
+        assert_eq!(hash, parsed.bulletin.source_hash);
+        assert_ne!(hash, 0);
+        let back = decode_parsed(&bytes, &tz).expect("decodes");
+        assert_eq!(back.bulletin.title, "Mưa lớn ở Đà Nẵng");
+    }
 }

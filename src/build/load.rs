@@ -73,6 +73,16 @@ impl RecordAt {
     }
 }
 
+/// A bulletin as the loop over the sources takes it.
+enum Taken {
+    /// From the cache's log.
+    Cached(Parsed),
+    /// Parsed in this build, with its record for the log.
+    Parsed(Result<(Parsed, RecordAt), Vec<Diagnostic>>),
+    /// Neither (not to be published).
+    Nothing,
+}
+
 /// A bulletin parsed in this build (the source at `path`), with its record for the cache's
 /// log; one whose record and body went to the spill file is read back: its record decoded,
 /// its body left where it is.
@@ -168,39 +178,65 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
     let mut featured_until: Option<i64> = None;
-    // Bulletins parsed in this build are taken in batches, each made ready (a spilled one
-    // read back and decoded) in parallel as the loop reaches it: never all at once.
-    let mut pending = fresh.into_iter().zip(sources.iter().map(|s| &s.stat.path));
+    // Bulletins are taken in batches, each made ready in parallel as the loop reaches it (one
+    // from the cache's log read and decoded, a spilled one read back and decoded): never all
+    // at once. A record the log cannot give back (damaged) means its source is read again.
+    let mut pending = sources.iter().zip(reused).zip(fresh);
     let mut ready = Vec::new().into_iter();
-    for (s, reused) in sources.iter().zip(reused) {
+    loop {
         if ready.len() == 0 {
             let batch: Vec<_> = pending.by_ref().take(4096).collect();
-            let batch =
-                batch.into_par_iter().map(|(f, path)| f.map(|f| take_fresh(*f, spill.as_deref(), &tz, path)));
-            ready = batch.collect::<Vec<_>>().into_iter();
+            if batch.is_empty() {
+                break;
+            }
+            let taken: Vec<(&std::path::Path, u64)> = batch
+                .iter()
+                .filter(|((_, reused), _)| *reused)
+                .map(|((s, _), _)| (&*s.stat.path, s.stat.hash))
+                .collect();
+            let log = &cached.parsed;
+            let made: Vec<Taken> = batch
+                .into_par_iter()
+                .map(|((s, reused), fresh)| {
+                    let path = &s.stat.path;
+                    if let Some(f) = fresh {
+                        return Taken::Parsed(take_fresh(*f, spill.as_deref(), &tz, path));
+                    }
+                    if !reused {
+                        return Taken::Nothing;
+                    }
+                    if let Some(mut p) = log.get(path, s.stat.hash) {
+                        p.rendered.loaded = false;
+                        return Taken::Cached(p);
+                    }
+                    let parsed = content::read_source(root, &root.join(path))
+                        .map_err(|d| vec![d])
+                        .and_then(|source| scan::parse_fresh(&source, &tz, &config, spill.as_deref()));
+                    Taken::Parsed(take_fresh(parsed, spill.as_deref(), &tz, path))
+                })
+                .collect();
+            for (path, hash) in taken {
+                cached.parsed.forget(path, hash);
+            }
+            ready = made.into_iter();
         }
-        let fresh = ready.next().flatten();
-        let from_cache = || {
-            let mut p = cached.parsed.remove(&s.stat.path, s.stat.hash)?;
-            p.rendered.loaded = false;
-            Some(p)
-        };
-        let mut p = match (reused.then(from_cache).flatten(), fresh) {
-            (Some(p), _) => {
+        let Some(taken) = ready.next() else { break };
+        let mut p = match taken {
+            Taken::Cached(p) => {
                 if parsed_rewrite {
                     parsed_new.push(RecordAt::Held(encode_record(&p)));
                 }
                 p
             }
-            (None, Some(Ok((p, record)))) => {
+            Taken::Parsed(Ok((p, record))) => {
                 parsed_new.push(record);
                 p
             }
-            (None, Some(Err(mut e))) => {
+            Taken::Parsed(Err(mut e)) => {
                 errors.append(&mut e);
                 continue;
             }
-            (None, None) => continue,
+            Taken::Nothing => continue,
         };
         let b = &p.bulletin;
         let key = (b.source.clone(), b.source_hash);
@@ -230,7 +266,6 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         }
     }
     // Versions replaced since the cached build: the search index update removes their words.
-    cached.parsed.compact();
     let previous = std::mem::take(&mut cached.parsed);
     // With broken sources the archive of the others is still made: every problem of every
     // file is reported at once (a broken front matter never hides a broken link elsewhere).

@@ -209,7 +209,10 @@ fn update(
             });
         }
         let key = (k.source.clone(), k.source_hash);
-        let p = site.skipped.get(&key).or_else(|| site.previous.get(&key.0, key.1))?;
+        let p = match site.skipped.get(&key) {
+            Some(p) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(site.previous.get(&key.0, key.1)?),
+        };
         Some(OwnedFields {
             title: p.bulletin.title.clone(),
             summary: crate::archive::summary_of(&p.bulletin, &p.rendered),

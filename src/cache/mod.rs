@@ -39,14 +39,14 @@ mod photos;
 mod plain;
 mod state;
 
-pub use parsed::{Encoded, ParsedLog, Record, StagedRecords, encode as encode_record};
+pub use parsed::{Encoded, ParsedLog, Record, StagedRecords, encode as encode_record, leading_key};
 pub use photos::PhotoStore;
 pub use state::{SourceStat, State};
 
 /// The folder of the cache, in the site root.
 pub const CACHE_DIR: &str = ".bantin";
 /// Bumped whenever the cache's layout or meaning changes.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 
 /// The cache of one profile.
 pub struct Cache {

@@ -6,7 +6,8 @@ use std::path::Path;
 use super::Cache;
 
 /// What the parsed log keeps: a record that knows the source it came from (its path, and
-/// the hash of its text).
+/// the hash of its text), and whose encoding starts with them, in that order (the log reads
+/// them there, without decoding the rest).
 pub trait Record {
     fn source(&self) -> (&Path, u64);
 }
@@ -18,6 +19,25 @@ pub type Encoded = Vec<u8>;
 /// The log's bytes for a record.
 pub fn encode<T: serde::Serialize>(record: &T) -> std::io::Result<Encoded> {
     postcard::to_stdvec(record).map_err(std::io::Error::other)
+}
+
+/// The source path's bytes and hash at the front of a record's encoding (postcard: a string
+/// is its length and bytes, a `u64` a varint), or `None` when the bytes are not that.
+pub fn leading_key(bytes: &[u8]) -> Option<(&[u8], u64)> {
+    fn varint(bytes: &[u8]) -> Option<(u64, &[u8])> {
+        let mut value = 0u64;
+        for (i, &b) in bytes.iter().enumerate().take(10) {
+            value |= u64::from(b & 0x7f).checked_shl(7 * i as u32)?;
+            if b & 0x80 == 0 {
+                return Some((value, &bytes[i + 1..]));
+            }
+        }
+        None
+    }
+    let (len, rest) = varint(bytes)?;
+    let path = rest.get(..usize::try_from(len).ok()?)?;
+    let (hash, _) = varint(&rest[path.len()..])?;
+    Some((path, hash))
 }
 
 /// Records staged by [`Cache::stage_parsed`], waiting for [`Cache::save`].
@@ -33,37 +53,63 @@ impl StagedRecords {
     }
 }
 
+/// Where a record is in the log's file, and the key it is found by.
+struct Frame {
+    at: u64,
+    len: u32,
+    /// Hash of the source path's bytes.
+    path: u64,
+    /// Hash of the source's text.
+    hash: u64,
+    taken: bool,
+}
+
+/// Decodes a record's bytes.
+type Decode<T> = Box<dyn Fn(&[u8]) -> Option<T> + Send + Sync>;
+
 /// The parsed log's records, found by source path and source hash (the later of two records
-/// for the same pair wins).
+/// for the same pair wins). Only where each record is, and its key, are held: a record is
+/// read from the file and decoded when asked for, so that at 1,000,000 bulletins the log
+/// (600 MB on disk, twice that decoded) is never held whole beside the archive made of it.
 pub struct ParsedLog<T> {
-    /// Each boxed: a record taken out ([`ParsedLog::remove`]) gives its room back at once,
-    /// so the records and the archive made of them are not held whole together.
-    records: Vec<Option<Box<T>>>,
-    /// Indexes into `records`, hashed by the source's hash.
+    file: Option<std::fs::File>,
+    frames: Vec<Frame>,
+    /// Indexes into `frames`, hashed by the key.
     table: hashbrown::HashTable<u32>,
     live: usize,
+    decode: Option<Decode<T>>,
 }
 
 impl<T> Default for ParsedLog<T> {
     fn default() -> Self {
-        ParsedLog { records: Vec::new(), table: hashbrown::HashTable::new(), live: 0 }
+        ParsedLog {
+            file: None,
+            frames: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            live: 0,
+            decode: None,
+        }
     }
 }
 
+/// The table's hash of a key.
+fn mix(path: u64, hash: u64) -> u64 {
+    path.rotate_left(29) ^ hash
+}
+
 impl<T: Record> ParsedLog<T> {
-    /// The log of `records`, in the order they were written.
-    pub fn from_records(mut records: Vec<Option<Box<T>>>) -> ParsedLog<T> {
-        let mut table = hashbrown::HashTable::with_capacity(records.len());
+    /// The log of the records at `frames` in `file`, in the order they were written.
+    fn from_frames(file: std::fs::File, mut frames: Vec<Frame>, decode: Decode<T>) -> ParsedLog<T> {
+        let mut table = hashbrown::HashTable::with_capacity(frames.len());
         let mut live = 0;
-        for i in 0..records.len() {
-            let Some(p) = &records[i] else { continue };
-            let (path, hash) = p.source();
-            let same = |&j: &u32| records[j as usize].as_ref().is_some_and(|q| q.source() == (path, hash));
-            match table.entry(hash, same, |&j: &u32| records[j as usize].as_ref().map_or(0, |q| q.source().1))
-            {
+        for i in 0..frames.len() {
+            let (path, hash) = (frames[i].path, frames[i].hash);
+            let same = |&j: &u32| frames[j as usize].path == path && frames[j as usize].hash == hash;
+            let rehash = |&j: &u32| mix(frames[j as usize].path, frames[j as usize].hash);
+            match table.entry(mix(path, hash), same, rehash) {
                 hashbrown::hash_table::Entry::Occupied(mut e) => {
                     let older = std::mem::replace(e.get_mut(), i as u32);
-                    records[older as usize] = None;
+                    frames[older as usize].taken = true;
                 }
                 hashbrown::hash_table::Entry::Vacant(v) => {
                     v.insert(i as u32);
@@ -71,36 +117,44 @@ impl<T: Record> ParsedLog<T> {
                 }
             }
         }
-        ParsedLog { records, table, live }
+        ParsedLog { file: Some(file), frames, table, live, decode: Some(decode) }
     }
 
     fn find(&self, path: &Path, hash: u64) -> Option<usize> {
-        let same = |&j: &u32| self.records[j as usize].as_ref().is_some_and(|q| q.source() == (path, hash));
-        self.table.find(hash, same).map(|&j| j as usize)
+        let path = crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes());
+        let same = |&j: &u32| self.frames[j as usize].path == path && self.frames[j as usize].hash == hash;
+        let i = *self.table.find(mix(path, hash), same)? as usize;
+        (!self.frames[i].taken).then_some(i)
     }
 
-    pub fn get(&self, path: &Path, hash: u64) -> Option<&T> {
-        self.records[self.find(path, hash)?].as_deref()
+    /// The record of `path` with text hash `hash`, read and decoded; `None` when the log has
+    /// none, or when its bytes turn out damaged (then the source is read again).
+    pub fn get(&self, path: &Path, hash: u64) -> Option<T> {
+        use std::os::unix::fs::FileExt as _;
+        let frame = &self.frames[self.find(path, hash)?];
+        let mut bytes = vec![0; frame.len as usize];
+        self.file.as_ref()?.read_exact_at(&mut bytes, frame.at).ok()?;
+        let record = self.decode.as_ref()?(&bytes)?;
+        (record.source() == (path, hash)).then_some(record)
     }
 
     pub fn contains(&self, path: &Path, hash: u64) -> bool {
         self.find(path, hash).is_some()
     }
 
-    /// Takes the record out of the log.
-    pub fn remove(&mut self, path: &Path, hash: u64) -> Option<T> {
-        let i = self.find(path, hash)?;
-        let p = self.records[i].take()?;
-        self.live -= 1;
-        Some(*p)
+    /// Marks the record taken (by [`ParsedLog::get`]): the log no longer has it.
+    pub fn forget(&mut self, path: &Path, hash: u64) {
+        if let Some(i) = self.find(path, hash) {
+            self.frames[i].taken = true;
+            self.live -= 1;
+        }
     }
 
-    /// Lets go of the room the records taken out (and the versions replaced) took: the log
-    /// keeps only the records left, in order.
-    pub fn compact(&mut self) {
-        let mut left = Vec::with_capacity(self.live);
-        left.extend(std::mem::take(&mut self.records).into_iter().flatten().map(Some));
-        *self = Self::from_records(left);
+    /// Takes the record out of the log.
+    pub fn remove(&mut self, path: &Path, hash: u64) -> Option<T> {
+        let record = self.get(path, hash);
+        self.forget(path, hash);
+        record
     }
 
     /// The number of records left in the log.
@@ -114,34 +168,40 @@ impl<T: Record> ParsedLog<T> {
 }
 
 impl Cache {
-    /// Reads the parsed log, each record decoded by `decode`, if it was written under
+    /// Opens the parsed log, each record to be decoded by `decode`, if it was written under
     /// `parse_key`. The file is a log of length-prefixed records, appended to by each build
     /// and rewritten when mostly stale; a torn last record (a killed build) ends the log, and
-    /// records after a damaged one are not trusted.
-    pub fn read_parsed<T: Record + Send>(
+    /// so does a record that does not start with a source path and hash. Only each record's
+    /// place and key are read now.
+    pub fn read_parsed<T: Record>(
         &self,
         parse_key: u64,
-        decode: impl Fn(&[u8]) -> Option<T> + Sync,
+        decode: impl Fn(&[u8]) -> Option<T> + Send + Sync + 'static,
     ) -> Option<ParsedLog<T>> {
-        use rayon::prelude::*;
+        use std::io::Read as _;
         if !self.current() || self.state.parse_key != parse_key {
             return None;
         }
-        let bytes = std::fs::read(self.dir.join("parsed")).ok()?;
+        let file = std::fs::File::open(self.dir.join("parsed")).ok()?;
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, &file);
         let mut frames = Vec::new();
-        let mut rest = bytes.as_slice();
-        while rest.len() >= 4 {
-            let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-            let Some(frame) = rest.get(4..4 + len) else { break };
-            frames.push(frame);
-            rest = &rest[4 + len..];
+        let (mut at, mut bytes) = (0u64, Vec::new());
+        loop {
+            let mut len = [0; 4];
+            if reader.read_exact(&mut len).is_err() {
+                break;
+            }
+            let len = u32::from_le_bytes(len);
+            bytes.resize(len as usize, 0);
+            if reader.read_exact(&mut bytes).is_err() {
+                break;
+            }
+            let Some((path, hash)) = leading_key(&bytes) else { break };
+            frames.push(Frame { at: at + 4, len, path: crate::hash::hash_bytes(path), hash, taken: false });
+            at += 4 + u64::from(len);
         }
-        let mut decoded: Vec<Option<Box<T>>> =
-            frames.par_iter().map(|frame| decode(frame).map(Box::new)).collect();
-        if let Some(damaged) = decoded.iter().position(Option::is_none) {
-            decoded.truncate(damaged);
-        }
-        Some(ParsedLog::from_records(decoded))
+        drop(reader);
+        Some(ParsedLog::from_frames(file, frames, Box::new(decode)))
     }
 
     /// Writes the records a build parsed (each from [`encode`]) to disk as soon as they are
@@ -193,20 +253,46 @@ mod tests {
         Rec { path: path.into(), hash, title: title.into() }
     }
 
+    /// A cache whose parsed log holds `records`, in that order.
+    fn log_of(dir: &Path, records: &[Rec]) -> Cache {
+        let mut cache = Cache::empty(dir, "build");
+        cache.state.format = super::super::FORMAT;
+        cache.state.parse_key = 7;
+        let frames = records.iter().map(encode).collect::<Vec<_>>();
+        cache.stage_parsed(frames.into_iter(), true).expect("staged").expect("records").put().expect("put");
+        cache
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Rec> {
+        postcard::from_bytes::<Rec>(bytes).ok()
+    }
+
+    #[test]
+    fn a_record_starts_with_its_key() {
+        for (path, hash) in [("content/a.md", 0), ("content/Đà Nẵng/b.md", u64::MAX), ("", 300)] {
+            let bytes = encode(&rec(path, hash, "Một")).expect("encode");
+            assert_eq!(leading_key(&bytes), Some((path.as_bytes(), hash)));
+        }
+        assert_eq!(leading_key(&[0x05, b'a']), None, "cut short");
+        assert_eq!(leading_key(&[0xff; 12]), None, "no varint");
+    }
+
     #[test]
     fn the_parsed_log_finds_records_by_path_and_hash_and_the_later_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
         let (ha, hb) = (11, 22);
         // The same text under another path: same hash, different record.
-        let records = vec![
-            Some(rec("content/a.md", ha, "Một")),
-            Some(rec("content/b.md", hb, "Hai")),
-            Some(rec("content/c.md", ha, "bản sao")),
-            Some(rec("content/a.md", ha, "ghi sau")),
+        let records = [
+            rec("content/a.md", ha, "Một"),
+            rec("content/b.md", hb, "Hai"),
+            rec("content/c.md", ha, "bản sao"),
+            rec("content/a.md", ha, "ghi sau"),
         ];
-        let mut log = ParsedLog::from_records(records.into_iter().map(|r| r.map(Box::new)).collect());
+        let cache = log_of(dir.path(), &records);
+        let mut log = cache.read_parsed(7, decode).expect("read");
         assert_eq!(log.len(), 3, "two records of content/a.md count once");
-        assert_eq!(log.get(Path::new("content/a.md"), ha).map(|p| p.title.as_str()), Some("ghi sau"));
-        assert_eq!(log.get(Path::new("content/c.md"), ha).map(|p| p.title.as_str()), Some("bản sao"));
+        assert_eq!(log.get(Path::new("content/a.md"), ha).map(|p| p.title), Some("ghi sau".into()));
+        assert_eq!(log.get(Path::new("content/c.md"), ha).map(|p| p.title), Some("bản sao".into()));
         assert!(log.contains(Path::new("content/b.md"), hb));
         assert!(!log.contains(Path::new("content/b.md"), ha), "the hash must match too");
         assert!(!log.contains(Path::new("content/d.md"), hb));
@@ -214,15 +300,24 @@ mod tests {
         assert_eq!(b.title, "Hai");
         assert!(log.remove(Path::new("content/b.md"), hb).is_none(), "taken once");
         assert!(!log.contains(Path::new("content/b.md"), hb));
+        assert!(log.get(Path::new("content/b.md"), hb).is_none());
         assert_eq!(log.len(), 2);
         assert!(!log.is_empty());
-        // Compacted, it keeps what is left and finds it as before.
-        log.compact();
-        assert_eq!(log.records.len(), 2, "only the records left are kept");
-        assert_eq!(log.len(), 2);
-        assert_eq!(log.get(Path::new("content/a.md"), ha).map(|p| p.title.as_str()), Some("ghi sau"));
-        assert_eq!(log.get(Path::new("content/c.md"), ha).map(|p| p.title.as_str()), Some("bản sao"));
-        assert!(!log.contains(Path::new("content/b.md"), hb));
+        // A record whose bytes are damaged after its key is not given back.
+        let path = dir.path().join(".bantin/build/parsed");
+        let mut bytes = std::fs::read(&path).expect("log");
+        let find = |bytes: &[u8], s: &str| bytes.windows(s.len()).position(|w| w == s.as_bytes());
+        let at = find(&bytes, "Một").expect("a's first title");
+        bytes[at - 1] = 0xff;
+        std::fs::write(&path, &bytes).expect("damage");
+        let log = cache.read_parsed(7, decode).expect("read");
+        assert!(log.get(Path::new("content/a.md"), ha).is_some(), "the later record of a.md is whole");
+        let c = find(&bytes, "bản").expect("c's title");
+        bytes[c - 1] = 0xff;
+        std::fs::write(&path, &bytes).expect("damage");
+        let log = cache.read_parsed(7, decode).expect("read");
+        assert!(log.contains(Path::new("content/c.md"), ha));
+        assert!(log.get(Path::new("content/c.md"), ha).is_none(), "a damaged record does not decode");
     }
 
     #[test]
@@ -243,7 +338,6 @@ mod tests {
         staged(vec![two], false);
         assert!(cache.stage_parsed(std::iter::empty(), false).expect("nothing").is_none());
         assert!(!dir.path().join(".bantin/build/parsed.tmp").exists(), "nothing staged is left behind");
-        let decode = |b: &[u8]| postcard::from_bytes::<Rec>(b).ok();
         let log = cache.read_parsed(7, decode).expect("read");
         assert_eq!(log.len(), 2);
         assert!(!log.contains(Path::new("content/z.md"), 9), "the rewritten log lost it");

@@ -25,6 +25,9 @@ use crate::text;
 pub struct Bulletin {
     /// The source file, relative to the site root (`content/2020/01/x.md`).
     pub source: PathBuf,
+    /// Hash of the source file's bytes: what the incremental build compares. (Right after the
+    /// source: the cache's log finds a record by these two, read from the front of its bytes.)
+    pub source_hash: u64,
     #[serde(deserialize_with = "crate::text::utf8::de_string")]
     pub title: String,
     pub date: PubDate,
@@ -63,8 +66,6 @@ pub struct Bulletin {
     pub body: String,
     /// The 1-based line of the source file on which the body starts.
     pub body_line: usize,
-    /// Hash of the source file's bytes: what the incremental build compares.
-    pub source_hash: u64,
 }
 
 /// A bulletin's lead picture (`image:`, `image_alt:`, `image_caption:`).

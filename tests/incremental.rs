@@ -551,6 +551,44 @@ fn incremental_builds_equal_clean_builds() {
 }
 
 #[test]
+fn a_damaged_record_in_the_cache_means_its_source_is_read_again() {
+    let mut rng = Rng(7);
+    let site = tempfile::tempdir().expect("tmp");
+    let model = Model::new(site.path(), &mut rng);
+    run(site.path(), false);
+    // Every record of the cache's parsed log keeps its length and key (its source's path and
+    // hash) but the rest of its bytes are garbage: each is found, and none decodes.
+    let log = site.path().join(".bantin/build/parsed");
+    let mut bytes = std::fs::read(&log).expect("parsed log");
+    let mut at = 0;
+    let mut damaged = 0;
+    while at + 4 <= bytes.len() {
+        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+        let frame = &mut bytes[at + 4..at + 4 + len];
+        let path_len = frame[0] as usize;
+        assert!(path_len < 128, "a short path's length is one byte");
+        let hash_end =
+            1 + path_len + frame[1 + path_len..].iter().position(|b| b & 0x80 == 0).expect("hash") + 1;
+        frame[hash_end..].fill(0xff);
+        damaged += 1;
+        at += 4 + len;
+    }
+    assert!(damaged >= model.docs.len(), "{damaged} records");
+    std::fs::write(&log, &bytes).expect("damage");
+    // One bulletin edited: the build takes the others from the cache, finds them damaged,
+    // and reads their sources again.
+    let mut d = model.docs[1].clone();
+    d.body.push_str("\n\nThêm một câu.");
+    model.write_doc(&d);
+    run(site.path(), false);
+    let reference = tempfile::tempdir().expect("tmp");
+    copy_inputs(site.path(), reference.path());
+    run(reference.path(), true);
+    let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
+    assert!(a == b, "{}", describe_difference(&a, &b));
+}
+
+#[test]
 fn clean_ignores_the_cache_and_a_damaged_cache_is_only_slower() {
     let mut rng = Rng(99);
     let site = tempfile::tempdir().expect("tmp");

@@ -8,7 +8,8 @@
 //!   source file's size, modification time and content hash, and the key of the whole input
 //!   (when it matches, nothing needs doing);
 //! - `parsed`: every bulletin as parsed, without its body (read back from the source when a
-//!   page, a feed or the search index needs it);
+//!   page, a feed or the search index needs it), each record starting with its source's path
+//!   and hash, by which it is found without being decoded;
 //! - `outputs`: every file of the published tree, with the fingerprint of its inputs and the
 //!   hash of its bytes, and the identity (device, inode) of the directory it describes;
 //! - `spare`: the same for the spare tree, the previous build kept beside the output, which the

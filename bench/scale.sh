@@ -9,7 +9,8 @@
 #   - a file saved again with the same text (its time stamp too fresh to trust), then `build`,
 #   - nothing changed, then `build`,
 # each the median of RUNS runs (the first build: one), and the output's size, its file count
-# and its fullest folder (files and folders in it). Extra build options go in BUILD_ARGS (e.g. BUILD_ARGS=--timings).
+# and its fullest folder (files and folders in it), and, with node on PATH, what a reader's
+# first query downloads for a few queries. Extra build options go in BUILD_ARGS (e.g. BUILD_ARGS=--timings).
 # Needs about 5 GB of disk per 200,000 bulletins (sources, output, spare tree and cache).
 #
 #   bench/scale.sh [N ...]          (RUNS=3; WORK=dir to keep the sites, else a temp dir;
@@ -53,6 +54,12 @@ for n in $SIZES; do
   printf '  output: %s, %d files; the fullest folder (%s) holds %d files and folders\n' \
     "$(du -sh --apparent-size "$out" | cut -f1)" "$(find "$out" -type f | wc -l)" \
     "$(echo "$fullest" | awk '{print $2}' | sed "s|^$out|public|")" "$(echo "$fullest" | awk '{print $1}')"
+  # What a reader's first query downloads at this size (a common pair, a common name, a
+  # three-word query, a rarer word).
+  if command -v node >/dev/null; then
+    echo "  what a cold query fetches (node bench/search-bench.js; KB as transferred):"
+    node bench/search-bench.js "$out" 'bảo vệ' 'ha noi' 'thủ tướng chính phủ' 'covid' | sed 's/^/    /'
+  fi
   stats "clean build (--clean)" bash -c 'build --clean'
   one=$(find "$site/content" -name '*.md' | sort | sed -n 1p)
   export one

@@ -669,6 +669,29 @@ fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
     assert!(a == b, "{}", describe_difference(&a, &b));
 }
 
+/// When what parsing depends on changes (here the time zone), the cache's parsed bulletins
+/// cannot be used and every bulletin is parsed again, though no source changed: under a
+/// budget their bodies go to the spill file, as in a first build, not all into memory.
+#[test]
+fn a_new_parse_key_parses_every_bulletin_within_the_budget() {
+    let spilled = |r: &BuildReport| r.timings.stages.iter().any(|(s, _, _)| s.contains("bodies to disk"));
+    let mut rng = Rng(11);
+    let site = tempfile::tempdir().expect("tmp");
+    let _model = Model::new(site.path(), &mut rng);
+    assert!(spilled(&run_within(site.path(), false, Some(1))), "the first build spills");
+    let toml_path = site.path().join("site.toml");
+    let toml = std::fs::read_to_string(&toml_path).expect("site.toml");
+    std::fs::write(&toml_path, format!("timezone = \"Asia/Tokyo\"\n{toml}")).expect("site.toml");
+    let again = run_within(site.path(), false, Some(1));
+    assert_eq!(again.rendered, again.pages, "another time zone renders every page");
+    assert!(spilled(&again), "every bulletin was parsed again without the spill file");
+    let reference = tempfile::tempdir().expect("tmp");
+    copy_inputs(site.path(), reference.path());
+    run(reference.path(), true);
+    let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
+    assert!(a == b, "{}", describe_difference(&a, &b));
+}
+
 /// Under a memory budget too small to hold any body, every body parsed goes to the build's
 /// spill file and is read back from there by the pages, feeds and search index: the site,
 /// built clean or incrementally through edits, is the same byte for byte as one built without

@@ -234,7 +234,11 @@ fn read_sources(
     if stats.iter().any(|s| s.3.is_none()) {
         cached.load_parsed(read.parse_key, read.tz);
     }
-    let to_read: u64 = stats.iter().filter(|s| s.3.is_none()).map(|s| s.1).sum();
+    // What will be parsed: the sources the cache does not know, and every one when its parsed
+    // log cannot be used (written under another parse key: another bantin, time zone or
+    // `unsafe_html`), for then the load stage parses them all.
+    let log_usable = cached.cache.parsed_usable(read.parse_key);
+    let to_read: u64 = stats.iter().filter(|s| s.3.is_none() || !log_usable).map(|s| s.1).sum();
     let spill = super::budget::spill_bodies(read.budget, to_read).then(|| {
         Spill::create(&read.root.join(crate::cache::CACHE_DIR))
             .map(Arc::new)

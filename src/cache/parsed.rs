@@ -168,6 +168,12 @@ impl<T: Record> ParsedLog<T> {
 }
 
 impl Cache {
+    /// Whether the parsed log was written under `parse_key` by this format of the cache, so
+    /// that [`Cache::read_parsed`] can use it (known without reading it).
+    pub fn parsed_usable(&self, parse_key: u64) -> bool {
+        self.current() && self.state.parse_key == parse_key && self.dir.join("parsed").is_file()
+    }
+
     /// Opens the parsed log, each record to be decoded by `decode`, if it was written under
     /// `parse_key`. The file is a log of length-prefixed records, appended to by each build
     /// and rewritten when mostly stale; a torn last record (a killed build) ends the log, and
@@ -179,7 +185,7 @@ impl Cache {
         decode: impl Fn(&[u8]) -> Option<T> + Send + Sync + 'static,
     ) -> Option<ParsedLog<T>> {
         use std::io::Read as _;
-        if !self.current() || self.state.parse_key != parse_key {
+        if !self.parsed_usable(parse_key) {
             return None;
         }
         let file = std::fs::File::open(self.dir.join("parsed")).ok()?;

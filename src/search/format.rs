@@ -90,7 +90,7 @@ fn push_varint(out: &mut Vec<u8>, mut n: u32) {
 }
 
 /// Reads an unsigned LEB128 varint of at most five bytes: (value, bytes used).
-fn read_varint(bytes: &[u8]) -> Option<(u32, usize)> {
+pub(super) fn read_varint(bytes: &[u8]) -> Option<(u32, usize)> {
     let mut n: u64 = 0;
     for (i, &b) in bytes.iter().enumerate().take(5) {
         n |= u64::from(b & 0x7f) << (7 * i);

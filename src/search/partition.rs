@@ -53,18 +53,6 @@ pub(super) fn push_posting(bytes: &mut smallvec::SmallVec<[u8; 16]>, delta: u32,
     }
 }
 
-/// The LEB128 varint at the start of `bytes`, and how many bytes it takes.
-pub(super) fn read_varint(bytes: &[u8]) -> (u32, usize) {
-    let mut n = 0u32;
-    for (i, &b) in bytes.iter().enumerate().take(5) {
-        n |= u32::from(b & 0x7f) << (7 * i);
-        if b < 0x80 {
-            return (n, i + 1);
-        }
-    }
-    (n, bytes.len().min(5))
-}
-
 /// Items kept in chunks of a fixed size, never moved once pushed: a vector of a million
 /// terms grown by doubling would copy itself again and again, and the allocator keeps each
 /// old copy's memory for a while.
@@ -101,10 +89,6 @@ impl<T> Chunked<T> {
 
     pub(super) fn get(&self, i: usize) -> Option<&T> {
         self.chunks.get(i / CHUNK_ITEMS)?.get(i % CHUNK_ITEMS)
-    }
-
-    pub(super) fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        self.chunks.get_mut(i / CHUNK_ITEMS)?.get_mut(i % CHUNK_ITEMS)
     }
 
     pub(super) fn iter(&self) -> impl Iterator<Item = &T> {
@@ -175,7 +159,7 @@ pub(super) struct Partition {
 }
 
 /// The bytes `postings` take apart from their record.
-fn apart(postings: &smallvec::SmallVec<[u8; 16]>) -> u64 {
+pub(super) fn apart(postings: &smallvec::SmallVec<[u8; 16]>) -> u64 {
     if postings.spilled() { postings.capacity() as u64 } else { 0 }
 }
 
@@ -311,13 +295,8 @@ impl Partition {
         for (term, &t) in terms.iter().zip(&found) {
             let score = posting_value(length, term);
             let rest = rest_key(term.key);
-            match self.terms.get_mut(t as usize).filter(|rec| rec.rest == rest) {
-                Some(rec) => {
-                    let before = apart(&rec.postings);
-                    push_posting(&mut rec.postings, id - rec.last, score);
-                    rec.last = id;
-                    self.postings_apart += apart(&rec.postings) - before;
-                }
+            match self.terms.get(t as usize).filter(|rec| rec.rest == rest).map(|rec| rec.last) {
+                Some(last) => self.extend(t as usize, id - last, score, &[], id),
                 // New, or (as good as never) another term with the same 32 bits.
                 None => self.add(doc, term, id, score)?,
             }
@@ -334,11 +313,8 @@ impl Partition {
         let terms = &self.terms;
         match self.table.find_or_insert(short, |t| terms[t as usize].rest == rest, index) {
             Some(t) => {
-                let rec = &mut self.terms[t as usize];
-                let before = apart(&rec.postings);
-                push_posting(&mut rec.postings, id - rec.last, score);
-                rec.last = id;
-                self.postings_apart += apart(&rec.postings) - before;
+                let last = self.terms[t as usize].last;
+                self.extend(t as usize, id - last, score, &[], id);
             }
             None => {
                 let mut postings = smallvec::SmallVec::new();
@@ -353,6 +329,17 @@ impl Partition {
             }
         }
         Ok(())
+    }
+
+    /// Adds to term `t`'s postings one of `delta` after its last and `score`, then `tail` (more
+    /// postings, already encoded); `last` is the id of the last bulletin they end with.
+    fn extend(&mut self, t: usize, delta: u32, score: u32, tail: &[u8], last: u32) {
+        let rec = &mut self.terms[t];
+        let before = apart(&rec.postings);
+        push_posting(&mut rec.postings, delta, score);
+        rec.postings.extend_from_slice(tail);
+        rec.last = last;
+        self.postings_apart += apart(&rec.postings) - before;
     }
 
     /// Records a new term: `fill` appends its spelling and folded form (`len` bytes in all)
@@ -439,17 +426,14 @@ impl Partition {
                 Some(t) => {
                     // The run's first posting holds its id whole: it becomes the difference
                     // from this term's last.
-                    let (id, a) = read_varint(&rec.postings);
-                    let (score, b) = read_varint(&rec.postings[a..]);
-                    let mine = &mut self.terms[t as usize];
-                    let delta = id.checked_sub(mine.last).filter(|&d| d > 0).ok_or_else(|| {
-                        std::io::Error::other("the search index's runs were merged out of order")
-                    })?;
-                    let before = apart(&mine.postings);
-                    push_posting(&mut mine.postings, delta, score);
-                    mine.postings.extend_from_slice(&rec.postings[a + b..]);
-                    mine.last = rec.last;
-                    self.postings_apart += apart(&mine.postings) - before;
+                    let damaged = || std::io::Error::other("a run of the search index put away is damaged");
+                    let (id, a) = super::format::read_varint(&rec.postings).ok_or_else(damaged)?;
+                    let (score, b) = super::format::read_varint(&rec.postings[a..]).ok_or_else(damaged)?;
+                    let delta =
+                        id.checked_sub(self.terms[t as usize].last).filter(|&d| d > 0).ok_or_else(|| {
+                            std::io::Error::other("the search index's runs were merged out of order")
+                        })?;
+                    self.extend(t as usize, delta, score, &rec.postings[a + b..], rec.last);
                 }
                 None => {
                     let end = rec.end & !PSEUDO_BIT;

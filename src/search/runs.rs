@@ -149,7 +149,7 @@ fn read_part(input: &mut impl Read) -> std::io::Result<(Partition, Vec<u32>)> {
         let rest = u64_of(input)?;
         let mut postings = smallvec::SmallVec::from_elem(0, n(4) as usize);
         input.read_exact(&mut postings)?;
-        part.postings_apart += if postings.spilled() { postings.capacity() as u64 } else { 0 };
+        part.postings_apart += apart(&postings);
         part.terms.push(TermRec { postings, rest, last: n(3), start: n(0), mid: n(1), end: n(2) });
     }
     let count = u64_of(input)? as usize;

@@ -189,11 +189,6 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             if batch.is_empty() {
                 break;
             }
-            let taken: Vec<(&std::path::Path, u64)> = batch
-                .iter()
-                .filter(|((_, reused), _)| *reused)
-                .map(|((s, _), _)| (&*s.stat.path, s.stat.hash))
-                .collect();
             let log = &cached.parsed;
             let made: Vec<Taken> = batch
                 .into_par_iter()
@@ -215,14 +210,13 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
                     Taken::Parsed(take_fresh(parsed, spill.as_deref(), &tz, path))
                 })
                 .collect();
-            for (path, hash) in taken {
-                cached.parsed.forget(path, hash);
-            }
             ready = made.into_iter();
         }
         let Some(taken) = ready.next() else { break };
         let mut p = match taken {
             Taken::Cached(p) => {
+                // Taken out of the log: what is left are the versions replaced since.
+                cached.parsed.forget(&p.bulletin.source, p.bulletin.source_hash);
                 if parsed_rewrite {
                     parsed_new.push(RecordAt::Held(encode_record(&p)));
                 }

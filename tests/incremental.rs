@@ -464,6 +464,21 @@ fn run_within(root: &Path, clean: bool, max_memory: Option<u64>) -> BuildReport 
     }
 }
 
+/// Whether the build put the bodies it parsed in its spill file.
+fn spilled(r: &BuildReport) -> bool {
+    r.timings.stages.iter().any(|(s, _, _)| s.contains("bodies to disk"))
+}
+
+/// What differs between the site's published tree and the one a clean build of a copy of its
+/// inputs makes, described; `None` when they are the same byte for byte.
+fn clean_difference(site: &Path) -> Option<String> {
+    let reference = tempfile::tempdir().expect("tmp");
+    copy_inputs(site, reference.path());
+    run(reference.path(), true);
+    let (a, b) = (tree(&site.join("public")), tree(&reference.path().join("public")));
+    (a != b).then(|| describe_difference(&a, &b))
+}
+
 fn describe_difference(
     a: &BTreeMap<String, Option<Vec<u8>>>,
     b: &BTreeMap<String, Option<Vec<u8>>>,
@@ -514,15 +529,10 @@ fn incremental_builds_equal_clean_builds() {
                 steps.push(format!("{step}: {what}"));
             }
             let report = run(site.path(), false);
-            let reference = tempfile::tempdir().expect("tmp");
-            copy_inputs(site.path(), reference.path());
-            run(reference.path(), true);
-            let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
-            if a != b {
+            if let Some(difference) = clean_difference(site.path()) {
                 panic!(
-                    "seed {seed}: the incremental build differs from a clean one after:\n{}\n\n{}",
-                    steps.join("\n"),
-                    describe_difference(&a, &b)
+                    "seed {seed}: the incremental build differs from a clean one after:\n{}\n\n{difference}",
+                    steps.join("\n")
                 );
             }
             if unchanged {
@@ -581,11 +591,7 @@ fn a_damaged_record_in_the_cache_means_its_source_is_read_again() {
     d.body.push_str("\n\nThêm một câu.");
     model.write_doc(&d);
     run(site.path(), false);
-    let reference = tempfile::tempdir().expect("tmp");
-    copy_inputs(site.path(), reference.path());
-    run(reference.path(), true);
-    let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
-    assert!(a == b, "{}", describe_difference(&a, &b));
+    assert_eq!(clean_difference(site.path()), None);
 }
 
 #[test]
@@ -632,11 +638,7 @@ fn clean_ignores_the_cache_and_a_damaged_cache_is_only_slower() {
     d.body.push_str("\n\nThêm.");
     model.write_doc(&d);
     run(site.path(), false);
-    let reference2 = tempfile::tempdir().expect("tmp");
-    copy_inputs(site.path(), reference2.path());
-    run(reference2.path(), true);
-    let (a, b) = (tree(&site.path().join("public")), tree(&reference2.path().join("public")));
-    assert!(a == b, "{}", describe_difference(&a, &b));
+    assert_eq!(clean_difference(site.path()), None);
 }
 
 /// A theme's style sheet or script is copied as it is and only linked from the pages: a
@@ -662,11 +664,7 @@ fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
     model.write("themes/default/templates/base.html", &format!("{base_template}<!-- changed -->\n"));
     let templated = run(site.path(), false);
     assert_eq!(templated.rendered, templated.pages, "a template change renders every page");
-    let reference = tempfile::tempdir().expect("tmp");
-    copy_inputs(site.path(), reference.path());
-    run(reference.path(), true);
-    let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
-    assert!(a == b, "{}", describe_difference(&a, &b));
+    assert_eq!(clean_difference(site.path()), None);
 }
 
 /// When what parsing depends on changes (here the time zone), the cache's parsed bulletins
@@ -674,7 +672,6 @@ fn a_changed_theme_style_sheet_is_copied_and_renders_no_page() {
 /// budget their bodies go to the spill file, as in a first build, not all into memory.
 #[test]
 fn a_new_parse_key_parses_every_bulletin_within_the_budget() {
-    let spilled = |r: &BuildReport| r.timings.stages.iter().any(|(s, _, _)| s.contains("bodies to disk"));
     let mut rng = Rng(11);
     let site = tempfile::tempdir().expect("tmp");
     let _model = Model::new(site.path(), &mut rng);
@@ -685,11 +682,7 @@ fn a_new_parse_key_parses_every_bulletin_within_the_budget() {
     let again = run_within(site.path(), false, Some(1));
     assert_eq!(again.rendered, again.pages, "another time zone renders every page");
     assert!(spilled(&again), "every bulletin was parsed again without the spill file");
-    let reference = tempfile::tempdir().expect("tmp");
-    copy_inputs(site.path(), reference.path());
-    run(reference.path(), true);
-    let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
-    assert!(a == b, "{}", describe_difference(&a, &b));
+    assert_eq!(clean_difference(site.path()), None);
 }
 
 /// Under a memory budget too small to hold any body, every body parsed goes to the build's
@@ -698,7 +691,6 @@ fn a_new_parse_key_parses_every_bulletin_within_the_budget() {
 /// a budget.
 #[test]
 fn a_tiny_memory_budget_gives_the_same_site() {
-    let spilled = |r: &BuildReport| r.timings.stages.iter().any(|(s, _, _)| s.contains("bodies to disk"));
     let mut rng = Rng(7);
     let site = tempfile::tempdir().expect("tmp");
     let mut model = Model::new(site.path(), &mut rng);
@@ -712,10 +704,6 @@ fn a_tiny_memory_budget_gives_the_same_site() {
     for step in 0..8 {
         let (what, _) = model.edit(&mut rng);
         run_within(site.path(), step % 4 == 3, Some(1));
-        let reference = tempfile::tempdir().expect("tmp");
-        copy_inputs(site.path(), reference.path());
-        run(reference.path(), true);
-        let (a, b) = (tree(&site.path().join("public")), tree(&reference.path().join("public")));
-        assert!(a == b, "after {what}: {}", describe_difference(&a, &b));
+        assert_eq!(clean_difference(site.path()), None, "after {what}");
     }
 }

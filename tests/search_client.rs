@@ -319,3 +319,80 @@ fn a_quoted_phrase_checks_ten_bulletins_filters_before_the_next_ten() {
     let chunk = manifest(&site)["chunk"].as_u64().expect("chunk") as usize;
     assert!(files <= 10usize.div_ceil(chunk) + 1, "{files} filter files for chunks of {chunk}");
 }
+
+#[test]
+fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_demand() {
+    let Some(script) = node() else { return };
+    // 2,100 bulletins say "bảo vệ": more than a head holds (1,000), so the word and the pair
+    // have heads. Every 50th starts its title with the word; five old ones carry a tag; 30
+    // say "rừng" too.
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    for b in 0..2100 {
+        let title = if b % 50 == 0 { format!("Bảo vệ số {b}") } else { format!("Tin số {b}") };
+        let tags = if b < 5 { "\ntags: [Hiếm]" } else { "" };
+        let body = if b % 70 == 0 { "Công tác bảo vệ rừng." } else { "Công tác bảo vệ." };
+        let fm = format!(
+            "title: \"{title}\"\ndate: 2020-01-{:02}T{:02}:{:02}:00Z{tags}",
+            b % 28 + 1,
+            b / 60 % 24,
+            b % 60
+        );
+        site.bulletin(&format!("x/{b}.md"), &fm, body);
+    }
+    site.build(&[]);
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        let files = [];
+        const fetchFn = async (u) => {{
+          files.push(u);
+          try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }}
+          catch (e) {{ return new Response('', {{ status: 404 }}); }}
+        }};
+        (async () => {{
+          const out = {{}};
+          const run = async (name, p) => {{
+            files = [];
+            const e = s.createEngine('', fetchFn, {{ wholePostings: 500 }});
+            const r = await e.search(p);
+            const docs = await e.docs(r.ids.slice(0, 10));
+            const f = await e.facets(r, docs);
+            out[name] = {{ n: r.ids.length, more: Boolean(r.more), titles: docs.map(d => d.t),
+              heads: files.filter(u => u.endsWith('.h.json.gz')).length,
+              longs: files.filter(u => u.startsWith('p/') && !u.endsWith('.h.json.gz')).length,
+              years: f.years }};
+          }};
+          await run('word', {{ q: 'bảo' }});
+          await run('whole', {{ q: 'bảo', full: true }});
+          await run('rare', {{ q: 'bảo rừng' }});
+          await run('tagged', {{ q: 'bảo', tag: 'Hiếm' }});
+          await run('newest', {{ q: 'bảo', sort: 'new' }});
+          console.log(JSON.stringify(out));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = site.public().join("search").to_string_lossy(),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    // One word: its head only, not its long list; a thousand results, more beyond; the
+    // titles that start with it first; the year facet without a count it does not know.
+    let word = &v["word"];
+    assert_eq!((word["n"].as_u64(), word["more"].as_bool()), (Some(1000), Some(true)), "{v}");
+    assert!(word["heads"].as_u64() >= Some(1) && word["longs"] == 0, "{v}");
+    let titles: Vec<&str> =
+        word["titles"].as_array().expect("titles").iter().filter_map(|t| t.as_str()).collect();
+    assert!(titles.iter().all(|t| t.starts_with("Bảo vệ số")), "{titles:?}");
+    assert_eq!(word["years"], serde_json::json!([{ "name": "2020", "count": null }]), "{v}");
+    // The whole list, when asked for: every bulletin, counted.
+    let whole = &v["whole"];
+    assert_eq!(
+        (whole["n"].as_u64(), whole["more"].as_bool(), whole["heads"].as_u64()),
+        (Some(2100), Some(false), Some(0)),
+        "{v}"
+    );
+    assert_eq!(whole["years"], serde_json::json!([{ "name": "2020", "count": 2100 }]), "{v}");
+    // A rare word beside it: every bulletin with both, from the rare word's own list.
+    assert_eq!((v["rare"]["n"].as_u64(), v["rare"]["more"].as_bool()), (Some(30), Some(false)), "{v}");
+    // A filter the head's bulletins miss, and newest first: answered from the whole list.
+    assert_eq!((v["tagged"]["n"].as_u64(), v["tagged"]["more"].as_bool()), (Some(5), Some(false)), "{v}");
+    assert_eq!((v["newest"]["n"].as_u64(), v["newest"]["heads"].as_u64()), (Some(2100), Some(0)), "{v}");
+}

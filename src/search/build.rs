@@ -279,12 +279,27 @@ pub(super) fn materialize(
         if words && is_word(&folded) {
             word_df.push((folded.clone(), df as u32));
         }
+        let head = (df > heads::HEAD_MIN)
+            .then(|| {
+                let lists: Vec<(&str, &[(u32, u32)])> =
+                    spellings.iter().map(|(w, l)| (w.as_str(), l.as_slice())).collect();
+                let path = head_file(&folded);
+                let bytes = format::to_gzip_json(&heads::head(&lists))?;
+                files.push(IndexFile { path: path.clone(), bytes });
+                Ok::<_, std::io::Error>(path)
+            })
+            .transpose()?;
         let encoded: Vec<(String, Postings)> =
             spellings.into_iter().map(|(word, list)| (word, Postings::encode(&list))).collect();
         if df > LONG_LIST {
             let file = long_file(&folded);
             for (word, p) in &encoded {
-                shard.insert(word.clone(), Entry::Elsewhere(file.clone(), (p.0.len() / 2) as u32));
+                let count = (p.0.len() / 2) as u32;
+                let entry = match &head {
+                    Some(head) => Entry::Headed(file.clone(), count, head.clone()),
+                    None => Entry::Elsewhere(file.clone(), count),
+                };
+                shard.insert(word.clone(), entry);
             }
             let long: LongList = encoded.into_iter().collect();
             files.push(IndexFile { path: file, bytes: format::to_gzip_json(&long)? });
@@ -410,8 +425,8 @@ pub(super) fn manifest_file(archive: &Archive, shards: u32, facet_shards: u32) -
     Ok(IndexFile { path: files::MANIFEST.into(), bytes: json })
 }
 
-/// Enough shards for about `per_shard` terms each: a power of two, at least 16. Shards grow
-/// in number, not in size, as the archive grows, so a query costs the same.
-pub(super) fn shard_count(terms: usize, per_shard: usize) -> u32 {
-    (terms / per_shard).clamp(16, 1 << 16).next_power_of_two() as u32
+/// At least `wanted` shards: a power of two, at least 16. Shards grow in number, not in
+/// size, as the archive grows, so a query costs the same.
+pub(super) fn shard_count(wanted: usize) -> u32 {
+    wanted.clamp(16, 1 << 16).next_power_of_two() as u32
 }

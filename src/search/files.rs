@@ -33,6 +33,12 @@ pub fn long_file(folded: &str) -> String {
     format!("p/{:02x}/{:014x}.json.gz", h >> 56, h & ((1 << 56) - 1))
 }
 
+/// The file of the head of a long term's postings (`super::heads`): beside its long file.
+pub fn head_file(folded: &str) -> String {
+    let h = text::fnv1a64(folded.as_bytes());
+    format!("p/{:02x}/{:014x}.h.json.gz", h >> 56, h & ((1 << 56) - 1))
+}
+
 /// The file of a word prefix group.
 pub fn prefix_file(group: u32) -> String {
     format!("x/{group}.json.gz")
@@ -60,7 +66,14 @@ mod tests {
 
     #[test]
     fn every_index_file_is_known_as_one_and_the_page_is_not() {
-        for f in [slot_file(0, 4), slot_file(5, 4), long_file("ha noi"), prefix_file(3), chunk_file(2)] {
+        for f in [
+            slot_file(0, 4),
+            slot_file(5, 4),
+            long_file("ha noi"),
+            head_file("ha noi"),
+            prefix_file(3),
+            chunk_file(2),
+        ] {
             assert!(is_index_output(&format!("search/{f}")), "{f}");
             assert!(!is_index_output(&f), "{f} outside search/");
         }
@@ -80,5 +93,6 @@ mod tests {
         let long = long_file("ha noi");
         let h = format!("{:016x}", text::fnv1a64(b"ha noi"));
         assert_eq!(long, format!("p/{}/{}.json.gz", &h[..2], &h[2..]));
+        assert_eq!(head_file("ha noi"), format!("p/{}/{}.h.json.gz", &h[..2], &h[2..]));
     }
 }

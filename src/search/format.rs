@@ -1,4 +1,4 @@
-//! The on-disk search index, version 3 (documented in `docs/search-format.md`): the types
+//! The on-disk search index (documented in `docs/search-format.md`): the types
 //! written by the builder and read back by the tests and the fuzzers. The browser reads the
 //! same JSON in `search-engine.js`.
 
@@ -8,7 +8,7 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 /// The index format version; `search-engine.js` refuses other versions.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Bulletins per metadata chunk (`d/<n>.json.gz`).
 pub const DOCS_PER_CHUNK: usize = 2;
 /// Characters of body text kept per bulletin for snippets.
@@ -115,6 +115,18 @@ impl Postings {
             .collect()
     }
 
+    /// The postings written as LEB128 varints (as [`write_varint_postings`] takes them), or
+    /// None when a varint is damaged or a posting is half there.
+    pub fn from_varints(mut bytes: &[u8]) -> Option<Postings> {
+        let mut flat = Vec::new();
+        while !bytes.is_empty() {
+            let (n, used) = read_varint(bytes)?;
+            flat.push(n);
+            bytes = &bytes[used..];
+        }
+        flat.len().is_multiple_of(2).then_some(Postings(flat))
+    }
+
     /// Encodes (id, score) pairs sorted by id.
     pub fn encode(pairs: &[(u32, u32)]) -> Postings {
         let mut flat = Vec::with_capacity(pairs.len() * 2);
@@ -133,6 +145,10 @@ impl Postings {
 #[serde(untagged)]
 pub enum Entry {
     Inline(Postings),
+    /// (file relative to `search/`, number of bulletins, the file of the term's head): a
+    /// term in very many bulletins (`super::heads`). First, since an untagged enum takes
+    /// the first form that fits.
+    Headed(String, u32, String),
     /// (file relative to `search/`, number of bulletins)
     Elsewhere(String, u32),
 }

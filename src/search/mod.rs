@@ -12,6 +12,7 @@ mod build;
 mod fields;
 pub mod files;
 pub mod format;
+mod heads;
 mod partition;
 mod phrases;
 mod runs;
@@ -35,7 +36,7 @@ use smallvec::SmallVec;
 use crate::archive::Archive;
 use crate::content::PubDate;
 use crate::text;
-use files::{long_file, slot_file};
+use files::{head_file, long_file, slot_file};
 use format::{
     DOCS_PER_CHUNK, DocMeta, Entry, LONG_LIST, LongList, Manifest, Postings, SNIPPET_TEXT_CHARS, Shard,
     shard_of,
@@ -65,6 +66,11 @@ const VOCABULARY_MARK: char = '~';
 const VOCABULARY_WORDS: usize = 300;
 /// Target number of terms per word shard and per tag/author shard.
 const TERMS_PER_SHARD: usize = 100;
+/// Bulletins per word shard, at least: every bulletin adds postings to the inline lists of
+/// the shards its words are in, so in a large archive of a settled vocabulary (few new
+/// terms, each in more bulletins) shards would grow with the archive; counted by bulletins
+/// as well as by terms, a shard's bytes stay about the same at any size.
+const DOCS_PER_SHARD: usize = 32;
 const TERMS_PER_FACET_SHARD: usize = 12;
 /// Bulletins whose terms are found between merges, bounding the memory their lists take.
 const BATCH: usize = 128;
@@ -172,8 +178,10 @@ impl IndexState {
     /// (word shards, tag/author shards) for the distinct terms.
     pub fn shard_counts(&self) -> (u32, u32) {
         (
-            shard_count(self.distinct_terms as usize, TERMS_PER_SHARD),
-            shard_count(self.distinct_pseudo as usize, TERMS_PER_FACET_SHARD),
+            shard_count(
+                (self.distinct_terms as usize / TERMS_PER_SHARD).max(self.docs.len() / DOCS_PER_SHARD),
+            ),
+            shard_count(self.distinct_pseudo as usize / TERMS_PER_FACET_SHARD),
         )
     }
 }

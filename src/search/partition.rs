@@ -3,10 +3,11 @@
 
 use super::*;
 
-/// A spelling in a shard: its postings inline (by term), or the long-list file and count.
+/// A spelling in a shard: its postings inline (by term), or the long-list file, count and
+/// head file, if the term has a head.
 pub(super) enum SlotEntry {
     Inline(u32),
-    Long(String, usize),
+    Long(String, usize, Option<String>),
 }
 
 /// One spelling of a partition: its key, its strings in the partition's text (`end`'s top
@@ -516,6 +517,26 @@ impl Partition {
             }
             if df > LONG_LIST {
                 let file = long_file(folded);
+                let head = if df > heads::HEAD_MIN {
+                    let lists = group
+                        .iter()
+                        .map(|&t| {
+                            let p = Postings::from_varints(&self.terms[t as usize].postings)
+                                .ok_or_else(|| std::io::Error::other("search index: damaged postings"))?;
+                            Ok((self.spelling(t), p.decode()))
+                        })
+                        .collect::<std::io::Result<Vec<_>>>()?;
+                    let lists: Vec<(&str, &[(u32, u32)])> =
+                        lists.iter().map(|(s, l)| (*s, l.as_slice())).collect();
+                    let path = head_file(folded);
+                    files.push(IndexFile {
+                        path: path.clone(),
+                        bytes: format::to_gzip_json(&heads::head(&lists))?,
+                    });
+                    Some(path)
+                } else {
+                    None
+                };
                 json.clear();
                 json.push(b'{');
                 for (i, (&t, &count)) in group.iter().zip(&counts).enumerate() {
@@ -526,7 +547,11 @@ impl Partition {
                     json.push(b':');
                     format::write_varint_postings(&mut json, &self.terms[t as usize].postings);
                     let spelling = self.spelling(t);
-                    entries.push((sort_prefix(spelling), spelling, SlotEntry::Long(file.clone(), count)));
+                    entries.push((
+                        sort_prefix(spelling),
+                        spelling,
+                        SlotEntry::Long(file.clone(), count, head.clone()),
+                    ));
                 }
                 json.push(b'}');
                 files.push(IndexFile { path: file, bytes: format::gzip(&json)? });
@@ -550,11 +575,15 @@ impl Partition {
                 SlotEntry::Inline(t) => {
                     format::write_varint_postings(&mut json, &self.terms[*t as usize].postings)
                 }
-                SlotEntry::Long(file, count) => {
+                SlotEntry::Long(file, count, head) => {
                     json.push(b'[');
                     format::write_json_str(&mut json, file)?;
                     json.push(b',');
                     json.extend_from_slice(itoa::Buffer::new().format(*count).as_bytes());
+                    if let Some(head) = head {
+                        json.push(b',');
+                        format::write_json_str(&mut json, head)?;
+                    }
                     json.push(b']');
                 }
             }

@@ -66,7 +66,7 @@ fn lookup(files: &BTreeMap<String, Vec<u8>>, folded: &str, spelling: &str) -> Ve
             .expect("shard");
     match shard.get(spelling) {
         Some(Entry::Inline(p)) => p.decode(),
-        Some(Entry::Elsewhere(file, df)) => {
+        Some(Entry::Elsewhere(file, df) | Entry::Headed(file, df, _)) => {
             let long: LongList = format::from_gzip_json(&files[file]).expect("long list");
             let p = long[spelling].decode();
             assert_eq!(p.len(), *df as usize);
@@ -319,4 +319,64 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     let err = write_index(&mut c, &|d| d.machine(), &keys, None, false, &Runs::default(), &|_| Ok(()))
         .expect_err("no text");
     assert!(err.to_string().contains("content/"), "{err}");
+}
+
+#[test]
+fn very_common_terms_get_heads_kept_like_a_full_build() {
+    let n = heads::HEAD_MIN + 3;
+    let base: Vec<(String, String, String)> = (0..n)
+        .map(|i| {
+            let title = if i % 100 == 0 { format!("Bảo vệ rừng {i}") } else { format!("Tin {i}") };
+            (title, format!("2024-01-{:02}", 1 + i % 28), "bảo vệ rừng".to_string())
+        })
+        .collect();
+    let build = |docs: &[(String, String, String)]| {
+        let refs: Vec<(&str, &str, &str)> =
+            docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+        archive(&refs)
+    };
+    let mut before = build(&base);
+    let f = files(&mut before);
+    let m: Manifest = serde_json::from_slice(&f["manifest.json"]).expect("manifest");
+    let shard: Shard =
+        format::from_gzip_json(&f[&files::slot_file(shard_of("bao ve", m.shards), m.shards)]).expect("shard");
+    let Some(Entry::Headed(long, count, head)) = shard.get("bảo vệ") else {
+        panic!("no head: {:?}", shard.get("bảo vệ").map(|_| ()))
+    };
+    assert_eq!((long, *count as usize, head), (&files::long_file("bao ve"), n, &files::head_file("bao ve")));
+    let head: LongList = format::from_gzip_json(&f[head]).expect("head");
+    let held = head["bảo vệ"].decode();
+    assert_eq!(held.len(), heads::HEAD_LEN);
+    // Every bulletin whose title starts with the pair is in its head.
+    let starts: Vec<u32> =
+        (0..n as u32).filter(|&id| held.iter().any(|p| p.0 == id && p.1 >> SCORE_BITS == 1)).collect();
+    assert_eq!(starts.len(), n.div_ceil(100));
+    // An edit, a bulletin gaining the pair in its title; then the term falls below the
+    // threshold: its head goes, as a full build has none.
+    let mut edited = base.clone();
+    edited[7].0 = "Bảo vệ biển".into();
+    let mut edited_archive = build(&edited);
+    assert!(check_update(&mut before, &mut edited_archive));
+    let mut shrunk = edited.clone();
+    for doc in shrunk.iter_mut().take(5) {
+        doc.2 = "tin vắn".into();
+        doc.0 = format!("Tin vắn {}", doc.1);
+    }
+    let mut shrunk_archive = build(&shrunk);
+    assert!(check_update(&mut edited_archive, &mut shrunk_archive));
+    assert!(!files(&mut shrunk_archive).contains_key(&files::head_file("bao ve")));
+}
+
+#[test]
+fn shards_grow_with_terms_and_with_bulletins() {
+    let state = |terms: u64, docs: usize| IndexState {
+        docs: vec![DocKey { entry: 0, source: "a.md".into(), source_hash: 0 }; docs],
+        distinct_terms: terms,
+        ..IndexState::default()
+    };
+    // Few terms, few bulletins: the least; then by terms (100 a shard); then by bulletins (32
+    // a shard), as in a large archive of a settled vocabulary.
+    assert_eq!(state(50, 10).shard_counts().0, 16);
+    assert_eq!(state(800_000, 20_000).shard_counts().0, 8192);
+    assert_eq!(state(800_000, 1_000_000).shard_counts().0, 32_768);
 }

@@ -163,9 +163,15 @@ pub fn update_index(
                 let existed = !existing.is_empty();
                 let mut long_loaded: Option<LongList> = None;
                 for (spelling, entry) in existing {
+                    // A head goes with its long list (and comes back with it if still due).
+                    if let Entry::Headed(_, _, head) = &entry
+                        && !removed_long.contains(head)
+                    {
+                        removed_long.push(head.clone());
+                    }
                     let list = match entry {
                         Entry::Inline(p) => p.decode(),
-                        Entry::Elsewhere(file, _) => {
+                        Entry::Elsewhere(file, _) | Entry::Headed(file, _, _) => {
                             if long_loaded.is_none() {
                                 let Some(b) = read(&file) else { return Ok(None) };
                                 long_loaded = Some(format::from_gzip_json(&b)?);

@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 5;
+  var FORMAT_VERSION = 6;
   /* A posting's second number: score + SCORE_RANGE × where the term is in the title. */
   var SCORE_RANGE = 64;
   /* Ranking (docs/search-format.md): a bulletin with the words adjacent and in order
@@ -35,6 +35,15 @@
   var PHRASE_HASHES = 4;
   var FACET_TAGS = 6;
   var FACET_AUTHORS = 3;
+  /* Postings of long tag/author lists the facets fetch at most to count a result set; the
+   * rest are shown without a count. */
+  var FACET_POSTINGS = 10000;
+  /* A term's lists of more postings than this are read from its head, when it has one (the
+   * bulletins ranked first of a very common term, src/search/heads.rs); a query whose
+   * candidates came from a head and number fewer than FULL_MIN is run again on the whole
+   * lists. */
+  var WHOLE_POSTINGS = 8000;
+  var FULL_MIN = 20;
 
   /* ---- Vietnamese text: mirrors src/text (normalise, fold, tokenize). ---- */
   var NORDIC = /[þÞæÆøØåÅöÖäÄ]/;
@@ -170,6 +179,11 @@
     return Array.isArray(entry) && typeof entry[0] === 'string';
   }
 
+  /* The file of a long entry's head, or null when the term has none. */
+  function headOf(entry) {
+    return isElsewhere(entry) && typeof entry[2] === 'string' ? entry[2] : null;
+  }
+
   /* A posting list as stored: base64 of unsigned LEB128 varints [id, score, id delta,
      score, ...]. Returns the flat numbers (decoded once per string). */
   var flatCache = new Map();
@@ -201,7 +215,9 @@
   }
 
   /* ---- The engine: fetches only the files a query needs, and ranks. ---- */
-  function createEngine(base, fetchFn) {
+  /* options: {wholePostings} overrides WHOLE_POSTINGS (for tests on small archives). */
+  function createEngine(base, fetchFn, options) {
+    var wholePostings = (options && options.wholePostings) || WHOLE_POSTINGS;
     var cache = new Map();
     /* Bytes received, over every query of this engine. */
     var received = 0;
@@ -269,11 +285,12 @@
       return (index.get(key || folded) || []).map(function (s) { return { spelling: s, entry: shard[s] }; });
     }
 
-    /* Decoded postings of one spelling: Map id → score. */
-    async function postings(spelling, entry) {
+    /* Decoded postings of one spelling: Map id → score; of its head only, when `heads` and
+     * the term has one. */
+    async function postings(spelling, entry, heads) {
       var flat;
       if (isElsewhere(entry)) {
-        var file = await load(entry[0]);
+        var file = await load(heads && headOf(entry) ? headOf(entry) : entry[0]);
         flat = flatPostings(file && file[spelling]);
       } else {
         flat = flatPostings(entry);
@@ -287,18 +304,29 @@
       return out;
     }
 
-    async function pseudo(key) {
+    /* A tag's, author's or section's entry in its shard, or null. */
+    async function pseudoEntry(key) {
       var m = await manifest();
       var shard = (await load(numbered(m, 'f/', shardOf(key, m.facet_shards)))) || {};
-      return shard[key] ? postings(key, shard[key]) : new Map();
+      return shard[key] || null;
+    }
+
+    async function pseudo(key) {
+      var entry = await pseudoEntry(key);
+      return entry ? postings(key, entry) : new Map();
     }
 
     /* Postings of several spellings merged: `s` maps each bulletin to its best score times
      * its spelling's quality `q`, `t` to where in its title the term first is (from 1), and
-     * `te` to where it first is spelled exactly as typed (`q` 1). */
-    async function unionOf(list) {
+     * `te` to where it first is spelled exactly as typed (`q` 1). With `heads`, a term of
+     * more than WHOLE_POSTINGS postings that has a head is read from it: then `headed` is
+     * true, and the lists hold only the bulletins ranked first. */
+    async function unionOf(list, heads) {
       var out = { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
-      var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry); }));
+      var df = list.reduce(function (a, x) { return a + entryDf(x.entry); }, 0);
+      heads = Boolean(heads) && df > wholePostings && list.some(function (x) { return headOf(x.entry); });
+      out.headed = heads;
+      var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry, heads); }));
       maps.forEach(function (map, i) {
         var q = list[i].q;
         map.forEach(function (v, id) {
@@ -338,12 +366,22 @@
       return {
         folded: folded, sp: sp, kind: kind, map: null,
         df: sp.reduce(function (a, x) { return a + entryDf(x.entry); }, 0),
-        inline: sp.every(function (x) { return !isElsewhere(x.entry); })
+        inline: sp.every(function (x) { return !isElsewhere(x.entry); }),
+        headed: sp.some(function (x) { return headOf(x.entry); })
       };
     }
 
-    /* Runs a query. params: {q, tag, author, year, sort ('new'), typing}. */
+    /* Runs a query. params: {q, tag, author, year, sort ('new'), typing, full}. A query is
+     * first answered from the heads of very common terms (not for `full`, nor sorted by
+     * date); when that leaves too few results, or a quoted phrase unfound, it is run on the
+     * whole lists. `more` in the result says there are results beyond `ids`, which the same
+     * query with `full` lists. */
     async function search(params) {
+      var heads = !params.full && params.sort !== 'new';
+      return (heads && await run(params, true)) || run(params, false);
+    }
+
+    async function run(params, heads) {
       var m = await manifest();
       var receivedBefore = received;
       var n = m.docs;
@@ -387,7 +425,7 @@
       async function addPair(p, a, b, fa, fb, factor, kind) {
         var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
         var alt = alternative(fa + ' ' + fb, sp, kind);
-        alt.map = await unionOf(sp);
+        alt.map = await unionOf(sp, heads);
         p.alts.push(alt);
       }
       await Promise.all(pairs.map(function (p) {
@@ -431,23 +469,29 @@
         await Promise.all(todo.map(function (a) {
           /* A typo's candidate is known by its pairs and title: its long list is not worth it. */
           if (!a.inline && a.kind === 'typo' && words.length > 1) return null;
+          /* A word of a one-word query may be read from its head; of a longer one, only the
+           * rarest, fetched whatever its size. */
+          var head = heads;
           if (!a.inline && words.length > 1) {
             if (a.df > budget && (known || a.kind !== 'typed')) return null;
             known = true;
+            head = heads && a.df > budget;
             budget -= a.df;
           }
-          return unionOf(a.sp).then(function (map) { a.map = map; });
+          return unionOf(a.sp, head).then(function (map) { a.map = map; });
         }));
       }
       await fetchAlts();
-      /* A common word left unfetched still tells where it is in titles. */
+      /* A common word left unfetched still tells where it is in titles; so does a word read
+       * from its head in a query of several words, whose titles then bring the bulletins
+       * whose titles hold every word (see candidates). */
       async function fetchTitles() {
         await Promise.all(words.map(async function (w) {
-          if (w.alts[0].map || w.title) return;
+          if ((w.alts[0].map && !(w.alts[0].map.headed && words.length > 1)) || w.title) return;
           var sp = (await spellings(w.folded, '^' + w.folded)).map(function (x) {
             return { spelling: x.spelling, entry: x.entry, q: quality(x.spelling.slice(1), w) };
           });
-          w.title = await unionOf(sp);
+          w.title = await unionOf(sp, heads);
         }));
       }
       await fetchTitles();
@@ -468,24 +512,51 @@
         return known ? s : null;
       }
       var phraseMissing = false;
-      function candidates(requirePhrases) {
-        /* At least one word is known: fetchAlts fetches the rarest as typed. */
-        var sets = words.map(function (_, wi) { return setFor(wi); }).filter(Boolean);
+      /* The bulletins in every one of `sets` (that pass the filters and, with
+       * `requirePhrases`, hold every quoted pair), added to `out`. A quoted pair read from
+       * its head is not required (its head holds only the bulletins ranked first for it):
+       * the phrase filters of the first results tell, and if none holds the phrase the
+       * query runs on the whole lists. */
+      function intersect(sets, requirePhrases, out) {
+        var required = requirePhrases ? pairs.filter(function (p) {
+          return p.quoted && !p.alts.every(function (a) { return a.map.headed; });
+        }) : [];
         sets.sort(function (a, b) { return a.size - b.size; });
-        var out = new Set();
         sets[0].forEach(function (id) {
           if (filter !== null && !filter.has(id)) return;
           for (var si = 1; si < sets.length; si++) if (!sets[si].has(id)) return;
-          if (requirePhrases) {
-            for (var pi = 0; pi < pairs.length; pi++) {
-              if (pairs[pi].quoted && !pairs[pi].alts.some(function (a) { return a.map.s.has(id); })) return;
-            }
+          for (var pi = 0; pi < required.length; pi++) {
+            if (!required[pi].alts.some(function (a) { return a.map.s.has(id); })) return;
           }
           out.add(id);
         });
         return out;
       }
+      function candidates(requirePhrases) {
+        /* At least one word is known: fetchAlts fetches the rarest as typed. */
+        var out = intersect(words.map(function (_, wi) { return setFor(wi); }).filter(Boolean), requirePhrases, new Set());
+        /* A word read from its head knows only the bulletins ranked first: those whose
+         * titles hold every word are candidates too (from the words' title-only terms). */
+        if (words.length > 1 && words.some(function (w) { return w.alts[0].map && w.alts[0].map.headed; })) {
+          intersect(words.map(function (w) {
+            var t = new Set();
+            if (w.title) w.title.s.forEach(function (_, id) { t.add(id); });
+            w.alts.forEach(function (a) { if (a.map) a.map.t.forEach(function (_, id) { t.add(id); }); });
+            return t;
+          }), requirePhrases, out);
+        }
+        return out;
+      }
       var found = candidates(true);
+      /* Candidates from a head (a word's, or a quoted pair's) are only the bulletins ranked
+       * first: too few of them, and the query runs on the whole lists. */
+      function fromHeads() {
+        return heads && (words.some(function (w) {
+          return w.alts.some(function (a) { return a.map && a.map.headed; });
+        }) || pairs.some(function (p) { return p.quoted && p.alts.some(function (a) { return a.map.headed; }); }));
+      }
+      var incomplete = fromHeads();
+      if (incomplete && found.size < FULL_MIN) return null;
 
       /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
        * frequent words one edit away (on the folded form) at a lower weight. */
@@ -553,6 +624,8 @@
         if (fixes.some(function (f) { return f.length; })) {
           await fetchAlts();
           found = candidates(true);
+          incomplete = fromHeads();
+          if (incomplete && found.size < FULL_MIN) return null;
         }
       }
       if (!found.size && quoted) {
@@ -701,6 +774,7 @@
           });
         }
         if (!held.length) {
+          if (incomplete) return null;
           phraseMissing = true;
         } else {
           var first = new Set(held);
@@ -723,7 +797,7 @@
       });
       return {
         total: ids.length, ids: ids, words: highlight, partial: partial, scores: scores,
-        corrected: corrected, phraseMissing: phraseMissing && ids.length > 0
+        corrected: corrected, phraseMissing: phraseMissing && ids.length > 0, more: incomplete
       };
     }
 
@@ -791,27 +865,48 @@
       }));
     }
 
-    /* Facet counts for a result set: years from id ranges, tags and authors of the shown
-     * results counted over the whole set. */
+    /* Facets for a result set: years from id ranges, and the tags, authors and sections of
+     * the shown results, each counted over the whole set when its list is short enough to
+     * fetch (FACET_POSTINGS over them all, the shortest first); a count is null where it is
+     * not known: a list too long, or a result set with `more` beyond it. */
     async function facets(result, shown) {
       var m = await manifest();
       var ids = new Set(result.ids);
       var years = (m.years || []).map(function (y) {
         var c = 0;
         ids.forEach(function (id) { if (id >= y[1] && id < y[1] + y[2]) c++; });
-        return { name: String(y[0]), count: c };
-      }).filter(function (y) { return y.count > 0; });
+        return { name: String(y[0]), count: result.more ? null : c, has: c > 0 };
+      }).filter(function (y) { return y.has; }).map(function (y) { return { name: y.name, count: y.count }; });
+      var budget = FACET_POSTINGS;
       async function count(kind, names, limit) {
         var freq = new Map();
         names.forEach(function (nm) { freq.set(nm, (freq.get(nm) || 0) + 1); });
         var top = Array.from(freq.keys()).sort(function (a, b) { return freq.get(b) - freq.get(a); }).slice(0, limit);
-        var out = await Promise.all(top.map(async function (nm) {
-          var list = await pseudo(kind + ':' + nameKey(nm));
+        /* Counts over a result with `more` would be wrong: none are fetched. */
+        if (result.more) return top.map(function (nm) { return { name: nm, count: null }; });
+        var keys = top.map(function (nm) { return kind + ':' + nameKey(nm); });
+        var entries = await Promise.all(keys.map(pseudoEntry));
+        var order = top.map(function (_, k) { return k; }).sort(function (a, b) {
+          return (entries[a] ? entryDf(entries[a]) : 0) - (entries[b] ? entryDf(entries[b]) : 0);
+        });
+        var counted = order.map(function (k) {
+          var df = entries[k] ? entryDf(entries[k]) : 0;
+          if (isElsewhere(entries[k]) && df > budget) return false;
+          if (isElsewhere(entries[k])) budget -= df;
+          return true;
+        });
+        var out = await Promise.all(order.map(async function (k, j) {
+          if (!counted[j]) return { name: top[k], count: null, shown: freq.get(top[k]) };
+          var list = entries[k] ? await postings(keys[k], entries[k]) : new Map();
           var c = 0;
           list.forEach(function (_, id) { if (ids.has(id)) c++; });
-          return { name: nm, count: c };
+          return { name: top[k], count: c, shown: freq.get(top[k]) };
         }));
-        return out.filter(function (x) { return x.count > 0; }).sort(function (a, b) { return b.count - a.count; });
+        /* Counted ones by count; the uncounted (the broadest lists) first, as often shown. */
+        return out.filter(function (x) { return x.count !== 0; }).sort(function (a, b) {
+          if ((a.count === null) !== (b.count === null)) return a.count === null ? -1 : 1;
+          return a.count === null ? b.shown - a.shown : b.count - a.count;
+        }).map(function (x) { return { name: x.name, count: x.count }; });
       }
       var tags = [], authors = [], sections = [];
       shown.forEach(function (d) {

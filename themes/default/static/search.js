@@ -150,7 +150,7 @@
           var a2 = el('a', null, item.name);
           a2.href = urlFor(next);
           li2.appendChild(a2);
-          li2.appendChild(el('span', 'count', String(item.count)));
+          if (item.count !== null) li2.appendChild(el('span', 'count', String(item.count)));
           ul.appendChild(li2);
         });
         section.appendChild(ul);
@@ -162,11 +162,21 @@
       if (!current) return;
       var mine = seq;
       var from = list.children.length;
+      if (from >= current.result.ids.length && current.result.more) {
+        /* The results from the heads are all shown: the rest come from the whole lists,
+         * after the ones shown. */
+        var whole = await engine.search(Object.assign({}, current.query, { full: true }));
+        if (mine !== seq) return;
+        var seen = new Set(current.result.ids);
+        whole.ids = current.result.ids.concat(whole.ids.filter(function (id) { return !seen.has(id); }));
+        whole.total = whole.ids.length;
+        current.result = whole;
+      }
       var ids = current.result.ids.slice(from, from + RESULTS_PER_PAGE);
       var docs = await engine.docs(ids);
       if (mine !== seq) return;
       docs.forEach(function (d) { if (d) list.appendChild(renderDoc(d, current.result.words)); });
-      more.hidden = list.children.length >= current.result.total;
+      more.hidden = list.children.length >= current.result.total && !current.result.more;
       return docs;
     }
 
@@ -184,9 +194,10 @@
       try {
         await ready();
         if (mine !== seq) return;
-        var result = await engine.search({ q: p.q, tag: p.tag, author: p.author, section: p.section, year: p.year, sort: p.sort, typing: typing });
+        var query = { q: p.q, tag: p.tag, author: p.author, section: p.section, year: p.year, sort: p.sort, typing: typing };
+        var result = await engine.search(query);
         if (mine !== seq) return;
-        current = { result: result, params: p };
+        current = { result: result, params: p, query: query };
         list.textContent = '';
         var shown = await showMore();
         if (mine !== seq) return;
@@ -197,7 +208,7 @@
         } else if (result.phraseMissing) {
           say(t.tNoPhrase.replace('{n}', result.total));
         } else {
-          say(t.tResults.replace('{n}', result.total));
+          say((result.more ? t.tResultsMore : t.tResults).replace('{n}', result.total));
         }
         if (result.corrected && result.total) {
           status.textContent = t.tCorrected.replace('{q}', result.corrected) + ' ' + status.textContent;

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
             .expect("shard");
             let postings = match shard.get(&t.word).expect("every word is indexed") {
                 Entry::Inline(p) => p.decode(),
-                Entry::Elsewhere(file, _) => {
+                Entry::Elsewhere(file, _) | Entry::Headed(file, _, _) => {
                     let long: LongList = format::from_gzip_json(&files[file]).expect("long list");
                     long[&t.word].decode()
                 }

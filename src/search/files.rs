@@ -29,14 +29,18 @@ pub fn slot_file(slot: u32, shards: u32) -> String {
 /// The file of a word's postings when they are too long for its shard: by its hash, in one of
 /// 256 folders by the hash's first byte.
 pub fn long_file(folded: &str) -> String {
-    let h = text::fnv1a64(folded.as_bytes());
-    format!("p/{:02x}/{:014x}.json.gz", h >> 56, h & ((1 << 56) - 1))
+    by_hash(folded, "")
 }
 
 /// The file of the head of a long term's postings (`super::heads`): beside its long file.
 pub fn head_file(folded: &str) -> String {
+    by_hash(folded, ".h")
+}
+
+/// `p/<first byte of the term's hash>/<the other 14 hex digits><suffix>.json.gz`.
+fn by_hash(folded: &str, suffix: &str) -> String {
     let h = text::fnv1a64(folded.as_bytes());
-    format!("p/{:02x}/{:014x}.h.json.gz", h >> 56, h & ((1 << 56) - 1))
+    format!("p/{:02x}/{:014x}{suffix}.json.gz", h >> 56, h & ((1 << 56) - 1))
 }
 
 /// The file of a word prefix group.

@@ -2,9 +2,9 @@
 //! a list of hundreds of thousands of postings at 1,000,000 bulletins (1.4 MB for `bảo vệ`),
 //! while a reader looks at the first results only. Such a term also gets a **head**: the
 //! postings of the few bulletins the client ranks first (the term in the title first, at its
-//! start before elsewhere, then by score, then the newer), which the client fetches instead
-//! and ranks alone, going back to the whole lists only when the heads leave too few results
-//! (docs/search-format.md, "Heads").
+//! start before elsewhere, then by score, then the newer), which the client fetches instead,
+//! going back to the whole lists when the heads leave too few results or a first result that
+//! says little (docs/search-format.md, "Heads").
 
 use super::SCORE_BITS;
 use super::format::{LongList, Postings};
@@ -86,8 +86,7 @@ mod tests {
             a[id as usize].1 = 3 * 64 + 5;
         }
         a[2999].1 = 40;
-        let mut b: Vec<(u32, u32)> = vec![(7, 64 + 50), (2500, 20)];
-        b.sort_unstable();
+        let b: Vec<(u32, u32)> = vec![(7, 64 + 50), (2500, 20)];
         let h = head(&[("đà", &a), ("da", &b)]);
         let ids = |s: &str| h.get(s).map(|p| p.decode()).unwrap_or_default();
         let da = ids("đà");

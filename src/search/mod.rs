@@ -66,8 +66,8 @@ const VOCABULARY_MARK: char = '~';
 const VOCABULARY_WORDS: usize = 300;
 /// Target number of terms per word shard and per tag/author shard.
 const TERMS_PER_SHARD: usize = 100;
-/// Bulletins per word shard, at least: every bulletin adds postings to the inline lists of
-/// the shards its words are in, so in a large archive of a settled vocabulary (few new
+/// Bulletins per word shard, at most about: every bulletin adds postings to the inline lists
+/// of the shards its words are in, so in a large archive of a settled vocabulary (few new
 /// terms, each in more bulletins) shards would grow with the archive; counted by bulletins
 /// as well as by terms, a shard's bytes stay about the same at any size.
 const DOCS_PER_SHARD: usize = 32;

@@ -114,13 +114,18 @@ fn long_lists_move_out_of_the_shard() {
     let docs: Vec<(String, String, String)> = (0..LONG_LIST + 5)
         .map(|i| (format!("Tin {i}"), "2024-01-01".to_string(), "bảo vệ".to_string()))
         .collect();
-    let refs: Vec<(&str, &str, &str)> =
-        docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
-    let f = files(&mut archive(&refs));
+    let f = files(&mut owned_archive(&docs));
     let list = lookup(&f, "bao ve", "bảo vệ");
     assert_eq!(list.len(), LONG_LIST + 5);
     assert!(list.windows(2).all(|w| w[0].0 < w[1].0), "ids ascending");
     assert!(f.keys().any(|k| k.starts_with("p/")));
+}
+
+/// [`archive`] of owned (title, date, body) strings.
+fn owned_archive(docs: &[(String, String, String)]) -> Archive {
+    let refs: Vec<(&str, &str, &str)> =
+        docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
+    archive(&refs)
 }
 
 /// Applies `update_index` to the files of `before` and checks the result is exactly a
@@ -178,11 +183,7 @@ fn updates_equal_full_builds() {
             (format!("Tin {i}"), format!("2024-01-{:02}", 1 + i % 28), body.to_string())
         })
         .collect();
-    let build = |docs: &[(String, String, String)]| {
-        let refs: Vec<(&str, &str, &str)> =
-            docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
-        archive(&refs)
-    };
+    let build = owned_archive;
     let mut before = build(&base);
     // A long list grows; a word appears and one disappears; a title changes.
     let mut grown = base.clone();
@@ -266,9 +267,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
             (format!("Tin số {i}"), format!("2024-01-{:02}", i % 28 + 1), body)
         })
         .collect();
-    let refs: Vec<(&str, &str, &str)> =
-        docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
-    let mut a = archive(&refs);
+    let mut a = owned_archive(&docs);
     let kept = files(&mut a);
     assert!(a.entries.iter().all(|e| e.plain().is_some_and(|p| !p.is_empty())), "build_index keeps the text");
     let keys = vec![0; a.entries.len()];
@@ -288,7 +287,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     // disk, and merged by partition), the same files: a run after every batch, and after a
     // few.
     for most_bytes in [0, 4 << 20] {
-        let mut p = archive(&refs);
+        let mut p = owned_archive(&docs);
         let runs = Runs::new(most_bytes, dir.path().to_path_buf());
         assert_eq!(index_in(&mut p, None, &runs), kept, "runs of {most_bytes} bytes");
         assert!(runs.made() > 1, "{} runs of {most_bytes} bytes", runs.made());
@@ -300,7 +299,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
 
     // Every text let go before indexing, and read back (a snippet's worth, or all of it)
     // as the build cache's log gives it.
-    let mut b = archive(&refs);
+    let mut b = owned_archive(&docs);
     let log: std::collections::HashMap<u64, String> =
         b.entries.iter().map(|e| (e.bulletin.source_hash, e.plain().expect("text").into_owned())).collect();
     assert_eq!(log.len(), b.entries.len());
@@ -314,7 +313,7 @@ fn letting_go_of_the_plain_text_while_indexing_changes_no_file() {
     assert_eq!(index(&mut b, Some(&stored)), kept);
     assert_eq!(reads.into_inner(), b.entries.len(), "each text read once");
     // Without the log, a text let go is an error, not an empty body.
-    let mut c = archive(&refs);
+    let mut c = owned_archive(&docs);
     c.entries[5].release_plain();
     let err = write_index(&mut c, &|d| d.machine(), &keys, None, false, &Runs::default(), &|_| Ok(()))
         .expect_err("no text");
@@ -330,11 +329,7 @@ fn very_common_terms_get_heads_kept_like_a_full_build() {
             (title, format!("2024-01-{:02}", 1 + i % 28), "bảo vệ rừng".to_string())
         })
         .collect();
-    let build = |docs: &[(String, String, String)]| {
-        let refs: Vec<(&str, &str, &str)> =
-            docs.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
-        archive(&refs)
-    };
+    let build = owned_archive;
     let mut before = build(&base);
     let f = files(&mut before);
     let m: Manifest = serde_json::from_slice(&f["manifest.json"]).expect("manifest");

@@ -230,3 +230,50 @@ fn every_page_has_a_search_box_that_works_without_javascript() {
     let noscript = common::texts(&search, "noscript").join(" ");
     assert!(noscript.contains("search-noscript"), "{noscript}");
 }
+
+#[test]
+fn a_common_word_shows_at_least_its_heads_results_and_more_reads_the_whole_list() {
+    let Some(browser) = Browser::launch("a_common_word_shows_at_least_its_heads_results") else { return };
+    // 3,100 bulletins say "bảo vệ", every 50th in its title: the word has a head of 1,000
+    // bulletins. The page is told to read lists of more than 500 postings from heads (as it
+    // does beyond 8,000).
+    let site = Site::new("title = \"Tìm kiếm thử\"\nbase_url = \"https://tin.example/\"\n");
+    for b in 0..3100 {
+        let title = if b % 50 == 0 { format!("Bảo vệ số {b}") } else { format!("Tin số {b}") };
+        let fm = format!(
+            "title: \"{title}\"\ndate: 2020-01-{:02}T{:02}:{:02}:00Z",
+            b % 28 + 1,
+            b / 60 % 24,
+            b % 60
+        );
+        site.bulletin(&format!("x/{b}.md"), &fm, "Công tác bảo vệ.");
+    }
+    site.build(&[]);
+    let base = serve(&site.public());
+    browser.goto(&format!("{base}/search/"));
+    browser.eval("document.getElementById('search').dataset.wholePostings = '500'; return null;");
+    browser.type_into("#search-q", "bảo\u{E007}");
+    browser.wait_for("document.querySelectorAll('#search-results li.result').length === 10");
+    let status = browser.eval("return document.getElementById('search-status').textContent;");
+    assert!(status.as_str().is_some_and(|s| s.contains("ít nhất 1000")), "{status}");
+    // Counts the page does not know are not shown: the year facet has none.
+    assert_eq!(browser.eval("return document.querySelectorAll('#search-facets .count').length;"), 0);
+    // "More results" pages through the head's thousand, then reads the whole list.
+    let shown = browser.eval_async(
+        "const done = arguments[0];
+         const list = document.getElementById('search-results');
+         const more = document.getElementById('search-more');
+         (async () => {
+           while (list.children.length < 1010 && !more.hidden) {
+             const n = list.children.length;
+             more.click();
+             const t0 = Date.now();
+             while (list.children.length === n && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 5));
+             if (list.children.length === n) break;
+           }
+           const links = Array.from(list.querySelectorAll('.result-title a')).map((a) => a.textContent);
+           done([list.children.length, new Set(links).size, more.hidden]);
+         })();",
+    );
+    assert_eq!(shown, serde_json::json!([1010, 1010, false]), "results after the head's thousand");
+}

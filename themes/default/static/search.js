@@ -24,7 +24,9 @@
           script.src = t.engine;
           script.onload = function () {
             api = window.bantinSearch;
-            engine = api.createEngine(t.index || 'index/');
+            /* A theme may set data-whole-postings (the lists a query reads whole, before
+             * heads: docs/search-format.md). */
+            engine = api.createEngine(t.index || 'index/', undefined, { wholePostings: Number(t.wholePostings) || 0 });
             resolve();
           };
           script.onerror = function () { loading = null; reject(new Error('search engine')); };

@@ -784,19 +784,19 @@
       /* The query as the first result answers it, when a typo was forgiven there. */
       var top = ids.length ? scores.get(ids[0]) : null;
       /* Read from heads (a word's, a pair's or a title's), a first result not known to
-       * hold every word, or neither in its title nor standing together as typed (for a
-       * quoted phrase: not holding each of its pairs, as typed when typed with marks),
-       * says little: the heads hold only the bulletins first for each term alone, and a
-       * title holding the words in another order than typed is in none of its pairs'
-       * heads. The query runs on the whole lists. (One word: its head is what it ranks
-       * first.) */
+       * hold every word, or neither in its title nor (two words) standing together as
+       * typed (for a quoted phrase: not holding each of its pairs, as typed when typed
+       * with marks), says little: the heads hold only the bulletins first for each term
+       * alone, and a title holding the words in another order than typed is in none of
+       * its pairs' heads. The query runs on the whole lists. (One word: its head is what
+       * it ranks first.) */
       var headed = heads && (words.some(function (w) {
         return (w.title && w.title.headed) || w.alts.some(function (a) { return a.map && a.map.headed; });
       }) || pairs.some(function (p) { return p.alts.some(function (a) { return a.map.headed; }); }));
       function holds(p) { return p.alts.some(function (a) { return a.map.s.has(ids[0]); }); }
       var vouched = top && (quoted
         ? (!marked || top.rank[0] === 1) && pairs.every(function (p) { return !p.quoted || holds(p); })
-        : words.length === 1 || top.rank[1] >= 1 || (pairs.length === words.length - 1 && pairs.every(holds)));
+        : words.length === 1 || top.rank[1] >= 1 || (words.length === 2 && pairs.length === 1 && holds(pairs[0])));
       if (headed && top && (top.matched < words.length || !vouched)) return null;
       if (top && top.typo.some(Boolean)) {
         corrected = words.map(function (w, wi) {

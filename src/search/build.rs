@@ -279,16 +279,16 @@ pub(super) fn materialize(
         if words && is_word(&folded) {
             word_df.push((folded.clone(), df as u32));
         }
-        let head = (df > heads::HEAD_MIN)
-            .then(|| {
-                let lists: Vec<(&str, &[(u32, u32)])> =
-                    spellings.iter().map(|(w, l)| (w.as_str(), l.as_slice())).collect();
-                let path = head_file(&folded);
-                let bytes = format::to_gzip_json(&heads::head(&lists))?;
-                files.push(IndexFile { path: path.clone(), bytes });
-                Ok::<_, std::io::Error>(path)
-            })
-            .transpose()?;
+        let head = if df > heads::HEAD_MIN {
+            let lists: Vec<(&str, &[(u32, u32)])> =
+                spellings.iter().map(|(w, l)| (w.as_str(), l.as_slice())).collect();
+            let head = heads::head_file(&folded, &lists)?;
+            let path = head.path.clone();
+            files.push(head);
+            Some(path)
+        } else {
+            None
+        };
         let encoded: Vec<(String, Postings)> =
             spellings.into_iter().map(|(word, list)| (word, Postings::encode(&list))).collect();
         if df > LONG_LIST {

@@ -66,17 +66,8 @@ impl<'de> Deserialize<'de> for Postings {
         let text = std::borrow::Cow::<str>::deserialize(deserializer)?;
         let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text.as_bytes())
             .map_err(D::Error::custom)?;
-        let mut flat = Vec::new();
-        let mut rest = bytes.as_slice();
-        while !rest.is_empty() {
-            let (n, used) = read_varint(rest).ok_or_else(|| D::Error::custom("bad varint in postings"))?;
-            flat.push(n);
-            rest = &rest[used..];
-        }
-        if flat.len() % 2 != 0 {
-            return Err(D::Error::custom("postings must be (id, score) pairs"));
-        }
-        Ok(Postings(flat))
+        Postings::from_varints(&bytes)
+            .ok_or_else(|| D::Error::custom("postings must be (id, score) pairs of whole varints"))
     }
 }
 

@@ -6,8 +6,8 @@
 //! going back to the whole lists when the heads leave too few results or a first result that
 //! says little (docs/search-format.md, "Heads").
 
-use super::SCORE_BITS;
-use super::format::{LongList, Postings};
+use super::format::{self, LongList, Postings};
+use super::{IndexFile, SCORE_BITS, files};
 
 /// A term in more bulletins than this has a head.
 pub const HEAD_MIN: usize = 2000;
@@ -68,6 +68,11 @@ pub fn head(spellings: &[(&str, &[(u32, u32)])]) -> LongList {
             (!kept.is_empty()).then(|| (spelling.to_owned(), Postings::encode(&kept)))
         })
         .collect()
+}
+
+/// The head file of term `folded`, whose spellings have the lists `spellings`, and its path.
+pub fn head_file(folded: &str, spellings: &[(&str, &[(u32, u32)])]) -> std::io::Result<IndexFile> {
+    Ok(IndexFile { path: files::head_file(folded), bytes: format::to_gzip_json(&head(spellings))? })
 }
 
 #[cfg(test)]

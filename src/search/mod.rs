@@ -36,7 +36,7 @@ use smallvec::SmallVec;
 use crate::archive::Archive;
 use crate::content::PubDate;
 use crate::text;
-use files::{head_file, long_file, slot_file};
+use files::{long_file, slot_file};
 use format::{
     DOCS_PER_CHUNK, DocMeta, Entry, LONG_LIST, LongList, Manifest, Postings, SNIPPET_TEXT_CHARS, Shard,
     shard_of,

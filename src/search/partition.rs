@@ -528,11 +528,9 @@ impl Partition {
                         .collect::<std::io::Result<Vec<_>>>()?;
                     let lists: Vec<(&str, &[(u32, u32)])> =
                         lists.iter().map(|(s, l)| (*s, l.as_slice())).collect();
-                    let path = head_file(folded);
-                    files.push(IndexFile {
-                        path: path.clone(),
-                        bytes: format::to_gzip_json(&heads::head(&lists))?,
-                    });
+                    let head = heads::head_file(folded, &lists)?;
+                    let path = head.path.clone();
+                    files.push(head);
                     Some(path)
                 } else {
                     None

@@ -163,19 +163,18 @@ pub fn update_index(
                 let existed = !existing.is_empty();
                 let mut long_loaded: Option<LongList> = None;
                 for (spelling, entry) in existing {
-                    // A head goes with its long list (and comes back with it if still due).
-                    if let Entry::Headed(_, _, head) = &entry
-                        && !removed_long.contains(head)
-                    {
-                        removed_long.push(head.clone());
-                    }
-                    let list = match entry {
+                    let list = match &entry {
                         Entry::Inline(p) => p.decode(),
                         Entry::Elsewhere(file, _) | Entry::Headed(file, _, _) => {
                             if long_loaded.is_none() {
-                                let Some(b) = read(&file) else { return Ok(None) };
+                                let Some(b) = read(file) else { return Ok(None) };
                                 long_loaded = Some(format::from_gzip_json(&b)?);
                                 removed_long.push(file.clone());
+                                // A term's spellings share its long list and its head: the
+                                // head goes with the list (and comes back with it if due).
+                                if let Entry::Headed(_, _, head) = &entry {
+                                    removed_long.push(head.clone());
+                                }
                             }
                             match long_loaded.as_ref().and_then(|l| l.get(&spelling)) {
                                 Some(p) => p.decode(),

@@ -214,6 +214,11 @@
     return isElsewhere(entry) ? entry[1] : flatPostings(entry).length / 2;
   }
 
+  /* Bulletins of spellings [{entry}] together. */
+  function dfOf(list) {
+    return list.reduce(function (a, x) { return a + entryDf(x.entry); }, 0);
+  }
+
   /* ---- The engine: fetches only the files a query needs, and ranks. ---- */
   /* options: {wholePostings} overrides WHOLE_POSTINGS (for tests on small archives). */
   function createEngine(base, fetchFn, options) {
@@ -323,8 +328,7 @@
      * true, and the lists hold only the bulletins ranked first. */
     async function unionOf(list, heads) {
       var out = { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
-      var df = list.reduce(function (a, x) { return a + entryDf(x.entry); }, 0);
-      heads = Boolean(heads) && df > wholePostings && list.some(function (x) { return headOf(x.entry); });
+      heads = Boolean(heads) && dfOf(list) > wholePostings && list.some(function (x) { return headOf(x.entry); });
       out.headed = heads;
       var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry, heads); }));
       maps.forEach(function (map, i) {
@@ -365,9 +369,8 @@
     function alternative(folded, sp, kind) {
       return {
         folded: folded, sp: sp, kind: kind, map: null,
-        df: sp.reduce(function (a, x) { return a + entryDf(x.entry); }, 0),
-        inline: sp.every(function (x) { return !isElsewhere(x.entry); }),
-        headed: sp.some(function (x) { return headOf(x.entry); })
+        df: dfOf(sp),
+        inline: sp.every(function (x) { return !isElsewhere(x.entry); })
       };
     }
 
@@ -548,14 +551,15 @@
         return out;
       }
       var found = candidates(true);
-      /* Candidates from a head (a word's, or a quoted pair's) are only the bulletins ranked
-       * first: too few of them, and the query runs on the whole lists. */
-      function fromHeads() {
+      /* Whether a list was read from a head: a word's, or a quoted pair's (then the
+       * candidates are only the bulletins ranked first: too few of them, and the query runs
+       * on the whole lists); with `all`, also any pair's or title-only term's. */
+      function fromHeads(all) {
         return heads && (words.some(function (w) {
-          return w.alts.some(function (a) { return a.map && a.map.headed; });
-        }) || pairs.some(function (p) { return p.quoted && p.alts.some(function (a) { return a.map.headed; }); }));
+          return (all && w.title && w.title.headed) || w.alts.some(function (a) { return a.map && a.map.headed; });
+        }) || pairs.some(function (p) { return (all || p.quoted) && p.alts.some(function (a) { return a.map.headed; }); }));
       }
-      var incomplete = fromHeads();
+      var incomplete = fromHeads(false);
       if (incomplete && found.size < FULL_MIN) return null;
 
       /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
@@ -624,7 +628,7 @@
         if (fixes.some(function (f) { return f.length; })) {
           await fetchAlts();
           found = candidates(true);
-          incomplete = fromHeads();
+          incomplete = fromHeads(false);
           if (incomplete && found.size < FULL_MIN) return null;
         }
       }
@@ -790,14 +794,11 @@
        * alone, and a title holding the words in another order than typed is in none of
        * its pairs' heads. The query runs on the whole lists. (One word: its head is what
        * it ranks first.) */
-      var headed = heads && (words.some(function (w) {
-        return (w.title && w.title.headed) || w.alts.some(function (a) { return a.map && a.map.headed; });
-      }) || pairs.some(function (p) { return p.alts.some(function (a) { return a.map.headed; }); }));
       function holds(p) { return p.alts.some(function (a) { return a.map.s.has(ids[0]); }); }
       var vouched = top && (quoted
         ? (!marked || top.rank[0] === 1) && pairs.every(function (p) { return !p.quoted || holds(p); })
         : words.length === 1 || top.rank[1] >= 1 || (words.length === 2 && pairs.length === 1 && holds(pairs[0])));
-      if (headed && top && (top.matched < words.length || !vouched)) return null;
+      if (top && (top.matched < words.length || !vouched) && fromHeads(true)) return null;
       if (top && top.typo.some(Boolean)) {
         corrected = words.map(function (w, wi) {
           var a = top.typo[wi];
@@ -890,8 +891,9 @@
       var years = (m.years || []).map(function (y) {
         var c = 0;
         ids.forEach(function (id) { if (id >= y[1] && id < y[1] + y[2]) c++; });
-        return { name: String(y[0]), count: result.more ? null : c, has: c > 0 };
-      }).filter(function (y) { return y.has; }).map(function (y) { return { name: y.name, count: y.count }; });
+        return { name: String(y[0]), count: c };
+      }).filter(function (y) { return y.count > 0; });
+      if (result.more) years.forEach(function (y) { y.count = null; });
       var budget = FACET_POSTINGS;
       async function count(kind, names, limit) {
         var freq = new Map();

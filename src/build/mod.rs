@@ -159,7 +159,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (rendered, files, bytes) = emit.counts();
     let made = emit.finish().map_err(|e| report::io_error("cannot write output", e))?;
     let out_had_tree = out.join(output::MARKER).is_file();
-    warnings.extend(publish::vanished_bulletins(&trees.live, &made, &out));
+    warnings.extend(publish::vanished_bulletins(&made.gone, &out));
+    let made = made.files;
     let (mut spare, cleanup, tree) = publish::publish(trees, &made, &out)?;
     timings.lap("publish");
     if spare.is_none() && !out_had_tree {

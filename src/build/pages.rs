@@ -28,10 +28,10 @@ pub fn write(
     let mut errors: Vec<Diagnostic> = pages
         .par_iter()
         .filter_map(|page| {
-            let file = renderer.job_file(page.job);
-            let result = if page.unchanged {
-                emit.keep(&file).map_err(|e| io_error("cannot write output", e))
+            let result = if let Some(position) = page.kept {
+                emit.keep_at(position).map_err(|e| io_error("cannot write output", e))
             } else {
+                let file = renderer.job_file(page.job);
                 emit.rendered.fetch_add(1, Ordering::Relaxed);
                 let written = renderer.render(page.job).and_then(|html| {
                     emit.put(&file, Some(page.key), &html).map_err(|e| io_error("cannot write output", e))

@@ -25,13 +25,14 @@ pub enum SearchPlan {
     Full,
 }
 
-/// One page to write: its job, the key of its inputs, and whether the published file was
-/// made from the same. Its file is not kept: the renderer names it again when the page is
-/// written (at 1,000,000 bulletins the names would be 100 MB held through rendering).
+/// One page to write: its job, the key of its inputs, and, when the published file was made
+/// from the same, that file's position among the published tree's files (it is kept). Its
+/// file is not kept: the renderer names it again when the page is written (at 1,000,000
+/// bulletins the names would be 100 MB held through rendering).
 pub struct PlannedPage {
     pub job: Job,
     pub key: u64,
-    pub unchanged: bool,
+    pub kept: Option<usize>,
 }
 
 /// What this build makes and keeps.
@@ -80,8 +81,8 @@ pub fn plan<'a>(
         .map(|&job| {
             let file = renderer.job_file(job);
             let key = renderer.fingerprint(job);
-            let unchanged = emit.unchanged(&file, key);
-            (PlannedPage { job, key, unchanged }, file_hash(&file))
+            let kept = emit.unchanged_at(&file, key);
+            (PlannedPage { job, key, kept }, file_hash(&file))
         })
         .unzip();
     check_unique_outputs(&jobs, &hashes, &|job| renderer.job_file(job), archive)?;
@@ -115,7 +116,7 @@ pub fn plan<'a>(
     }
     for page in &pages {
         if let Job::Bulletin(i) = page.job
-            && !page.unchanged
+            && page.kept.is_none()
         {
             bodies.push(i);
         }

@@ -31,13 +31,15 @@ pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diag
     Ok((spare.zip(spare_files), cleanup, tree))
 }
 
-/// A warning for each bulletin page the published site has and this build no longer makes:
-/// a link readers shared would now lead nowhere. (A bulletin page is one the theme marks as an
-/// article, `og:type` `article`, as the default theme does; only pages that vanish are read.)
-pub fn vanished_bulletins(live: &Files, made: &Files, out: &Path) -> Vec<Diagnostic> {
-    let mut gone: Vec<&str> = live
-        .keys()
-        .filter(|k| k.ends_with("/index.html") && !made.contains_key(k))
+/// A warning for each bulletin page the published site has and this build no longer makes
+/// (of `gone`, the published files it did not make): a link readers shared would now lead
+/// nowhere. (A bulletin page is one the theme marks as an article, `og:type` `article`, as the
+/// default theme does; only pages that vanish are read.)
+pub fn vanished_bulletins(gone: &[&str], out: &Path) -> Vec<Diagnostic> {
+    let mut gone: Vec<&str> = gone
+        .iter()
+        .copied()
+        .filter(|k| k.ends_with("/index.html"))
         .filter(|k| {
             safe_join(out, k)
                 .ok()

@@ -121,13 +121,14 @@ pub fn write(
     let emit = inputs.emit;
     let search_err = |e| io_error("cannot write the search index", e);
     let keep_live = |except: &FxHashSet<String>| -> std::io::Result<()> {
-        inputs
-            .live
-            .keys()
-            .filter(|k| search::files::is_index_output(k) && !except.contains(*k))
-            .collect::<Vec<_>>()
-            .par_iter()
-            .try_for_each(|k| emit.keep(k))
+        let live = inputs.live;
+        (0..live.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let k = live.at(i).0;
+                search::files::is_index_output(k) && !except.contains(k)
+            })
+            .try_for_each(|i| emit.keep_at(i))
     };
     match plan {
         SearchPlan::Off => return Ok(Indexed::default()),

@@ -52,6 +52,65 @@ impl Files {
         self.index.find(Files::hash(path), |&i| self.path(i as usize) == path).map(|&i| i as usize)
     }
 
+    /// Where `path` is among the files (`0..len()`), for [`Files::at`].
+    pub fn position(&self, path: &str) -> Option<usize> {
+        self.find(path)
+    }
+
+    /// The file at `position`: its path and record.
+    pub fn at(&self, position: usize) -> (&str, &OutputRecord) {
+        (self.path(position), &self.entries[position].1)
+    }
+
+    /// The files of `base` at `kept` (positions, each once) and then those of `added` (which
+    /// replace a kept one of the same path): made without looking a path up in `base`, as a
+    /// build keeps most files of the published tree by their positions.
+    pub fn merged(base: &Files, kept: &[usize], added: Files) -> Files {
+        let mut text = String::with_capacity(base.text.len() + added.text.len());
+        let mut entries = Vec::with_capacity(kept.len() + added.len());
+        let mut push = |path: &str, record: OutputRecord| {
+            text.push_str(path);
+            // Beyond 4 GB of paths: not kept (a manifest without a file means a rebuild of it).
+            match u32::try_from(text.len()) {
+                Ok(end) => entries.push((end, record)),
+                Err(_) => text.truncate(text.len() - path.len()),
+            }
+        };
+        for &i in kept {
+            let (path, record) = base.at(i);
+            if added.is_empty() || !added.contains_key(path) {
+                push(path, *record);
+            }
+        }
+        for (path, record) in added.iter() {
+            push(path, *record);
+        }
+        let mut files = Files { text, entries, index: hashbrown::HashTable::new() };
+        files.index_all();
+        files
+    }
+
+    /// Makes the index of every entry (the paths hashed in parallel); `false` when a path
+    /// comes twice.
+    fn index_all(&mut self) -> bool {
+        use rayon::prelude::*;
+        let (text, entries) = (&self.text, &self.entries);
+        let hashes: Vec<u64> =
+            (0..entries.len()).into_par_iter().map(|i| Files::hash(path_at(text, entries, i))).collect();
+        let mut index = hashbrown::HashTable::with_capacity(entries.len());
+        for (i, &hash) in hashes.iter().enumerate() {
+            let same = |&j: &u32| path_at(text, entries, j as usize) == path_at(text, entries, i);
+            match index.entry(hash, same, |&j| hashes[j as usize]) {
+                hashbrown::hash_table::Entry::Occupied(_) => return false,
+                hashbrown::hash_table::Entry::Vacant(v) => {
+                    v.insert(i as u32);
+                }
+            }
+        }
+        self.index = index;
+        true
+    }
+
     pub fn get(&self, path: &str) -> Option<&OutputRecord> {
         self.find(path).map(|i| &self.entries[i].1)
     }
@@ -103,15 +162,8 @@ impl Files {
             }
             start = end;
         }
-        let index = hashbrown::HashTable::with_capacity(entries.len());
-        let mut files = Files { text, entries, index };
-        for i in 0..files.entries.len() {
-            if files.find(files.path(i)).is_some() {
-                return None;
-            }
-            files.index_entry(i);
-        }
-        Some(files)
+        let mut files = Files { text, entries, index: hashbrown::HashTable::new() };
+        files.index_all().then_some(files)
     }
 }
 
@@ -200,6 +252,21 @@ mod tests {
             postcard::from_bytes(&postcard::to_stdvec(&files).expect("encode")).expect("decode");
         assert_eq!(back.iter().collect::<Vec<_>>(), files.iter().collect::<Vec<_>>());
         assert_eq!(back.get(&paths[2999]), Some(&rec(2999)));
+        // Merged: the kept positions of a base, then the added files (which replace a kept
+        // one of the same path), every path found again.
+        let added: Files =
+            [("2003/tin-3/index.html", rec(7)), ("mới/index.html", rec(8))].into_iter().collect();
+        let kept: Vec<usize> = (0..files.len()).filter(|i| i % 2 == 1).collect();
+        let merged = Files::merged(&files, &kept, added);
+        assert_eq!(merged.len(), kept.len() + 1, "one added file replaces a kept one");
+        for &i in &kept {
+            let (path, record) = files.at(i);
+            let want = if path == "2003/tin-3/index.html" { rec(7) } else { *record };
+            assert_eq!(merged.get(path), Some(&want), "{path}");
+        }
+        assert_eq!(merged.get("mới/index.html"), Some(&rec(8)));
+        assert!(!merged.contains_key(&paths[0]), "a position not kept is not there");
+        assert_eq!(files.position(&paths[7]).map(|i| files.at(i).0), Some(paths[7].as_str()));
         // Ends out of order, past the text, inside a character, or a path twice: damaged.
         for (text, ends) in [("ab", vec![2, 1]), ("ab", vec![3]), ("đ", vec![1]), ("aa", vec![1, 2])] {
             let entries: Vec<(u32, OutputRecord)> = ends.into_iter().map(|e| (e, rec(0))).collect();

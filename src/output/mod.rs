@@ -12,7 +12,7 @@ mod emit;
 mod manifest;
 mod staging;
 
-pub use emit::Emit;
+pub use emit::{Emit, Made};
 pub use manifest::{Files, Manifest, OutputRecord, dir_id};
 pub use staging::{Cleanup, Staging, Survey};
 

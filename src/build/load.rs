@@ -75,8 +75,8 @@ impl RecordAt {
 
 /// A bulletin as the loop over the sources takes it.
 enum Taken {
-    /// From the cache's log.
-    Cached(Parsed),
+    /// From the cache's log, at that place in it.
+    Cached(Parsed, usize),
     /// Parsed in this build, with its record for the log.
     Parsed(Result<(Parsed, RecordAt), Vec<Diagnostic>>),
     /// Neither (not to be published).
@@ -142,11 +142,12 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     // Bulletins unchanged since the cached build come from the cache; the rest are parsed.
     // Each is taken out of the cache's log only as it joins the archive's list, so the two
     // are never held whole at once.
-    let reused: Vec<bool> = sources
-        .iter()
-        .map(|s| s.fresh.is_none() && cached.parsed.contains(&s.stat.path, s.stat.hash))
+    // Where each source's record is in the log, when it is reused.
+    let reused: Vec<Option<usize>> = sources
+        .par_iter()
+        .map(|s| if s.fresh.is_some() { None } else { cached.parsed.place(&s.stat.path, s.stat.hash) })
         .collect();
-    let reused_count = reused.iter().filter(|&&r| r).count();
+    let reused_count = reused.iter().filter(|r| r.is_some()).count();
     // A log mostly of replaced versions is rewritten (which needs a copy of every record).
     let parsed_rewrite = !log_read || cached.parsed.len() - reused_count > reused_count.max(64);
     let mut sources = sources;
@@ -154,8 +155,8 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let fresh: Vec<Option<FreshResult>> = sources
         .par_iter_mut()
         .zip(reused.par_iter())
-        .map(|(s, &reused)| {
-            if reused {
+        .map(|(s, reused)| {
+            if reused.is_some() {
                 return None;
             }
             if let Some(f) = s.fresh.take() {
@@ -190,19 +191,36 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
                 break;
             }
             let log = &cached.parsed;
+            // The batch's records in the log, read together.
+            let wanted: Vec<(usize, &std::path::Path, u64)> = batch
+                .iter()
+                .filter_map(|((s, reused), fresh)| match (reused, fresh) {
+                    (Some(place), None) => Some((*place, s.stat.path.as_path(), s.stat.hash)),
+                    _ => None,
+                })
+                .collect();
+            let mut records = log.get_many(&wanted).into_iter();
+            let batch: Vec<_> = batch
+                .into_iter()
+                .map(|((s, reused), fresh)| {
+                    let record =
+                        if fresh.is_none() && reused.is_some() { records.next().flatten() } else { None };
+                    (s, reused, fresh, record)
+                })
+                .collect();
             let made: Vec<Taken> = batch
                 .into_par_iter()
-                .map(|((s, reused), fresh)| {
+                .map(|(s, reused, fresh, record)| {
                     let path = &s.stat.path;
                     if let Some(f) = fresh {
                         return Taken::Parsed(take_fresh(*f, spill.as_deref(), &tz, path));
                     }
-                    if !reused {
+                    let Some(place) = reused else {
                         return Taken::Nothing;
-                    }
-                    if let Some(mut p) = log.get(path, s.stat.hash) {
+                    };
+                    if let Some(mut p) = record {
                         p.rendered.loaded = false;
-                        return Taken::Cached(p);
+                        return Taken::Cached(p, place);
                     }
                     let parsed = content::read_source(root, &root.join(path))
                         .map_err(|d| vec![d])
@@ -214,9 +232,9 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         }
         let Some(taken) = ready.next() else { break };
         let mut p = match taken {
-            Taken::Cached(p) => {
+            Taken::Cached(p, place) => {
                 // Taken out of the log: what is left are the versions replaced since.
-                cached.parsed.forget(&p.bulletin.source, p.bulletin.source_hash);
+                cached.parsed.forget_at(place);
                 if parsed_rewrite {
                     parsed_new.push(RecordAt::Held(encode_record(&p)));
                 }

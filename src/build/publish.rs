@@ -20,7 +20,8 @@ pub type Published = (Option<(PathBuf, Files)>, Cleanup, Files);
 /// (which a clean build read before replacing it).
 pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diagnostic> {
     let Trees { staging, live, live_known, tree, replaced } = trees;
-    let gone: Vec<&str> = tree.keys().filter(|k| !made.contains_key(k)).collect();
+    let gone: Vec<&str> =
+        (0..tree.len()).into_par_iter().map(|i| tree.at(i).0).filter(|k| !made.contains_key(k)).collect();
     gone.par_iter()
         .try_for_each(|k| staging.remove(k))
         .and_then(|()| staging.sweep(made))

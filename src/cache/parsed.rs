@@ -97,7 +97,7 @@ fn mix(path: u64, hash: u64) -> u64 {
     path.rotate_left(29) ^ hash
 }
 
-impl<T: Record> ParsedLog<T> {
+impl<T: Record + Send> ParsedLog<T> {
     /// The log of the records at `frames` in `file`, in the order they were written.
     fn from_frames(file: std::fs::File, mut frames: Vec<Frame>, decode: Decode<T>) -> ParsedLog<T> {
         let mut table = hashbrown::HashTable::with_capacity(frames.len());
@@ -127,15 +127,79 @@ impl<T: Record> ParsedLog<T> {
         (!self.frames[i].taken).then_some(i)
     }
 
+    /// Where the record of `path` with text hash `hash` is, for [`ParsedLog::get_many`] and
+    /// [`ParsedLog::forget_at`]: `None` when the log has none.
+    pub fn place(&self, path: &Path, hash: u64) -> Option<usize> {
+        self.find(path, hash)
+    }
+
     /// The record of `path` with text hash `hash`, read and decoded; `None` when the log has
     /// none, or when its bytes turn out damaged (then the source is read again).
     pub fn get(&self, path: &Path, hash: u64) -> Option<T> {
+        let place = self.find(path, hash)?;
+        self.get_many(&[(place, path, hash)]).pop().flatten()
+    }
+
+    /// The records at `wanted` (places from [`ParsedLog::place`], each with the source it
+    /// must be of), read and decoded, in that order; `None` for one whose bytes turn out
+    /// damaged. Records next to each other in the file are read together (a log written
+    /// whole has them in the order of their sources: a few reads instead of one per record),
+    /// and decoded in parallel.
+    pub fn get_many(&self, wanted: &[(usize, &Path, u64)]) -> Vec<Option<T>> {
+        use rayon::prelude::*;
         use std::os::unix::fs::FileExt as _;
-        let frame = &self.frames[self.find(path, hash)?];
-        let mut bytes = vec![0; frame.len as usize];
-        self.file.as_ref()?.read_exact_at(&mut bytes, frame.at).ok()?;
-        let record = self.decode.as_ref()?(&bytes)?;
-        (record.source() == (path, hash)).then_some(record)
+        // At most this many bytes are read at once.
+        const SPAN: u64 = 4 << 20;
+        let (Some(file), Some(decode)) = (self.file.as_ref(), self.decode.as_ref()) else {
+            return wanted.iter().map(|_| None).collect();
+        };
+        let mut order: Vec<usize> = (0..wanted.len()).collect();
+        order.sort_unstable_by_key(|&k| self.frames[wanted[k].0].at);
+        // Runs of records that follow each other in the file, each read at once.
+        let mut spans: Vec<&[usize]> = Vec::new();
+        let mut rest = &order[..];
+        while !rest.is_empty() {
+            let start = self.frames[wanted[rest[0]].0].at;
+            let mut n = 1;
+            while n < rest.len() {
+                let (prev, next) = (&self.frames[wanted[rest[n - 1]].0], &self.frames[wanted[rest[n]].0]);
+                if next.at != prev.at + u64::from(prev.len) + 4
+                    || next.at + u64::from(next.len) - start > SPAN
+                {
+                    break;
+                }
+                n += 1;
+            }
+            let (span, after) = rest.split_at(n);
+            spans.push(span);
+            rest = after;
+        }
+        let decoded: Vec<Vec<(usize, Option<T>)>> = spans
+            .par_iter()
+            .map(|span| {
+                let first = &self.frames[wanted[span[0]].0];
+                let last = &self.frames[wanted[span[span.len() - 1]].0];
+                let mut bytes = vec![0; (last.at + u64::from(last.len) - first.at) as usize];
+                let read = file.read_exact_at(&mut bytes, first.at).is_ok();
+                span.iter()
+                    .map(|&k| {
+                        let (place, path, hash) = wanted[k];
+                        let frame = &self.frames[place];
+                        let from = (frame.at - first.at) as usize;
+                        let record = read
+                            .then(|| decode(&bytes[from..from + frame.len as usize]))
+                            .flatten()
+                            .filter(|r| r.source() == (path, hash));
+                        (k, record)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut out: Vec<Option<T>> = wanted.iter().map(|_| None).collect();
+        for (k, record) in decoded.into_iter().flatten() {
+            out[k] = record;
+        }
+        out
     }
 
     pub fn contains(&self, path: &Path, hash: u64) -> bool {
@@ -145,7 +209,14 @@ impl<T: Record> ParsedLog<T> {
     /// Marks the record taken (by [`ParsedLog::get`]): the log no longer has it.
     pub fn forget(&mut self, path: &Path, hash: u64) {
         if let Some(i) = self.find(path, hash) {
-            self.frames[i].taken = true;
+            self.forget_at(i);
+        }
+    }
+
+    /// Marks the record at `place` ([`ParsedLog::place`]) taken.
+    pub fn forget_at(&mut self, place: usize) {
+        if !self.frames[place].taken {
+            self.frames[place].taken = true;
             self.live -= 1;
         }
     }
@@ -172,7 +243,7 @@ impl Cache {
     /// and rewritten when mostly stale; a torn last record (a killed build) ends the log, and
     /// so does a record that does not start with a source path and hash. Only each record's
     /// place and key are read now.
-    pub fn read_parsed<T: Record>(
+    pub fn read_parsed<T: Record + Send>(
         &self,
         parse_key: u64,
         decode: impl Fn(&[u8]) -> Option<T> + Send + Sync + 'static,
@@ -295,6 +366,13 @@ mod tests {
         assert!(log.contains(Path::new("content/b.md"), hb));
         assert!(!log.contains(Path::new("content/b.md"), ha), "the hash must match too");
         assert!(!log.contains(Path::new("content/d.md"), hb));
+        // Several at once, in the order asked, each checked against the source it must be of.
+        let (a, b, c) = (Path::new("content/a.md"), Path::new("content/b.md"), Path::new("content/c.md"));
+        let places = [log.place(c, ha), log.place(a, ha), log.place(b, hb)].map(|p| p.expect("a place"));
+        let many =
+            log.get_many(&[(places[0], c, ha), (places[1], a, ha), (places[2], b, hb), (places[2], a, ha)]);
+        let titles: Vec<Option<String>> = many.into_iter().map(|r| r.map(|r| r.title)).collect();
+        assert_eq!(titles, [Some("bản sao".into()), Some("ghi sau".into()), Some("Hai".into()), None]);
         let b = log.get(Path::new("content/b.md"), hb).expect("b");
         assert_eq!(b.title, "Hai");
         log.forget(Path::new("content/b.md"), hb);

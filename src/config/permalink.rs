@@ -110,6 +110,11 @@ impl Permalink {
         Ok(())
     }
 
+    /// Whether the pattern has `{path}` (a bulletin's folders are needed to expand it).
+    pub fn has_folders(&self) -> bool {
+        self.parts.contains(&Part::Path)
+    }
+
     /// The URL path for a bulletin of this date (`day` is `None` for a month-precision date,
     /// whose `{day}` is empty), slug and folders (`{path}` is the folders, then the slug). Runs
     /// of slashes (where `{day}` is empty, say) become one.

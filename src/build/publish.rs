@@ -11,9 +11,8 @@ use crate::diag::Diagnostic;
 use crate::output::{Cleanup, Files, safe_join};
 
 /// The tree this build published replaced (now the spare one) with its files when they are
-/// known; the removal of whatever else is left, which the caller finishes when it is done;
-/// and the files the written tree held before this build.
-pub type Published = (Option<(PathBuf, Files)>, Cleanup, Files);
+/// known, and the removal of whatever else is left, which the caller finishes when it is done.
+pub type Published = (Option<(PathBuf, Files)>, Cleanup);
 
 /// Publishes the tree written at `out`, after sweeping from it what it held that this build
 /// did not make (`made`). The spare tree's files are known from the published tree's manifest
@@ -29,7 +28,7 @@ pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diag
     let (spare, cleanup) =
         staging.publish().map_err(|e| io_error(&format!("cannot publish to {}", out.display()), e))?;
     let spare_files = if live_known { Some(live) } else { replaced.map(|m| m.files) };
-    Ok((spare.zip(spare_files), cleanup, tree))
+    Ok((spare.zip(spare_files), cleanup))
 }
 
 /// A warning for each bulletin page the published site has and this build no longer makes

@@ -25,12 +25,12 @@ pub enum Body {
 }
 
 /// A bulletin's summary, as lists, feeds and the search index show it: in memory, or, when
-/// its body went to the build's spill file, there too (at 1,000,000 bulletins, 230 MB not
-/// held).
+/// its body went to the build's spill file or the archive would not fit the memory budget,
+/// there too with the hash of its text (at 1,000,000 bulletins, 230 MB not held).
 #[derive(Debug)]
 pub enum Summary {
     Held(Box<str>),
-    Spilled(Arc<Spill>, Put),
+    Spilled(Arc<Spill>, Put, u64),
 }
 
 impl Summary {
@@ -38,7 +38,9 @@ impl Summary {
     /// failures show where bodies are read back).
     pub fn new(text: String, spill: Option<&Arc<Spill>>) -> Summary {
         match spill.map(|s| (s, s.put(&text))) {
-            Some((spill, Ok(at))) => Summary::Spilled(spill.clone(), at),
+            Some((spill, Ok(at))) => {
+                Summary::Spilled(spill.clone(), at, crate::hash::hash_bytes(text.as_bytes()))
+            }
             _ => Summary::Held(text.into_boxed_str()),
         }
     }
@@ -46,8 +48,38 @@ impl Summary {
     pub fn text(&self) -> Cow<'_, str> {
         match self {
             Summary::Held(text) => Cow::Borrowed(text),
-            Summary::Spilled(spill, at) => Cow::Owned(spill.get(*at)),
+            Summary::Spilled(spill, at, _) => Cow::Owned(spill.get(*at)),
         }
+    }
+
+    /// The hash of the text, wherever it is (known without reading a spilled one back).
+    pub fn key(&self) -> u64 {
+        match self {
+            Summary::Held(text) => crate::hash::hash_bytes(text.as_bytes()),
+            Summary::Spilled(_, _, hash) => *hash,
+        }
+    }
+
+    /// Puts the held ones of `summaries` in `spill`, in one write.
+    pub fn spill_held<'s>(
+        summaries: impl Iterator<Item = &'s mut Summary>,
+        spill: &Arc<Spill>,
+    ) -> std::io::Result<()> {
+        let mut held: Vec<&'s mut Summary> = summaries.filter(|s| matches!(s, Summary::Held(_))).collect();
+        let texts: Vec<&[u8]> = held
+            .iter()
+            .map(|s| match &**s {
+                Summary::Held(text) => text.as_bytes(),
+                Summary::Spilled(..) => &[],
+            })
+            .collect();
+        let puts = spill.put_many(&texts)?;
+        let keys: Vec<u64> = texts.iter().map(|t| crate::hash::hash_bytes(t)).collect();
+        drop(texts);
+        for ((summary, at), key) in held.iter_mut().zip(puts).zip(keys) {
+            **summary = Summary::Spilled(spill.clone(), at, key);
+        }
+        Ok(())
     }
 }
 
@@ -114,6 +146,17 @@ mod tests {
         assert!(matches!(spilled, Summary::Spilled(..)));
         assert_eq!(spilled.text(), text);
         assert_eq!(Summary::new(String::new(), Some(&spill)).text(), "");
+        assert_eq!(spilled.key(), held.key(), "the same key wherever the text is");
+        // Held ones put in the spill file together, each reading back as it was.
+        let texts = ["Một", "", "Bão số 3 đổ bộ"];
+        let mut many: Vec<Summary> = texts.iter().map(|t| Summary::new(t.to_string(), None)).collect();
+        many.push(Summary::new("đã ở đó".into(), Some(&spill)));
+        let keys: Vec<u64> = many.iter().map(Summary::key).collect();
+        Summary::spill_held(many.iter_mut(), &spill).expect("spilled");
+        assert!(many.iter().all(|s| matches!(s, Summary::Spilled(..))));
+        let back: Vec<String> = many.iter().map(|s| s.text().into_owned()).collect();
+        assert_eq!(back, ["Một", "", "Bão số 3 đổ bộ", "đã ở đó"]);
+        assert_eq!(many.iter().map(Summary::key).collect::<Vec<_>>(), keys);
         assert!(spill.check().is_ok());
     }
 }

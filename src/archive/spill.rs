@@ -58,6 +58,22 @@ impl Spill {
         Ok((at, len))
     }
 
+    /// Writes each of `texts` (from any thread), all in one write, and says where each is.
+    pub fn put_many(&self, texts: &[&[u8]]) -> io::Result<Vec<Put>> {
+        use std::os::unix::fs::FileExt as _;
+        let bytes: Vec<u8> = texts.concat();
+        let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let mut puts = Vec::with_capacity(texts.len());
+        let mut from = at;
+        for text in texts {
+            let len = u32::try_from(text.len()).map_err(|_| io::Error::other("a body longer than 4 GB"))?;
+            puts.push((from, len));
+            from += u64::from(len);
+        }
+        self.file.write_all_at(&bytes, at)?;
+        Ok(puts)
+    }
+
     /// The bytes put at `at`.
     pub fn get_bytes(&self, (at, len): Put) -> io::Result<Vec<u8>> {
         use std::os::unix::fs::FileExt as _;

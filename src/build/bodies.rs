@@ -5,19 +5,44 @@
 
 use rayon::prelude::*;
 
-use crate::archive::{Archive, Body};
-use crate::config::Config;
+use std::sync::Arc;
+
+use super::load::LoadedSite;
+use crate::archive::{Archive, Body, Spill, spill_failed};
 use crate::diag::Diagnostic;
 
 /// Reads back from their sources the bodies of the entries in `which` that do not have one
 /// (they came from the build cache). A source that changed since it was read fails the build
-/// rather than mix two versions of a bulletin.
-pub fn load(
+/// rather than mix two versions of a bulletin. The bodies go to the build's spill file when
+/// it has one, or when held they would take more than half the memory budget (a theme
+/// changed at 1,000,000 bulletins: every body read back, 9 GB held before this).
+pub fn load(site: &LoadedSite, which: &[usize]) -> Result<(), Vec<Diagnostic>> {
+    let (root, config, tz, archive) = (&site.root, &site.config, &site.tz, &site.archive);
+    let words: u64 = which
+        .iter()
+        .map(|&i| &archive.entries[i])
+        .filter(|e| e.body.get().is_none())
+        .map(|e| e.facts.words as u64)
+        .sum();
+    let spill: Option<Arc<Spill>> = match &site.spill {
+        Some(spill) => Some(spill.clone()),
+        None if super::budget::spill_read_back(site.budget, words) => Some(Arc::new(
+            Spill::create(&root.join(crate::cache::CACHE_DIR))
+                .map_err(|e| vec![spill_failed("make the build's spill file", e)])?,
+        )),
+        None => None,
+    };
+    read_back(root, config, tz, archive, which, spill.as_ref())
+}
+
+/// [`load`] with where the bodies go: `spill`, or memory.
+fn read_back(
     root: &std::path::Path,
-    config: &Config,
+    config: &crate::config::Config,
     tz: &jiff::tz::TimeZone,
     archive: &Archive,
     which: &[usize],
+    spill: Option<&Arc<Spill>>,
 ) -> Result<(), Vec<Diagnostic>> {
     let errors: Vec<Diagnostic> = which
         .par_iter()
@@ -43,7 +68,16 @@ pub fn load(
                 Err(_) => return Some(changed()),
             };
             let r = crate::markdown::render(&b.body, config.unsafe_html);
-            let _ = e.body.set(Body::new(r.html, r.plain));
+            let body = match spill {
+                None => Body::new(r.html, r.plain),
+                Some(spill) => match (spill.put(&r.html), spill.put(&r.plain)) {
+                    (Ok(html), Ok(plain)) => Body::spilled(spill.clone(), [html, plain]),
+                    (Err(e), _) | (_, Err(e)) => {
+                        return Some(spill_failed("write a body to the build's spill file", e));
+                    }
+                },
+            };
+            let _ = e.body.set(body);
             None
         })
         .collect();
@@ -64,19 +98,27 @@ mod tests {
         let source = crate::content::SourceFile { rel_path: "content/a.md".into(), text: text.into() };
         let mut parsed = crate::content::parse(&source, &tz, false).expect("parsed");
         parsed.bulletin.source_hash = crate::hash::hash_bytes(text.as_bytes());
-        let config = Config::default();
+        let config = crate::config::Config::default();
         // As the cache keeps it: no body.
         let p = parsed.without_body();
         let archive = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
         assert!(archive.entries[0].plain().is_none());
-        load(dir.path(), &config, &tz, &archive, &[0]).expect("read back");
+        read_back(dir.path(), &config, &tz, &archive, &[0], None).expect("read back");
         assert_eq!(archive.entries[0].plain().as_deref(), Some("Mưa lớn.\n"));
         assert!(archive.entries[0].html().contains("<strong>lớn</strong>"));
+        // Into the spill file: the same body, not held.
+        let spill = Arc::new(Spill::create(dir.path()).expect("spill"));
+        let p = parsed.without_body();
+        let spilled = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
+        read_back(dir.path(), &config, &tz, &spilled, &[0], Some(&spill)).expect("read back");
+        assert!(spilled.entries[0].body.get().is_some_and(Body::is_spilled));
+        assert_eq!(spilled.entries[0].plain().as_deref(), Some("Mưa lớn.\n"));
+        assert_eq!(spilled.entries[0].html(), archive.entries[0].html());
         // The source changed since it was parsed: an error, never the other version's body.
         let p = parsed.without_body();
         let archive = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
         std::fs::write(dir.path().join("content/a.md"), text.replace("lớn", "nhỏ")).expect("write");
-        let errors = load(dir.path(), &config, &tz, &archive, &[0]).expect_err("changed");
+        let errors = read_back(dir.path(), &config, &tz, &archive, &[0], None).expect_err("changed");
         assert!(errors[0].message.contains("changed while the site was being built"));
         assert!(archive.entries[0].plain().is_none());
     }

@@ -18,6 +18,28 @@ pub fn spill_bodies(budget: u64, source_bytes: u64) -> bool {
     source_bytes.saturating_mul(BODY_BYTES_PER_SOURCE_BYTE) > budget / 2
 }
 
+/// Bytes a body read back from its source takes held, per word: its HTML and plain text
+/// (Vietnamese averages about 4.5 bytes a word, HTML adds its markup).
+const BODY_BYTES_PER_WORD: u64 = 12;
+
+/// Whether bodies of `words` words in all, read back from their sources (pages showing them
+/// changed: a theme edited, say), go to disk: when held they would take more than half the
+/// budget.
+pub fn spill_read_back(budget: u64, words: u64) -> bool {
+    words.saturating_mul(BODY_BYTES_PER_WORD) > budget / 2
+}
+
+/// Bytes the archive holds per bulletin (titles, dates, URLs, tags, summaries; measured at
+/// 1,000,000 bulletins of `make-bulletins.py`: about 1,300, of which 230 the summary).
+const ARCHIVE_BYTES_PER_BULLETIN: u64 = 1_300;
+
+/// Whether the archive of `bulletins` would take more than half the budget: then the
+/// summaries of the bulletins from the build cache go to disk too (the build's spill file),
+/// and the cards of lists are made where they are shown rather than kept.
+pub fn archive_tight(budget: u64, bulletins: u64) -> bool {
+    bulletins.saturating_mul(ARCHIVE_BYTES_PER_BULLETIN) > budget / 2
+}
+
 /// How many bytes of terms the search index collects before it puts them on disk as a run
 /// ([`crate::search::Runs`]): a sixth of the budget, or three quarters of what the budget
 /// leaves over what the build holds already (`held`), whichever is less; at least 32 MB, at
@@ -111,5 +133,17 @@ mod tests {
         );
         assert_eq!(index_run_bytes(1 << 30, Some(2 << 30)), MIN_INDEX_RUN, "over the budget already");
         assert_eq!(budget(Some(5)), 5);
+    }
+
+    #[test]
+    fn read_back_bodies_and_summaries_go_to_disk_only_when_tight() {
+        // 2 GiB: 20,000 bulletins of 600 words read back are held; 1,000,000 are not.
+        assert!(!spill_read_back(2 << 30, 20_000 * 600));
+        assert!(spill_read_back(2 << 30, 1_000_000 * 600));
+        assert!(!spill_read_back(1, 0));
+        // The archive's summaries: held at 100,000 bulletins under 2 GiB, not at 1,000,000.
+        assert!(!archive_tight(2 << 30, 100_000));
+        assert!(archive_tight(2 << 30, 1_000_000));
+        assert!(!archive_tight(1 << 20, 0));
     }
 }

@@ -109,6 +109,18 @@ fn take_fresh(
     Ok((p, RecordAt::Spilled(record)))
 }
 
+/// Puts the held summaries of `entries` in `spill`, when there is one.
+fn spill_summaries(
+    entries: &mut [crate::archive::Entry],
+    spill: Option<&std::sync::Arc<Spill>>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let Some(spill) = spill else { return };
+    if let Err(e) = crate::archive::Summary::spill_held(entries.iter_mut().map(|e| &mut e.summary), spill) {
+        errors.push(crate::archive::spill_failed("write a summary to the build's spill file", e));
+    }
+}
+
 /// Reads the configuration, theme and every bulletin, and builds the archive.
 /// `bantin check` calls this: nothing is read from or written to a build cache.
 pub fn load_uncached(opts: &BuildOptions) -> Result<LoadedSite, BuildFailure> {
@@ -184,8 +196,14 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     // at once. A record the log cannot give back (damaged) means its source is read again.
     let mut pending = sources.iter().zip(reused).zip(fresh);
     let mut ready = Vec::new().into_iter();
+    // The entries whose summaries are held, when the spill file takes them (see below).
+    let mut held_from = 0;
     loop {
         if ready.len() == 0 {
+            // With a spill file (the memory budget is tight), the summaries of the entries
+            // made so far go there, a batch's in one write: never all held at once.
+            spill_summaries(&mut entries[held_from..], spill.as_ref(), &mut errors);
+            held_from = entries.len();
             let batch: Vec<_> = pending.by_ref().take(4096).collect();
             if batch.is_empty() {
                 break;
@@ -277,6 +295,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             entries.push(crate::archive::Entry::new(p.bulletin, p.rendered, spill.as_ref()));
         }
     }
+    spill_summaries(&mut entries[held_from..], spill.as_ref(), &mut errors);
     // Versions replaced since the cached build: the search index update removes their words.
     let previous = std::mem::take(&mut cached.parsed);
     // With broken sources the archive of the others is still made: every problem of every

@@ -133,7 +133,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);
     let unlogged = || search::unlogged(&site.archive, &cache);
     let plan = plan::plan(&site.config, &site.archive, &renderer, &emit, index_prev.as_ref(), unlogged)?;
-    bodies::load(&opts.root, &site.config, &site.tz, &site.archive, &plan.bodies)?;
+    bodies::load(&site, &plan.bodies)?;
     timings.lap("plan pages");
     let fed =
         feeds::write(&site.config, &site.archive, &found.set, &plan.feeds, (keys.global, site.now), &emit)?;

@@ -239,7 +239,8 @@ fn read_sources(
     // `unsafe_html`), for then the load stage parses them all.
     let log_usable = cached.cache.parsed_usable(read.parse_key);
     let to_read: u64 = stats.iter().filter(|s| s.3.is_none() || !log_usable).map(|s| s.1).sum();
-    let spill = super::budget::spill_bodies(read.budget, to_read).then(|| {
+    let tight = super::budget::archive_tight(read.budget, stats.len() as u64);
+    let spill = (tight || super::budget::spill_bodies(read.budget, to_read)).then(|| {
         Spill::create(&read.root.join(crate::cache::CACHE_DIR))
             .map(Arc::new)
             .map_err(|e| errors.push(spill_failed("make the build's spill file", e)))

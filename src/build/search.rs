@@ -148,7 +148,7 @@ pub fn write(
     // Every text the plain-text log lacks is at hand (see the plan stage), unless an update
     // found it could not be made (then the rest are read now).
     let missing = unlogged(&site.archive, &*log);
-    super::bodies::load(&site.root, &site.config, &site.tz, &site.archive, &missing)?;
+    super::bodies::load(site, &missing)?;
     site.archive.release_html();
     // The plain texts go to the log first (those not logged before the pages were rendered):
     // indexing then lets go of each one as soon as its words are found.

@@ -685,6 +685,44 @@ fn a_new_parse_key_parses_every_bulletin_within_the_budget() {
     assert_eq!(clean_difference(site.path()), None);
 }
 
+/// A budget that holds the archive but not every page's cards, nor every body read back:
+/// when the site's title changes, every page is rendered again from bulletins the cache
+/// kept, their bodies read back from the sources to a spill file made mid-build (none was
+/// needed for parsing), and the cards made wherever a page shows them. The site is the same
+/// byte for byte as a clean build without a budget.
+#[test]
+fn every_page_rendered_again_under_a_budget_that_holds_only_the_archive() {
+    let site = tempfile::tempdir().expect("tmp");
+    let root = site.path();
+    let sentence = "Mưa lớn kéo dài nhiều ngày khiến nước sông Hồng dâng cao, người dân ven sông được đưa đến nơi an toàn. ";
+    let bulletins = 12;
+    for i in 0..bulletins {
+        let path = root.join(format!("content/2024/tin-{i}.md"));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        let body: String = (0..14).map(|k| format!("{sentence}Đoạn {k} của tin {i}.\n\n")).collect();
+        std::fs::write(
+            &path,
+            format!(
+                "---\ntitle: \"Tin số {i}\"\ndate: 2024-05-{:02}\ntags: [\"thời tiết\"]\n---\n{body}",
+                i + 1
+            ),
+        )
+        .expect("write");
+    }
+    let toml = "base_url = \"https://tin.example/\"\nper_page = 4\nsearch = true\n";
+    std::fs::write(root.join("site.toml"), format!("title = \"Tin A\"\n{toml}")).expect("site.toml");
+    // About 3 KB a bulletin: more than the archive takes (1.3 KB), less than its cards (4 KB)
+    // or its bodies read back (300 words).
+    let budget = Some(3_000 * bulletins);
+    run_within(root, false, budget);
+    std::fs::write(root.join("site.toml"), format!("title = \"Tin B\"\n{toml}")).expect("site.toml");
+    let again = run_within(root, false, budget);
+    assert_eq!(again.rendered, again.pages, "a new title renders every page");
+    let stages: Vec<&str> = again.timings.stages.iter().map(|(s, _, _)| *s).collect();
+    assert!(stages.contains(&"plan pages (bodies read back to disk)"), "bodies held: {stages:?}");
+    assert_eq!(clean_difference(root), None);
+}
+
 /// Under a memory budget too small to hold any body, every body parsed goes to the build's
 /// spill file and is read back from there by the pages, feeds and search index: the site,
 /// built clean or incrementally through edits, is the same byte for byte as one built without

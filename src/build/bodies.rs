@@ -15,24 +15,23 @@ use crate::diag::Diagnostic;
 /// (they came from the build cache). A source that changed since it was read fails the build
 /// rather than mix two versions of a bulletin. The bodies go to the build's spill file when
 /// it has one, or when held they would take more than half the memory budget (a theme
-/// changed at 1,000,000 bulletins: every body read back, 9 GB held before this).
-pub fn load(site: &LoadedSite, which: &[usize]) -> Result<(), Vec<Diagnostic>> {
+/// changed at 1,000,000 bulletins: every body read back, 9 GB held before this). Says
+/// whether bodies were read back to the spill file.
+pub fn load(site: &LoadedSite, which: &[usize]) -> Result<bool, Vec<Diagnostic>> {
     let (root, config, tz, archive) = (&site.root, &site.config, &site.tz, &site.archive);
-    let words: u64 = which
+    let (bodies, words) = which
         .iter()
         .map(|&i| &archive.entries[i])
         .filter(|e| e.body.get().is_none())
-        .map(|e| e.facts.words as u64)
-        .sum();
-    let spill: Option<Arc<Spill>> = match &site.spill {
-        Some(spill) => Some(spill.clone()),
-        None if super::budget::spill_read_back(site.budget, words) => Some(Arc::new(
-            Spill::create(&root.join(crate::cache::CACHE_DIR))
-                .map_err(|e| vec![spill_failed("make the build's spill file", e)])?,
-        )),
-        None => None,
+        .fold((0, 0), |(n, words), e| (n + 1, words + e.facts.words as u64));
+    if bodies == 0 {
+        return Ok(false);
+    }
+    let spill = match site.spill().is_some() || super::budget::spill_read_back(site.budget, words) {
+        true => Some(site.spill_file().map_err(|e| vec![e])?),
+        false => None,
     };
-    read_back(root, config, tz, archive, which, spill.as_ref())
+    read_back(root, config, tz, archive, which, spill).map(|()| spill.is_some())
 }
 
 /// [`load`] with where the bodies go: `spill`, or memory.

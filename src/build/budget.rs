@@ -40,6 +40,17 @@ pub fn archive_tight(budget: u64, bulletins: u64) -> bool {
     bulletins.saturating_mul(ARCHIVE_BYTES_PER_BULLETIN) > budget / 2
 }
 
+/// Bytes a list's card takes per bulletin once made, kept for every page that lists it: the
+/// card as templates see it (about 2.5 KB) and its rendered `card.html` (about 1.5 KB).
+const CARD_BYTES_PER_BULLETIN: u64 = 4_000;
+
+/// Whether the cards of `bulletins` are made again wherever a page lists them (their HTML
+/// put in the build's spill file) rather than kept: when kept, every page rendered (a theme
+/// changed, say) would hold them all, and they would take more than a quarter of the budget.
+pub fn cards_tight(budget: u64, bulletins: u64) -> bool {
+    bulletins.saturating_mul(CARD_BYTES_PER_BULLETIN) > budget / 4
+}
+
 /// How many bytes of terms the search index collects before it puts them on disk as a run
 /// ([`crate::search::Runs`]): a sixth of the budget, or three quarters of what the budget
 /// leaves over what the build holds already (`held`), whichever is less; at least 32 MB, at
@@ -145,5 +156,9 @@ mod tests {
         assert!(!archive_tight(2 << 30, 100_000));
         assert!(archive_tight(2 << 30, 1_000_000));
         assert!(!archive_tight(1 << 20, 0));
+        // Cards: kept at 20,000 bulletins under 1 GiB, made where shown at 100,000 under 256 MiB.
+        assert!(!cards_tight(1 << 30, 20_000));
+        assert!(cards_tight(256 << 20, 100_000));
+        assert!(!cards_tight(1, 0));
     }
 }

@@ -48,10 +48,30 @@ pub struct LoadedSite {
     pub(super) previous: ParsedLog<Parsed>,
     /// The key of the archive's shape, when it is not the one the cache has.
     pub(super) new_shape: Option<u64>,
-    /// Where the bodies parsed in this build went, when the memory budget would not hold them.
-    pub(super) spill: Option<std::sync::Arc<crate::archive::Spill>>,
+    /// The build's spill file: where the bodies parsed in this build went, when the memory
+    /// budget would not hold them, or made later for what another stage puts on disk
+    /// ([`LoadedSite::spill_file`]).
+    spill: std::sync::OnceLock<std::sync::Arc<Spill>>,
     /// The memory budget, in bytes.
     pub(super) budget: u64,
+}
+
+impl LoadedSite {
+    /// The build's spill file, if it has one yet.
+    pub(super) fn spill(&self) -> Option<&std::sync::Arc<Spill>> {
+        self.spill.get()
+    }
+
+    /// The build's spill file, made now if it has none: every text put there is read back
+    /// through it, and the build checks it ([`Spill::check`]) before it publishes.
+    pub(super) fn spill_file(&self) -> Result<&std::sync::Arc<Spill>, Diagnostic> {
+        if let Some(spill) = self.spill.get() {
+            return Ok(spill);
+        }
+        let made = Spill::create(&self.root.join(crate::cache::CACHE_DIR))
+            .map_err(|e| crate::archive::spill_failed("make the build's spill file", e))?;
+        Ok(self.spill.get_or_init(|| std::sync::Arc::new(made)))
+    }
 }
 
 /// A bulletin's record for the cache's log: its bytes, or where they are in the spill file.
@@ -341,7 +361,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         featured_until,
         previous,
         new_shape,
-        spill,
+        spill: spill.map(std::sync::OnceLock::from).unwrap_or_default(),
         budget,
     })
 }

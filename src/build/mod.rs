@@ -113,7 +113,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut site = load::load(opts, scanned, &mut cached)?;
     let (mut timings, mut cache) = (std::mem::take(&mut site.timings), cached.cache);
     // The bulletins parsed go to disk now rather than being held to the end of the build.
-    let records = std::mem::take(&mut site.parsed).into_iter().map(|r| r.bytes(site.spill.as_deref()));
+    let records = std::mem::take(&mut site.parsed).into_iter().map(|r| r.bytes(site.spill().map(|s| &**s)));
     let parsed = cache.stage_parsed(records, site.parsed_rewrite);
     let mut prefetched = prefetch.and_then(|p| p.join().ok()).unwrap_or_default();
     let trees = trees::open(&cache, &out, &mut prefetched, survey)?;
@@ -133,8 +133,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);
     let unlogged = || search::unlogged(&site.archive, &cache);
     let plan = plan::plan(&site.config, &site.archive, &renderer, &emit, index_prev.as_ref(), unlogged)?;
-    bodies::load(&site, &plan.bodies)?;
-    timings.lap("plan pages");
+    let spilled = bodies::load(&site, &plan.bodies)?;
+    timings.lap(if spilled { "plan pages (bodies read back to disk)" } else { "plan pages" });
     let fed =
         feeds::write(&site.config, &site.archive, &found.set, &plan.feeds, (keys.global, site.now), &emit)?;
     warnings.extend(fed.warning);
@@ -156,7 +156,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(stage) = indexed.stage {
         timings.lap(stage);
     }
-    if let Some(Err(e)) = site.spill.as_ref().map(|s| s.check()) {
+    if let Some(Err(e)) = site.spill().map(|s| s.check()) {
         return Err(report::io_error("cannot write output", std::io::Error::other(e)).into());
     }
     let (rendered, files, bytes) = emit.counts();

@@ -68,8 +68,10 @@ pub fn renderer<'a>(
     if live_reload {
         renderer.enable_live_reload();
     }
-    if let Some(spill) = &site.spill {
-        renderer.make_cards_each_time(spill.clone());
+    // Cards made where they are shown when the budget is tight: the build's spill file takes
+    // their HTML (one is made for them when the bulletins' bodies did not need it).
+    if site.spill().is_some() || super::budget::cards_tight(site.budget, site.archive.entries.len() as u64) {
+        renderer.make_cards_each_time(site.spill_file().map_err(|e| vec![e])?.clone());
     }
     Ok(renderer)
 }

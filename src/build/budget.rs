@@ -1,5 +1,6 @@
 //! The build's memory budget (`--max-memory`, else a quarter of the machine's memory) and what
-//! it decides: whether the bodies of the bulletins parsed in this build are held in memory or
+//! it decides: whether the bodies of the bulletins parsed in this build, the bodies read back
+//! from their sources, the archive's summaries and the lists' cards are held in memory or
 //! spilled to disk ([`crate::archive::Spill`]), and in how many runs the search index is
 //! built ([`crate::search::Runs`]). What is published is the same either way.
 

@@ -133,8 +133,8 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
     let mut errors = found.errors;
     let budget = super::budget::budget(opts.max_memory);
     let read = ReadContext { root, tz: &tz, config: &config, racy_after, parse_key, budget };
-    let (sources, spill) = read_sources(found.files, cached, &read, &mut errors);
-    timings.lap(if spill.is_some() {
+    let (sources, spill, bodies_to_disk) = read_sources(found.files, cached, &read, &mut errors);
+    timings.lap(if bodies_to_disk {
         "read + parse + markdown (bodies to disk)"
     } else {
         "read + parse + markdown"
@@ -201,13 +201,14 @@ fn same_text(read: &ReadContext, f: &content::Found, hash: u64) -> Option<Source
 /// Each source's record: the cache's, when its size and time are the same; else read, hashed
 /// and (unless the cache has that version) parsed at once, on the thread that read it, and its
 /// text let go: no text waits for all the others to be read. The bodies parsed go to a spill
-/// file (returned) when the memory budget would not hold them.
+/// file (returned, and whether they go there) when the memory budget would not hold them;
+/// there is one too when the archive would not fit it (see [`super::budget::archive_tight`]).
 fn read_sources(
     files: Vec<content::Found>,
     cached: &mut Cached,
     read: &ReadContext,
     errors: &mut Vec<Diagnostic>,
-) -> (Vec<Source>, Option<Arc<Spill>>) {
+) -> (Vec<Source>, Option<Arc<Spill>>, bool) {
     // (path, size, time, its record when the cache has its text: by the same size and time,
     // or, for a file the cache knows by another size or time, by reading it)
     type Stat = (PathBuf, u64, i64, Option<SourceStat>);
@@ -240,7 +241,8 @@ fn read_sources(
     let log_usable = cached.cache.parsed_usable(read.parse_key);
     let to_read: u64 = stats.iter().filter(|s| s.3.is_none() || !log_usable).map(|s| s.1).sum();
     let tight = super::budget::archive_tight(read.budget, stats.len() as u64);
-    let spill = (tight || super::budget::spill_bodies(read.budget, to_read)).then(|| {
+    let bodies_to_disk = super::budget::spill_bodies(read.budget, to_read);
+    let spill = (tight || bodies_to_disk).then(|| {
         Spill::create(&read.root.join(crate::cache::CACHE_DIR))
             .map(Arc::new)
             .map_err(|e| errors.push(spill_failed("make the build's spill file", e)))
@@ -268,7 +270,8 @@ fn read_sources(
             Err(e) => errors.push(e),
         }
     }
-    (sources, spill)
+    let bodies_to_disk = bodies_to_disk && spill.is_some();
+    (sources, spill, bodies_to_disk)
 }
 
 /// A theme file that no page is made from: its `static/` files are copied as they are, and

@@ -206,14 +206,7 @@ impl<T: Record + Send> ParsedLog<T> {
         self.find(path, hash).is_some()
     }
 
-    /// Marks the record taken (by [`ParsedLog::get`]): the log no longer has it.
-    pub fn forget(&mut self, path: &Path, hash: u64) {
-        if let Some(i) = self.find(path, hash) {
-            self.forget_at(i);
-        }
-    }
-
-    /// Marks the record at `place` ([`ParsedLog::place`]) taken.
+    /// Marks the record at `place` ([`ParsedLog::place`]) taken: the log no longer has it.
     pub fn forget_at(&mut self, place: usize) {
         if !self.frames[place].taken {
             self.frames[place].taken = true;
@@ -375,8 +368,8 @@ mod tests {
         assert_eq!(titles, [Some("bản sao".into()), Some("ghi sau".into()), Some("Hai".into()), None]);
         let b = log.get(Path::new("content/b.md"), hb).expect("b");
         assert_eq!(b.title, "Hai");
-        log.forget(Path::new("content/b.md"), hb);
-        log.forget(Path::new("content/b.md"), hb);
+        log.forget_at(places[2]);
+        log.forget_at(places[2]);
         assert!(log.get(Path::new("content/b.md"), hb).is_none(), "taken once");
         assert!(!log.contains(Path::new("content/b.md"), hb));
         assert!(log.get(Path::new("content/b.md"), hb).is_none());

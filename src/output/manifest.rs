@@ -18,18 +18,32 @@ pub struct OutputRecord {
 }
 
 /// Output files by site-relative path, as a manifest keeps them: every path in one string and
-/// every record in one list, so that reading, making and writing the manifest of a tree
-/// (52,000 files at 20,000 bulletins, two manifests per build) makes no allocation per file.
-/// A map of strings spent a fifth of an edit build's processor time on that.
+/// each field of the records in a list of its own, so that reading, making and writing the
+/// manifest of a tree (52,000 files at 20,000 bulletins, 2.3 million at 1,000,000; two or
+/// three manifests are held during a build) makes no allocation per file, holds 20 bytes a
+/// file besides its path (a list of `(end, OutputRecord)` took 32), and is written and read as
+/// the lists' bytes rather than number by number.
 #[derive(Debug, Clone, Default)]
 pub struct Files {
     /// The paths, one after the other.
     text: String,
-    /// Per file: where its path ends in `text`, and its record.
-    entries: Vec<(u32, OutputRecord)>,
-    /// Positions in `entries`, by the hash of their path.
+    /// Per file: where its path ends in `text` (the low 31 bits), and whether its record has
+    /// a fingerprint ([`HAS_FINGERPRINT`]).
+    ends: Vec<u32>,
+    /// Per file: its fingerprint, when it has one (else 0).
+    fingerprints: Vec<u64>,
+    /// Per file: the hash of its bytes.
+    hashes: Vec<u64>,
+    /// Positions in the lists, by the hash of their path.
     index: hashbrown::HashTable<u32>,
 }
+
+/// The bit of an end in [`Files::ends`] that says the file's record has a fingerprint.
+const HAS_FINGERPRINT: u32 = 1 << 31;
+
+/// The most bytes of paths a manifest keeps (the ends have 31 bits): a file beyond it is not
+/// kept, and a manifest without a file means that file is made again.
+const MOST_TEXT: usize = (HAS_FINGERPRINT - 1) as usize;
 
 impl Files {
     fn hash(path: &str) -> u64 {
@@ -38,14 +52,33 @@ impl Files {
     }
 
     fn path(&self, i: usize) -> &str {
-        path_at(&self.text, &self.entries, i)
+        path_at(&self.text, &self.ends, i)
+    }
+
+    fn record(&self, i: usize) -> OutputRecord {
+        let fingerprint = (self.ends[i] & HAS_FINGERPRINT != 0).then(|| self.fingerprints[i]);
+        OutputRecord { fingerprint, hash: self.hashes[i] }
+    }
+
+    /// Adds a file at the end of the lists (not to the index); `false` when its path would
+    /// take the paths beyond [`MOST_TEXT`] (it is not kept).
+    fn push(&mut self, path: &str, record: OutputRecord) -> bool {
+        if self.text.len() + path.len() > MOST_TEXT {
+            return false;
+        }
+        self.text.push_str(path);
+        let flag = if record.fingerprint.is_some() { HAS_FINGERPRINT } else { 0 };
+        self.ends.push(self.text.len() as u32 | flag);
+        self.fingerprints.push(record.fingerprint.unwrap_or(0));
+        self.hashes.push(record.hash);
+        true
     }
 
     /// Puts entry `i`, whose path no other entry has, in the index.
     fn index_entry(&mut self, i: usize) {
-        let (text, entries) = (&self.text, &self.entries);
-        let hash = Files::hash(path_at(text, entries, i));
-        self.index.insert_unique(hash, i as u32, |&j| Files::hash(path_at(text, entries, j as usize)));
+        let (text, ends) = (&self.text, &self.ends);
+        let hash = Files::hash(path_at(text, ends, i));
+        self.index.insert_unique(hash, i as u32, |&j| Files::hash(path_at(text, ends, j as usize)));
     }
 
     fn find(&self, path: &str) -> Option<usize> {
@@ -58,34 +91,31 @@ impl Files {
     }
 
     /// The file at `position`: its path and record.
-    pub fn at(&self, position: usize) -> (&str, &OutputRecord) {
-        (self.path(position), &self.entries[position].1)
+    pub fn at(&self, position: usize) -> (&str, OutputRecord) {
+        (self.path(position), self.record(position))
     }
 
     /// The files of `base` at `kept` (positions, each once) and then those of `added` (which
     /// replace a kept one of the same path): made without looking a path up in `base`, as a
     /// build keeps most files of the published tree by their positions.
     pub fn merged(base: &Files, kept: &[usize], added: Files) -> Files {
-        let mut text = String::with_capacity(base.text.len() + added.text.len());
-        let mut entries = Vec::with_capacity(kept.len() + added.len());
-        let mut push = |path: &str, record: OutputRecord| {
-            text.push_str(path);
-            // Beyond 4 GB of paths: not kept (a manifest without a file means a rebuild of it).
-            match u32::try_from(text.len()) {
-                Ok(end) => entries.push((end, record)),
-                Err(_) => text.truncate(text.len() - path.len()),
-            }
+        let n = kept.len() + added.len();
+        let mut files = Files {
+            text: String::with_capacity(base.text.len() + added.text.len()),
+            ends: Vec::with_capacity(n),
+            fingerprints: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            index: hashbrown::HashTable::new(),
         };
         for &i in kept {
             let (path, record) = base.at(i);
             if added.is_empty() || !added.contains_key(path) {
-                push(path, *record);
+                files.push(path, record);
             }
         }
         for (path, record) in added.iter() {
-            push(path, *record);
+            files.push(path, record);
         }
-        let mut files = Files { text, entries, index: hashbrown::HashTable::new() };
         files.index_all();
         files
     }
@@ -94,12 +124,12 @@ impl Files {
     /// comes twice.
     fn index_all(&mut self) -> bool {
         use rayon::prelude::*;
-        let (text, entries) = (&self.text, &self.entries);
+        let (text, ends) = (&self.text, &self.ends);
         let hashes: Vec<u64> =
-            (0..entries.len()).into_par_iter().map(|i| Files::hash(path_at(text, entries, i))).collect();
-        let mut index = hashbrown::HashTable::with_capacity(entries.len());
+            (0..ends.len()).into_par_iter().map(|i| Files::hash(path_at(text, ends, i))).collect();
+        let mut index = hashbrown::HashTable::with_capacity(ends.len());
         for (i, &hash) in hashes.iter().enumerate() {
-            let same = |&j: &u32| path_at(text, entries, j as usize) == path_at(text, entries, i);
+            let same = |&j: &u32| path_at(text, ends, j as usize) == path_at(text, ends, i);
             match index.entry(hash, same, |&j| hashes[j as usize]) {
                 hashbrown::hash_table::Entry::Occupied(_) => return false,
                 hashbrown::hash_table::Entry::Vacant(v) => {
@@ -111,8 +141,8 @@ impl Files {
         true
     }
 
-    pub fn get(&self, path: &str) -> Option<&OutputRecord> {
-        self.find(path).map(|i| &self.entries[i].1)
+    pub fn get(&self, path: &str) -> Option<OutputRecord> {
+        self.find(path).map(|i| self.record(i))
     }
 
     pub fn contains_key(&self, path: &str) -> bool {
@@ -122,55 +152,65 @@ impl Files {
     /// Records `path` (replacing what it had).
     pub fn insert(&mut self, path: &str, record: OutputRecord) {
         if let Some(i) = self.find(path) {
-            self.entries[i].1 = record;
+            let flag = if record.fingerprint.is_some() { HAS_FINGERPRINT } else { 0 };
+            self.ends[i] = (self.ends[i] & !HAS_FINGERPRINT) | flag;
+            self.fingerprints[i] = record.fingerprint.unwrap_or(0);
+            self.hashes[i] = record.hash;
             return;
         }
-        self.text.push_str(path);
-        let Ok(end) = u32::try_from(self.text.len()) else {
-            // Beyond 4 GB of paths: not kept (a manifest without a file means a rebuild of it).
-            self.text.truncate(self.text.len() - path.len());
-            return;
-        };
-        self.entries.push((end, record));
-        self.index_entry(self.entries.len() - 1);
+        if self.push(path, record) {
+            self.index_entry(self.ends.len() - 1);
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        (0..self.entries.len()).map(|i| self.path(i))
+        (0..self.ends.len()).map(|i| self.path(i))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &OutputRecord)> {
-        (0..self.entries.len()).map(|i| (self.path(i), &self.entries[i].1))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, OutputRecord)> {
+        (0..self.ends.len()).map(|i| (self.path(i), self.record(i)))
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.ends.is_empty()
     }
 
-    /// The files from their paths and records, checked: `None` if the ends are out of order or
-    /// off the string's character boundaries, or a path comes twice.
-    fn from_parts(text: String, entries: Vec<(u32, OutputRecord)>) -> Option<Files> {
+    /// The files from their paths and lists, checked: `None` if the lists differ in length,
+    /// the ends are out of order or off the string's character boundaries, or a path comes
+    /// twice.
+    fn from_parts(
+        text: String,
+        ends: Vec<u32>,
+        mut fingerprints: Vec<u64>,
+        hashes: Vec<u64>,
+    ) -> Option<Files> {
+        if fingerprints.len() != ends.len() || hashes.len() != ends.len() {
+            return None;
+        }
         let mut start = 0usize;
-        for &(end, _) in &entries {
-            let end = end as usize;
+        for (&end, fingerprint) in ends.iter().zip(&mut fingerprints) {
+            if end & HAS_FINGERPRINT == 0 {
+                *fingerprint = 0;
+            }
+            let end = (end & !HAS_FINGERPRINT) as usize;
             if end < start || end > text.len() || !text.is_char_boundary(end) {
                 return None;
             }
             start = end;
         }
-        let mut files = Files { text, entries, index: hashbrown::HashTable::new() };
+        let mut files = Files { text, ends, fingerprints, hashes, index: hashbrown::HashTable::new() };
         files.index_all().then_some(files)
     }
 }
 
-/// Path `i` of `text`, where `entries` say the paths end.
-fn path_at<'t>(text: &'t str, entries: &[(u32, OutputRecord)], i: usize) -> &'t str {
-    let start = if i == 0 { 0 } else { entries[i - 1].0 as usize };
-    &text[start..entries[i].0 as usize]
+/// Path `i` of `text`, where `ends` say the paths end.
+fn path_at<'t>(text: &'t str, ends: &[u32], i: usize) -> &'t str {
+    let start = if i == 0 { 0 } else { (ends[i - 1] & !HAS_FINGERPRINT) as usize };
+    &text[start..(ends[i] & !HAS_FINGERPRINT) as usize]
 }
 
 impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {
@@ -180,7 +220,9 @@ impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {
         // A site's output paths average well under 64 bytes.
         let mut files = Files {
             text: String::with_capacity(n * 64),
-            entries: Vec::with_capacity(n),
+            ends: Vec::with_capacity(n),
+            fingerprints: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
             index: hashbrown::HashTable::with_capacity(n),
         };
         for (path, record) in iter {
@@ -190,16 +232,62 @@ impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {
     }
 }
 
+/// A list of numbers written as its bytes (in the machine's order: the cache is the
+/// machine's own), and read back from them.
+struct Blob<T>(Vec<T>);
+
+impl<T: bytemuck::Pod> Blob<T> {
+    fn serialize<Se: serde::Serializer>(list: &[T], serializer: Se) -> Result<Se::Ok, Se::Error> {
+        serializer.serialize_bytes(bytemuck::cast_slice(list))
+    }
+}
+
+impl<'de, T: bytemuck::Pod> Deserialize<'de> for Blob<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Blob<T>, D::Error> {
+        struct Visit<T>(std::marker::PhantomData<T>);
+        impl<T: bytemuck::Pod> serde::de::Visitor<'_> for Visit<T> {
+            type Value = Blob<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                write!(f, "a list of {}-byte numbers", std::mem::size_of::<T>())
+            }
+            fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Blob<T>, E> {
+                if !bytes.len().is_multiple_of(std::mem::size_of::<T>()) {
+                    return Err(E::custom("a damaged manifest"));
+                }
+                Ok(Blob(bytemuck::pod_collect_to_vec(bytes)))
+            }
+        }
+        deserializer.deserialize_bytes(Visit(std::marker::PhantomData))
+    }
+}
+
+/// A list written as a [`Blob`].
+struct Raw<'a, T>(&'a [T]);
+
+impl<T: bytemuck::Pod> Serialize for Raw<'_, T> {
+    fn serialize<Se: serde::Serializer>(&self, serializer: Se) -> Result<Se::Ok, Se::Error> {
+        Blob::serialize(self.0, serializer)
+    }
+}
+
 impl Serialize for Files {
     fn serialize<Se: serde::Serializer>(&self, serializer: Se) -> Result<Se::Ok, Se::Error> {
-        (&self.text, &self.entries).serialize(serializer)
+        use serde::ser::SerializeTuple as _;
+        let mut tuple = serializer.serialize_tuple(4)?;
+        tuple.serialize_element(&self.text)?;
+        tuple.serialize_element(&Raw(&self.ends))?;
+        tuple.serialize_element(&Raw(&self.fingerprints))?;
+        tuple.serialize_element(&Raw(&self.hashes))?;
+        tuple.end()
     }
 }
 
 impl<'de> Deserialize<'de> for Files {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Files, D::Error> {
-        let (text, entries) = <(String, Vec<(u32, OutputRecord)>)>::deserialize(deserializer)?;
-        Files::from_parts(text, entries).ok_or_else(|| serde::de::Error::custom("a damaged manifest"))
+        let (text, Blob(ends), Blob(fingerprints), Blob(hashes)) =
+            <(String, Blob<u32>, Blob<u64>, Blob<u64>)>::deserialize(deserializer)?;
+        Files::from_parts(text, ends, fingerprints, hashes)
+            .ok_or_else(|| serde::de::Error::custom("a damaged manifest"))
     }
 }
 
@@ -244,14 +332,14 @@ mod tests {
         files.insert("Đà Nẵng/ảnh.html", rec(1));
         files.insert(&paths[5], rec(99)); // replaces
         assert_eq!(files.len(), 3001);
-        assert_eq!(files.get(&paths[5]), Some(&rec(99)));
-        assert_eq!(files.get(&paths[6]), Some(&rec(6)));
-        assert_eq!(files.get("Đà Nẵng/ảnh.html"), Some(&rec(1)));
+        assert_eq!(files.get(&paths[5]), Some(rec(99)));
+        assert_eq!(files.get(&paths[6]), Some(rec(6)));
+        assert_eq!(files.get("Đà Nẵng/ảnh.html"), Some(rec(1)));
         assert!(!files.contains_key("2000/tin-0/") && !files.contains_key(""));
         let back: Files =
             postcard::from_bytes(&postcard::to_stdvec(&files).expect("encode")).expect("decode");
         assert_eq!(back.iter().collect::<Vec<_>>(), files.iter().collect::<Vec<_>>());
-        assert_eq!(back.get(&paths[2999]), Some(&rec(2999)));
+        assert_eq!(back.get(&paths[2999]), Some(rec(2999)));
         // Merged: the kept positions of a base, then the added files (which replace a kept
         // one of the same path), every path found again.
         let added: Files =
@@ -261,17 +349,32 @@ mod tests {
         assert_eq!(merged.len(), kept.len() + 1, "one added file replaces a kept one");
         for &i in &kept {
             let (path, record) = files.at(i);
-            let want = if path == "2003/tin-3/index.html" { rec(7) } else { *record };
-            assert_eq!(merged.get(path), Some(&want), "{path}");
+            let want = if path == "2003/tin-3/index.html" { rec(7) } else { record };
+            assert_eq!(merged.get(path), Some(want), "{path}");
         }
-        assert_eq!(merged.get("mới/index.html"), Some(&rec(8)));
+        assert_eq!(merged.get("mới/index.html"), Some(rec(8)));
         assert!(!merged.contains_key(&paths[0]), "a position not kept is not there");
         assert_eq!(files.position(&paths[7]).map(|i| files.at(i).0), Some(paths[7].as_str()));
-        // Ends out of order, past the text, inside a character, or a path twice: damaged.
+        // A record without a fingerprint keeps none, one whose fingerprint is 0 keeps it.
+        let mixed: Files =
+            [("a", OutputRecord { fingerprint: None, hash: 1 }), ("b", rec(0))].into_iter().collect();
+        let back: Files =
+            postcard::from_bytes(&postcard::to_stdvec(&mixed).expect("encode")).expect("decode");
+        assert_eq!(back.get("a"), Some(OutputRecord { fingerprint: None, hash: 1 }));
+        assert_eq!(back.get("b"), Some(rec(0)));
+        // Ends out of order, past the text, inside a character, or a path twice; lists of
+        // other lengths, or bytes that are no whole number of ends: damaged.
+        let parts = |text: &str, ends: &[u32], more: usize| {
+            let n = ends.len() + more;
+            let bytes = postcard::to_stdvec(&(text, Raw(ends), Raw(&vec![0u64; n]), Raw(&vec![0u64; n])));
+            bytes.expect("encode")
+        };
         for (text, ends) in [("ab", vec![2, 1]), ("ab", vec![3]), ("đ", vec![1]), ("aa", vec![1, 2])] {
-            let entries: Vec<(u32, OutputRecord)> = ends.into_iter().map(|e| (e, rec(0))).collect();
-            let bytes = postcard::to_stdvec(&(text.to_string(), entries)).expect("encode");
-            assert!(postcard::from_bytes::<Files>(&bytes).is_err(), "{text:?}");
+            assert!(postcard::from_bytes::<Files>(&parts(text, &ends, 0)).is_err(), "{text:?}");
         }
+        assert!(postcard::from_bytes::<Files>(&parts("ab", &[1, 2], 0)).is_ok());
+        assert!(postcard::from_bytes::<Files>(&parts("ab", &[1, 2], 1)).is_err());
+        let odd = postcard::to_stdvec(&("a", Raw(&[1u8, 0, 0]), Raw(&[0u64]), Raw(&[0u64]))).expect("encode");
+        assert!(postcard::from_bytes::<Files>(&odd).is_err());
     }
 }

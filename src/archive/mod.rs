@@ -37,7 +37,8 @@ pub struct Entry {
     pub bulletin: Bulletin,
     /// What Markdown told of the body; the body itself is in [`Entry::body`].
     pub facts: Facts,
-    pub body: std::sync::OnceLock<Body>,
+    /// Boxed: most entries of a large archive never load theirs (56 bytes each held inline).
+    pub body: std::sync::OnceLock<Box<Body>>,
     /// The summary shown in lists: from front matter, or the first paragraph cut
     /// ([`Entry::summary`]).
     pub summary: Summary,
@@ -50,24 +51,24 @@ pub struct Entry {
     pub authors: Ids,
     pub related: Ids,
     /// Its section (a position in [`Archive::sections`]).
-    pub section: Option<usize>,
+    pub section: Option<u32>,
     /// Its lead photo's smallest WebP variant (site-relative), for the search results' thumbnail;
     /// set by the photos stage.
-    pub thumb: Option<String>,
+    pub thumb: Option<Box<str>>,
 }
 
 /// What Markdown told of a bulletin's body that pages show or link by, besides the body: an
 /// entry keeps only this of its [`Rendered`] (held for every bulletin, so kept small).
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    pub words: usize,
+    pub words: u32,
     pub has_code: bool,
     /// Whether [`Entry::summary`] was given in front matter (the page shows it as the sapo,
     /// above the body) rather than cut from the body's first paragraph.
     pub summary_given: bool,
     /// Links to other bulletins: (target as written, byte offset in the body).
-    pub internal_links: Vec<(String, usize)>,
-    pub photos: Vec<markdown::PhotoRef>,
+    pub internal_links: Box<[(String, usize)]>,
+    pub photos: Box<[markdown::PhotoRef]>,
 }
 
 impl Entry {
@@ -96,10 +97,10 @@ impl Entry {
         let mut summary_spill = None;
         match (loaded, spilled, spill) {
             (true, None, _) => {
-                let _ = body.set(Body::new(html, plain));
+                let _ = body.set(Box::new(Body::new(html, plain)));
             }
             (true, Some(at), Some(spill)) => {
-                let _ = body.set(Body::spilled(spill.clone(), at));
+                let _ = body.set(Box::new(Body::spilled(spill.clone(), at)));
                 summary_spill = Some(spill);
             }
             // Not loaded (or spilled nowhere): the bodies stage loads it if a page needs it.
@@ -109,7 +110,13 @@ impl Entry {
         bulletin.body = String::new();
         Entry {
             bulletin,
-            facts: Facts { words, has_code, summary_given, internal_links, photos },
+            facts: Facts {
+                words: u32::try_from(words).unwrap_or(u32::MAX),
+                has_code,
+                summary_given,
+                internal_links: internal_links.into_boxed_slice(),
+                photos: photos.into_boxed_slice(),
+            },
             body,
             summary,
             path: String::new(),
@@ -121,6 +128,11 @@ impl Entry {
         }
     }
 
+    /// Its section (a position in [`Archive::sections`]).
+    pub fn section(&self) -> Option<usize> {
+        self.section.map(|s| s as usize)
+    }
+
     /// The summary shown in lists, feeds and search results (read back when spilled).
     pub fn summary(&self) -> std::borrow::Cow<'_, str> {
         self.summary.text()
@@ -129,7 +141,7 @@ impl Entry {
     /// The body as HTML (internal links not yet resolved). Empty if the entry was not
     /// loaded or its HTML was released, bugs the incremental tests catch.
     pub fn html(&self) -> std::sync::Arc<String> {
-        let html = self.body.get().and_then(Body::html);
+        let html = self.body.get().and_then(|b| b.html());
         debug_assert!(html.is_some(), "{} not loaded", self.bulletin.source.display());
         html.unwrap_or_default()
     }

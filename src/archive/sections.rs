@@ -41,7 +41,7 @@ pub(super) fn make_sections(
         match config.section_of(written) {
             Some(si) => {
                 sections[si].members.push(i);
-                e.section = Some(si);
+                e.section = u32::try_from(si).ok();
             }
             None => {
                 let hint = if names.is_empty() {

@@ -76,7 +76,7 @@ fn read_back(
                     }
                 },
             };
-            let _ = e.body.set(body);
+            let _ = e.body.set(Box::new(body));
             None
         })
         .collect();
@@ -110,7 +110,7 @@ mod tests {
         let p = parsed.without_body();
         let spilled = Archive::build(&config, vec![(p.bulletin, p.rendered)]).expect("archive");
         read_back(dir.path(), &config, &tz, &spilled, &[0], Some(&spill)).expect("read back");
-        assert!(spilled.entries[0].body.get().is_some_and(Body::is_spilled));
+        assert!(spilled.entries[0].body.get().is_some_and(|b| b.is_spilled()));
         assert_eq!(spilled.entries[0].plain().as_deref(), Some("Mưa lớn.\n"));
         assert_eq!(spilled.entries[0].html(), archive.entries[0].html());
         // The source changed since it was parsed: an error, never the other version's body.

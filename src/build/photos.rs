@@ -31,7 +31,9 @@ pub struct Found {
 /// photo's.)
 pub fn set_thumbs(archive: &mut crate::archive::Archive, set: &PhotoSet) {
     for (i, e) in archive.entries.iter_mut().enumerate() {
-        e.thumb = set.lead_of(i).and_then(|p| Some(p.file(*p.widths.first()?, photos::Format::WebP)));
+        e.thumb = set
+            .lead_of(i)
+            .and_then(|p| Some(p.file(*p.widths.first()?, photos::Format::WebP).into_boxed_str()));
     }
 }
 

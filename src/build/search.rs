@@ -77,7 +77,7 @@ pub fn log_plain(archive: &Archive, log: &mut dyn PlainLog, remove: &[u64]) -> s
         .entries
         .iter()
         .filter(|e| !log.has(e.bulletin.source_hash))
-        .partition(|e| e.body.get().is_some_and(crate::archive::Body::is_spilled));
+        .partition(|e| e.body.get().is_some_and(|b| b.is_spilled()));
     fn texts<'a>(entries: &[&'a Entry]) -> Vec<(u64, std::borrow::Cow<'a, str>)> {
         entries.par_iter().filter_map(|e| Some((e.bulletin.source_hash, e.plain()?))).collect()
     }
@@ -206,7 +206,7 @@ fn update(
                 plain: e.plain().map(std::borrow::Cow::into_owned).or_else(plain)?,
                 tags: e.bulletin.tags.clone(),
                 authors: e.bulletin.authors.clone(),
-                section: e.section.map(|si| site.archive.sections[si].name.clone()),
+                section: e.section().map(|si| site.archive.sections[si].name.clone()),
             });
         }
         let key = (k.source.clone(), k.source_hash);

@@ -122,7 +122,7 @@ impl Renderer<'_> {
         let entries = &self.archive.entries;
         // The archive is newest first: its neighbours are the positions beside it.
         let whole = (i.checked_sub(1), (i + 1 < entries.len()).then_some(i + 1));
-        let Some(section) = entries[i].section.map(|si| &self.archive.sections[si]) else {
+        let Some(section) = entries[i].section().map(|si| &self.archive.sections[si]) else {
             return whole;
         };
         // Members are in archive order, newest first, as positions are.

@@ -171,7 +171,9 @@ impl<'a> Renderer<'a> {
                     sapo: e.facts.summary_given.then_some(summary.as_ref()),
                     content: &content,
                     has_code: e.facts.has_code,
-                    reading_minutes: e.facts.words.div_ceil(self.config.words_per_minute.max(1)).max(1),
+                    reading_minutes: (e.facts.words as usize)
+                        .div_ceil(self.config.words_per_minute.max(1))
+                        .max(1),
                     date: date_view(&b.date),
                     dateline: s.format_dateline(&b.date),
                     month: self.month_view(b.date.year(), b.date.month(), 0),
@@ -212,7 +214,7 @@ impl<'a> Renderer<'a> {
                 }
                 // The breadcrumb the page shows: home, its section (else its month), itself.
                 let base = self.config.base();
-                let (step, step_url) = match e.section.map(|si| &a.sections[si]) {
+                let (step, step_url) = match e.section().map(|si| &a.sections[si]) {
                     Some(section) => {
                         ld["articleSection"] = serde_json::json!(section.name);
                         (section.name.clone(), crate::archive::section_url(&section.slug))

@@ -245,7 +245,7 @@ pub(super) fn card_fingerprint(e: &Entry, a: &Archive, now: i64, photo: u64) -> 
     if is_scheduled(e, now) {
         f.str("scheduled");
     }
-    if let Some(section) = e.section.map(|si| &a.sections[si]) {
+    if let Some(section) = e.section().map(|si| &a.sections[si]) {
         f.str("section").str(&section.name).str(&section.slug);
     }
     for (kind, list, mark) in [(TermKind::Author, &e.authors, "a"), (TermKind::Tag, &e.tags, "t")] {
@@ -280,7 +280,7 @@ pub(super) fn card<'e>(e: &'e Entry, a: &'e Archive, s: &Strings, now: i64) -> C
         authors: links(TermKind::Author, &e.authors),
         tags: links(TermKind::Tag, &e.tags),
         scheduled: is_scheduled(e, now),
-        section: e.section.map(|si| {
+        section: e.section().map(|si| {
             let section = &a.sections[si];
             LinkView { name: &section.name, url: crate::archive::section_url(&section.slug) }
         }),

@@ -20,7 +20,7 @@ pub(super) fn fields_of<'e>(
         plain,
         tags: &e.bulletin.tags,
         authors: &e.bulletin.authors,
-        section: e.section.map(|si| sections[si].name.as_str()),
+        section: e.section().map(|si| sections[si].name.as_str()),
     }
 }
 
@@ -99,10 +99,10 @@ pub(super) fn doc_meta(
         a: names(&e.authors, authors),
         g: names(&e.tags, tags),
         m: e.summary().into_owned(),
-        c: e.section.map(|si| sections[si].name.clone()),
+        c: e.section().map(|si| sections[si].name.clone()),
         s: plain[..plain.char_indices().nth(SNIPPET_TEXT_CHARS).map_or(plain.len(), |(end, _)| end)]
             .to_string(),
-        i: e.thumb.clone(),
+        i: e.thumb.as_deref().map(str::to_owned),
         p: String::new(),
     }
 }

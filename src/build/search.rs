@@ -187,18 +187,18 @@ fn update(
     keep_live: &dyn Fn(&FxHashSet<String>) -> std::io::Result<()>,
 ) -> Result<Option<Indexed>, Diagnostic> {
     let (emit, search_err) = (inputs.emit, |e| io_error("cannot write the search index", e));
-    // By the path's bytes: hashing a `Path` walks its components.
-    let current: FxHashMap<(&[u8], u64), usize> = site
+    // By the key of the source (its path's hash and its text's).
+    let keyed: Vec<(u64, u64)> = site
         .archive
         .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| ((e.bulletin.source.as_os_str().as_encoded_bytes(), e.bulletin.source_hash), i))
+        .par_iter()
+        .map(|e| (DocKey::source_of(&e.bulletin.source), e.bulletin.source_hash))
         .collect();
+    let current: FxHashMap<(u64, u64), usize> = keyed.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
     let stored = log.reader();
     let old_fields = |k: &DocKey| -> Option<OwnedFields> {
         let plain = || stored(k.source_hash, usize::MAX).ok();
-        if let Some(&i) = current.get(&(k.source.as_os_str().as_encoded_bytes(), k.source_hash)) {
+        if let Some(&i) = current.get(&(k.source, k.source_hash)) {
             let e = &site.archive.entries[i];
             return Some(OwnedFields {
                 title: e.bulletin.title.clone(),
@@ -209,10 +209,13 @@ fn update(
                 section: e.section().map(|si| site.archive.sections[si].name.clone()),
             });
         }
-        let key = (k.source.clone(), k.source_hash);
-        let p = match site.skipped.get(&key) {
-            Some(p) => std::borrow::Cow::Borrowed(p),
-            None => std::borrow::Cow::Owned(site.previous.get(&key.0, key.1)?),
+        let skipped = site
+            .skipped
+            .iter()
+            .find(|((path, hash), _)| *hash == k.source_hash && DocKey::source_of(path) == k.source);
+        let p = match skipped {
+            Some((_, p)) => std::borrow::Cow::Borrowed(p),
+            None => std::borrow::Cow::Owned(site.previous.get_keyed(k.source, k.source_hash)?),
         };
         Some(OwnedFields {
             title: p.bulletin.title.clone(),

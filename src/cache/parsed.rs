@@ -121,7 +121,11 @@ impl<T: Record + Send> ParsedLog<T> {
     }
 
     fn find(&self, path: &Path, hash: u64) -> Option<usize> {
-        let path = crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes());
+        self.find_keyed(crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes()), hash)
+    }
+
+    /// As `find`, by the hash of the path's bytes.
+    fn find_keyed(&self, path: u64, hash: u64) -> Option<usize> {
         let same = |&j: &u32| self.frames[j as usize].path == path && self.frames[j as usize].hash == hash;
         let i = *self.table.find(mix(path, hash), same)? as usize;
         (!self.frames[i].taken).then_some(i)
@@ -138,6 +142,20 @@ impl<T: Record + Send> ParsedLog<T> {
     pub fn get(&self, path: &Path, hash: u64) -> Option<T> {
         let place = self.find(path, hash)?;
         self.get_many(&[(place, path, hash)]).pop().flatten()
+    }
+
+    /// The record of the source whose path's bytes hash to `path_key` (the log keeps them by
+    /// it) with text hash `hash`; `None` as for [`ParsedLog::get`].
+    pub fn get_keyed(&self, path_key: u64, hash: u64) -> Option<T> {
+        use std::os::unix::fs::FileExt as _;
+        let frame = &self.frames[self.find_keyed(path_key, hash)?];
+        let (file, decode) = (self.file.as_ref()?, self.decode.as_ref()?);
+        let mut bytes = vec![0; frame.len as usize];
+        file.read_exact_at(&mut bytes, frame.at).ok()?;
+        decode(&bytes).filter(|r| {
+            let (path, h) = r.source();
+            h == hash && crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes()) == path_key
+        })
     }
 
     /// The records at `wanted` (places from [`ParsedLog::place`], each with the source it

@@ -102,13 +102,23 @@ pub struct IndexFile {
     pub bytes: Vec<u8>,
 }
 
-/// Identifies the bulletin behind an id, as the build cache remembers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Identifies the bulletin behind an id, as the build cache remembers it: three numbers
+/// (one is held for every bulletin, twice while an update is made; a source's path took 70
+/// bytes more, 140 MB at 1,000,000 bulletins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocKey {
     /// Fingerprint of everything the index shows of the bulletin (its entry).
     pub entry: u64,
-    pub source: std::path::PathBuf,
+    /// The hash of its source's path ([`DocKey::source_of`]).
+    pub source: u64,
     pub source_hash: u64,
+}
+
+impl DocKey {
+    /// What a key holds of a source's path: the hash of its bytes.
+    pub fn source_of(path: &std::path::Path) -> u64 {
+        crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes())
+    }
 }
 
 /// What the build cache keeps of an index so the next build can update it in place.

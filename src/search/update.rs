@@ -14,11 +14,12 @@ pub struct IndexUpdate {
 pub(super) fn doc_keys(archive: &Archive, entry_keys: &[u64]) -> Vec<DocKey> {
     let n = archive.entries.len();
     (0..n)
+        .into_par_iter()
         .map(|id| {
             let e = entry_of(archive, id);
             DocKey {
                 entry: entry_keys.get(n - 1 - id).copied().unwrap_or(0),
-                source: e.bulletin.source.clone(),
+                source: DocKey::source_of(&e.bulletin.source),
                 source_hash: e.bulletin.source_hash,
             }
         })

@@ -15,7 +15,7 @@ use crate::content::PubDate;
 use crate::diag::Diagnostic;
 use crate::output::{self, Emit, Files};
 use crate::render::Strings;
-use crate::search::{self, DocKey, IndexState, OwnedFields, PlainLog};
+use crate::search::{self, DocKey, IndexFile, IndexState, OwnedFields, PlainLog};
 
 /// The state of the published index, when this build may update it: search is on, the
 /// build is not clean, the state was made under the same global key, and the published tree
@@ -239,6 +239,18 @@ fn update(
         (crate::hash::hash_bytes(&bytes) == record.hash).then_some(bytes)
     };
     let format_date = |d: &PubDate| inputs.strings.format_date(d);
+    // The files made wait for the update to be known made: in the build's spill file when
+    // the budget is tight (it has one then), else held.
+    let spill = site.spill();
+    let held = std::sync::Mutex::new(Vec::new());
+    let hold = |f: IndexFile| -> std::io::Result<()> {
+        let kept = match spill {
+            Some(spill) => Held::Spilled(spill.put_bytes(&f.bytes)?),
+            None => Held::Bytes(f.bytes),
+        };
+        held.lock().map_err(|_| std::io::Error::other("index files lock poisoned"))?.push((f.path, kept));
+        Ok(())
+    };
     let Some(update) = search::update_index(
         &site.archive,
         &format_date,
@@ -247,21 +259,38 @@ fn update(
         &old_fields,
         &read,
         Some(&*stored),
+        &hold,
     )
     .map_err(search_err)?
     else {
         return Ok(None);
     };
-    let mut touched: FxHashSet<String> = update.removed.iter().map(|r| format!("search/{r}")).collect();
-    update
-        .files
-        .par_iter()
-        .try_for_each(|f| emit.put(&format!("search/{}", f.path), None, &f.bytes))
+    let held =
+        held.into_inner().map_err(|_| search_err(std::io::Error::other("index files lock poisoned")))?;
+    held.into_par_iter()
+        .try_for_each(|(path, kept)| {
+            let bytes = match (kept, spill) {
+                (Held::Bytes(bytes), _) => bytes,
+                (Held::Spilled(at), Some(spill)) => spill.get_bytes(at)?,
+                (Held::Spilled(_), None) => {
+                    return Err(std::io::Error::other("an index file spilled nowhere"));
+                }
+            };
+            emit.put(&format!("search/{path}"), None, &bytes)
+        })
         .map_err(search_err)?;
-    touched.extend(update.files.iter().map(|f| format!("search/{}", f.path)));
+    let mut touched: FxHashSet<String> = update.removed.iter().map(|r| format!("search/{r}")).collect();
+    touched.extend(update.files.iter().map(|f| format!("search/{f}")));
     keep_live(&touched).map_err(search_err)?;
     let current: FxHashSet<u64> = update.state.docs.iter().map(|d| d.source_hash).collect();
     let removed =
         prev.docs.iter().filter(|d| !current.contains(&d.source_hash)).map(|d| d.source_hash).collect();
     Ok(Some(Indexed { stage: Some("search index (update)"), state: Some(update.state), removed }))
+}
+
+/// An index file an update made, kept until the update is known made.
+enum Held {
+    Bytes(Vec<u8>),
+    /// In the build's spill file.
+    Spilled(crate::archive::Put),
 }

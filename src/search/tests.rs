@@ -149,16 +149,28 @@ fn check_update(before: &mut Archive, after: &mut Archive) -> bool {
         })
     };
     let read = |p: &str| old.get(p).cloned();
-    let Some(update) = update_index(after, &|d| d.machine(), &keys(after), &state, &old_fields, &read, None)
-        .expect("update")
+    let held = std::sync::Mutex::new(Vec::new());
+    let hold = |f: IndexFile| {
+        held.lock().expect("held").push(f);
+        Ok(())
+    };
+    let Some(update) =
+        update_index(after, &|d| d.machine(), &keys(after), &state, &old_fields, &read, None, &hold)
+            .expect("update")
     else {
         return false;
     };
+    let held = held.into_inner().expect("held");
+    let mut paths: Vec<&str> = held.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    let mut said = update.files.clone();
+    said.sort_unstable();
+    assert_eq!(paths, said, "the files made are the files handed over");
     let mut files = old.clone();
     for r in &update.removed {
         files.remove(r);
     }
-    for f in update.files {
+    for f in held {
         files.insert(f.path, f.bytes);
     }
     let (full, full_state) = build_index_with_state(after, &|d| d.machine(), &keys(&*after)).expect("index");

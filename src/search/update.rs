@@ -3,9 +3,11 @@
 
 use super::*;
 
-/// What an update wrote and removed, and the state after it.
+/// What an update made (each file was handed to the caller as it was made) and removed, and
+/// the state after it.
 pub struct IndexUpdate {
-    pub files: Vec<IndexFile>,
+    /// The paths of the files made.
+    pub files: Vec<String>,
     pub removed: Vec<String>,
     pub state: IndexState,
 }
@@ -60,12 +62,16 @@ pub(super) const UPDATE_SHARE: usize = 20;
 pub(super) const UPDATE_MIN: usize = 64;
 
 /// Updates the index `prev` describes to the archive, producing exactly the files a full
-/// build would, but only those that differ. `old_fields(id)` gives the previous version of a
-/// changed bulletin's fields; `read(path)` the published index file. `None` when the change
-/// is too large or anything needed is missing: then the caller builds the index in full.
-/// Long because each step (changed bulletins → changed terms → their shards, prefix groups,
+/// build would, but only those that differ: each is handed to `hold` as soon as it is made
+/// (from several threads), for the caller to keep until the update is known to be made (a
+/// common word's long lists are hundreds of megabytes at 1,000,000 bulletins: the caller may
+/// keep them on disk). `old_fields(id)` gives the previous version of a changed bulletin's
+/// fields; `read(path)` the published index file. `None` when the change is too large or
+/// anything needed is missing: then the caller drops what it holds and builds the index in
+/// full. Long because each step (changed bulletins → changed terms → their shards, prefix groups,
 /// metadata chunks and manifest) needs what the previous one found, and splitting it would mean
 /// handing a dozen tables between functions.
+#[allow(clippy::too_many_arguments)]
 pub fn update_index(
     archive: &Archive,
     format_date: &(dyn Fn(&PubDate) -> String + Sync),
@@ -74,7 +80,14 @@ pub fn update_index(
     old_fields: &(dyn Fn(&DocKey) -> Option<OwnedFields> + Sync),
     read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
     stored: Option<&StoredPlain>,
+    hold: &(dyn Fn(IndexFile) -> std::io::Result<()> + Sync),
 ) -> std::io::Result<Option<IndexUpdate>> {
+    // Hands `file` to `hold`, and returns its path.
+    let made = |file: IndexFile| -> std::io::Result<String> {
+        let path = file.path.clone();
+        hold(file)?;
+        Ok(path)
+    };
     let n_old = prev.docs.len();
     let keys = doc_keys(archive, entry_keys);
     let Some(changed) = changed_ids(&keys, prev) else { return Ok(None) };
@@ -132,7 +145,7 @@ pub fn update_index(
         by_slot.entry(slot).or_default().entry(folded).or_default().push((spelling, changes));
     }
 
-    type SlotResult = (IndexFile, Vec<IndexFile>, Vec<String>, Vec<(String, Option<u32>)>, i64, i64);
+    type SlotResult = (String, Vec<String>, Vec<String>, Vec<(String, Option<u32>)>, i64, i64);
     let results: Vec<Option<SlotResult>> = by_slot
         .into_par_iter()
         .map(|(slot, changes)| -> std::io::Result<Option<SlotResult>> {
@@ -217,8 +230,9 @@ pub fn update_index(
             let shard = materialize(slot < shards, data, &mut long_files, &mut word_df)?;
             df_changes.extend(word_df.into_iter().map(|(w, df)| (w, Some(df))));
             // Long files still written are not removed.
-            removed_long.retain(|f| !long_files.iter().any(|l| &l.path == f));
-            let file = IndexFile { path, bytes: format::to_gzip_json(&shard)? };
+            removed_long.retain(|f| !long_files.iter().any(|l: &IndexFile| &l.path == f));
+            let file = made(IndexFile { path, bytes: format::to_gzip_json(&shard)? })?;
+            let long_files = long_files.into_iter().map(made).collect::<std::io::Result<_>>()?;
             Ok(Some((file, long_files, removed_long, df_changes, terms_delta, pseudo_delta)))
         })
         .collect::<std::io::Result<_>>()?;
@@ -261,7 +275,9 @@ pub fn update_index(
             removed.push(path);
         }
     }
-    files.extend(prefix);
+    for file in prefix {
+        files.push(made(file)?);
+    }
     let chunks: std::collections::BTreeSet<usize> = changed.iter().map(|id| id / DOCS_PER_CHUNK).collect();
     let chunk_files: Vec<IndexFile> = chunks
         .into_par_iter()
@@ -270,8 +286,11 @@ pub fn update_index(
         .into_iter()
         .flatten()
         .collect();
-    files.extend(chunk_files);
-    files.push(manifest_file(archive, shards, facet_shards)?);
-    removed.retain(|r| !files.iter().any(|f| &f.path == r));
+    for file in chunk_files {
+        files.push(made(file)?);
+    }
+    files.push(made(manifest_file(archive, shards, facet_shards)?)?);
+    let written: std::collections::HashSet<&str> = files.iter().map(String::as_str).collect();
+    removed.retain(|r| !written.contains(r.as_str()));
     Ok(Some(IndexUpdate { files, removed, state }))
 }

@@ -11,6 +11,12 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
+/// The key a source file is found by in the build cache (its parsed log, the search index's
+/// state): the hash of its path's bytes.
+pub fn path_key(path: &Path) -> u64 {
+    hash_bytes(path.as_os_str().as_encoded_bytes())
+}
+
 /// A fingerprint being built: everything a page depends on is fed into it, each piece
 /// length-prefixed so that ("ab", "c") and ("a", "bc") differ.
 pub struct Fingerprint(xxhash_rust::xxh3::Xxh3);

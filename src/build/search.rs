@@ -192,7 +192,7 @@ fn update(
         .archive
         .entries
         .par_iter()
-        .map(|e| (DocKey::source_of(&e.bulletin.source), e.bulletin.source_hash))
+        .map(|e| (crate::hash::path_key(&e.bulletin.source), e.bulletin.source_hash))
         .collect();
     let current: FxHashMap<(u64, u64), usize> = keyed.into_iter().enumerate().map(|(i, k)| (k, i)).collect();
     let stored = log.reader();
@@ -212,7 +212,7 @@ fn update(
         let skipped = site
             .skipped
             .iter()
-            .find(|((path, hash), _)| *hash == k.source_hash && DocKey::source_of(path) == k.source);
+            .find(|((path, hash), _)| *hash == k.source_hash && crate::hash::path_key(path) == k.source);
         let p = match skipped {
             Some((_, p)) => std::borrow::Cow::Borrowed(p),
             None => std::borrow::Cow::Owned(site.previous.get_keyed(k.source, k.source_hash)?),

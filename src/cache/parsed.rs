@@ -121,7 +121,7 @@ impl<T: Record + Send> ParsedLog<T> {
     }
 
     fn find(&self, path: &Path, hash: u64) -> Option<usize> {
-        self.find_keyed(crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes()), hash)
+        self.find_keyed(crate::hash::path_key(path), hash)
     }
 
     /// As `find`, by the hash of the path's bytes.
@@ -144,8 +144,8 @@ impl<T: Record + Send> ParsedLog<T> {
         self.get_many(&[(place, path, hash)]).pop().flatten()
     }
 
-    /// The record of the source whose path's bytes hash to `path_key` (the log keeps them by
-    /// it) with text hash `hash`; `None` as for [`ParsedLog::get`].
+    /// The record of the source whose [`crate::hash::path_key`] is `path_key` with text hash
+    /// `hash`; `None` as for [`ParsedLog::get`].
     pub fn get_keyed(&self, path_key: u64, hash: u64) -> Option<T> {
         use std::os::unix::fs::FileExt as _;
         let frame = &self.frames[self.find_keyed(path_key, hash)?];
@@ -154,7 +154,7 @@ impl<T: Record + Send> ParsedLog<T> {
         file.read_exact_at(&mut bytes, frame.at).ok()?;
         decode(&bytes).filter(|r| {
             let (path, h) = r.source();
-            h == hash && crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes()) == path_key
+            h == hash && crate::hash::path_key(path) == path_key
         })
     }
 

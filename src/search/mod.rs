@@ -109,16 +109,9 @@ pub struct IndexFile {
 pub struct DocKey {
     /// Fingerprint of everything the index shows of the bulletin (its entry).
     pub entry: u64,
-    /// The hash of its source's path ([`DocKey::source_of`]).
+    /// Its source's path, as [`crate::hash::path_key`] of it.
     pub source: u64,
     pub source_hash: u64,
-}
-
-impl DocKey {
-    /// What a key holds of a source's path: the hash of its bytes.
-    pub fn source_of(path: &std::path::Path) -> u64 {
-        crate::hash::hash_bytes(path.as_os_str().as_encoded_bytes())
-    }
 }
 
 /// What the build cache keeps of an index so the next build can update it in place.

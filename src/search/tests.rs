@@ -138,7 +138,7 @@ fn check_update(before: &mut Archive, after: &mut Archive) -> bool {
         build_index_with_state(before, &|d| d.machine(), &keys(&*before)).expect("index");
     let old: BTreeMap<String, Vec<u8>> = old_files.into_iter().map(|f| (f.path, f.bytes)).collect();
     let old_fields = |k: &DocKey| {
-        let e = before.entries.iter().find(|e| DocKey::source_of(&e.bulletin.source) == k.source)?;
+        let e = before.entries.iter().find(|e| crate::hash::path_key(&e.bulletin.source) == k.source)?;
         Some(OwnedFields {
             title: e.bulletin.title.clone(),
             summary: e.summary().into_owned(),

@@ -21,7 +21,7 @@ pub(super) fn doc_keys(archive: &Archive, entry_keys: &[u64]) -> Vec<DocKey> {
             let e = entry_of(archive, id);
             DocKey {
                 entry: entry_keys.get(n - 1 - id).copied().unwrap_or(0),
-                source: DocKey::source_of(&e.bulletin.source),
+                source: crate::hash::path_key(&e.bulletin.source),
                 source_hash: e.bulletin.source_hash,
             }
         })

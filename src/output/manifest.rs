@@ -55,6 +55,22 @@ impl Files {
         path_at(&self.text, &self.ends, i)
     }
 
+    /// No files, with room for `n` and `text` bytes of paths.
+    fn with_capacity(n: usize, text: usize) -> Files {
+        Files {
+            text: String::with_capacity(text),
+            ends: Vec::with_capacity(n),
+            fingerprints: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            index: hashbrown::HashTable::with_capacity(n),
+        }
+    }
+
+    /// The end of a path at `end` in `text`, with the flag of `record`'s fingerprint.
+    fn flagged(end: u32, record: &OutputRecord) -> u32 {
+        if record.fingerprint.is_some() { end | HAS_FINGERPRINT } else { end }
+    }
+
     fn record(&self, i: usize) -> OutputRecord {
         let fingerprint = (self.ends[i] & HAS_FINGERPRINT != 0).then(|| self.fingerprints[i]);
         OutputRecord { fingerprint, hash: self.hashes[i] }
@@ -67,8 +83,7 @@ impl Files {
             return false;
         }
         self.text.push_str(path);
-        let flag = if record.fingerprint.is_some() { HAS_FINGERPRINT } else { 0 };
-        self.ends.push(self.text.len() as u32 | flag);
+        self.ends.push(Files::flagged(self.text.len() as u32, &record));
         self.fingerprints.push(record.fingerprint.unwrap_or(0));
         self.hashes.push(record.hash);
         true
@@ -99,14 +114,7 @@ impl Files {
     /// replace a kept one of the same path): made without looking a path up in `base`, as a
     /// build keeps most files of the published tree by their positions.
     pub fn merged(base: &Files, kept: &[usize], added: Files) -> Files {
-        let n = kept.len() + added.len();
-        let mut files = Files {
-            text: String::with_capacity(base.text.len() + added.text.len()),
-            ends: Vec::with_capacity(n),
-            fingerprints: Vec::with_capacity(n),
-            hashes: Vec::with_capacity(n),
-            index: hashbrown::HashTable::new(),
-        };
+        let mut files = Files::with_capacity(kept.len() + added.len(), base.text.len() + added.text.len());
         for &i in kept {
             let (path, record) = base.at(i);
             if added.is_empty() || !added.contains_key(path) {
@@ -120,14 +128,16 @@ impl Files {
         files
     }
 
-    /// Makes the index of every entry (the paths hashed in parallel); `false` when a path
-    /// comes twice.
+    /// Makes the index of every entry (the paths hashed in parallel), in the table the files
+    /// have; `false` when a path comes twice.
     fn index_all(&mut self) -> bool {
         use rayon::prelude::*;
         let (text, ends) = (&self.text, &self.ends);
         let hashes: Vec<u64> =
             (0..ends.len()).into_par_iter().map(|i| Files::hash(path_at(text, ends, i))).collect();
-        let mut index = hashbrown::HashTable::with_capacity(ends.len());
+        let mut index = std::mem::take(&mut self.index);
+        index.clear();
+        index.reserve(ends.len(), |&j| hashes[j as usize]);
         for (i, &hash) in hashes.iter().enumerate() {
             let same = |&j: &u32| path_at(text, ends, j as usize) == path_at(text, ends, i);
             match index.entry(hash, same, |&j| hashes[j as usize]) {
@@ -152,8 +162,7 @@ impl Files {
     /// Records `path` (replacing what it had).
     pub fn insert(&mut self, path: &str, record: OutputRecord) {
         if let Some(i) = self.find(path) {
-            let flag = if record.fingerprint.is_some() { HAS_FINGERPRINT } else { 0 };
-            self.ends[i] = (self.ends[i] & !HAS_FINGERPRINT) | flag;
+            self.ends[i] = Files::flagged(self.ends[i] & !HAS_FINGERPRINT, &record);
             self.fingerprints[i] = record.fingerprint.unwrap_or(0);
             self.hashes[i] = record.hash;
             return;
@@ -218,13 +227,7 @@ impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {
         let iter = iter.into_iter();
         let n = iter.size_hint().0;
         // A site's output paths average well under 64 bytes.
-        let mut files = Files {
-            text: String::with_capacity(n * 64),
-            ends: Vec::with_capacity(n),
-            fingerprints: Vec::with_capacity(n),
-            hashes: Vec::with_capacity(n),
-            index: hashbrown::HashTable::with_capacity(n),
-        };
+        let mut files = Files::with_capacity(n, n * 64);
         for (path, record) in iter {
             files.insert(path.as_ref(), record);
         }
@@ -232,15 +235,8 @@ impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {
     }
 }
 
-/// A list of numbers written as its bytes (in the machine's order: the cache is the
-/// machine's own), and read back from them.
+/// A list of numbers read back from its bytes ([`Raw`]).
 struct Blob<T>(Vec<T>);
-
-impl<T: bytemuck::Pod> Blob<T> {
-    fn serialize<Se: serde::Serializer>(list: &[T], serializer: Se) -> Result<Se::Ok, Se::Error> {
-        serializer.serialize_bytes(bytemuck::cast_slice(list))
-    }
-}
 
 impl<'de, T: bytemuck::Pod> Deserialize<'de> for Blob<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Blob<T>, D::Error> {
@@ -261,12 +257,13 @@ impl<'de, T: bytemuck::Pod> Deserialize<'de> for Blob<T> {
     }
 }
 
-/// A list written as a [`Blob`].
+/// A list of numbers written as its bytes (in the machine's order: the cache is the
+/// machine's own), read back as a [`Blob`].
 struct Raw<'a, T>(&'a [T]);
 
 impl<T: bytemuck::Pod> Serialize for Raw<'_, T> {
     fn serialize<Se: serde::Serializer>(&self, serializer: Se) -> Result<Se::Ok, Se::Error> {
-        Blob::serialize(self.0, serializer)
+        serializer.serialize_bytes(bytemuck::cast_slice(self.0))
     }
 }
 

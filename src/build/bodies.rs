@@ -27,10 +27,7 @@ pub fn load(site: &LoadedSite, which: &[usize]) -> Result<bool, Vec<Diagnostic>>
     if bodies == 0 {
         return Ok(false);
     }
-    let spill = match site.spill().is_some() || super::budget::spill_read_back(site.budget, words) {
-        true => Some(site.spill_file().map_err(|e| vec![e])?),
-        false => None,
-    };
+    let spill = site.spill_if(super::budget::spill_read_back(site.budget, words)).map_err(|e| vec![e])?;
     read_back(root, config, tz, archive, which, spill).map(|()| spill.is_some())
 }
 

@@ -62,6 +62,12 @@ impl LoadedSite {
         self.spill.get()
     }
 
+    /// The build's spill file if it has one (the budget is tight), else one made now when
+    /// `tight` (what the caller holds would not fit the budget); `None` otherwise.
+    pub(super) fn spill_if(&self, tight: bool) -> Result<Option<&std::sync::Arc<Spill>>, Diagnostic> {
+        if self.spill().is_some() || tight { self.spill_file().map(Some) } else { Ok(None) }
+    }
+
     /// The build's spill file, made now if it has none: every text put there is read back
     /// through it, and the build checks it ([`Spill::check`]) before it publishes.
     pub(super) fn spill_file(&self) -> Result<&std::sync::Arc<Spill>, Diagnostic> {

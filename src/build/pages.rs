@@ -70,8 +70,9 @@ pub fn renderer<'a>(
     }
     // Cards made where they are shown when the budget is tight: the build's spill file takes
     // their HTML (one is made for them when the bulletins' bodies did not need it).
-    if site.spill().is_some() || super::budget::cards_tight(site.budget, site.archive.entries.len() as u64) {
-        renderer.make_cards_each_time(site.spill_file().map_err(|e| vec![e])?.clone());
+    let tight = super::budget::cards_tight(site.budget, site.archive.entries.len() as u64);
+    if let Some(spill) = site.spill_if(tight).map_err(|e| vec![e])? {
+        renderer.make_cards_each_time(spill.clone());
     }
     Ok(renderer)
 }

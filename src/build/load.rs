@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::BuildOptions;
 use super::cached::Cached;
 use super::report::{BuildFailure, Timings};
-use super::scan::{self, Fresh, FreshResult, Scan};
+use super::scan::{self, Fresh, FreshResult, Scan, Source};
 use crate::archive::{Archive, Put, Shape, Spill};
 use crate::cache::{Encoded, ParsedLog, encode_record};
 use crate::config::Config;
@@ -101,12 +101,70 @@ impl RecordAt {
 
 /// A bulletin as the loop over the sources takes it.
 enum Taken {
-    /// From the cache's log, at that place in it.
-    Cached(Parsed, usize),
+    /// From the cache's log, at that place in it (with its record again when the log is
+    /// rewritten).
+    Cached(Parsed, usize, Option<RecordAt>),
     /// Parsed in this build, with its record for the log.
     Parsed(Result<(Parsed, RecordAt), Vec<Diagnostic>>),
     /// Neither (not to be published).
     Nothing,
+}
+
+/// A source as a batch takes it: where its record is in the cache's log (when reused), and
+/// what the scan parsed of it (when it did).
+type Pending<'a> = ((&'a Source, Option<usize>), Option<FreshResult>);
+
+/// A batch of sources made ready to join the archive, in parallel: each unchanged one's
+/// record read from the cache's `log` (the batch's read together) and decoded, each parsed in
+/// this build taken ([`take_fresh`]), and the source of a record the log could not give back
+/// (damaged) read and parsed again. `rewrite`: the log is written anew, so each record taken
+/// from it is encoded again.
+fn make_ready(
+    batch: Vec<Pending<'_>>,
+    log: &ParsedLog<Parsed>,
+    root: &std::path::Path,
+    tz: &jiff::tz::TimeZone,
+    config: &Config,
+    spill: &Option<std::sync::Arc<Spill>>,
+    rewrite: bool,
+) -> Vec<Taken> {
+    // The batch's records in the log, read together.
+    let wanted: Vec<(usize, &std::path::Path, u64)> = batch
+        .iter()
+        .filter_map(|((s, reused), fresh)| match (reused, fresh) {
+            (Some(place), None) => Some((*place, s.stat.path.as_path(), s.stat.hash)),
+            _ => None,
+        })
+        .collect();
+    let mut records = log.get_many(&wanted).into_iter();
+    let batch: Vec<_> = batch
+        .into_iter()
+        .map(|((s, reused), fresh)| {
+            let record = if fresh.is_none() && reused.is_some() { records.next().flatten() } else { None };
+            (s, reused, fresh, record)
+        })
+        .collect();
+    batch
+        .into_par_iter()
+        .map(|(s, reused, fresh, record)| {
+            let path = &s.stat.path;
+            if let Some(f) = fresh {
+                return Taken::Parsed(take_fresh(*f, spill.as_deref(), tz, path));
+            }
+            let Some(place) = reused else {
+                return Taken::Nothing;
+            };
+            if let Some(mut p) = record {
+                p.rendered.loaded = false;
+                let record = rewrite.then(|| RecordAt::Held(encode_record(&p)));
+                return Taken::Cached(p, place, record);
+            }
+            let parsed = content::read_source(root, &root.join(path))
+                .map_err(|d| vec![d])
+                .and_then(|source| scan::parse_fresh(&source, tz, config, spill.as_deref()));
+            Taken::Parsed(take_fresh(parsed, spill.as_deref(), tz, path))
+        })
+        .collect()
 }
 
 /// A bulletin parsed in this build (the source at `path`), with its record for the cache's
@@ -217,111 +275,86 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let mut future_skipped = Vec::new();
     let mut horizon: Option<i64> = None;
     let mut featured_until: Option<i64> = None;
-    // Bulletins are taken in batches, each made ready in parallel as the loop reaches it (one
-    // from the cache's log read and decoded, a spilled one read back and decoded): never all
-    // at once. A record the log cannot give back (damaged) means its source is read again.
-    let mut pending = sources.iter().zip(reused).zip(fresh);
-    let mut ready = Vec::new().into_iter();
+    // Bulletins are taken in batches, each made ready in parallel (one from the cache's log
+    // read and decoded, a spilled one read back and decoded) on another thread while this one
+    // takes the batch before into the archive: never all at once. A record the log cannot
+    // give back (damaged) means its source is read again.
+    let pending = sources.iter().zip(reused).zip(fresh);
+    // The log's records taken, forgotten once the batches are made (the other thread reads
+    // the log meanwhile).
+    let mut taken_places = Vec::new();
     // The entries whose summaries are held, when the spill file takes them (see below).
     let mut held_from = 0;
-    loop {
-        if ready.len() == 0 {
+    let log = &cached.parsed;
+    std::thread::scope(|scope| {
+        let (batches, ready) = std::sync::mpsc::sync_channel::<Vec<Taken>>(1);
+        let (tz, config, spill) = (&tz, &config, &spill);
+        scope.spawn(move || {
+            let mut pending = pending;
+            loop {
+                let batch: Vec<_> = pending.by_ref().take(4096).collect();
+                if batch.is_empty()
+                    || batches.send(make_ready(batch, log, root, tz, config, spill, parsed_rewrite)).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        for batch in ready {
+            for taken in batch {
+                let mut p = match taken {
+                    Taken::Cached(p, place, record) => {
+                        // Taken out of the log: what is left are the versions replaced since.
+                        taken_places.push(place);
+                        parsed_new.extend(record);
+                        p
+                    }
+                    Taken::Parsed(Ok((p, record))) => {
+                        parsed_new.push(record);
+                        p
+                    }
+                    Taken::Parsed(Err(mut e)) => {
+                        errors.append(&mut e);
+                        continue;
+                    }
+                    Taken::Nothing => continue,
+                };
+                let b = &p.bulletin;
+                // The first scheduled bulletin (left out, or shown as scheduled): when it is
+                // due, the same input makes another site.
+                if (opts.drafts || !b.draft) && b.date.sort_key() > now {
+                    horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
+                }
+                // A bulletin featured until a date leaves the head of the home page then.
+                if let Some(crate::content::Featured::Until(until)) = b.featured.as_deref()
+                    && until.sort_key() > now
+                {
+                    featured_until =
+                        Some(featured_until.map_or(until.sort_key(), |h: i64| h.min(until.sort_key())));
+                }
+                if b.draft && !opts.drafts {
+                    drafts_skipped += 1;
+                    skipped.insert((b.source.clone(), b.source_hash), p);
+                } else if b.date.sort_key() > now && !opts.future {
+                    future_skipped.push(b.source.clone());
+                    skipped.insert((b.source.clone(), b.source_hash), p);
+                } else {
+                    warnings.append(&mut p.warnings);
+                    if !p.link_warnings.is_empty() {
+                        link_warnings.insert(b.source.clone(), std::mem::take(&mut p.link_warnings));
+                    }
+                    entries.push(crate::archive::Entry::new(p.bulletin, p.rendered, spill.as_ref()));
+                }
+            }
             // With a spill file (the memory budget is tight), the summaries of the entries
             // made so far go there, a batch's in one write: never all held at once.
             spill_summaries(&mut entries[held_from..], spill.as_ref(), &mut errors);
             held_from = entries.len();
-            let batch: Vec<_> = pending.by_ref().take(4096).collect();
-            if batch.is_empty() {
-                break;
-            }
-            let log = &cached.parsed;
-            // The batch's records in the log, read together.
-            let wanted: Vec<(usize, &std::path::Path, u64)> = batch
-                .iter()
-                .filter_map(|((s, reused), fresh)| match (reused, fresh) {
-                    (Some(place), None) => Some((*place, s.stat.path.as_path(), s.stat.hash)),
-                    _ => None,
-                })
-                .collect();
-            let mut records = log.get_many(&wanted).into_iter();
-            let batch: Vec<_> = batch
-                .into_iter()
-                .map(|((s, reused), fresh)| {
-                    let record =
-                        if fresh.is_none() && reused.is_some() { records.next().flatten() } else { None };
-                    (s, reused, fresh, record)
-                })
-                .collect();
-            let made: Vec<Taken> = batch
-                .into_par_iter()
-                .map(|(s, reused, fresh, record)| {
-                    let path = &s.stat.path;
-                    if let Some(f) = fresh {
-                        return Taken::Parsed(take_fresh(*f, spill.as_deref(), &tz, path));
-                    }
-                    let Some(place) = reused else {
-                        return Taken::Nothing;
-                    };
-                    if let Some(mut p) = record {
-                        p.rendered.loaded = false;
-                        return Taken::Cached(p, place);
-                    }
-                    let parsed = content::read_source(root, &root.join(path))
-                        .map_err(|d| vec![d])
-                        .and_then(|source| scan::parse_fresh(&source, &tz, &config, spill.as_deref()));
-                    Taken::Parsed(take_fresh(parsed, spill.as_deref(), &tz, path))
-                })
-                .collect();
-            ready = made.into_iter();
         }
-        let Some(taken) = ready.next() else { break };
-        let mut p = match taken {
-            Taken::Cached(p, place) => {
-                // Taken out of the log: what is left are the versions replaced since.
-                cached.parsed.forget_at(place);
-                if parsed_rewrite {
-                    parsed_new.push(RecordAt::Held(encode_record(&p)));
-                }
-                p
-            }
-            Taken::Parsed(Ok((p, record))) => {
-                parsed_new.push(record);
-                p
-            }
-            Taken::Parsed(Err(mut e)) => {
-                errors.append(&mut e);
-                continue;
-            }
-            Taken::Nothing => continue,
-        };
-        let b = &p.bulletin;
-        let key = (b.source.clone(), b.source_hash);
-        // The first scheduled bulletin (left out, or shown as scheduled): when it is due, the
-        // same input makes another site.
-        if (opts.drafts || !b.draft) && b.date.sort_key() > now {
-            horizon = Some(horizon.map_or(b.date.sort_key(), |h| h.min(b.date.sort_key())));
-        }
-        // A bulletin featured until a date leaves the head of the home page then.
-        if let Some(crate::content::Featured::Until(until)) = b.featured.as_deref()
-            && until.sort_key() > now
-        {
-            featured_until = Some(featured_until.map_or(until.sort_key(), |h: i64| h.min(until.sort_key())));
-        }
-        if b.draft && !opts.drafts {
-            drafts_skipped += 1;
-            skipped.insert(key, p);
-        } else if b.date.sort_key() > now && !opts.future {
-            future_skipped.push(b.source.clone());
-            skipped.insert(key, p);
-        } else {
-            warnings.append(&mut p.warnings);
-            if !p.link_warnings.is_empty() {
-                link_warnings.insert(key.0, std::mem::take(&mut p.link_warnings));
-            }
-            entries.push(crate::archive::Entry::new(p.bulletin, p.rendered, spill.as_ref()));
-        }
+    });
+    for place in taken_places {
+        cached.parsed.forget_at(place);
     }
-    spill_summaries(&mut entries[held_from..], spill.as_ref(), &mut errors);
     // Versions replaced since the cached build: the search index update removes their words.
     let previous = std::mem::take(&mut cached.parsed);
     // With broken sources the archive of the others is still made: every problem of every

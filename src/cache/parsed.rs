@@ -199,7 +199,9 @@ impl<T: Record + Send> ParsedLog<T> {
                 let last = &self.frames[wanted[span[span.len() - 1]].0];
                 let mut bytes = vec![0; (last.at + u64::from(last.len) - first.at) as usize];
                 let read = file.read_exact_at(&mut bytes, first.at).is_ok();
-                span.iter()
+                // A span is often a whole batch: its records are decoded in parallel too.
+                span.par_iter()
+                    .with_min_len(64)
                     .map(|&k| {
                         let (place, path, hash) = wanted[k];
                         let frame = &self.frames[place];

@@ -480,6 +480,32 @@ mod tests {
     }
 
     #[test]
+    fn bulletins_wanting_one_url_are_each_an_error_naming_the_oldest() {
+        // Three bulletins with one slug (two of them on one date) among others: each later one
+        // is an error naming the oldest, in the order oldest first, then by source path.
+        let docs = [
+            ("Mưa lớn", "2024-03-05", ""),
+            ("Nắng", "2024-03-01", ""),
+            ("Mưa lớn!", "2024-03-09", ""),
+            ("Gió", "2024-03-05", ""),
+            ("Mưa  lớn", "2024-03-05", ""),
+        ];
+        let mut clashing = entries(&docs);
+        for k in [0, 2, 4] {
+            clashing[k].bulletin.slug = "mua-lon".into();
+        }
+        let Err(errors) = Archive::build_with(&Config::default(), clashing, None) else {
+            panic!("a URL wanted twice is an error");
+        };
+        let said: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].contains("content/0.md and content/4.md"), "{said:?}");
+        assert!(said[1].contains("content/0.md and content/2.md"), "{said:?}");
+        assert!(said.iter().all(|d| d.contains("/mua-lon/")), "{said:?}");
+        assert!(Archive::build_with(&Config::default(), entries(&docs), None).is_ok());
+    }
+
+    #[test]
     fn padded_numbers_are_formats() {
         for n in [0i64, 5, 12, 123, 2024, 12345, -5, -2024] {
             for width in [0, 2, 4] {

@@ -4,16 +4,41 @@
 use super::*;
 use crate::config::Permalink;
 
-/// Gives every bulletin its URL path. When titles collide, the earliest bulletin (by date, then
-/// source path) keeps the plain URL and later ones get `-2`, `-3`… so that adding a bulletin
-/// never moves one already published; a warning names both files. Explicit `slug:`s that clash,
-/// or any clash under `slug_collisions = "error"`, are errors.
+/// Gives every bulletin its URL path, from the site's permalink pattern. A URL never moves to
+/// make way for another bulletin: two bulletins wanting one URL is an error naming both (the
+/// older one first, by date then source path), whichever came first.
 pub(super) fn assign_paths(
     config: &Config,
     entries: &[Entry],
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
+    let wanted: Vec<String> = entries.par_iter().map(|e| permalink(&config.permalink, &e.bulletin)).collect();
+    if config.slug_collisions == crate::config::SlugCollisions::Suffix {
+        warnings.push(
+            Diagnostic::warning("`slug_collisions = \"suffix\"` no longer moves a bulletin to another URL")
+                .in_file("site.toml")
+                .with_hint("two bulletins wanting one URL are an error naming both; remove the setting"),
+        );
+    }
+    // The bulletins that may share a URL are those whose URLs' hashes are shared, found by
+    // sorting the hashes in parallel: at 1,000,000 bulletins, a map of every URL took a
+    // fifth of a second on one core, for what is almost always no clash.
+    let mut hashed: Vec<(u64, u32)> = wanted
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| (crate::hash::hash_bytes(p.as_bytes()), i as u32))
+        .collect();
+    hashed.par_sort_unstable();
+    let shared: rustc_hash::FxHashSet<usize> = hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .flat_map(|run| run.iter().map(|&(_, i)| i as usize))
+        .collect();
+    drop(hashed);
+    if shared.is_empty() {
+        return wanted;
+    }
     let keys: Vec<i64> = entries.iter().map(|e| e.bulletin.date.sort_key()).collect();
     let by_path = |&a: &usize, &b: &usize| path_cmp(&entries[a].bulletin.source, &entries[b].bulletin.source);
     // Oldest first. The archive's bulletins come newest first, so backwards they need only
@@ -26,19 +51,8 @@ pub(super) fn assign_paths(
     } else {
         order.sort_by(|a, b| keys[*a].cmp(&keys[*b]).then_with(|| by_path(a, b)));
     }
-    let wanted: Vec<String> = entries.par_iter().map(|e| permalink(&config.permalink, &e.bulletin)).collect();
-    if config.slug_collisions == crate::config::SlugCollisions::Suffix {
-        warnings.push(
-            Diagnostic::warning("`slug_collisions = \"suffix\"` no longer moves a bulletin to another URL")
-                .in_file("site.toml")
-                .with_hint("two bulletins wanting one URL are an error naming both; remove the setting"),
-        );
-    }
-    // A URL never moves to make way for another bulletin: two bulletins wanting one URL is an
-    // error naming both (the older one first), whichever came first.
     let mut owner: rustc_hash::FxHashMap<&str, usize> = Default::default();
-    owner.reserve(entries.len());
-    for i in order {
+    for i in order.into_iter().filter(|i| shared.contains(i)) {
         let b = &entries[i].bulletin;
         let path = wanted[i].as_str();
         let Some(&first) = owner.get(path) else {

@@ -64,6 +64,21 @@ struct Frame {
     taken: bool,
 }
 
+/// The parsed log's index (`parsed.idx`): each record's length and key, in the log's order,
+/// for the log file it was made of (device and inode) and the bytes of it that it covers.
+/// Opening the log reads these 20 bytes a record, and only the records appended since: at
+/// 1,000,000 bulletins the whole log is 600 MB, read for them by every edit. A log written
+/// anew is another file; one changed in place is checked by the keys of its first and last
+/// records; a record found through a wrong index is caught by its source check
+/// ([`ParsedLog::get_many`]) and its source parsed again. Its bytes: [`LOG_INDEX_MAGIC`],
+/// device, inode, bytes covered and the number of records (`u64`s), then the records'
+/// lengths (`u32`s), their paths' hashes and their texts' hashes (`u64`s), all in the
+/// machine's order (the cache is the machine's own).
+const LOG_INDEX_MAGIC: u64 = u64::from_le_bytes(*b"bantin1x");
+
+/// How many bytes of records the index may leave to be read before it is written again.
+const INDEX_SLACK: u64 = 1 << 20;
+
 /// Decodes a record's bytes.
 type Decode<T> = Box<dyn Fn(&[u8]) -> Option<T> + Send + Sync>;
 
@@ -255,20 +270,28 @@ impl Cache {
     /// `parse_key`. The file is a log of length-prefixed records, appended to by each build
     /// and rewritten when mostly stale; a torn last record (a killed build) ends the log, and
     /// so does a record that does not start with a source path and hash. Only each record's
-    /// place and key are read now.
+    /// place and key are read now: from the log's index for the records it covers (see
+    /// [`LOG_INDEX_MAGIC`]), from the log for those after them.
     pub fn read_parsed<T: Record + Send>(
         &self,
         parse_key: u64,
         decode: impl Fn(&[u8]) -> Option<T> + Send + Sync + 'static,
     ) -> Option<ParsedLog<T>> {
-        use std::io::Read as _;
+        use std::io::{Read as _, Seek as _};
+        use std::os::unix::fs::MetadataExt as _;
         if !self.parsed_usable(parse_key) {
             return None;
         }
         let file = std::fs::File::open(self.dir.join("parsed")).ok()?;
+        let meta = file.metadata().ok()?;
+        let id = (meta.dev(), meta.ino());
+        // The frames the log's index knows; the records after them are read.
+        let mut frames = self.indexed_frames(&file, id, meta.len()).unwrap_or_default();
+        let indexed = frames.last().map_or(0, |f: &Frame| f.at + u64::from(f.len));
+        let mut at = indexed;
         let mut reader = std::io::BufReader::with_capacity(1 << 20, &file);
-        let mut frames = Vec::new();
-        let (mut at, mut bytes) = (0u64, Vec::new());
+        reader.seek(std::io::SeekFrom::Start(at)).ok()?;
+        let mut bytes = Vec::new();
         loop {
             let mut len = [0; 4];
             if reader.read_exact(&mut len).is_err() {
@@ -284,7 +307,68 @@ impl Cache {
             at += 4 + u64::from(len);
         }
         drop(reader);
+        // The index is written again when it is missing or leaves much of the log to read (a
+        // build appends a few records; reading a megabyte of them takes about a millisecond).
+        if at > indexed && (indexed == 0 || at - indexed > INDEX_SLACK) {
+            let _ = self.write_log_index(id, &frames);
+        }
         Some(ParsedLog::from_frames(file, frames, Box::new(decode)))
+    }
+
+    /// The frames of the log open as `file` (its device and inode `id`, `len` bytes long)
+    /// that its index (`parsed.idx`) gives, when the index is of this file: the same file,
+    /// no longer than it, and the first and last records it gives start with the keys it
+    /// says. `None` otherwise (the log is then read whole).
+    fn indexed_frames(&self, file: &std::fs::File, id: (u64, u64), len: u64) -> Option<Vec<Frame>> {
+        use std::os::unix::fs::FileExt as _;
+        let bytes = std::fs::read(self.dir.join("parsed.idx")).ok()?;
+        let (head, rest) = bytes.split_at_checked(40)?;
+        let head: Vec<u64> = bytemuck::pod_collect_to_vec(head);
+        let (magic, made_of, covered, n) =
+            (head[0], (head[1], head[2]), head[3], usize::try_from(head[4]).ok()?);
+        if magic != LOG_INDEX_MAGIC || made_of != id || covered > len || rest.len() != n.checked_mul(20)? {
+            return None;
+        }
+        let (lens, rest) = rest.split_at(n * 4);
+        let (paths, hashes) = rest.split_at(n * 8);
+        let lens: Vec<u32> = bytemuck::pod_collect_to_vec(lens);
+        let paths: Vec<u64> = bytemuck::pod_collect_to_vec(paths);
+        let hashes: Vec<u64> = bytemuck::pod_collect_to_vec(hashes);
+        let mut at = 0u64;
+        let mut frames = Vec::with_capacity(lens.len());
+        for ((&len, &path), &hash) in lens.iter().zip(&paths).zip(&hashes) {
+            frames.push(Frame { at: at + 4, len, path, hash, taken: false });
+            at += 4 + u64::from(len);
+        }
+        if at != covered {
+            return None;
+        }
+        let starts_with_its_key = |f: &Frame| {
+            let mut bytes = vec![0; (f.len as usize).min(4096)];
+            file.read_exact_at(&mut bytes, f.at).is_ok()
+                && leading_key(&bytes)
+                    .is_some_and(|(p, h)| crate::hash::hash_bytes(p) == f.path && h == f.hash)
+        };
+        let keyed = [frames.first(), frames.last()].into_iter().flatten().all(starts_with_its_key);
+        keyed.then_some(frames)
+    }
+
+    /// Writes the log's index: where each of `frames` is (its length: they follow each other
+    /// from the start) and its key, for the log file `id`.
+    fn write_log_index(&self, id: (u64, u64), frames: &[Frame]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let covered = frames.last().map_or(0, |f| f.at + u64::from(f.len));
+        let head = [LOG_INDEX_MAGIC, id.0, id.1, covered, frames.len() as u64];
+        let lens: Vec<u32> = frames.iter().map(|f| f.len).collect();
+        let paths: Vec<u64> = frames.iter().map(|f| f.path).collect();
+        let hashes: Vec<u64> = frames.iter().map(|f| f.hash).collect();
+        let staged = super::codec::stage_with(&self.dir.join("parsed.idx"), |out| {
+            out.write_all(bytemuck::cast_slice(&head))?;
+            out.write_all(bytemuck::cast_slice(&lens))?;
+            out.write_all(bytemuck::cast_slice(&paths))?;
+            out.write_all(bytemuck::cast_slice(&hashes))
+        })?;
+        staged.commit()
     }
 
     /// Writes the records a build parsed (each from [`encode`]) to disk as soon as they are
@@ -358,6 +442,59 @@ mod tests {
         }
         assert_eq!(leading_key(&[0x05, b'a']), None, "cut short");
         assert_eq!(leading_key(&[0xff; 12]), None, "no varint");
+    }
+
+    /// The records the log's index gives, for the log file as it is now (`None`: no index
+    /// of this file).
+    fn indexed(cache: &Cache) -> Option<usize> {
+        use std::os::unix::fs::MetadataExt as _;
+        let file = std::fs::File::open(cache.dir.join("parsed")).expect("log");
+        let meta = file.metadata().expect("meta");
+        cache.indexed_frames(&file, (meta.dev(), meta.ino()), meta.len()).map(|f| f.len())
+    }
+
+    fn titles(log: &ParsedLog<Rec>, records: &[Rec]) -> Vec<Option<String>> {
+        records.iter().map(|r| log.get(&r.path, r.hash).map(|r| r.title)).collect()
+    }
+
+    #[test]
+    fn the_log_index_gives_the_records_it_covers_and_those_after_them_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first =
+            [rec("content/a.md", 1, "Một"), rec("content/b.md", 2, "Hai"), rec("content/c.md", 3, "Ba")];
+        let cache = log_of(dir.path(), &first);
+        assert_eq!(indexed(&cache), None, "no index before the log is first read");
+        let log = cache.read_parsed(7, decode).expect("read");
+        assert_eq!(titles(&log, &first), ["Một", "Hai", "Ba"].map(|t| Some(t.to_string())));
+        assert_eq!(indexed(&cache), Some(3), "the index is written when the log is read whole");
+        // Records appended by a later build: read after the ones the index gives.
+        let later = [rec("content/d.md", 4, "Bốn"), rec("content/a.md", 1, "Một, sửa")];
+        let staged = cache.stage_parsed(later.iter().map(encode).collect::<Vec<_>>().into_iter(), false);
+        staged.expect("staged").expect("records").put().expect("append");
+        let log = cache.read_parsed(7, decode).expect("read");
+        assert_eq!(log.len(), 4);
+        let all = [&first[..], &later[..]].concat();
+        let expected = ["Một, sửa", "Hai", "Ba", "Bốn", "Một, sửa"].map(|t| Some(t.to_string()));
+        assert_eq!(titles(&log, &all), expected);
+        assert_eq!(indexed(&cache), Some(3), "a few records appended leave the index as it was");
+        // The log's file written again in place with other records: the index's keys are
+        // not those of the file, and the log is read whole.
+        let other_dir = tempfile::tempdir().expect("tempdir");
+        let other =
+            [rec("content/x.md", 9, "Chín"), rec("content/y.md", 8, "Tám"), rec("content/z.md", 7, "Bảy")];
+        log_of(other_dir.path(), &other);
+        let bytes = std::fs::read(other_dir.path().join(".bantin/build/parsed")).expect("other log");
+        std::fs::write(cache.dir.join("parsed"), &bytes).expect("rewrite in place");
+        assert_eq!(indexed(&cache), None, "the index's keys are not the file's");
+        let log = cache.read_parsed(7, decode).expect("read");
+        assert_eq!(titles(&log, &other), ["Chín", "Tám", "Bảy"].map(|t| Some(t.to_string())));
+        assert!(!log.contains(Path::new("content/a.md"), 1));
+        assert_eq!(indexed(&cache), Some(3), "and indexed again");
+        // A damaged index is no index.
+        std::fs::write(cache.dir.join("parsed.idx"), b"\x01\x02").expect("damage");
+        assert_eq!(indexed(&cache), None);
+        let log = cache.read_parsed(7, decode).expect("read");
+        assert_eq!(titles(&log, &other), ["Chín", "Tám", "Bảy"].map(|t| Some(t.to_string())));
     }
 
     #[test]

@@ -125,7 +125,7 @@ fn make_ready(
     root: &std::path::Path,
     tz: &jiff::tz::TimeZone,
     config: &Config,
-    spill: &Option<std::sync::Arc<Spill>>,
+    spill: Option<&Spill>,
     rewrite: bool,
 ) -> Vec<Taken> {
     // The batch's records in the log, read together.
@@ -149,7 +149,7 @@ fn make_ready(
         .map(|(s, reused, fresh, record)| {
             let path = &s.stat.path;
             if let Some(f) = fresh {
-                return Taken::Parsed(take_fresh(*f, spill.as_deref(), tz, path));
+                return Taken::Parsed(take_fresh(*f, spill, tz, path));
             }
             let Some(place) = reused else {
                 return Taken::Nothing;
@@ -159,12 +159,23 @@ fn make_ready(
                 let record = rewrite.then(|| RecordAt::Held(encode_record(&p)));
                 return Taken::Cached(p, place, record);
             }
-            let parsed = content::read_source(root, &root.join(path))
-                .map_err(|d| vec![d])
-                .and_then(|source| scan::parse_fresh(&source, tz, config, spill.as_deref()));
-            Taken::Parsed(take_fresh(parsed, spill.as_deref(), tz, path))
+            Taken::Parsed(take_fresh(parse_again(root, path, tz, config, spill), spill, tz, path))
         })
         .collect()
+}
+
+/// The source at `path` (relative to `root`) read and parsed: one the scan did not parse
+/// whose record the cache's log cannot give (missing or damaged).
+fn parse_again(
+    root: &std::path::Path,
+    path: &std::path::Path,
+    tz: &jiff::tz::TimeZone,
+    config: &Config,
+    spill: Option<&Spill>,
+) -> Result<Fresh, Vec<Diagnostic>> {
+    content::read_source(root, &root.join(path))
+        .map_err(|d| vec![d])
+        .and_then(|source| scan::parse_fresh(&source, tz, config, spill))
 }
 
 /// A bulletin parsed in this build (the source at `path`), with its record for the cache's
@@ -258,11 +269,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             if let Some(f) = s.fresh.take() {
                 return Some(f);
             }
-            let read = content::read_source(root, &root.join(&s.stat.path));
-            Some(Box::new(
-                read.map_err(|d| vec![d])
-                    .and_then(|source| scan::parse_fresh(&source, &tz, &config, spill.as_deref())),
-            ))
+            Some(Box::new(parse_again(root, &s.stat.path, &tz, &config, spill.as_deref())))
         })
         .collect();
     timings.lap("cached bulletins");
@@ -288,13 +295,15 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     let log = &cached.parsed;
     std::thread::scope(|scope| {
         let (batches, ready) = std::sync::mpsc::sync_channel::<Vec<Taken>>(1);
-        let (tz, config, spill) = (&tz, &config, &spill);
+        let (tz, config, spilled_to) = (&tz, &config, spill.as_deref());
         scope.spawn(move || {
             let mut pending = pending;
             loop {
                 let batch: Vec<_> = pending.by_ref().take(4096).collect();
                 if batch.is_empty()
-                    || batches.send(make_ready(batch, log, root, tz, config, spill, parsed_rewrite)).is_err()
+                    || batches
+                        .send(make_ready(batch, log, root, tz, config, spilled_to, parsed_rewrite))
+                        .is_err()
                 {
                     break;
                 }

@@ -40,6 +40,12 @@ pub fn leading_key(bytes: &[u8]) -> Option<(&[u8], u64)> {
     Some((path, hash))
 }
 
+/// The key a record is found by (its source path's hash and its text's hash), from the front
+/// of its encoding ([`leading_key`]).
+fn key_of(bytes: &[u8]) -> Option<(u64, u64)> {
+    leading_key(bytes).map(|(path, hash)| (crate::hash::hash_bytes(path), hash))
+}
+
 /// Records staged by [`Cache::stage_parsed`], waiting for [`Cache::save`].
 pub struct StagedRecords {
     staged: super::codec::Staged,
@@ -62,6 +68,11 @@ struct Frame {
     /// Hash of the source's text.
     hash: u64,
     taken: bool,
+}
+
+/// Where the log's records at `frames` end: the bytes of the log they cover.
+fn end_of(frames: &[Frame]) -> u64 {
+    frames.last().map_or(0, |f| f.at + u64::from(f.len))
 }
 
 /// The parsed log's index (`parsed.idx`): each record's length and key, in the log's order,
@@ -287,7 +298,7 @@ impl Cache {
         let id = (meta.dev(), meta.ino());
         // The frames the log's index knows; the records after them are read.
         let mut frames = self.indexed_frames(&file, id, meta.len()).unwrap_or_default();
-        let indexed = frames.last().map_or(0, |f: &Frame| f.at + u64::from(f.len));
+        let indexed = end_of(&frames);
         let mut at = indexed;
         let mut reader = std::io::BufReader::with_capacity(1 << 20, &file);
         reader.seek(std::io::SeekFrom::Start(at)).ok()?;
@@ -302,8 +313,8 @@ impl Cache {
             if reader.read_exact(&mut bytes).is_err() {
                 break;
             }
-            let Some((path, hash)) = leading_key(&bytes) else { break };
-            frames.push(Frame { at: at + 4, len, path: crate::hash::hash_bytes(path), hash, taken: false });
+            let Some((path, hash)) = key_of(&bytes) else { break };
+            frames.push(Frame { at: at + 4, len, path, hash, taken: false });
             at += 4 + u64::from(len);
         }
         drop(reader);
@@ -345,9 +356,7 @@ impl Cache {
         }
         let starts_with_its_key = |f: &Frame| {
             let mut bytes = vec![0; (f.len as usize).min(4096)];
-            file.read_exact_at(&mut bytes, f.at).is_ok()
-                && leading_key(&bytes)
-                    .is_some_and(|(p, h)| crate::hash::hash_bytes(p) == f.path && h == f.hash)
+            file.read_exact_at(&mut bytes, f.at).is_ok() && key_of(&bytes) == Some((f.path, f.hash))
         };
         let keyed = [frames.first(), frames.last()].into_iter().flatten().all(starts_with_its_key);
         keyed.then_some(frames)
@@ -357,7 +366,7 @@ impl Cache {
     /// from the start) and its key, for the log file `id`.
     fn write_log_index(&self, id: (u64, u64), frames: &[Frame]) -> std::io::Result<()> {
         use std::io::Write as _;
-        let covered = frames.last().map_or(0, |f| f.at + u64::from(f.len));
+        let covered = end_of(frames);
         let head = [LOG_INDEX_MAGIC, id.0, id.1, covered, frames.len() as u64];
         let lens: Vec<u32> = frames.iter().map(|f| f.len).collect();
         let paths: Vec<u64> = frames.iter().map(|f| f.path).collect();

@@ -79,9 +79,13 @@ pub fn decode_parsed(record: &[u8], tz: &jiff::tz::TimeZone) -> Option<Parsed> {
 }
 
 /// The manifest `name` (`outputs` or `spare`) that `reader` holds, if it describes `tree` as
-/// it is now.
+/// it is now (with that identity). A spare manifest may be the published tree's of the build
+/// before, moved: it still names that tree as it was, and `spare-id` says what it is now.
 pub fn manifest(reader: &Reader, name: &str, tree: &Path) -> Option<Manifest> {
-    reader.read::<Manifest>(name).filter(|m| dir_id(tree) == Some(m.dir_id))
+    let manifest = reader.read::<Manifest>(name)?;
+    let now = dir_id(tree)?;
+    let moved = || name == "spare" && reader.spare_moved() == Some((manifest.dir_id, now));
+    (manifest.dir_id == now || moved()).then_some(Manifest { dir_id: now, ..manifest })
 }
 
 /// The manifest of the published tree `out` that the cache of `profile` holds, if it still
@@ -170,5 +174,48 @@ mod tests {
         assert_ne!(hash, 0);
         let back = decode_parsed(&bytes, &tz).expect("decodes");
         assert_eq!(back.bulletin.title, "Mưa lớn ở Đà Nẵng");
+    }
+
+    /// After an incremental build the spare tree's manifest is the published tree's of the
+    /// build before, moved rather than written again: it is read back as the spare's (what
+    /// the next build updates), only while `spare-id` vouches for it.
+    #[test]
+    fn the_published_manifest_moved_describes_the_spare_tree() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).expect("mkdir");
+        std::fs::write(root.join("site.toml"), "title = \"Tin\"\n").expect("write");
+        let bulletin =
+            |n: u32| format!("---\ntitle: \"Mưa lớn {n}\"\ndate: 2024-01-02\n---\nThân bài {n}.\n");
+        std::fs::write(root.join("content/a.md"), bulletin(1)).expect("write");
+        std::fs::write(root.join("content/b.md"), bulletin(2)).expect("write");
+        let opts = super::super::BuildOptions { root: root.to_path_buf(), ..Default::default() };
+        let (out, spare) = (root.join("public"), Staging::spare_path(&root.join("public")));
+        let reader = || Cache::open(root, "build").reader();
+        super::super::build(&opts).expect("first build");
+        assert!(reader().spare_moved().is_none(), "the first build's spare is listed, not moved");
+        for n in 3..6 {
+            let published = manifest(&reader(), "outputs", &out).expect("the published tree's manifest");
+            std::fs::write(root.join("content/a.md"), bulletin(n)).expect("edit");
+            let report = super::super::build(&opts).expect("an edit");
+            assert!(report.rendered > 0);
+            assert!(reader().spare_moved().is_some(), "the published manifest was moved");
+            let kept = manifest(&reader(), "spare", &spare).expect("the spare tree's manifest");
+            assert_eq!(dir_id(&spare), Some(kept.dir_id));
+            let listed = |m: &Manifest| m.files.iter().map(|(k, r)| (k.to_owned(), r)).collect::<Vec<_>>();
+            assert_eq!(listed(&kept), listed(&published), "the spare tree is the one published before");
+            let now = manifest(&reader(), "outputs", &out).expect("the new published manifest");
+            assert_ne!(listed(&now), listed(&published), "the edited bulletin's page changed");
+        }
+        // Without `spare-id`, or with one for another directory, the moved manifest names a tree
+        // that is not there any more: it is not taken for the spare's.
+        let cache = Cache::open(root, "build");
+        let (was, now) = cache.reader().spare_moved().expect("spare-id");
+        cache.write_value("spare-id", &(was, (now.0 + 1, now.1))).expect("write");
+        assert!(manifest(&cache.reader(), "spare", &spare).is_none());
+        cache.forget("spare-id").expect("forget");
+        assert!(manifest(&cache.reader(), "spare", &spare).is_none());
+        cache.write_value("spare-id", &(was, now)).expect("write");
+        assert!(manifest(&cache.reader(), "spare", &spare).is_some());
     }
 }

@@ -10,15 +10,25 @@ use super::trees::Trees;
 use crate::diag::Diagnostic;
 use crate::output::{Cleanup, Files, safe_join};
 
-/// The tree this build published replaced (now the spare one) with its files when they are
-/// known, and the removal of whatever else is left, which the caller finishes when it is done.
-pub type Published = (Option<(PathBuf, Files)>, Cleanup);
+/// The tree this build published replaced (now the spare one) with what it holds when that
+/// is known, and the removal of whatever else is left, which the caller finishes when it is
+/// done.
+pub type Published = (Option<(PathBuf, SpareFiles)>, Cleanup);
+
+/// What the spare tree holds.
+pub enum SpareFiles {
+    /// These files.
+    Listed(Files),
+    /// What the cache's manifest of the published tree lists (the tree this build replaced),
+    /// which names the tree by this identity.
+    Outputs((u64, u64)),
+}
 
 /// Publishes the tree written at `out`, after sweeping from it what it held that this build
 /// did not make (`made`). The spare tree's files are known from the published tree's manifest
 /// (which a clean build read before replacing it).
 pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diagnostic> {
-    let Trees { staging, live, live_known, tree, replaced } = trees;
+    let Trees { staging, live, live_id, tree, replaced } = trees;
     let gone: Vec<&str> =
         (0..tree.len()).into_par_iter().map(|i| tree.at(i).0).filter(|k| !made.contains_key(k)).collect();
     gone.par_iter()
@@ -27,7 +37,11 @@ pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diag
         .map_err(|e| io_error("cannot remove an old output file", e))?;
     let (spare, cleanup) =
         staging.publish().map_err(|e| io_error(&format!("cannot publish to {}", out.display()), e))?;
-    let spare_files = if live_known { Some(live) } else { replaced.map(|m| m.files) };
+    drop(live);
+    let spare_files = match live_id {
+        Some(id) => Some(SpareFiles::Outputs(id)),
+        None => replaced.map(|m| SpareFiles::Listed(m.files)),
+    };
     Ok((spare.zip(spare_files), cleanup))
 }
 

@@ -5,9 +5,10 @@
 use std::path::PathBuf;
 
 use super::load::LoadedSite;
+use super::publish::SpareFiles;
 use super::scan::Keys;
 use super::search::{Indexed, log_plain};
-use crate::cache::{Cache, FORMAT, SourceStat, StagedRecords, State};
+use crate::cache::{Cache, FORMAT, SourceStat, SpareManifest, StagedRecords, State};
 use crate::diag::Diagnostic;
 use crate::output::{Files, Manifest, dir_id};
 use crate::search::PlainLog;
@@ -26,7 +27,7 @@ pub struct Made {
     /// The files of the tree just published.
     pub files: Files,
     /// The tree published before, now the spare one, and its files when known.
-    pub spare: Option<(PathBuf, Files)>,
+    pub spare: Option<(PathBuf, SpareFiles)>,
     pub indexed: Indexed,
     /// Whether the plain texts were logged before indexing (see [`super::search`]).
     pub plain_logged: Option<std::io::Result<()>>,
@@ -65,7 +66,12 @@ pub fn remember(
         warnings: warnings.to_vec(),
     };
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: made.files };
-    let spare = made.spare.and_then(|(p, files)| dir_id(&p).map(|id| Manifest { dir_id: id, files }));
+    let spare = made.spare.and_then(|(p, files)| dir_id(&p).map(|now| (files, now)));
+    let (spare, spare_moved) = match spare {
+        Some((SpareFiles::Listed(files), now)) => (Some(Manifest { dir_id: now, files }), None),
+        Some((SpareFiles::Outputs(was), now)) => (None, Some(SpareManifest::Outputs { was, now })),
+        None => (None, None),
+    };
     let index_state = made.indexed.state.filter(|_| out_id.is_some());
     // The cache's files are written together, each beside its place, and put in place one
     // after the other below.
@@ -106,7 +112,13 @@ pub fn remember(
         let _ = cache.forget("index");
     }
     out_id?;
-    let saved = shape_saved
-        .and_then(|()| cache.save(state_staged?, made.parsed?, outputs_staged?, spare_staged.transpose()?));
+    let saved = shape_saved.and_then(|()| {
+        let spare = match (spare_staged.transpose()?, spare_moved) {
+            (Some(staged), _) => SpareManifest::Staged(staged),
+            (None, Some(moved)) => moved,
+            (None, None) => SpareManifest::None,
+        };
+        cache.save(state_staged?, made.parsed?, outputs_staged?, spare)
+    });
     saved.err().map(cannot)
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::cached::{self, Cached};
+use super::publish::SpareFiles;
 use super::{BuildOptions, out_dir, profile};
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -15,10 +16,10 @@ use crate::output::{Files, Manifest, Staging, dir_id};
 /// 200,000 bulletins, 500,000 files: 12 s instead of 2). The first build is the slow one
 /// anyway, and it pays this once. A spare that cannot be made only costs the next build that
 /// time: a warning says so.
-pub fn link_first(out: &Path, made: &Files) -> Result<(PathBuf, Files), Diagnostic> {
+pub fn link_first(out: &Path, made: &Files) -> Result<(PathBuf, SpareFiles), Diagnostic> {
     let files: Vec<&str> = made.keys().collect();
     match Staging::link_spare(out, &files) {
-        Ok(spare) => Ok((spare, made.clone())),
+        Ok(spare) => Ok((spare, SpareFiles::Listed(made.clone()))),
         Err(e) => {
             Staging::remove_stale(out, true);
             Err(Diagnostic::warning(format!("cannot make the spare tree beside {}: {e}", out.display()))

@@ -16,8 +16,8 @@ pub struct Trees {
     pub staging: Staging,
     /// The published tree's files (empty when unknown or with `--clean`).
     pub live: Files,
-    /// Whether `live` was known from its manifest.
-    pub live_known: bool,
+    /// The identity the published tree's manifest gives it, when `live` was known from it.
+    pub live_id: Option<(u64, u64)>,
     /// The files the tree being written holds already (the spare tree's, or none).
     pub tree: Files,
     /// With `--clean`: the manifest of the published tree this build replaces, which becomes
@@ -35,10 +35,12 @@ pub fn open(
     prefetched: &mut Prefetched,
     survey: Option<std::thread::JoinHandle<(Option<Survey>, Option<Manifest>)>>,
 ) -> Result<Trees, Diagnostic> {
-    let live_known = prefetched.outputs.is_some();
-    let live: Files = prefetched.outputs.take().map(|m| m.files).unwrap_or_default();
+    let (live_id, live) = match prefetched.outputs.take() {
+        Some(m) => (Some(m.dir_id), m.files),
+        None => (None, Files::default()),
+    };
     let spare = prefetched.spare.take();
-    cache.forget("spare").map_err(|e| io_error("cannot update the build cache", e))?;
+    cache.forget_spare().map_err(|e| io_error("cannot update the build cache", e))?;
     let fresh = |survey: Option<Survey>| {
         survey
             .and_then(|survey| Staging::recycle(out, survey).ok())
@@ -53,5 +55,5 @@ pub fn open(
         },
         None => (fresh(survey.or_else(|| Staging::survey(out)))?, Files::default()),
     };
-    Ok(Trees { staging, live, live_known, tree, replaced })
+    Ok(Trees { staging, live, live_id, tree, replaced })
 }

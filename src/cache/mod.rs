@@ -14,7 +14,9 @@
 //!   hash of its bytes, and the identity (device, inode) of the directory it describes;
 //! - `spare`: the same for the spare tree, the previous build kept beside the output, which the
 //!   next build brings up to date and swaps in atomically. It is deleted before the spare is
-//!   touched, so a build killed half-way leaves no manifest that lies.
+//!   touched, so a build killed half-way leaves no manifest that lies. After an incremental
+//!   build it is the `outputs` file of the build before, moved (the tree it describes is the
+//!   spare one now), and `spare-id` says which directory it describes now;
 //! - `shape`: the archive's taxonomies and related bulletins, with the key of the entries'
 //!   order, tags and authors they come from (reused when a build's key is the same);
 //! - `index`: what the search index update starts from; `plain` and `plain.idx`: the plain
@@ -71,6 +73,12 @@ impl Reader {
         }
         codec::read(&self.dir.join(name))
     }
+
+    /// What `spare-id` says: the spare manifest naming its tree `was` (an `outputs` moved)
+    /// describes the directory that is `now`.
+    pub fn spare_moved(&self) -> Option<((u64, u64), (u64, u64))> {
+        self.read("spare-id")
+    }
 }
 
 impl Cache {
@@ -119,6 +127,12 @@ impl Cache {
         self.stage(name, value)?.commit()
     }
 
+    /// Forgets the spare tree's manifest (`spare`, and `spare-id`), before the tree changes.
+    pub fn forget_spare(&self) -> std::io::Result<()> {
+        self.forget("spare-id")?;
+        self.forget("spare")
+    }
+
     /// Forgets the cache file `name`: a file that is not there (or no cache folder at all) is
     /// already forgotten.
     pub fn forget(&self, name: &str) -> std::io::Result<()> {
@@ -149,20 +163,45 @@ impl Cache {
         state: codec::Staged,
         parsed: Option<StagedRecords>,
         outputs: codec::Staged,
-        spare: Option<codec::Staged>,
+        spare: SpareManifest,
     ) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         self.ignore_in_git()?;
         if let Some(parsed) = parsed {
             parsed.put()?;
         }
-        outputs.commit()?;
         match spare {
-            Some(s) => s.commit()?,
-            None => {
-                let _ = self.forget("spare");
+            SpareManifest::Staged(s) => {
+                outputs.commit()?;
+                self.forget("spare-id")?;
+                s.commit()?;
+            }
+            // A build killed between these steps leaves a `spare-id` without a `spare` (it
+            // was forgotten before the spare tree changed), or the `spare`, true, without an
+            // `outputs`: either way the next build only does more work.
+            SpareManifest::Outputs { was, now } => {
+                self.stage("spare-id", &(was, now))?.commit()?;
+                std::fs::rename(self.dir.join("outputs"), self.dir.join("spare"))?;
+                outputs.commit()?;
+            }
+            SpareManifest::None => {
+                outputs.commit()?;
+                self.forget_spare()?;
             }
         }
         state.commit()
     }
+}
+
+/// What the cache keeps as the spare tree's manifest ([`Cache::save`]).
+pub enum SpareManifest {
+    /// A manifest written for it.
+    Staged(codec::Staged),
+    /// The file `outputs` as it is now, moved to `spare` rather than written again (at
+    /// 1,000,000 bulletins, 127 MB): the tree it describes, published until this build, is
+    /// the spare one. It names that tree by the identity it had (`was`: a directory's
+    /// inode and change time); `spare-id` says the tree is `now` at that.
+    Outputs { was: (u64, u64), now: (u64, u64) },
+    /// No manifest: the spare tree (if any) is not known.
+    None,
 }

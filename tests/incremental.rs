@@ -750,3 +750,42 @@ fn a_tiny_memory_budget_gives_the_same_site() {
     }
     assert!(updates > 0, "the search index was never updated in place under the budget");
 }
+
+/// Under a tiny budget the summaries of the bulletins taken from the build cache are read back
+/// from the cache's log, where their records hold them: with every list page made again (the
+/// site's title changed) and one bulletin edited (so the build has a spill file), every card
+/// shows the same summary as a clean build's, front matter's or the first paragraph's.
+#[test]
+fn cached_summaries_read_back_from_the_log_are_the_same_text() {
+    let site = tempfile::tempdir().expect("tmp");
+    let root = site.path();
+    for i in 0..9 {
+        let path = root.join(format!("content/2024/tin-{i}.md"));
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        // Some summaries are given, one is also the title, the rest are first paragraphs.
+        let summary = match i % 3 {
+            0 => format!("summary: \"Tóm tắt riêng của tin {i}: mưa lớn ở Huế.\"\n"),
+            1 => format!("summary: \"Tin số {i}\"\n"),
+            _ => String::new(),
+        };
+        let text = format!(
+            "---\ntitle: \"Tin số {i}\"\ndate: 2024-05-{:02}\n{summary}---\nĐoạn đầu của tin {i}, về nước sông Hồng.\n\nĐoạn sau.\n",
+            i + 1
+        );
+        std::fs::write(&path, text).expect("write");
+    }
+    let toml = "base_url = \"https://tin.example/\"\nper_page = 4\nsearch = true\n";
+    std::fs::write(root.join("site.toml"), format!("title = \"Tin A\"\n{toml}")).expect("site.toml");
+    assert!(spilled(&run_within(root, false, Some(1))));
+    std::fs::write(root.join("site.toml"), format!("title = \"Tin B\"\n{toml}")).expect("site.toml");
+    let edited = root.join("content/2024/tin-4.md");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    std::fs::write(&edited, text.replace("Đoạn sau.", "Đoạn sau, sửa lại.")).expect("edit");
+    let again = run_within(root, false, Some(1));
+    assert_eq!(again.rendered, again.pages, "a new title renders every page");
+    assert_eq!(clean_difference(root), None);
+    let month = std::fs::read_to_string(root.join("public/2024/05/index.html")).expect("month");
+    assert!(
+        month.contains("Tóm tắt riêng của tin 6: mưa lớn ở Huế.") && month.contains("Đoạn đầu của tin 8")
+    );
+}

@@ -60,6 +60,16 @@ impl Summary {
         }
     }
 
+    /// A held summary whose bytes `spill` has at `at` already: read from there from now on,
+    /// and let go.
+    pub fn found_in(&mut self, spill: &Arc<Spill>, at: Put) {
+        if let Summary::Held(text) = self
+            && text.len() == at.1 as usize
+        {
+            *self = Summary::Spilled(spill.clone(), at, crate::hash::hash_bytes(text.as_bytes()));
+        }
+    }
+
     /// Puts the held ones of `summaries` in `spill`, in one write.
     pub fn spill_held<'s>(
         summaries: impl Iterator<Item = &'s mut Summary>,

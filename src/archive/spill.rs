@@ -36,12 +36,30 @@ pub struct Spill {
     /// The first failure to read a text back: pages were then made with an empty body, so the
     /// build must fail before it publishes ([`Spill::check`]).
     failed: OnceLock<String>,
+    /// Whether texts can be put in it: not in a file another part of the build wrote, read
+    /// from only ([`Spill::reading`]).
+    writable: bool,
 }
 
 impl Spill {
     /// An empty spill file ([`scratch_file`]) in `dir`.
     pub fn create(dir: &Path) -> io::Result<Spill> {
-        Ok(Spill { file: scratch_file(dir)?, end: AtomicU64::new(0), failed: OnceLock::new() })
+        Ok(Spill {
+            file: scratch_file(dir)?,
+            end: AtomicU64::new(0),
+            failed: OnceLock::new(),
+            writable: true,
+        })
+    }
+
+    /// Texts already in `file` (the build cache's log of parsed bulletins holds every cached
+    /// bulletin's summary), read back from where the caller says they are; nothing is put in it.
+    pub fn reading(file: File) -> Spill {
+        Spill { file, end: AtomicU64::new(0), failed: OnceLock::new(), writable: false }
+    }
+
+    fn writable(&self) -> io::Result<()> {
+        if self.writable { Ok(()) } else { Err(io::Error::other("a file only read from")) }
     }
 
     /// Writes `text` (from any thread) and says where it is.
@@ -52,6 +70,7 @@ impl Spill {
     /// Writes `bytes` at the file's end (from any thread) and says where.
     pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<Put> {
         use std::os::unix::fs::FileExt as _;
+        self.writable()?;
         let len = u32::try_from(bytes.len()).map_err(|_| io::Error::other("a body longer than 4 GB"))?;
         let at = self.end.fetch_add(u64::from(len), Ordering::Relaxed);
         self.file.write_all_at(bytes, at)?;
@@ -61,6 +80,7 @@ impl Spill {
     /// Writes each of `texts` (from any thread), all in one write, and says where each is.
     pub fn put_many(&self, texts: &[&[u8]]) -> io::Result<Vec<Put>> {
         use std::os::unix::fs::FileExt as _;
+        self.writable()?;
         let bytes: Vec<u8> = texts.concat();
         let at = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         let mut puts = Vec::with_capacity(texts.len());
@@ -95,9 +115,10 @@ impl Spill {
 
     /// Whether every text read back was read whole; else what went wrong.
     pub fn check(&self) -> Result<(), String> {
-        self.failed
-            .get()
-            .map_or(Ok(()), |e| Err(format!("cannot read a body back from the build's spill file: {e}")))
+        self.failed.get().map_or(Ok(()), |e| {
+            let file = if self.writable { "the build's spill file" } else { "the build cache's parsed log" };
+            Err(format!("cannot read a text back from {file}: {e}"))
+        })
     }
 }
 
@@ -122,5 +143,18 @@ mod tests {
         // A read past the end fails the build, not silently.
         assert_eq!(spill.get((spill.end.load(Ordering::Relaxed), 10)), "");
         assert!(spill.check().is_err());
+    }
+
+    #[test]
+    fn a_file_only_read_from_gives_its_texts_back_and_takes_none() {
+        let mut file = tempfile::tempfile().expect("tmp");
+        std::io::Write::write_all(&mut file, "Tóm tắt: mưa lớn ở Huế".as_bytes()).expect("write");
+        let spill = Spill::reading(file);
+        assert_eq!(spill.get((12, 10)), "mưa lớn");
+        assert!(spill.put("thêm").is_err() && spill.put_many(&[b"x"]).is_err());
+        assert!(spill.check().is_ok());
+        // Bytes that are not a whole text (cut inside a letter) fail the build.
+        assert_eq!(spill.get((14, 2)), "");
+        assert!(spill.check().is_err_and(|e| e.contains("parsed log")));
     }
 }

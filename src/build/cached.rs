@@ -73,9 +73,38 @@ impl Cached {
     }
 }
 
-/// A bulletin from its record in the parsed log (dates are read in the site's time zone).
+/// A bulletin from its record in the parsed log (dates are read in the site's time zone). The
+/// place of its summary in the record is kept only if the record's bytes there are the summary.
 pub fn decode_parsed(record: &[u8], tz: &jiff::tz::TimeZone) -> Option<Parsed> {
-    crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(record).ok())
+    let mut parsed = crate::content::with_zone(tz, || postcard::from_bytes::<Parsed>(record).ok())?;
+    let summary = summary_of(&parsed).as_bytes();
+    let there = |(at, len): (u32, u32)| record.get(at as usize..)?.get(..len as usize);
+    parsed.summary_in_record = parsed.summary_in_record.filter(|&place| there(place) == Some(summary));
+    Some(parsed)
+}
+
+/// A bulletin's record for the parsed log, saying where in it its summary is (found once here,
+/// when the bulletin is parsed, so that reading the record costs nothing more).
+pub fn encode_parsed(parsed: &mut Parsed) -> std::io::Result<crate::cache::Encoded> {
+    let bytes = crate::cache::encode_record(parsed)?;
+    if parsed.summary_in_record.is_some() || summary_of(parsed).is_empty() {
+        return Ok(bytes);
+    }
+    // The last byte says "no place": the place is looked for before it (any bytes that are
+    // the summary's will do; the field's own are there).
+    let summary = summary_of(parsed).as_bytes();
+    let before = &bytes[..bytes.len().saturating_sub(1)];
+    let Some(at) = memchr::memmem::find(before, summary) else { return Ok(bytes) };
+    match (u32::try_from(at), u32::try_from(summary.len())) {
+        (Ok(at), Ok(len)) => parsed.summary_in_record = Some((at, len)),
+        _ => return Ok(bytes),
+    }
+    crate::cache::encode_record(parsed)
+}
+
+/// The summary a bulletin's entry shows: front matter's, else its first paragraph.
+fn summary_of(parsed: &Parsed) -> &str {
+    parsed.bulletin.summary.as_deref().unwrap_or(&parsed.rendered.first_paragraph)
 }
 
 /// The manifest `name` (`outputs` or `spare`) that `reader` holds, if it describes `tree` as
@@ -167,13 +196,22 @@ mod tests {
             crate::content::SourceFile { rel_path: "content/2024/05/mưa.md".into(), text: text.into() };
         let tz = jiff::tz::TimeZone::UTC;
         let parsed = crate::content::parse(&source, &tz, false).expect("parses");
-        let bytes = crate::cache::encode_record(&parsed).expect("encodes");
+        let mut parsed = parsed;
+        let bytes = encode_parsed(&mut parsed).expect("encodes");
         let (path, hash) = crate::cache::leading_key(&bytes).expect("a key");
         assert_eq!(path, "content/2024/05/mưa.md".as_bytes());
         assert_eq!(hash, parsed.bulletin.source_hash);
         assert_ne!(hash, 0);
         let back = decode_parsed(&bytes, &tz).expect("decodes");
         assert_eq!(back.bulletin.title, "Mưa lớn ở Đà Nẵng");
+        // Where its summary is in the record (its first paragraph: none in front matter).
+        let (at, len) = back.summary_in_record.expect("the summary's place");
+        assert_eq!(&bytes[at as usize..][..len as usize], "Nước ngập nhiều phố.".as_bytes());
+        // A record whose place is wrong is read without it.
+        let mut wrong = back.clone();
+        wrong.summary_in_record = Some((at + 1, len));
+        let wrong = crate::cache::encode_record(&wrong).expect("encodes");
+        assert_eq!(decode_parsed(&wrong, &tz).expect("decodes").summary_in_record, None);
     }
 
     /// After an incremental build the spare tree's manifest is the published tree's of the

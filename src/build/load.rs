@@ -12,7 +12,7 @@ use super::cached::Cached;
 use super::report::{BuildFailure, Timings};
 use super::scan::{self, Fresh, FreshResult, Scan, Source};
 use crate::archive::{Archive, Put, Shape, Spill};
-use crate::cache::{Encoded, ParsedLog, encode_record};
+use crate::cache::{Encoded, ParsedLog};
 use crate::config::Config;
 use crate::content::{self, Parsed};
 use crate::diag::Diagnostic;
@@ -52,6 +52,8 @@ pub struct LoadedSite {
     /// budget would not hold them, or made later for what another stage puts on disk
     /// ([`LoadedSite::spill_file`]).
     spill: std::sync::OnceLock<std::sync::Arc<Spill>>,
+    /// The cache's log of parsed bulletins, when summaries are read back from it.
+    log_spill: Option<std::sync::Arc<Spill>>,
     /// The memory budget, in bytes.
     pub(super) budget: u64,
 }
@@ -60,6 +62,13 @@ impl LoadedSite {
     /// The build's spill file, if it has one yet.
     pub(super) fn spill(&self) -> Option<&std::sync::Arc<Spill>> {
         self.spill.get()
+    }
+
+    /// Whether every text read back from the build's spill file and the cache's log was read
+    /// whole; else what went wrong (pages were made without it: the build must fail).
+    pub(super) fn check_spills(&self) -> Result<(), String> {
+        self.spill().map_or(Ok(()), |s| s.check())?;
+        self.log_spill.as_ref().map_or(Ok(()), |s| s.check())
     }
 
     /// The build's spill file if it has one (the budget is tight), else one made now when
@@ -156,7 +165,7 @@ fn make_ready(
             };
             if let Some(mut p) = record {
                 p.rendered.loaded = false;
-                let record = rewrite.then(|| RecordAt::Held(encode_record(&p)));
+                let record = rewrite.then(|| RecordAt::Held(super::cached::encode_parsed(&mut p)));
                 return Taken::Cached(p, place, record);
             }
             Taken::Parsed(take_fresh(parse_again(root, path, tz, config, spill), spill, tz, path))
@@ -293,6 +302,9 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
     // The entries whose summaries are held, when the spill file takes them (see below).
     let mut held_from = 0;
     let log = &cached.parsed;
+    // With a spill file, the summaries of the bulletins from the log are read from the log
+    // itself, where they are already, instead of being written to the spill file.
+    let log_spill = spill.as_ref().and(log.file()).map(|f| std::sync::Arc::new(Spill::reading(f)));
     std::thread::scope(|scope| {
         let (batches, ready) = std::sync::mpsc::sync_channel::<Vec<Taken>>(1);
         let (tz, config, spilled_to) = (&tz, &config, spill.as_deref());
@@ -311,16 +323,17 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         });
         for batch in ready {
             for taken in batch {
-                let mut p = match taken {
+                let (mut p, summary_at) = match taken {
                     Taken::Cached(p, place, record) => {
                         // Taken out of the log: what is left are the versions replaced since.
                         taken_places.push(place);
                         parsed_new.extend(record);
-                        p
+                        let at = log.record_at(place).zip(p.summary_in_record);
+                        (p, at.map(|(record, (from, len))| (record + u64::from(from), len)))
                     }
                     Taken::Parsed(Ok((p, record))) => {
                         parsed_new.push(record);
-                        p
+                        (p, None)
                     }
                     Taken::Parsed(Err(mut e)) => {
                         errors.append(&mut e);
@@ -352,7 +365,11 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
                     if !p.link_warnings.is_empty() {
                         link_warnings.insert(b.source.clone(), std::mem::take(&mut p.link_warnings));
                     }
-                    entries.push(crate::archive::Entry::new(p.bulletin, p.rendered, spill.as_ref()));
+                    let mut entry = crate::archive::Entry::new(p.bulletin, p.rendered, spill.as_ref());
+                    if let (Some(log), Some(at)) = (&log_spill, summary_at) {
+                        entry.summary.found_in(log, at);
+                    }
+                    entries.push(entry);
                 }
             }
             // With a spill file (the memory budget is tight), the summaries of the entries
@@ -410,6 +427,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         previous,
         new_shape,
         spill: spill.map(std::sync::OnceLock::from).unwrap_or_default(),
+        log_spill,
         budget,
     })
 }

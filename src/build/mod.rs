@@ -156,7 +156,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if let Some(stage) = indexed.stage {
         timings.lap(stage);
     }
-    if let Some(Err(e)) = site.spill().map(|s| s.check()) {
+    if let Err(e) = site.check_spills() {
         return Err(report::io_error("cannot write output", std::io::Error::other(e)).into());
     }
     let (rendered, files, bytes) = emit.counts();

@@ -12,7 +12,7 @@ use super::report::{BuildFailure, Timings};
 use super::statics;
 use super::{BuildOptions, out_dir, profile};
 use crate::archive::{Put, Spill, spill_failed};
-use crate::cache::{Encoded, SourceStat, encode_record};
+use crate::cache::{Encoded, SourceStat};
 use crate::config::Config;
 use crate::content::{self, Parsed};
 use crate::diag::Diagnostic;
@@ -49,7 +49,7 @@ pub(super) fn parse_fresh(
     spill: Option<&Spill>,
 ) -> Result<Fresh, Vec<Diagnostic>> {
     let p = content::parse(source, tz, config.unsafe_html)?;
-    let record = encode_record(&p.without_body()).map(|r| r.as_slice().to_vec());
+    let record = super::cached::encode_parsed(&mut p.without_body()).map(|r| r.as_slice().to_vec());
     let (Some(spill), Ok(bytes)) = (spill, &record) else { return Ok(Fresh::Held(Box::new(p), record)) };
     let r = &p.rendered;
     let put = || {

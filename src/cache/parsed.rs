@@ -252,6 +252,17 @@ impl<T: Record + Send> ParsedLog<T> {
         self.find(path, hash).is_some()
     }
 
+    /// Where the record at `place` ([`ParsedLog::place`]) starts in the log's file.
+    pub fn record_at(&self, place: usize) -> Option<u64> {
+        self.frames.get(place).map(|f| f.at)
+    }
+
+    /// The log's file, open for reading (it stays readable as it was for as long as it is
+    /// held, even once the build cache has written the log anew), when there is one.
+    pub fn file(&self) -> Option<std::fs::File> {
+        self.file.as_ref().and_then(|f| f.try_clone().ok())
+    }
+
     /// Marks the record at `place` ([`ParsedLog::place`]) taken: the log no longer has it.
     pub fn forget_at(&mut self, place: usize) {
         if !self.frames[place].taken {

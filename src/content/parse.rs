@@ -17,6 +17,11 @@ pub struct Parsed {
     pub warnings: Vec<Diagnostic>,
     /// One warning per internal link, shown if the link points to no bulletin.
     pub link_warnings: Vec<Diagnostic>,
+    /// Where the bytes of its summary (front matter's, else the first paragraph's) are in its
+    /// record for the build cache's log: (offset from the record's start, length). Last, so
+    /// that the record's bytes before it are the same whatever it says. A build short of
+    /// memory reads the summary back from the log rather than putting it in its spill file.
+    pub summary_in_record: Option<(u32, u32)>,
 }
 
 /// A copy of `s` in an allocation of its own size.
@@ -77,7 +82,7 @@ pub fn parse(
     // made it, lets the next bulletin parsed on that thread reuse the memory.
     let mut bulletin = bulletin;
     bulletin.body = String::new();
-    Ok(Parsed { bulletin, rendered, warnings, link_warnings })
+    Ok(Parsed { bulletin, rendered, warnings, link_warnings, summary_in_record: None })
 }
 
 impl Parsed {
@@ -121,6 +126,7 @@ impl Parsed {
             },
             warnings: p.warnings.clone(),
             link_warnings: p.link_warnings.clone(),
+            summary_in_record: None,
         }
     }
 }

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::report::io_error;
 use super::trees::Trees;
 use crate::diag::Diagnostic;
-use crate::output::{Cleanup, Files, safe_join};
+use crate::output::{Cleanup, Files, NOWHERE, safe_join};
 
 /// The tree this build published replaced (now the spare one) with what it holds when that
 /// is known, and the removal of whatever else is left, which the caller finishes when it is
@@ -29,8 +29,8 @@ pub enum SpareFiles {
 /// (which a clean build read before replacing it).
 pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diagnostic> {
     let Trees { staging, live, live_id, tree, replaced } = trees;
-    let gone: Vec<&str> =
-        (0..tree.len()).into_par_iter().map(|i| tree.at(i).0).filter(|k| !made.contains_key(k)).collect();
+    let made_at = tree.positions_in(made);
+    let gone: Vec<&str> = (0..tree.len()).filter(|&i| made_at[i] == NOWHERE).map(|i| tree.at(i).0).collect();
     gone.par_iter()
         .try_for_each(|k| staging.remove(k))
         .and_then(|()| staging.sweep(made))

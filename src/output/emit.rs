@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use super::manifest::{Files, OutputRecord};
+use super::manifest::{Files, NOWHERE, OutputRecord};
 use super::staging::Staging;
 use crate::hash::hash_bytes;
 
@@ -16,6 +16,9 @@ pub struct Emit<'a> {
     pub live: &'a Files,
     /// The tree being written (the spare tree, or empty for a fresh one).
     pub tree: &'a Files,
+    /// Where each published file is in `tree` ([`Files::positions_in`]; empty when either
+    /// is): a kept file is looked for there without looking its path up.
+    tree_at: Vec<u32>,
     /// The files this build made, as the manifest they become (compact: at 1,000,000
     /// bulletins a build writes over 2,000,000 files).
     records: Mutex<Files>,
@@ -39,10 +42,12 @@ impl<'a> Emit<'a> {
     /// The output to be written into `staging`, over `tree` (what it holds now), with `live`
     /// (the published tree) to keep files from.
     pub fn new(staging: &'a Staging, live: &'a Files, tree: &'a Files) -> Emit<'a> {
+        let tree_at = if live.is_empty() || tree.is_empty() { Vec::new() } else { live.positions_in(tree) };
         Emit {
             staging,
             live,
             tree,
+            tree_at,
             records: Mutex::new(Files::default()),
             kept: (0..live.len().div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
             rendered: AtomicUsize::new(0),
@@ -82,7 +87,12 @@ impl<'a> Emit<'a> {
     /// Keeps the published file at `position` of [`Emit::live`] as it is.
     pub fn keep_at(&self, position: usize) -> std::io::Result<()> {
         let (rel, record) = self.live.at(position);
-        if self.tree.get(rel).map(|r| r.hash) != Some(record.hash) {
+        let in_tree = match self.tree_at.get(position) {
+            Some(&NOWHERE) => None,
+            Some(&at) => Some(self.tree.at(at as usize).1),
+            None => self.tree.get(rel),
+        };
+        if in_tree.map(|r| r.hash) != Some(record.hash) {
             self.staging.copy_published(rel)?;
         }
         self.kept[position / 64].fetch_or(1 << (position % 64), Ordering::Relaxed);

@@ -38,6 +38,9 @@ pub struct Files {
     index: hashbrown::HashTable<u32>,
 }
 
+/// The position [`Files::positions_in`] gives a file the other list does not have.
+pub const NOWHERE: u32 = u32::MAX;
+
 /// The bit of an end in [`Files::ends`] that says the file's record has a fingerprint.
 const HAS_FINGERPRINT: u32 = 1 << 31;
 
@@ -108,6 +111,38 @@ impl Files {
     /// The file at `position`: its path and record.
     pub fn at(&self, position: usize) -> (&str, OutputRecord) {
         (self.path(position), self.record(position))
+    }
+
+    /// For each file, its position in `other` ([`NOWHERE`] when `other` has no file at its
+    /// path). Found by walking both lists together, as they mostly share their order (a
+    /// build's manifest keeps the published one's, minus the files it no longer makes, plus
+    /// those it adds at the end; the spare tree's is the one published before): a path is
+    /// looked up only where the two part. At 1,000,000 bulletins that is a few thousand
+    /// lookups instead of 1.1 million.
+    pub fn positions_in(&self, other: &Files) -> Vec<u32> {
+        use rayon::prelude::*;
+        const CHUNK: usize = 1 << 16;
+        let chunks: Vec<Vec<u32>> = (0..self.len().div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let (from, to) = (c * CHUNK, ((c + 1) * CHUNK).min(self.len()));
+                let mut out = Vec::with_capacity(to - from);
+                let mut next = None;
+                for i in from..to {
+                    let path = self.path(i);
+                    let found = match next {
+                        Some(j) if j < other.len() && other.path(j) == path => Some(j),
+                        _ => other.find(path),
+                    };
+                    out.push(found.map_or(NOWHERE, |j| j as u32));
+                    if let Some(j) = found {
+                        next = Some(j + 1);
+                    }
+                }
+                out
+            })
+            .collect();
+        chunks.concat()
     }
 
     /// The files of `base` at `kept` (positions, each once) and then those of `added` (which
@@ -373,5 +408,31 @@ mod tests {
         assert!(postcard::from_bytes::<Files>(&parts("ab", &[1, 2], 1)).is_err());
         let odd = postcard::to_stdvec(&("a", Raw(&[1u8, 0, 0]), Raw(&[0u64]), Raw(&[0u64]))).expect("encode");
         assert!(postcard::from_bytes::<Files>(&odd).is_err());
+    }
+
+    /// Each file's position in another list, whether the two share their order (a manifest
+    /// merged from another: some files gone, some added at the end), share none of it, or
+    /// have nothing in common; across the walk's chunks too.
+    #[test]
+    fn positions_in_another_list_are_found_in_any_order() {
+        let rec = |n: u64| OutputRecord { fingerprint: None, hash: n };
+        let n = 150_000;
+        let paths: Vec<String> = (0..n).map(|i| format!("{}/tin-{i}/index.html", 2000 + i % 25)).collect();
+        let base: Files = paths.iter().enumerate().map(|(i, p)| (p.as_str(), rec(i as u64))).collect();
+        let kept: Vec<usize> = (0..n).filter(|i| i % 1000 != 7 && !(70_000..70_500).contains(i)).collect();
+        let added: Files = [("mới/index.html", rec(1)), (paths[3].as_str(), rec(2))].into_iter().collect();
+        let merged = Files::merged(&base, &kept, added);
+        let shuffled: Files = (0..n).rev().step_by(3).map(|i| (paths[i].as_str(), rec(0))).collect();
+        let other: Files = [("khác/index.html", rec(0))].into_iter().collect();
+        for (a, b) in
+            [(&base, &merged), (&merged, &base), (&base, &shuffled), (&shuffled, &merged), (&base, &other)]
+        {
+            let want: Vec<u32> =
+                (0..a.len()).map(|i| b.position(a.at(i).0).map_or(NOWHERE, |j| j as u32)).collect();
+            assert_eq!(a.positions_in(b), want);
+        }
+        assert_eq!(base.positions_in(&base), (0..n as u32).collect::<Vec<_>>());
+        assert!(Files::default().positions_in(&base).is_empty());
+        assert!(base.positions_in(&Files::default()).iter().all(|&p| p == NOWHERE));
     }
 }

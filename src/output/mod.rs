@@ -13,7 +13,7 @@ mod manifest;
 mod staging;
 
 pub use emit::{Emit, Made};
-pub use manifest::{Files, Manifest, OutputRecord, dir_id};
+pub use manifest::{Files, Manifest, NOWHERE, OutputRecord, dir_id};
 pub use staging::{Cleanup, Staging, Survey};
 
 /// The file that marks a directory as bantin's output.

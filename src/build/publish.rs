@@ -37,6 +37,7 @@ pub fn publish(trees: Trees, made: &Files, out: &Path) -> Result<Published, Diag
         .map_err(|e| io_error("cannot remove an old output file", e))?;
     let (spare, cleanup) =
         staging.publish().map_err(|e| io_error(&format!("cannot publish to {}", out.display()), e))?;
+    // The published tree's files are not written again: the cache keeps its manifest as is.
     drop(live);
     let spare_files = match live_id {
         Some(id) => Some(SpareFiles::Outputs(id)),

@@ -67,10 +67,13 @@ pub fn remember(
     };
     let outputs = Manifest { dir_id: out_id.unwrap_or_default(), files: made.files };
     let spare = made.spare.and_then(|(p, files)| dir_id(&p).map(|now| (files, now)));
-    let (spare, spare_moved) = match spare {
-        Some((SpareFiles::Listed(files), now)) => (Some(Manifest { dir_id: now, files }), None),
-        Some((SpareFiles::Outputs(was), now)) => (None, Some(SpareManifest::Outputs { was, now })),
-        None => (None, None),
+    // Listed, the spare's manifest is written; else it is what `outputs` holds now, or none.
+    let (spare, unlisted) = match spare {
+        Some((SpareFiles::Listed(files), now)) => {
+            (Some(Manifest { dir_id: now, files }), SpareManifest::None)
+        }
+        Some((SpareFiles::Outputs(was), now)) => (None, SpareManifest::Outputs { was, now }),
+        None => (None, SpareManifest::None),
     };
     let index_state = made.indexed.state.filter(|_| out_id.is_some());
     // The cache's files are written together, each beside its place, and put in place one
@@ -113,11 +116,7 @@ pub fn remember(
     }
     out_id?;
     let saved = shape_saved.and_then(|()| {
-        let spare = match (spare_staged.transpose()?, spare_moved) {
-            (Some(staged), _) => SpareManifest::Staged(staged),
-            (None, Some(moved)) => moved,
-            (None, None) => SpareManifest::None,
-        };
+        let spare = spare_staged.transpose()?.map_or(unlisted, SpareManifest::Staged);
         cache.save(state_staged?, made.parsed?, outputs_staged?, spare)
     });
     saved.err().map(cannot)

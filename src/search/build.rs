@@ -312,8 +312,9 @@ pub(super) fn materialize(
 
 /// The word lists in `x/`: per two-letter folded prefix, the most frequent folded words (seen
 /// in two bulletins or more) with their frequency, for the word being typed; and per first
-/// letter and length (`~t5`), the most frequent such words, for words typed with a typo. Only
-/// the files in `only`, when given.
+/// letter and length (`~t5`) and per second letter and length (`~~h5`), the most frequent
+/// such words, for words typed with a typo (the second letter's groups hold the words whose
+/// first letter was typed wrong, or left out). Only the files in `only`, when given.
 pub(super) fn prefix_files(
     word_df: &FxHashMap<String, u32>,
     only: Option<&std::collections::BTreeSet<u32>>,
@@ -347,16 +348,19 @@ pub(super) fn prefix_files(
 }
 
 /// The groups a folded word is listed in: its two-letter prefix's, if it is longer than
-/// that, and its first letter and length's, if it is made of letters (2 to 20 of them).
+/// that, and, if it is made of letters (2 to 20 of them), its first letter and length's and
+/// its second letter and length's.
 fn word_groups(word: &str) -> impl Iterator<Item = String> {
     let mut chars = word.chars();
     let prefix: String = chars.by_ref().take(PREFIX_CHARS).collect();
     let prefix = chars.next().map(|_| prefix);
     let len = word.chars().count();
-    let vocabulary = (word.chars().all(char::is_alphabetic) && (2..=20).contains(&len))
-        .then(|| word.chars().next().map(|c| format!("{VOCABULARY_MARK}{c}{len}")))
-        .flatten();
-    prefix.into_iter().chain(vocabulary)
+    let letters = word.chars().all(char::is_alphabetic) && (2..=20).contains(&len);
+    let mut first_two = word.chars();
+    let (first, second) = (first_two.next(), first_two.next());
+    let by_first = first.filter(|_| letters).map(|c| format!("{VOCABULARY_MARK}{c}{len}"));
+    let by_second = second.filter(|_| letters).map(|c| format!("{VOCABULARY_MARK}{VOCABULARY_MARK}{c}{len}"));
+    prefix.into_iter().chain(by_first).chain(by_second)
 }
 
 /// The `x/` files a folded word is listed in.

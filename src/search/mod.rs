@@ -60,8 +60,9 @@ const SCORE_BITS: u32 = 6;
 const PREFIX_CHARS: usize = 2;
 const PREFIX_WORDS: usize = 48;
 const PREFIX_FILES: u32 = 256;
-/// Starts the name of a group of words by first letter and length (`~t5`), and how many
-/// words each such group keeps (the most frequent).
+/// Starts the name of a group of words by first letter and length (`~t5`), and, twice, by
+/// second letter and length (`~~h5`); and how many words each such group keeps (the most
+/// frequent).
 const VOCABULARY_MARK: char = '~';
 const VOCABULARY_WORDS: usize = 300;
 /// Target number of terms per word shard and per tag/author shard.

@@ -387,3 +387,27 @@ fn shards_grow_with_terms_and_with_bulletins() {
     assert_eq!(state(800_000, 20_000).shard_counts().0, 8192);
     assert_eq!(state(800_000, 1_000_000).shard_counts().0, 32_768);
 }
+
+#[test]
+fn word_lists_group_words_by_first_and_by_second_letter_and_length() {
+    let df: FxHashMap<String, u32> =
+        [("nang", 9), ("hoi", 7), ("toi", 5), ("năm", 4), ("covid19", 8), ("la", 3), ("x", 6), ("hiem", 1)]
+            .into_iter()
+            .map(|(w, n)| (w.to_string(), n))
+            .collect();
+    let mut groups: BTreeMap<String, Vec<(String, u32)>> = BTreeMap::new();
+    for file in build::prefix_files(&df, None).expect("word lists") {
+        let part: BTreeMap<String, Vec<(String, u32)>> = format::from_gzip_json(&file.bytes).expect("json");
+        groups.extend(part);
+    }
+    let words = |g: &str| groups.get(g).map(|l| l.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>());
+    // By first letter and length, and by second letter and length, most frequent first.
+    assert_eq!(words("~n4"), Some(vec!["nang"]));
+    assert_eq!(words("~~a4"), Some(vec!["nang"]));
+    assert_eq!(words("~~o3"), Some(vec!["hoi", "toi"]));
+    assert_eq!(words("~~ă3"), Some(vec!["năm"]));
+    assert_eq!(words("~~a2"), Some(vec!["la"]));
+    // Not a word of letters, a single letter, or in one bulletin only: in no such group.
+    assert!(groups.keys().all(|g| !g.ends_with('7') && g != "~x1" && g != "~~i4"), "{groups:?}");
+    assert!(!groups.values().flatten().any(|(w, _)| w == "hiem" || w == "x"), "{groups:?}");
+}

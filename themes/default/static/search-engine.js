@@ -17,7 +17,7 @@
   var PREFIX_FACTOR = 0.5;
   var PREFIX_EXPANSIONS = 3;
   var TYPO_FACTOR = 0.6;
-  var TYPO_EXPANSIONS = 3;
+  var TYPO_EXPANSIONS = 4;
   /* Shards not fetched yet that the typos' nearest words may add to a query, at most. */
   var TYPO_SHARDS = 12;
   /* What a query's index files should come to, at most, before the results' own metadata
@@ -561,16 +561,76 @@
       }
       var incomplete = fromHeads(false);
       if (incomplete && found.size < FULL_MIN) return null;
+      /* The bulletins whose titles hold word `wi` (as typed or another way, `typos` too),
+       * or null when that is not known. */
+      function titlesOf(wi, typos) {
+        var t = new Set(), known = false;
+        if (words[wi].title) { known = true; words[wi].title.s.forEach(function (_, id) { t.add(id); }); }
+        words[wi].alts.forEach(function (a) {
+          if (a.map && (typos || a.kind !== 'typo')) { known = true; a.map.t.forEach(function (_, id) { t.add(id); }); }
+        });
+        return known ? t : null;
+      }
+      /* Whether some bulletin is in all of `sets` (false when one is null). */
+      function meet(sets) {
+        if (sets.some(function (x) { return x === null; })) return false;
+        sets.sort(function (a, b) { return a.size - b.size; });
+        for (var id of sets[0]) if (sets.every(function (x) { return x.has(id); })) return true;
+        return false;
+      }
+      /* Whether some bulletin's title holds every word; null when where a word is in titles
+       * is not known. */
+      function titleHoldsAll() {
+        var sets = words.map(function (_, wi) { return titlesOf(wi, false); });
+        return sets.some(function (x) { return x === null; }) ? null : meet(sets);
+      }
+      /* Whether some bulletin's title holds every word once a typo's nearest word stands for
+       * it (a nearest word without its list is looked for by its title-only term, in the
+       * same shard). */
+      async function typoMakesTitle() {
+        await Promise.all(words.map(function (w) {
+          return Promise.all(w.alts.map(async function (a) {
+            if (a.kind !== 'typo' || a.map) return;
+            var sp = await spellings(a.folded, '^' + a.folded);
+            var titles = await unionOf(sp.map(function (x) { return { spelling: x.spelling, entry: x.entry, q: 1 }; }), heads);
+            a.titles = titles.s;
+          }));
+        }));
+        var sets = words.map(function (w, wi) {
+          var t = titlesOf(wi, true);
+          w.alts.forEach(function (a) {
+            if (a.titles) { t = t || new Set(); a.titles.forEach(function (_, id) { t.add(id); }); }
+          });
+          return t;
+        });
+        /* ...with the nearest word beside a query word it was typed beside. */
+        var paired = new Set();
+        pairs.forEach(function (p) {
+          p.alts.forEach(function (a) {
+            if (a.kind === 'typo') a.map.t.forEach(function (_, id) { paired.add(id); });
+          });
+        });
+        return meet(sets.concat([paired]));
+      }
 
       /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
        * frequent words one edit away (on the folded form) at a lower weight. */
       var corrected = null;
-      if (found.size < TYPO_MIN && !params.typing) {
+      var typable = words.map(function (w) {
+        return !w.quoted && Array.from(w.folded).length >= 2 && !/\d/.test(w.folded);
+      });
+      /* A word typed wrong may be another word ("toi" for "hoi"): then it is found, and so are
+       * bulletins with every word, but it stands beside no query word it stood beside. Such a
+       * word, when no title holds every word (a title's words typed in another order pair
+       * differently too), is looked at as a typo as well. */
+      var lonely = words.map(function (w, wi) {
+        var ps = pairsOf(wi);
+        return typable[wi] && ps.length > 0 && ps.every(function (p) { return p.alts[0].df === 0; });
+      });
+      var unpaired = found.size >= TYPO_MIN && lonely.some(Boolean) && titleHoldsAll() === false;
+      if ((found.size < TYPO_MIN || unpaired) && !params.typing) {
         /* A word found nowhere is the typo; else the words beside a pair found nowhere. */
-        var typable = words.map(function (w) {
-          return !w.quoted && Array.from(w.folded).length >= 2 && !/\d/.test(w.folded);
-        });
-        var suspects = words.map(function (w, wi) { return typable[wi] && w.alts[0].df === 0; });
+        var suspects = unpaired ? lonely : words.map(function (w, wi) { return typable[wi] && w.alts[0].df === 0; });
         if (!suspects.some(Boolean)) {
           suspects = words.map(function (w, wi) {
             return typable[wi] && pairsOf(wi).some(function (p) { return p.alts[0].df === 0; });
@@ -627,6 +687,13 @@
         }));
         if (fixes.some(function (f) { return f.length; })) {
           await fetchAlts();
+          /* A word that is another word typed wrong is taken for a typo only where that
+           * makes a title hold every word: else the words as typed stand (a name and a word
+           * of the title, say, need not stand together). */
+          if (unpaired && !(await typoMakesTitle())) {
+            words.forEach(function (w) { w.alts = w.alts.filter(function (a) { return a.kind !== 'typo'; }); });
+            pairs.forEach(function (p) { p.alts = p.alts.filter(function (a) { return a.kind !== 'typo'; }); });
+          }
           found = candidates(true);
           incomplete = fromHeads(false);
           if (incomplete && found.size < FULL_MIN) return null;
@@ -692,6 +759,11 @@
               has = true;
               if (!w.alts[0].map) best = Math.max(best, w.alts[0].idf * s / scale);
               titleAt(a.map, id, p.at === wi ? 0 : 1, at);
+              /* The nearest word the bulletin has beside a query word is the one it has. */
+              if (a.kind === 'typo') {
+                var near = a.folded.split(' ')[p.at === wi ? 0 : 1];
+                w.alts.forEach(function (x) { if (x.kind === 'typo' && x.folded === near) via = x; });
+              }
             });
           });
           if (has) { matched++; total += best; }
@@ -856,9 +928,13 @@
     async function nearWords(f) {
       var m = await manifest();
       var c = Array.from(f);
-      var keys = [[c[0], c.length - 1], [c[0], c.length], [c[0], c.length + 1], [c[1], c.length - 1], [c[1], c.length]];
+      /* By first letter: a letter changed, dropped or added after the first; a letter added
+       * before the word; the first two swapped. By second letter ('~~'): the first letter
+       * changed, or left out. */
+      var keys = [['~', c[0], c.length - 1], ['~', c[0], c.length], ['~', c[0], c.length + 1],
+        ['~', c[1], c.length - 1], ['~', c[1], c.length], ['~~', c[1], c.length], ['~~', c[0], c.length + 1]];
       var groups = await Promise.all(keys.map(function (k) {
-        var key = '~' + k[0] + k[1];
+        var key = k[0] + k[1] + k[2];
         return load('x/' + shardOf(key, m.prefix_files) + '.json.gz').then(function (g) { return (g && g[key]) || []; });
       }));
       var seen = new Set();

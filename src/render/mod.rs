@@ -193,11 +193,12 @@ impl<'a> Renderer<'a> {
         tera.global_context().insert("t", &strings.table);
 
         use rayon::prelude::*;
+        let names = views::term_name_keys(archive);
         let card_hashes: Vec<u64> = archive
             .entries
             .par_iter()
             .enumerate()
-            .map(|(i, e)| card_fingerprint(e, archive, now, photos.lead_key(i)))
+            .map(|(i, e)| card_fingerprint(e, archive, now, photos.lead_key(i), &names))
             .collect();
         let cards = archive.entries.iter().map(|_| std::sync::OnceLock::new()).collect();
         // Lists whose template asks for `card_html` get each card rendered once, not once per

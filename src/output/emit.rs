@@ -73,7 +73,18 @@ impl<'a> Emit<'a> {
     /// The published file's position in [`Emit::live`] when it was made from the same
     /// inputs, for [`Emit::keep_at`].
     pub fn unchanged_at(&self, rel: &str, fingerprint: u64) -> Option<usize> {
-        self.live.position(rel).filter(|&i| self.live.at(i).1.fingerprint == Some(fingerprint))
+        self.live.position(rel).filter(|&i| self.made_from(i, fingerprint))
+    }
+
+    /// Where `rel` is among the published files, looked for first at `near` and just after
+    /// ([`Files::position_near`]).
+    pub fn published_near(&self, rel: &str, near: usize) -> Option<usize> {
+        self.live.position_near(rel, near)
+    }
+
+    /// Whether the published file at `position` was made from the inputs of `fingerprint`.
+    pub fn made_from(&self, position: usize, fingerprint: u64) -> bool {
+        self.live.at(position).1.fingerprint == Some(fingerprint)
     }
 
     /// Keeps the published file as it is.

@@ -108,6 +108,15 @@ impl Files {
         self.find(path)
     }
 
+    /// Where `path` is, looked for first at `near` and the few positions after it (where
+    /// a walk in the lists' order finds it), then by its hash.
+    pub fn position_near(&self, path: &str, near: usize) -> Option<usize> {
+        const AHEAD: usize = 4;
+        (near..near.saturating_add(AHEAD).min(self.len()))
+            .find(|&i| self.path(i) == path)
+            .or_else(|| self.find(path))
+    }
+
     /// The file at `position`: its path and record.
     pub fn at(&self, position: usize) -> (&str, OutputRecord) {
         (self.path(position), self.record(position))
@@ -434,5 +443,27 @@ mod tests {
         assert_eq!(base.positions_in(&base), (0..n as u32).collect::<Vec<_>>());
         assert!(Files::default().positions_in(&base).is_empty());
         assert!(base.positions_in(&Files::default()).iter().all(|&p| p == NOWHERE));
+    }
+
+    /// A path is found wherever it is, whatever position it is looked for near.
+    #[test]
+    fn a_path_looked_for_near_a_position_is_found_anywhere() {
+        let files: Files = (0..100)
+            .map(|i| (format!("tin-{i}/index.html"), OutputRecord { fingerprint: None, hash: i }))
+            .collect();
+        for (path, near, want) in [
+            ("tin-10/index.html", 10, Some(10)),
+            ("tin-12/index.html", 10, Some(12)),
+            ("tin-50/index.html", 10, Some(50)),
+            ("tin-3/index.html", 10, Some(3)),
+            ("tin-99/index.html", 98, Some(99)),
+            ("tin-0/index.html", 500, Some(0)),
+            ("tin-7/index.html", usize::MAX, Some(7)),
+            ("khác/index.html", 10, None),
+            ("khác/index.html", usize::MAX, None),
+        ] {
+            assert_eq!(files.position_near(path, near), want, "{path} near {near}");
+        }
+        assert_eq!(Files::default().position_near("tin-1/index.html", 0), None);
     }
 }

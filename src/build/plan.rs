@@ -12,7 +12,8 @@ use crate::output::Emit;
 use crate::render::{Job, Renderer};
 use crate::search::IndexState;
 
-/// Jobs planned in a row by one thread, each looking for its file after the last one's.
+/// Jobs planned in a row by one thread (at least), each looking for its file after the last
+/// one's.
 const PLAN_CHUNK: usize = 4096;
 
 /// How this build gets its search index.
@@ -83,18 +84,19 @@ pub fn plan<'a>(
     // order): each chunk of jobs looks for a page's file just after the last one's first, and
     // looks it up only when it is not there (at 1,000,000 bulletins, 98% are there).
     let (pages, hashes): (Vec<PlannedPage>, Vec<u64>) = jobs
-        .par_chunks(PLAN_CHUNK)
-        .flat_map_iter(|chunk| {
-            let mut near = 0;
-            chunk.iter().map(move |&job| {
+        .par_iter()
+        .with_min_len(PLAN_CHUNK)
+        .map_init(
+            || 0,
+            |near, &job| {
                 let file = renderer.job_file(job);
                 let key = renderer.fingerprint(job);
-                let at = emit.published_near(&file, near);
-                near = at.map_or(near, |i| i + 1);
+                let at = emit.published_near(&file, *near);
+                *near = at.map_or(*near, |i| i + 1);
                 let kept = at.filter(|&i| emit.made_from(i, key));
                 (PlannedPage { job, key, kept }, file_hash(&file))
-            })
-        })
+            },
+        )
         .unzip();
     check_unique_outputs(&jobs, &hashes, &|job| renderer.job_file(job), archive)?;
     let specs = if feeds::has_absolute_base(config) { feeds::specs(config, archive) } else { Vec::new() };

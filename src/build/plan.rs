@@ -81,7 +81,7 @@ pub fn plan<'a>(
     // Each page's file is named once here (and again as it is written): for the published
     // tree's record, and by its hash for the clash check.
     // The published manifest lists most pages in the order of their jobs (a build keeps its
-    // order): each chunk of jobs looks for a page's file just after the last one's first, and
+    // order): each run of jobs looks for a page's file just after the last one's first, and
     // looks it up only when it is not there (at 1,000,000 bulletins, 98% are there).
     let (pages, hashes): (Vec<PlannedPage>, Vec<u64>) = jobs
         .par_iter()

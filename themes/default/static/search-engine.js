@@ -759,8 +759,9 @@
               has = true;
               if (!w.alts[0].map) best = Math.max(best, w.alts[0].idf * s / scale);
               titleAt(a.map, id, p.at === wi ? 0 : 1, at);
-              /* The nearest word the bulletin has beside a query word is the one it has. */
-              if (a.kind === 'typo') {
+              /* Of the nearest words it has (and not the word as typed), the one beside a
+               * query word is the one it has. */
+              if (a.kind === 'typo' && (!via || via.kind === 'typo')) {
                 var near = a.folded.split(' ')[p.at === wi ? 0 : 1];
                 w.alts.forEach(function (x) { if (x.kind === 'typo' && x.folded === near) via = x; });
               }

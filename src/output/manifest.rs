@@ -136,17 +136,12 @@ impl Files {
             .map(|c| {
                 let (from, to) = (c * CHUNK, ((c + 1) * CHUNK).min(self.len()));
                 let mut out = Vec::with_capacity(to - from);
-                let mut next = None;
+                // Where the next file is likely to be: after the last one found.
+                let mut next = from;
                 for i in from..to {
-                    let path = self.path(i);
-                    let found = match next {
-                        Some(j) if j < other.len() && other.path(j) == path => Some(j),
-                        _ => other.find(path),
-                    };
+                    let found = other.position_near(self.path(i), next);
                     out.push(found.map_or(NOWHERE, |j| j as u32));
-                    if let Some(j) = found {
-                        next = Some(j + 1);
-                    }
+                    next = found.map_or(next, |j| j + 1);
                 }
                 out
             })

@@ -228,9 +228,10 @@ impl<'a> Renderer<'a> {
             archive
                 .terms(kind)
                 .par_iter()
-                .map(|t| {
+                .zip(&names[kind as usize])
+                .map(|(t, &name)| {
                     let mut f = Fingerprint::new();
-                    f.str(&t.name).str(&t.slug).u64(t.members.len() as u64);
+                    f.u64(name).u64(t.members.len() as u64);
                     for &m in &t.members {
                         f.u64(archive.entries[m].bulletin.date.year() as u64);
                     }

@@ -561,13 +561,16 @@
       }
       var incomplete = fromHeads(false);
       if (incomplete && found.size < FULL_MIN) return null;
-      /* The bulletins whose titles hold word `wi` (as typed or another way, `typos` too),
-       * or null when that is not known. */
+      /* The bulletins whose titles hold word `wi` (as typed or another way; with `typos`, as
+       * a nearest word too, by its list or its title-only term), or null when that is not
+       * known. */
       function titlesOf(wi, typos) {
         var t = new Set(), known = false;
         if (words[wi].title) { known = true; words[wi].title.s.forEach(function (_, id) { t.add(id); }); }
         words[wi].alts.forEach(function (a) {
-          if (a.map && (typos || a.kind !== 'typo')) { known = true; a.map.t.forEach(function (_, id) { t.add(id); }); }
+          if (a.kind === 'typo' && !typos) return;
+          var ids = a.map ? a.map.t : a.titles;
+          if (ids) { known = true; ids.forEach(function (_, id) { t.add(id); }); }
         });
         return known ? t : null;
       }
@@ -596,13 +599,7 @@
             a.titles = titles.s;
           }));
         }));
-        var sets = words.map(function (w, wi) {
-          var t = titlesOf(wi, true);
-          w.alts.forEach(function (a) {
-            if (a.titles) { t = t || new Set(); a.titles.forEach(function (_, id) { t.add(id); }); }
-          });
-          return t;
-        });
+        var sets = words.map(function (_, wi) { return titlesOf(wi, true); });
         /* ...with the nearest word beside a query word it was typed beside. */
         var paired = new Set();
         pairs.forEach(function (p) {

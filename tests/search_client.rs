@@ -400,7 +400,7 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
             out[name] = {{ n: r.ids.length, more: Boolean(r.more), titles: docs.map(d => d.t),
               heads: files.filter(u => u.endsWith('.h.json.gz')).length,
               longs: files.filter(u => u.startsWith('p/') && !u.endsWith('.h.json.gz')).length,
-              years: f.years }};
+              years: f.years, corrected: r.corrected || null }};
           }};
           await run('word', {{ q: 'bảo' }});
           await run('whole', {{ q: 'bảo', full: true }});
@@ -408,6 +408,7 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
           await run('tagged', {{ q: 'bảo', tag: 'Hiếm' }});
           await run('newest', {{ q: 'bảo', sort: 'new' }});
           await run('body', {{ q: 'bảo công' }});
+          await run('typo', {{ q: 'vệ rừgn' }});
           console.log(JSON.stringify(out));
         }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
         dir = site.public().join("search").to_string_lossy(),
@@ -443,4 +444,9 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
     let body = &v["body"];
     assert_eq!((body["n"].as_u64(), body["more"].as_bool()), (Some(3100), Some(false)), "{v}");
     assert!(body["heads"].as_u64() >= Some(1) && body["longs"].as_u64() >= Some(1), "{v}");
+    // A common word beside a word found nowhere ("rừgn"): the typo is looked for in the run
+    // on heads, and the corrected query answered there, without the common word's whole list.
+    let typo = &v["typo"];
+    assert_eq!((typo["n"].as_u64(), typo["corrected"].as_str()), (Some(45), Some("vệ rừng")), "{v}");
+    assert_eq!(typo["longs"], 0, "{v}");
 }

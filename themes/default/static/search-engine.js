@@ -381,12 +381,14 @@
      * query with `full` lists. */
     async function search(params) {
       var heads = !params.full && params.sort !== 'new';
-      return (heads && await run(params, true)) || run(params, false);
+      var since = received;
+      return (heads && await run(params, true, since)) || run(params, false, since);
     }
 
-    async function run(params, heads) {
+    /* `since`: what the engine had received when the query began (a run on the whole lists
+     * follows one on the heads, whose bytes count too). */
+    async function run(params, heads, since) {
       var m = await manifest();
-      var receivedBefore = received;
       var n = m.docs;
       var scale = m.score_scale || 25;
       var query = parseQuery(params.q);
@@ -559,8 +561,15 @@
           return (all && w.title && w.title.headed) || w.alts.some(function (a) { return a.map && a.map.headed; });
         }) || pairs.some(function (p) { return (all || p.quoted) && p.alts.some(function (a) { return a.map.headed; }); }));
       }
+      var typable = words.map(function (w) {
+        return !w.quoted && Array.from(w.folded).length >= 2 && !/\d/.test(w.folded);
+      });
+      /* A word found nowhere is a typo whether lists were read from heads or not: its nearest
+       * words are looked for first (a run on the whole lists would fetch the common words'
+       * lists for nothing). */
+      var missing = words.some(function (w, wi) { return typable[wi] && w.alts[0].df === 0; });
       var incomplete = fromHeads(false);
-      if (incomplete && found.size < FULL_MIN) return null;
+      if (incomplete && found.size < FULL_MIN && !missing) return null;
       /* The bulletins whose titles hold word `wi` (as typed or another way; with `typos`, as
        * a nearest word too, by its list or its title-only term), or null when that is not
        * known. */
@@ -613,9 +622,6 @@
       /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
        * frequent words one edit away (on the folded form) at a lower weight. */
       var corrected = null;
-      var typable = words.map(function (w) {
-        return !w.quoted && Array.from(w.folded).length >= 2 && !/\d/.test(w.folded);
-      });
       /* A word typed wrong may be another word ("toi" for "hoi"): then it is found, and so are
        * bulletins with every word, but it stands beside no query word it stood beside. Such a
        * word, when no title holds every word (a title's words typed in another order pair
@@ -651,7 +657,7 @@
             : { a: a, b: unmarked, fa: a.folded, fb: f };
         }
         var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
-        var room = Math.floor((QUERY_BYTES - (received - receivedBefore)) / shardBytes);
+        var room = Math.floor((QUERY_BYTES - (received - since)) / shardBytes);
         var allowed = Math.max(0, Math.min(TYPO_SHARDS, room));
         var planned = new Set();
         var near = words.map(function () { return []; });
@@ -692,10 +698,10 @@
             pairs.forEach(function (p) { p.alts = p.alts.filter(function (a) { return a.kind !== 'typo'; }); });
           }
           found = candidates(true);
-          incomplete = fromHeads(false);
-          if (incomplete && found.size < FULL_MIN) return null;
         }
       }
+      incomplete = fromHeads(false);
+      if (incomplete && found.size < FULL_MIN) return null;
       if (!found.size && quoted) {
         /* No bulletin has the exact phrase: the ones with its words closest together. */
         phraseMissing = true;

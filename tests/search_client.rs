@@ -218,6 +218,28 @@ fn a_typo_is_forgiven_when_it_is_another_word_or_its_first_letter_is_wrong_or_le
 }
 
 #[test]
+fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
+    let Some(script) = node() else { return };
+    // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"
+    // (a "q" added, its key beside "a"'s) and from "cành", "danh", "hạnh", "mạnh" (a letter
+    // changed to one whose key is far from it). Those five are in six bulletins each,
+    // "quanh" in two: by frequency alone it would be the fifth, and never tried.
+    let mut bulletins = vec![
+        ("q", "Đi bộ quanh hồ", "2015-01-01", "Sáng sớm."),
+        ("r", "Chuyện quanh năm", "2015-02-01", "Chiều muộn."),
+    ];
+    let slugs: Vec<String> = (0..30).map(|i| format!("w{i}")).collect();
+    let words = ["Anh", "Cành", "Danh", "Hạnh", "Mạnh"];
+    for (i, slug) in slugs.iter().enumerate() {
+        bulletins.push((slug, "Tin trong ngày", "2018-01-01", words[i % words.len()]));
+    }
+    let site = built(&bulletins);
+    let answers = ask(&script, &site, &["qanh"]);
+    assert!(answers[0].0.iter().any(|t| t == "Đi bộ quanh hồ"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("quanh"), "{answers:?}");
+}
+
+#[test]
 fn a_title_spelled_as_typed_comes_first_and_a_title_with_every_word_beats_a_body_phrase() {
     let Some(script) = node() else { return };
     let site = built(&[

@@ -81,20 +81,39 @@
     return toneless(spelling) === toneless(w.word) ? TONE_FACTOR : MARKS_FACTOR;
   }
 
-  /* Whether the letters `b` are one edit from `a` (a letter added, dropped, changed, or two
-   * neighbours swapped). */
-  function oneEdit(a, b) {
+  /* Keys beside each letter on a QWERTY keyboard. */
+  var BESIDE = {
+    q: 'wa', w: 'qeas', e: 'wrsd', r: 'etdf', t: 'ryfg', y: 'tugh', u: 'yihj', i: 'uojk', o: 'ipkl',
+    p: 'ol', a: 'qwsz', s: 'weadzx', d: 'erfsxc', f: 'rtdgcv', g: 'tyfhvb', h: 'yugjbn', j: 'uihknm',
+    k: 'iojlm', l: 'opk', z: 'asx', x: 'zsdc', c: 'xdfv', v: 'cfgb', b: 'vghn', n: 'bhjm', m: 'njk'
+  };
+  function beside(x, y) { return x === y || (BESIDE[x] || '').indexOf(y) >= 0; }
+  /* How likely the letters `a` are as the word `b` typed wrong, relative to other words one
+   * edit away (0 when `b` is not one edit from `a`): a letter left out, or two neighbours
+   * swapped, keep the letters the typist meant, and are as likely as can be (1); a letter
+   * changed, or one added, is likely when its key is beside the meant one (or beside, or
+   * the same as, a neighbour it was added next to; a Telex tone key added at the end, as
+   * when typing Vietnamese with the input method off, counts so too), else much less (the
+   * odds a noisy channel gives them: any of 26 letters could have been hit). */
+  var ODDS_NEAR = 0.25;
+  var ODDS_FAR = 0.04;
+  function typoOdds(a, b) {
     var la = a.length, lb = b.length;
-    if (Math.abs(la - lb) > 1) return false;
+    if (Math.abs(la - lb) > 1) return 0;
     var i = 0;
     while (i < la && i < lb && a[i] === b[i]) i++;
     var rest = function (x, from) { return x.slice(from).join(''); };
     if (la === lb) {
-      if (i === la) return false;
-      return rest(a, i + 1) === rest(b, i + 1)
-        || (i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2));
+      if (i === la) return 0;
+      if (rest(a, i + 1) === rest(b, i + 1)) return beside(a[i], b[i]) ? ODDS_NEAR : ODDS_FAR;
+      return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2) ? 1 : 0;
     }
-    return la > lb ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
+    if (la < lb) return rest(a, i) === rest(b, i + 1) ? 1 : 0;
+    if (rest(a, i + 1) !== rest(b, i)) return 0;
+    var added = a[i];
+    var near = (i > 0 && beside(added, a[i - 1])) || (i + 1 < la && beside(added, a[i + 1]))
+      || (i === la - 1 && 'sfrxj'.indexOf(added) >= 0);
+    return near ? ODDS_NEAR : ODDS_FAR;
   }
 
   /* Tokens: {word, folded, marked, newSegment}. */
@@ -927,8 +946,9 @@
     }
     var filterBits = new Map();
 
-    /* The most frequent words one edit (insertion, deletion, substitution, transposition)
-     * from folded word `f`, from the lists by first letter and length: [[word, df]]. */
+    /* The words one edit (insertion, deletion, substitution, transposition) from folded
+     * word `f`, from the lists by first and second letter and length, likeliest first (by
+     * frequency times the odds of the edit, typoOdds): [[word, df, likelihood]]. */
     async function nearWords(f) {
       var m = await manifest();
       var c = Array.from(f);
@@ -945,10 +965,11 @@
       var out = [];
       groups.forEach(function (g) {
         g.forEach(function (e) {
-          if (!seen.has(e[0]) && oneEdit(c, Array.from(e[0]))) { seen.add(e[0]); out.push(e); }
+          var odds = seen.has(e[0]) ? 0 : typoOdds(c, Array.from(e[0]));
+          if (odds) { seen.add(e[0]); out.push([e[0], e[1], e[1] * odds]); }
         });
       });
-      return out.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
+      return out.sort(function (a, b) { return b[2] - a[2] || (a[0] < b[0] ? -1 : 1); });
     }
 
     /* Metadata of bulletins by id. */

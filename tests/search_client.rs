@@ -240,6 +240,75 @@ fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first
 }
 
 #[test]
+fn a_tone_mark_placed_the_old_way_or_the_new_is_the_same_spelling() {
+    let Some(script) = node() else { return };
+    // "hoà"/"hòa", "thuỷ"/"thủy": one word, its tone mark on either vowel (both ways are
+    // in use, often in one newsroom). "Hóa" and "thùy" are other words.
+    let site = built(&[
+        ("a", "Hoà Bình đón khách", "2015-01-01", "Du lịch."),
+        ("b", "Hóa đơn bình thường", "2019-01-01", "Thuế."),
+        ("c", "Hòa nhạc ở Bình Dương", "2019-02-01", "Âm nhạc."),
+        ("d", "Thuỷ điện xả lũ", "2016-01-01", "Mưa lớn."),
+        ("e", "Thùy dương điện ảnh", "2020-01-01", "Phim."),
+    ]);
+    let answers = ask(&script, &site, &["hòa bình", "hoà bình", "thủy điện"]);
+    let titles = |i: usize| answers[i].0.iter().map(String::as_str).collect::<Vec<_>>();
+    // Typed either way, the title that starts with the words comes first, then the one
+    // with them apart; the other word ("hóa") last.
+    let hoa = ["Hoà Bình đón khách", "Hòa nhạc ở Bình Dương", "Hóa đơn bình thường"];
+    assert_eq!(titles(0), hoa, "{answers:?}");
+    assert_eq!(titles(1), hoa, "{answers:?}");
+    assert_eq!(titles(2).first(), Some(&"Thuỷ điện xả lũ"), "{answers:?}");
+    assert!(answers.iter().all(|a| a.1.is_none()), "{answers:?}");
+}
+
+#[test]
+fn a_tag_or_author_written_with_either_tone_placement_is_one_name() {
+    let Some(script) = node() else { return };
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    let fm = |title: &str, tag: &str, author: &str| {
+        format!("title: \"{title}\"\ndate: 2020-01-01\ntags: [{tag}]\nauthor: {author}")
+    };
+    site.bulletin("x/a.md", &fm("Một", "Thủy điện", "Thùy Linh"), "Xả lũ.");
+    site.bulletin("x/b.md", &fm("Hai", "Thuỷ điện", "Thuỳ Linh"), "Tích nước.");
+    site.bulletin("x/c.md", &fm("Ba", "Hòa Bình", "Hoà Bình"), "Hồ.");
+    site.build(&[]);
+    // One page for the tag, and for the author, whichever way their tone marks were placed.
+    let folders = |kind: &str| -> Vec<String> {
+        let dir = std::fs::read_dir(site.public().join(kind)).expect("folder");
+        let mut names: Vec<String> = dir
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let tags = folders("tags");
+    assert_eq!(tags.iter().filter(|t| t.starts_with("thuy-dien")).count(), 1, "{tags:?}");
+    assert_eq!(tags.iter().filter(|t| t.starts_with("hoa-binh")).count(), 1, "{tags:?}");
+    let authors = folders("authors");
+    assert_eq!(authors.iter().filter(|t| t.starts_with("thuy-linh")).count(), 1, "{authors:?}");
+    // The search client keys names as the build does: a filter by either spelling finds both.
+    let js = format!(
+        r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
+        const fetchFn = async (u) => {{ try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }} catch (e) {{ return new Response('', {{ status: 404 }}); }} }};
+        (async () => {{
+          const out = [];
+          for (const p of [{{ tag: 'Thủy điện' }}, {{ tag: 'thuỷ điện' }}, {{ author: 'Thuỳ Linh' }}, {{ q: 'hồ', tag: 'Hoà Bình' }}]) {{
+            out.push((await s.createEngine('', fetchFn).search(p)).ids.length);
+          }}
+          console.log(JSON.stringify(out));
+        }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
+        dir = site.public().join("search").to_string_lossy(),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let counts: Vec<u64> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(counts, [2, 2, 2, 1]);
+}
+
+#[test]
 fn a_title_spelled_as_typed_comes_first_and_a_title_with_every_word_beats_a_body_phrase() {
     let Some(script) = node() else { return };
     let site = built(&[

@@ -8,19 +8,22 @@ pub mod escape;
 mod fold;
 mod slug;
 mod tokenize;
+mod tone;
 pub mod utf8;
 
 pub use collate::collation_key;
 pub use fold::{fold, fold_normalized, normalize};
 pub use slug::{fnv1a64, is_windows_reserved, slugify, term_slug};
 pub use tokenize::{MAX_TOKEN_CHARS, Token, Tokens, tokenize};
+pub use tone::tone_on_second_vowel;
 
 /// The key under which names (tags, authors) are considered the same: normalised and
-/// lower-cased, with runs of white space collapsed. "An ninh", "an  ninh" and a decomposed
-/// "an ninh" share one key; "năm" and "nam" do not.
+/// lower-cased, with runs of white space collapsed and tone marks placed one way
+/// ([`tone_on_second_vowel`]). "An ninh", "an  ninh" and a decomposed "an ninh" share one
+/// key, as do "Thủy điện" and "Thuỷ điện"; "năm" and "nam" do not.
 pub fn name_key(name: &str) -> String {
     let lower = normalize(name).to_lowercase();
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+    tone_on_second_vowel(&lower.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Tag or author names as written in front matter: normalised, on one line, empty ones
@@ -59,5 +62,7 @@ mod tests {
         assert_eq!(name_key("Ha\u{0300} Nô\u{0323}i"), name_key("Hà Nội"));
         assert_ne!(name_key("năm"), name_key("nam"));
         assert_eq!(name_key(decomposed), "an nình");
+        assert_eq!(name_key("Thủy  Điện"), name_key("thuỷ điện"));
+        assert_ne!(name_key("Thùy"), name_key("thủy"));
     }
 }

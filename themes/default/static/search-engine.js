@@ -73,12 +73,21 @@
   function toneless(s) {
     return s.normalize('NFD').replace(TONE, '').normalize('NFC');
   }
+  /* The tone marks of `s`, in order, wherever they are written. */
+  function toneOf(s) {
+    return (s.normalize('NFD').match(TONE) || []).join('');
+  }
 
   /* How well a spelling answers a query word: 1 as typed (any spelling, for a word typed
-   * without marks), TONE_FACTOR with the same letters and another tone, else MARKS_FACTOR. */
+   * without marks; its tone mark may be on another vowel), TONE_FACTOR with the same letters
+   * and another tone, else MARKS_FACTOR. */
   function quality(spelling, w) {
     if (!w.marked || spelling === w.word) return 1;
-    return toneless(spelling) === toneless(w.word) ? TONE_FACTOR : MARKS_FACTOR;
+    var letters = toneless(spelling) === toneless(w.word);
+    /* The same letters and tone, its mark on another vowel ("hoà" and "hòa", "thuỷ" and
+     * "thủy": both placements are in use, often in one newsroom): the same spelling. */
+    if (letters && toneOf(spelling) === toneOf(w.word)) return 1;
+    return letters ? TONE_FACTOR : MARKS_FACTOR;
   }
 
   /* Keys beside each letter on a QWERTY keyboard. */
@@ -146,7 +155,22 @@
   }
 
   function nameKey(name) {
-    return normalize(name).toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+    return toneOnSecondVowel(normalize(name).toLowerCase().split(/\s+/).filter(Boolean).join(' '));
+  }
+  /* A name's syllables whose vowels are oa, oe or uy with nothing after them, their tone mark
+   * on the second vowel ("thủy điện" → "thuỷ điện"), as src/text/tone.rs makes names' keys. */
+  var VOWEL = /[aeiouyăâêôơư]/;
+  function toneOnSecondVowel(s) {
+    return s.replace(/[\p{L}\p{M}]+/gu, function (word) {
+      var d = word.normalize('NFD');
+      var tones = d.match(TONE) || [];
+      if (tones.length !== 1) return word;
+      var letters = Array.from(d.replace(TONE, '').normalize('NFC'));
+      var v = letters.findIndex(function (c) { return VOWEL.test(c); });
+      var rest = v < 0 ? '' : letters.slice(v).join('');
+      if (rest !== 'oa' && rest !== 'oe' && rest !== 'uy') return word;
+      return (letters.join('') + tones[0]).normalize('NFC');
+    });
   }
 
   /* A query: words in order, each with the group it belongs to; quoted groups are phrases. */

@@ -17,8 +17,9 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   typo          the first title words with a one-letter typo in one word (typed unmarked)
   reordered     the first title words in another order
   name          a person's or place's name, no marks, plus a title word
+  telex         the first title words typed in Telex with the input method off ("vieetj")
 
-`tied` counts, for the title classes (title, tone, typo, reordered), the titles that begin
+`tied` counts, for the title classes (title, tone, typo, reordered, telex), the titles that begin
 with the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
@@ -47,6 +48,24 @@ def normalize(s):
 def fold(w):
     d = unicodedata.normalize('NFD', w)
     return ''.join(c for c in d if not unicodedata.combining(c)).replace('đ', 'd').replace('Đ', 'D').lower()
+
+
+TELEX_TONES = {'\u0301': 's', '\u0300': 'f', '\u0309': 'r', '\u0303': 'x', '\u0323': 'j'}
+
+
+def telex(w):
+    """The keys a word is typed with in Telex (â aa, ă aw, ơ ow, ư uw, đ dd; its tone's key last)."""
+    out, tone = '', ''
+    for c in unicodedata.normalize('NFD', w.lower()):
+        if c in TELEX_TONES:
+            tone = TELEX_TONES[c]
+        elif c == '\u0302':
+            out += out[-1]
+        elif c in ('\u0306', '\u031b'):
+            out += 'w'
+        else:
+            out += 'dd' if c == 'đ' else c
+    return out + tone
 
 
 def read(path):
@@ -139,7 +158,7 @@ def main():
     rng = random.Random(f'bantin-{args.set}')
     rng.shuffle(mine)
     queries = []
-    want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name']}
+    want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex']}
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -153,6 +172,8 @@ def main():
         first = tw[:4]
         if len(first) >= 3:
             add('title', ' '.join(fold(w) for w in first), [title])
+            if any(telex(w) != w.lower() for w in first):
+                add('telex', ' '.join(telex(w) for w in first), [title])
             spots = [i for i, w in enumerate(first) if retone(w, rng) is not None]
             if spots:
                 i = rng.choice(spots)
@@ -211,7 +232,7 @@ def main():
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
     for q in queries:
-        if q['class'] in ('title', 'tone', 'typo', 'reordered'):
+        if q['class'] in ('title', 'tone', 'typo', 'reordered', 'telex'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
         elif q['class'] == 'name':
             words = q['q'].split()

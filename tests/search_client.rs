@@ -309,6 +309,36 @@ fn a_tag_or_author_written_with_either_tone_placement_is_one_name() {
 }
 
 #[test]
+fn a_query_typed_in_telex_with_the_input_method_off_is_read_as_the_words_it_spells() {
+    let Some(script) = node() else { return };
+    let site = built(&[
+        ("a", "Việt Nam đón khách quốc tế", "2015-01-01", "Du lịch."),
+        ("b", "Người dân Đà Nẵng ra đường", "2016-01-01", "Trời đẹp."),
+        ("c", "Viết về Nam Bộ", "2019-01-01", "Sách."),
+        ("d", "Tin nawm", "2014-01-01", "Một từ lạ: nawm."),
+        ("e", "Bắt quả tang xe quá tải", "2017-01-01", "Trạm cân."),
+        ("f", "Qua cầu", "2020-01-01", "Cầu mới."),
+    ]);
+    let answers = ask(
+        &script,
+        &site,
+        &["vieetj nam", "nguowif daan ddaf nawngx", "nawm", "viết nam", "bawts quar tang"],
+    );
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Việt Nam đón khách quốc tế"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("việt nam"), "{answers:?}");
+    assert_eq!(first(1), Some("Người dân Đà Nẵng ra đường"), "{answers:?}");
+    assert_eq!(answers[1].1.as_deref(), Some("người dân đà nẵng"), "{answers:?}");
+    // A word the archive has as typed stays as typed.
+    assert_eq!(answers[2].0, ["Tin nawm"], "{answers:?}");
+    assert!(answers[2].1.is_none() && answers[3].1.is_none(), "{answers:?}");
+    // Beside a word typed in Telex, one that only its tone key makes unfound ("quar") is read
+    // with that tone too.
+    assert_eq!(first(4), Some("Bắt quả tang xe quá tải"), "{answers:?}");
+    assert_eq!(answers[4].1.as_deref(), Some("bắt quả tang"), "{answers:?}");
+}
+
+#[test]
 fn a_title_spelled_as_typed_comes_first_and_a_title_with_every_word_beats_a_body_phrase() {
     let Some(script) = node() else { return };
     let site = built(&[

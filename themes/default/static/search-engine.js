@@ -90,6 +90,47 @@
     return letters ? TONE_FACTOR : MARKS_FACTOR;
   }
 
+  /* Telex, the common way of typing Vietnamese: with the input method off, "vieetj nam"
+   * reaches the page for "việt nam". The word a run of plain letters spells in Telex ("aa"
+   * â, "aw" ă, "ee" ê, "oo" ô, "ow" ơ, "uw" or "w" ư, "uow" ươ, "dd" đ; after a vowel, one
+   * of "s f r x j" its tone), or null when it spells nothing else, or (unless `toneOnly`)
+   * only a tone: "hanhf" may as well be a typo, unless other words of the query are Telex
+   * (the typo path's nearest words cover it otherwise). Its tone goes on a vowel
+   * with a mark, else (no final consonant) the first of two vowels, else the last vowel:
+   * where it goes matters little, as the spellings it is matched against are compared
+   * by tone, wherever it is written (quality). */
+  var TELEX_TONES = { s: '\u0301', f: '\u0300', r: '\u0309', x: '\u0303', j: '\u0323' };
+  var TELEX_PAIRS = { aa: 'â', aw: 'ă', ee: 'ê', oo: 'ô', ow: 'ơ', uw: 'ư', dd: 'đ' };
+  function telex(word, toneOnly) {
+    if (!/^[a-z]+$/.test(word)) return null;
+    var letters = [], tone = '', vowel = false, changed = false;
+    for (var i = 0; i < word.length; i++) {
+      var c = word[i];
+      if (word.substr(i, 3) === 'uow') { letters.push('ư', 'ơ'); i += 2; vowel = changed = true; continue; }
+      var pair = TELEX_PAIRS[word.substr(i, 2)];
+      if (pair) { letters.push(pair); i++; changed = true; vowel = vowel || pair !== 'đ'; continue; }
+      if (c === 'w') { letters.push('ư'); vowel = changed = true; continue; }
+      if (vowel && !tone && TELEX_TONES[c]) { tone = TELEX_TONES[c]; continue; }
+      if (/[aeiouy]/.test(c)) vowel = true;
+      letters.push(c);
+    }
+    var out = letters.join('');
+    if (!changed && !(toneOnly && tone)) return null;
+    if (!tone) return out;
+    /* The vowels, after "qu" or a "gi" before another vowel (their "u" and "i" are the
+     * consonant's). */
+    var from = /^(qu|gi(?=[aeiouyăâêôơư]))/.test(out) ? 2 : 0;
+    var at = [];
+    for (var k = from; k < letters.length; k++) if (/[aeiouyăâêôơư]/.test(letters[k])) at.push(k);
+    if (!at.length) return out;
+    var marked = at.filter(function (k) { return /[ăâêôơư]/.test(letters[k]); });
+    var final = at[at.length - 1] < letters.length - 1;
+    var place = marked.length ? marked[marked.length - 1]
+      : (!final && at.length >= 2 ? at[at.length - 2] : at[at.length - 1]);
+    letters[place] += tone;
+    return letters.join('').normalize('NFC');
+  }
+
   /* Keys beside each letter on a QWERTY keyboard. */
   var BESIDE = {
     q: 'wa', w: 'qeas', e: 'wrsd', r: 'etdf', t: 'ryfg', y: 'tugh', u: 'yihj', i: 'uojk', o: 'ipkl',
@@ -465,6 +506,27 @@
       await Promise.all(words.map(async function (w) {
         w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 'typed')];
       }));
+      /* A word found nowhere that Telex spells another way ("vieetj") is that word; once one
+       * is, so is a word found nowhere that ends with a Telex tone key ("quar"). */
+      async function fromTelex(w, toneOnly) {
+        var t = !w.quoted && !w.alts[0].df && telex(w.word, toneOnly);
+        if (!t) return;
+        var tw = { word: t, folded: foldNormalized(t), marked: true };
+        var sp = await spellingsFor(tw.folded, [tw], 1);
+        if (!dfOf(sp)) return;
+        /* Shown as the archive spells it most (with the same tone). */
+        var shown = sp.filter(function (x) { return x.q === 1; })
+          .sort(function (x, y) { return entryDf(y.entry) - entryDf(x.entry); })[0];
+        w.word = shown ? shown.spelling : t;
+        w.folded = tw.folded;
+        w.marked = true;
+        w.telex = true;
+        w.alts = [alternative(w.folded, sp, 'typed')];
+      }
+      await Promise.all(words.map(function (w) { return fromTelex(w, false); }));
+      if (words.some(function (w) { return w.telex; })) {
+        await Promise.all(words.map(function (w) { return fromTelex(w, true); }));
+      }
       var pairs = [];
       for (var i = 0; i + 1 < words.length; i++) {
         if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
@@ -918,7 +980,7 @@
         ? (!marked || top.rank[0] === 1) && pairs.every(function (p) { return !p.quoted || holds(p); })
         : words.length === 1 || top.rank[1] >= 1 || (words.length === 2 && pairs.length === 1 && holds(pairs[0])));
       if (top && (top.matched < words.length || !vouched) && fromHeads(true)) return null;
-      if (top && top.typo.some(Boolean)) {
+      if (top && (top.typo.some(Boolean) || words.some(function (w) { return w.telex; }))) {
         corrected = words.map(function (w, wi) {
           var a = top.typo[wi];
           if (!a) return w.word;

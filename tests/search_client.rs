@@ -309,7 +309,7 @@ fn a_tag_or_author_written_with_either_tone_placement_is_one_name() {
 }
 
 #[test]
-fn a_query_typed_in_telex_with_the_input_method_off_is_read_as_the_words_it_spells() {
+fn a_query_typed_in_telex_or_vni_with_the_input_method_off_is_read_as_the_words_it_spells() {
     let Some(script) = node() else { return };
     let site = built(&[
         ("a", "Việt Nam đón khách quốc tế", "2015-01-01", "Du lịch."),
@@ -322,7 +322,7 @@ fn a_query_typed_in_telex_with_the_input_method_off_is_read_as_the_words_it_spel
     let answers = ask(
         &script,
         &site,
-        &["vieetj nam", "nguowif daan ddaf nawngx", "nawm", "viết nam", "bawts quar tang"],
+        &["vieetj nam", "nguowif daan ddaf nawngx", "nawm", "viết nam", "bawts quar tang", "vie65t nam"],
     );
     let first = |i: usize| answers[i].0.first().map(String::as_str);
     assert_eq!(first(0), Some("Việt Nam đón khách quốc tế"), "{answers:?}");
@@ -336,6 +336,9 @@ fn a_query_typed_in_telex_with_the_input_method_off_is_read_as_the_words_it_spel
     // with that tone too.
     assert_eq!(first(4), Some("Bắt quả tang xe quá tải"), "{answers:?}");
     assert_eq!(answers[4].1.as_deref(), Some("bắt quả tang"), "{answers:?}");
+    // VNI, likewise.
+    assert_eq!(first(5), Some("Việt Nam đón khách quốc tế"), "{answers:?}");
+    assert_eq!(answers[5].1.as_deref(), Some("việt nam"), "{answers:?}");
 }
 
 #[test]

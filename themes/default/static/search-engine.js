@@ -114,8 +114,39 @@
       if (/[aeiouy]/.test(c)) vowel = true;
       letters.push(c);
     }
-    var out = letters.join('');
     if (!changed && !(toneOnly && tone)) return null;
+    return withTone(letters, tone);
+  }
+  /* VNI, the other way of typing Vietnamese, with the input method off: "vie65t" for
+   * "việt" (after the letters they mark, `6` â ê ô, `7` ơ ư, `8` ă, `9` đ; `1`-`5` a tone:
+   * sắc, huyền, hỏi, ngã, nặng). The word, or null when a digit marks nothing. */
+  var VNI_TONES = ['\u0301', '\u0300', '\u0309', '\u0303', '\u0323'];
+  var VNI_MARKS = { 6: { a: 'â', e: 'ê', o: 'ô' }, 7: { o: 'ơ', u: 'ư' }, 8: { a: 'ă' }, 9: { d: 'đ' } };
+  function vni(word) {
+    if (!/^[a-z]+[a-z0-9]*$/.test(word) || !/\d/.test(word)) return null;
+    var letters = [], tone = '';
+    for (var i = 0; i < word.length; i++) {
+      var c = word[i];
+      if (!/\d/.test(c)) { letters.push(c); continue; }
+      if (c >= '1' && c <= '5') {
+        if (tone) return null;
+        tone = VNI_TONES[c - 1];
+        continue;
+      }
+      var marks = VNI_MARKS[c];
+      var k = letters.length - 1;
+      while (k >= 0 && !(marks && marks[letters[k]])) k--;
+      if (k < 0) return null;
+      /* "uo7" is ươ. */
+      if (c === '7' && letters[k] === 'o' && letters[k - 1] === 'u') letters[k - 1] = 'ư';
+      letters[k] = marks[letters[k]];
+    }
+    return withTone(letters, tone);
+  }
+  /* `letters` with `tone` (a combining mark, or '') on a vowel with a mark, else (no final
+   * consonant) the first of two vowels, else the last vowel. */
+  function withTone(letters, tone) {
+    var out = letters.join('');
     if (!tone) return out;
     /* The vowels, after "qu" or a "gi" before another vowel (their "u" and "i" are the
      * consonant's). */
@@ -506,18 +537,20 @@
       await Promise.all(words.map(async function (w) {
         w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 'typed')];
       }));
-      /* A word found nowhere that Telex spells another way ("vieetj") is that word; once one
-       * is, so is a word found nowhere that ends with a Telex tone key ("quar"). */
+      /* A word found nowhere that Telex or VNI spells another way ("vieetj", "vie65t") is
+       * that word; once one is, so is a word found nowhere that ends with a Telex tone key
+       * ("quar"). */
       async function fromTelex(w, toneOnly) {
-        var t = !w.quoted && !w.alts[0].df && telex(w.word, toneOnly);
+        var t = !w.quoted && !w.alts[0].df && (telex(w.word, toneOnly) || vni(w.word));
         if (!t) return;
         var tw = { word: t, folded: foldNormalized(t), marked: true };
         var sp = await spellingsFor(tw.folded, [tw], 1);
-        if (!dfOf(sp)) return;
-        /* Shown as the archive spells it most (with the same tone). */
+        /* Only a word the archive spells so (its tone mark on any vowel), shown as the
+         * archive spells it most. */
         var shown = sp.filter(function (x) { return x.q === 1; })
           .sort(function (x, y) { return entryDf(y.entry) - entryDf(x.entry); })[0];
-        w.word = shown ? shown.spelling : t;
+        if (!shown) return;
+        w.word = shown.spelling;
         w.folded = tw.folded;
         w.marked = true;
         w.telex = true;

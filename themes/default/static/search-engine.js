@@ -22,7 +22,7 @@
   var TYPO_SHARDS = 12;
   /* What a query's index files should come to, at most, before the results' own metadata
    * (about 17 KB for ten): typos are looked for within what is left. */
-  var QUERY_BYTES = 84 * 1024;
+  var QUERY_BYTES = 82 * 1024;
   /* Fewer full results than this and typos are looked for. */
   var TYPO_MIN = 3;
   /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */

@@ -339,6 +339,16 @@ fn a_query_typed_in_telex_or_vni_with_the_input_method_off_is_read_as_the_words_
     // VNI, likewise.
     assert_eq!(first(5), Some("Việt Nam đón khách quốc tế"), "{answers:?}");
     assert_eq!(answers[5].1.as_deref(), Some("việt nam"), "{answers:?}");
+    // A word alone with a Telex tone key last is a typo of the word without it, spelled with
+    // that tone first ("hạnh" is the more frequent).
+    let site = built(&[
+        ("a", "Hành trình xuyên Việt", "2015-01-01", "Đi xa."),
+        ("b", "Hạnh phúc", "2019-01-01", "Hạnh phúc gia đình."),
+        ("c", "Hạnh ngộ", "2019-02-01", "Hạnh ngộ bạn cũ."),
+    ]);
+    let answers = ask(&script, &site, &["hanhf"]);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Hành trình xuyên Việt"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("hành"), "{answers:?}");
 }
 
 #[test]

@@ -818,7 +818,10 @@
         }
         await Promise.all(words.map(async function (w, wi) {
           await Promise.all(near[wi].map(async function (e) {
-            var sp = await spellingsFor(e[0], [unmarked], TYPO_FACTOR);
+            /* A Telex tone key typed last ("hanhf") says which spelling was meant ("hành"). */
+            var keyed = telex(w.word, true);
+            var as = keyed && foldNormalized(keyed) === e[0] ? { word: keyed, marked: true } : unmarked;
+            var sp = await spellingsFor(e[0], [as], TYPO_FACTOR);
             if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
             await Promise.all(pairsOf(wi).map(function (p) {
               var x = typoPair(p, wi, e[0]);
@@ -1017,7 +1020,7 @@
         corrected = words.map(function (w, wi) {
           var a = top.typo[wi];
           if (!a) return w.word;
-          var sp = a.sp.slice().sort(function (x, y) { return entryDf(y.entry) - entryDf(x.entry); });
+          var sp = a.sp.slice().sort(function (x, y) { return y.q - x.q || entryDf(y.entry) - entryDf(x.entry); });
           return sp.length ? sp[0].spelling : a.folded;
         }).join(' ');
       }

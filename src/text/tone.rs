@@ -21,7 +21,7 @@ pub fn tone_on_second_vowel(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     for c in text.chars() {
-        if c.is_alphabetic() || TONES.contains(&c) || ('\u{0300}'..='\u{036f}').contains(&c) {
+        if c.is_alphabetic() || ('\u{0300}'..='\u{036f}').contains(&c) {
             word.push(c);
         } else {
             place(&word, &mut out);

@@ -757,8 +757,8 @@
         return meet(sets.concat([paired]));
       }
 
-      /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the most
-       * frequent words one edit away (on the folded form) at a lower weight. */
+      /* Typos: a word found nowhere, or beside a pair found nowhere, also matches the
+       * likeliest words one edit away (on the folded form; nearWords) at a lower weight. */
       var corrected = null;
       /* A word typed wrong may be another word ("toi" for "hoi"): then it is found, and so are
        * bulletins with every word, but it stands beside no query word it stood beside. Such a

@@ -90,6 +90,9 @@
     return letters ? TONE_FACTOR : MARKS_FACTOR;
   }
 
+  /* Vowels, once their marks other than the tone are taken off. */
+  var VOWEL = /[aeiouyăâêôơư]/;
+
   /* Telex, the common way of typing Vietnamese: with the input method off, "vieetj nam"
    * reaches the page for "việt nam". The word a run of plain letters spells in Telex ("aa"
    * â, "aw" ă, "ee" ê, "oo" ô, "ow" ơ, "uw" or "w" ư, "uow" ươ, "dd" đ; after a vowel, one
@@ -152,7 +155,7 @@
      * consonant's). */
     var from = /^(qu|gi(?=[aeiouyăâêôơư]))/.test(out) ? 2 : 0;
     var at = [];
-    for (var k = from; k < letters.length; k++) if (/[aeiouyăâêôơư]/.test(letters[k])) at.push(k);
+    for (var k = from; k < letters.length; k++) if (VOWEL.test(letters[k])) at.push(k);
     if (!at.length) return out;
     var marked = at.filter(function (k) { return /[ăâêôơư]/.test(letters[k]); });
     var final = at[at.length - 1] < letters.length - 1;
@@ -231,7 +234,6 @@
   }
   /* A name's syllables whose vowels are oa, oe or uy with nothing after them, their tone mark
    * on the second vowel ("thủy điện" → "thuỷ điện"), as src/text/tone.rs makes names' keys. */
-  var VOWEL = /[aeiouyăâêôơư]/;
   function toneOnSecondVowel(s) {
     return s.replace(/[\p{L}\p{M}]+/gu, function (word) {
       var d = word.normalize('NFD');
@@ -327,6 +329,12 @@
 
   function entryDf(entry) {
     return isElsewhere(entry) ? entry[1] : flatPostings(entry).length / 2;
+  }
+
+  /* Of spellings [{spelling, entry, q}], the best answer (highest quality), the most
+   * frequent of those; or undefined. */
+  function bestSpelling(list) {
+    return list.slice().sort(function (x, y) { return y.q - x.q || entryDf(y.entry) - entryDf(x.entry); })[0];
   }
 
   /* Bulletins of spellings [{entry}] together. */
@@ -547,9 +555,8 @@
         var sp = await spellingsFor(tw.folded, [tw], 1);
         /* Only a word the archive spells so (its tone mark on any vowel), shown as the
          * archive spells it most. */
-        var shown = sp.filter(function (x) { return x.q === 1; })
-          .sort(function (x, y) { return entryDf(y.entry) - entryDf(x.entry); })[0];
-        if (!shown) return;
+        var shown = bestSpelling(sp);
+        if (!shown || shown.q !== 1) return;
         w.word = shown.spelling;
         w.folded = tw.folded;
         w.marked = true;
@@ -817,9 +824,9 @@
           });
         }
         await Promise.all(words.map(async function (w, wi) {
+          /* A Telex tone key typed last ("hanhf") says which spelling was meant ("hành"). */
+          var keyed = near[wi].length ? telex(w.word, true) : null;
           await Promise.all(near[wi].map(async function (e) {
-            /* A Telex tone key typed last ("hanhf") says which spelling was meant ("hành"). */
-            var keyed = telex(w.word, true);
             var as = keyed && foldNormalized(keyed) === e[0] ? { word: keyed, marked: true } : unmarked;
             var sp = await spellingsFor(e[0], [as], TYPO_FACTOR);
             if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
@@ -1020,8 +1027,8 @@
         corrected = words.map(function (w, wi) {
           var a = top.typo[wi];
           if (!a) return w.word;
-          var sp = a.sp.slice().sort(function (x, y) { return y.q - x.q || entryDf(y.entry) - entryDf(x.entry); });
-          return sp.length ? sp[0].spelling : a.folded;
+          var best = bestSpelling(a.sp);
+          return best ? best.spelling : a.folded;
         }).join(' ');
       }
       var highlight = [];

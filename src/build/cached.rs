@@ -20,13 +20,32 @@ pub struct Cached {
     pub parsed: ParsedLog<Parsed>,
     /// Whether the parsed log was looked for (`Some`), and read.
     parsed_read: Option<bool>,
+    /// Whether the cache's state is yet to be read ([`Cached::read_state`]).
+    state_unread: bool,
 }
 
 impl Cached {
-    /// The cache of `profile` under `root`; with `clean`, an empty one (nothing is read).
+    /// The cache of `profile` under `root`, its state read; with `clean`, an empty one
+    /// (nothing is read).
     pub fn open(root: &Path, profile: &str, clean: bool) -> Cached {
-        let cache = if clean { Cache::empty(root, profile) } else { Cache::open(root, profile) };
-        Cached { cache, parsed: ParsedLog::default(), parsed_read: None }
+        let mut cached = Cached::unread(root, profile, clean);
+        cached.read_state();
+        cached
+    }
+
+    /// The cache of `profile` under `root`, its state not read yet: the scan reads it
+    /// ([`Cached::read_state`]) while content/ is listed (at 1,000,000 bulletins each takes a
+    /// good part of a build with nothing to do, the state 0.15 s on one core).
+    pub fn unread(root: &Path, profile: &str, clean: bool) -> Cached {
+        let cache = Cache::empty(root, profile);
+        Cached { cache, parsed: ParsedLog::default(), parsed_read: None, state_unread: !clean }
+    }
+
+    /// Reads the cache's state, unless it was read (or the cache is a clean build's).
+    pub fn read_state(&mut self) {
+        if std::mem::take(&mut self.state_unread) {
+            self.cache.read_state();
+        }
     }
 
     /// Forgets the plain texts kept when they were made under another parse key (they depend

@@ -89,7 +89,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // Two builds of one site wait for each other (a site whose cache cannot be written is
     // built without the lock: it has no cache to protect).
     let _lock = crate::cache::Cache::empty(&opts.root, profile(opts)).lock().ok();
-    let mut cached = Cached::open(&opts.root, profile(opts), opts.clean);
+    // Its state is read by the scan, while content/ is listed.
+    let mut cached = Cached::unread(&opts.root, profile(opts), opts.clean);
 
     let mut scanned = scan::scan(opts, &mut cached)?;
     let out = out_dir(opts, &scanned.config);

@@ -94,10 +94,16 @@ impl Cache {
     /// Reads the cache's state (sources and keys); the rest is read on demand.
     pub fn open(root: &Path, profile: &str) -> Cache {
         let mut cache = Cache::empty(root, profile);
-        if let Some(state) = codec::read::<State>(&cache.dir.join("state")).filter(|s| s.format == FORMAT) {
-            cache.state = state;
-        }
+        cache.read_state();
         cache
+    }
+
+    /// Reads the cache's state (sources and keys) into a cache made [`empty`](Cache::empty);
+    /// it stays empty when there is none of this version's format.
+    pub fn read_state(&mut self) {
+        if let Some(state) = codec::read::<State>(&self.dir.join("state")).filter(|s| s.format == FORMAT) {
+            self.state = state;
+        }
     }
 
     /// Whether the state read is of this version's format (an empty cache's is not).

@@ -101,10 +101,11 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
         return Discovered { errors: vec![unreadable(rel, e)], ..Default::default() };
     }
     names.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let parts: Vec<Discovered> = names
+    // What each name is: one file, or a folder's findings (a `Discovered` per file, each
+    // with its own lists, cost a tenth of a second at 1,000,000 bulletins).
+    let parts: Vec<Part> = names
         .par_iter()
         .map(|(name, kind)| {
-            let mut found = Discovered::default();
             let path = child(rel, name);
             let is_md = Path::new(name).extension().is_some_and(|e| e == "md");
             let is_photo = is_picture(Path::new(name));
@@ -113,10 +114,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                 FileType::Unknown => {
                     match rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW) {
                         Ok(st) => (FileType::from_raw_mode(st.st_mode), Some(st)),
-                        Err(e) => {
-                            found.errors.push(unreadable(&path, e));
-                            return found;
-                        }
+                        Err(e) => return Part::Error(Box::new(unreadable(&path, e))),
                     }
                 }
                 k => (*k, None),
@@ -125,19 +123,18 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                 FileType::Symlink => {
                     let to_dir = rustix::fs::statat(&fd, name.as_os_str(), AtFlags::empty())
                         .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
-                    if is_md || to_dir {
-                        found.warnings.push(
-                            Diagnostic::warning(
-                                "symbolic link skipped: bantin never follows links in content/",
-                            )
+                    if !(is_md || to_dir) {
+                        return Part::Nothing;
+                    }
+                    Part::Warning(Box::new(
+                        Diagnostic::warning("symbolic link skipped: bantin never follows links in content/")
                             .in_file(&path)
                             .with_hint("copy the file into content/ if it belongs to the site"),
-                        );
-                    }
+                    ))
                 }
                 FileType::Directory => match open_dir(&fd, Path::new(name), false) {
-                    Ok(sub) => found = walk(sub, &path),
-                    Err(e) => found.errors.push(unreadable(&path, e)),
+                    Ok(sub) => Part::Folder(Box::new(walk(sub, &path))),
+                    Err(e) => Part::Error(Box::new(unreadable(&path, e))),
                 },
                 FileType::RegularFile if is_md || is_photo => {
                     let st = looked.map_or_else(
@@ -149,24 +146,42 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                             let nanos = i128::from(st.st_mtime) * 1_000_000_000 + st.st_mtime_nsec as i128;
                             let mtime = i64::try_from(nanos.max(0)).unwrap_or(i64::MAX);
                             let file = Found { path, len: st.st_size.max(0) as u64, mtime };
-                            if is_md { found.files.push(file) } else { found.photos.push(file) }
+                            if is_md { Part::File(file) } else { Part::Photo(file) }
                         }
-                        Err(e) => found.errors.push(
+                        Err(e) => Part::Error(Box::new(
                             Diagnostic::error(format!("cannot read the file: {}", std::io::Error::from(e)))
                                 .in_file(&path),
-                        ),
+                        )),
                     }
                 }
-                _ => {}
+                _ => Part::Nothing,
             }
-            found
         })
         .collect();
     let mut all = Discovered::default();
+    all.files.reserve(parts.iter().filter(|p| matches!(p, Part::File(_))).count());
     for part in parts {
-        all.append(part);
+        match part {
+            Part::File(f) => all.files.push(f),
+            Part::Photo(f) => all.photos.push(f),
+            Part::Folder(found) => all.append(*found),
+            Part::Error(d) => all.errors.push(*d),
+            Part::Warning(d) => all.warnings.push(*d),
+            Part::Nothing => {}
+        }
     }
     all
+}
+
+/// What one name in a folder's listing is to [`walk`] (the rare kinds boxed: a folder holds
+/// thousands of files).
+enum Part {
+    File(Found),
+    Photo(Found),
+    Folder(Box<Discovered>),
+    Error(Box<Diagnostic>),
+    Warning(Box<Diagnostic>),
+    Nothing,
 }
 
 /// Whether a file's name says it is a picture (one bantin reads, or one it explains it

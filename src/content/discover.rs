@@ -107,8 +107,9 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
         .par_iter()
         .map(|(name, kind)| {
             let path = child(rel, name);
-            let is_md = Path::new(name).extension().is_some_and(|e| e == "md");
-            let is_photo = is_picture(Path::new(name));
+            let extension = extension(name.as_bytes());
+            let is_md = extension == Some(b"md");
+            let is_photo = extension.is_some_and(picture_extension);
             // Some file systems do not give the type when listing: the file is looked at, once.
             let (kind, looked) = match kind {
                 FileType::Unknown => {
@@ -187,11 +188,25 @@ enum Part {
 /// Whether a file's name says it is a picture (one bantin reads, or one it explains it
 /// does not: HEIC, AVIF, TIFF).
 pub fn is_picture(path: &Path) -> bool {
-    const EXTENSIONS: [&str; 10] =
-        ["jpg", "jpeg", "png", "webp", "gif", "heic", "heif", "avif", "tif", "tiff"];
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+    path.extension().is_some_and(|e| picture_extension(e.as_encoded_bytes()))
+}
+
+/// Whether a file name's extension is a picture's (see [`is_picture`]).
+fn picture_extension(extension: &[u8]) -> bool {
+    const EXTENSIONS: [&[u8]; 10] =
+        [b"jpg", b"jpeg", b"png", b"webp", b"gif", b"heic", b"heif", b"avif", b"tif", b"tiff"];
+    EXTENSIONS.iter().any(|x| extension.eq_ignore_ascii_case(x))
+}
+
+/// The extension of a file's name, as [`Path::extension`] gives it (none for `.md` itself),
+/// read from the name's bytes: parsing each of 1,000,000 names as a path took a tenth of the
+/// processor time of listing content/.
+fn extension(name: &[u8]) -> Option<&[u8]> {
+    if name == b".." {
+        return None;
+    }
+    let dot = name.iter().rposition(|&b| b == b'.')?;
+    (dot > 0).then(|| &name[dot + 1..])
 }
 
 /// `rel.join(name)` for a relative folder and a name from its listing, made in one
@@ -269,6 +284,17 @@ fn rel(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_s_extension_is_read_as_a_path_s() {
+        for name in
+            ["a.md", "b.MD", ".md", "..md", "..", ".", "md", "a.", "a.b.jpg", "ảnh.JPEG", "x.tar.gz", ""]
+        {
+            let want = Path::new(name).extension().map(|e| e.as_encoded_bytes());
+            assert_eq!(extension(name.as_bytes()), want, "{name:?}");
+        }
+        assert!(is_picture(Path::new("ảnh/x.JPG")) && !is_picture(Path::new("x.md")));
+    }
 
     /// The same listing, made the plain way: a sorted walk, and each file's metadata by path.
     fn reference(root: &Path, content: &Path) -> Vec<(PathBuf, u64, i64)> {

@@ -349,6 +349,18 @@ fn a_query_typed_in_telex_or_vni_with_the_input_method_off_is_read_as_the_words_
     let answers = ask(&script, &site, &["hanhf"]);
     assert_eq!(answers[0].0.first().map(String::as_str), Some("Hành trình xuyên Việt"), "{answers:?}");
     assert_eq!(answers[0].1.as_deref(), Some("hành"), "{answers:?}");
+    // Several words found nowhere, each with a Telex tone key typed last and nothing else of
+    // Telex: Telex too, read as the words they spell, not corrected as typos (no list of
+    // nearest words fetched).
+    let site = built(&[
+        ("m", "Du học Mỹ: chính sách thị thực mới", "2013-01-01", "Sinh viên."),
+        ("n", "Học sinh chính quy", "2012-01-01", "Mỹ thuật."),
+    ]);
+    let answers = ask(&script, &site, &["du hocj myx chinhs"]);
+    assert_eq!(answers[0].0, ["Du học Mỹ: chính sách thị thực mới"], "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("du học mỹ chính"), "{answers:?}");
+    let (lists, ..) = fetched_under(&script, &site, "x/", "du hocj myx chinhs");
+    assert_eq!(lists, 0, "no nearest words looked for");
 }
 
 #[test]

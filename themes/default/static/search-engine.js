@@ -547,7 +547,8 @@
       }));
       /* A word found nowhere that Telex or VNI spells another way ("vieetj", "vie65t") is
        * that word; once one is, so is a word found nowhere that ends with a Telex tone key
-       * ("quar"). */
+       * ("quar"); and so are two or more such words with no other ("du hocj myx chinhs":
+       * one alone, "hanhf", may as well be a typo, and goes the typo way). */
       async function fromTelex(w, toneOnly) {
         var t = !w.quoted && !w.alts[0].df && (telex(w.word, toneOnly) || vni(w.word));
         if (!t) return;
@@ -564,7 +565,8 @@
         w.alts = [alternative(w.folded, sp, 'typed')];
       }
       await Promise.all(words.map(function (w) { return fromTelex(w, false); }));
-      if (words.some(function (w) { return w.telex; })) {
+      var toneKeyed = words.filter(function (w) { return !w.quoted && !w.alts[0].df && telex(w.word, true); });
+      if (words.some(function (w) { return w.telex; }) || toneKeyed.length > 1) {
         await Promise.all(words.map(function (w) { return fromTelex(w, true); }));
       }
       var pairs = [];

@@ -102,6 +102,9 @@
    * with a mark, else (no final consonant) the first of two vowels, else the last vowel:
    * where it goes matters little, as the spellings it is matched against are compared
    * by tone, wherever it is written (quality). */
+  /* How much more often than as typed the archive must have the word Telex spells, for a
+   * word found as typed to be read as Telex (in a query typed in Telex). */
+  var TELEX_RARER = 20;
   var TELEX_TONES = { s: '\u0301', f: '\u0300', r: '\u0309', x: '\u0303', j: '\u0323' };
   var TELEX_PAIRS = { aa: 'â', aw: 'ă', ee: 'ê', oo: 'ô', ow: 'ơ', uw: 'ư', dd: 'đ' };
   function telex(word, toneOnly) {
@@ -549,15 +552,18 @@
        * that word; once one is, so is a word found nowhere that ends with a Telex tone key
        * ("quar"); and so are two or more such words with no other ("du hocj myx chinhs":
        * one alone, "hanhf", may as well be a typo, and goes the typo way). */
-      async function fromTelex(w, toneOnly) {
-        var t = !w.quoted && !w.alts[0].df && (telex(w.word, toneOnly) || vni(w.word));
+      async function fromTelex(w, telexQuery) {
+        var typed = w.alts[0].df;
+        var t = !w.quoted && (!typed || telexQuery) && (telex(w.word, telexQuery) || vni(w.word));
         if (!t) return;
         var tw = { word: t, folded: foldNormalized(t), marked: true };
         var sp = await spellingsFor(tw.folded, [tw], 1);
         /* Only a word the archive spells so (its tone mark on any vowel), shown as the
-         * archive spells it most. */
+         * archive spells it most; in a query typed in Telex, a word the archive has as typed
+         * too, but far more rarely ("cos", "noor": "có", "nổ"). */
         var shown = bestSpelling(sp);
         if (!shown || shown.q !== 1) return;
+        if (typed * TELEX_RARER > dfOf(sp.filter(function (x) { return x.q === 1; }))) return;
         w.word = shown.spelling;
         w.folded = tw.folded;
         w.marked = true;

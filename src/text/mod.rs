@@ -30,10 +30,13 @@ pub fn name_key(name: &str) -> String {
 /// dropped, and later spellings of a name already listed (same [`name_key`]) dropped.
 pub fn clean_names(names: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
     for n in names {
         let n = single_line(&normalize(n));
-        if !n.is_empty() && !out.iter().any(|o| name_key(o) == name_key(&n)) {
+        let key = name_key(&n);
+        if !n.is_empty() && !keys.contains(&key) {
             out.push(n);
+            keys.push(key);
         }
     }
     out

@@ -21,7 +21,7 @@ pub fn tone_on_second_vowel(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     for c in text.chars() {
-        if c.is_alphabetic() || ('\u{0300}'..='\u{036f}').contains(&c) {
+        if c.is_alphabetic() || diacritic(c) {
             word.push(c);
         } else {
             place(&word, &mut out);
@@ -56,6 +56,11 @@ fn place(word: &str, out: &mut String) {
     out.extend(placed.nfc());
 }
 
+/// Whether `c` is a combining diacritical mark (a tone mark, or another written apart).
+fn diacritic(c: char) -> bool {
+    ('\u{0300}'..='\u{036f}').contains(&c)
+}
+
 /// Whether `word` may be one of those syllables: it ends with `a`, `e` or `y` (any tone)
 /// after `o` or `u` (any tone), or holds a combining mark (it is then looked at whole). Most
 /// words are not, and are let through without being decomposed.
@@ -64,8 +69,7 @@ fn may_move(word: &str) -> bool {
     let (Some(last), Some(before)) = (back.next(), back.next()) else { return false };
     let second = "aàáảãạeèéẻẽẹyỳýỷỹỵ";
     let first = "oòóỏõọuùúủũụ";
-    (second.contains(last) && first.contains(before))
-        || word.chars().any(|c| ('\u{0300}'..='\u{036f}').contains(&c))
+    (second.contains(last) && first.contains(before)) || word.chars().any(diacritic)
 }
 
 #[cfg(test)]

@@ -218,6 +218,40 @@ fn a_typo_is_forgiven_when_it_is_another_word_or_its_first_letter_is_wrong_or_le
 }
 
 #[test]
+fn the_page_names_a_typo_s_word_as_the_first_result_spells_it_and_as_the_query_was_typed() {
+    let Some(script) = node() else { return };
+    // "nói" is in more bulletins than "nội"; "Đà Nẵng" in more than "đã năm" (so the pair
+    // "đã năm" weighs more, being rarer), and "năm" in more than "nẵng".
+    let mut bulletins = vec![
+        ("h", "Hà Nội mưa to suốt đêm", "2015-01-01", "Nước ngập nhiều phố."),
+        ("n", "Đã năm ngày mưa", "2016-01-01", "Mưa dầm."),
+    ];
+    let slugs: Vec<String> = (0..15).map(|i| format!("s{i}")).collect();
+    for (i, slug) in slugs.iter().enumerate() {
+        let (title, body) = if i < 12 {
+            ("Đà Nẵng đón khách", "Khách đông.")
+        } else {
+            ("Tin trong ngày", "Họ nói gì trong năm.")
+        };
+        bulletins.push((slug, title, "2018-01-01", body));
+    }
+    let site = built(&bulletins);
+    let answers = ask(&script, &site, &["hà nộii", "ha noii", "da nag"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    // Typed with marks: the nearest word's spelling one edit from it as typed ("nội"), not
+    // its most frequent ("nói").
+    assert_eq!(first(0), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("hà nội"), "{answers:?}");
+    // Typed without marks: the letters put right, no marks added to one word of it.
+    assert_eq!(first(1), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
+    assert_eq!(answers[1].1.as_deref(), Some("ha noi"), "{answers:?}");
+    // "nang" (a letter left out) is likelier than "nam" (a letter changed to one far from
+    // it on the keyboard): its title first, though "đã năm" is the rarer pair.
+    assert_eq!(first(2), Some("Đà Nẵng đón khách"), "{answers:?}");
+    assert_eq!(answers[2].1.as_deref(), Some("da nang"), "{answers:?}");
+}
+
+#[test]
 fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
     let Some(script) = node() else { return };
     // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"

@@ -83,11 +83,22 @@
    * and another tone, else MARKS_FACTOR. */
   function quality(spelling, w) {
     if (!w.marked || spelling === w.word) return 1;
+    if (w.near) return nearQuality(spelling, w.word);
     var letters = toneless(spelling) === toneless(w.word);
     /* The same letters and tone, its mark on another vowel ("hoà" and "hòa", "thuỷ" and
      * "thủy": both placements are in use, often in one newsroom): the same spelling. */
     if (letters && toneOf(spelling) === toneOf(w.word)) return 1;
     return letters ? TONE_FACTOR : MARKS_FACTOR;
+  }
+
+  /* How well a spelling of a word one edit from `typed` (a word typed with marks, found
+   * nowhere: "nộii", "tướg") answers it: one edit from it with the same tone, wherever the
+   * edit is, as typed ("nội", "tướng"); one edit from it once the tones are taken off, with
+   * the same letters and another tone ("nối", "tương"); else other marks ("nói"). */
+  function nearQuality(spelling, typed) {
+    var a = Array.from(toneless(spelling)), b = Array.from(toneless(typed));
+    if (a.join('') !== b.join('') && !typoOdds(b, a)) return MARKS_FACTOR;
+    return toneOf(spelling) === toneOf(typed) ? 1 : TONE_FACTOR;
   }
 
   /* Vowels, once their marks other than the tone are taken off. */
@@ -340,6 +351,22 @@
     return list.slice().sort(function (x, y) { return y.q - x.q || entryDf(y.entry) - entryDf(x.entry); })[0];
   }
 
+  /* Of the spellings of `alt` (a term's way to answer a query word or pair), the best as
+   * typed that bulletin `id` has, then its best scored there; null when the postings of
+   * each spelling were not kept, or none has it. */
+  function heldSpelling(alt, id) {
+    var each = alt.map && alt.map.each;
+    if (!each) return null;
+    var best = null, at = -1;
+    alt.sp.forEach(function (x, i) {
+      var v = each[i].get(id);
+      if (v === undefined) return;
+      var s = v % SCORE_RANGE;
+      if (!best || x.q > best.q || (x.q === best.q && s > at)) { best = x; at = s; }
+    });
+    return best && best.spelling;
+  }
+
   /* Bulletins of spellings [{entry}] together. */
   function dfOf(list) {
     return list.reduce(function (a, x) { return a + entryDf(x.entry); }, 0);
@@ -452,11 +479,14 @@
      * `te` to where it first is spelled exactly as typed (`q` 1). With `heads`, a term of
      * more than WHOLE_POSTINGS postings that has a head is read from it: then `headed` is
      * true, and the lists hold only the bulletins ranked first. */
-    async function unionOf(list, heads) {
+    async function unionOf(list, heads, keep) {
       var out = { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
       heads = Boolean(heads) && dfOf(list) > wholePostings && list.some(function (x) { return headOf(x.entry); });
       out.headed = heads;
       var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry, heads); }));
+      /* Each spelling's own postings, when asked (a nearest word's: the page names the
+       * spelling the first result has). */
+      if (keep) out.each = maps;
       maps.forEach(function (map, i) {
         var q = list[i].q;
         map.forEach(function (v, id) {
@@ -583,7 +613,7 @@
       async function addPair(p, a, b, fa, fb, factor, kind) {
         var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
         var alt = alternative(fa + ' ' + fb, sp, kind);
-        alt.map = await unionOf(sp, heads);
+        alt.map = await unionOf(sp, heads, kind === 'typo');
         p.alts.push(alt);
       }
       await Promise.all(pairs.map(function (p) {
@@ -593,8 +623,8 @@
 
       /* The word being typed also matches as a prefix, below exact matches. */
       var last = words[words.length - 1];
-      /* A word the query did not type (a prefix's or a typo's candidate) has no marks to
-       * prefer: each of its spellings counts alike. */
+      /* A word the query did not type (a prefix's candidate, or a typo's of a word typed
+       * without marks) has no marks to prefer: each of its spellings counts alike. */
       var unmarked = { marked: false };
       if (params.typing && !last.quoted && Array.from(last.folded).length >= 2) {
         var prefix = Array.from(last.folded).slice(0, 2).join('');
@@ -636,7 +666,7 @@
             head = heads && a.df > budget;
             budget -= a.df;
           }
-          return unionOf(a.sp, head).then(function (map) { a.map = map; });
+          return unionOf(a.sp, head, a.kind === 'typo').then(function (map) { a.map = map; });
         }));
       }
       await fetchAlts();
@@ -801,13 +831,16 @@
          * within TYPO_SHARDS not fetched yet, and within what is left of QUERY_BYTES (at the
          * size of the shards fetched so far): a query of four words each suspected would
          * otherwise fetch some thirty shards. The first nearest word is always tried. */
-        /* Pair `p` with word `wi` replaced by its nearest word `f`: its two query words (the
-         * nearest word stands unmarked) and their folded forms. */
+        /* A word typed wrong, as its nearest words' spellings are judged: by its marks, one
+         * edit apart (nearQuality), when it was typed with marks. */
+        function typed(w) { return w.marked ? { word: w.word, marked: true, near: true } : unmarked; }
+        /* Pair `p` with word `wi` replaced by its nearest word `f`: its two query words and
+         * their folded forms. */
         function typoPair(p, wi, f) {
           var a = words[p.at], b = words[p.at + 1];
           return p.at === wi
-            ? { a: unmarked, b: b, fa: f, fb: b.folded }
-            : { a: a, b: unmarked, fa: a.folded, fb: f };
+            ? { a: typed(a), b: b, fa: f, fb: b.folded }
+            : { a: a, b: typed(b), fa: a.folded, fb: f };
         }
         var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
         var room = Math.floor((QUERY_BYTES - (received - since)) / shardBytes);
@@ -835,12 +868,16 @@
           /* A Telex tone key typed last ("hanhf") says which spelling was meant ("hành"). */
           var keyed = near[wi].length ? telex(w.word, true) : null;
           await Promise.all(near[wi].map(async function (e) {
-            var as = keyed && foldNormalized(keyed) === e[0] ? { word: keyed, marked: true } : unmarked;
-            var sp = await spellingsFor(e[0], [as], TYPO_FACTOR);
+            var as = keyed && foldNormalized(keyed) === e[0] ? { word: keyed, marked: true } : typed(w);
+            /* The likelier the edit, the more the word counts: TYPO_FACTOR times its odds
+             * (typoOdds: a letter left out, 1, counts more than one changed far from its
+             * key, 0.04). */
+            var factor = TYPO_FACTOR * (e[1] > 0 ? e[2] / e[1] : 1);
+            var sp = await spellingsFor(e[0], [as], factor);
             if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
             await Promise.all(pairsOf(wi).map(function (p) {
               var x = typoPair(p, wi, e[0]);
-              return addPair(p, x.a, x.b, x.fa, x.fb, TYPO_FACTOR, 'typo');
+              return addPair(p, x.a, x.b, x.fa, x.fb, factor, 'typo');
             }));
           }));
         }));
@@ -895,8 +932,10 @@
         var total = 0, matched = 0;
         var wordTitle = [], wordTyped = [];
         var typo = new Array(words.length).fill(null);
+        /* For a word read as a nearest word through a pair: that pair, and the word's side. */
+        var held = new Array(words.length).fill(null);
         words.forEach(function (w, wi) {
-          var best = 0, has = false, via = null;
+          var best = 0, has = false, via = null, viaPair = 0;
           var at = { title: 0, typed: 0 };
           w.alts.forEach(function (a) {
             var s = a.map && a.map.s.get(id);
@@ -920,9 +959,11 @@
               titleAt(a.map, id, p.at === wi ? 0 : 1, at);
               /* Of the nearest words it has (and not the word as typed), the one beside a
                * query word is the one it has. */
-              if (a.kind === 'typo' && (!via || via.kind === 'typo')) {
+              if (a.kind === 'typo' && (!via || via.kind === 'typo') && s > viaPair) {
                 var near = a.folded.split(' ')[p.at === wi ? 0 : 1];
-                w.alts.forEach(function (x) { if (x.kind === 'typo' && x.folded === near) via = x; });
+                w.alts.forEach(function (x) {
+                  if (x.kind === 'typo' && x.folded === near) { via = x; viaPair = s; held[wi] = { alt: a, side: p.at === wi ? 0 : 1 }; }
+                });
               }
             });
           });
@@ -930,6 +971,7 @@
           wordTitle.push(at.title);
           wordTyped.push(at.typed);
           if (via && via.kind === 'typo') typo[wi] = via;
+          if (!typo[wi] || !viaPair) held[wi] = null;
         });
         var adjacent = 0;
         var pairTyped = [];
@@ -959,7 +1001,7 @@
         var at = tier === 2 ? pairTitle[0] : tier === 1 ? Math.max.apply(null, wordTitle) : 0;
         /* A quoted phrase as typed anywhere goes before titles; else titles first. */
         var rank = quoted ? [exact, tier] : [typedTier, tier, exact];
-        return { total: total, matched: matched, rank: rank.map(Number), at: at, typo: typo };
+        return { total: total, matched: matched, rank: rank.map(Number), at: at, typo: typo, held: held };
       }
 
       var partial = false;
@@ -1035,6 +1077,14 @@
         corrected = words.map(function (w, wi) {
           var a = top.typo[wi];
           if (!a) return w.word;
+          /* A query typed without marks, and nothing saying which spelling was meant: the
+           * letters put right, no marks added ("ha noii": "ha noi"). */
+          if (!marked && a.sp.every(function (x) { return x.q === a.sp[0].q; })) return a.folded;
+          /* Else the spelling the first result has: beside a query word, as the pair it was
+           * found through has it, or as the word has it; the best of those as typed. */
+          var pair = top.held[wi];
+          var had = pair ? heldSpelling(pair.alt, ids[0]) : heldSpelling(a, ids[0]);
+          if (had) return pair ? had.split(' ')[pair.side] : had;
           var best = bestSpelling(a.sp);
           return best ? best.spelling : a.folded;
         }).join(' ');

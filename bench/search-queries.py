@@ -18,13 +18,18 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   reordered     the first title words in another order
   name          a person's or place's name, no marks, plus a title word
   telex         the first title words typed in Telex with the input method off ("vieetj")
+  words         two words in a row from one sentence of the body, both with marks, typed as
+                written, not quoted ("lây nhiễm")
+  words-tone    the same two words with one tone mark dropped or changed ("lây nhiêm")
 
 `tied` counts, for the title classes (title, tone, typo, reordered, telex), the titles that begin
 with the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
-whether only one bulletin has it.
+whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
+These two classes draw from their own random stream, so adding them left the other classes'
+queries as they were.
 """
 import argparse
 import hashlib
@@ -158,7 +163,9 @@ def main():
     rng = random.Random(f'bantin-{args.set}')
     rng.shuffle(mine)
     queries = []
-    want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex']}
+    want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
+                                        'words', 'words-tone']}
+    rng_words = random.Random(f'bantin-{args.set}-words')
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -218,6 +225,19 @@ def main():
                 if want[cls] > 0:
                     add(cls, '"' + ' '.join(w.lower() for w in (wa, wb, wc)) + '"', None, [wa.lower(), wb.lower(), wc.lower()])
                     break
+        if paras and (want['words'] > 0 or want['words-tone'] > 0):
+            toks = tokens_with_gaps(rng_words.choice(paras))
+            # Two words with marks, side by side with only spaces between them.
+            spots = [i for i in range(len(toks) - 1)
+                     if all(fold(w) != w.lower() and not w.isdigit() for w, _ in toks[i:i + 2]) and not toks[i + 1][1].strip()]
+            if spots:
+                i = rng_words.choice(spots)
+                pair = [toks[i][0].lower(), toks[i + 1][0].lower()]
+                add('words', ' '.join(pair), None, pair)
+                k = rng_words.randrange(2)
+                changed = retone(pair[k], rng_words)
+                if changed:
+                    add('words-tone', ' '.join(changed if j == k else w for j, w in enumerate(pair)), None, pair)
     # How many titles answer each query as well as the wanted one by its class's own rule: the
     # titles whose first words are the same (title, tone, typo, reordered), or that have the
     # title word and whose bulletin has the name (name). No ranking can tell them apart from the
@@ -239,16 +259,17 @@ def main():
             name, word = ' ' + ' '.join(words[:-1]) + ' ', ' ' + words[-1] + ' '
             tied = {docs[i][1] for i, (t, b) in enumerate(texts) if word in t and (name in t or name in b)}
             q['tied'] = len(tied) or 1
-    # The titles of every bulletin that has each phrase.
+    # The titles of every bulletin that has each phrase (three words, or two).
     wanted = {tuple(q['phrase']) for q in queries if q['phrase']}
     having = {p: set() for p in wanted}
     for _, title, body, summary in docs:
         for para in [title, summary] + body.split('\n'):
             ws = words_only(para)
-            for i in range(len(ws) - 2):
-                t = (ws[i], ws[i + 1], ws[i + 2])
-                if t in having:
-                    having[t].add(title)
+            for n in (2, 3):
+                for i in range(len(ws) - n + 1):
+                    t = tuple(ws[i:i + n])
+                    if t in having:
+                        having[t].add(title)
     for q in queries:
         if q['phrase']:
             q['titles'] = sorted(having[tuple(q['phrase'])])

@@ -252,6 +252,30 @@ fn the_page_names_a_typo_s_word_as_the_first_result_spells_it_and_as_the_query_w
 }
 
 #[test]
+fn words_typed_with_marks_the_archive_mostly_spells_so_rank_as_typed_before_titles_in_other_tones() {
+    let Some(script) = node() else { return };
+    let site = built(&[
+        ("a", "Lấy phiếu tín nhiệm cán bộ", "2019-01-01", "Quốc hội họp."),
+        ("b", "Dịch bệnh ở châu Phi", "2015-01-01", "Virus lây nhiễm rất nhanh."),
+        ("c", "Hà Nội mưa to", "2015-01-01", "Nước ngập."),
+        ("d", "Tin trong ngày", "2019-01-01", "Người hà nôi xưa nói vậy."),
+        ("e", "Hà Nội đón khách", "2016-01-01", "Khách đông."),
+        ("f", "Phố cổ Hà Nội", "2017-01-01", "Phố đông."),
+        ("g", "Hà Nội trồng cây", "2018-01-01", "Cây xanh."),
+        ("h", "Hà Nội lập quy hoạch", "2018-02-01", "Quy hoạch."),
+    ]);
+    let answers = ask(&script, &site, &["lây nhiễm", "hà nôi"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    // "lây nhiễm" as typed is the only spelling of its pair: the bulletin with it goes
+    // before the title with "lấy" and "nhiệm" (other tones, apart).
+    assert_eq!(first(0), Some("Dịch bệnh ở châu Phi"), "{answers:?}");
+    // "hà nôi" is the rarer spelling of its pair (a tone left out, one bulletin of six):
+    // titles with "Hà Nội" go before the text that has the pair as typed.
+    assert!(answers[1].0[..5].iter().all(|t| t.contains("Hà Nội")), "{answers:?}");
+    assert_eq!(answers[1].0.last().map(String::as_str), Some("Tin trong ngày"), "{answers:?}");
+}
+
+#[test]
 fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
     let Some(script) = node() else { return };
     // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"

@@ -13,6 +13,9 @@
    * for less; so do the words a typed prefix or a typo may stand for. */
   var ADJACENT_BONUS = 100;
   var TONE_FACTOR = 0.7;
+  /* A query typed with marks means them when its pairs (or its one word) are spelled as
+   * typed in at least this share of the bulletins that have them in any spelling. */
+  var MEANT_SHARE = 0.25;
   var MARKS_FACTOR = 0.5;
   var PREFIX_FACTOR = 0.5;
   var PREFIX_EXPANSIONS = 3;
@@ -902,6 +905,15 @@
       }
 
       var marked = words.some(function (w) { return w.marked; });
+      /* Typed with marks, and meant so: each pair (or the one word) as typed in at least
+       * MEANT_SHARE of the bulletins that have it in any spelling. */
+      function typedShare(alt) {
+        var all = dfOf(alt.sp);
+        return all ? dfOf(alt.sp.filter(function (x) { return x.q === 1; })) / all : 0;
+      }
+      var meant = marked && (words.length === 1
+        ? typedShare(words[0].alts[0]) >= MEANT_SHARE
+        : pairs.length === words.length - 1 && pairs.every(function (p) { return typedShare(p.alts[0]) >= MEANT_SHARE; }));
       var pairIdf = pairs.map(function (p) { return p.alts.map(function (a) { return idf(Math.max(1, a.df), n); }); });
       words.forEach(function (w) { w.alts.forEach(function (a) { a.idf = idf(Math.max(1, a.df), n); }); });
       /* Where in bulletin `id`'s title a term first is, in `title` (any spelling) and
@@ -999,9 +1011,13 @@
           : pairs.length === words.length - 1 && pairs.every(function (p) { return p.alts[0].map.exact.has(id); }));
         /* Within a tier, the title with the query nearer its start first. */
         var at = tier === 2 ? pairTitle[0] : tier === 1 ? Math.max.apply(null, wordTitle) : 0;
-        /* A quoted phrase as typed anywhere goes before titles; else titles first. */
-        var rank = quoted ? [exact, tier] : [typedTier, tier, exact];
-        return { total: total, matched: matched, rank: rank.map(Number), at: at, typo: typo, held: held };
+        /* A quoted phrase as typed anywhere goes before titles; so do the words as typed
+         * when the archive spells them mostly so (the query says what it means: "lây
+         * nhiễm" before a title with "lấy … nhiệm"); else titles first ("hà nôi": "Hà Nội"
+         * in a title before "hà nôi" in a text). */
+        var rank = quoted || meant ? [exact, tier] : [typedTier, tier, exact];
+        if (meant && !quoted) rank.unshift(typedTier);
+        return { total: total, matched: matched, rank: rank.map(Number), tier: tier, at: at, typo: typo, held: held };
       }
 
       var partial = false;
@@ -1071,7 +1087,7 @@
       function holds(p) { return p.alts.some(function (a) { return a.map.s.has(ids[0]); }); }
       var vouched = top && (quoted
         ? (!marked || top.rank[0] === 1) && pairs.every(function (p) { return !p.quoted || holds(p); })
-        : words.length === 1 || top.rank[1] >= 1 || (words.length === 2 && pairs.length === 1 && holds(pairs[0])));
+        : words.length === 1 || top.tier >= 1 || (words.length === 2 && pairs.length === 1 && holds(pairs[0])));
       if (top && (top.matched < words.length || !vouched) && fromHeads(true)) return null;
       if (top && (top.typo.some(Boolean) || words.some(function (w) { return w.telex; }))) {
         corrected = words.map(function (w, wi) {

@@ -98,7 +98,15 @@ function quantile(xs, q) {
     }
     const accepted = new Set(q.titles);
     const rank = docs.findIndex((d) => d && accepted.has(d.t));
-    const c = classes.get(q.class) || { n: 0, top1: 0, top3: 0, mrr: 0, bytes: [], unique: 0, uniqueTop1: 0, tied: 0, best1: 0, best3: 0 };
+    const c = classes.get(q.class) || { n: 0, top1: 0, top3: 0, mrr: 0, bytes: [], unique: 0, uniqueTop1: 0, tied: 0, best1: 0, best3: 0, shown: 0, named: 0 };
+    /* What the page says it searched for ("Kết quả cho …"), for a query drawn from a title:
+     * is it the title's first words? */
+    if (result.corrected && q.tied) {
+      c.shown++;
+      const words = q.titles[0].normalize('NFC').toLowerCase().split(/\s+/)
+        .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean);
+      if (result.corrected === words.slice(0, q.q.split(' ').length).join(' ')) c.named++;
+    }
     c.n++;
     if (rank === 0) c.top1++;
     if (rank >= 0 && rank < 3) c.top3++;
@@ -128,5 +136,8 @@ function quantile(xs, q) {
       + (c.tied ? ' '.repeat(c.unique ? 2 : 16) + `${pct(c.best1, c.tied).trim()} / ${pct(c.best3, c.tied).trim()}` : ''));
   }
   console.log('all'.padEnd(14) + String(all.n).padStart(8) + pct(all.top1, all.n) + pct(all.top3, all.n) + (all.mrr / all.n).toFixed(2).padStart(8));
+  for (const [name, c] of classes) {
+    if (c.shown) console.log(`${name}: "Kết quả cho …" shown for ${c.shown}, the title's first words in ${c.named}`);
+  }
   misses.forEach((m) => console.log(m));
 })().catch((e) => { console.error(e); process.exit(1); });

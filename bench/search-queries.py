@@ -18,18 +18,20 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   reordered     the first title words in another order
   name          a person's or place's name, no marks, plus a title word
   telex         the first title words typed in Telex with the input method off ("vieetj")
+  typo-marked   the first title words typed with marks, a one-letter typo in one of its
+                words with marks, its marks kept ("hà nộii")
   words         two words in a row from one sentence of the body, both with marks, typed as
                 written, not quoted ("lây nhiễm")
   words-tone    the same two words with one tone mark dropped or changed ("lây nhiêm")
 
-`tied` counts, for the title classes (title, tone, typo, reordered, telex), the titles that begin
+`tied` counts, for the title classes (title, tone, typo, typo-marked, reordered, telex), the titles that begin
 with the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
-These two classes draw from their own random stream, so adding them left the other classes'
-queries as they were.
+These two classes, and typo-marked, draw from random streams of their own, so adding them left
+the other classes' queries as they were.
 """
 import argparse
 import hashlib
@@ -129,6 +131,29 @@ def typo(word, rng):
     return out if out != w else None
 
 
+def typo_marked(word, rng):
+    """A one-letter typo in a word typed with marks, which it keeps: a letter changed, left
+    out, added or swapped with the next one (letters added or changed have no marks)."""
+    letters = 'abcdeghiklmnopqrstuvxy'
+    w = list(unicodedata.normalize('NFC', word.lower()))
+    if len(w) < 3 or fold(word) == word.lower() or not word.isalpha():
+        return None
+    i = rng.randrange(len(w))
+    kind = rng.choice(['sub', 'del', 'ins', 'swap'])
+    if kind == 'sub':
+        out = w[:i] + [rng.choice([c for c in letters if c != w[i]])] + w[i + 1:]
+    elif kind == 'del':
+        out = w[:i] + w[i + 1:]
+    elif kind == 'ins':
+        out = w[:i] + [rng.choice(letters)] + w[i:]
+    else:
+        if i + 1 >= len(w) or w[i] == w[i + 1]:
+            return None
+        out = w[:i] + [w[i + 1], w[i]] + w[i + 2:]
+    out = ''.join(out)
+    return out if out != ''.join(w) else None
+
+
 def names_in(text):
     """Capitalised runs of two or three words, not at the start of a sentence."""
     out = []
@@ -164,8 +189,9 @@ def main():
     rng.shuffle(mine)
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
-                                        'words', 'words-tone']}
+                                        'words', 'words-tone', 'typo-marked']}
     rng_words = random.Random(f'bantin-{args.set}-words')
+    rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -195,6 +221,14 @@ def main():
                     changed = [w.lower() for w in first]
                     changed[i] = t
                     add('typo', ' '.join(changed), [title])
+            spots = [i for i, w in enumerate(first) if len(w) >= 3 and w.isalpha() and fold(w) != w.lower()]
+            if spots:
+                i = rng_marked.choice(spots)
+                t = typo_marked(first[i], rng_marked)
+                if t:
+                    changed = [w.lower() for w in first]
+                    changed[i] = t
+                    add('typo-marked', ' '.join(changed), [title])
             order = list(first)
             while order == first:
                 rng.shuffle(order)
@@ -252,7 +286,7 @@ def main():
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
     for q in queries:
-        if q['class'] in ('title', 'tone', 'typo', 'reordered', 'telex'):
+        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'reordered', 'telex'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
         elif q['class'] == 'name':
             words = q['q'].split()

@@ -276,6 +276,38 @@ fn words_typed_with_marks_the_archive_mostly_spells_so_rank_as_typed_before_titl
 }
 
 #[test]
+fn too_few_results_and_a_word_far_rarer_than_one_a_letter_away_try_that_word_where_it_makes_a_title() {
+    let Some(script) = node() else { return };
+    // Two texts misspell "Donald" as "Donal"; "Donald" is in 48 titles (20 × 2 or more).
+    // "Hèn" is in one title (the rarest word of "pò hèn"), "hơn" (one letter away) in 25
+    // texts, never in a title beside "pò".
+    let mut bulletins = vec![
+        ("m1", "Tin trong ngày", "2015-01-01", "Ông Donal Trump nói."),
+        ("m2", "Tin thế giới", "2015-02-01", "Donal Trump đến."),
+        ("p", "Trận chiến Pò Hèn năm 1979", "2016-01-01", "Biên giới."),
+        ("q", "Tin biên giới", "2016-02-01", "Đồn Pò Mã xa hơn."),
+    ];
+    let slugs: Vec<String> = (0..72).map(|i| format!("s{i}")).collect();
+    for (i, slug) in slugs.iter().enumerate() {
+        let (title, body) = if i < 48 {
+            ("Donald Trump thăm châu Á", "Chuyến đi dài.")
+        } else {
+            ("Tin trong tuần", "Hai người hơn nữa.")
+        };
+        bulletins.push((slug, title, "2018-01-01", body));
+    }
+    let site = built(&bulletins);
+    let answers = ask(&script, &site, &["donal trump", "pò hèn"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Donald Trump thăm châu Á"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("donald trump"), "{answers:?}");
+    // The texts as typed are still among the results.
+    assert!(answers[0].0.iter().any(|t| t == "Tin thế giới"), "{answers:?}");
+    // No nearer word makes a title: the query stands as typed (not "pò hơn" too).
+    assert_eq!(answers[1], (vec!["Trận chiến Pò Hèn năm 1979".to_string()], None), "{answers:?}");
+}
+
+#[test]
 fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
     let Some(script) = node() else { return };
     // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"

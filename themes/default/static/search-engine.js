@@ -28,6 +28,9 @@
   var QUERY_BYTES = 82 * 1024;
   /* Fewer full results than this and typos are looked for. */
   var TYPO_MIN = 3;
+  /* How much more frequent than a word found (in too few bulletins) its nearest word must be
+   * to be tried as the word meant. */
+  var TYPO_RARER = 20;
   /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
   var LONG_POSTINGS = 3000;
   /* A quoted phrase's first bulletins checked against their phrase filters (so many at a
@@ -826,8 +829,23 @@
           });
         }
         if (!suspects.some(Boolean) && !found.size) suspects = words.map(function (w) { return !w.quoted; });
+        /* Too few found, though every word and pair is: the rarest word may be a word far
+         * more frequent typed wrong, as a few texts typed it too ("donal trump"). Only its
+         * nearest words at least TYPO_RARER times as frequent are tried, and kept only where
+         * they make a title hold every word (as for a word beside no query word). Not in a
+         * query read as Telex: its words are already the ones it spells. */
+        var rare = -1;
+        if (!suspects.some(Boolean) && !words.some(function (w) { return w.telex; })) {
+          words.forEach(function (w, wi) {
+            if (typable[wi] && (rare < 0 || w.alts[0].df < words[rare].alts[0].df)) rare = wi;
+          });
+          suspects = words.map(function (_, wi) { return wi === rare; });
+        }
         var fixes = await Promise.all(words.map(function (w, wi) {
-          return suspects[wi] ? nearWords(w.folded) : [];
+          if (!suspects[wi]) return [];
+          return nearWords(w.folded).then(function (near) {
+            return wi !== rare ? near : near.filter(function (e) { return e[1] >= TYPO_RARER * w.alts[0].df; });
+          });
         }));
         /* Each suspect's nearest words, best first, taken in turns (every suspect's first,
          * then every second…) while the shards they need, the word's and its pairs', stay
@@ -889,7 +907,7 @@
           /* A word that is another word typed wrong is taken for a typo only where that
            * makes a title hold every word: else the words as typed stand (a name and a word
            * of the title, say, need not stand together). */
-          if (unpaired && !(await typoMakesTitle())) {
+          if ((unpaired || rare >= 0) && !(await typoMakesTitle())) {
             words.forEach(function (w) { w.alts = w.alts.filter(function (a) { return a.kind !== 'typo'; }); });
             pairs.forEach(function (p) { p.alts = p.alts.filter(function (a) { return a.kind !== 'typo'; }); });
           }

@@ -1033,8 +1033,7 @@
          * when the archive spells them mostly so (the query says what it means: "lây
          * nhiễm" before a title with "lấy … nhiệm"); else titles first ("hà nôi": "Hà Nội"
          * in a title before "hà nôi" in a text). */
-        var rank = quoted || meant ? [exact, tier] : [typedTier, tier, exact];
-        if (meant && !quoted) rank.unshift(typedTier);
+        var rank = quoted ? [exact, tier] : meant ? [typedTier, exact, tier] : [typedTier, tier, exact];
         return { total: total, matched: matched, rank: rank.map(Number), tier: tier, at: at, typo: typo, held: held };
       }
 

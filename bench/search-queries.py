@@ -111,11 +111,10 @@ def retone(word, rng):
     return unicodedata.normalize('NFC', d.replace(tone, rng.choice(others), 1))
 
 
-def typo(word, rng):
+def one_edit(w, rng):
+    """`w` with one letter changed, left out, added or swapped with the next one (a letter
+    added or changed has no marks), or None."""
     letters = 'abcdeghiklmnopqrstuvxy'
-    w = fold(word)
-    if len(w) < 3 or not w.isalpha():
-        return None
     i = rng.randrange(len(w))
     kind = rng.choice(['sub', 'del', 'ins', 'swap'])
     if kind == 'sub':
@@ -131,27 +130,16 @@ def typo(word, rng):
     return out if out != w else None
 
 
+def typo(word, rng):
+    """A one-letter typo in a word typed without marks."""
+    w = fold(word)
+    return one_edit(w, rng) if len(w) >= 3 and w.isalpha() else None
+
+
 def typo_marked(word, rng):
-    """A one-letter typo in a word typed with marks, which it keeps: a letter changed, left
-    out, added or swapped with the next one (letters added or changed have no marks)."""
-    letters = 'abcdeghiklmnopqrstuvxy'
-    w = list(unicodedata.normalize('NFC', word.lower()))
-    if len(w) < 3 or fold(word) == word.lower() or not word.isalpha():
-        return None
-    i = rng.randrange(len(w))
-    kind = rng.choice(['sub', 'del', 'ins', 'swap'])
-    if kind == 'sub':
-        out = w[:i] + [rng.choice([c for c in letters if c != w[i]])] + w[i + 1:]
-    elif kind == 'del':
-        out = w[:i] + w[i + 1:]
-    elif kind == 'ins':
-        out = w[:i] + [rng.choice(letters)] + w[i:]
-    else:
-        if i + 1 >= len(w) or w[i] == w[i + 1]:
-            return None
-        out = w[:i] + [w[i + 1], w[i]] + w[i + 2:]
-    out = ''.join(out)
-    return out if out != ''.join(w) else None
+    """A one-letter typo in a word typed with marks, which it keeps."""
+    w = unicodedata.normalize('NFC', word.lower())
+    return one_edit(w, rng) if len(w) >= 3 and word.isalpha() and fold(word) != word.lower() else None
 
 
 def names_in(text):
@@ -213,22 +201,19 @@ def main():
                 changed = list(first)
                 changed[i] = retone(first[i], rng)
                 add('tone', ' '.join(changed).lower(), [title])
-            spots = [i for i, w in enumerate(first) if len(fold(w)) >= 3]
-            if spots:
-                i = rng.choice(spots)
-                t = typo(first[i], rng)
-                if t:
-                    changed = [w.lower() for w in first]
-                    changed[i] = t
-                    add('typo', ' '.join(changed), [title])
-            spots = [i for i, w in enumerate(first) if len(w) >= 3 and w.isalpha() and fold(w) != w.lower()]
-            if spots:
-                i = rng_marked.choice(spots)
-                t = typo_marked(first[i], rng_marked)
-                if t:
-                    changed = [w.lower() for w in first]
-                    changed[i] = t
-                    add('typo-marked', ' '.join(changed), [title])
+            # A typo in one word (typed without marks), or in one with marks, which it keeps.
+            for cls, make, r, fits in (
+                ('typo', typo, rng, lambda w: len(fold(w)) >= 3),
+                ('typo-marked', typo_marked, rng_marked, lambda w: len(w) >= 3 and w.isalpha() and fold(w) != w.lower()),
+            ):
+                spots = [i for i, w in enumerate(first) if fits(w)]
+                if spots:
+                    i = r.choice(spots)
+                    t = make(first[i], r)
+                    if t:
+                        changed = [w.lower() for w in first]
+                        changed[i] = t
+                        add(cls, ' '.join(changed), [title])
             order = list(first)
             while order == first:
                 rng.shuffle(order)

@@ -104,6 +104,16 @@ fn the_client_filters_and_counts_by_section_on_a_built_index() {
 /// Runs queries through search.js on `site`'s built index: per query, the titles in order
 /// and the corrected query, if any.
 fn ask(script: &str, site: &common::Site, queries: &[&str]) -> Vec<(Vec<String>, Option<String>)> {
+    ask_as(script, site, queries, false)
+}
+
+/// [`ask`], as submitted queries or (`typing`) as the words being typed.
+fn ask_as(
+    script: &str,
+    site: &common::Site,
+    queries: &[&str],
+    typing: bool,
+) -> Vec<(Vec<String>, Option<String>)> {
     let js = format!(
         r#"const s = require({script:?}); const fs = require('fs'); const path = require('path');
         const fetchFn = async (u) => {{ try {{ return new Response(fs.readFileSync(path.join({dir:?}, u)), {{ status: 200 }}); }} catch (e) {{ return new Response('', {{ status: 404 }}); }} }};
@@ -111,7 +121,7 @@ fn ask(script: &str, site: &common::Site, queries: &[&str]) -> Vec<(Vec<String>,
           const out = [];
           for (const q of {queries}) {{
             const e = s.createEngine('', fetchFn);
-            const r = await e.search({{ q }});
+            const r = await e.search({{ q, typing: {typing} }});
             out.push([(await e.docs(r.ids)).map(d => d.t), r.corrected || null]);
           }}
           console.log(JSON.stringify(out));
@@ -305,6 +315,26 @@ fn too_few_results_and_a_word_far_rarer_than_one_a_letter_away_try_that_word_whe
     assert!(answers[0].0.iter().any(|t| t == "Tin thế giới"), "{answers:?}");
     // No nearer word makes a title: the query stands as typed (not "pò hơn" too).
     assert_eq!(answers[1], (vec!["Trận chiến Pò Hèn năm 1979".to_string()], None), "{answers:?}");
+}
+
+#[test]
+fn the_word_being_typed_is_matched_by_the_words_it_begins_as_typed_and_beside_the_word_before() {
+    let Some(script) = node() else { return };
+    let site = built(&[
+        ("a", "Phẫn nộ trước clip ở Hà Nội", "2019-01-01", "Dư luận."),
+        ("b", "Hà Nội mưa to", "2015-01-01", "Nước ngập."),
+        ("c", "Tổng bí thư đến Cuba", "2016-01-01", "Chuyến thăm."),
+        ("d", "Tin trong ngày", "2019-02-01", "Tổng hợp bí quyết thi cử."),
+    ]);
+    let answers = ask_as(&script, &site, &["hà nộ", "tổng bí th"], true);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    // "nộ" may become "nội": the title that starts with "Hà Nội" goes before the one with
+    // "nộ" as typed, apart from "Hà".
+    assert_eq!(first(0), Some("Hà Nội mưa to"), "{answers:?}");
+    assert_eq!(first(1), Some("Tổng bí thư đến Cuba"), "{answers:?}");
+    // Submitted, the words are what they are.
+    let answers = ask(&script, &site, &["hà nộ"]);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Phẫn nộ trước clip ở Hà Nội"), "{answers:?}");
 }
 
 #[test]

@@ -495,6 +495,8 @@
       if (keep) out.each = maps;
       maps.forEach(function (map, i) {
         var q = list[i].q;
+        /* Spelled as typed: the quality says so, or (the word being typed) it begins so. */
+        var typed = q === 1 || Boolean(list[i].typed);
         map.forEach(function (v, id) {
           var s = (v % SCORE_RANGE) * q;
           var prev = out.s.get(id);
@@ -505,7 +507,7 @@
             var pt = out.t.get(id);
             if (pt === undefined || t < pt) out.t.set(id, t);
             var pe = out.te.get(id);
-            if (q === 1 && (pe === undefined || t < pe)) out.te.set(id, t);
+            if (typed && (pe === undefined || t < pe)) out.te.set(id, t);
           }
         });
       });
@@ -616,8 +618,9 @@
         if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
       }
       var quoted = pairs.some(function (p) { return p.quoted; });
-      async function addPair(p, a, b, fa, fb, factor, kind) {
+      async function addPair(p, a, b, fa, fb, factor, kind, adjust) {
         var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
+        if (adjust) sp = adjust(sp);
         var alt = alternative(fa + ' ' + fb, sp, kind);
         alt.map = await unionOf(sp, heads, kind === 'typo');
         p.alts.push(alt);
@@ -642,8 +645,29 @@
           var sp = (await spellingsFor(e[0], [unmarked], PREFIX_FACTOR)).filter(function (x) {
             return !last.marked || x.spelling.indexOf(last.word) === 0;
           });
+          /* Each begins as the word is typed so far: in a title, it counts as typed. */
+          sp.forEach(function (x) { x.typed = true; });
           return alternative(e[0], sp, 'prefix');
         }))).forEach(function (a) { if (a.sp.length) last.alts.push(a); });
+        /* Each beside the word before it, too: a common word's own list is not fetched in
+         * a query of several words, and the pair ("phú trọng" for "nguyen phu tr") stands
+         * for it. */
+        var before = pairs.filter(function (p) { return p.at === words.length - 2; });
+        await Promise.all(before.map(function (p) {
+          var a = words[p.at];
+          /* Spelled as the word before is typed, and begun as the last is. */
+          function begun(sp) {
+            return sp.filter(function (x) {
+              return !last.marked || x.spelling.split(' ')[1].indexOf(last.word) === 0;
+            }).map(function (x) {
+              x.typed = quality(x.spelling.split(' ')[0], a) === 1;
+              return x;
+            });
+          }
+          return Promise.all(last.alts.filter(function (x) { return x.kind === 'prefix'; }).map(function (x) {
+            return addPair(p, a, unmarked, a.folded, x.folded, PREFIX_FACTOR, 'prefix', begun);
+          }));
+        }));
       }
 
       /* A word's own list is fetched when it is short, when the query is one word, or, for

@@ -93,7 +93,8 @@ function quantile(xs, q) {
       [result, docs] = await pagefindSearch(q.q, stats);
     } else {
       const engine = search.createEngine('', makeFetch(stats));
-      result = await engine.search({ q: q.q });
+      /* A query being typed: its last word may be the start of a word. */
+      result = await engine.search({ q: q.q, typing: q.class === 'typing' });
       docs = await engine.docs(result.ids.slice(0, 10));
     }
     const accepted = new Set(q.titles);

@@ -20,11 +20,13 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   telex         the first title words typed in Telex with the input method off ("vieetj")
   typo-marked   the first title words typed with marks, a one-letter typo in one of its
                 words with marks, its marks kept ("hà nộii")
+  typing        the first title words typed with marks, the last of them (four letters or more)
+                short of its last two letters, as a reader sees results while typing
   words         two words in a row from one sentence of the body, both with marks, typed as
                 written, not quoted ("lây nhiễm")
   words-tone    the same two words with one tone mark dropped or changed ("lây nhiêm")
 
-`tied` counts, for the title classes (title, tone, typo, typo-marked, reordered, telex), the titles that begin
+`tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex), the titles that begin
 with the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
@@ -177,7 +179,7 @@ def main():
     rng.shuffle(mine)
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
-                                        'words', 'words-tone', 'typo-marked']}
+                                        'words', 'words-tone', 'typo-marked', 'typing']}
     rng_words = random.Random(f'bantin-{args.set}-words')
     rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
 
@@ -214,6 +216,9 @@ def main():
                         changed = [w.lower() for w in first]
                         changed[i] = t
                         add(cls, ' '.join(changed), [title])
+            typing = [w.lower() for w in first]
+            if len(typing[-1]) >= 4 and typing[-1].isalpha():
+                add('typing', ' '.join(typing[:-1] + [typing[-1][:-2]]), [title])
             order = list(first)
             while order == first:
                 rng.shuffle(order)
@@ -271,7 +276,7 @@ def main():
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
     for q in queries:
-        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'reordered', 'telex'):
+        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
         elif q['class'] == 'name':
             words = q['q'].split()

@@ -1025,7 +1025,6 @@
           wordTitle.push(at.title);
           wordTyped.push(at.typed);
           if (via && via.kind === 'typo') typo[wi] = via;
-          if (!typo[wi] || !viaPair) held[wi] = null;
         });
         var adjacent = 0;
         var pairTyped = [];

@@ -106,7 +106,12 @@ function quantile(xs, q) {
       c.shown++;
       const words = q.titles[0].normalize('NFC').toLowerCase().split(/\s+/)
         .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean);
-      if (result.corrected === words.slice(0, q.q.split(' ').length).join(' ')) c.named++;
+      /* (Words typed joined are shown apart: as many words as shown.) */
+      const shown = (q.class === 'joined' ? result.corrected : q.q).split(' ').length;
+      /* (A query typed without marks is shown without them.) */
+      const plain = (t) => t.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd');
+      const title = words.slice(0, shown).join(' ');
+      if (result.corrected === (q.class === 'joined' ? plain(title) : title)) c.named++;
     }
     c.n++;
     if (rank === 0) c.top1++;

@@ -25,15 +25,18 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   words         two words in a row from one sentence of the body, both with marks, typed as
                 written, not quoted ("lây nhiễm")
   words-tone    the same two words with one tone mark dropped or changed ("lây nhiêm")
+  joined        the first title words typed without marks, two of them side by side typed
+                without the space between them ("hanoi mua to")
 
-`tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex), the titles that begin
+`tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex,
+joined), the titles that begin
 with the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
-These two classes, and typo-marked, draw from random streams of their own, so adding them left
-the other classes' queries as they were.
+These two classes, typo-marked and joined draw from random streams of their own, so adding them
+left the other classes' queries as they were.
 """
 import argparse
 import hashlib
@@ -179,9 +182,10 @@ def main():
     rng.shuffle(mine)
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
-                                        'words', 'words-tone', 'typo-marked', 'typing']}
+                                        'words', 'words-tone', 'typo-marked', 'typing', 'joined']}
     rng_words = random.Random(f'bantin-{args.set}-words')
     rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
+    rng_joined = random.Random(f'bantin-{args.set}-joined')
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -219,6 +223,12 @@ def main():
             typing = [w.lower() for w in first]
             if len(typing[-1]) >= 4 and typing[-1].isalpha():
                 add('typing', ' '.join(typing[:-1] + [typing[-1][:-2]]), [title])
+            spots = [i for i in range(len(first) - 1) if first[i].isalpha() and first[i + 1].isalpha()]
+            if spots:
+                i = rng_joined.choice(spots)
+                joined = [fold(w) for w in first]
+                joined[i:i + 2] = [joined[i] + joined[i + 1]]
+                add('joined', ' '.join(joined), [title])
             order = list(first)
             while order == first:
                 rng.shuffle(order)
@@ -276,7 +286,7 @@ def main():
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
     for q in queries:
-        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex'):
+        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex', 'joined'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
         elif q['class'] == 'name':
             words = q['q'].split()

@@ -338,6 +338,77 @@ fn the_word_being_typed_is_matched_by_the_words_it_begins_as_typed_and_beside_th
 }
 
 #[test]
+fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_side() {
+    let Some(script) = node() else { return };
+    // "hanoi" reads as "ha noi" or "han oi": the archive has "Hà Nội" in three bulletins and
+    // "hạn ơi" in one, so it is "ha noi". "mưa" and "hà" are in it, never side by side.
+    let site = built(&[
+        ("a", "Hà Nội mưa to suốt đêm", "2015-01-01", "Nước ngập nhiều phố."),
+        ("b", "Tin trong ngày", "2016-01-01", "Đường ở Hà Nội thông thoáng."),
+        ("c", "Nắng nóng kéo dài", "2017-01-01", "Người dân kêu: hạn ơi là hạn. Hà Nội có mưa."),
+        ("d", "Tổng Bí thư Nguyễn Phú Trọng tiếp đoàn đại biểu", "2018-01-01", "Buổi sáng."),
+        ("e", "Đội tuyển Việt Nam thắng", "2019-01-01", "Trận đấu hay."),
+        ("f", "Anh em nhà họ Lê", "2019-02-01", "Chuyện làng."),
+        ("g", "Tin vui", "2019-03-01", "Anh em đoàn tụ."),
+        ("h", "Bé Na", "2019-04-01", "Bé nói: a, nhem nhuốc quá."),
+        ("i", "Melania Trump thăm trường", "2019-05-01", "Chuyến thăm."),
+        ("i2", "Tin tối", "2019-05-02", "Bà Melania dự tiệc."),
+        ("j", "Tin làng", "2019-06-01", "Bà mẹ Lan kể."),
+    ]);
+    let answers = ask(&script, &site, &["hanoi mua", "nguyenphutrong", "vietnam", "hànội", "muaha", "anhem"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
+    // The page says how the words were read, as typed (without marks).
+    assert_eq!(answers[0].1.as_deref(), Some("ha noi mua"), "{answers:?}");
+    assert_eq!(first(1), Some("Tổng Bí thư Nguyễn Phú Trọng tiếp đoàn đại biểu"), "{answers:?}");
+    assert_eq!(answers[1].1.as_deref(), Some("nguyen phu trong"), "{answers:?}");
+    assert_eq!(answers[2], (vec!["Đội tuyển Việt Nam thắng".to_string()], Some("viet nam".to_string())));
+    // Typed with marks, the marks stay where they were typed.
+    assert_eq!(first(3), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
+    assert_eq!(answers[3].1.as_deref(), Some("hà nội"), "{answers:?}");
+    // Syllables the archive never has side by side are not read so.
+    assert!(answers[4].0.is_empty(), "{answers:?}");
+    // "a nhem" is side by side once, "anh em" twice.
+    assert_eq!(first(5), Some("Anh em nhà họ Lê"), "{answers:?}");
+    assert_eq!(answers[5].1.as_deref(), Some("anh em"), "{answers:?}");
+    // While typing, a word that words (of two bulletins or more) begin so is the start of one
+    // ("melan": "Melania"), and one that no word begins so is read as syllables.
+    let answers = ask_as(&script, &site, &["melan", "hanoi"], true);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Melania Trump thăm trường"), "{answers:?}");
+    assert_eq!(answers[1].0.first().map(String::as_str), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
+
+    // A word the archive has as typed, rarely (a brand), is read as syllables it has side by
+    // side ten times as often (not twice); beside a word as the archive has it, it stands as typed. A
+    // word one edit from a far more frequent one is a typo, not syllables ("kho na").
+    let mut bulletins = vec![
+        ("v", "Vietnam Airlines mở đường bay mới", "2015-01-01", "Hãng bay."),
+        ("x", "Cái kho na ná cái nhà", "2015-02-01", "Kho hàng."),
+        ("k", "Quán Hoaky khai trương", "2015-03-01", "Đồ ăn."),
+        ("k1", "Tin Hoa Kỳ", "2015-04-01", "Bầu cử."),
+        ("k2", "Tin Hoa Kỳ", "2015-05-01", "Bầu cử."),
+    ];
+    let slugs: Vec<String> = (0..58).map(|i| format!("s{i}")).collect();
+    for (i, slug) in slugs.iter().enumerate() {
+        let (title, body) = match i % 3 {
+            0 => ("Việt Nam thắng trận", "Bóng đá."),
+            1 => ("Khoan giếng mùa khô", "Nước ngầm."),
+            _ => ("Tin trong ngày", "Thời tiết."),
+        };
+        bulletins.push((slug, title, "2018-01-01", body));
+    }
+    let site = built(&bulletins);
+    let answers = ask(&script, &site, &["vietnam", "vietnam airlines", "khona", "hoaky"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Việt Nam thắng trận"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("viet nam"), "{answers:?}");
+    assert_eq!(answers[1], (vec!["Vietnam Airlines mở đường bay mới".to_string()], None), "{answers:?}");
+    assert_eq!(first(2), Some("Khoan giếng mùa khô"), "{answers:?}");
+    assert_eq!(answers[2].1.as_deref(), Some("khoan"), "{answers:?}");
+    // "Hoa Kỳ" side by side only twice as often as "Hoaky": it stands as typed.
+    assert_eq!(answers[3], (vec!["Quán Hoaky khai trương".to_string()], None), "{answers:?}");
+}
+
+#[test]
 fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
     let Some(script) = node() else { return };
     // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"

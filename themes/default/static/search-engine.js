@@ -267,6 +267,53 @@
     });
   }
 
+  /* Words typed without the spaces between them ("hanoi", "nguyenphutrong"): a Vietnamese
+   * syllable, once its marks are off, is an initial consonant (or none), one to three vowels
+   * that go together and a final consonant (or none). The ways a run of plain letters reads
+   * as JOIN_PARTS syllables at most, fewest syllables first (at most JOIN_WAYS of them); the
+   * archive then says which, by its pairs (see unjoin). */
+  var JOIN_PARTS = 5;
+  var JOIN_WAYS = 12;
+  var JOIN_SHARDS = 4;
+  var JOIN_RIVAL = 1;
+  var JOIN_LETTERS = 5;
+  var JOIN_FOUND = 0.02;
+  var JOIN_RARER = 10;
+  var SYLLABLE = new RegExp('^(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdghklmnprstvx])?(?:' +
+    /* vowels before "ch" or "nh" ("anh", "ếch", "oanh", "uynh") */
+    '(?:[aeiy]|oa|ue|uy)(?:ch|nh)|' +
+    /* vowels before another final consonant, or none ("a", "an", "của", "oe") */
+    '(?:[aeiouy]|oa|oe|ua|ue|uy)(?:ng|[cmnpt])?|' +
+    /* vowels only ever before one ("iêng", "uyên", "ươn", "xoong") */
+    '(?:ie|oo|uo|uye|ye)(?:ng|[cmnpt])|' +
+    /* vowels that end the syllable ("ai", "ưu", "iêu", "ươi", "oai") */
+    'a[iouy]|e[ou]|i[au]|oi|u[iu]|ya|ieu|yeu|oa[iy]|oeo|ua[iy]|uo[iu]|uy[au])$');
+  function syllableSplits(letters) {
+    if (!/^[a-z]+$/.test(letters)) return [];
+    var n = letters.length;
+    /* fewest[i]: the fewest syllables letters[i..] reads as (Infinity: none). */
+    var fewest = new Array(n + 1).fill(Infinity);
+    fewest[n] = 0;
+    for (var i = n - 1; i >= 0; i--) {
+      for (var j = i + 1; j <= Math.min(n, i + 7); j++) {
+        if (fewest[j] + 1 < fewest[i] && SYLLABLE.test(letters.slice(i, j))) fewest[i] = fewest[j] + 1;
+      }
+    }
+    if (fewest[0] < 2 || fewest[0] > JOIN_PARTS) return [];
+    var ways = [];
+    for (var parts = fewest[0]; parts <= JOIN_PARTS && ways.length < JOIN_WAYS; parts++) {
+      (function walk(at, left, so) {
+        if (ways.length >= JOIN_WAYS) return;
+        if (at === n) { if (!left) ways.push(so); return; }
+        if (!left || fewest[at] > left) return;
+        for (var j = at + 1; j <= Math.min(n, at + 7); j++) {
+          if (SYLLABLE.test(letters.slice(at, j))) walk(j, left - 1, so.concat([letters.slice(at, j)]));
+        }
+      })(0, parts, []);
+    }
+    return ways;
+  }
+
   /* A query: words in order, each with the group it belongs to; quoted groups are phrases. */
   function parseQuery(q) {
     var text = String(q || '').replace(/[“”„‟«»]/g, '"');
@@ -613,6 +660,91 @@
       if (words.some(function (w) { return w.telex; }) || toneKeyed.length > 1) {
         await Promise.all(words.map(function (w) { return fromTelex(w, true); }));
       }
+      /* The likeliest words (at most PREFIX_EXPANSIONS) that the word `w` is the start of,
+       * from the word list of its first two letters: [folded, count]. */
+      async function completions(w) {
+        var prefix = Array.from(w.folded).slice(0, 2).join('');
+        var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
+        return (group[prefix] || []).filter(function (e) {
+          return e[0] !== w.folded && e[0].indexOf(w.folded) === 0;
+        }).slice(0, PREFIX_EXPANSIONS);
+      }
+      /* A word found nowhere that reads as syllables typed without spaces ("nguyenphutrong")
+       * is those words, when the archive has each two of them side by side: of the readings
+       * with the fewest syllables that it has so, the one whose rarest pair is most frequent
+       * ("ha noi", not "han oi"). Readings of more syllables are looked at only when none of
+       * fewer is in the archive; at most JOIN_SHARDS pairs' shards are fetched for it. So is
+       * a word found in at most JOIN_FOUND of the bulletins ("hanoi", "vietnam": names,
+       * brands, addresses) whose reading's rarest pair is JOIN_RARER times as frequent, unless
+       * the query has it beside a word as the archive does ("vietnam airlines"). */
+      async function unjoin(w, wi) {
+        var letters = Array.from(w.word);
+        var df = w.alts[0].df;
+        if (w.quoted || w.telex || df > n * JOIN_FOUND || letters.length !== w.folded.length) return null;
+        var ways = syllableSplits(w.folded);
+        if (!ways.length || letters.length < JOIN_LETTERS) return null;
+        /* The word being typed, when words begin so, is the start of one ("melan"). */
+        if (params.typing && wi === words.length - 1 && (await completions(w)).length) return null;
+        /* A word found as typed stands when the query has it beside a word as the archive
+         * does ("vietnam airlines"). */
+        if (df) {
+          var beside = [words[wi - 1], words[wi + 1]].filter(function (x) { return x && x.group === w.group; });
+          var paired = await Promise.all(beside.map(async function (x) {
+            var pair = x === words[wi - 1] ? x.folded + ' ' + w.folded : w.folded + ' ' + x.folded;
+            return dfOf(await spellings(pair)) > 0;
+          }));
+          if (paired.some(Boolean)) return null;
+        }
+        var fetched = 0;
+        for (var k = 0; k < ways.length;) {
+          var size = ways[k].length, best = null, bestDf = 0;
+          var same = ways.filter(function (x) { return x.length === size; });
+          k += same.length;
+          same = same.slice(0, Math.floor((JOIN_SHARDS - fetched) / (size - 1)));
+          if (!same.length) return null;
+          fetched += same.length * (size - 1);
+          var dfs = await Promise.all(same.map(async function (parts) {
+            var least = Infinity;
+            for (var j = 0; j + 1 < parts.length && least > 0; j++) {
+              least = Math.min(least, dfOf(await spellings(parts[j] + ' ' + parts[j + 1])));
+            }
+            return least;
+          }));
+          dfs.forEach(function (df, x) { if (df > bestDf) { bestDf = df; best = same[x]; } });
+          /* A word one edit from the typed one, in more bulletins (times the odds of the
+           * edit) than the reading's rarest pair, makes a typo likelier ("xuna": "xuân", not
+           * "xu na"; "veit": "việt", not "ve it"). */
+          if (best) {
+            var near = await nearWords(w.folded);
+            if (near.length && near[0][2] > bestDf * JOIN_RIVAL) return null;
+            if (bestDf < df * JOIN_RARER) return null;
+          }
+          if (best) {
+            /* The letters as typed, marks and all, cut where the syllables are. */
+            var at = 0;
+            return best.map(function (folded) {
+              var word = letters.slice(at, at + folded.length).join('');
+              at += folded.length;
+              return { word: word, folded: folded, marked: word !== folded, group: w.group, quoted: false, joined: true };
+            });
+          }
+        }
+        return null;
+      }
+      var beforeJoin = received;
+      var unjoined = await Promise.all(words.map(function (w, wi) { return unjoin(w, wi); }));
+      /* Readings looked up for nothing do not take from what typos may fetch. */
+      var joinSpent = unjoined.some(Boolean) ? 0 : received - beforeJoin;
+      if (unjoined.some(Boolean)) {
+        words = query.words = [].concat.apply([], words.map(function (w, wi) { return unjoined[wi] || [w]; }));
+        await Promise.all(words.map(async function (w) {
+          if (w.joined) w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 'typed')];
+        }));
+        query.groups.forEach(function (g, gi) {
+          g.first = words.findIndex(function (w) { return w.group === gi; });
+          g.last = words.length - 1 - words.slice().reverse().findIndex(function (w) { return w.group === gi; });
+        });
+      }
       var pairs = [];
       for (var i = 0; i + 1 < words.length; i++) {
         if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
@@ -636,11 +768,7 @@
        * without marks) has no marks to prefer: each of its spellings counts alike. */
       var unmarked = { marked: false };
       if (params.typing && !last.quoted && Array.from(last.folded).length >= 2) {
-        var prefix = Array.from(last.folded).slice(0, 2).join('');
-        var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
-        var cands = (group[prefix] || []).filter(function (e) {
-          return e[0] !== last.folded && e[0].indexOf(last.folded) === 0;
-        }).slice(0, PREFIX_EXPANSIONS);
+        var cands = await completions(last);
         (await Promise.all(cands.map(async function (e) {
           var sp = (await spellingsFor(e[0], [unmarked], PREFIX_FACTOR)).filter(function (x) {
             return !last.marked || x.spelling.indexOf(last.word) === 0;
@@ -888,7 +1016,7 @@
             : { a: a, b: typed(b), fa: a.folded, fb: f };
         }
         var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
-        var room = Math.floor((QUERY_BYTES - (received - since)) / shardBytes);
+        var room = Math.floor((QUERY_BYTES - (received - since - joinSpent)) / shardBytes);
         var allowed = Math.max(0, Math.min(TYPO_SHARDS, room));
         var planned = new Set();
         var near = words.map(function () { return []; });
@@ -1129,7 +1257,7 @@
         ? (!marked || top.rank[0] === 1) && pairs.every(function (p) { return !p.quoted || holds(p); })
         : words.length === 1 || top.tier >= 1 || (words.length === 2 && pairs.length === 1 && holds(pairs[0])));
       if (top && (top.matched < words.length || !vouched) && fromHeads(true)) return null;
-      if (top && (top.typo.some(Boolean) || words.some(function (w) { return w.telex; }))) {
+      if (top && (top.typo.some(Boolean) || words.some(function (w) { return w.telex || w.joined; }))) {
         corrected = words.map(function (w, wi) {
           var a = top.typo[wi];
           if (!a) return w.word;

@@ -354,8 +354,13 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
         ("i", "Melania Trump thăm trường", "2019-05-01", "Chuyến thăm."),
         ("i2", "Tin tối", "2019-05-02", "Bà Melania dự tiệc."),
         ("j", "Tin làng", "2019-06-01", "Bà mẹ Lan kể."),
+        ("l", "Vắc xin Covid-19 mới", "2019-07-01", "Thử nghiệm."),
     ]);
-    let answers = ask(&script, &site, &["hanoi mua", "nguyenphutrong", "vietnam", "hànội", "muaha", "anhem"]);
+    let answers = ask(
+        &script,
+        &site,
+        &["hanoi mua", "nguyenphutrong", "vietnam", "hànội", "muaha", "anhem", "covid19"],
+    );
     let first = |i: usize| answers[i].0.first().map(String::as_str);
     assert_eq!(first(0), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
     // The page says how the words were read, as typed (without marks).
@@ -371,6 +376,8 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
     // "a nhem" is side by side once, "anh em" twice.
     assert_eq!(first(5), Some("Anh em nhà họ Lê"), "{answers:?}");
     assert_eq!(answers[5].1.as_deref(), Some("anh em"), "{answers:?}");
+    // Letters and a number typed together are read apart.
+    assert_eq!(answers[6], (vec!["Vắc xin Covid-19 mới".to_string()], Some("covid 19".to_string())));
     // While typing, a word that words (of two bulletins or more) begin so is the start of one
     // ("melan": "Melania"), and one that no word begins so is read as syllables.
     let answers = ask_as(&script, &site, &["melan", "hanoi"], true);

@@ -274,6 +274,11 @@
    * archive then says which, by its pairs (see unjoin). */
   var JOIN_PARTS = 5;
   var JOIN_WAYS = 12;
+  /* Pair shards a word's readings may fetch, at most; how many times a nearest word's count
+   * (times its edit's odds) must exceed a reading's rarest pair for a word found nowhere to be
+   * a typo instead; the fewest letters of a word read so (shorter ones are mostly typos:
+   * "xuna", "veit"); the share of the bulletins a word found as typed may be in, at most, and
+   * how many times as frequent the reading's rarest pair must then be. */
   var JOIN_SHARDS = 4;
   var JOIN_RIVAL = 1;
   var JOIN_LETTERS = 5;
@@ -681,8 +686,10 @@
         var letters = Array.from(w.word);
         var df = w.alts[0].df;
         if (w.quoted || w.telex || df > n * JOIN_FOUND || letters.length !== w.folded.length) return null;
-        var ways = syllableSplits(w.folded);
-        if (!ways.length || letters.length < JOIN_LETTERS) return null;
+        /* Letters and a number typed together ("covid19", "mh370") are read apart. */
+        var number = /^([a-z]+)(\d+)$|^(\d+)([a-z]+)$/.exec(w.folded);
+        var ways = number ? [number.slice(1).filter(Boolean)] : syllableSplits(w.folded);
+        if (!ways.length || letters.length < (number ? 3 : JOIN_LETTERS)) return null;
         /* The word being typed, when words begin so, is the start of one ("melan"). */
         if (params.typing && wi === words.length - 1 && (await completions(w)).length) return null;
         /* A word found as typed stands when the query has it beside a word as the archive
@@ -711,13 +718,13 @@
             return least;
           }));
           dfs.forEach(function (df, x) { if (df > bestDf) { bestDf = df; best = same[x]; } });
-          /* A word one edit from the typed one, in more bulletins (times the odds of the
-           * edit) than the reading's rarest pair, makes a typo likelier ("xuna": "xuân", not
-           * "xu na"; "veit": "việt", not "ve it"). */
-          if (best) {
+          /* A word found nowhere, one edit from one in more bulletins (times the odds of the
+           * edit) than the reading's rarest pair, is likelier a typo ("khona": "khoan", not
+           * "kho na"). */
+          if (best && df && bestDf < df * JOIN_RARER) return null;
+          if (best && !df) {
             var near = await nearWords(w.folded);
             if (near.length && near[0][2] > bestDf * JOIN_RIVAL) return null;
-            if (bestDf < df * JOIN_RARER) return null;
           }
           if (best) {
             /* The letters as typed, marks and all, cut where the syllables are. */

@@ -338,6 +338,28 @@ fn the_word_being_typed_is_matched_by_the_words_it_begins_as_typed_and_beside_th
 }
 
 #[test]
+fn while_typing_no_title_starting_so_looks_for_more_words_beside_the_word_before() {
+    let Some(script) = node() else { return };
+    // "ph" begins "phải", "phát", "phòng" and "phía", each in six bulletins, and "phố", in
+    // two: the likeliest three words are looked for first; no title starts with "thành"
+    // and one of them, so more of them are looked for beside "thành".
+    let mut bulletins = vec![
+        ("p", "Thành phố mới mở đường", "2015-01-01", "Đường rộng."),
+        ("q", "Tin trong ngày", "2015-02-01", "Phố cổ đông vui."),
+    ];
+    let slugs: Vec<String> = (0..24).map(|i| format!("w{i}")).collect();
+    let words = ["Phải", "Phát", "Phòng", "Phía"];
+    for (i, slug) in slugs.iter().enumerate() {
+        bulletins.push((slug, "Tin thành công", "2018-01-01", words[i % words.len()]));
+    }
+    let site = built(&bulletins);
+    let answers = ask_as(&script, &site, &["thành ph", "thành phá"], true);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Thành phố mới mở đường"), "{answers:?}");
+    // A word no title begins so: the results stand as they were.
+    assert!(answers[1].0.iter().all(|t| t != "Thành phố mới mở đường"), "{answers:?}");
+}
+
+#[test]
 fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_side() {
     let Some(script) = node() else { return };
     // "hanoi" reads as "ha noi" or "han oi": the archive has "Hà Nội" in three bulletins and

@@ -19,6 +19,10 @@
   var MARKS_FACTOR = 0.5;
   var PREFIX_FACTOR = 0.5;
   var PREFIX_EXPANSIONS = 3;
+  /* While typing, when no title starts with the query, the word being typed is looked for
+   * beside the word before as so many of its likeliest words, at most (as many as the shards
+   * fit within QUERY_BYTES). */
+  var PREFIX_PAIRS = 16;
   var TYPO_FACTOR = 0.6;
   var TYPO_EXPANSIONS = 4;
   /* Shards not fetched yet that the typos' nearest words may add to a query, at most. */
@@ -598,7 +602,16 @@
     async function search(params) {
       var heads = !params.full && params.sort !== 'new';
       var since = received;
-      return (heads && await run(params, true, since)) || run(params, false, since);
+      var result = (heads && await run(params, true, since)) || await run(params, false, since);
+      /* While typing, the word being typed is first looked for as its likeliest few words;
+       * when no title then starts with the query, as more of them beside the word before. */
+      if (result.wider) {
+        var wide = Object.assign({}, params, { wide: true });
+        since = received;
+        result = (heads && await run(wide, true, since)) || await run(wide, false, since);
+      }
+      delete result.wider;
+      return result;
     }
 
     /* `since`: what the engine had received when the query began (a run on the whole lists
@@ -667,12 +680,12 @@
       }
       /* The likeliest words (at most PREFIX_EXPANSIONS) that the word `w` is the start of,
        * from the word list of its first two letters: [folded, count]. */
-      async function completions(w) {
+      async function completions(w, k) {
         var prefix = Array.from(w.folded).slice(0, 2).join('');
         var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
         return (group[prefix] || []).filter(function (e) {
           return e[0] !== w.folded && e[0].indexOf(w.folded) === 0;
-        }).slice(0, PREFIX_EXPANSIONS);
+        }).slice(0, k || PREFIX_EXPANSIONS);
       }
       /* A word found nowhere that reads as syllables typed without spaces ("nguyenphutrong")
        * is those words, when the archive has each two of them side by side: of the readings
@@ -799,9 +812,18 @@
               return x;
             });
           }
-          return Promise.all(last.alts.filter(function (x) { return x.kind === 'prefix'; }).map(function (x) {
-            return addPair(p, a, unmarked, a.folded, x.folded, PREFIX_FACTOR, 'prefix', begun);
-          }));
+          /* The likeliest few; run again wider (see search), as many as fit the bytes left. */
+          var k = PREFIX_EXPANSIONS;
+          if (params.wide) {
+            var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
+            var room = Math.floor((QUERY_BYTES - (received - since)) / shardBytes);
+            k = Math.max(PREFIX_EXPANSIONS, Math.min(PREFIX_PAIRS, room));
+          }
+          return completions(last, k).then(function (cs) {
+            return Promise.all(cs.map(function (x) {
+              return addPair(p, a, unmarked, a.folded, x[0], PREFIX_FACTOR, 'prefix', begun);
+            }));
+          });
         }));
       }
 
@@ -1284,9 +1306,15 @@
       words.forEach(function (w) {
         w.alts.forEach(function (a) { if (a.map) highlight.push({ folded: a.folded }); });
       });
+      /* While typing beside a word before: no title starts with the query, and the word being
+       * typed may be more words than were looked for. */
+      var wider = Boolean(params.typing && !params.wide && !last.quoted && !(top && top.tier === 3) &&
+        pairs.some(function (p) { return p.at === words.length - 2; }) &&
+        (await completions(last, PREFIX_PAIRS)).length > PREFIX_EXPANSIONS);
       return {
         total: ids.length, ids: ids, words: highlight, partial: partial, scores: scores,
-        corrected: corrected, phraseMissing: phraseMissing && ids.length > 0, more: incomplete
+        corrected: corrected, phraseMissing: phraseMissing && ids.length > 0, more: incomplete,
+        wider: wider
       };
     }
 

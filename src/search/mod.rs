@@ -66,7 +66,7 @@ const PREFIX_FILES: u32 = 256;
 const VOCABULARY_MARK: char = '~';
 const VOCABULARY_WORDS: usize = 300;
 /// Target number of terms per word shard and per tag/author shard.
-const TERMS_PER_SHARD: usize = 100;
+const TERMS_PER_SHARD: usize = 50;
 /// Bulletins per word shard, at most about: every bulletin adds postings to the inline lists
 /// of the shards its words are in, so in a large archive of a settled vocabulary (few new
 /// terms, each in more bulletins) shards would grow with the archive; counted by bulletins

@@ -381,10 +381,10 @@ fn shards_grow_with_terms_and_with_bulletins() {
         distinct_terms: terms,
         ..IndexState::default()
     };
-    // Few terms, few bulletins: the least; then by terms (100 a shard); then by bulletins (32
+    // Few terms, few bulletins: the least; then by terms (50 a shard); then by bulletins (32
     // a shard), as in a large archive of a settled vocabulary.
     assert_eq!(state(50, 10).shard_counts().0, 16);
-    assert_eq!(state(800_000, 20_000).shard_counts().0, 8192);
+    assert_eq!(state(800_000, 20_000).shard_counts().0, 16_384);
     assert_eq!(state(800_000, 1_000_000).shard_counts().0, 32_768);
 }
 

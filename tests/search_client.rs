@@ -438,6 +438,31 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
 }
 
 #[test]
+fn a_typo_that_is_another_word_is_found_as_the_word_least_often_beside_its_neighbours() {
+    let Some(script) = node() else { return };
+    // "con tri mất tích": every word is in three bulletins, but no title holds them all;
+    // "tri" stands beside "con" there, never beside "mất", while "mất tích" is in six
+    // bulletins: "tri" (with "con") is the word least often beside its neighbours, and
+    // "trai", a letter away, makes a title hold every word.
+    let mut bulletins = vec![("a", "Con trai mất tích bí ẩn", "2015-01-01", "Gia đình tìm kiếm.")];
+    let slugs: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+    for (i, slug) in slugs.iter().enumerate() {
+        let (title, body) = match i {
+            0..5 => ("Ngư dân mất tích trên biển", "Tàu cá."),
+            5..8 => ("Tin làng", "Bà con trì hoãn. Mất điện. Tích nước."),
+            _ => ("Con trai đi học", "Sáng sớm."),
+        };
+        bulletins.push((slug, title, "2018-01-01", body));
+    }
+    let site = built(&bulletins);
+    let answers = ask(&script, &site, &["con tri mất tích"]);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Con trai mất tích bí ẩn"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("con trai mất tích"), "{answers:?}");
+    // The bulletins with the words as typed are still found.
+    assert!(answers[0].0.iter().any(|t| t == "Tin làng"), "{answers:?}");
+}
+
+#[test]
 fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
     let Some(script) = node() else { return };
     // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"

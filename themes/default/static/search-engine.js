@@ -1001,6 +1001,19 @@
         return typable[wi] && ps.length > 0 && ps.every(function (p) { return p.alts[0].df === 0; });
       });
       var unpaired = found.size >= TYPO_MIN && lonely.some(Boolean) && titleHoldsAll() === false;
+      /* Three words or more, none of them lonely, and no title holds them all: the word
+       * least often beside its neighbours (its likeliest pair the rarest) may be another
+       * word typed wrong ("con tri mất tích": "tri" beside "con", never beside "mất"). */
+      if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && titleHoldsAll() === false) {
+        var beside = words.map(function (w, wi) {
+          return typable[wi] ? Math.max.apply(null, pairsOf(wi).map(function (p) { return p.alts[0].df; }).concat([0])) : Infinity;
+        });
+        var least = Math.min.apply(null, beside);
+        if (least < Infinity && pairs.length === words.length - 1) {
+          lonely = beside.map(function (b) { return b === least; });
+          unpaired = true;
+        }
+      }
       if ((found.size < TYPO_MIN || unpaired) && !params.typing) {
         /* A word found nowhere is the typo; else the words beside a pair found nowhere. */
         var suspects = unpaired ? lonely : words.map(function (w, wi) { return typable[wi] && w.alts[0].df === 0; });

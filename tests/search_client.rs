@@ -407,16 +407,19 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
     assert_eq!(answers[1].0.first().map(String::as_str), Some("Hà Nội mưa to suốt đêm"), "{answers:?}");
 
     // A word the archive has as typed, rarely (a brand), is read as syllables it has side by
-    // side ten times as often (not twice); beside a word as the archive has it, it stands as typed. A
-    // word one edit from a far more frequent one is a typo, not syllables ("kho na").
+    // side ten times as often (not twice); beside a word as the archive has it in more than
+    // one bulletin, it stands as typed. A word one edit from a far more frequent one is a
+    // typo, not syllables ("kho na").
     let mut bulletins = vec![
         ("v", "Vietnam Airlines mở đường bay mới", "2015-01-01", "Hãng bay."),
+        ("v2", "Vietnam Airlines tăng chuyến", "2014-01-01", "Hãng bay."),
+        ("v3", "Tin vui", "2013-01-01", "Vietnam thắng đậm."),
         ("x", "Cái kho na ná cái nhà", "2015-02-01", "Kho hàng."),
         ("k", "Quán Hoaky khai trương", "2015-03-01", "Đồ ăn."),
         ("k1", "Tin Hoa Kỳ", "2015-04-01", "Bầu cử."),
         ("k2", "Tin Hoa Kỳ", "2015-05-01", "Bầu cử."),
     ];
-    let slugs: Vec<String> = (0..58).map(|i| format!("s{i}")).collect();
+    let slugs: Vec<String> = (0..150).map(|i| format!("s{i}")).collect();
     for (i, slug) in slugs.iter().enumerate() {
         let (title, body) = match i % 3 {
             0 => ("Việt Nam thắng trận", "Bóng đá."),
@@ -426,15 +429,25 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
         bulletins.push((slug, title, "2018-01-01", body));
     }
     let site = built(&bulletins);
-    let answers = ask(&script, &site, &["vietnam", "vietnam airlines", "khona", "hoaky"]);
+    let answers = ask(&script, &site, &["vietnam", "vietnam airlines", "khona", "hoaky", "vietnam thắng"]);
     let first = |i: usize| answers[i].0.first().map(String::as_str);
     assert_eq!(first(0), Some("Việt Nam thắng trận"), "{answers:?}");
     assert_eq!(answers[0].1.as_deref(), Some("viet nam"), "{answers:?}");
-    assert_eq!(answers[1], (vec!["Vietnam Airlines mở đường bay mới".to_string()], None), "{answers:?}");
+    assert_eq!(
+        answers[1],
+        (
+            vec!["Vietnam Airlines mở đường bay mới".to_string(), "Vietnam Airlines tăng chuyến".to_string()],
+            None
+        ),
+        "{answers:?}"
+    );
     assert_eq!(first(2), Some("Khoan giếng mùa khô"), "{answers:?}");
     assert_eq!(answers[2].1.as_deref(), Some("khoan"), "{answers:?}");
     // "Hoa Kỳ" side by side only twice as often as "Hoaky": it stands as typed.
     assert_eq!(answers[3], (vec!["Quán Hoaky khai trương".to_string()], None), "{answers:?}");
+    // Beside "thắng" in one bulletin only: read as syllables.
+    assert_eq!(first(4), Some("Việt Nam thắng trận"), "{answers:?}");
+    assert_eq!(answers[4].1.as_deref(), Some("viet nam thắng"), "{answers:?}");
 }
 
 #[test]

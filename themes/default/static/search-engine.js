@@ -694,7 +694,8 @@
        * fewer is in the archive; at most JOIN_SHARDS pairs' shards are fetched for it. So is
        * a word found in at most JOIN_FOUND of the bulletins ("hanoi", "vietnam": names,
        * brands, addresses) whose reading's rarest pair is JOIN_RARER times as frequent, unless
-       * the query has it beside a word as the archive does ("vietnam airlines"). */
+       * the query has it beside a word as the archive does in more than one bulletin
+       * ("vietnam airlines"). */
       async function unjoin(w, wi) {
         var letters = Array.from(w.word);
         var df = w.alts[0].df;
@@ -706,12 +707,12 @@
         /* The word being typed, when words begin so, is the start of one ("melan"). */
         if (params.typing && wi === words.length - 1 && (await completions(w)).length) return null;
         /* A word found as typed stands when the query has it beside a word as the archive
-         * does ("vietnam airlines"). */
+         * does in more than one bulletin ("vietnam airlines"; one may be a typo as well). */
         if (df) {
           var beside = [words[wi - 1], words[wi + 1]].filter(function (x) { return x && x.group === w.group; });
           var paired = await Promise.all(beside.map(async function (x) {
             var pair = x === words[wi - 1] ? x.folded + ' ' + w.folded : w.folded + ' ' + x.folded;
-            return dfOf(await spellings(pair)) > 0;
+            return dfOf(await spellings(pair)) > 1;
           }));
           if (paired.some(Boolean)) return null;
         }

@@ -678,8 +678,8 @@
       if (words.some(function (w) { return w.telex; }) || toneKeyed.length > 1) {
         await Promise.all(words.map(function (w) { return fromTelex(w, true); }));
       }
-      /* The likeliest words (at most PREFIX_EXPANSIONS) that the word `w` is the start of,
-       * from the word list of its first two letters: [folded, count]. */
+      /* The likeliest words (at most `k`, else PREFIX_EXPANSIONS) that the word `w` is the
+       * start of, from the word list of its first two letters: [folded, count]. */
       async function completions(w, k) {
         var prefix = Array.from(w.folded).slice(0, 2).join('');
         var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
@@ -731,11 +731,12 @@
             }
             return least;
           }));
-          dfs.forEach(function (df, x) { if (df > bestDf) { bestDf = df; best = same[x]; } });
+          dfs.forEach(function (d, x) { if (d > bestDf) { bestDf = d; best = same[x]; } });
+          /* A word found as typed: only for a reading JOIN_RARER times as frequent. */
+          if (best && df && bestDf < df * JOIN_RARER) return null;
           /* A word found nowhere, one edit from one in more bulletins (times the odds of the
            * edit) than the reading's rarest pair, is likelier a typo ("khona": "khoan", not
            * "kho na"). */
-          if (best && df && bestDf < df * JOIN_RARER) return null;
           if (best && !df) {
             var near = await nearWords(w.folded);
             if (near.length && near[0][2] > bestDf * JOIN_RIVAL) return null;
@@ -1006,12 +1007,12 @@
        * least often beside its neighbours (its likeliest pair the rarest) may be another
        * word typed wrong ("con tri mất tích": "tri" beside "con", never beside "mất"). */
       if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && titleHoldsAll() === false) {
-        var beside = words.map(function (w, wi) {
+        var support = words.map(function (w, wi) {
           return typable[wi] ? Math.max.apply(null, pairsOf(wi).map(function (p) { return p.alts[0].df; }).concat([0])) : Infinity;
         });
-        var least = Math.min.apply(null, beside);
+        var least = Math.min.apply(null, support);
         if (least < Infinity && pairs.length === words.length - 1) {
-          lonely = beside.map(function (b) { return b === least; });
+          lonely = support.map(function (b) { return b === least; });
           unpaired = true;
         }
       }

@@ -144,6 +144,22 @@ fn built(bulletins: &[(&str, &str, &str, &str)]) -> common::Site {
     site
 }
 
+/// A site of `bulletins` (as [`built`]) and `n` more, dated 2018-01-01, the `i`th with the
+/// title and body `filler(i)` gives.
+fn built_with<'a>(
+    bulletins: &[(&str, &str, &str, &str)],
+    n: usize,
+    filler: impl Fn(usize) -> (&'a str, &'a str),
+) -> common::Site {
+    let slugs: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+    let mut all: Vec<(&str, &str, &str, &str)> = bulletins.to_vec();
+    for (i, slug) in slugs.iter().enumerate() {
+        let (title, body) = filler(i);
+        all.push((slug, title, "2018-01-01", body));
+    }
+    built(&all)
+}
+
 #[test]
 fn the_client_forgives_tones_and_typos_puts_titles_first_and_finds_phrases_across_punctuation() {
     let Some(script) = node() else { return };
@@ -232,20 +248,17 @@ fn the_page_names_a_typo_s_word_as_the_first_result_spells_it_and_as_the_query_w
     let Some(script) = node() else { return };
     // "nói" is in more bulletins than "nội"; "Đà Nẵng" in more than "đã năm" (so the pair
     // "đã năm" weighs more, being rarer), and "năm" in more than "nẵng".
-    let mut bulletins = vec![
+    let bulletins = vec![
         ("h", "Hà Nội mưa to suốt đêm", "2015-01-01", "Nước ngập nhiều phố."),
         ("n", "Đã năm ngày mưa", "2016-01-01", "Mưa dầm."),
     ];
-    let slugs: Vec<String> = (0..15).map(|i| format!("s{i}")).collect();
-    for (i, slug) in slugs.iter().enumerate() {
-        let (title, body) = if i < 12 {
+    let site = built_with(&bulletins, 15, |i| {
+        if i < 12 {
             ("Đà Nẵng đón khách", "Khách đông.")
         } else {
             ("Tin trong ngày", "Họ nói gì trong năm.")
-        };
-        bulletins.push((slug, title, "2018-01-01", body));
-    }
-    let site = built(&bulletins);
+        }
+    });
     let answers = ask(&script, &site, &["hà nộii", "ha noii", "da nag"]);
     let first = |i: usize| answers[i].0.first().map(String::as_str);
     // Typed with marks: the nearest word's spelling one edit from it as typed ("nội"), not
@@ -291,22 +304,19 @@ fn too_few_results_and_a_word_far_rarer_than_one_a_letter_away_try_that_word_whe
     // Two texts misspell "Donald" as "Donal"; "Donald" is in 48 titles (20 × 2 or more).
     // "Hèn" is in one title (the rarest word of "pò hèn"), "hơn" (one letter away) in 25
     // texts, never in a title beside "pò".
-    let mut bulletins = vec![
+    let bulletins = vec![
         ("m1", "Tin trong ngày", "2015-01-01", "Ông Donal Trump nói."),
         ("m2", "Tin thế giới", "2015-02-01", "Donal Trump đến."),
         ("p", "Trận chiến Pò Hèn năm 1979", "2016-01-01", "Biên giới."),
         ("q", "Tin biên giới", "2016-02-01", "Đồn Pò Mã xa hơn."),
     ];
-    let slugs: Vec<String> = (0..72).map(|i| format!("s{i}")).collect();
-    for (i, slug) in slugs.iter().enumerate() {
-        let (title, body) = if i < 48 {
+    let site = built_with(&bulletins, 72, |i| {
+        if i < 48 {
             ("Donald Trump thăm châu Á", "Chuyến đi dài.")
         } else {
             ("Tin trong tuần", "Hai người hơn nữa.")
-        };
-        bulletins.push((slug, title, "2018-01-01", body));
-    }
-    let site = built(&bulletins);
+        }
+    });
     let answers = ask(&script, &site, &["donal trump", "pò hèn"]);
     let first = |i: usize| answers[i].0.first().map(String::as_str);
     assert_eq!(first(0), Some("Donald Trump thăm châu Á"), "{answers:?}");
@@ -343,16 +353,12 @@ fn while_typing_no_title_starting_so_looks_for_more_words_beside_the_word_before
     // "ph" begins "phải", "phát", "phòng" and "phía", each in six bulletins, and "phố", in
     // two: the likeliest three words are looked for first; no title starts with "thành"
     // and one of them, so more of them are looked for beside "thành".
-    let mut bulletins = vec![
+    let bulletins = vec![
         ("p", "Thành phố mới mở đường", "2015-01-01", "Đường rộng."),
         ("q", "Tin trong ngày", "2015-02-01", "Phố cổ đông vui."),
     ];
-    let slugs: Vec<String> = (0..24).map(|i| format!("w{i}")).collect();
     let words = ["Phải", "Phát", "Phòng", "Phía"];
-    for (i, slug) in slugs.iter().enumerate() {
-        bulletins.push((slug, "Tin thành công", "2018-01-01", words[i % words.len()]));
-    }
-    let site = built(&bulletins);
+    let site = built_with(&bulletins, 24, |i| ("Tin thành công", words[i % words.len()]));
     let answers = ask_as(&script, &site, &["thành ph", "thành phá"], true);
     assert_eq!(answers[0].0.first().map(String::as_str), Some("Thành phố mới mở đường"), "{answers:?}");
     // A word no title begins so: the results stand as they were.
@@ -410,7 +416,7 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
     // side ten times as often (not twice); beside a word as the archive has it in more than
     // one bulletin, it stands as typed. A word one edit from a far more frequent one is a
     // typo, not syllables ("kho na").
-    let mut bulletins = vec![
+    let bulletins = vec![
         ("v", "Vietnam Airlines mở đường bay mới", "2015-01-01", "Hãng bay."),
         ("v2", "Vietnam Airlines tăng chuyến", "2014-01-01", "Hãng bay."),
         ("v3", "Tin vui", "2013-01-01", "Vietnam thắng đậm."),
@@ -419,16 +425,11 @@ fn words_typed_without_spaces_are_read_as_the_syllables_the_archive_has_side_by_
         ("k1", "Tin Hoa Kỳ", "2015-04-01", "Bầu cử."),
         ("k2", "Tin Hoa Kỳ", "2015-05-01", "Bầu cử."),
     ];
-    let slugs: Vec<String> = (0..150).map(|i| format!("s{i}")).collect();
-    for (i, slug) in slugs.iter().enumerate() {
-        let (title, body) = match i % 3 {
-            0 => ("Việt Nam thắng trận", "Bóng đá."),
-            1 => ("Khoan giếng mùa khô", "Nước ngầm."),
-            _ => ("Tin trong ngày", "Thời tiết."),
-        };
-        bulletins.push((slug, title, "2018-01-01", body));
-    }
-    let site = built(&bulletins);
+    let site = built_with(&bulletins, 150, |i| match i % 3 {
+        0 => ("Việt Nam thắng trận", "Bóng đá."),
+        1 => ("Khoan giếng mùa khô", "Nước ngầm."),
+        _ => ("Tin trong ngày", "Thời tiết."),
+    });
     let answers = ask(&script, &site, &["vietnam", "vietnam airlines", "khona", "hoaky", "vietnam thắng"]);
     let first = |i: usize| answers[i].0.first().map(String::as_str);
     assert_eq!(first(0), Some("Việt Nam thắng trận"), "{answers:?}");
@@ -457,17 +458,12 @@ fn a_typo_that_is_another_word_is_found_as_the_word_least_often_beside_its_neigh
     // "tri" stands beside "con" there, never beside "mất", while "mất tích" is in six
     // bulletins: "tri" (with "con") is the word least often beside its neighbours, and
     // "trai", a letter away, makes a title hold every word.
-    let mut bulletins = vec![("a", "Con trai mất tích bí ẩn", "2015-01-01", "Gia đình tìm kiếm.")];
-    let slugs: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
-    for (i, slug) in slugs.iter().enumerate() {
-        let (title, body) = match i {
-            0..5 => ("Ngư dân mất tích trên biển", "Tàu cá."),
-            5..8 => ("Tin làng", "Bà con trì hoãn. Mất điện. Tích nước."),
-            _ => ("Con trai đi học", "Sáng sớm."),
-        };
-        bulletins.push((slug, title, "2018-01-01", body));
-    }
-    let site = built(&bulletins);
+    let bulletins = vec![("a", "Con trai mất tích bí ẩn", "2015-01-01", "Gia đình tìm kiếm.")];
+    let site = built_with(&bulletins, 10, |i| match i {
+        0..5 => ("Ngư dân mất tích trên biển", "Tàu cá."),
+        5..8 => ("Tin làng", "Bà con trì hoãn. Mất điện. Tích nước."),
+        _ => ("Con trai đi học", "Sáng sớm."),
+    });
     let answers = ask(&script, &site, &["con tri mất tích"]);
     assert_eq!(answers[0].0.first().map(String::as_str), Some("Con trai mất tích bí ẩn"), "{answers:?}");
     assert_eq!(answers[0].1.as_deref(), Some("con trai mất tích"), "{answers:?}");
@@ -482,16 +478,12 @@ fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first
     // (a "q" added, its key beside "a"'s) and from "cành", "danh", "hạnh", "mạnh" (a letter
     // changed to one whose key is far from it). Those five are in six bulletins each,
     // "quanh" in two: by frequency alone it would be the fifth, and never tried.
-    let mut bulletins = vec![
+    let bulletins = vec![
         ("q", "Đi bộ quanh hồ", "2015-01-01", "Sáng sớm."),
         ("r", "Chuyện quanh năm", "2015-02-01", "Chiều muộn."),
     ];
-    let slugs: Vec<String> = (0..30).map(|i| format!("w{i}")).collect();
     let words = ["Anh", "Cành", "Danh", "Hạnh", "Mạnh"];
-    for (i, slug) in slugs.iter().enumerate() {
-        bulletins.push((slug, "Tin trong ngày", "2018-01-01", words[i % words.len()]));
-    }
-    let site = built(&bulletins);
+    let site = built_with(&bulletins, 30, |i| ("Tin trong ngày", words[i % words.len()]));
     let answers = ask(&script, &site, &["qanh"]);
     assert!(answers[0].0.iter().any(|t| t == "Đi bộ quanh hồ"), "{answers:?}");
     assert_eq!(answers[0].1.as_deref(), Some("quanh"), "{answers:?}");

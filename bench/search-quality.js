@@ -108,10 +108,9 @@ function quantile(xs, q) {
         .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '')).filter(Boolean);
       /* (Words typed joined are shown apart: as many words as shown.) */
       const shown = (q.class === 'joined' ? result.corrected : q.q).split(' ').length;
-      /* (A query typed without marks is shown without them.) */
-      const plain = (t) => t.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd');
+      /* (A query typed without marks is shown without them: folded as the engine folds.) */
       const title = words.slice(0, shown).join(' ');
-      if (result.corrected === (q.class === 'joined' ? plain(title) : title)) c.named++;
+      if (result.corrected === (q.class === 'joined' ? search.fold(title) : title)) c.named++;
     }
     c.n++;
     if (rank === 0) c.top1++;

@@ -678,6 +678,12 @@
       if (words.some(function (w) { return w.telex; }) || toneKeyed.length > 1) {
         await Promise.all(words.map(function (w) { return fromTelex(w, true); }));
       }
+      /* How many more shards fit in QUERY_BYTES once `spent` bytes are fetched, at the size of
+       * the shards fetched so far. */
+      function shardsLeft(spent) {
+        var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
+        return Math.floor((QUERY_BYTES - spent) / shardBytes);
+      }
       /* The likeliest words (at most `k`, else PREFIX_EXPANSIONS) that the word `w` is the
        * start of, from the word list of its first two letters: [folded, count]. */
       async function completions(w, k) {
@@ -732,24 +738,23 @@
             return least;
           }));
           dfs.forEach(function (d, x) { if (d > bestDf) { bestDf = d; best = same[x]; } });
+          if (!best) continue;
           /* A word found as typed: only for a reading JOIN_RARER times as frequent. */
-          if (best && df && bestDf < df * JOIN_RARER) return null;
+          if (df && bestDf < df * JOIN_RARER) return null;
           /* A word found nowhere, one edit from one in more bulletins (times the odds of the
            * edit) than the reading's rarest pair, is likelier a typo ("khona": "khoan", not
            * "kho na"). */
-          if (best && !df) {
+          if (!df) {
             var near = await nearWords(w.folded);
             if (near.length && near[0][2] > bestDf * JOIN_RIVAL) return null;
           }
-          if (best) {
-            /* The letters as typed, marks and all, cut where the syllables are. */
-            var at = 0;
-            return best.map(function (folded) {
-              var word = letters.slice(at, at + folded.length).join('');
-              at += folded.length;
-              return { word: word, folded: folded, marked: word !== folded, group: w.group, quoted: false, joined: true };
-            });
-          }
+          /* The letters as typed, marks and all, cut where the syllables are. */
+          var at = 0;
+          return best.map(function (folded) {
+            var word = letters.slice(at, at + folded.length).join('');
+            at += folded.length;
+            return { word: word, folded: folded, marked: word !== folded, group: w.group, quoted: false, joined: true };
+          });
         }
         return null;
       }
@@ -817,9 +822,7 @@
           /* The likeliest few; run again wider (see search), as many as fit the bytes left. */
           var k = PREFIX_EXPANSIONS;
           if (params.wide) {
-            var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
-            var room = Math.floor((QUERY_BYTES - (received - since)) / shardBytes);
-            k = Math.max(PREFIX_EXPANSIONS, Math.min(PREFIX_PAIRS, room));
+            k = Math.max(PREFIX_EXPANSIONS, Math.min(PREFIX_PAIRS, shardsLeft(received - since)));
           }
           return completions(last, k).then(function (cs) {
             return Promise.all(cs.map(function (x) {
@@ -1059,9 +1062,7 @@
             ? { a: typed(a), b: b, fa: f, fb: b.folded }
             : { a: a, b: typed(b), fa: a.folded, fb: f };
         }
-        var shardBytes = shardsReceived.files ? shardsReceived.bytes / shardsReceived.files : 4096;
-        var room = Math.floor((QUERY_BYTES - (received - since - joinSpent)) / shardBytes);
-        var allowed = Math.max(0, Math.min(TYPO_SHARDS, room));
+        var allowed = Math.max(0, Math.min(TYPO_SHARDS, shardsLeft(received - since - joinSpent)));
         var planned = new Set();
         var near = words.map(function () { return []; });
         for (var rank = 0; rank < TYPO_EXPANSIONS; rank++) {

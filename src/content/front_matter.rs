@@ -315,6 +315,16 @@ fn yaml_error(
             .at_file_line(yaml, first_line, line, col)
             .with_hint(format!("close it at the end of the value: title: {quote}Mưa lớn ở Đà Nẵng{quote}"));
     }
+    if let Some((line, col, key, quote)) = text_after_quote(yaml) {
+        let other = if quote == '"' { '\'' } else { '"' };
+        return Diagnostic::error(format!(
+            "the value of `{key}` goes on after its closing {quote} quote: YAML ends a quoted value at that quote"
+        ))
+        .at_file_line(yaml, first_line, line, col)
+        .with_hint(format!(
+            "put the whole value inside quotes of the other kind: {key}: {other}{quote}Ai bàn lùi{quote} sẽ bị kiểm điểm{other}"
+        ));
+    }
     let hint = if plain.contains("recursion limit") || plain.contains("repetition limit") {
         "the front matter nests or repeats too deeply (a YAML alias bomb?); write it out plainly"
     } else {
@@ -357,6 +367,43 @@ fn unclosed_quote(yaml: &str) -> Option<(usize, usize, char)> {
     None
 }
 
+/// The first line (1-based, in the YAML) whose value starts with a quote that closes before
+/// the value ends (`title: "Ai bàn lùi" sẽ bị kiểm điểm`, a headline that opens with a
+/// quotation): the column of the text after the quote, the key and the quote.
+fn text_after_quote(yaml: &str) -> Option<(usize, usize, String, char)> {
+    for (i, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#']) {
+            continue;
+        }
+        let Some(colon) = line.find(": ") else { continue };
+        let value = line[colon + 2..].trim_start();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        let start = line.len() - value.len();
+        // Where the quoted value ends: the first quote not escaped (`\"`) or doubled (`''`).
+        let bytes = value.as_bytes();
+        let mut at = 1;
+        let end = loop {
+            match bytes.get(at) {
+                None => break None,
+                Some(b'\\') if quote == '"' => at += 2,
+                Some(&b) if b == quote as u8 && quote == '\'' && bytes.get(at + 1) == Some(&b'\'') => at += 2,
+                Some(&b) if b == quote as u8 => break Some(at + 1),
+                Some(_) => at += 1,
+            }
+        };
+        let Some(end) = end else { continue };
+        let after = &value[end..];
+        let text = after.trim_start();
+        if text.is_empty() || text.starts_with('#') && text.len() < after.len() {
+            continue;
+        }
+        let column = line[..start + end + (after.len() - text.len())].chars().count() + 1;
+        let key = line[..colon].trim().to_string();
+        return Some((i + 1, column, key, quote));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,6 +416,16 @@ mod tests {
         assert_eq!(s.body_line, 4);
         let s = split_front_matter("---\r\ntitle: a\r\n---\r\nbody").expect("crlf");
         assert_eq!(s.body, "body");
+    }
+
+    #[test]
+    fn text_after_a_closing_quote_is_found_where_it_starts() {
+        let found = |yaml: &str| text_after_quote(yaml).map(|(l, c, k, q)| (l, c, k, q));
+        assert_eq!(found("date: 2020\ntitle: \"Ai\" sẽ\n"), Some((2, 13, "title".into(), '"')));
+        assert_eq!(found("title: 'Bà ''Tư'' đi' nữa\n"), Some((1, 23, "title".into(), '\'')));
+        assert_eq!(found("title: \"a \\\" b\" c\n"), Some((1, 17, "title".into(), '"')));
+        // A comment after the value, a value inside its quotes, and indented lines are fine.
+        assert_eq!(found("title: \"Ai\" # ghi chú\ntags: [\"a\", b]\n  x: \"y\" z\n"), None);
     }
 
     #[test]

@@ -420,7 +420,7 @@ mod tests {
 
     #[test]
     fn text_after_a_closing_quote_is_found_where_it_starts() {
-        let found = |yaml: &str| text_after_quote(yaml).map(|(l, c, k, q)| (l, c, k, q));
+        let found = text_after_quote;
         assert_eq!(found("date: 2020\ntitle: \"Ai\" sẽ\n"), Some((2, 13, "title".into(), '"')));
         assert_eq!(found("title: 'Bà ''Tư'' đi' nữa\n"), Some((1, 23, "title".into(), '\'')));
         assert_eq!(found("title: \"a \\\" b\" c\n"), Some((1, 17, "title".into(), '"')));

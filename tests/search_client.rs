@@ -777,12 +777,18 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
     // 3,100 bulletins say "công tác bảo vệ": more than a head holds (1,000), so the words
     // and pairs have heads, and more than a query of several words fetches whole (3,000
     // postings). Every 50th starts its title with "bảo vệ"; five old ones carry a tag; 45
-    // say "rừng" too.
+    // say "rừng" too, and 31 "bão" (a spelling of the same folded term, "bao", so in the same
+    // long list and head).
     let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
     for b in 0..3100 {
         let title = if b % 50 == 0 { format!("Bảo vệ số {b}") } else { format!("Tin số {b}") };
         let tags = if b < 5 { "\ntags: [Hiếm]" } else { "" };
-        let body = if b % 70 == 0 { "Công tác bảo vệ rừng." } else { "Công tác bảo vệ." };
+        let body = match b {
+            _ if b % 70 == 0 => "Công tác bảo vệ rừng.",
+            _ if b % 100 == 7 => "Công tác bảo vệ sau bão.",
+            _ if b % 20 == 3 => "Công tác bảo vệ bạo lực.",
+            _ => "Công tác bảo vệ.",
+        };
         let fm = format!(
             "title: \"{title}\"\ndate: 2020-01-{:02}T{:02}:{:02}:00Z{tags}",
             b % 28 + 1,
@@ -802,15 +808,16 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
         }};
         (async () => {{
           const out = {{}};
-          const run = async (name, p) => {{
+          const run = async (name, p, options) => {{
             files = [];
-            const e = s.createEngine('', fetchFn, {{ wholePostings: 500 }});
+            const e = s.createEngine('', fetchFn, options || {{ wholePostings: 500 }});
             const r = await e.search(p);
             const docs = await e.docs(r.ids.slice(0, 10));
             const f = await e.facets(r, docs);
             out[name] = {{ n: r.ids.length, more: Boolean(r.more), titles: docs.map(d => d.t),
               heads: files.filter(u => u.endsWith('.h.json.gz')).length,
               longs: files.filter(u => u.startsWith('p/') && !u.endsWith('.h.json.gz')).length,
+              files,
               years: f.years, corrected: r.corrected || null }};
           }};
           await run('word', {{ q: 'bảo' }});
@@ -820,6 +827,8 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
           await run('newest', {{ q: 'bảo', sort: 'new' }});
           await run('body', {{ q: 'bảo công' }});
           await run('typo', {{ q: 'vệ rừgn' }});
+          await run('begun', {{ q: 'sau bã', typing: true }}, {{}});
+          await run('beside', {{ q: 'vệ bạ', typing: true }}, {{}});
           console.log(JSON.stringify(out));
         }})().catch((err) => {{ console.error(err); process.exit(1); }});"#,
         dir = site.public().join("search").to_string_lossy(),
@@ -860,4 +869,24 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
     let typo = &v["typo"];
     assert_eq!((typo["n"].as_u64(), typo["corrected"].as_str()), (Some(45), Some("vệ rừng")), "{v}");
     assert_eq!(typo["longs"], 0, "{v}");
+    // A word being typed ("bã") whose likeliest word ("bão") is a rare spelling of a common
+    // term: its 31 bulletins are whole in the term's head (each spelling's first hundred are
+    // there), which is read instead of the long list of every spelling (3,100 bulletins).
+    let begun = &v["begun"];
+    assert_eq!(begun["n"], 31, "{v}");
+    assert_eq!((begun["heads"].as_u64(), begun["longs"].as_u64()), (Some(1), Some(0)), "{v}");
+    // A likeliest word ("bạo") in more bulletins than a head holds of it, beside the word
+    // before ("vệ bạo"): its long list would bring every spelling of "bao" (3,286 postings,
+    // more than a query of several words fetches), so only the pair is read, which finds
+    // every bulletin that has both.
+    let beside = &v["beside"];
+    assert_eq!(beside["n"], 155, "{v}");
+    let fetched = |name: &str| beside["files"].as_array().is_some_and(|f| f.iter().any(|u| u == name));
+    let bao = bantin::search::files::long_file("bao");
+    assert!(!fetched(&bao) && !fetched(&bantin::search::files::head_file("bao")), "{v}");
+    assert!(
+        fetched(&bantin::search::files::long_file("ve"))
+            || fetched(&bantin::search::files::long_file("ve bao")),
+        "{v}"
+    );
 }

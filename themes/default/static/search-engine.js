@@ -53,6 +53,8 @@
    * candidates came from a head and number fewer than FULL_MIN is run again on the whole
    * lists. */
   var WHOLE_POSTINGS = 8000;
+  /* A head holds each of its term's spellings' first so many bulletins (src/search/heads.rs). */
+  var HEAD_PER_SPELLING = 100;
   var FULL_MIN = 20;
 
   /* ---- Vietnamese text: mirrors src/text (normalise, fold, tokenize). ---- */
@@ -377,6 +379,11 @@
     return isElsewhere(entry) && typeof entry[2] === 'string' ? entry[2] : null;
   }
 
+  /* Whether a long entry's spelling is in so few bulletins that its term's head holds them all. */
+  function wholeInHead(entry) {
+    return Boolean(headOf(entry)) && entry[1] <= HEAD_PER_SPELLING;
+  }
+
   /* A posting list as stored: base64 of unsigned LEB128 varints [id, score, id delta,
      score, ...]. Returns the flat numbers (decoded once per string). */
   var flatCache = new Map();
@@ -545,7 +552,13 @@
       var out = { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
       heads = Boolean(heads) && dfOf(list) > wholePostings && list.some(function (x) { return headOf(x.entry); });
       out.headed = heads;
-      var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry, heads); }));
+      /* Spellings each in at most HEAD_PER_SPELLING bulletins are whole in their term's head,
+       * which keeps every spelling's first so many: they are read from there (a few KB, where
+       * the long list of a common word's every spelling is tens), unless the list is at hand. */
+      var whole = !heads && list.length > 0 && list.every(function (x) {
+        return wholeInHead(x.entry) && !cache.has(x.entry[0]);
+      });
+      var maps = await Promise.all(list.map(function (x) { return postings(x.spelling, x.entry, heads || whole); }));
       /* Each spelling's own postings, when asked (a nearest word's: the page names the
        * spelling the first result has). */
       if (keep) out.each = maps;
@@ -797,12 +810,17 @@
       if (params.typing && !last.quoted && Array.from(last.folded).length >= 2) {
         var cands = await completions(last);
         (await Promise.all(cands.map(async function (e) {
-          var sp = (await spellingsFor(e[0], [unmarked], PREFIX_FACTOR)).filter(function (x) {
+          var all = await spellingsFor(e[0], [unmarked], PREFIX_FACTOR);
+          var sp = all.filter(function (x) {
             return !last.marked || x.spelling.indexOf(last.word) === 0;
           });
           /* Each begins as the word is typed so far: in a title, it counts as typed. */
           sp.forEach(function (x) { x.typed = true; });
-          return alternative(e[0], sp, 'prefix');
+          var a = alternative(e[0], sp, 'prefix');
+          /* A long list holds every spelling of its word: fetching the few begun as typed
+           * brings them all, unless their term's head holds them whole. */
+          if (!sp.every(function (x) { return wholeInHead(x.entry); })) a.cost = dfOf(all);
+          return a;
         }))).forEach(function (a) { if (a.sp.length) last.alts.push(a); });
         /* Each beside the word before it, too: a common word's own list is not fetched in
          * a query of several words, and the pair ("phú trọng" for "nguyen phu tr") stands
@@ -853,10 +871,12 @@
            * rarest, fetched whatever its size. */
           var head = heads;
           if (!a.inline && words.length > 1) {
-            if (a.df > budget && (known || a.kind !== 'typed')) return null;
+            /* What its fetch brings (a.cost, when more than its own postings). */
+            var cost = a.cost || a.df;
+            if (cost > budget && (known || a.kind !== 'typed')) return null;
             known = true;
             head = heads && a.df > budget;
-            budget -= a.df;
+            budget -= cost;
           }
           return unionOf(a.sp, head, a.kind === 'typo').then(function (map) { a.map = map; });
         }));

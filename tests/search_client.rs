@@ -472,6 +472,30 @@ fn a_typo_that_is_another_word_is_found_as_the_word_least_often_beside_its_neigh
 }
 
 #[test]
+fn a_word_at_an_end_beside_only_the_typo_brings_the_word_beside_it_under_suspicion_too() {
+    let Some(script) = node() else { return };
+    // "trump ki có thể", "ki" typed for "kim": "trump" stands beside "ki" in one bulletin,
+    // "ki" beside "có" in two, "có thể" in 49. "trump" is least often beside its neighbour,
+    // but only because that neighbour is the typo; "ki", itself beside "có" twenty times
+    // less often than "có" beside "thể", is tried too, and "kim" makes a title hold every word.
+    let bulletins = vec![
+        ("a", "Trump Kim có thể gặp lần hai", "2016-01-01", "Hội nghị."),
+        ("b", "Tin Mỹ", "2016-01-02", "Trump kì vọng nhiều."),
+        ("c1", "Tin lạ", "2016-01-03", "Một kì có mưa."),
+        ("c2", "Tin lạ", "2016-01-04", "Một kì có mưa."),
+        ("e1", "Tin Triều Tiên", "2016-01-05", "Ông Kim nói."),
+        ("e2", "Tin Triều Tiên", "2016-01-06", "Ông Kim nói."),
+    ];
+    let site = built_with(&bulletins, 48, |i| match i {
+        0..3 => ("Tin tổng hợp", "Ông Trump nói. Năm kì này mưa. Có thể."),
+        _ => ("Tin tức có thể", "Người ta nói có thể."),
+    });
+    let answers = ask(&script, &site, &["trump ki có thể"]);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Trump Kim có thể gặp lần hai"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("trump kim có thể"), "{answers:?}");
+}
+
+#[test]
 fn a_typo_s_nearest_words_are_tried_likeliest_first_not_only_most_frequent_first() {
     let Some(script) = node() else { return };
     // "qanh" is one edit from "quanh" (a letter left out: what typists do most), from "anh"

@@ -1029,16 +1029,27 @@
       /* Three words or more, none of them lonely, and no title holds them all: the word
        * least often beside its neighbours (its likeliest pair the rarest) may be another
        * word typed wrong ("con tri mất tích": "tri" beside "con", never beside "mất"). */
+      var support = words.map(function (w, wi) {
+        return typable[wi] ? Math.max.apply(null, pairsOf(wi).map(function (p) { return p.alts[0].df; }).concat([0])) : Infinity;
+      });
       if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && titleHoldsAll() === false) {
-        var support = words.map(function (w, wi) {
-          return typable[wi] ? Math.max.apply(null, pairsOf(wi).map(function (p) { return p.alts[0].df; }).concat([0])) : Infinity;
-        });
         var least = Math.min.apply(null, support);
         if (least < Infinity && pairs.length === words.length - 1) {
           lonely = support.map(function (b) { return b === least; });
           unpaired = true;
         }
       }
+      /* A word at either end has no support but from the word beside it, which may be the
+       * one typed wrong ("trump ki có thể": "ki" for "kim"): that word is looked at too when
+       * it is itself beside its other neighbour TYPO_RARER times less often than some query
+       * word is beside one (a name's word beside the rest of the name is not). */
+      var most = Math.max.apply(null, support.filter(isFinite).concat([0]));
+      lonely = lonely.map(function (l, wi) {
+        return l || (typable[wi] && support[wi] * TYPO_RARER < most && pairsOf(wi).some(function (p) {
+          var other = p.at === wi ? wi + 1 : p.at;
+          return lonely[other] && pairsOf(other).length === 1;
+        }));
+      });
       if ((found.size < TYPO_MIN || unpaired) && !params.typing) {
         /* A word found nowhere is the typo; else the words beside a pair found nowhere. */
         var suspects = unpaired ? lonely : words.map(function (w, wi) { return typable[wi] && w.alts[0].df === 0; });

@@ -197,6 +197,7 @@ fn check_finds_each_planted_problem_at_its_line() {
 fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     site.write("content/2020/01/phay.md", "---\ntitle: Tin\ndate: 2020-01-01\nauthor: \"Minh Anh, Quốc Bảo\"\ntags: \"kinh tế, Đà Nẵng\"\n---\nX.\n");
+    site.write("content/2020/01/thang.md", "---\ntitle: Tin #1 hôm nay\ndate: 2020-01-01\n---\nX.\n");
     let long = "Tiêu đề rất dài ".repeat(16);
     site.write("content/2020/01/dai.md", &format!("---\ntitle: \"{long}\"\ndate: 2020-01-02\n---\nX.\n"));
     // A bulletin `new` wrote and nobody filled in.
@@ -216,12 +217,17 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
         ("the title is 255 characters long", "content/2020/01/dai.md:2:8"),
         ("the body still holds the text `bantin new` wrote", "tin-chua-viet.md:"),
         ("the file is 1953 KB", "content/2020/01/to.md"),
+        (
+            "`title` ends at \"Tin\": YAML reads ` #` and what follows as a comment",
+            "content/2020/01/thang.md:2:12",
+        ),
     ] {
         let at = err.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in:\n{err}"));
         let place_line = err[at..].lines().nth(1).unwrap_or("");
         assert!(place_line.contains(place), "{needle}: expected {place}, got {place_line}");
     }
     assert!(err.contains("`tags: [kinh tế, Đà Nẵng]`"), "the fix is shown: {err}");
+    assert!(err.contains("title: \"Tin #1 hôm nay\""), "the fix is shown: {err}");
     assert_eq!(site.run(&["check", "--strict"]).status.code(), Some(1));
     // Built: the huge body is in its page, but every full-text feed carries its summary and a link.
     site.build(&[]);

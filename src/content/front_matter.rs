@@ -325,6 +325,18 @@ fn yaml_error(
             "put the whole value inside quotes of the other kind: {key}: {other}{quote}Ai bàn lùi{quote} sẽ bị kiểm điểm{other}"
         ));
     }
+    if plain.contains("mapping values are not allowed")
+        && let Some(d) = colon_in_value(yaml, first_line, yl)
+    {
+        return d;
+    }
+    if (plain.contains("expected ',' or ']'") || plain.contains("expected ',' or '}'"))
+        && let Some((line, col, open, close)) = unclosed_bracket(yaml)
+    {
+        return Diagnostic::error(format!("this {open} is never closed"))
+            .at_file_line(yaml, first_line, line, col)
+            .with_hint(format!("close it with {close} on the same line: tags: [Giáo dục, Thi cử]"));
+    }
     let hint = if plain.contains("recursion limit") || plain.contains("repetition limit") {
         "the front matter nests or repeats too deeply (a YAML alias bomb?); write it out plainly"
     } else {
@@ -362,6 +374,71 @@ fn unclosed_quote(yaml: &str) -> Option<(usize, usize, char)> {
         };
         if !closed {
             return Some((i + 1, line[..start].chars().count() + 1, quote));
+        }
+    }
+    None
+}
+
+/// What "mapping values are not allowed" at YAML line `yl` means in plain words: a key
+/// indented under a value (`  author: An`), or a value holding `: ` (`title: Quảng Trị: Lũ`),
+/// which YAML reads as another key; with the line rewritten as it should be.
+fn colon_in_value(yaml: &str, first_line: usize, yl: usize) -> Option<Diagnostic> {
+    let line = yaml.lines().nth(yl.checked_sub(1)?)?;
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let colon = trimmed.find(": ").or_else(|| trimmed.strip_suffix(':').map(str::len))?;
+    let key = &trimmed[..colon];
+    if indent > 0 && KNOWN_KEYS.contains(&key) {
+        return Some(
+            Diagnostic::error(format!("`{key}` is indented: YAML reads it as part of the line above"))
+                .at_file_line(yaml, first_line, yl, 1)
+                .with_hint(format!("start the line with `{key}:`, at the beginning of the line")),
+        );
+    }
+    if indent > 0 || key.is_empty() || key.contains(char::is_whitespace) {
+        return None;
+    }
+    let value = trimmed[colon + 1..].trim();
+    let inner = value.find(": ").or_else(|| value.strip_suffix(':').map(str::len))?;
+    if value.starts_with(['"', '\'', '[', '{', '|', '>']) {
+        return None;
+    }
+    let quoted =
+        if value.contains('"') { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
+    let col = line[..line.len() - trimmed.len() + colon + 1].chars().count()
+        + (trimmed[colon + 1..].len() - trimmed[colon + 1..].trim_start().len())
+        + value[..inner].chars().count()
+        + 1;
+    Some(
+        Diagnostic::error(format!(
+            "the value of `{key}` holds a colon, which YAML reads as the start of another key"
+        ))
+        .at_file_line(yaml, first_line, yl, col)
+        .with_hint(format!("put the value in quotes: {key}: {quoted}")),
+    )
+}
+
+/// The first line (1-based, in the YAML) with a `[` or `{` its line does not close (outside
+/// quotes), with its column and the bracket and its closing one.
+fn unclosed_bracket(yaml: &str) -> Option<(usize, usize, char, char)> {
+    for (i, line) in yaml.lines().enumerate() {
+        let mut open: Vec<(usize, char)> = Vec::new();
+        let mut quote = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if open.last().is_some() => quote = Some(c),
+                (None, '#') if open.is_empty() => break,
+                (None, '[' | '{') => open.push((col, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        if let Some(&(col, c)) = open.first() {
+            return Some((i + 1, col + 1, c, if c == '[' { ']' } else { '}' }));
         }
     }
     None
@@ -426,6 +503,22 @@ mod tests {
         assert_eq!(found("title: \"a \\\" b\" c\n"), Some((1, 17, "title".into(), '"')));
         // A comment after the value, a value inside its quotes, and indented lines are fine.
         assert_eq!(found("title: \"Ai\" # ghi chú\ntags: [\"a\", b]\n  x: \"y\" z\n"), None);
+    }
+
+    #[test]
+    fn a_colon_in_a_value_and_an_unclosed_list_are_found_where_they_are() {
+        let said = |yaml: &str, yl| colon_in_value(yaml, 2, yl).map(|d| (d.message, d.line, d.column));
+        let (message, line, column) = said("date: 2020\ntitle: Huế: mưa\n", 2).expect("colon");
+        assert!(message.contains("`title` holds a colon"), "{message}");
+        assert_eq!((line, column), (3, 11));
+        let (message, line, column) = said("title: a\n  date: 2020\n", 2).expect("indented");
+        assert!(message.contains("`date` is indented"), "{message}");
+        assert_eq!((line, column), (3, 1));
+        // A value already quoted, or a line that is not `key: value`, is not this mistake.
+        assert_eq!(said("title: \"a: b\" c: d\n", 1), None);
+        assert_eq!(said("  x: y\n", 1), None);
+        assert_eq!(unclosed_bracket("title: [a]\ntags: [a, \"b]\", {c}\n"), Some((2, 7, '[', ']')));
+        assert_eq!(unclosed_bracket("title: a # [b\ntags: [a, [b]]\n"), None);
     }
 
     #[test]

@@ -173,6 +173,34 @@ fn shape_warnings(source: &SourceFile, b: &Bulletin) -> Vec<Diagnostic> {
             );
         }
     }
+    // An unquoted value with ` #` in it ends there: YAML reads the rest as a comment, and
+    // "Tin #1 hôm nay" is published as "Tin".
+    for key in ["title", "summary", "author", "image_alt", "image_caption"] {
+        let Some((line, col)) = key_line(text, key) else { continue };
+        let Some(value) = text.lines().nth(line - 1).and_then(|l| l.get(key.len() + 1..)).map(str::trim)
+        else {
+            continue;
+        };
+        let Some(hash) =
+            value.find(" #").filter(|_| !value.starts_with(['"', '\'', '[', '{', '|', '>', '#']))
+        else {
+            continue;
+        };
+        let quoted = if value.contains('"') {
+            format!("'{}'", value.replace('\'', "''"))
+        } else {
+            format!("\"{value}\"")
+        };
+        warnings.push(
+            Diagnostic::warning(format!(
+                "`{key}` ends at \"{}\": YAML reads ` #` and what follows as a comment",
+                &value[..hash]
+            ))
+            .in_file(&b.source)
+            .at(text, line, col + value[..hash].chars().count() + 1)
+            .with_hint(format!("put the value in quotes to keep it whole: {key}: {quoted}")),
+        );
+    }
     let title_chars = b.title.chars().count();
     if title_chars > TITLE_LIMIT {
         warnings.push(

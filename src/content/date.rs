@@ -113,6 +113,9 @@ pub const DATE_HINT: &str =
 /// "parameters" and "integers"). The forms bantin reads are the callers' hint ([`DATE_HINT`]).
 fn plain_date_error(s: &str, internal: &str) -> String {
     let digits: Vec<&str> = s.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    if let Some(fixed) = rearranged(s) {
+        return format!("`{s}` is not a date bantin can read: write it as {fixed} (year first, with dashes)");
+    }
     let shape = if s.contains('/') || s.contains('.') && digits.len() == 3 && digits[0].len() <= 2 {
         "day and month first (06/01/2020) is not read: the year comes first"
     } else if s.to_lowercase().contains("tháng")
@@ -132,6 +135,37 @@ fn plain_date_error(s: &str, internal: &str) -> String {
         "it is not a date"
     };
     format!("`{s}` is not a date bantin can read: {shape}")
+}
+
+/// A date written day first (`06/12/2024`, `6-12-2024`, `06.12.2024`) or with slashes
+/// (`2024/12/06`), with a time as newsrooms write it or not (`8h30`, `08:30`), in the form
+/// bantin reads (`2024-12-06 08:30`), when its parts make a date and time.
+fn rearranged(s: &str) -> Option<String> {
+    let (date, time) = match s.split_once([' ', 'T']) {
+        Some((d, t)) => (d, Some(t.trim())),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = date.split(['/', '-', '.']).collect();
+    if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let (y, m, d) = match (parts[0].len(), parts[2].len()) {
+        (4, 1..=2) if parts[1].len() <= 2 => (parts[0], parts[1], parts[2]),
+        (1..=2, 4) if parts[1].len() <= 2 => (parts[2], parts[1], parts[0]),
+        _ => return None,
+    };
+    let day = Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()?;
+    let time = match time {
+        None => String::new(),
+        Some(t) => {
+            let (h, min) = t.split_once(['h', 'H', ':'])?;
+            let min = if min.is_empty() { "0" } else { min };
+            let (h, min): (i8, i8) = (h.parse().ok()?, min.parse().ok()?);
+            jiff::civil::Time::new(h, min, 0, 0).ok()?;
+            format!(" {h:02}:{min:02}")
+        }
+    };
+    Some(format!("{day}{time}"))
 }
 
 fn parse_date_inner(s: &str, tz: &TimeZone) -> Result<PubDate, String> {
@@ -197,6 +231,29 @@ mod tests {
         assert_eq!(d.machine(), "2020-01-06T08:30:00+07:00");
         let d = parse_date("2020-01-06T08:30:00+07:00", &hcm()).expect("offset");
         assert_eq!(d.precision, Precision::Time);
+    }
+
+    #[test]
+    fn a_date_written_day_first_or_with_slashes_is_refused_with_it_rewritten() {
+        let said = |s: &str| parse_date(s, &hcm()).err().unwrap_or_default();
+        for (typed, fixed) in [
+            ("06/12/2024", "2024-12-06"),
+            ("6-12-2024", "2024-12-06"),
+            ("06.12.2024 8h30", "2024-12-06 08:30"),
+            ("2024/12/06", "2024-12-06"),
+            ("2024-12-06 8h", "2024-12-06 08:00"),
+            ("2024-12-6", "2024-12-06"),
+        ] {
+            assert!(
+                said(typed).contains(&format!("write it as {fixed} (year first")),
+                "{typed}: {}",
+                said(typed)
+            );
+        }
+        // Parts that make no date are not rewritten into one.
+        for typed in ["31/02/2024", "12/06/2024 25h", "2024-13-01", "1/2/3"] {
+            assert!(!said(typed).contains("write it as"), "{typed}: {}", said(typed));
+        }
     }
 
     #[test]

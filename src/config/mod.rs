@@ -216,6 +216,11 @@ impl Config {
                 let (line, col) = line_col(text, span.start);
                 d = d.at(text, line, col);
             }
+            if let Some((message, hint)) = e.span().and_then(|span| plain_toml_error(text, span.start, &msg))
+            {
+                d.message = message;
+                d = d.with_hint(hint);
+            }
             if let Some(unknown) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
                 d.message = format!("unknown key `{unknown}` in site.toml");
                 d = d.with_hint(match did_you_mean(unknown, KNOWN_KEYS) {
@@ -353,6 +358,40 @@ impl Config {
     }
 }
 
+/// What the TOML parser's message at byte `at` of `text` means, in plain words with the line
+/// as it should be: (message, hint), for the slips editors make; `None` for the rest.
+fn plain_toml_error(text: &str, at: usize, msg: &str) -> Option<(String, String)> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let (key, value) = line.split_once('=')?;
+    let (key, value) = (key.trim(), value.trim());
+    let number = ["usize", "u32", "u64", "u8", "integer"].iter().any(|t| msg.ends_with(t));
+    if msg.starts_with("string values must be quoted") && !value.starts_with(['[', '{']) {
+        let quoted = format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+        Some((format!("the text of `{key}` needs quotes"), format!("write it {key} = {quoted}")))
+    } else if msg.starts_with("invalid basic string") {
+        Some((
+            format!("the quote that opens `{key}`'s text is never closed"),
+            format!("close it at the end of the line: {key} = {}\"", value.trim_end_matches('"')),
+        ))
+    } else if msg.ends_with("expected a boolean") {
+        let word = if value.trim_matches('"').eq_ignore_ascii_case("false") { "false" } else { "true" };
+        Some((format!("`{key}` is true or false, without quotes"), format!("write it {key} = {word}")))
+    } else if number && msg.starts_with("invalid type: string") {
+        let bare = value.trim_matches('"');
+        Some((format!("`{key}` is a number, without quotes"), format!("write it {key} = {bare}")))
+    } else if number {
+        Some((
+            format!("`{key}` is a whole number of at least 0, not {value}"),
+            format!("for example {key} = 10"),
+        ))
+    } else if msg == "duplicate key" {
+        Some((format!("`{key}` is set twice"), "keep one of the two lines".to_string()))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -363,6 +402,30 @@ mod tests {
         assert_eq!(c.per_page, 20);
         assert_eq!(c.timezone, "Asia/Ho_Chi_Minh");
         assert_eq!(c.permalink.as_str(), "/{path}/");
+    }
+
+    #[test]
+    fn the_parser_s_slips_are_said_in_plain_words_with_the_line_as_it_should_be() {
+        let said = |toml: &str| {
+            let errs = Config::parse(toml).expect_err("invalid");
+            (errs[0].message.clone(), errs[0].hint.clone().unwrap_or_default(), errs[0].line)
+        };
+        for (toml, message, hint, line) in [
+            ("title = Bản tin\n", "the text of `title` needs quotes", "title = \"Bản tin\"", 1),
+            ("search = \"true\"\n", "`search` is true or false", "search = true", 1),
+            (
+                "title = \"x\"\nper_page = \"5\"\n",
+                "`per_page` is a number, without quotes",
+                "per_page = 5",
+                2,
+            ),
+            ("per_page = -1\n", "a whole number of at least 0, not -1", "per_page = 10", 1),
+            ("title = \"T\n", "never closed", "title = \"T\"", 1),
+            ("title = \"T\"\ntitle = \"U\"\n", "`title` is set twice", "keep one", 2),
+        ] {
+            let (m, h, l) = said(toml);
+            assert!(m.contains(message) && h.contains(hint) && l == line, "{toml}: {m} / {h} / {l}");
+        }
     }
 
     #[test]

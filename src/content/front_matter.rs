@@ -325,6 +325,40 @@ fn yaml_error(
             "put the whole value inside quotes of the other kind: {key}: {other}{quote}Ai bàn lùi{quote} sẽ bị kiểm điểm{other}"
         ));
     }
+    if let Some((key, problem)) = plain.split_once(": invalid type: ")
+        && !key.contains(char::is_whitespace)
+    {
+        let (message, hint) = if problem.ends_with("expected a boolean") {
+            (
+                format!("`{key}` is true or false"),
+                format!("write `{key}: true` or `{key}: false`, without quotes"),
+            )
+        } else if problem.ends_with("expected a string")
+            && (problem.starts_with("sequence") || problem.starts_with("map"))
+        {
+            let line = yaml.lines().nth(yl.saturating_sub(1)).unwrap_or("");
+            let hint = match line.strip_prefix(key).and_then(|l| l.strip_prefix(':')).map(str::trim) {
+                Some(value) if value.starts_with(['[', '{']) => {
+                    let quoted = if value.contains('"') {
+                        format!("'{}'", value.replace('\'', "''"))
+                    } else {
+                        format!("\"{value}\"")
+                    };
+                    format!("a value that starts with [ or {{ needs quotes: {key}: {quoted}")
+                }
+                _ => format!("write `{key}:` and its text on one line"),
+            };
+            (format!("`{key}` is one text, not a list or a set of keys"), hint)
+        } else {
+            (
+                format!("`{key}` has a value of the wrong kind: {problem}"),
+                format!("see the front-matter keys in README: `{key}`"),
+            )
+        };
+        return Diagnostic::error(message)
+            .at_file_line(yaml, first_line, yl.max(1), yc.max(1))
+            .with_hint(hint);
+    }
     if plain.contains("mapping values are not allowed")
         && let Some(d) = colon_in_value(yaml, first_line, yl)
     {
@@ -519,6 +553,27 @@ mod tests {
         assert_eq!(said("  x: y\n", 1), None);
         assert_eq!(unclosed_bracket("title: [a]\ntags: [a, \"b]\", {c}\n"), Some((2, 7, '[', ']')));
         assert_eq!(unclosed_bracket("title: a # [b\ntags: [a, [b]]\n"), None);
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_kind_says_what_the_key_takes() {
+        let said = |yaml: &str| {
+            let e = yaml_serde::from_str::<RawFrontMatter>(yaml).expect_err("wrong kind");
+            let d = yaml_error(&e, yaml, 2, &top_level_keys(yaml, 2));
+            (d.message, d.hint.unwrap_or_default())
+        };
+        let (message, hint) = said("title: Tin\ndraft: có\n");
+        assert_eq!(
+            (message.as_str(), hint.as_str()),
+            ("`draft` is true or false", "write `draft: true` or `draft: false`, without quotes")
+        );
+        let (message, hint) = said("title: [Tin, khác]\n");
+        assert!(
+            message.contains("`title` is one text") && hint.ends_with("title: \"[Tin, khác]\""),
+            "{message} / {hint}"
+        );
+        let (_, hint) = said("title: Tin\nslug:\n  a: b\n");
+        assert_eq!(hint, "write `slug:` and its text on one line");
     }
 
     #[test]

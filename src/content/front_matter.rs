@@ -339,12 +339,7 @@ fn yaml_error(
             let line = yaml.lines().nth(yl.saturating_sub(1)).unwrap_or("");
             let hint = match line.strip_prefix(key).and_then(|l| l.strip_prefix(':')).map(str::trim) {
                 Some(value) if value.starts_with(['[', '{']) => {
-                    let quoted = if value.contains('"') {
-                        format!("'{}'", value.replace('\'', "''"))
-                    } else {
-                        format!("\"{value}\"")
-                    };
-                    format!("a value that starts with [ or {{ needs quotes: {key}: {quoted}")
+                    format!("a value that starts with [ or {{ needs quotes: {key}: {}", quoted(value))
                 }
                 _ => format!("write `{key}:` and its text on one line"),
             };
@@ -437,8 +432,6 @@ fn colon_in_value(yaml: &str, first_line: usize, yl: usize) -> Option<Diagnostic
     if value.starts_with(['"', '\'', '[', '{', '|', '>']) {
         return None;
     }
-    let quoted =
-        if value.contains('"') { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") };
     let col = line[..line.len() - trimmed.len() + colon + 1].chars().count()
         + (trimmed[colon + 1..].len() - trimmed[colon + 1..].trim_start().len())
         + value[..inner].chars().count()
@@ -448,8 +441,14 @@ fn colon_in_value(yaml: &str, first_line: usize, yl: usize) -> Option<Diagnostic
             "the value of `{key}` holds a colon, which YAML reads as the start of another key"
         ))
         .at_file_line(yaml, first_line, yl, col)
-        .with_hint(format!("put the value in quotes: {key}: {quoted}")),
+        .with_hint(format!("put the value in quotes: {key}: {}", quoted(value))),
     )
+}
+
+/// `value` as a quoted YAML scalar, the way an editor would fix it: in double quotes, or in
+/// single ones (doubling any inside) when it holds double quotes.
+pub(crate) fn quoted(value: &str) -> String {
+    if value.contains('"') { format!("'{}'", value.replace('\'', "''")) } else { format!("\"{value}\"") }
 }
 
 /// The first line (1-based, in the YAML) with a `[` or `{` its line does not close (outside

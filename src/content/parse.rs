@@ -186,11 +186,6 @@ fn shape_warnings(source: &SourceFile, b: &Bulletin) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        let quoted = if value.contains('"') {
-            format!("'{}'", value.replace('\'', "''"))
-        } else {
-            format!("\"{value}\"")
-        };
         warnings.push(
             Diagnostic::warning(format!(
                 "`{key}` ends at \"{}\": YAML reads ` #` and what follows as a comment",
@@ -198,7 +193,10 @@ fn shape_warnings(source: &SourceFile, b: &Bulletin) -> Vec<Diagnostic> {
             ))
             .in_file(&b.source)
             .at(text, line, col + value[..hash].chars().count() + 1)
-            .with_hint(format!("put the value in quotes to keep it whole: {key}: {quoted}")),
+            .with_hint(format!(
+                "put the value in quotes to keep it whole: {key}: {}",
+                super::front_matter::quoted(value)
+            )),
         );
     }
     let title_chars = b.title.chars().count();

@@ -354,3 +354,22 @@ fn the_news_sitemap_holds_the_last_two_days_and_follows_the_clock() {
     let robots = std::fs::read_to_string(public.join("robots.txt")).expect("robots");
     assert!(!robots.contains("news-sitemap"), "{robots}");
 }
+
+#[test]
+fn without_an_absolute_base_url_there_are_no_feeds_and_the_warning_gives_the_address_back_with_its_scheme() {
+    for (base, hint) in [
+        ("baotinh.vn", "`base_url = \"https://baotinh.vn/\"`"),
+        ("/", "`base_url = \"https://your-site.example/\"`"),
+    ] {
+        let site = common::Site::new(&format!("title = \"Tin\"\nbase_url = \"{base}\"\n"));
+        site.bulletin("a.md", "title: Tin\ndate: 2020-01-02", "Nội dung.");
+        let out = site.build(&[]);
+        let err = stderr(&out);
+        assert!(err.contains("no feeds, sitemap or robots.txt"), "{base}: {err}");
+        assert!(err.contains(hint), "{base}: {err}");
+        for file in ["atom.xml", "rss.xml", "sitemap.xml", "robots.txt"] {
+            assert!(!site.public().join(file).exists(), "{base}: {file} written");
+        }
+        assert!(site.public().join("a/index.html").exists(), "{base}: the page is published");
+    }
+}

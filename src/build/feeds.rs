@@ -33,11 +33,18 @@ pub fn write(
     emit: &Emit,
 ) -> Result<FeedsDone, Diagnostic> {
     if !feeds::has_absolute_base(config) {
+        // A host written without its scheme ("baotinh.vn") is the site's address all the same.
+        let given = config.base_url.trim().trim_end_matches('/');
+        let hint = if given.contains('.') && !given.contains("://") && !given.starts_with('/') {
+            format!("write it with its scheme: `base_url = \"https://{given}/\"` in site.toml")
+        } else {
+            "set `base_url = \"https://your-site.example/\"` in site.toml".to_string()
+        };
         return Ok(FeedsDone {
             warning: Some(
                 Diagnostic::warning("no feeds, sitemap or robots.txt: `base_url` is not an absolute URL")
                     .in_file("site.toml")
-                    .with_hint("set `base_url = \"https://your-site.example/\"` in site.toml"),
+                    .with_hint(hint),
             ),
             news_expiry: None,
         });

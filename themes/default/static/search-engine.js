@@ -1041,8 +1041,8 @@
       }
       /* A word at either end has no support but from the word beside it, which may be the
        * one typed wrong ("trump ki có thể": "ki" for "kim"): that word is looked at too when
-       * it is itself beside its other neighbour TYPO_RARER times less often than some query
-       * word is beside one (a name's word beside the rest of the name is not). */
+       * its likeliest pair is TYPO_RARER times rarer than some query word's (a name's word,
+       * beside the rest of the name, is not). */
       var most = Math.max.apply(null, support.filter(isFinite).concat([0]));
       lonely = lonely.map(function (l, wi) {
         return l || (typable[wi] && support[wi] * TYPO_RARER < most && pairsOf(wi).some(function (p) {

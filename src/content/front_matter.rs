@@ -390,22 +390,26 @@ fn unclosed_quote(yaml: &str) -> Option<(usize, usize, char)> {
         let start = colon + 2 + (value.len() - value.trim_start().len());
         let value = value.trim_start();
         let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
-        let rest = &value[1..];
-        let closed = if quote == '"' {
-            let mut escaped = false;
-            rest.chars().any(|c| {
-                let close = c == '"' && !escaped;
-                escaped = c == '\\' && !escaped;
-                close
-            })
-        } else {
-            rest.replace("''", "").contains('\'')
-        };
-        if !closed {
+        if closing_quote(value, quote).is_none() {
             return Some((i + 1, line[..start].chars().count() + 1, quote));
         }
     }
     None
+}
+
+/// In `value`, which opens with `quote`, the byte just after the quote that closes it: the
+/// first one not escaped (`\"`) or doubled (`''`); `None` when the line never closes it.
+fn closing_quote(value: &str, quote: char) -> Option<usize> {
+    let bytes = value.as_bytes();
+    let mut at = 1;
+    loop {
+        match bytes.get(at)? {
+            b'\\' if quote == '"' => at += 2,
+            &b if b == quote as u8 && quote == '\'' && bytes.get(at + 1) == Some(&b'\'') => at += 2,
+            &b if b == quote as u8 => return Some(at + 1),
+            _ => at += 1,
+        }
+    }
 }
 
 /// What "mapping values are not allowed" at YAML line `yl` means in plain words: a key
@@ -489,19 +493,7 @@ fn text_after_quote(yaml: &str) -> Option<(usize, usize, String, char)> {
         let value = line[colon + 2..].trim_start();
         let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
         let start = line.len() - value.len();
-        // Where the quoted value ends: the first quote not escaped (`\"`) or doubled (`''`).
-        let bytes = value.as_bytes();
-        let mut at = 1;
-        let end = loop {
-            match bytes.get(at) {
-                None => break None,
-                Some(b'\\') if quote == '"' => at += 2,
-                Some(&b) if b == quote as u8 && quote == '\'' && bytes.get(at + 1) == Some(&b'\'') => at += 2,
-                Some(&b) if b == quote as u8 => break Some(at + 1),
-                Some(_) => at += 1,
-            }
-        };
-        let Some(end) = end else { continue };
+        let Some(end) = closing_quote(value, quote) else { continue };
         let after = &value[end..];
         let text = after.trim_start();
         if text.is_empty() || text.starts_with('#') && text.len() < after.len() {

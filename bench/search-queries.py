@@ -27,16 +27,21 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
   words-tone    the same two words with one tone mark dropped or changed ("lây nhiêm")
   joined        the first title words typed without marks, two of them side by side typed
                 without the space between them ("hanoi mua to")
+  headline      a whole title of six words or more, pasted as written (marks, punctuation)
+  headline-plain  the same title's words typed without marks
+  sentence      seven words in a row from one sentence of the body (no number among them), typed
+                as written, not quoted: found when a bulletin with them in a row is first
 
 `tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex,
 joined), the titles that begin
-with the same words; for name, the titles that have the title word of bulletins that have the
+with the same words; for headline and headline-plain, the titles with the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
-These two classes, typo-marked and joined draw from random streams of their own, so adding them
-left the other classes' queries as they were.
+These two classes, typo-marked and joined draw from random streams of their own, and the
+headline classes draw on nothing random (sentence on a stream of its own), so adding them left the other classes' queries as
+they were.
 """
 import argparse
 import hashlib
@@ -182,10 +187,12 @@ def main():
     rng.shuffle(mine)
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
-                                        'words', 'words-tone', 'typo-marked', 'typing', 'joined']}
+                                        'words', 'words-tone', 'typo-marked', 'typing', 'joined',
+                                        'headline', 'headline-plain', 'sentence']}
     rng_words = random.Random(f'bantin-{args.set}-words')
     rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
     rng_joined = random.Random(f'bantin-{args.set}-joined')
+    rng_sentence = random.Random(f'bantin-{args.set}-sentence')
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -196,6 +203,9 @@ def main():
         if not any(want.values()):
             break
         tw = [w for w, _ in tokens_with_gaps(title)]
+        if len(tw) >= 6:
+            add('headline', title, [title])
+            add('headline-plain', ' '.join(fold(w) for w in tw), [title])
         first = tw[:4]
         if len(first) >= 3:
             add('title', ' '.join(fold(w) for w in first), [title])
@@ -259,6 +269,16 @@ def main():
                 if want[cls] > 0:
                     add(cls, '"' + ' '.join(w.lower() for w in (wa, wb, wc)) + '"', None, [wa.lower(), wb.lower(), wc.lower()])
                     break
+        if paras and want['sentence'] > 0:
+            toks = tokens_with_gaps(rng_sentence.choice(paras))
+            # Seven words, no number among them, no sentence's end between them.
+            spots = [i for i in range(1, len(toks) - 6)
+                     if not any(w.isdigit() for w, _ in toks[i:i + 7])
+                     and not any(SENTENCE_END.search(g) for _, g in toks[i + 1:i + 7])]
+            if spots:
+                i = rng_sentence.choice(spots)
+                seven = [w.lower() for w, _ in toks[i:i + 7]]
+                add('sentence', ' '.join(seven), None, seven)
         if paras and (want['words'] > 0 or want['words-tone'] > 0):
             toks = tokens_with_gaps(rng_words.choice(paras))
             # Two words with marks, side by side with only spaces between them.
@@ -279,15 +299,18 @@ def main():
     def folded_words(text):
         return [fold(w) for w, _ in tokens_with_gaps(text)]
 
-    starts = {}
+    starts, wholes = {}, {}
     for _, title, _, _ in docs:
         starts.setdefault(tuple(folded_words(title)[:4]), set()).add(title)
+        wholes.setdefault(tuple(folded_words(title)), set()).add(title)
     named = [q for q in queries if q['class'] == 'name']
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
     for q in queries:
         if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex', 'joined'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
+        elif q['class'] in ('headline', 'headline-plain'):
+            q['tied'] = len(wholes.get(tuple(folded_words(q['titles'][0])), ())) or 1
         elif q['class'] == 'name':
             words = q['q'].split()
             name, word = ' ' + ' '.join(words[:-1]) + ' ', ' ' + words[-1] + ' '
@@ -299,7 +322,7 @@ def main():
     for _, title, body, summary in docs:
         for para in [title, summary] + body.split('\n'):
             ws = words_only(para)
-            for n in (2, 3):
+            for n in (2, 3, 7):
                 for i in range(len(ws) - n + 1):
                     t = tuple(ws[i:i + n])
                     if t in having:

@@ -914,3 +914,33 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
         "{v}"
     );
 }
+
+#[test]
+fn a_pasted_headline_fetches_only_its_rarest_common_pairs_and_no_long_title_lists() {
+    let Some(script) = node() else { return };
+    // 1,600 bulletins say the headline's first ten words in their body, and three of them in
+    // their title: each of its common pairs (1,601 bulletins) and those words' title-only
+    // terms have long lists. One bulletin is titled with the whole headline, which ends in
+    // two rare words.
+    let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
+    let headline = "Công tác bảo vệ rừng đầu nguồn được siết chặt ở Hà Giang";
+    for b in 0..1600 {
+        let fm = format!("title: \"Bảo vệ rừng: tin số {b}\"\ndate: 2020-01-{:02}", b % 28 + 1);
+        let body = "Công tác bảo vệ rừng đầu nguồn được siết chặt ở nhiều nơi trong tỉnh.";
+        site.bulletin(&format!("x/{b}.md"), &fm, body);
+    }
+    site.bulletin("x/hg.md", &format!("title: \"{headline}\"\ndate: 2019-01-01"), "Tin.");
+    site.build(&[]);
+    let answers = ask(&script, &site, &[headline]);
+    assert_eq!(answers[0].0, vec![headline.to_string()], "{answers:?}");
+    // Twelve words: the rarest common word's long list (a query of several words fetches
+    // 3,000 postings of them), and the rarest of the ten common pairs' while they total
+    // 6,000 postings (three); not the other seven, nor the common words' title-only lists
+    // (the two rare words and their pairs tell the bulletin apart). Before, all fourteen.
+    let (long_files, found, _, _) = fetched_under(&script, &site, "p/", headline);
+    assert_eq!(found, 1);
+    assert!(long_files <= 4, "{long_files} long lists fetched");
+    // Five words of the same: every common pair's list, as before.
+    let (long_files, _, _, _) = fetched_under(&script, &site, "p/", "bảo vệ rừng đầu nguồn");
+    assert!(long_files >= 4 + 1, "{long_files} long lists fetched");
+}

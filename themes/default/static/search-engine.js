@@ -37,6 +37,13 @@
   var TYPO_RARER = 20;
   /* Postings of common words' long lists a query fetches at most (beyond a one-word query's). */
   var LONG_POSTINGS = 3000;
+  /* A query of so many words or more (a headline pasted, a sentence) fetches its pairs' long
+   * lists rarest first while they total at most PAIR_POSTINGS, and no long title-only list
+   * for a word whose own list it does not fetch: its rarer words and pairs tell its
+   * bulletins apart. A pasted headline fetched the long lists of every common pair and
+   * word in it: a hundred KB for twelve words. */
+  var MANY_WORDS = 6;
+  var PAIR_POSTINGS = 6000;
   /* A quoted phrase's first bulletins checked against their phrase filters (so many at a
    * time, the next ones only when none held it), and the bits a triple sets in one (as
    * src/search/phrases.rs). */
@@ -790,17 +797,34 @@
         if (words[i].group === words[i + 1].group) pairs.push({ at: i, quoted: words[i].quoted, alts: [] });
       }
       var quoted = pairs.some(function (p) { return p.quoted; });
+      /* The long lists of a long query's pairs as typed, not fetched yet (MANY_WORDS). */
+      var thrifty = words.length >= MANY_WORDS ? [] : null;
       async function addPair(p, a, b, fa, fb, factor, kind, adjust) {
         var sp = await spellingsFor(fa + ' ' + fb, [a, b], factor);
         if (adjust) sp = adjust(sp);
         var alt = alternative(fa + ' ' + fb, sp, kind);
-        alt.map = await unionOf(sp, heads, kind === 'typo');
+        if (thrifty && kind === 'typed' && !p.quoted && !alt.inline) thrifty.push(alt);
+        else alt.map = await unionOf(sp, heads, kind === 'typo');
         p.alts.push(alt);
       }
       await Promise.all(pairs.map(function (p) {
         var a = words[p.at], b = words[p.at + 1];
         return addPair(p, a, b, a.folded, b.folded, 1, 'typed');
       }));
+      /* Rarest first within the budget; a pair left out holds no bulletin it is known to,
+       * and a title holds it where it holds its two words side by side (see score). */
+      if (thrifty) {
+        var pairBudget = PAIR_POSTINGS;
+        thrifty.sort(function (x, y) { return x.df - y.df; });
+        await Promise.all(thrifty.map(function (a) {
+          if (a.df > pairBudget) {
+            a.map = { s: new Map(), t: new Map(), te: new Map(), exact: new Set(), skipped: true };
+            return null;
+          }
+          pairBudget -= a.df;
+          return unionOf(a.sp, heads, false).then(function (map) { a.map = map; });
+        }));
+      }
 
       /* The word being typed also matches as a prefix, below exact matches. */
       var last = words[words.length - 1];
@@ -891,6 +915,10 @@
           var sp = (await spellings(w.folded, '^' + w.folded)).map(function (x) {
             return { spelling: x.spelling, entry: x.entry, q: quality(x.spelling.slice(1), w) };
           });
+          /* In a long query (MANY_WORDS), only from its shard: its title-only list, when
+           * long, holds every spelling's titles (a word read from its head still gets its
+           * own: its titles are candidates). */
+          if (thrifty && !w.alts[0].map && sp.some(function (x) { return isElsewhere(x.entry); })) return;
           w.title = await unionOf(sp, heads);
         }));
       }
@@ -1241,7 +1269,16 @@
             best = Math.max(best, pairIdf[pi][ai] * s / scale);
             titleAt(a.map, id, 0, at);
           });
-          if (best) { adjacent++; total += best; }
+          /* A pair whose list was left out (a long query's): the title has it where its
+           * words stand side by side. */
+          var inferred = false;
+          if (!best && p.alts[0].map.skipped) {
+            var x = wordTitle[p.at], xt = wordTyped[p.at];
+            if (x && wordTitle[p.at + 1] === x + 1) { at.title = x; inferred = true; }
+            if (xt && wordTyped[p.at + 1] === xt + 1) at.typed = xt;
+          }
+          if (best || inferred) adjacent++;
+          total += best;
           pairTyped.push(at.typed);
           return at.title;
         });
@@ -1253,7 +1290,9 @@
         /* The words as typed (each pair of them) somewhere in the bulletin. */
         var exact = marked && (words.length === 1
           ? Boolean(words[0].alts[0].map && words[0].alts[0].map.exact.has(id))
-          : pairs.length === words.length - 1 && pairs.every(function (p) { return p.alts[0].map.exact.has(id); }));
+          : pairs.length === words.length - 1 && pairs.every(function (p) {
+            return p.alts[0].map.skipped || p.alts[0].map.exact.has(id);
+          }));
         /* Within a tier, the title with the query nearer its start first. */
         var at = tier === 2 ? pairTitle[0] : tier === 1 ? Math.max.apply(null, wordTitle) : 0;
         /* A quoted phrase as typed anywhere goes before titles; so do the words as typed

@@ -29,6 +29,8 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
                 without the space between them ("hanoi mua to")
   headline      a whole title of six words or more, pasted as written (marks, punctuation)
   headline-plain  the same title's words typed without marks
+  headline-typo  the same title as written, one of its words with marks typed with a one-letter
+                typo, its marks kept (as typo-marked)
   sentence      seven words in a row from one sentence of the body (no number among them), typed
                 as written, not quoted: found when a bulletin with them in a row is first
 
@@ -40,7 +42,8 @@ summary or body (numbers and punctuation between them ignored, as the reader ign
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
 These two classes, typo-marked and joined draw from random streams of their own, and the
-headline classes draw on nothing random (sentence on a stream of its own), so adding them left the other classes' queries as
+headline and headline-plain draw on nothing random (headline-typo and sentence on streams of their
+own), so adding them left the other classes' queries as
 they were.
 """
 import argparse
@@ -188,11 +191,12 @@ def main():
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
                                         'words', 'words-tone', 'typo-marked', 'typing', 'joined',
-                                        'headline', 'headline-plain', 'sentence']}
+                                        'headline', 'headline-plain', 'headline-typo', 'sentence']}
     rng_words = random.Random(f'bantin-{args.set}-words')
     rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
     rng_joined = random.Random(f'bantin-{args.set}-joined')
     rng_sentence = random.Random(f'bantin-{args.set}-sentence')
+    rng_headline = random.Random(f'bantin-{args.set}-headline-typo')
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -206,6 +210,13 @@ def main():
         if len(tw) >= 6:
             add('headline', title, [title])
             add('headline-plain', ' '.join(fold(w) for w in tw), [title])
+            spots = [m for m in TOKEN.finditer(title)
+                     if len(m.group(0)) >= 3 and m.group(0).isalpha() and fold(m.group(0)) != m.group(0).lower()]
+            if spots:
+                m = rng_headline.choice(spots)
+                t = typo_marked(m.group(0), rng_headline)
+                if t:
+                    add('headline-typo', title[:m.start()] + t + title[m.end():], [title])
         first = tw[:4]
         if len(first) >= 3:
             add('title', ' '.join(fold(w) for w in first), [title])
@@ -309,7 +320,7 @@ def main():
     for q in queries:
         if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex', 'joined'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
-        elif q['class'] in ('headline', 'headline-plain'):
+        elif q['class'] in ('headline', 'headline-plain', 'headline-typo'):
             q['tied'] = len(wholes.get(tuple(folded_words(q['titles'][0])), ())) or 1
         elif q['class'] == 'name':
             words = q['q'].split()

@@ -1014,10 +1014,13 @@
         return false;
       }
       /* Whether some bulletin's title holds every word; null when where a word is in titles
-       * is not known. */
-      function titleHoldsAll() {
+       * is not known, unless (`partly`, in a long query, whose common words' titles are not
+       * fetched: MANY_WORDS) the words whose titles are known are in no title together. */
+      function titleHoldsAll(partly) {
         var sets = words.map(function (_, wi) { return titlesOf(wi, false); });
-        return sets.some(function (x) { return x === null; }) ? null : meet(sets);
+        var known = sets.filter(function (x) { return x !== null; });
+        if (known.length === sets.length) return meet(sets);
+        return partly && thrifty && known.length && !meet(known) ? false : null;
       }
       /* Whether some bulletin's title holds every word once a typo's nearest word stands for
        * it (a nearest word without its list is looked for by its title-only term, in the
@@ -1032,6 +1035,8 @@
           }));
         }));
         var sets = words.map(function (_, wi) { return titlesOf(wi, true); });
+        /* (A long query's common words whose titles are not fetched are left out.) */
+        if (thrifty) sets = sets.filter(function (x) { return x !== null; });
         /* ...with the nearest word beside a query word it was typed beside. */
         var paired = new Set();
         pairs.forEach(function (p) {
@@ -1053,18 +1058,23 @@
         var ps = pairsOf(wi);
         return typable[wi] && ps.length > 0 && ps.every(function (p) { return p.alts[0].df === 0; });
       });
-      var unpaired = found.size >= TYPO_MIN && lonely.some(Boolean) && titleHoldsAll() === false;
+      var unpaired = found.size >= TYPO_MIN && lonely.some(Boolean) && titleHoldsAll(true) === false;
       /* Three words or more, none of them lonely, and no title holds them all: the word
        * least often beside its neighbours (its likeliest pair the rarest) may be another
        * word typed wrong ("con tri mất tích": "tri" beside "con", never beside "mất"). */
       var support = words.map(function (w, wi) {
         return typable[wi] ? Math.max.apply(null, pairsOf(wi).map(function (p) { return p.alts[0].df; }).concat([0])) : Infinity;
       });
-      if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && titleHoldsAll() === false) {
+      /* In a long query whose common words' titles are not known (MANY_WORDS), only such a
+       * word beside a pair found nowhere: a sentence typed right has each of its pairs. */
+      var partly = titleHoldsAll() === null && titleHoldsAll(true) === false;
+      if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && (titleHoldsAll() === false || partly)) {
         var least = Math.min.apply(null, support);
         if (least < Infinity && pairs.length === words.length - 1) {
-          lonely = support.map(function (b) { return b === least; });
-          unpaired = true;
+          lonely = support.map(function (b, wi) {
+            return b === least && (!partly || pairsOf(wi).some(function (p) { return p.alts[0].df === 0; }));
+          });
+          unpaired = lonely.some(Boolean);
         }
       }
       /* A word at either end has no support but from the word beside it, which may be the

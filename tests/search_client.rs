@@ -916,7 +916,7 @@ fn a_very_common_word_is_answered_from_its_head_and_the_whole_list_follows_on_de
 }
 
 #[test]
-fn a_pasted_headline_fetches_only_its_rarest_common_pairs_and_no_long_title_lists() {
+fn a_pasted_headline_fetches_only_its_rarest_common_lists_and_a_word_typed_wrong_in_it_is_found() {
     let Some(script) = node() else { return };
     // 1,600 bulletins say the headline's first ten words in their body, and three of them in
     // their title: each of its common pairs (1,601 bulletins) and those words' title-only
@@ -930,9 +930,27 @@ fn a_pasted_headline_fetches_only_its_rarest_common_pairs_and_no_long_title_list
         site.bulletin(&format!("x/{b}.md"), &fm, body);
     }
     site.bulletin("x/hg.md", &format!("title: \"{headline}\"\ndate: 2019-01-01"), "Tin.");
+    // Three bulletins hold every word of it but "Giang", and "Gianh" (a word one letter
+    // from it), never beside "Hà"; one more says "Giang" (a word in two bulletins is one a
+    // typo may be).
+    for k in 0..3 {
+        let body = "Công tác bảo vệ rừng đầu nguồn được siết chặt ở Hà Tĩnh, bên sông Gianh.";
+        site.bulletin(
+            &format!("x/g{k}.md"),
+            &format!("title: \"Sông Gianh: tin {k}\"\ndate: 2019-02-01"),
+            body,
+        );
+    }
+    site.bulletin("x/kg.md", "title: \"Tin Kiên Giang\"\ndate: 2019-03-01", "Kiên Giang.");
     site.build(&[]);
-    let answers = ask(&script, &site, &[headline]);
+    let typo = headline.replace("Giang", "Gianh");
+    let answers = ask(&script, &site, &[headline, &typo]);
     assert_eq!(answers[0].0, vec![headline.to_string()], "{answers:?}");
+    // Typed with "Gianh": its three bulletins hold every word, but no title the words whose
+    // titles are known ("Hà", "Gianh": not the common words') is looked for as one, so
+    // "Gianh", beside no query word as the archive has it, is tried as a typo.
+    assert_eq!(answers[1].0.first(), Some(&headline.to_string()), "{answers:?}");
+    assert!(answers[1].1.as_deref().is_some_and(|c| c.ends_with("ở hà giang")), "{answers:?}");
     // Twelve words: the rarest common word's long list (a query of several words fetches
     // 3,000 postings of them), and the rarest of the ten common pairs' while they total
     // 6,000 postings (three); not the other seven, nor the common words' title-only lists

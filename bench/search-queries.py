@@ -35,16 +35,15 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
                 as written, not quoted: found when a bulletin with them in a row is first
 
 `tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex,
-joined), the titles that begin
-with the same words; for headline and headline-plain, the titles with the same words; for name, the titles that have the title word of bulletins that have the
+joined), the titles that begin with the same words; for the headline classes, the titles with
+the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
-These two classes, typo-marked and joined draw from random streams of their own, and the
-headline and headline-plain draw on nothing random (headline-typo and sentence on streams of their
-own), so adding them left the other classes' queries as
-they were.
+These two classes, typo-marked, joined, headline-typo and sentence draw from random streams of
+their own, and headline and headline-plain on nothing random, so adding them left the other
+classes' queries as they were.
 """
 import argparse
 import hashlib

@@ -377,6 +377,12 @@
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /* Decoded postings of no bulletin, in the form unionOf gives: scores, title places (any
+   * spelling, and as typed), the bulletins with a spelling as typed. */
+  function noPostings() {
+    return { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
+  }
+
   function isElsewhere(entry) {
     return Array.isArray(entry) && typeof entry[0] === 'string';
   }
@@ -556,7 +562,7 @@
      * more than WHOLE_POSTINGS postings that has a head is read from it: then `headed` is
      * true, and the lists hold only the bulletins ranked first. */
     async function unionOf(list, heads, keep) {
-      var out = { s: new Map(), t: new Map(), te: new Map(), exact: new Set() };
+      var out = noPostings();
       heads = Boolean(heads) && dfOf(list) > wholePostings && list.some(function (x) { return headOf(x.entry); });
       out.headed = heads;
       /* Spellings each in at most HEAD_PER_SPELLING bulletins are whole in their term's head,
@@ -818,7 +824,7 @@
         thrifty.sort(function (x, y) { return x.df - y.df; });
         await Promise.all(thrifty.map(function (a) {
           if (a.df > pairBudget) {
-            a.map = { s: new Map(), t: new Map(), te: new Map(), exact: new Set(), skipped: true };
+            a.map = Object.assign(noPostings(), { skipped: true });
             return null;
           }
           pairBudget -= a.df;
@@ -1013,14 +1019,24 @@
         for (var id of sets[0]) if (sets.every(function (x) { return x.has(id); })) return true;
         return false;
       }
-      /* Whether some bulletin's title holds every word; null when where a word is in titles
-       * is not known, unless (`partly`, in a long query, whose common words' titles are not
-       * fetched: MANY_WORDS) the words whose titles are known are in no title together. */
-      function titleHoldsAll(partly) {
+      /* Whether some bulletin's title holds every word (`all`; null when where a word is in
+       * titles is not known), and whether (`partly`: a long query, whose common words' titles
+       * are not fetched, MANY_WORDS) the words whose titles are known are in no title
+       * together, which says that none holds every word. */
+      function titleHoldsAll() {
         var sets = words.map(function (_, wi) { return titlesOf(wi, false); });
         var known = sets.filter(function (x) { return x !== null; });
-        if (known.length === sets.length) return meet(sets);
-        return partly && thrifty && known.length && !meet(known) ? false : null;
+        var knownMeet = known.length > 0 && meet(known);
+        return {
+          all: known.length === sets.length ? knownMeet : null,
+          partly: Boolean(thrifty) && known.length > 0 && known.length < sets.length && !knownMeet
+        };
+      }
+      /* titleHoldsAll, made once when the typo step asks (the titles do not change before). */
+      var titlesHeld = null;
+      function noTitleHoldsAll() {
+        if (!titlesHeld) titlesHeld = titleHoldsAll();
+        return titlesHeld.all === false || titlesHeld.partly;
       }
       /* Whether some bulletin's title holds every word once a typo's nearest word stands for
        * it (a nearest word without its list is looked for by its title-only term, in the
@@ -1058,18 +1074,18 @@
         var ps = pairsOf(wi);
         return typable[wi] && ps.length > 0 && ps.every(function (p) { return p.alts[0].df === 0; });
       });
-      var unpaired = found.size >= TYPO_MIN && lonely.some(Boolean) && titleHoldsAll(true) === false;
+      var unpaired = found.size >= TYPO_MIN && lonely.some(Boolean) && noTitleHoldsAll();
       /* Three words or more, none of them lonely, and no title holds them all: the word
        * least often beside its neighbours (its likeliest pair the rarest) may be another
        * word typed wrong ("con tri mất tích": "tri" beside "con", never beside "mất"). */
       var support = words.map(function (w, wi) {
         return typable[wi] ? Math.max.apply(null, pairsOf(wi).map(function (p) { return p.alts[0].df; }).concat([0])) : Infinity;
       });
-      /* In a long query whose common words' titles are not known (MANY_WORDS), only such a
-       * word beside a pair found nowhere: a sentence typed right has each of its pairs. */
-      var partly = titleHoldsAll() === null && titleHoldsAll(true) === false;
-      if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && (titleHoldsAll() === false || partly)) {
+      if (found.size >= TYPO_MIN && !unpaired && words.length >= 3 && noTitleHoldsAll()) {
         var least = Math.min.apply(null, support);
+        /* In a long query whose common words' titles are not known (MANY_WORDS), only such a
+         * word beside a pair found nowhere: a sentence typed right has each of its pairs. */
+        var partly = titlesHeld.partly;
         if (least < Infinity && pairs.length === words.length - 1) {
           lonely = support.map(function (b, wi) {
             return b === least && (!partly || pairsOf(wi).some(function (p) { return p.alts[0].df === 0; }));

@@ -96,20 +96,24 @@ pub(super) fn yaml_error(
 /// YAML parser only finds "the end of the stream".
 fn unclosed_quote(yaml: &str) -> Option<(usize, usize, char)> {
     for (i, line) in yaml.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('#') {
+        if line.trim_start().starts_with('#') {
             continue;
         }
-        let Some(colon) = line.find(": ") else { continue };
-        let value = &line[colon + 2..];
-        let start = colon + 2 + (value.len() - value.trim_start().len());
-        let value = value.trim_start();
-        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        let Some((_, value, quote)) = quoted_value(line) else { continue };
         if closing_quote(value, quote).is_none() {
-            return Some((i + 1, line[..start].chars().count() + 1, quote));
+            return Some((i + 1, line[..line.len() - value.len()].chars().count() + 1, quote));
         }
     }
     None
+}
+
+/// A `key: value` line's value when it opens with a quote: where the colon is, the value
+/// (from its quote on) and the quote.
+fn quoted_value(line: &str) -> Option<(usize, &str, char)> {
+    let colon = line.find(": ")?;
+    let value = line[colon + 2..].trim_start();
+    let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    Some((colon, value, quote))
 }
 
 /// In `value`, which opens with `quote`, the byte just after the quote that closes it: the
@@ -204,9 +208,7 @@ fn text_after_quote(yaml: &str) -> Option<(usize, usize, String, char)> {
         if line.starts_with([' ', '\t', '#']) {
             continue;
         }
-        let Some(colon) = line.find(": ") else { continue };
-        let value = line[colon + 2..].trim_start();
-        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        let Some((colon, value, quote)) = quoted_value(line) else { continue };
         let start = line.len() - value.len();
         let Some(end) = closing_quote(value, quote) else { continue };
         let after = &value[end..];

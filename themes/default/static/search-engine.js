@@ -27,6 +27,13 @@
   var TYPO_EXPANSIONS = 4;
   /* Shards not fetched yet that the typos' nearest words may add to a query, at most. */
   var TYPO_SHARDS = 12;
+  /* A typo's nearest words whose pairs with the words beside it are looked up first (their
+   * shards, not fetched yet, at most), to try first those the archive has beside them. */
+  var TYPO_PROBE = 8;
+  var TYPO_PROBE_SHARDS = 12;
+  /* ...for a word found that may be another word typed wrong (a name's word beside a title
+   * word is one too): fewer, and only a nearest word found beside a neighbour is tried. */
+  var TYPO_PROBE_FOUND_SHARDS = 4;
   /* What a query's index files should come to, at most, before the results' own metadata
    * (about 17 KB for ten): typos are looked for within what is left. */
   var QUERY_BYTES = 82 * 1024;
@@ -1147,6 +1154,61 @@
             ? { a: typed(a), b: b, fa: f, fb: b.folded }
             : { a: a, b: typed(b), fa: a.folded, fb: f };
         }
+        /* Context: of a suspect's nearest words, one the archive has beside a query word
+         * it was typed beside is likelier than a more frequent one it never has there
+         * ("thanh iên": "niên", ninth by its count, before "tiên"). The pairs the first
+         * TYPO_PROBE nearest words make with their neighbours are looked up (within
+         * TYPO_PROBE_SHARDS shards not fetched yet, the likeliest first, in turns), and those
+         * nearest words go first, ordered as a bigram model would: their edit's odds times
+         * how often the pair is found (beside two words: df(left, w) × df(w, right) /
+         * count(w), each + 1); a suspect none of whose nearest words looked up has a pair
+         * keeps its order. A suspect found as typed (`unsure`: beside a pair found nowhere,
+         * or the rarest word) is kept as a typo only where a nearest word stands beside a
+         * query word (typoMakesTitle): only the nearest words looked up (within
+         * TYPO_PROBE_FOUND_SHARDS) and found beside one are tried, and none when none is
+         * (a name's word beside a title word fetched twelve shards for nothing). */
+        var unsure = unpaired || rare >= 0;
+        async function byContext() {
+          var probes = words.map(function () { return []; });
+          var fresh = new Set();
+          var budget = Math.min(unsure ? TYPO_PROBE_FOUND_SHARDS : TYPO_PROBE_SHARDS, shardsLeft(received - since - joinSpent));
+          for (var rank = 0; rank < TYPO_PROBE; rank++) {
+            words.forEach(function (w, wi) {
+              var e = fixes[wi][rank];
+              if (!e || !pairsOf(wi).length) return;
+              var terms = pairsOf(wi).map(function (p) {
+                var x = typoPair(p, wi, e[0]);
+                return x.fa + ' ' + x.fb;
+              });
+              var files = terms.map(function (t) { return shardPath(m, t); }).filter(function (f) {
+                return !cache.has(f) && !fresh.has(f);
+              });
+              if (fresh.size + new Set(files).size > budget) return;
+              files.forEach(function (f) { fresh.add(f); });
+              probes[wi].push({ e: e, terms: terms });
+            });
+          }
+          await Promise.all(probes.map(function (list) {
+            return Promise.all(list.map(async function (x) {
+              x.dfs = await Promise.all(x.terms.map(async function (t) { return dfOf(await spellings(t)); }));
+            }));
+          }));
+          probes.forEach(function (list, wi) {
+            if (unsure) {
+              var none = list.filter(function (x) { return !x.dfs.some(Boolean); }).map(function (x) { return x.e; });
+              fixes[wi] = fixes[wi].filter(function (e) { return none.indexOf(e) < 0; });
+              list = list.filter(function (x) { return x.dfs.some(Boolean); });
+            }
+            if (!list.some(function (x) { return x.dfs.some(Boolean); })) return;
+            list.forEach(function (x) {
+              var v = x.dfs.reduce(function (a, d) { return a * (1 + d); }, x.e[1] > 0 ? x.e[2] / x.e[1] : 1);
+              x.v = x.dfs.length > 1 ? v / (1 + x.e[1]) : v;
+            });
+            var probed = list.slice().sort(function (a, b) { return b.v - a.v; }).map(function (x) { return x.e; });
+            fixes[wi] = probed.concat(fixes[wi].filter(function (e) { return probed.indexOf(e) < 0; }));
+          });
+        }
+        await byContext();
         var allowed = Math.max(0, Math.min(TYPO_SHARDS, shardsLeft(received - since - joinSpent)));
         var planned = new Set();
         var near = words.map(function () { return []; });

@@ -534,6 +534,40 @@ fn a_typo_s_nearest_word_beside_the_word_typed_beside_it_is_tried_though_seven_a
 }
 
 #[test]
+fn a_link_pasted_is_searched_as_its_page_s_title_words() {
+    let Some(script) = node() else { return };
+    // A link's words as tokens ("https", "tin", "example", "2016", "01"…) are in no bulletin:
+    // its page's name is its title's words (a slug), on this site or another paper's, after
+    // an article number there.
+    let bulletins = vec![
+        ("a", "Mưa lớn ở Huế, nhiều nơi ngập sâu", "2016-01-01", "Nước lên nhanh."),
+        ("b", "Mưa ở Hà Nội", "2016-01-02", "Trời mát."),
+        ("c", "Huế đón khách", "2016-01-03", "Lễ hội lớn."),
+    ];
+    let site = built(&bulletins);
+    let answers = ask(
+        &script,
+        &site,
+        &[
+            "https://tin.example/2016/01/mua-lon-o-hue-nhieu-noi-ngap-sau/",
+            "  https://baokhac.vn/thoi-su/mua-lon-o-hue-nhieu-noi-ngap-sau-4012345.html ",
+            "www.baokhac.vn/mua-lon-o-hue/c/31234567.epi",
+            "https://baokhac.vn/thoi-su/4012345.html",
+        ],
+    );
+    for (k, said) in ["mua lon o hue nhieu noi ngap sau", "mua lon o hue nhieu noi ngap sau", "mua lon o hue"]
+        .iter()
+        .enumerate()
+    {
+        let first = answers[k].0.first().map(String::as_str);
+        assert_eq!(first, Some("Mưa lớn ở Huế, nhiều nơi ngập sâu"), "{k}: {answers:?}");
+        assert_eq!(answers[k].1.as_deref(), Some(*said), "{k}: {answers:?}");
+    }
+    // A link that names no page by its words finds nothing (not its host's syllables).
+    assert!(answers[3].0.is_empty(), "{answers:?}");
+}
+
+#[test]
 fn a_tone_mark_placed_the_old_way_or_the_new_is_the_same_spelling() {
     let Some(script) = node() else { return };
     // "hoà"/"hòa", "thuỷ"/"thủy": one word, its tone mark on either vowel (both ways are

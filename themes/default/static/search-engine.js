@@ -339,6 +339,30 @@
     return ways;
   }
 
+  /* A link pasted into the search box, of this site's ("https://tin.vn/2020/01/mua-lon-o-hue/")
+   * or another paper's ("https://bao.vn/thoi-su/mua-lon-o-hue-4012345.html"): the words of
+   * its page's name, which are its title's (a slug), without the article's number (or of
+   * the last folder's name of three words or more, when the page's is only a number); ''
+   * when it names no page so; null when the query is not a link. */
+  function linkWords(q) {
+    var s = String(q || '').trim();
+    if (!/^(?:https?:\/\/|www\.)[^\s"]+$/i.test(s)) return null;
+    var path = s.replace(/^(?:https?:\/\/)?[^/?#]*/i, '').replace(/[?#].*$/, '');
+    var segments = path.split('/').filter(Boolean);
+    var id = /^[a-z]{0,4}\d{5,}$/i;
+    for (var i = segments.length - 1; i >= 0; i--) {
+      var name = segments[i];
+      try { name = decodeURIComponent(name); } catch (e) { /* kept as it is */ }
+      if (i === segments.length - 1) name = name.replace(/\.[a-z]{2,5}$/i, '');
+      var words = name.split(/[-_+.~]+/).filter(Boolean);
+      while (words.length && id.test(words[words.length - 1])) words.pop();
+      while (words.length && id.test(words[0])) words.shift();
+      var named = words.filter(function (w) { return /\p{L}/u.test(w); }).length;
+      if (words.length >= (i === segments.length - 1 ? 2 : 3) && named) return words.join(' ');
+    }
+    return '';
+  }
+
   /* A query: words in order, each with the group it belongs to; quoted groups are phrases. */
   function parseQuery(q) {
     var text = String(q || '').replace(/[“”„‟«»]/g, '"');
@@ -633,6 +657,9 @@
      * whole lists. `more` in the result says there are results beyond `ids`, which the same
      * query with `full` lists. */
     async function search(params) {
+      /* A link pasted: its page's title words (the page says "Kết quả cho …" them). */
+      var link = linkWords(params.q);
+      if (link !== null) params = Object.assign({}, params, { q: link });
       var heads = !params.full && params.sort !== 'new';
       var since = received;
       var result = (heads && await run(params, true, since)) || await run(params, false, since);
@@ -644,6 +671,7 @@
         result = (heads && await run(wide, true, since)) || await run(wide, false, since);
       }
       delete result.wider;
+      if (link && !result.corrected) result.corrected = link;
       return result;
     }
 

@@ -120,7 +120,14 @@ def retone(word, rng):
     if tone is None:
         return None
     others = [t for t in TONES if t != tone] + ['']
-    return unicodedata.normalize('NFC', d.replace(tone, rng.choice(others), 1))
+    new = rng.choice(others)
+    # The new tone after the vowel's other marks, as a keyboard puts it ("ệ" → "ễ", not
+    # "ẽ" with a circumflex over it, which NFC leaves apart: both marks sit above).
+    at = d.index(tone)
+    rest = d[:at] + d[at + 1:]
+    while at < len(rest) and unicodedata.combining(rest[at]):
+        at += 1
+    return unicodedata.normalize('NFC', rest[:at] + new + rest[at:])
 
 
 def one_edit(w, rng):

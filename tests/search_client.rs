@@ -534,6 +534,32 @@ fn a_typo_s_nearest_word_beside_the_word_typed_beside_it_is_tried_though_seven_a
 }
 
 #[test]
+fn a_syllable_typed_onto_a_word_of_another_tongue_is_read_apart() {
+    let Some(script) = node() else { return };
+    // "trumpkim" and "xecontainer" read as syllables alone nowhere ("trump" and "container"
+    // are none): as a syllable and another word, the archive has "trump kim" and "xe
+    // container" side by side.
+    let bulletins = vec![
+        ("a", "Trump Kim có thể gặp lần hai", "2019-01-01", "Hội nghị."),
+        ("b", "Xe container lật trên quốc lộ", "2019-01-02", "Tai nạn."),
+    ];
+    let site = built_with(&bulletins, 12, |i| match i % 3 {
+        0 => ("Có thể mưa to, ông Trump nói", "Nhà Trắng."),
+        1 => ("Ông Kim nói có thể", "Bình Nhưỡng."),
+        _ => ("Lật xe buýt", "Container hàng."),
+    });
+    let answers = ask(&script, &site, &["trumpkim co the", "xecontainer lat"]);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Trump Kim có thể gặp lần hai"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("trump kim co the"), "{answers:?}");
+    assert_eq!(
+        answers[1].0.first().map(String::as_str),
+        Some("Xe container lật trên quốc lộ"),
+        "{answers:?}"
+    );
+    assert_eq!(answers[1].1.as_deref(), Some("xe container lat"), "{answers:?}");
+}
+
+#[test]
 fn a_link_pasted_is_searched_as_its_page_s_title_words() {
     let Some(script) = node() else { return };
     // A link's words as tokens ("https", "tin", "example", "2016", "01"…) are in no bulletin:

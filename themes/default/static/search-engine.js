@@ -338,6 +338,20 @@
     }
     return ways;
   }
+  /* A run of letters as a syllable and a word of another tongue typed together ("trumpkim",
+   * "xecontainer", "pompeonoi"), where no reading as syllables alone is in the archive: the
+   * two-part splits with a syllable at one end and three letters or more at the other, the
+   * longest syllable first. */
+  function foreignSplits(letters) {
+    if (!/^[a-z]+$/.test(letters)) return [];
+    var ways = [];
+    for (var i = 1; i < letters.length; i++) {
+      var a = letters.slice(0, i), b = letters.slice(i);
+      var sa = SYLLABLE.test(a), sb = SYLLABLE.test(b);
+      if (sa !== sb && (sa ? b : a).length >= 3) ways.push({ parts: [a, b], syllable: (sa ? a : b).length });
+    }
+    return ways.sort(function (x, y) { return y.syllable - x.syllable; }).map(function (x) { return x.parts; });
+  }
 
   /* A link pasted into the search box, of this site's ("https://tin.vn/2020/01/mua-lon-o-hue/")
    * or another paper's ("https://bao.vn/thoi-su/mua-lon-o-hue-4012345.html"): the words of
@@ -770,7 +784,8 @@
         /* Letters and a number typed together ("covid19", "mh370") are read apart. */
         var number = /^([a-z]+)(\d+)$|^(\d+)([a-z]+)$/.exec(w.folded);
         var ways = number ? [number.slice(1).filter(Boolean)] : syllableSplits(w.folded);
-        if (!ways.length || letters.length < (number ? 3 : JOIN_LETTERS)) return null;
+        var foreign = number || df ? [] : foreignSplits(w.folded);
+        if ((!ways.length && !foreign.length) || letters.length < (number ? 3 : JOIN_LETTERS)) return null;
         /* The word being typed, when words begin so, is the start of one ("melan"). */
         if (params.typing && wi === words.length - 1 && (await completions(w)).length) return null;
         /* A word found as typed stands when the query has it beside a word as the archive
@@ -783,41 +798,50 @@
           }));
           if (paired.some(Boolean)) return null;
         }
-        var fetched = 0;
-        for (var k = 0; k < ways.length;) {
-          var size = ways[k].length, best = null, bestDf = 0;
-          var same = ways.filter(function (x) { return x.length === size; });
-          k += same.length;
-          same = same.slice(0, Math.floor((JOIN_SHARDS - fetched) / (size - 1)));
-          if (!same.length) return null;
-          fetched += same.length * (size - 1);
-          var dfs = await Promise.all(same.map(async function (parts) {
-            var least = Infinity;
-            for (var j = 0; j + 1 < parts.length && least > 0; j++) {
-              least = Math.min(least, dfOf(await spellings(parts[j] + ' ' + parts[j + 1])));
-            }
-            return least;
-          }));
-          dfs.forEach(function (d, x) { if (d > bestDf) { bestDf = d; best = same[x]; } });
-          if (!best) continue;
-          /* A word found as typed: only for a reading JOIN_RARER times as frequent. */
-          if (df && bestDf < df * JOIN_RARER) return null;
-          /* A word found nowhere, one edit from one in more bulletins (times the odds of the
-           * edit) than the reading's rarest pair, is likelier a typo ("khona": "khoan", not
-           * "kho na"). */
-          if (!df) {
-            var near = await nearWords(w.folded);
-            if (near.length && near[0][2] > bestDf * JOIN_RIVAL) return null;
+        /* The readings of `ways` (fewest parts first), each group of one size within
+         * JOIN_SHARDS pairs' shards: the one whose rarest pair is in the most bulletins. */
+        async function readAs(ways) {
+          var fetched = 0;
+          for (var k = 0; k < ways.length;) {
+            var size = ways[k].length, best = null, bestDf = 0;
+            var same = ways.filter(function (x) { return x.length === size; });
+            k += same.length;
+            same = same.slice(0, Math.floor((JOIN_SHARDS - fetched) / (size - 1)));
+            if (!same.length) return null;
+            fetched += same.length * (size - 1);
+            var dfs = await Promise.all(same.map(async function (parts) {
+              var least = Infinity;
+              for (var j = 0; j + 1 < parts.length && least > 0; j++) {
+                least = Math.min(least, dfOf(await spellings(parts[j] + ' ' + parts[j + 1])));
+              }
+              return least;
+            }));
+            dfs.forEach(function (d, x) { if (d > bestDf) { bestDf = d; best = same[x]; } });
+            if (best) return { parts: best, df: bestDf };
           }
-          /* The letters as typed, marks and all, cut where the syllables are. */
-          var at = 0;
-          return best.map(function (folded) {
-            var word = letters.slice(at, at + folded.length).join('');
-            at += folded.length;
-            return { word: word, folded: folded, marked: word !== folded, group: w.group, quoted: false, joined: true };
-          });
+          return null;
         }
-        return null;
+        var read = await readAs(ways);
+        /* Found nowhere as syllables alone: as a syllable and another tongue's word. */
+        if (!read) read = await readAs(foreign);
+        if (!read) return null;
+        var best = read.parts, bestDf = read.df;
+        /* A word found as typed: only for a reading JOIN_RARER times as frequent. */
+        if (df && bestDf < df * JOIN_RARER) return null;
+        /* A word found nowhere, one edit from one in more bulletins (times the odds of the
+         * edit) than the reading's rarest pair, is likelier a typo ("khona": "khoan", not
+         * "kho na"). */
+        if (!df) {
+          var near = await nearWords(w.folded);
+          if (near.length && near[0][2] > bestDf * JOIN_RIVAL) return null;
+        }
+        /* The letters as typed, marks and all, cut where the syllables are. */
+        var at = 0;
+        return best.map(function (folded) {
+          var word = letters.slice(at, at + folded.length).join('');
+          at += folded.length;
+          return { word: word, folded: folded, marked: word !== folded, group: w.group, quoted: false, joined: true };
+        });
       }
       var beforeJoin = received;
       var unjoined = await Promise.all(words.map(function (w, wi) { return unjoin(w, wi); }));

@@ -51,6 +51,9 @@
    * word in it: a hundred KB for twelve words. */
   var MANY_WORDS = 6;
   var PAIR_POSTINGS = 6000;
+  /* Fewer candidates than this for such a query, and the bulletins with all but two of its
+   * pairs are candidates too. */
+  var QUORUM_BELOW = 10;
   /* A quoted phrase's first bulletins checked against their phrase filters (so many at a
    * time, the next ones only when none held it), and the bits a triple sets in one (as
    * src/search/phrases.rs). */
@@ -1443,6 +1446,27 @@
         return { total: total, matched: matched, rank: rank.map(Number), tier: tier, at: at, typo: typo, held: held };
       }
 
+      /* A long query (MANY_WORDS) in few bulletins: one of its words may be typed as
+       * another, rare word ("hươn" for "hương": one text has it), which alone then picks
+       * the candidates (the common words' lists are not fetched). The bulletins with all
+       * but two of the pairs whose lists are known (a word typed wrong breaks two) are
+       * candidates too, when no candidate is one of them. */
+      if (thrifty && found.size < QUORUM_BELOW && !quoted) {
+        var known = pairs.filter(function (p) { return !p.alts[0].map.skipped; });
+        if (known.length >= 4) {
+          var held = new Map();
+          known.forEach(function (p) {
+            var ids = new Set();
+            p.alts.forEach(function (a) { a.map.s.forEach(function (_, id) { ids.add(id); }); });
+            ids.forEach(function (id) { held.set(id, (held.get(id) || 0) + 1); });
+          });
+          var quorum = function (id) { return (held.get(id) || 0) >= known.length - 2; };
+          /* (Unless a candidate already has them: the query is as typed.) */
+          if (!Array.from(found).some(quorum)) {
+            held.forEach(function (_, id) { if (quorum(id) && (filter === null || filter.has(id))) found.add(id); });
+          }
+        }
+      }
       var partial = false;
       if (!found.size && words.length > 1) {
         /* Nothing has every word: the best partial matches, most words first. */

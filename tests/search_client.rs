@@ -534,6 +534,19 @@ fn a_typo_s_nearest_word_beside_the_word_typed_beside_it_is_tried_though_seven_a
 }
 
 #[test]
+fn while_typing_a_word_none_of_whose_likeliest_words_is_meant_the_words_before_it_answer() {
+    let Some(script) = node() else { return };
+    // "mùa bão áp th": "thấp" is in one bulletin, so no list of words "th" begins has it;
+    // the likeliest ("thi", "thu", "thể") are in thirty texts that hold the other words in
+    // other spellings, and no title holds them all. A title holds "mùa bão áp" side by
+    // side: the query without the word being typed answers.
+    let bulletins = vec![("a", "Mùa bão, áp thấp đến sớm", "2019-01-01", "Tin.")];
+    let site = built_with(&bulletins, 30, |_| ("Tin vắn", "Mua bao ấp, thi thu thể."));
+    let answers = ask_as(&script, &site, &["mùa bão áp th"], true);
+    assert_eq!(answers[0].0.first().map(String::as_str), Some("Mùa bão, áp thấp đến sớm"), "{answers:?}");
+}
+
+#[test]
 fn a_syllable_typed_onto_a_word_of_another_tongue_is_read_apart() {
     let Some(script) = node() else { return };
     // "trumpkim" and "xecontainer" read as syllables alone nowhere ("trump" and "container"

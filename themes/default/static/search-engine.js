@@ -688,8 +688,25 @@
         result = (heads && await run(wide, true, since)) || await run(wide, false, since);
       }
       delete result.wider;
+      /* While typing, the word being typed may be none of the words looked for ("mùa bão áp
+       * th", "thấp" not among them): when then no title holds every word, and a title holds
+       * the words before it side by side, the query without it answers. */
+      var before = params.typing && !/["“”„‟«»]/.test(params.q)
+        ? String(params.q).replace(/[\p{L}\p{M}\p{N}]+[^\p{L}\p{M}\p{N}]*$/u, '') : '';
+      if (before.trim() && tierOf(result) < 1) {
+        var shorter = Object.assign({}, params, { q: before, typing: false });
+        since = received;
+        var instead = (heads && await run(shorter, true, since)) || await run(shorter, false, since);
+        delete instead.wider;
+        if (tierOf(instead) >= 2) result = instead;
+      }
       if (link && !result.corrected) result.corrected = link;
       return result;
+    }
+    /* How the first result's title answers the query (titleTier), or -1 with none. */
+    function tierOf(result) {
+      var top = result.ids.length && result.scores ? result.scores.get(result.ids[0]) : null;
+      return top ? top.tier : -1;
     }
 
     /* `since`: what the engine had received when the query began (a run on the whole lists

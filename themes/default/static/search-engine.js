@@ -1228,7 +1228,7 @@
         }
         /* Context: of a suspect's nearest words, one the archive has beside a query word
          * it was typed beside is likelier than a more frequent one it never has there
-         * ("thanh iên": "niên", ninth by its count, before "tiên"). The pairs the first
+         * ("thanh iên": "niên", though "tiên", "hiện", "điện"… are in more texts). The pairs the first
          * TYPO_PROBE nearest words make with their neighbours are looked up (within
          * TYPO_PROBE_SHARDS shards not fetched yet, the likeliest first, in turns), and those
          * nearest words go first, ordered as a bigram model would: their edit's odds times

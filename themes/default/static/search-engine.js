@@ -690,10 +690,11 @@
       delete result.wider;
       /* While typing, the word being typed may be none of the words looked for ("mùa bão áp
        * th", "thấp" not among them): when then no title holds every word, and a title holds
-       * the words before it side by side, the query without it answers. */
+       * the two words or more before it side by side, the query without it answers. (One
+       * word before it says less than the letters typed: "thành phá" stands.) */
       var before = params.typing && !/["“”„‟«»]/.test(params.q)
         ? String(params.q).replace(/[\p{L}\p{M}\p{N}]+[^\p{L}\p{M}\p{N}]*$/u, '') : '';
-      if (before.trim() && tierOf(result) < 1) {
+      if (parseQuery(before).words.length >= 2 && tierOf(result) < 1) {
         var shorter = Object.assign({}, params, { q: before, typing: false });
         since = received;
         var instead = (heads && await run(shorter, true, since)) || await run(shorter, false, since);

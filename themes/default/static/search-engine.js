@@ -678,15 +678,16 @@
       var link = linkWords(params.q);
       if (link !== null) params = Object.assign({}, params, { q: link });
       var heads = !params.full && params.sort !== 'new';
-      var since = received;
-      var result = (heads && await run(params, true, since)) || await run(params, false, since);
+      /* A query answered from the heads, or else from the whole lists (its bytes counted
+       * from here). */
+      async function answer(p) {
+        var since = received;
+        return (heads && await run(p, true, since)) || await run(p, false, since);
+      }
+      var result = await answer(params);
       /* While typing, the word being typed is first looked for as its likeliest few words;
        * when no title then starts with the query, as more of them beside the word before. */
-      if (result.wider) {
-        var wide = Object.assign({}, params, { wide: true });
-        since = received;
-        result = (heads && await run(wide, true, since)) || await run(wide, false, since);
-      }
+      if (result.wider) result = await answer(Object.assign({}, params, { wide: true }));
       delete result.wider;
       /* While typing, the word being typed may be none of the words looked for ("mùa bão áp
        * th", "thấp" not among them): when then no title holds every word, and a title holds
@@ -695,9 +696,7 @@
       var before = params.typing && !/["“”„‟«»]/.test(params.q)
         ? String(params.q).replace(/[\p{L}\p{M}\p{N}]+[^\p{L}\p{M}\p{N}]*$/u, '') : '';
       if (parseQuery(before).words.length >= 2 && tierOf(result) < 1) {
-        var shorter = Object.assign({}, params, { q: before, typing: false });
-        since = received;
-        var instead = (heads && await run(shorter, true, since)) || await run(shorter, false, since);
+        var instead = await answer(Object.assign({}, params, { q: before, typing: false }));
         delete instead.wider;
         if (tierOf(instead) >= 2) result = instead;
       }
@@ -1227,6 +1226,21 @@
             ? { a: typed(a), b: b, fa: f, fb: b.folded }
             : { a: a, b: typed(b), fa: a.folded, fb: f };
         }
+        /* The folded pairs word `wi` makes with its neighbours, read as its nearest word `f`. */
+        function typoPairTerms(wi, f) {
+          return pairsOf(wi).map(function (p) {
+            var x = typoPair(p, wi, f);
+            return x.fa + ' ' + x.fb;
+          });
+        }
+        /* The shards of `terms` neither fetched nor in `planned`. */
+        function unfetched(terms, planned) {
+          return terms.map(function (t) { return shardPath(m, t); }).filter(function (f) {
+            return !cache.has(f) && !planned.has(f);
+          });
+        }
+        /* The odds of a nearest word's edit (typoOdds), from its [word, count, count × odds]. */
+        function oddsOf(e) { return e[1] > 0 ? e[2] / e[1] : 1; }
         /* Context: of a suspect's nearest words, one the archive has beside a query word
          * it was typed beside is likelier than a more frequent one it never has there
          * ("thanh iên": "niên", though "tiên", "hiện", "điện"… are in more texts). The pairs the first
@@ -1249,13 +1263,8 @@
             words.forEach(function (w, wi) {
               var e = fixes[wi][rank];
               if (!e || !pairsOf(wi).length) return;
-              var terms = pairsOf(wi).map(function (p) {
-                var x = typoPair(p, wi, e[0]);
-                return x.fa + ' ' + x.fb;
-              });
-              var files = terms.map(function (t) { return shardPath(m, t); }).filter(function (f) {
-                return !cache.has(f) && !fresh.has(f);
-              });
+              var terms = typoPairTerms(wi, e[0]);
+              var files = unfetched(terms, fresh);
               if (fresh.size + new Set(files).size > budget) return;
               files.forEach(function (f) { fresh.add(f); });
               probes[wi].push({ e: e, terms: terms });
@@ -1274,7 +1283,7 @@
             }
             if (!list.some(function (x) { return x.dfs.some(Boolean); })) return;
             list.forEach(function (x) {
-              var v = x.dfs.reduce(function (a, d) { return a * (1 + d); }, x.e[1] > 0 ? x.e[2] / x.e[1] : 1);
+              var v = x.dfs.reduce(function (a, d) { return a * (1 + d); }, oddsOf(x.e));
               x.v = x.dfs.length > 1 ? v / (1 + x.e[1]) : v;
             });
             var probed = list.slice().sort(function (a, b) { return b.v - a.v; }).map(function (x) { return x.e; });
@@ -1289,13 +1298,7 @@
           words.forEach(function (w, wi) {
             var e = fixes[wi][rank];
             if (!e) return;
-            var terms = [e[0]].concat(pairsOf(wi).map(function (p) {
-              var x = typoPair(p, wi, e[0]);
-              return x.fa + ' ' + x.fb;
-            }));
-            var files = terms.map(function (t) { return shardPath(m, t); }).filter(function (f) {
-              return !cache.has(f) && !planned.has(f);
-            });
+            var files = unfetched([e[0]].concat(typoPairTerms(wi, e[0])), planned);
             var first = near.every(function (x) { return !x.length; });
             if (!first && planned.size + new Set(files).size > allowed) return;
             files.forEach(function (f) { planned.add(f); });
@@ -1310,7 +1313,7 @@
             /* The likelier the edit, the more the word counts: TYPO_FACTOR times its odds
              * (typoOdds: a letter left out, 1, counts more than one changed far from its
              * key, 0.04). */
-            var factor = TYPO_FACTOR * (e[1] > 0 ? e[2] / e[1] : 1);
+            var factor = TYPO_FACTOR * oddsOf(e);
             var sp = await spellingsFor(e[0], [as], factor);
             if (sp.length) w.alts.push(alternative(e[0], sp, 'typo'));
             await Promise.all(pairsOf(wi).map(function (p) {

@@ -607,6 +607,29 @@ fn a_link_pasted_is_searched_as_its_page_s_title_words() {
 }
 
 #[test]
+fn in_a_query_typed_with_marks_a_word_without_any_is_meant_so_where_the_archive_mostly_spells_it_so() {
+    let Some(script) = node() else { return };
+    // "trung" is mostly spelled so ("Trung Quốc", "miền Trung"); "ha" mostly is not ("Hà").
+    let site = built(&[
+        ("a", "Mỹ - Trung nối lại đàm phán", "2016-01-01", "Thương mại."),
+        ("b", "Mỹ trừng phạt quan chức Iran", "2019-01-01", "Lệnh cấm."),
+        ("c", "Trung Quốc mở cảng mới", "2017-01-01", "Hàng hải."),
+        ("d", "Miền Trung mưa lớn", "2017-02-01", "Lũ về."),
+        ("e", "Hà Nội đón khách", "2016-02-01", "Du lịch."),
+        ("f", "Hà Giang vào mùa hoa", "2016-03-01", "Núi đá."),
+        ("g", "Cười ha hả ở nội thành", "2019-02-01", "Vui."),
+    ]);
+    let answers = ask(&script, &site, &["mỹ trung", "Mỹ-Trung", "ha nội", "my trung"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Mỹ - Trung nối lại đàm phán"), "{answers:?}");
+    assert_eq!(first(1), Some("Mỹ - Trung nối lại đàm phán"), "{answers:?}");
+    // A word whose marks were left off still matches every spelling alike.
+    assert_eq!(first(2), Some("Hà Nội đón khách"), "{answers:?}");
+    // Typed without any marks, no spelling is preferred: the newer title first.
+    assert_eq!(first(3), Some("Mỹ trừng phạt quan chức Iran"), "{answers:?}");
+}
+
+#[test]
 fn a_tone_mark_placed_the_old_way_or_the_new_is_the_same_spelling() {
     let Some(script) = node() else { return };
     // "hoà"/"hòa", "thuỷ"/"thủy": one word, its tone mark on either vowel (both ways are

@@ -17,6 +17,9 @@
    * typed in at least this share of the bulletins that have them in any spelling. */
   var MEANT_SHARE = 0.25;
   var MARKS_FACTOR = 0.5;
+  /* In a query typed with marks, a word typed without any is meant so when at least this
+   * share of the bulletins that have it in any spelling spell it so. */
+  var UNMARKED_MEANT = 0.5;
   var PREFIX_FACTOR = 0.5;
   var PREFIX_EXPANSIONS = 3;
   /* While typing, when no title starts with the query, the word being typed is looked for
@@ -772,6 +775,21 @@
       var toneKeyed = words.filter(function (w) { return !w.quoted && !w.alts[0].df && telex(w.word, true); });
       if (words.some(function (w) { return w.telex; }) || toneKeyed.length > 1) {
         await Promise.all(words.map(function (w) { return fromTelex(w, true); }));
+      }
+      /* In a query typed with marks, a word typed without any is meant so when the archive
+       * mostly spells it so ("mỹ trung": "Trung", before "trừng"); else its marks may have
+       * been left off, and every spelling answers it alike ("ha nội"). */
+      if (words.some(function (w) { return w.marked; })) {
+        words.forEach(function (w, wi) {
+          if (w.marked || w.quoted || (params.typing && wi === words.length - 1)) return;
+          var sp = w.alts[0].sp, all = dfOf(sp);
+          var as = dfOf(sp.filter(function (x) { return x.spelling === w.word; }));
+          if (!all || as < all * UNMARKED_MEANT) return;
+          w.marked = true;
+          w.alts = [alternative(w.folded, sp.map(function (x) {
+            return { spelling: x.spelling, entry: x.entry, q: quality(x.spelling, w) };
+          }), 'typed')];
+        });
       }
       /* How many more shards fit in QUERY_BYTES once `spent` bytes are fetched, at the size of
        * the shards fetched so far. */

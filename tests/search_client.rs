@@ -15,6 +15,7 @@ const SAMPLES: &[&str] = &[
     "Guðrún Þórðardóttir và HÐND",
     "“cánh tay nối dài” (ANTQ) 100% – chợ/cho, dầu’đầu",
     "COVID-19 e-mail x\u{0301}y café naïve 日本語 ١٢٣",
+    "Quản lý, kĩ thuật: công ty Quý Tỷ, tay huy thuỷ Myanmar HY",
 ];
 
 fn node() -> Option<String> {
@@ -627,6 +628,41 @@ fn in_a_query_typed_with_marks_a_word_without_any_is_meant_so_where_the_archive_
     assert_eq!(first(2), Some("Hà Nội đón khách"), "{answers:?}");
     // Typed without any marks, no spelling is preferred: the newer title first.
     assert_eq!(first(3), Some("Mỹ trừng phạt quan chức Iran"), "{answers:?}");
+}
+
+#[test]
+fn a_syllable_written_with_i_or_y_is_one_word_either_way_and_marked_so_in_snippets() {
+    let Some(script) = node() else { return };
+    // "lý"/"lí", "quy"/"qui", "kỹ"/"kĩ", "tỷ"/"tỉ": both spellings are in print. "tay" and
+    // "tai", "huy" and "hui" are other words.
+    let site = built(&[
+        ("a", "Xử lý rác thải ở ngoại thành", "2016-01-01", "Nhà máy mới."),
+        ("b", "Quy định mới về thuế", "2016-02-01", "Từ tháng sau."),
+        ("c", "Kỹ thuật số cho nhà nông", "2016-03-01", "Ứng dụng."),
+        ("d", "Chi 300 tỉ đồng làm đường", "2016-04-01", "Vốn ngân sách."),
+        ("e", "Quyết định mới của thành phố", "2016-05-01", "Công bố."),
+        ("f", "Tai nạn trên cầu", "2019-01-01", "Tay lái."),
+        ("g", "Huy chương vàng", "2019-02-01", "Quyết thắng."),
+    ]);
+    let answers = ask(&script, &site, &["xử lí rác", "qui định", "kĩ thuật", "300 tỷ đồng", "tay", "hui"]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Xử lý rác thải ở ngoại thành"), "{answers:?}");
+    assert_eq!(first(1), Some("Quy định mới về thuế"), "{answers:?}");
+    assert_eq!(first(2), Some("Kỹ thuật số cho nhà nông"), "{answers:?}");
+    assert_eq!(first(3), Some("Chi 300 tỉ đồng làm đường"), "{answers:?}");
+    assert_eq!(answers[4].0, ["Tai nạn trên cầu"], "{answers:?}");
+    assert!(answers[5].0.is_empty(), "{answers:?}");
+    // While typing, "quy" is still the start of "quyết".
+    let typing = ask_as(&script, &site, &["quy"], true);
+    assert!(typing[0].0.iter().any(|t| t == "Quyết định mới của thành phố"), "{typing:?}");
+    // The snippet marks the word as the text spells it.
+    let js = format!(
+        "const s = require({script:?}); console.log(JSON.stringify(s.snippet('Nhà máy xử lý rác.', s.parseQuery('xử lí').words).filter(p => p.mark).map(p => p.text)));"
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let marked: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(marked, ["xử", "lý"]);
 }
 
 #[test]

@@ -155,8 +155,11 @@ pub fn update_index(
             // The shard's spellings grouped by term; the changed terms' postings loaded.
             let mut terms: BTreeMap<String, Vec<(String, Entry)>> = BTreeMap::new();
             for (spelling, entry) in shard {
-                let folded =
-                    if spelling.contains(':') { spelling.clone() } else { text::fold_normalized(&spelling) };
+                let folded = if spelling.contains(':') {
+                    spelling.clone()
+                } else {
+                    text::search_key(&text::fold_normalized(&spelling)).into_owned()
+                };
                 terms.entry(folded).or_default().push((spelling, entry));
             }
             let mut data: BTreeMap<String, TermData> = BTreeMap::new();

@@ -1,7 +1,8 @@
 //! The tokenizer shared by the search index and (mirrored in `search-engine.js`) the search page.
 //!
 //! A token is a maximal run of letters, digits and combining marks, normalised (NFC, Ð→Đ) and
-//! lower-cased; its folded key strips marks and maps đ→d. Punctuation other than spaces and
+//! lower-cased; its folded key strips marks and maps đ→d (and ends a syllable written with `i`
+//! or `y` alike in `i`: "lý" → "li", see [`super::fold::search_key`]). Punctuation other than spaces and
 //! hyphens (or a line break, which ends a block) between two tokens starts a new segment: word
 //! pairs (the index's biwords) never span a comma or a full stop.
 //!
@@ -144,6 +145,11 @@ impl Tokens {
         let (mut chars, mut broken) = (0usize, BLOCK);
         let mut end_word = |words: &mut String, folded: &mut String, chars: &mut usize, broken: &mut u8| {
             if *chars <= MAX_TOKEN_CHARS {
+                // A syllable written with `i` or `y` alike is keyed with `i` ("lý" → "li").
+                if super::fold::ends_in_i_or_y(&folded.as_bytes()[folded_start..]) {
+                    folded.pop();
+                    folded.push('i');
+                }
                 let (w, f) = (words.len(), folded.len());
                 ends.push((w as u32, f as u32, *broken));
                 (word_start, folded_start) = (w, f);
@@ -252,7 +258,7 @@ mod tests {
         let push = |word: &mut String, broken: &mut bool, tokens: &mut Vec<Token>| {
             if !word.is_empty() {
                 if word.chars().count() <= MAX_TOKEN_CHARS {
-                    let folded = crate::text::fold_normalized(word);
+                    let folded = crate::text::search_key(&crate::text::fold_normalized(word)).into_owned();
                     tokens.push(Token { folded, word: word.clone(), new_segment: *broken });
                     *broken = false;
                 } else {

@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 6;
+  var FORMAT_VERSION = 7;
   /* A posting's second number: score + SCORE_RANGE × where the term is in the title. */
   var SCORE_RANGE = 64;
   /* Ranking (docs/search-format.md): a bulletin with the words adjacent and in order
@@ -100,6 +100,18 @@
     return foldNormalized(normalize(s));
   }
 
+  /* A syllable written with a final i or y alike ("lý"/"lí", "kỹ"/"kĩ", "tỷ"/"tỉ", "quý"/"quí",
+   * "hy"/"hi"): an initial among h, k, l, m, s, t and qu, and that one vowel, folded or not.
+   * The index keys it with i (src/text/fold.rs); the y of "tay", "huy" or "thuy" stays. */
+  var I_OR_Y = /^(\^?)([hklmst]|qu)y$/;
+  function iKey(word) {
+    return word.replace(I_OR_Y, '$1$2i');
+  }
+  /* The index's key of a folded term: a word, a pair "a b" or a title-only "^a". */
+  function searchKey(folded) {
+    return folded.indexOf('y') < 0 ? folded : folded.split(' ').map(iKey).join(' ');
+  }
+
   /* A spelling without its tone mark (the other marks kept: "nội" → "nôi"). */
   var TONE = /[\u0300\u0301\u0303\u0309\u0323]/g;
   function toneless(s) {
@@ -116,7 +128,7 @@
   function quality(spelling, w) {
     if (!w.marked || spelling === w.word) return 1;
     if (w.near) return nearQuality(spelling, w.word);
-    var letters = toneless(spelling) === toneless(w.word);
+    var letters = iKey(toneless(spelling)) === iKey(toneless(w.word));
     /* The same letters and tone, its mark on another vowel ("hoà" and "hòa", "thuỷ" and
      * "thủy": both placements are in use, often in one newsroom): the same spelling. */
     if (letters && toneOf(spelling) === toneOf(w.word)) return 1;
@@ -246,7 +258,8 @@
     return near ? ODDS_NEAR : ODDS_FAR;
   }
 
-  /* Tokens: {word, folded, marked, newSegment}. */
+  /* Tokens: {word, folded (the index's key, see searchKey), bare (folded, not keyed), marked,
+   * newSegment}. */
   function tokenize(text) {
     var s = normalize(text).toLowerCase();
     var tokens = [];
@@ -256,7 +269,7 @@
       if (!word) return;
       if (Array.from(word).length <= 40) {
         var folded = foldNormalized(word);
-        tokens.push({ word: word, folded: folded, marked: word !== folded, newSegment: broken });
+        tokens.push({ word: word, folded: iKey(folded), bare: folded, marked: word !== folded, newSegment: broken });
         broken = false;
       } else {
         broken = true;
@@ -552,7 +565,7 @@
     }
 
     function shardPath(m, term) {
-      return numbered(m, 't/', shardOf(term, m.shards));
+      return numbered(m, 't/', shardOf(searchKey(term), m.shards));
     }
 
     async function shardFor(term) {
@@ -562,12 +575,14 @@
     /* Every spelling of a folded term (word or pair), or of `key` in its shard (a word's
      * title-only term, "^" + the word): [{spelling, entry}]. */
     async function spellings(folded, key) {
+      folded = searchKey(folded);
+      if (key) key = searchKey(key);
       var shard = await shardFor(folded);
       var index = shardIndexes.get(shard);
       if (!index) {
         index = new Map();
         Object.keys(shard).forEach(function (k) {
-          var f = foldNormalized(k);
+          var f = k.indexOf(':') < 0 ? searchKey(foldNormalized(k)) : foldNormalized(k);
           if (!index.has(f)) index.set(f, []);
           index.get(f).push(k);
         });
@@ -757,7 +772,7 @@
         var typed = w.alts[0].df;
         var t = !w.quoted && (!typed || telexQuery) && (telex(w.word, telexQuery) || vni(w.word));
         if (!t) return;
-        var tw = { word: t, folded: foldNormalized(t), marked: true };
+        var tw = { word: t, folded: iKey(foldNormalized(t)), marked: true };
         var sp = await spellingsFor(tw.folded, [tw], 1);
         /* Only a word the archive spells so (its tone mark on any vowel), shown as the
          * archive spells it most; in a query typed in Telex, a word the archive has as typed
@@ -800,10 +815,12 @@
       /* The likeliest words (at most `k`, else PREFIX_EXPANSIONS) that the word `w` is the
        * start of, from the word list of its first two letters: [folded, count]. */
       async function completions(w, k) {
-        var prefix = Array.from(w.folded).slice(0, 2).join('');
+        /* Begun as typed: "quy" is the start of "quyết", though "quý" is keyed "qui". */
+        var begun = w.bare || w.folded;
+        var prefix = Array.from(begun).slice(0, 2).join('');
         var group = (await load('x/' + shardOf(prefix, m.prefix_files) + '.json.gz')) || {};
         return (group[prefix] || []).filter(function (e) {
-          return e[0] !== w.folded && e[0].indexOf(w.folded) === 0;
+          return e[0] !== w.folded && e[0].indexOf(begun) === 0;
         }).slice(0, k || PREFIX_EXPANSIONS);
       }
       /* A word found nowhere that reads as syllables typed without spaces ("nguyenphutrong")
@@ -878,7 +895,7 @@
         return best.map(function (folded) {
           var word = letters.slice(at, at + folded.length).join('');
           at += folded.length;
-          return { word: word, folded: folded, marked: word !== folded, group: w.group, quoted: false, joined: true };
+          return { word: word, folded: iKey(folded), marked: word !== folded, group: w.group, quoted: false, joined: true };
         });
       }
       var beforeJoin = received;
@@ -1327,7 +1344,7 @@
           /* A Telex tone key typed last ("hanhf") says which spelling was meant ("hành"). */
           var keyed = near[wi].length ? telex(w.word, true) : null;
           await Promise.all(near[wi].map(async function (e) {
-            var as = keyed && foldNormalized(keyed) === e[0] ? { word: keyed, marked: true } : typed(w);
+            var as = keyed && iKey(foldNormalized(keyed)) === e[0] ? { word: keyed, marked: true } : typed(w);
             /* The likelier the edit, the more the word counts: TYPO_FACTOR times its odds
              * (typoOdds: a letter left out, 1, counts more than one changed far from its
              * key, 0.04). */
@@ -1744,10 +1761,14 @@
     function isWordChar(i) { return i >= 0 && i < chars.length && WORD_CHAR.test(chars[i]); }
     words.forEach(function (w, wi) {
       var f = Array.from(w.folded);
+      /* A word keyed with i is written with y too ("li": "lý"). */
+      var iy = /^([hklmst]|qu)i$/.test(w.folded) ? f.length - 1 : -1;
       for (var i = 0; i + f.length <= chars.length; i++) {
         if (isWordChar(i - 1) || isWordChar(i + f.length)) continue;
         var ok = true;
-        for (var j = 0; j < f.length && ok; j++) if (folded[i + j] !== f[j]) ok = false;
+        for (var j = 0; j < f.length && ok; j++) {
+          if (folded[i + j] !== f[j] && !(j === iy && folded[i + j] === 'y')) ok = false;
+        }
         if (ok) hits.push({ at: i, len: f.length, w: wi });
       }
     });

@@ -33,15 +33,17 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
                 typo, its marks kept (as typo-marked)
   sentence      seven words in a row from one sentence of the body (no number among them), typed
                 as written, not quoted: found when a bulletin with them in a row is first
+  i-y           the first title words typed with marks, one syllable written with a final i or
+                y alike written the other way ("xử lí rác" for "Xử lý rác")
 
 `tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex,
-joined), the titles that begin with the same words; for the headline classes, the titles with
+joined, i-y), the titles that begin with the same words; for the headline classes, the titles with
 the same words; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
-These two classes, typo-marked, joined, headline-typo and sentence draw from random streams of
+These two classes, typo-marked, joined, headline-typo, sentence and i-y draw from random streams of
 their own, and headline and headline-plain on nothing random, so adding them left the other
 classes' queries as they were.
 """
@@ -177,6 +179,12 @@ def names_in(text):
     return out
 
 
+# A syllable written with a final i or y alike: an initial among h, k, l, m, s, t and qu, and
+# that one vowel ("lý"/"lí", "quý"/"quí"); its last letter, the other way, tone kept.
+I_OR_Y = re.compile(r'^([hklmst]|qu)[iy]$')
+SWAP_I_Y = dict(zip('yýỳỷỹỵiíìỉĩị', 'iíìỉĩịyýỳỷỹỵ'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('content')
@@ -197,12 +205,13 @@ def main():
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
                                         'words', 'words-tone', 'typo-marked', 'typing', 'joined',
-                                        'headline', 'headline-plain', 'headline-typo', 'sentence']}
+                                        'headline', 'headline-plain', 'headline-typo', 'sentence', 'i-y']}
     rng_words = random.Random(f'bantin-{args.set}-words')
     rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
     rng_joined = random.Random(f'bantin-{args.set}-joined')
     rng_sentence = random.Random(f'bantin-{args.set}-sentence')
     rng_headline = random.Random(f'bantin-{args.set}-headline-typo')
+    rng_iy = random.Random(f'bantin-{args.set}-i-y')
 
     def add(cls, q, titles=None, phrase=None):
         if want[cls] > 0:
@@ -256,6 +265,13 @@ def main():
                 joined = [fold(w) for w in first]
                 joined[i:i + 2] = [joined[i] + joined[i + 1]]
                 add('joined', ' '.join(joined), [title])
+            # A syllable written with a final i or y alike, written the other way ("lý" → "lí").
+            spots = [i for i, w in enumerate(first) if I_OR_Y.match(fold(w)) and w.lower()[-1] in SWAP_I_Y]
+            if spots:
+                i = rng_iy.choice(spots)
+                changed = [w.lower() for w in first]
+                changed[i] = changed[i][:-1] + SWAP_I_Y[changed[i][-1]]
+                add('i-y', ' '.join(changed), [title])
             order = list(first)
             while order == first:
                 rng.shuffle(order)
@@ -324,7 +340,7 @@ def main():
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
     for q in queries:
-        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex', 'joined'):
+        if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex', 'joined', 'i-y'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
         elif q['class'] in ('headline', 'headline-plain', 'headline-typo'):
             q['tied'] = len(wholes.get(tuple(folded_words(q['titles'][0])), ())) or 1

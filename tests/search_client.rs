@@ -574,6 +574,37 @@ fn a_syllable_typed_onto_a_word_of_another_tongue_is_read_apart() {
 }
 
 #[test]
+fn two_abbreviations_typed_as_one_word_are_read_apart() {
+    let Some(script) = node() else { return };
+    // "tphcm": one bulletin spells it so, twelve "TP HCM" (or "TP.HCM"); "csgt" is itself an
+    // abbreviation the archive has, and stands.
+    let mut bulletins = vec![("a", "TPHCM mở tuyến buýt mới", "2016-01-01", "Xe buýt.")];
+    let hcm: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            (
+                format!("h{i}"),
+                if i % 2 == 0 {
+                    format!("TP HCM làm đường số {i}")
+                } else {
+                    format!("TP.HCM xây cầu số {i}")
+                },
+            )
+        })
+        .collect();
+    for (slug, title) in &hcm {
+        bulletins.push((slug.as_str(), title.as_str(), "2015-01-01", "Giao thông."));
+    }
+    bulletins.push(("c", "CSGT kiểm tra xe tải", "2016-02-01", "Tải trọng."));
+    let site = built_with(&bulletins, 40, |_| ("Tin trong ngày", "Thời tiết đẹp."));
+    let answers = ask(&script, &site, &["tphcm", "csgt"]);
+    let first = answers[0].0.first().map(String::as_str).unwrap_or_default();
+    assert!(first.starts_with("TP HCM") || first.starts_with("TP.HCM"), "{answers:?}");
+    assert_eq!(answers[0].1.as_deref(), Some("tp hcm"), "{answers:?}");
+    assert_eq!(answers[1].0, ["CSGT kiểm tra xe tải"], "{answers:?}");
+    assert_eq!(answers[1].1, None, "{answers:?}");
+}
+
+#[test]
 fn a_link_pasted_is_searched_as_its_page_s_title_words() {
     let Some(script) = node() else { return };
     // A link's words as tokens ("https", "tin", "example", "2016", "01"…) are in no bulletin:

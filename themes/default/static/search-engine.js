@@ -361,6 +361,15 @@
    * "xecontainer", "pompeonoi"), where no reading as syllables alone is in the archive: the
    * two-part splits with a syllable at one end and three letters or more at the other, the
    * longest syllable first. */
+  /* The ways to read letters with no vowel ("tphcm") as two abbreviations of two letters or
+   * more each, the first part longest first. */
+  function abbreviationSplits(letters) {
+    if (!/^[b-df-hj-np-tv-xz]+$/.test(letters)) return [];
+    var ways = [];
+    for (var i = letters.length - 2; i >= 2; i--) ways.push([letters.slice(0, i), letters.slice(i)]);
+    return ways;
+  }
+
   function foreignSplits(letters) {
     if (!/^[a-z]+$/.test(letters)) return [];
     var ways = [];
@@ -840,7 +849,10 @@
         var number = /^([a-z]+)(\d+)$|^(\d+)([a-z]+)$/.exec(w.folded);
         var ways = number ? [number.slice(1).filter(Boolean)] : syllableSplits(w.folded);
         var foreign = number || df ? [] : foreignSplits(w.folded);
-        if ((!ways.length && !foreign.length) || letters.length < (number ? 3 : JOIN_LETTERS)) return null;
+        var shortened = number ? [] : abbreviationSplits(w.folded);
+        if ((!ways.length && !foreign.length && !shortened.length) || letters.length < (number ? 3 : JOIN_LETTERS)) {
+          return null;
+        }
         /* The word being typed, when words begin so, is the start of one ("melan"). */
         if (params.typing && wi === words.length - 1 && (await completions(w)).length) return null;
         /* A word found as typed stands when the query has it beside a word as the archive
@@ -879,6 +891,8 @@
         var read = await readAs(ways);
         /* Found nowhere as syllables alone: as a syllable and another tongue's word. */
         if (!read) read = await readAs(foreign);
+        /* Letters with no vowel: two abbreviations ("tphcm": "tp hcm"). */
+        if (!read) read = await readAs(shortened);
         if (!read) return null;
         var best = read.parts, bestDf = read.df;
         /* A word found as typed: only for a reading JOIN_RARER times as frequent. */

@@ -122,6 +122,7 @@ pub fn search_key(folded: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::char::is_combining_mark;
 
     #[test]
     fn a_syllable_written_with_i_or_y_alike_is_keyed_with_i_and_no_other_y_is() {
@@ -142,7 +143,6 @@ mod tests {
             assert_eq!(search_key(folded), key, "{folded}");
         }
     }
-    use unicode_normalization::char::is_combining_mark;
 
     #[test]
     fn eth_becomes_dyet_in_vietnamese_words() {

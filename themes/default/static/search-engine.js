@@ -103,7 +103,10 @@
   /* A syllable written with a final i or y alike ("lý"/"lí", "kỹ"/"kĩ", "tỷ"/"tỉ", "quý"/"quí",
    * "hy"/"hi"): an initial among h, k, l, m, s, t and qu, and that one vowel, folded or not.
    * The index keys it with i (src/text/fold.rs); the y of "tay", "huy" or "thuy" stays. */
-  var I_OR_Y = /^(\^?)([hklmst]|qu)y$/;
+  var I_OR_Y_INITIAL = '([hklmst]|qu)';
+  var I_OR_Y = new RegExp('^(\\^?)' + I_OR_Y_INITIAL + 'y$');
+  /* Such a syllable keyed: it is written with y too. */
+  var KEYED_I = new RegExp('^' + I_OR_Y_INITIAL + 'i$');
   function iKey(word) {
     return word.replace(I_OR_Y, '$1$2i');
   }
@@ -361,15 +364,6 @@
    * "xecontainer", "pompeonoi"), where no reading as syllables alone is in the archive: the
    * two-part splits with a syllable at one end and three letters or more at the other, the
    * longest syllable first. */
-  /* The ways to read letters with no vowel ("tphcm") as two abbreviations of two letters or
-   * more each, the first part longest first. */
-  function abbreviationSplits(letters) {
-    if (!/^[b-df-hj-np-tv-xz]+$/.test(letters)) return [];
-    var ways = [];
-    for (var i = letters.length - 2; i >= 2; i--) ways.push([letters.slice(0, i), letters.slice(i)]);
-    return ways;
-  }
-
   function foreignSplits(letters) {
     if (!/^[a-z]+$/.test(letters)) return [];
     var ways = [];
@@ -379,6 +373,15 @@
       if (sa !== sb && (sa ? b : a).length >= 3) ways.push({ parts: [a, b], syllable: (sa ? a : b).length });
     }
     return ways.sort(function (x, y) { return y.syllable - x.syllable; }).map(function (x) { return x.parts; });
+  }
+
+  /* The ways to read letters with no vowel ("tphcm") as two abbreviations of two letters or
+   * more each, the first part longest first. */
+  function abbreviationSplits(letters) {
+    if (!/^[b-df-hj-np-tv-xz]+$/.test(letters)) return [];
+    var ways = [];
+    for (var i = letters.length - 2; i >= 2; i--) ways.push([letters.slice(0, i), letters.slice(i)]);
+    return ways;
   }
 
   /* A link pasted into the search box, of this site's ("https://tin.vn/2020/01/mua-lon-o-hue/")
@@ -591,7 +594,7 @@
       if (!index) {
         index = new Map();
         Object.keys(shard).forEach(function (k) {
-          var f = k.indexOf(':') < 0 ? searchKey(foldNormalized(k)) : foldNormalized(k);
+          var f = searchKey(foldNormalized(k));
           if (!index.has(f)) index.set(f, []);
           index.get(f).push(k);
         });
@@ -804,16 +807,14 @@
        * mostly spells it so ("mỹ trung": "Trung", before "trừng"); else its marks may have
        * been left off, and every spelling answers it alike ("ha nội"). */
       if (words.some(function (w) { return w.marked; })) {
-        words.forEach(function (w, wi) {
+        await Promise.all(words.map(async function (w, wi) {
           if (w.marked || w.quoted || (params.typing && wi === words.length - 1)) return;
           var sp = w.alts[0].sp, all = dfOf(sp);
           var as = dfOf(sp.filter(function (x) { return x.spelling === w.word; }));
           if (!all || as < all * UNMARKED_MEANT) return;
           w.marked = true;
-          w.alts = [alternative(w.folded, sp.map(function (x) {
-            return { spelling: x.spelling, entry: x.entry, q: quality(x.spelling, w) };
-          }), 'typed')];
-        });
+          w.alts = [alternative(w.folded, await spellingsFor(w.folded, [w], 1), 'typed')];
+        }));
       }
       /* How many more shards fit in QUERY_BYTES once `spent` bytes are fetched, at the size of
        * the shards fetched so far. */
@@ -1776,7 +1777,7 @@
     words.forEach(function (w, wi) {
       var f = Array.from(w.folded);
       /* A word keyed with i is written with y too ("li": "lý"). */
-      var iy = /^([hklmst]|qu)i$/.test(w.folded) ? f.length - 1 : -1;
+      var iy = KEYED_I.test(w.folded) ? f.length - 1 : -1;
       for (var i = 0; i + f.length <= chars.length; i++) {
         if (isWordChar(i - 1) || isWordChar(i + f.length)) continue;
         var ok = true;

@@ -35,17 +35,19 @@ ranking was tuned on, `--set report` for the other, which nothing was tuned on. 
                 as written, not quoted: found when a bulletin with them in a row is first
   i-y           the first title words typed with marks, one syllable written with a final i or
                 y alike written the other way ("xử lí rác" for "Xử lý rác")
+  number        a number a title writes with full stops between its thousands, typed without
+                them, and the two title words after it ("5300 tỷ nối" for "… 5.300 tỷ nối …")
 
 `tied` counts, for the title classes (title, tone, typo, typo-marked, typing, reordered, telex,
 joined, i-y), the titles that begin with the same words; for the headline classes, the titles with
-the same words; for name, the titles that have the title word of bulletins that have the
+the same words; for number, the titles with the number and the two words after it; for name, the titles that have the title word of bulletins that have the
 name. A phrase counts as found when any bulletin that has the three words in a row in its title,
 summary or body (numbers and punctuation between them ignored, as the reader ignores them) is
 first; `unique` says
 whether only one bulletin has it. So do the two words of `words` and `words-tone` (as written).
 These two classes, typo-marked, joined, headline-typo, sentence and i-y draw from random streams of
 their own, and headline and headline-plain on nothing random, so adding them left the other
-classes' queries as they were.
+classes' queries as they were; number draws on nothing random either.
 """
 import argparse
 import hashlib
@@ -57,7 +59,9 @@ import sys
 import unicodedata
 
 TONES = ['\u0300', '\u0301', '\u0309', '\u0303', '\u0323']
-TOKEN = re.compile(r'[^\W_]+')
+# A number written with full stops between its thousands ("5.300") is one word, as bantin's
+# tokenizer reads it (and as a reader types it from the page).
+TOKEN = re.compile(r'(?<![^\W_])\d{1,3}(?:\.\d{3})+(?!\d)[^\W_]*|[^\W_]+')
 SENTENCE_END = re.compile(r'[.!?…;]')
 
 
@@ -111,9 +115,14 @@ def tokens_with_gaps(text):
     return out
 
 
+def is_number(w):
+    """Whether a word is a number ("2019", "5.300")."""
+    return w.replace('.', '').isdigit()
+
+
 def words_only(paragraph):
     """The lower-cased words of a paragraph with numbers left out."""
-    return [w.lower() for w, _ in tokens_with_gaps(paragraph) if not w.isdigit()]
+    return [w.lower() for w, _ in tokens_with_gaps(paragraph) if not is_number(w)]
 
 
 def retone(word, rng):
@@ -205,7 +214,7 @@ def main():
     queries = []
     want = {c: args.per_class for c in ['title', 'phrase', 'phrase-cross', 'tone', 'typo', 'reordered', 'name', 'telex',
                                         'words', 'words-tone', 'typo-marked', 'typing', 'joined',
-                                        'headline', 'headline-plain', 'headline-typo', 'sentence', 'i-y']}
+                                        'headline', 'headline-plain', 'headline-typo', 'sentence', 'i-y', 'number']}
     rng_words = random.Random(f'bantin-{args.set}-words')
     rng_marked = random.Random(f'bantin-{args.set}-typo-marked')
     rng_joined = random.Random(f'bantin-{args.set}-joined')
@@ -276,11 +285,16 @@ def main():
             while order == first:
                 rng.shuffle(order)
             add('reordered', ' '.join(order).lower(), [title])
+        # A number written with full stops between its thousands, typed without them.
+        for k, w in enumerate(tw[:-2]):
+            if '.' in w and is_number(w):
+                add('number', ' '.join([w.replace('.', '')] + [x.lower() for x in tw[k + 1:k + 3]]), [title])
+                break
         names = names_in(title) or names_in(body)
         if names:
             name = rng.choice(names)
             nf = fold(name).split()
-            extra = [fold(w) for w in tw if len(fold(w)) >= 3 and fold(w) not in nf and not w.isdigit()]
+            extra = [fold(w) for w in tw if len(fold(w)) >= 3 and fold(w) not in nf and not is_number(w)]
             if extra:
                 add('name', fold(name) + ' ' + rng.choice(extra), [title])
         paras = [p for p in body.split('\n') if len(p) > 80]
@@ -288,13 +302,13 @@ def main():
             para = rng.choice(paras)
             toks = [(w, g) for w, g in tokens_with_gaps(para)]
             # Positions of three words in a row, numbers skipped.
-            words = [(i, w) for i, (w, g) in enumerate(toks) if not w.isdigit()]
+            words = [(i, w) for i, (w, g) in enumerate(toks) if not is_number(w)]
             for _ in range(6):
                 if len(words) < 4:
                     break
                 k = rng.randrange(len(words) - 2)
                 (a, wa), (b, wb), (c, wc) = words[k:k + 3]
-                gaps = ''.join(g for _, g in toks[a + 1:c + 1]) + ''.join(w for w, _ in toks[a + 1:c] if w.isdigit())
+                gaps = ''.join(g for _, g in toks[a + 1:c + 1]) + ''.join(w for w, _ in toks[a + 1:c] if is_number(w))
                 if SENTENCE_END.search(gaps.replace(',', '')) and not re.search(r'\d', gaps):
                     continue
                 crosses = b != a + 1 or c != b + 1 or bool(re.search(r'[^\s]', gaps))
@@ -306,7 +320,7 @@ def main():
             toks = tokens_with_gaps(rng_sentence.choice(paras))
             # Seven words, no number among them, no sentence's end between them.
             spots = [i for i in range(1, len(toks) - 6)
-                     if not any(w.isdigit() for w, _ in toks[i:i + 7])
+                     if not any(is_number(w) for w, _ in toks[i:i + 7])
                      and not any(SENTENCE_END.search(g) for _, g in toks[i + 1:i + 7])]
             if spots:
                 i = rng_sentence.choice(spots)
@@ -316,7 +330,7 @@ def main():
             toks = tokens_with_gaps(rng_words.choice(paras))
             # Two words with marks, side by side with only spaces between them.
             spots = [i for i in range(len(toks) - 1)
-                     if all(fold(w) != w.lower() and not w.isdigit() for w, _ in toks[i:i + 2]) and not toks[i + 1][1].strip()]
+                     if all(fold(w) != w.lower() and not is_number(w) for w, _ in toks[i:i + 2]) and not toks[i + 1][1].strip()]
             if spots:
                 i = rng_words.choice(spots)
                 pair = [toks[i][0].lower(), toks[i + 1][0].lower()]
@@ -339,11 +353,17 @@ def main():
     named = [q for q in queries if q['class'] == 'name']
     texts = [(' ' + ' '.join(folded_words(t)) + ' ', ' ' + ' '.join(folded_words(b + '\n' + s)) + ' ')
              for _, t, b, s in docs] if named else []
+    title_texts = [' ' + ' '.join(folded_words(t)) + ' ' for _, t, _, _ in docs]
     for q in queries:
         if q['class'] in ('title', 'tone', 'typo', 'typo-marked', 'typing', 'reordered', 'telex', 'joined', 'i-y'):
             q['tied'] = len(starts.get(tuple(folded_words(q['titles'][0])[:4]), ())) or 1
         elif q['class'] in ('headline', 'headline-plain', 'headline-typo'):
             q['tied'] = len(wholes.get(tuple(folded_words(q['titles'][0])), ())) or 1
+        elif q['class'] == 'number':
+            at = folded_words(q['titles'][0])
+            k = next(i for i, w in enumerate(at) if w.replace('.', '') == q['q'].split()[0])
+            run = ' ' + ' '.join(at[k:k + 3]) + ' '
+            q['tied'] = sum(run in t for t in title_texts) or 1
         elif q['class'] == 'name':
             words = q['q'].split()
             name, word = ' ' + ' '.join(words[:-1]) + ' ', ' ' + words[-1] + ' '

@@ -16,6 +16,7 @@ const SAMPLES: &[&str] = &[
     "“cánh tay nối dài” (ANTQ) 100% – chợ/cho, dầu’đầu",
     "COVID-19 e-mail x\u{0301}y café naïve 日本語 ١٢٣",
     "Quản lý, kĩ thuật: công ty Quý Tỷ, tay huy thuỷ Myanmar HY",
+    "Chi 5.300 tỷ; 1.000.000đ, 3,5 tấn, ngày 12.03.2019, 1.0005 và 12345.678. Năm 2019. 100 người",
 ];
 
 fn node() -> Option<String> {
@@ -694,6 +695,45 @@ fn a_syllable_written_with_i_or_y_is_one_word_either_way_and_marked_so_in_snippe
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let marked: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(marked, ["xử", "lý"]);
+}
+
+#[test]
+fn a_number_is_found_with_or_without_the_full_stops_between_its_thousands_and_only_whole() {
+    let Some(script) = node() else { return };
+    // "5.300 tỷ" is the number 5300: "5300 tỷ" and "5.300 tỷ" find it, "300 tỷ" does not
+    // (it finds "300 tỷ"); "1000 tỷ" finds "1.000 tỷ". A decimal comma stays: "3,5 tấn".
+    let site = built_with(
+        &[
+            ("a", "Đề xuất xây cầu 5.300 tỷ nối huyện đảo", "2016-01-01", "Vốn lớn."),
+            ("b", "Thông xe cầu vượt 300 tỷ", "2015-01-01", "Nút giao."),
+            ("c", "Chính phủ hỗ trợ 1.000 tỷ đồng khắc phục bão lũ", "2015-02-01", "Tiền về."),
+            ("d", "Bắt xe chở 3,5 tấn hàng lậu", "2015-03-01", "Quốc lộ."),
+        ],
+        30,
+        |i| {
+            if i % 2 == 0 {
+                ("Vốn 5 tỷ cho xã", "Có 1 000 người.")
+            } else {
+                ("Giá lúa tăng", "Mua 300 tấn.")
+            }
+        },
+    );
+    let answers = ask(&script, &site, &["5300 tỷ", "5.300 tỷ", "300 tỷ", "1000 tỷ đồng", "\"3,5 tấn\""]);
+    let first = |i: usize| answers[i].0.first().map(String::as_str);
+    assert_eq!(first(0), Some("Đề xuất xây cầu 5.300 tỷ nối huyện đảo"), "{answers:?}");
+    assert_eq!(first(1), Some("Đề xuất xây cầu 5.300 tỷ nối huyện đảo"), "{answers:?}");
+    assert_eq!(first(2), Some("Thông xe cầu vượt 300 tỷ"), "{answers:?}");
+    assert!(!answers[2].0.iter().any(|t| t.contains("5.300")), "{answers:?}");
+    assert_eq!(first(3), Some("Chính phủ hỗ trợ 1.000 tỷ đồng khắc phục bão lũ"), "{answers:?}");
+    assert_eq!(answers[4].0, ["Bắt xe chở 3,5 tấn hàng lậu"], "{answers:?}");
+    // The snippet marks the number as the text writes it, and not a part of another one.
+    let js = format!(
+        "const s = require({script:?}); const m = (t, q) => s.snippet(t, s.parseQuery(q).words).filter(p => p.mark).map(p => p.text); console.log(JSON.stringify([m('Chi 1.000 tỷ đồng, 1.000.000 đồng.', '1000 tỷ'), m('Cầu 5.300 tỷ và 300 tỷ.', '300')]));"
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let marked: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(marked, [vec!["1.000", "tỷ"], vec!["300"]]);
 }
 
 #[test]

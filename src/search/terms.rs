@@ -337,10 +337,22 @@ mod tests {
             ]
             .map(|(p, w)| (p.to_string(), w))
         );
-        // The full stop in a number ends no sentence; the words on its sides pair too.
+        // A full stop between numbers ends no sentence; the words on their sides pair too. One
+        // between thousands is inside the number.
+        assert_eq!(
+            pairs("ngày 12.03.2019 có"),
+            [
+                ("ngay 12", 1.0),
+                ("12 03", LOOSE_PAIR),
+                ("03 2019", LOOSE_PAIR),
+                ("2019 co", 1.0),
+                ("ngay co", LOOSE_PAIR)
+            ]
+            .map(|(p, w)| (p.to_string(), w))
+        );
         assert_eq!(
             pairs("hơn 1.000 người"),
-            [("hon 1", 1.0), ("1 000", LOOSE_PAIR), ("000 nguoi", 1.0), ("hon nguoi", LOOSE_PAIR)]
+            [("hon 1000", 1.0), ("1000 nguoi", 1.0), ("hon nguoi", LOOSE_PAIR)]
                 .map(|(p, w)| (p.to_string(), w))
         );
     }

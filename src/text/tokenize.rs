@@ -143,6 +143,8 @@ impl Tokens {
         let Tokens { words, folded, ends } = self;
         let (mut word_start, mut folded_start) = (words.len(), folded.len());
         let (mut chars, mut broken) = (0usize, BLOCK);
+        // Whether the word has taken a full stop between groups of digits ("1.000").
+        let mut joined = false;
         let mut end_word = |words: &mut String, folded: &mut String, chars: &mut usize, broken: &mut u8| {
             if *chars <= MAX_TOKEN_CHARS {
                 // A syllable written with `i` or `y` alike is keyed with `i` ("lý" → "li").
@@ -161,7 +163,7 @@ impl Tokens {
             }
             *chars = 0;
         };
-        for c in text.chars() {
+        for (at, c) in text.char_indices() {
             let Some(info) = info(c) else { return false };
             if info.flags & WORD != 0 {
                 words.push(info.lower);
@@ -175,8 +177,21 @@ impl Tokens {
             if info.flags & FAST == 0 {
                 return false;
             }
+            if c == '.'
+                && chars > 0
+                && joins_number(
+                    // The word's characters are its last bytes when they are all digits.
+                    &words.as_bytes()[words.len() - chars..],
+                    joined,
+                    &text.as_bytes()[at + 1..],
+                )
+            {
+                joined = true;
+                continue;
+            }
             if chars > 0 {
                 end_word(words, folded, &mut chars, &mut broken);
+                joined = false;
             }
             if info.flags & JOINS == 0 {
                 broken = match c {
@@ -191,6 +206,20 @@ impl Tokens {
         }
         true
     }
+}
+
+/// Whether a full stop after `word` (the token so far, or its last bytes) and before `rest` joins
+/// groups of digits into one number, as Vietnamese writes thousands ("5.300", "1.000.000"):
+/// `word` is one to three digits (or digits already `joined` so), and three digits follow,
+/// then no digit. The number is one token, written without its stops ("5300"), so "1000 tỷ"
+/// finds "1.000 tỷ" and "300 tỷ" does not find "5.300 tỷ". A decimal comma ("3,5") stays
+/// between two tokens. `search-engine.js` joins alike (`joinsNumber`).
+fn joins_number(word: &[u8], joined: bool, rest: &[u8]) -> bool {
+    (joined || word.len() <= 3)
+        && word.iter().all(u8::is_ascii_digit)
+        && rest.len() >= 3
+        && rest[..3].iter().all(u8::is_ascii_digit)
+        && !rest.get(3).is_some_and(u8::is_ascii_digit)
 }
 
 /// Splits text into tokens.
@@ -267,10 +296,22 @@ mod tests {
                 word.clear();
             }
         };
-        for c in normal.chars() {
+        let chars: Vec<char> = normal.chars().collect();
+        let mut joined = false;
+        for (i, &c) in chars.iter().enumerate() {
+            let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
             if is_word_char(c) {
                 word.push(c);
+            } else if c == '.'
+                && !word.is_empty()
+                && (joined || word.chars().count() <= 3)
+                && word.chars().all(|c| c.is_ascii_digit())
+                && (i + 1..i + 4).all(digit)
+                && !digit(i + 4)
+            {
+                joined = true;
             } else {
+                joined = false;
                 push(&mut word, &mut broken, &mut tokens);
                 if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’')) {
                     broken = true;
@@ -307,6 +348,35 @@ mod tests {
         t.push_text("Đà Nẵng");
         t.push_text("mưa");
         assert_eq!((t.len(), t.word(2), t.folded(1), t.new_segment(2)), (3, "mưa", "nang", true));
+    }
+
+    #[test]
+    fn thousands_written_with_full_stops_are_one_number() {
+        let folded = |s: &str| tokenize(s).into_iter().map(|t| t.folded).collect::<Vec<_>>();
+        assert_eq!(folded("Chi 5.300 tỷ, 1.000.000 đồng"), ["chi", "5300", "ti", "1000000", "dong"]);
+        assert_eq!(
+            folded("tăng 1.000. Năm 2019. 100 người"),
+            ["tang", "1000", "nam", "2019", "100", "nguoi"]
+        );
+        let apart = ["3", "5", "tan", "12", "03", "2019", "1", "0005", "12345", "678", "v2", "100", "1", "5"];
+        assert_eq!(folded("3,5 tấn; 12.03.2019; 1.0005; 12345.678; v2.100 1 .5"), apart);
+        let t = tokenize("Giá 1.000đ, mưa");
+        assert_eq!((t[1].word.as_str(), t[2].new_segment), ("1000đ", true));
+        // Digits, stops and letters in any order: the fast path agrees with the definition.
+        let alphabet: Vec<char> = "0123456789..  aế,".chars().collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = next() % 24;
+            let text: String =
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            assert_eq!(tokenize(&text), reference(&text), "{text:?}");
+        }
     }
 
     #[test]

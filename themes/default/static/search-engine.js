@@ -5,7 +5,7 @@
 (function () {
   'use strict';
 
-  var FORMAT_VERSION = 7;
+  var FORMAT_VERSION = 8;
   /* A posting's second number: score + SCORE_RANGE × where the term is in the title. */
   var SCORE_RANGE = 64;
   /* Ranking (docs/search-format.md): a bulletin with the words adjacent and in order
@@ -279,16 +279,31 @@
       }
       word = '';
     }
-    for (var ch of s) {
+    var chars = Array.from(s);
+    var joined = false;
+    for (var i = 0; i < chars.length; i++) {
+      var ch = chars[i];
       if (WORD_CHAR.test(ch)) {
         word += ch;
+      } else if (ch === '.' && joinsNumber(word, joined, chars, i)) {
+        joined = true;
       } else {
         push();
+        joined = false;
         if (ch === '\n' || !SOFT_BREAK.test(ch)) broken = true;
       }
     }
     push();
     return tokens;
+  }
+
+  /* Whether the full stop at chars[i], after `word` (the token so far), joins groups of digits
+   * into one number, as Vietnamese writes thousands ("5.300", "1.000.000": 5300, 1000000):
+   * one to three digits (or digits already joined so), then three digits and no digit after.
+   * As src/text/tokenize.rs joins them (joins_number). */
+  function joinsNumber(word, joined, chars, i) {
+    return word !== '' && (joined || word.length <= 3) && /^[0-9]+$/.test(word) &&
+      /^[0-9]{3}$/.test(chars.slice(i + 1, i + 4).join('')) && !/[0-9]/.test(chars[i + 4] || '');
   }
 
   function nameKey(name) {
@@ -1770,21 +1785,31 @@
   function snippet(text, words, width) {
     width = width || 220;
     var chars = Array.from(text);
-    var folded = chars.map(function (c) { return foldNormalized(c.toLowerCase()) || ' '; });
-    var lower = chars.map(function (c) { return c.toLowerCase(); });
+    /* The words are found in the text without the full stops inside numbers ("5.300" is the
+     * number 5300, as the tokenizer reads it); `place` is where each of its characters is. */
+    var seen = [], place = [], word = '', joined = false;
+    chars.forEach(function (c, i) {
+      if (WORD_CHAR.test(c)) word += c;
+      else if (c === '.' && joinsNumber(word, joined, chars, i)) { joined = true; return; }
+      else { word = ''; joined = false; }
+      seen.push(c);
+      place.push(i);
+    });
+    var folded = seen.map(function (c) { return foldNormalized(c.toLowerCase()) || ' '; });
     var hits = [];
     function isWordChar(i) { return i >= 0 && i < chars.length && WORD_CHAR.test(chars[i]); }
+    function isSeenWordChar(i) { return i >= 0 && i < seen.length && WORD_CHAR.test(seen[i]); }
     words.forEach(function (w, wi) {
       var f = Array.from(w.folded);
       /* A word keyed with i is written with y too ("li": "lý"). */
       var iy = KEYED_I.test(w.folded) ? f.length - 1 : -1;
-      for (var i = 0; i + f.length <= chars.length; i++) {
-        if (isWordChar(i - 1) || isWordChar(i + f.length)) continue;
+      for (var i = 0; i + f.length <= seen.length; i++) {
+        if (isSeenWordChar(i - 1) || isSeenWordChar(i + f.length)) continue;
         var ok = true;
         for (var j = 0; j < f.length && ok; j++) {
           if (folded[i + j] !== f[j] && !(j === iy && folded[i + j] === 'y')) ok = false;
         }
-        if (ok) hits.push({ at: i, len: f.length, w: wi });
+        if (ok) hits.push({ at: place[i], len: place[i + f.length - 1] + 1 - place[i], w: wi });
       }
     });
     var start = 0;

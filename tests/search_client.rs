@@ -575,7 +575,7 @@ fn a_syllable_typed_onto_a_word_of_another_tongue_is_read_apart() {
 }
 
 #[test]
-fn two_abbreviations_typed_as_one_word_are_read_apart() {
+fn two_abbreviations_or_an_abbreviation_and_a_word_typed_as_one_are_read_apart() {
     let Some(script) = node() else { return };
     // "tphcm": one bulletin spells it so, twelve "TP HCM" (or "TP.HCM"); "csgt" is itself an
     // abbreviation the archive has, and stands.
@@ -596,13 +596,24 @@ fn two_abbreviations_typed_as_one_word_are_read_apart() {
         bulletins.push((slug.as_str(), title.as_str(), "2015-01-01", "Giao thông."));
     }
     bulletins.push(("c", "CSGT kiểm tra xe tải", "2016-02-01", "Tải trọng."));
+    // An abbreviation typed onto a word: "vnindex" is "VN-Index" (twelve bulletins; one
+    // writes "VNIndex").
+    let index: Vec<(String, String)> =
+        (0..12).map(|i| (format!("v{i}"), format!("VN-Index tăng {i} điểm"))).collect();
+    for (slug, title) in &index {
+        bulletins.push((slug.as_str(), title.as_str(), "2015-01-01", "Chứng khoán."));
+    }
+    bulletins.push(("n", "VNIndex hồi phục", "2014-01-01", "Chứng khoán."));
     let site = built_with(&bulletins, 40, |_| ("Tin trong ngày", "Thời tiết đẹp."));
-    let answers = ask(&script, &site, &["tphcm", "csgt"]);
+    let answers = ask(&script, &site, &["tphcm", "csgt", "vnindex"]);
     let first = answers[0].0.first().map(String::as_str).unwrap_or_default();
     assert!(first.starts_with("TP HCM") || first.starts_with("TP.HCM"), "{answers:?}");
     assert_eq!(answers[0].1.as_deref(), Some("tp hcm"), "{answers:?}");
     assert_eq!(answers[1].0, ["CSGT kiểm tra xe tải"], "{answers:?}");
     assert_eq!(answers[1].1, None, "{answers:?}");
+    let first = answers[2].0.first().map(String::as_str).unwrap_or_default();
+    assert!(first.starts_with("VN-Index"), "{answers:?}");
+    assert_eq!(answers[2].1.as_deref(), Some("vn index"), "{answers:?}");
 }
 
 #[test]

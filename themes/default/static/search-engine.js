@@ -391,11 +391,18 @@
   }
 
   /* The ways to read letters with no vowel ("tphcm") as two abbreviations of two letters or
-   * more each, the first part longest first. */
+   * more each, the first part longest first; or letters that begin with two or more with no
+   * vowel as an abbreviation typed onto a word of three letters or more ("vnindex": "vn
+   * index"; "tpvinh": "tp vinh"), the abbreviation shortest first. */
   function abbreviationSplits(letters) {
-    if (!/^[b-df-hj-np-tv-xz]+$/.test(letters)) return [];
-    var ways = [];
-    for (var i = letters.length - 2; i >= 2; i--) ways.push([letters.slice(0, i), letters.slice(i)]);
+    var ways = [], i;
+    if (/^[b-df-hj-np-tv-xz]+$/.test(letters)) {
+      for (i = letters.length - 2; i >= 2; i--) ways.push([letters.slice(0, i), letters.slice(i)]);
+      return ways;
+    }
+    var lead = /^[b-df-hj-np-tv-xz]*/.exec(letters)[0].length;
+    if (!/^[a-z]+$/.test(letters)) return [];
+    for (i = 2; i <= lead && letters.length - i >= 3; i++) ways.push([letters.slice(0, i), letters.slice(i)]);
     return ways;
   }
 

@@ -719,6 +719,8 @@ fn a_number_is_found_with_or_without_the_full_stops_between_its_thousands_and_on
             ("b", "Thông xe cầu vượt 300 tỷ", "2015-01-01", "Nút giao."),
             ("c", "Chính phủ hỗ trợ 1.000 tỷ đồng khắc phục bão lũ", "2015-02-01", "Tiền về."),
             ("d", "Bắt xe chở 3,5 tấn hàng lậu", "2015-03-01", "Quốc lộ."),
+            ("e", "Hỗ trợ 1 tỷ cho xã vùng lũ", "2017-01-01", "Lúc 7 giờ 00, tiền về xã."),
+            ("f", "Xây 1.000 nhà cho dân", "2014-01-01", "Nhà mới."),
         ],
         30,
         |i| {
@@ -737,6 +739,16 @@ fn a_number_is_found_with_or_without_the_full_stops_between_its_thousands_and_on
     assert!(!answers[2].0.iter().any(|t| t.contains("5.300")), "{answers:?}");
     assert_eq!(first(3), Some("Chính phủ hỗ trợ 1.000 tỷ đồng khắc phục bão lũ"), "{answers:?}");
     assert_eq!(answers[4].0, ["Bắt xe chở 3,5 tấn hàng lậu"], "{answers:?}");
+    // While typing, a number's last group half typed is the digits so far, which begin it
+    // (not "1" and a word beginning "00").
+    let typing = ask_as(&script, &site, &["hỗ trợ 1.0", "hỗ trợ 1.00"], true);
+    for (titles, _) in &typing {
+        assert_eq!(
+            titles.first().map(String::as_str),
+            Some("Chính phủ hỗ trợ 1.000 tỷ đồng khắc phục bão lũ"),
+            "{typing:?}"
+        );
+    }
     // The snippet marks the number as the text writes it, and not a part of another one.
     let js = format!(
         "const s = require({script:?}); const m = (t, q) => s.snippet(t, s.parseQuery(q).words).filter(p => p.mark).map(p => p.text); console.log(JSON.stringify([m('Chi 1.000 tỷ đồng, 1.000.000 đồng.', '1000 tỷ'), m('Cầu 5.300 tỷ và 300 tỷ.', '300')]));"

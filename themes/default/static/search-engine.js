@@ -729,6 +729,14 @@
       /* A link pasted: its page's title words (the page says "Kết quả cho …" them). */
       var link = linkWords(params.q);
       if (link !== null) params = Object.assign({}, params, { q: link });
+      /* While typing, a number whose last group of thousands is not all typed yet ("1.0",
+       * "1.00", "5.") is the digits so far ("10", "100", "5"), whose words it begins: the
+       * full stops join the groups only once three digits follow (joinsNumber). */
+      if (params.typing) {
+        var number = String(params.q).replace(/(^|[^\p{L}\p{M}\p{N}.])(\d{1,3}(?:\.\d{3})*)\.(\d{0,2})$/u,
+          function (_, before, whole, part) { return before + whole.replace(/\./g, '') + part; });
+        if (number !== params.q) params = Object.assign({}, params, { q: number });
+      }
       var heads = !params.full && params.sort !== 'new';
       /* A query answered from the heads, or else from the whole lists (its bytes counted
        * from here). */

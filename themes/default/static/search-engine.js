@@ -1252,6 +1252,13 @@
           unpaired = lonely.some(Boolean);
         }
       }
+      /* Of two words side by side, each lonely for want of the other, one TYPO_RARER times
+       * as frequent as the other is likelier typed right ("việt vam lên án": "vam"). */
+      lonely = lonely.map(function (l, wi) {
+        return l && ![wi - 1, wi + 1].some(function (o) {
+          return lonely[o] && words[o].group === words[wi].group && words[o].alts[0].df * TYPO_RARER <= words[wi].alts[0].df;
+        });
+      });
       /* A word at either end has no support but from the word beside it, which may be the
        * one typed wrong ("trump ki có thể": "ki" for "kim"): that word is looked at too when
        * its likeliest pair is TYPO_RARER times rarer than some query word's (a name's word,

@@ -322,18 +322,22 @@ mod tests {
         tokens
     }
 
+    /// A stream of pseudo-random numbers (xorshift64) from `state`, for random texts.
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
     #[test]
     fn fast_tokens_equal_the_definition() {
         let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠỄỆỲỸĐÐðΣσςİIıK0123456789 \n\t,.-–/'’\u{300}\u{301}\u{303}\u{309}\u{323}\u{302}\u{1}\u{85}ßẞǅﬁ한국ÅΩ“”…—\u{2000}\u{2001}\u{2126}\u{212A}\u{2160}"
             .chars()
             .collect();
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
             let len = (next() % 60) as usize;
             let mut text: String =
@@ -364,13 +368,7 @@ mod tests {
         assert_eq!((t[1].word.as_str(), t[2].new_segment), ("1000đ", true));
         // Digits, stops and letters in any order: the fast path agrees with the definition.
         let alphabet: Vec<char> = "0123456789..  aế,".chars().collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
             let len = next() % 24;
             let text: String =

@@ -342,7 +342,7 @@ mod tests {
             let len = (next() % 60) as usize;
             let mut text: String =
                 (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
-            if next() % 10 == 0 {
+            if next().is_multiple_of(10) {
                 text.push_str(&"ê".repeat(38 + (next() % 5) as usize));
             }
             assert_eq!(tokenize(&text), reference(&text), "{text:?}");

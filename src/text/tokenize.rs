@@ -213,7 +213,7 @@ impl Tokens {
 /// `word` is one to three digits (or digits already `joined` so), and three digits follow,
 /// then no digit. The number is one token, written without its stops ("5300"), so "1000 tỷ"
 /// finds "1.000 tỷ" and "300 tỷ" does not find "5.300 tỷ". A decimal comma ("3,5") stays
-/// between two tokens. `search-engine.js` joins alike (`joinsNumber`).
+/// between two tokens. `search-engine.js` joins alike (`numberStops`).
 fn joins_number(word: &[u8], joined: bool, rest: &[u8]) -> bool {
     (joined || word.len() <= 3)
         && word.iter().all(u8::is_ascii_digit)

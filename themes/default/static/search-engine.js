@@ -280,16 +280,13 @@
       word = '';
     }
     var chars = Array.from(s);
-    var joined = false;
+    var inside = numberStops(chars);
     for (var i = 0; i < chars.length; i++) {
       var ch = chars[i];
       if (WORD_CHAR.test(ch)) {
         word += ch;
-      } else if (ch === '.' && joinsNumber(word, joined, chars, i)) {
-        joined = true;
-      } else {
+      } else if (!inside[i]) {
         push();
-        joined = false;
         if (ch === '\n' || !SOFT_BREAK.test(ch)) broken = true;
       }
     }
@@ -297,13 +294,25 @@
     return tokens;
   }
 
-  /* Whether the full stop at chars[i], after `word` (the token so far), joins groups of digits
-   * into one number, as Vietnamese writes thousands ("5.300", "1.000.000": 5300, 1000000):
-   * one to three digits (or digits already joined so), then three digits and no digit after.
-   * As src/text/tokenize.rs joins them (joins_number). */
-  function joinsNumber(word, joined, chars, i) {
-    return word !== '' && (joined || word.length <= 3) && /^[0-9]+$/.test(word) &&
-      /^[0-9]{3}$/.test(chars.slice(i + 1, i + 4).join('')) && !/[0-9]/.test(chars[i + 4] || '');
+  /* Per character of `chars`, whether it is a full stop inside a number, joining groups of
+   * digits as Vietnamese writes thousands ("5.300", "1.000.000": 5300, 1000000): after one to
+   * three digits that begin a word (or digits already joined so), before three digits and no
+   * digit after. The tokenizer and snippets leave such stops out, as src/text/tokenize.rs
+   * does (joins_number). */
+  function numberStops(chars) {
+    var inside = [], word = '', joined = false;
+    chars.forEach(function (c, i) {
+      if (WORD_CHAR.test(c)) {
+        word += c;
+      } else if (c === '.' && word !== '' && (joined || word.length <= 3) && /^[0-9]+$/.test(word) &&
+          /^[0-9]{3}$/.test(chars.slice(i + 1, i + 4).join('')) && !/[0-9]/.test(chars[i + 4] || '')) {
+        joined = inside[i] = true;
+      } else {
+        word = '';
+        joined = false;
+      }
+    });
+    return inside;
   }
 
   function nameKey(name) {
@@ -400,8 +409,8 @@
       for (i = letters.length - 2; i >= 2; i--) ways.push([letters.slice(0, i), letters.slice(i)]);
       return ways;
     }
-    var lead = /^[b-df-hj-np-tv-xz]*/.exec(letters)[0].length;
     if (!/^[a-z]+$/.test(letters)) return [];
+    var lead = /^[b-df-hj-np-tv-xz]*/.exec(letters)[0].length;
     for (i = 2; i <= lead && letters.length - i >= 3; i++) ways.push([letters.slice(0, i), letters.slice(i)]);
     return ways;
   }
@@ -731,7 +740,7 @@
       if (link !== null) params = Object.assign({}, params, { q: link });
       /* While typing, a number whose last group of thousands is not all typed yet ("1.0",
        * "1.00", "5.") is the digits so far ("10", "100", "5"), whose words it begins: the
-       * full stops join the groups only once three digits follow (joinsNumber). */
+       * full stops join the groups only once three digits follow (numberStops). */
       if (params.typing) {
         var number = String(params.q).replace(/(^|[^\p{L}\p{M}\p{N}.])(\d{1,3}(?:\.\d{3})*)\.(\d{0,2})$/u,
           function (_, before, whole, part) { return before + whole.replace(/\./g, '') + part; });
@@ -922,7 +931,8 @@
         var read = await readAs(ways);
         /* Found nowhere as syllables alone: as a syllable and another tongue's word. */
         if (!read) read = await readAs(foreign);
-        /* Letters with no vowel: two abbreviations ("tphcm": "tp hcm"). */
+        /* Letters with no vowel: two abbreviations ("tphcm": "tp hcm"); or letters without
+         * one before a word: an abbreviation and the word ("vnindex": "vn index"). */
         if (!read) read = await readAs(shortened);
         if (!read) return null;
         var best = read.parts, bestDf = read.df;
@@ -1809,11 +1819,9 @@
     var chars = Array.from(text);
     /* The words are found in the text without the full stops inside numbers ("5.300" is the
      * number 5300, as the tokenizer reads it); `place` is where each of its characters is. */
-    var seen = [], place = [], word = '', joined = false;
+    var inside = numberStops(chars), seen = [], place = [];
     chars.forEach(function (c, i) {
-      if (WORD_CHAR.test(c)) word += c;
-      else if (c === '.' && joinsNumber(word, joined, chars, i)) { joined = true; return; }
-      else { word = ''; joined = false; }
+      if (inside[i]) return;
       seen.push(c);
       place.push(i);
     });

@@ -44,6 +44,7 @@ impl Fingerprint {
         Fingerprint { gathered: Vec::with_capacity(256), streamed: None }
     }
 
+    #[inline]
     pub fn str(&mut self, s: &str) -> &mut Self {
         self.bytes(s.as_bytes())
     }
@@ -53,12 +54,14 @@ impl Fingerprint {
         self.bytes(p.as_os_str().as_encoded_bytes())
     }
 
+    #[inline]
     pub fn bytes(&mut self, b: &[u8]) -> &mut Self {
         self.u64(b.len() as u64);
         self.feed(b);
         self
     }
 
+    #[inline]
     pub fn u64(&mut self, n: u64) -> &mut Self {
         self.feed(&n.to_ne_bytes());
         self
@@ -90,6 +93,7 @@ impl Fingerprint {
         }
     }
 
+    #[inline]
     fn feed(&mut self, b: &[u8]) {
         if self.gathered.len() + b.len() > Self::GATHERED {
             let streamed = self.streamed.get_or_insert_with(|| Box::new(xxhash_rust::xxh3::Xxh3::new()));

@@ -13,7 +13,17 @@ pub(super) fn assign_paths(
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    let wanted: Vec<String> = entries.par_iter().map(|e| permalink(&config.permalink, &e.bulletin)).collect();
+    // A folder's slugified form is made once for the run of its bulletins a thread takes
+    // (most of a permalink's work, and bulletins of a date share their folder).
+    let pattern = &config.permalink;
+    let wanted: Vec<String> = entries
+        .par_iter()
+        .map_with(Folders::default(), |folders, e| {
+            let b = &e.bulletin;
+            let folders = if pattern.has_folders() { folders.of(&b.source) } else { "" };
+            permalink_in(pattern, b, &b.slug, folders)
+        })
+        .collect();
     if config.slug_collisions == crate::config::SlugCollisions::Suffix {
         warnings.push(
             Diagnostic::warning("`slug_collisions = \"suffix\"` no longer moves a bulletin to another URL")
@@ -114,11 +124,41 @@ pub fn permalink(pattern: &Permalink, b: &Bulletin) -> String {
 
 /// [`permalink`] with another slug.
 pub(super) fn permalink_with_slug(pattern: &Permalink, b: &Bulletin, slug: &str) -> String {
-    let d = &b.date;
-    let day = (d.precision != Precision::Month).then(|| i64::from(d.zoned.day()));
     // Slugifying the folders is most of the work, and most patterns have none.
     let folders = if pattern.has_folders() { folders_of(&b.source) } else { String::new() };
-    pattern.expand(d.year().into(), d.month().into(), day, slug, &folders)
+    permalink_in(pattern, b, slug, &folders)
+}
+
+/// [`permalink_with_slug`] with the bulletin's folders already slugified ([`folders_of`]).
+fn permalink_in(pattern: &Permalink, b: &Bulletin, slug: &str, folders: &str) -> String {
+    let d = &b.date;
+    let day = (d.precision != Precision::Month).then(|| i64::from(d.zoned.day()));
+    pattern.expand(d.year().into(), d.month().into(), day, slug, folders)
+}
+
+/// The last folder whose [`folders_of`] was made, and what it gave.
+#[derive(Default, Clone)]
+struct Folders {
+    dir: std::path::PathBuf,
+    slugified: String,
+}
+
+impl Folders {
+    /// [`folders_of`] the source, made again only when its folder is not the last one's. A
+    /// bundle's folder is its slug (see [`folders_of`]), so its file is never taken as the
+    /// last one's folder.
+    fn of(&mut self, source: &std::path::Path) -> &str {
+        let dir = source.parent().unwrap_or(std::path::Path::new(""));
+        let bundle = source.file_stem().is_some_and(|s| s == "index");
+        if bundle {
+            self.dir.clear();
+            self.slugified = folders_of(source);
+        } else if self.dir.as_os_str().is_empty() || dir.as_os_str() != self.dir.as_os_str() {
+            self.slugified = folders_of(source);
+            dir.clone_into(&mut self.dir);
+        }
+        &self.slugified
+    }
 }
 
 /// The folders of a bulletin's file under `content/`, each slugified (`2020/01`): what

@@ -7,7 +7,7 @@ use crate::cache::{Cache, ParsedLog, Reader, Record};
 use crate::content::Parsed;
 use crate::output::{Manifest, Staging, dir_id};
 
-impl Record for Parsed {
+impl Record for Box<Parsed> {
     fn source(&self) -> (&Path, u64) {
         (&self.bulletin.source, self.bulletin.source_hash)
     }
@@ -17,7 +17,8 @@ impl Record for Parsed {
 pub struct Cached {
     pub cache: Cache,
     /// The bulletins as the last build parsed them (empty until read, or when unreadable).
-    pub parsed: ParsedLog<Parsed>,
+    /// Boxed, as a batch moves them around ([`super::load`]).
+    pub parsed: ParsedLog<Box<Parsed>>,
     /// Whether the parsed log was looked for (`Some`), and read.
     parsed_read: Option<bool>,
     /// Whether the cache's state is yet to be read ([`Cached::read_state`]).
@@ -84,7 +85,7 @@ impl Cached {
             return read;
         }
         let tz = tz.clone();
-        let log = self.cache.read_parsed(parse_key, move |frame| decode_parsed(frame, &tz));
+        let log = self.cache.read_parsed(parse_key, move |frame| decode_parsed(frame, &tz).map(Box::new));
         let read = log.is_some();
         self.parsed = log.unwrap_or_default();
         self.parsed_read = Some(read);

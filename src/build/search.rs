@@ -215,7 +215,7 @@ fn update(
             .find(|((path, hash), _)| *hash == k.source_hash && crate::hash::path_key(path) == k.source);
         let p = match skipped {
             Some((_, p)) => std::borrow::Cow::Borrowed(p),
-            None => std::borrow::Cow::Owned(site.previous.get_keyed(k.source, k.source_hash)?),
+            None => std::borrow::Cow::Owned(*site.previous.get_keyed(k.source, k.source_hash)?),
         };
         Some(OwnedFields {
             title: p.bulletin.title.clone(),

@@ -21,11 +21,11 @@ mod terms;
 
 pub use body::{Body, Summary};
 use sections::*;
-pub use sections::{Section, section_url};
+pub use sections::{Section, section_url, section_url_parts};
 pub use spill::{Put, Spill, failed as spill_failed, scratch_file};
 
 use paths::*;
-pub use paths::{month_url, permalink, term_url, year_url};
+pub use paths::{month_url, permalink, term_url, term_url_parts, year_url};
 use shape::*;
 pub use shape::{Shape, ShapeOf};
 pub use terms::TermKind;

@@ -103,7 +103,12 @@ pub(super) fn path_cmp(a: &std::path::Path, b: &std::path::Path) -> std::cmp::Or
 
 /// The site-relative URL of a tag's or author's page (`tags/<slug>/`).
 pub fn term_url(kind: TermKind, slug: &str) -> String {
-    format!("{}/{slug}/", kind.folder())
+    term_url_parts(kind, slug).concat()
+}
+
+/// [`term_url`] in its parts, for a caller that adds to it (a list's later pages).
+pub fn term_url_parts(kind: TermKind, slug: &str) -> [&str; 4] {
+    [kind.folder(), "/", slug, "/"]
 }
 
 /// The site-relative URL of a year's page (`2020/`).

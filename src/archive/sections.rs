@@ -15,7 +15,12 @@ pub struct Section {
 
 /// The URL path of a section's page (`thoi-su/`).
 pub fn section_url(slug: &str) -> String {
-    format!("{slug}/")
+    section_url_parts(slug).concat()
+}
+
+/// [`section_url`] in its parts, for a caller that adds to it (a list's later pages).
+pub fn section_url_parts(slug: &str) -> [&str; 2] {
+    [slug, "/"]
 }
 
 /// The configured sections with their bulletins; a bulletin naming a section site.toml does

@@ -23,7 +23,7 @@ pub use theme::{DEFAULT_THEME, Theme, slash_path};
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::archive::{Archive, Entry, TermKind, month_url, spill_failed, term_url, year_url};
+use crate::archive::{Archive, Entry, TermKind, month_url, spill_failed, term_url, term_url_parts, year_url};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::hash::Fingerprint;
@@ -370,7 +370,7 @@ impl<'a> Renderer<'a> {
             // Borrowed: a path is asked for every page of every build, to see what changed.
             Job::Bulletin(i) => a.entries[i].path.trim_start_matches('/').into(),
             Job::Terms(kind) => format!("{}/", kind.folder()).into(),
-            Job::Term(kind, ti, p) => paged(&term_url(kind, &a.terms(kind)[ti].slug), p).into(),
+            Job::Term(kind, ti, p) => paged_in(&term_url_parts(kind, &a.terms(kind)[ti].slug), p).into(),
             Job::ArchiveIndex => "archive/".into(),
             Job::Year(yi) => year_url(a.years[yi].year).into(),
             Job::Month(yi, mi, p) => {
@@ -380,7 +380,9 @@ impl<'a> Renderer<'a> {
             Job::NotFound => "404.html".into(),
             Job::Alias(i, k) => a.entries[i].bulletin.aliases[k].trim_start_matches('/').into(),
             Job::Corrections => "corrections/".into(),
-            Job::Section(si, p) => paged(&crate::archive::section_url(&a.sections[si].slug), p).into(),
+            Job::Section(si, p) => {
+                paged_in(&crate::archive::section_url_parts(&a.sections[si].slug), p).into()
+            }
         }
     }
 

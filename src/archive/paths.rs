@@ -143,7 +143,7 @@ fn permalink_in(pattern: &Permalink, b: &Bulletin, slug: &str, folders: &str) ->
 
 /// The last folder whose [`folders_of`] was made, and what it gave.
 #[derive(Default, Clone)]
-struct Folders {
+pub(super) struct Folders {
     dir: std::path::PathBuf,
     slugified: String,
 }
@@ -152,7 +152,7 @@ impl Folders {
     /// [`folders_of`] the source, made again only when its folder is not the last one's. A
     /// bundle's folder is its slug (see [`folders_of`]), so its file is never taken as the
     /// last one's folder.
-    fn of(&mut self, source: &std::path::Path) -> &str {
+    pub(super) fn of(&mut self, source: &std::path::Path) -> &str {
         let dir = source.parent().unwrap_or(std::path::Path::new(""));
         let bundle = source.file_stem().is_some_and(|s| s == "index");
         if bundle {

@@ -219,3 +219,33 @@ fn a_shape_is_reused_only_when_it_fits() {
     assert_eq!(summary(&safe), summary(&first));
     assert_eq!(kept(&safe, rebuilt).key, shape.key);
 }
+
+#[test]
+fn a_folder_slugified_once_for_its_run_of_bulletins_is_what_each_would_get() {
+    // Runs of one folder, a bundle (its folder is its slug) between files of its parent and
+    // one file of its own folder,
+    // a folder whose name slugifies to nothing, files at the top of content/, and a folder
+    // left and come back to.
+    let sources = [
+        "content/2020/01/a.md",
+        "content/2020/01/b.md",
+        "content/2020/01/ten-bai/index.md",
+        "content/2020/01/ten-bai/x.md",
+        "content/2020/01/c.md",
+        "content/Thời Sự/Hà Nội/d.md",
+        "content/Thời Sự/Hà Nội/e.md",
+        "content/!!!/f.md",
+        "content/g.md",
+        "content/index.md",
+        "content/2020/01/h.md",
+        "content/Thời Sự/i.md",
+        "content/2020/01/ten-bai/index.md",
+        "content/2020/01/ten-bai/index.md",
+        "content/2020/01/j.md",
+    ];
+    let mut folders = Folders::default();
+    for source in sources.iter().chain(sources.iter().rev()) {
+        let source = std::path::Path::new(source);
+        assert_eq!(folders.of(source), folders_of(source), "{}", source.display());
+    }
+}

@@ -135,13 +135,7 @@ mod tests {
     /// past what is gathered: the keys of caches written before stay the same.
     #[test]
     fn a_fingerprint_is_xxh3_of_its_pieces_in_order() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..200 {
             let (mut f, mut all) = (Fingerprint::new(), Vec::new());
             for _ in 0..(next() % 40) {
@@ -151,7 +145,7 @@ mod tests {
                     _ => (next() % 300) as usize,
                 };
                 let piece: Vec<u8> = (0..len).map(|_| next() as u8).collect();
-                if next() % 3 == 0 {
+                if next().is_multiple_of(3) {
                     let n = next();
                     f.u64(n);
                     all.extend_from_slice(&n.to_ne_bytes());

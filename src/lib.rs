@@ -21,4 +21,6 @@ pub mod output;
 pub mod photos;
 pub mod render;
 pub mod search;
+#[cfg(test)]
+mod testing;
 pub mod text;

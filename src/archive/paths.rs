@@ -141,28 +141,18 @@ fn permalink_in(pattern: &Permalink, b: &Bulletin, slug: &str, folders: &str) ->
     pattern.expand(d.year().into(), d.month().into(), day, slug, folders)
 }
 
-/// The last folder whose [`folders_of`] was made, and what it gave.
+/// The last folder [`folders_of`] slugified, and what it gave (none yet: `None`).
 #[derive(Default, Clone)]
-pub(super) struct Folders {
-    dir: std::path::PathBuf,
-    slugified: String,
-}
+pub(super) struct Folders(Option<(std::path::PathBuf, String)>);
 
 impl Folders {
-    /// [`folders_of`] the source, made again only when its folder is not the last one's. A
-    /// bundle's folder is its slug (see [`folders_of`]), so its file is never taken as the
-    /// last one's folder.
+    /// [`folders_of`] the source, slugified again only when its folder is not the last one's.
     pub(super) fn of(&mut self, source: &std::path::Path) -> &str {
-        let dir = source.parent().unwrap_or(std::path::Path::new(""));
-        let bundle = source.file_stem().is_some_and(|s| s == "index");
-        if bundle {
-            self.dir.clear();
-            self.slugified = folders_of(source);
-        } else if self.dir.as_os_str().is_empty() || dir.as_os_str() != self.dir.as_os_str() {
-            self.slugified = folders_of(source);
-            dir.clone_into(&mut self.dir);
+        let dir = folders_dir(source);
+        if self.0.as_ref().is_none_or(|(last, _)| last.as_os_str() != dir.as_os_str()) {
+            self.0 = Some((dir.to_path_buf(), slugified(dir)));
         }
-        &self.slugified
+        self.0.as_ref().map_or("", |(_, slugified)| slugified.as_str())
     }
 }
 
@@ -170,11 +160,20 @@ impl Folders {
 /// `{path}` puts before the slug. A bundle's own folder (`ten-bai/index.md`) is its slug, not
 /// a folder.
 pub fn folders_of(source: &std::path::Path) -> String {
+    slugified(folders_dir(source))
+}
+
+/// The folders under `content/` that [`folders_of`] the source are made of.
+fn folders_dir(source: &std::path::Path) -> &std::path::Path {
     let mut dir = source.parent().unwrap_or(std::path::Path::new(""));
     if source.file_stem().is_some_and(|s| s == "index") && dir != std::path::Path::new("content") {
         dir = dir.parent().unwrap_or(std::path::Path::new(""));
     }
-    let dir = dir.strip_prefix("content").unwrap_or(dir);
+    dir.strip_prefix("content").unwrap_or(dir)
+}
+
+/// Each folder of `dir` slugified, joined by `/` (those that slugify to nothing left out).
+fn slugified(dir: &std::path::Path) -> String {
     let mut out = String::new();
     for part in dir.iter() {
         let part = text::slugify(&part.to_string_lossy());

@@ -50,13 +50,8 @@ pub fn head(spellings: &[(&str, &[(u32, u32)])]) -> LongList {
     if ids.len() < HEAD_LEN {
         // A bulletin under several spellings counts once, by its best.
         let mut chosen = ids.iter().peekable();
-        let keys: Vec<u64> = best_by_id(spellings)
-            .into_iter()
-            .filter(|&k| {
-                while chosen.next_if(|&&c| c < k as u32).is_some() {}
-                chosen.peek() != Some(&&(k as u32))
-            })
-            .collect();
+        let keys: Vec<u64> =
+            best_by_id(spellings).into_iter().filter(|&k| !next_is(&mut chosen, k as u32)).collect();
         let room = HEAD_LEN - ids.len();
         ids.extend(top(keys, room).into_iter().map(|k| k as u32));
         ids.sort_unstable();
@@ -65,17 +60,18 @@ pub fn head(spellings: &[(&str, &[(u32, u32)])]) -> LongList {
         .iter()
         .filter_map(|&(spelling, list)| {
             let mut chosen = ids.iter().peekable();
-            let kept: Vec<(u32, u32)> = list
-                .iter()
-                .copied()
-                .filter(|&(id, _)| {
-                    while chosen.next_if(|&&c| c < id).is_some() {}
-                    chosen.peek() == Some(&&id)
-                })
-                .collect();
+            let kept: Vec<(u32, u32)> =
+                list.iter().copied().filter(|&(id, _)| next_is(&mut chosen, id)).collect();
             (!kept.is_empty()).then(|| (spelling.to_owned(), Postings::encode(&kept)))
         })
         .collect()
+}
+
+/// Whether `id` is among the ascending ids `chosen`, asked of ascending ids: the ids before it
+/// are passed over for good.
+fn next_is(chosen: &mut std::iter::Peekable<std::slice::Iter<u32>>, id: u32) -> bool {
+    while chosen.next_if(|&&c| c < id).is_some() {}
+    chosen.peek() == Some(&&id)
 }
 
 /// Every bulletin of the lists `spellings` (each in ascending ids) once, by its best
@@ -176,13 +172,8 @@ mod tests {
 
     #[test]
     fn a_head_of_lists_merged_is_the_head_by_its_definition() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut random = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: u64| random() % n;
         for round in 0..40 {
             let spellings = 1 + next(4) as usize;
             let lists: Vec<Vec<(u32, u32)>> = (0..spellings)

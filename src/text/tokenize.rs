@@ -238,6 +238,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::xorshift;
 
     fn words(s: &str) -> Vec<(String, String, bool)> {
         tokenize(s).into_iter().map(|t| (t.word, t.folded, t.new_segment)).collect()
@@ -320,16 +321,6 @@ mod tests {
         }
         push(&mut word, &mut broken, &mut tokens);
         tokens
-    }
-
-    /// A stream of pseudo-random numbers (xorshift64) from `state`, for random texts.
-    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
-        move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        }
     }
 
     #[test]

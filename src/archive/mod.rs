@@ -241,7 +241,7 @@ impl Archive {
         });
         let order: Vec<u32> = keys.into_iter().map(|k| k.3).collect();
         let mut entries = entries;
-        put_in_order(&mut entries, order);
+        permute(&mut entries, &order);
 
         let mut errors = Vec::new();
         let mut warnings = Vec::new();

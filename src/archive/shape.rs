@@ -98,21 +98,6 @@ pub(super) fn shape_key(entries: &[Entry]) -> u64 {
     f.finish()
 }
 
-/// Puts `items[order[k]]` at position `k` ([`permute`]). The bulletins come in the order of
-/// their sources' paths, which in dated folders is oldest first, and the archive's is newest
-/// first: such a list is turned around first (one pass), so that what is left to move, a
-/// folder's bulletins among themselves, moves within a few pages of memory. Moved along the
-/// permutation's cycles from end to end of the list, each entry missed the caches: 0.5 s
-/// at 1,000,000 bulletins.
-pub(super) fn put_in_order<T>(items: &mut [T], mut order: Vec<u32>) {
-    if order.first() > order.last() {
-        items.reverse();
-        let last = order.len() as u32 - 1;
-        order.iter_mut().for_each(|o| *o = last - *o);
-    }
-    permute(items, &order);
-}
-
 /// `items` in the order `order` gives (a permutation of their positions).
 /// Puts `items[order[k]]` at position `k`, in place (following each cycle of the
 /// permutation), so the bulletins are never held twice. `order` must be a permutation of

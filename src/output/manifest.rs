@@ -34,10 +34,8 @@ pub struct Files {
     fingerprints: Vec<u64>,
     /// Per file: the hash of its bytes.
     hashes: Vec<u64>,
-    /// Positions in the lists, by the hash of their path: made when a manifest is read (which
-    /// checks that no path comes twice), else on the first lookup ([`Files::merged`]: a
-    /// build's new manifest is mostly only written to the cache).
-    index: std::sync::OnceLock<PathIndex>,
+    /// Positions in the lists, by the hash of their path.
+    index: PathIndex,
 }
 
 /// Positions in a manifest's lists by the hash of their path, in `1 << PART_BITS` tables
@@ -52,6 +50,12 @@ struct PathIndex(Box<[hashbrown::HashTable<u32>]>);
 
 /// The index has `1 << PART_BITS` parts.
 const PART_BITS: u32 = 6;
+
+impl Default for PathIndex {
+    fn default() -> PathIndex {
+        PathIndex((0..1 << PART_BITS).map(|_| hashbrown::HashTable::new()).collect())
+    }
+}
 
 impl PathIndex {
     /// The part of a path's hash.
@@ -102,7 +106,7 @@ impl Files {
             ends: Vec::with_capacity(n),
             fingerprints: Vec::with_capacity(n),
             hashes: Vec::with_capacity(n),
-            index: std::sync::OnceLock::new(),
+            index: PathIndex::default(),
         }
     }
 
@@ -129,20 +133,17 @@ impl Files {
         true
     }
 
-    /// Puts entry `i`, whose path no other entry has, in the index (an index not made yet
-    /// will have it when it is).
+    /// Puts entry `i`, whose path no other entry has, in the index.
     fn index_entry(&mut self, i: usize) {
-        let Some(index) = self.index.get_mut() else { return };
         let (text, ends) = (&self.text, &self.ends);
         let hash = Files::hash(path_at(text, ends, i));
         let rehash = |&j: &u32| Files::hash(path_at(text, ends, j as usize));
-        index.table_mut(hash).insert_unique(hash, i as u32, rehash);
+        self.index.table_mut(hash).insert_unique(hash, i as u32, rehash);
     }
 
     fn find(&self, path: &str) -> Option<usize> {
         let hash = Files::hash(path);
-        let index = self.index.get_or_init(|| self.made_index().0);
-        index.table(hash).find(hash, |&i| self.path(i as usize) == path).map(|&i| i as usize)
+        self.index.table(hash).find(hash, |&i| self.path(i as usize) == path).map(|&i| i as usize)
     }
 
     /// Where `path` is among the files (`0..len()`), for [`Files::at`].
@@ -205,13 +206,13 @@ impl Files {
         for (path, record) in added.iter() {
             files.push(path, record);
         }
+        files.index_all();
         files
     }
 
-    /// The index of every entry (the paths hashed, and the parts of the index made, in
-    /// parallel), and whether every path is there once (of a path that comes twice, the index
-    /// has the first).
-    fn made_index(&self) -> (PathIndex, bool) {
+    /// Makes the index of every entry (the paths hashed, and the parts of the index made, in
+    /// parallel); `false` when a path comes twice.
+    fn index_all(&mut self) -> bool {
         use rayon::prelude::*;
         let (text, ends) = (&self.text, &self.ends);
         let hashes: Vec<u64> =
@@ -220,24 +221,25 @@ impl Files {
         for (i, &hash) in hashes.iter().enumerate() {
             parts[PathIndex::part(hash)].push(i as u32);
         }
-        let (tables, once): (Vec<hashbrown::HashTable<u32>>, Vec<bool>) = parts
+        let tables: Option<Vec<hashbrown::HashTable<u32>>> = parts
             .into_par_iter()
             .map(|part| {
                 let mut table = hashbrown::HashTable::with_capacity(part.len());
-                let mut once = true;
                 for i in part {
                     let same = |&j: &u32| path_at(text, ends, j as usize) == path_at(text, ends, i as usize);
                     match table.entry(hashes[i as usize], same, |&j| hashes[j as usize]) {
-                        hashbrown::hash_table::Entry::Occupied(_) => once = false,
+                        hashbrown::hash_table::Entry::Occupied(_) => return None,
                         hashbrown::hash_table::Entry::Vacant(v) => {
                             v.insert(i);
                         }
                     }
                 }
-                (table, once)
+                Some(table)
             })
-            .unzip();
-        (PathIndex(tables.into_boxed_slice()), once.iter().all(|&o| o))
+            .collect();
+        let Some(tables) = tables else { return false };
+        self.index = PathIndex(tables.into_boxed_slice());
+        true
     }
 
     pub fn get(&self, path: &str) -> Option<OutputRecord> {
@@ -300,9 +302,8 @@ impl Files {
             }
             start = end;
         }
-        let files = Files { text, ends, fingerprints, hashes, index: std::sync::OnceLock::new() };
-        let (index, once) = files.made_index();
-        once.then(|| Files { index: std::sync::OnceLock::from(index), ..files })
+        let mut files = Files { text, ends, fingerprints, hashes, index: PathIndex::default() };
+        files.index_all().then_some(files)
     }
 }
 
@@ -318,7 +319,7 @@ impl<S: AsRef<str>> FromIterator<(S, OutputRecord)> for Files {
         let n = iter.size_hint().0;
         // A site's output paths average well under 64 bytes.
         let mut files = Files::with_capacity(n, n * 64);
-        files.index = std::sync::OnceLock::from(PathIndex::with_capacity(n));
+        files.index = PathIndex::with_capacity(n);
         for (path, record) in iter {
             files.insert(path.as_ref(), record);
         }
@@ -442,7 +443,7 @@ mod tests {
         }
         assert_eq!(merged.get("mới/index.html"), Some(rec(8)));
         assert!(!merged.contains_key(&paths[0]), "a position not kept is not there");
-        // Its index, made on the first lookup, takes the files inserted after.
+        // It takes files inserted after, new or in a kept one's place.
         let mut merged = merged;
         merged.insert("sau/index.html", rec(9));
         merged.insert("mới/index.html", rec(10));

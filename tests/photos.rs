@@ -256,6 +256,46 @@ fn bad_pictures_are_diagnostics_and_the_site_stays_as_it_was() {
 }
 
 #[test]
+fn every_bad_picture_is_told_at_once_by_build_and_by_check() {
+    let site = Site::new(SITE);
+    let mut truncated = jpeg(400, 300, 1, false);
+    truncated.truncate(truncated.len() / 2);
+    site.write_bytes("content/cut.jpg", &truncated);
+    site.write_bytes("content/trang.jpg", b"<html>not a photo</html>");
+    site.write_bytes("content/tot.jpg", &jpeg(40, 30, 1, false));
+    site.bulletin("a.md", "title: A\ndate: 2024-01-01", "![Cắt](cut.jpg)\n\n![Tốt](tot.jpg)");
+    site.bulletin("b.md", "title: B\ndate: 2024-01-02", "![Trang](trang.jpg)\n\n![Mất](mat.jpg)");
+    // A picture that is not there and a file that is no picture are found before any pixel is
+    // read; the picture cut short is told beside them, not in the build after they are fixed.
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        for (file, words) in [
+            ("content/b.md:", "`mat.jpg` is not there"),
+            ("content/trang.jpg", "not a picture"),
+            ("content/cut.jpg", "damaged or cut short"),
+        ] {
+            assert!(err.contains(file) && err.contains(words), "{command}: {file}: {err}");
+        }
+        assert!(!err.contains("content/tot.jpg"), "{command}: a good picture is no error: {err}");
+        assert!(!site.public().exists(), "{command} published nothing");
+    }
+    // Alone, the picture cut short is still an error of `check`, as of the build.
+    site.bulletin("b.md", "title: B\ndate: 2024-01-02", "Chữ.");
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    assert!(stderr(&check).contains("content/cut.jpg"), "{}", stderr(&check));
+    let build = site.run(&["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(stderr(&build).contains("content/cut.jpg"), "{}", stderr(&build));
+    // Fixed, both pass.
+    site.write_bytes("content/cut.jpg", &jpeg(400, 300, 1, false));
+    assert!(site.build(&[]).status.success());
+    assert_eq!(site.run(&["check"]).status.code(), Some(0));
+}
+
+#[test]
 fn an_unchanged_rebuild_makes_no_photo_and_a_text_edit_none_either() {
     let site = newsroom();
     assert!(stdout(&site.build(&[])).contains("4 photos, 4 made"));

@@ -33,7 +33,7 @@ mod unchanged;
 
 pub use budget::parse_size;
 pub use load::{LoadedSite, load_uncached};
-pub use photos::{Found as FoundPhotos, find as find_photos};
+pub use photos::{Found as FoundPhotos, damaged as damaged_photos, find as find_photos};
 pub use plan::{check_unique_outputs, file_hash};
 pub use report::{BuildFailure, BuildReport, Timings, peak_rss};
 pub use spare::prepare_spare;

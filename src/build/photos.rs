@@ -45,7 +45,8 @@ type Wanted = (usize, Option<usize>, String);
 
 /// Finds the file of every site picture the archive's bulletins show and reads what each is.
 /// A picture whose file is not there, or is not a picture bantin reads, is an error naming the
-/// bulletin's line (and the file).
+/// bulletin's line (and the file); with such errors, the other pictures that cannot be read
+/// whole are errors too ([`damaged`]), as the build would find them next.
 pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>> {
     let root = &site.root;
     // Every picture file of content/ and static/, with its size and time.
@@ -132,9 +133,6 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             Err(d) => errors.push(d),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     // Entries without photos keep an empty record (no allocation).
     set.entries = vec![EntryPhotos::default(); site.archive.entries.len()];
     for (i, which, path) in &wanted {
@@ -152,7 +150,45 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             }
         }
     }
+    if !errors.is_empty() {
+        // The other photos' damage is told too: an editor fixes every picture in one go,
+        // rather than one kind of problem a build.
+        errors.extend(damaged(root, &set));
+        return Err(errors);
+    }
     Ok(Found { set, probes, probed: probed_list })
+}
+
+/// The photos of `set` whose pixels cannot be read (damaged, cut short), each an error naming
+/// its file, in the set's order. A photo whose every variant the photo store holds is not read
+/// again: they were made from these very bytes (a photo's key is its content's hash).
+pub fn damaged(root: &Path, set: &PhotoSet) -> Vec<Diagnostic> {
+    let store = PhotoStore::open(root);
+    set.photos
+        .par_iter()
+        .zip(&set.lead)
+        .filter(|&(photo, &lead)| !photo.variants(lead).iter().all(|v| store.has(photo.key, &v.name)))
+        .filter_map(|(photo, _)| {
+            let bytes = match read_photo(root, &photo.source) {
+                Ok(bytes) => bytes,
+                Err(d) => return Some(d),
+            };
+            let verified = photos::probe(&bytes, u64::MAX).and_then(|probed| {
+                // A decoder that panics on a hostile file is one bad photo, as in `make`.
+                std::panic::catch_unwind(|| photos::verify(&bytes, &probed))
+                    .unwrap_or_else(|_| Err(decoder_failed()))
+            });
+            verified.err().map(|e| photo_error(&photo.source, e))
+        })
+        .collect()
+}
+
+/// What a photo whose decoder panicked on it is.
+fn decoder_failed() -> photos::PhotoError {
+    photos::PhotoError {
+        message: "the picture cannot be read: its decoder failed on it".into(),
+        hint: "open it and save it again as JPEG".into(),
+    }
 }
 
 /// A picture whose file is not where the bulletin says.
@@ -282,12 +318,7 @@ fn make(
     let wants: Vec<photos::Want> = todo.iter().map(|&k| variants[k].want).collect();
     // A decoder that panics on a hostile file is one bad photo, not a crashed build.
     std::panic::catch_unwind(|| photos::make(&bytes, &probed, &wants, config.quality))
-        .unwrap_or_else(|_| {
-            Err(photos::PhotoError {
-                message: "the picture cannot be read: its decoder failed on it".into(),
-                hint: "open it and save it again as JPEG".into(),
-            })
-        })
+        .unwrap_or_else(|_| Err(decoder_failed()))
         .map_err(|e| photo_error(&photo.source, e))
 }
 

@@ -43,7 +43,11 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
     };
     let mut diags = site.warnings.clone();
     let photos = match pipeline::find_photos(&site, &Default::default()) {
-        Ok(found) => found,
+        Ok(found) => {
+            // A picture cut short is found only by reading its pixels, as the build does.
+            diags.extend(pipeline::damaged_photos(root, &found.set));
+            found
+        }
         Err(errors) => {
             diags.extend(errors);
             pipeline::FoundPhotos::default()

@@ -20,7 +20,7 @@ pub use html::{
     replace_markers,
 };
 pub use probe::{Format, Probed, probe};
-pub use process::{Want, make};
+pub use process::{Want, make, verify};
 pub use refs::{is_local, resolve};
 pub use strip::strip;
 

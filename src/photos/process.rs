@@ -60,6 +60,12 @@ pub fn make(bytes: &[u8], probed: &Probed, wants: &[Want], quality: u8) -> Resul
     Ok(out)
 }
 
+/// Whether a photo's pixels can be read whole, as [`make`] would read them (a JPEG at its
+/// smallest scale: its every byte is still read), without making anything of them.
+pub fn verify(bytes: &[u8], probed: &Probed) -> Result<(), PhotoError> {
+    decode(bytes, probed, 0.0).map(drop)
+}
+
 /// Decodes a photo, a JPEG at the smallest scale that keeps `fraction` of its size.
 fn decode(bytes: &[u8], probed: &Probed, fraction: f64) -> Result<Pixels, PhotoError> {
     if probed.format == Format::Jpeg {

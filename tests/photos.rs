@@ -265,8 +265,10 @@ fn every_bad_picture_is_told_at_once_by_build_and_by_check() {
     site.write_bytes("content/tot.jpg", &jpeg(40, 30, 1, false));
     site.bulletin("a.md", "title: A\ndate: 2024-01-01", "![Cắt](cut.jpg)\n\n![Tốt](tot.jpg)");
     site.bulletin("b.md", "title: B\ndate: 2024-01-02", "![Trang](trang.jpg)\n\n![Mất](mat.jpg)");
+    site.bulletin("c.md", "title: C\ndate: 31/12/2024", "Chữ.");
     // A picture that is not there and a file that is no picture are found before any pixel is
-    // read; the picture cut short is told beside them, not in the build after they are fixed.
+    // read; the picture cut short is told beside them, not in the build after they are fixed;
+    // and a bulletin that cannot be read hides none of them.
     for command in ["build", "check"] {
         let out = site.run(&[command]);
         let err = stderr(&out);
@@ -275,12 +277,20 @@ fn every_bad_picture_is_told_at_once_by_build_and_by_check() {
             ("content/b.md:", "`mat.jpg` is not there"),
             ("content/trang.jpg", "not a picture"),
             ("content/cut.jpg", "damaged or cut short"),
+            ("content/c.md:", "not a date"),
         ] {
             assert!(err.contains(file) && err.contains(words), "{command}: {file}: {err}");
         }
         assert!(!err.contains("content/tot.jpg"), "{command}: a good picture is no error: {err}");
         assert!(!site.public().exists(), "{command} published nothing");
     }
+    // The bulletin fixed, the pictures are still told all at once.
+    site.bulletin("c.md", "title: C\ndate: 2024-12-31", "Chữ.");
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains("mat.jpg") && err.contains("content/cut.jpg") && !err.contains("not a date"),
+        "{err}"
+    );
     // Alone, the picture cut short is still an error of `check`, as of the build.
     site.bulletin("b.md", "title: B\ndate: 2024-01-02", "Chữ.");
     let check = site.run(&["check"]);

@@ -405,11 +405,8 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(BuildFailure { errors, warnings });
-    }
     timings.lap("archive");
-    Ok(LoadedSite {
+    let site = LoadedSite {
         root: root.clone(),
         now,
         config,
@@ -431,5 +428,12 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         spill: spill.map(std::sync::OnceLock::from).unwrap_or_default(),
         log_spill,
         budget,
-    })
+    };
+    if !errors.is_empty() {
+        // The other bulletins' pictures are looked at too: a broken front matter never hides
+        // a missing or damaged photo elsewhere.
+        errors.extend(super::photos::problems(&site, &super::cached::probes(&cached.cache)));
+        return Err(BuildFailure { errors, warnings: site.warnings });
+    }
+    Ok(site)
 }

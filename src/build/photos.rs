@@ -159,6 +159,16 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     Ok(Found { set, probes, probed: probed_list })
 }
 
+/// Every problem of the site's pictures, as [`find`] (with what the cache `known` of each
+/// file) and then the build would find them: for a build that fails before its photos stage
+/// (a broken bulletin), so that its errors come all at once.
+pub fn problems(site: &LoadedSite, known: &Probes) -> Vec<Diagnostic> {
+    match find(site, known) {
+        Ok(found) => damaged(&site.root, &found.set),
+        Err(errors) => errors,
+    }
+}
+
 /// The photos of `set` whose pixels cannot be read (damaged, cut short), each an error naming
 /// its file, in the set's order. A photo whose every variant the photo store holds is not read
 /// again: they were made from these very bytes (a photo's key is its content's hash).

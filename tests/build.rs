@@ -219,6 +219,36 @@ fn tags_merge_by_case_and_never_by_marks() {
 }
 
 #[test]
+fn a_name_pasted_with_characters_that_show_nothing_is_the_same_tag_and_author() {
+    let site = Site::new(CONFIG);
+    site.bulletin("a.md", &fm("A", "2022-01-01", "tags: [Thời sự, Kinh tế]\nauthor: Minh Anh"), "x");
+    // A zero-width space after the tag, a soft hyphen inside the other, a byte order mark before
+    // the author: as text copied from a word processor or a web page brings them.
+    site.bulletin(
+        "b.md",
+        &fm(
+            "B",
+            "2022-01-02",
+            "tags: [\"Thời sự\u{200B}\", \"Kinh t\u{00AD}ế\"]\nauthor: \"\u{FEFF}Minh Anh\"",
+        ),
+        "x",
+    );
+    assert!(site.build(&[]).status.success());
+    let tags = site.page("tags/");
+    assert_eq!(texts(&tags, ".term-list a"), ["Kinh tế", "Thời sự"]);
+    assert_eq!(texts(&tags, ".term-list .count"), ["2", "2"]);
+    let authors = site.page("authors/");
+    assert_eq!(texts(&authors, ".term-list a"), ["Minh Anh"]);
+    let pages: Vec<String> = std::fs::read_dir(site.public().join("tags"))
+        .expect("tags/")
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+}
+
+#[test]
 fn urls_come_from_file_names_so_a_same_titled_bulletin_takes_no_one_elses_url() {
     let site = Site::new(CONFIG);
     site.bulletin("2020/10/mua-lon.md", &fm("Mưa lớn", "2020-10-15", ""), "x");

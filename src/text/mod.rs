@@ -22,7 +22,7 @@ pub use tone::tone_on_second_vowel;
 /// ([`tone_on_second_vowel`]). "An ninh", "an  ninh" and a decomposed "an ninh" share one
 /// key, as do "Thủy điện" and "Thuỷ điện"; "năm" and "nam" do not.
 pub fn name_key(name: &str) -> String {
-    let lower = normalize(name).to_lowercase();
+    let lower = normalize(&without_invisible(name)).to_lowercase();
     tone_on_second_vowel(&lower.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
@@ -32,7 +32,7 @@ pub fn clean_names(names: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     for n in names {
-        let n = single_line(&normalize(n));
+        let n = single_line(&normalize(&without_invisible(n)));
         let key = name_key(&n);
         if !n.is_empty() && !keys.contains(&key) {
             out.push(n);
@@ -40,6 +40,24 @@ pub fn clean_names(names: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether `c` shows nothing and parts nothing: the zero-width space and joiners, the byte
+/// order mark, the soft hyphen, word joiners, invisible operators and direction marks. Text
+/// copied from word processors and web pages carries them unseen, and "Thời sự" with a
+/// zero-width space after it, or an author's name after a byte order mark, would be another
+/// tag or author with its own page.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// `s` without its invisible characters ([`is_invisible`]), borrowed when it has none.
+fn without_invisible(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(is_invisible) {
+        s.chars().filter(|&c| !is_invisible(c)).collect::<String>().into()
+    } else {
+        s.into()
+    }
 }
 
 /// Collapses white space and trims: titles, tags and authors are single-line strings.
@@ -67,5 +85,28 @@ mod tests {
         assert_eq!(name_key(decomposed), "an nình");
         assert_eq!(name_key("Thủy  Điện"), name_key("thuỷ điện"));
         assert_ne!(name_key("Thùy"), name_key("thủy"));
+    }
+
+    #[test]
+    fn names_lose_the_characters_that_show_nothing() {
+        // A zero-width space after a tag, a byte order mark before an author, a soft hyphen
+        // and a zero-width joiner inside a word, a direction mark: each pasted unseen.
+        let pasted = [
+            "Thời sự\u{200B}",
+            "\u{FEFF}Thời sự",
+            "Thời s\u{00AD}ự",
+            "Th\u{200D}ời sự",
+            "\u{200E}Thời  sự\u{2060}",
+        ];
+        for name in pasted {
+            assert_eq!(name_key(name), name_key("Thời sự"), "{name:?}");
+            assert_eq!(clean_names(&[name.to_string()]), ["Thời sự"], "{name:?}");
+        }
+        assert_eq!(
+            clean_names(&["Thời sự".into(), "Thời sự\u{200B}".into(), "Kinh tế".into()]),
+            ["Thời sự", "Kinh tế"]
+        );
+        // A name of nothing but such characters is no name.
+        assert!(clean_names(&["\u{200B}\u{FEFF}".into()]).is_empty());
     }
 }

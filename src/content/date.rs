@@ -125,6 +125,10 @@ fn plain_date_error(s: &str, internal: &str) -> String {
         "dates in words (6 tháng 1 năm 2020) are not read"
     } else if internal.contains("does not exist in the site's time zone") {
         return internal.to_string();
+    } else if s.get(10..).is_some_and(|t| t.contains(['+', '-']))
+        && parse_date_inner(s.get(..10).unwrap_or(s), &TimeZone::UTC).is_ok()
+    {
+        "its time or the offset after it is not one bantin reads (write the offset as +07:00)"
     } else if digits.len() >= 2 && digits[1].parse::<u32>().is_ok_and(|m| m == 0 || m > 12) {
         "there is no such month"
     } else if digits.len() >= 3 && digits[2].parse::<u32>().is_ok_and(|d| d == 0 || d > 31) {
@@ -168,6 +172,26 @@ fn rearranged(s: &str) -> Option<String> {
     Some(format!("{day}{time}"))
 }
 
+/// A date and time with an offset, written as RFC 3339 writes it: the offset right after the
+/// time, its hours and minutes parted by a colon. Editors and other tools also write a space
+/// before it, or leave out the colon or the minutes (`2024-12-06 08:30:00 +0700`, `… +07`), as
+/// YAML's own timestamps and many programs' defaults do.
+fn with_plain_offset(s: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = s.get(10..).and_then(|t| t.rfind(['+', '-'])).map(|k| k + 10) else {
+        // "08:30 Z": the Z right after the time.
+        let time = s.trim_end_matches(['Z', 'z']);
+        return if time.len() < s.len() { format!("{}Z", time.trim_end()).into() } else { s.into() };
+    };
+    let (time, sign, offset) = (s[..at].trim_end(), &s[at..at + 1], &s[at + 1..]);
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let offset = match offset.len() {
+        2 if digits(offset) => format!("{offset}:00"),
+        4 if digits(offset) => format!("{}:{}", &offset[..2], &offset[2..]),
+        _ => offset.to_string(),
+    };
+    format!("{time}{sign}{offset}").into()
+}
+
 fn parse_date_inner(s: &str, tz: &TimeZone) -> Result<PubDate, String> {
     let bad = || format!("`{s}` is not a date");
     let is_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
@@ -200,8 +224,9 @@ fn parse_date_inner(s: &str, tz: &TimeZone) -> Result<PubDate, String> {
     let has_offset =
         s.ends_with('Z') || s.ends_with('z') || s.get(10..).is_some_and(|t| t.contains(['+', '-']));
     if has_offset {
+        let written = with_plain_offset(s);
         let ts: jiff::Timestamp =
-            s.parse().map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
+            written.parse().map_err(|e| format!("`{s}` is not a valid date and time: {e}"))?;
         return Ok(PubDate { zoned: ts.to_zoned_datetime(tz.clone()), precision: Precision::Time });
     }
     let normalised = s.replacen(' ', "T", 1);
@@ -253,6 +278,28 @@ mod tests {
         // Parts that make no date are not rewritten into one.
         for typed in ["31/02/2024", "12/06/2024 25h", "2024-13-01", "1/2/3"] {
             assert!(!said(typed).contains("write it as"), "{typed}: {}", said(typed));
+        }
+    }
+
+    #[test]
+    fn an_offset_after_a_space_or_without_its_colon_is_read() {
+        for written in [
+            "2024-12-06 08:30:00 +0700",
+            "2024-12-06 08:30:00 +07:00",
+            "2024-12-06T08:30:00+0700",
+            "2024-12-06 08:30 +07",
+            "2024-12-06T01:30:00 Z",
+            "2024-12-06 01:30:00Z",
+        ] {
+            let d = parse_date(written, &hcm()).unwrap_or_else(|e| panic!("{written}: {e}"));
+            assert_eq!(d.machine(), "2024-12-06T08:30:00+07:00", "{written}");
+            assert_eq!(d.precision, Precision::Time);
+        }
+        let d = parse_date("2024-12-06 08:30:00 -0500", &hcm()).expect("west of Greenwich");
+        assert_eq!(d.machine(), "2024-12-06T20:30:00+07:00");
+        for s in ["2024-12-06 08:30 +7", "2024-12-06 08:30 +07:0", "2024-12-06 08:30 +07 00"] {
+            let said = parse_date(s, &hcm()).err().unwrap_or_default();
+            assert!(said.contains("write the offset as +07:00"), "{s}: {said}");
         }
     }
 

@@ -23,6 +23,9 @@ pub const KNOWN_KEYS: &[&str] = &[
     "image",
     "image_alt",
     "image_caption",
+    "section",
+    "featured",
+    "corrections",
 ];
 
 /// A source text cut into front matter and body.
@@ -41,6 +44,11 @@ pub struct Split<'a> {
 pub fn split_front_matter(text: &str) -> Result<Split<'_>, Diagnostic> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let first = text[..first_line_end].trim_end_matches(['\r', '\n']);
+    if first.trim_end() == "+++" {
+        return Err(Diagnostic::error("this front matter is TOML, between `+++` lines, as Hugo writes it: bantin reads YAML, between `---` lines")
+            .at(text, 1, 1)
+            .with_hint("`bantin import` converts a Hugo site's bulletins (run it on the folder they are in); or rewrite the front matter as `---`, `title: …`, `date: …`, `---`"));
+    }
     if first.trim_end() != "---" {
         let hint = if text.trim().is_empty() {
             "the file is empty; a bulletin starts with `---`, a `title:` and a `date:`, then `---`"
@@ -313,6 +321,27 @@ mod tests {
         assert!(split_front_matter("# hello").is_err());
         assert!(split_front_matter("").is_err());
         assert!(split_front_matter("---\ntitle: a\n").is_err());
+    }
+
+    #[test]
+    fn known_keys_are_every_key_the_front_matter_reads() {
+        // The parser's own list of the fields it expects, from its error for an unknown one.
+        let msg = yaml_serde::from_str::<RawFrontMatter>("bogus: 1\n").expect_err("unknown").to_string();
+        let expected = msg.split("expected one of").nth(1).expect("a list of fields");
+        let mut fields: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let mut known = KNOWN_KEYS.to_vec();
+        fields.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(known, fields, "{msg}");
+        let e = FrontMatter::parse("title: a\ndate: 2020-01-01\nsectoin: Thời sự\n", 2).expect_err("typo");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `section`?"));
+    }
+
+    #[test]
+    fn toml_front_matter_is_named_with_the_way_to_convert_it() {
+        let e = split_front_matter("+++\ntitle = \"Tin\"\ndate = 2020-01-06\n+++\nx\n").expect_err("toml");
+        assert!(e.message.contains("TOML") && e.message.contains("`---`"), "{}", e.message);
+        assert!(e.hint.as_deref().is_some_and(|h| h.contains("bantin import")), "{:?}", e.hint);
     }
 
     #[test]

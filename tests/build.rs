@@ -389,7 +389,8 @@ fn dangerous_output_directories_are_refused() {
     let home = site.root().join("home");
     std::fs::create_dir_all(&home).expect("home");
     let home_str = home.to_string_lossy().into_owned();
-    for bad in [".", "content", "..", "/", "precious", "content/sub", home_str.as_str()] {
+    for bad in [".", "content", "..", "/", "precious", "content/sub", home_str.as_str(), "static", "themes/x"]
+    {
         let out = site.run_env(&["build", "--out", bad], &[("HOME", &home_str)]);
         assert_eq!(out.status.code(), Some(1), "--out {bad} was accepted");
         assert!(stderr(&out).contains("refusing to publish"), "{}", stderr(&out));

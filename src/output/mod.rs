@@ -73,6 +73,15 @@ pub fn check_output_dir(site_root: &Path, out: &Path) -> Result<(), Diagnostic> 
     if out == content || out.starts_with(&content) {
         return refuse("it is inside content/");
     }
+    // The site's other inputs: published there, the site would be read back as the site's own
+    // files (static/ is copied into every build) or its theme. (`serve` builds into the cache's
+    // folder, .bantin/preview.)
+    for (folder, what) in [("static", "the site's static files"), ("themes", "the site's themes")] {
+        let input = root.join(folder);
+        if out == input || out.starts_with(&input) {
+            return refuse(&format!("it is inside {folder}/, {what}"));
+        }
+    }
     if out.is_file() {
         return refuse("it is a file");
     }

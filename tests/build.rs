@@ -249,6 +249,28 @@ fn a_name_pasted_with_characters_that_show_nothing_is_the_same_tag_and_author() 
 }
 
 #[test]
+fn a_link_finds_a_bulletin_whose_file_name_a_mac_stored_decomposed() {
+    let site = Site::new(CONFIG);
+    // "Mùa lũ.md" with its marks decomposed (NFD), as macOS may store a name; the link is
+    // typed composed, as every editor writes it (and as the body is normalised).
+    site.bulletin("2020/10/Mu\u{300}a lu\u{303}.md", &fm("Mùa lũ", "2020-10-01", ""), "x");
+    site.bulletin(
+        "2020/10/xem.md",
+        &fm("Xem", "2020-10-02", ""),
+        "[một](<Mùa lũ.md>) và [hai](M%C3%B9a%20l%C5%A9.md)",
+    );
+    let out = site.build(&[]);
+    assert!(out.status.success());
+    assert!(!stderr(&out).contains("points to no bulletin"), "{}", stderr(&out));
+    let page = site.page("2020/10/xem/");
+    let hrefs = attrs(&page, ".body a", "href");
+    assert_eq!(hrefs.len(), 2, "{hrefs:?}");
+    for href in hrefs {
+        assert!(href.ends_with("2020/10/mua-lu/"), "{href}");
+    }
+}
+
+#[test]
 fn urls_come_from_file_names_so_a_same_titled_bulletin_takes_no_one_elses_url() {
     let site = Site::new(CONFIG);
     site.bulletin("2020/10/mua-lon.md", &fm("Mưa lớn", "2020-10-15", ""), "x");

@@ -321,11 +321,20 @@ impl Archive {
                 s => parts.push(s.to_string()),
             }
         }
-        let key = parts.join("/");
+        // A file named on a Mac may have its marks decomposed (NFD), while a link in a
+        // bulletin, normalised, writes them composed: paths are compared composed.
+        let composed = |p: String| {
+            if unicode_normalization::is_nfc(&p) {
+                p
+            } else {
+                unicode_normalization::UnicodeNormalization::nfc(p.as_str()).collect()
+            }
+        };
+        let key = composed(parts.join("/"));
         let by_source = self.by_source.get_or_init(|| {
             let mut map = rustc_hash::FxHashMap::default();
             for (i, e) in self.entries.iter().enumerate() {
-                map.entry(e.bulletin.source.to_string_lossy().replace('\\', "/")).or_insert(i);
+                map.entry(composed(e.bulletin.source.to_string_lossy().replace('\\', "/"))).or_insert(i);
             }
             map
         });

@@ -249,6 +249,33 @@ fn a_name_pasted_with_characters_that_show_nothing_is_the_same_tag_and_author() 
 }
 
 #[test]
+fn a_bulletin_saved_as_md_in_capitals_or_as_markdown_is_named_not_left_out_unseen() {
+    let site = Site::new(CONFIG);
+    site.bulletin("2020/10/a.md", &fm("A", "2020-10-01", ""), "x");
+    for name in ["b.MD", "c.markdown", "d.Md"] {
+        site.write(
+            &format!("content/2020/10/{name}"),
+            &format!("---\n{}---\nx\n", fm(name, "2020-10-02", "")),
+        );
+    }
+    // Notes of other kinds are no bulletins, and nothing is said of them.
+    site.write("content/2020/10/ghi-chu.txt", "ghi chú");
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+        let err = stderr(&out);
+        for (name, stem) in [("b.MD", "b"), ("c.markdown", "c"), ("d.Md", "d")] {
+            let at = err
+                .find(&format!("content/2020/10/{name}"))
+                .unwrap_or_else(|| panic!("{command}: {name}: {err}"));
+            assert!(err[at..].contains(&format!("rename it to {stem}.md")), "{command}: {err}");
+        }
+        assert!(!err.contains("ghi-chu.txt"), "{command}: {err}");
+    }
+    assert_eq!(texts(&site.page(""), ".card-title"), ["A"]);
+}
+
+#[test]
 fn a_link_finds_a_bulletin_whose_file_name_a_mac_stored_decomposed() {
     let site = Site::new(CONFIG);
     // "Mùa lũ.md" with its marks decomposed (NFD), as macOS may store a name; the link is

@@ -137,6 +137,16 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                     Ok(sub) => Part::Folder(Box::new(walk(sub, &path))),
                     Err(e) => Part::Error(Box::new(unreadable(&path, e))),
                 },
+                FileType::RegularFile if !is_md && extension.is_some_and(markdown_by_another_name) => {
+                    let stem = &name.as_bytes()[..name.len() - extension.map_or(0, |e| e.len() + 1)];
+                    Part::Warning(Box::new(
+                        Diagnostic::warning(
+                            "this file is not published: bantin reads bulletins from files ending in `.md`",
+                        )
+                        .in_file(&path)
+                        .with_hint(format!("rename it to {}.md", String::from_utf8_lossy(stem))),
+                    ))
+                }
                 FileType::RegularFile if is_md || is_photo => {
                     let st = looked.map_or_else(
                         || rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW),
@@ -201,6 +211,13 @@ fn picture_extension(extension: &[u8]) -> bool {
 /// The extension of a file's name, as [`Path::extension`] gives it (none for `.md` itself),
 /// read from the name's bytes: parsing each of 1,000,000 names as a path took a tenth of the
 /// processor time of listing content/.
+/// Whether a file's extension names Markdown otherwise than `md`: in another case (`.MD`, as
+/// some Windows tools save it) or spelled out (`.markdown`, `.mdown`, `.mkd`). Such a file is
+/// meant as a bulletin, and is not read: the build says so rather than leave it out unseen.
+fn markdown_by_another_name(extension: &[u8]) -> bool {
+    [&b"md"[..], b"markdown", b"mdown", b"mkd"].iter().any(|m| extension.eq_ignore_ascii_case(m))
+}
+
 fn extension(name: &[u8]) -> Option<&[u8]> {
     if name == b".." {
         return None;

@@ -208,9 +208,6 @@ fn picture_extension(extension: &[u8]) -> bool {
     EXTENSIONS.iter().any(|x| extension.eq_ignore_ascii_case(x))
 }
 
-/// The extension of a file's name, as [`Path::extension`] gives it (none for `.md` itself),
-/// read from the name's bytes: parsing each of 1,000,000 names as a path took a tenth of the
-/// processor time of listing content/.
 /// Whether a file's extension names Markdown otherwise than `md`: in another case (`.MD`, as
 /// some Windows tools save it) or spelled out (`.markdown`, `.mdown`, `.mkd`). Such a file is
 /// meant as a bulletin, and is not read: the build says so rather than leave it out unseen.
@@ -218,6 +215,9 @@ fn markdown_by_another_name(extension: &[u8]) -> bool {
     [&b"md"[..], b"markdown", b"mdown", b"mkd"].iter().any(|m| extension.eq_ignore_ascii_case(m))
 }
 
+/// The extension of a file's name, as [`Path::extension`] gives it (none for `.md` itself),
+/// read from the name's bytes: parsing each of 1,000,000 names as a path took a tenth of the
+/// processor time of listing content/.
 fn extension(name: &[u8]) -> Option<&[u8]> {
     if name == b".." {
         return None;

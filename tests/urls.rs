@@ -181,6 +181,23 @@ fn an_alias_never_takes_a_live_url_and_a_bad_one_is_an_error_at_its_line() {
     let out = site.run(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("not an old URL path"));
+    // Old URLs no file system takes as folders (a part longer than a file name may be, a name
+    // Windows keeps for itself): said at the line, not as an output path refused later.
+    let long = "a".repeat(300);
+    for (alias, words) in
+        [(format!("/tin/{long}/"), "longer than a file name"), ("/tin/con/".to_string(), "`con`")]
+    {
+        site.bulletin(
+            "2020/01/hai.md",
+            &format!("title: \"Hai\"\ndate: 2020-01-02\naliases: [\"{alias}\"]"),
+            "y",
+        );
+        let out = site.run(&["build"]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains("content/2020/01/hai.md:4:") && err.contains(words), "{err}");
+        assert!(!err.contains("unsafe segment"), "{err}");
+    }
     // A good alias: the old URL answers with a page sending readers on.
     site.bulletin("2020/01/hai.md", "title: \"Hai\"\ndate: 2020-01-02\naliases: [/tin-cu/hai.html]", "y");
     let out = site.build(&[]);

@@ -311,6 +311,27 @@ fn clean_aliases(
             );
             continue;
         }
+        // A folder of the redirect page that no file system (or no host's) takes.
+        let unwritable = a
+            .split('/')
+            .find(|seg| seg.len() > 255 || seg.contains(':') || crate::text::is_windows_reserved(seg));
+        if let Some(seg) = unwritable {
+            let why = if seg.len() > 255 {
+                format!(
+                    "its part `{}…` is longer than a file name may be (255 bytes)",
+                    seg.chars().take(40).collect::<String>()
+                )
+            } else {
+                format!(
+                    "its part `{seg}` cannot be a file name on every system (a colon, or a name Windows keeps for itself)"
+                )
+            };
+            errors.push(
+                key_at(Diagnostic::error(format!("the old URL path `{a}` cannot be published as a redirect: {why}")), "aliases")
+                    .with_hint("leave this old URL out of `aliases:`, or redirect it on the host (a rule of the web server)"),
+            );
+            continue;
+        }
         let mut path = a.to_string();
         if !path.ends_with('/') && !path.ends_with(".html") {
             path.push('/');

@@ -375,7 +375,19 @@ mod tests {
             found.files.into_iter().map(|f| (f.path, f.len, f.mtime)).collect();
         assert_eq!(listed, reference(root, &content));
         assert_eq!(listed.len(), 12);
+        let said = |words: &str| -> Vec<PathBuf> {
+            found
+                .warnings
+                .iter()
+                .filter(|d| d.message.contains(words))
+                .filter_map(|d| d.file.clone())
+                .collect()
+        };
         #[cfg(unix)]
-        assert_eq!(found.warnings.len(), 2, "one warning per skipped link");
+        assert_eq!(said("symbolic link").len(), 2, "one warning per skipped link");
+        // A bulletin saved as `.MD` is not read, and named.
+        assert_eq!(said("not published"), [PathBuf::from("content/2020/01/x.MD")]);
+        #[cfg(unix)]
+        assert_eq!(found.warnings.len(), 3, "{:?}", found.warnings);
     }
 }

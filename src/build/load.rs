@@ -20,6 +20,10 @@ use crate::render::Theme;
 
 /// A site loaded and checked, ready to render: the stage `build` and `check` share.
 pub struct LoadedSite {
+    /// The errors of the bulletins that could not be read, when the archive of the others
+    /// was made all the same: the build fails with them ([`super::photos::unless_broken`]),
+    /// told with every problem of the others' pictures.
+    pub broken: Vec<Diagnostic>,
     /// The site root.
     pub root: PathBuf,
     /// The build's now, in seconds.
@@ -406,7 +410,8 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         }
     }
     timings.lap("archive");
-    let site = LoadedSite {
+    Ok(LoadedSite {
+        broken: errors,
         root: root.clone(),
         now,
         config,
@@ -428,12 +433,5 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         spill: spill.map(std::sync::OnceLock::from).unwrap_or_default(),
         log_spill,
         budget,
-    };
-    if !errors.is_empty() {
-        // The other bulletins' pictures are looked at too: a broken front matter never hides
-        // a missing or damaged photo elsewhere.
-        errors.extend(super::photos::problems(&site, &super::cached::probes(&cached.cache)));
-        return Err(BuildFailure { errors, warnings: site.warnings });
-    }
-    Ok(site)
+    })
 }

@@ -33,7 +33,7 @@ mod unchanged;
 
 pub use budget::parse_size;
 pub use load::{LoadedSite, load_uncached};
-pub use photos::{Found as FoundPhotos, damaged as damaged_photos, find as find_photos};
+pub use photos::{Found as FoundPhotos, damaged as damaged_photos, find as find_photos, unless_broken};
 pub use plan::{check_unique_outputs, file_hash};
 pub use report::{BuildFailure, BuildReport, Timings, peak_rss};
 pub use spare::prepare_spare;
@@ -114,7 +114,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (sources, survey) = (scanned.sources.iter().map(|s| s.stat.clone()).collect(), scanned.survey.take());
     // The manifests and the index state are read while the archive is made.
     let prefetch = (!opts.clean).then(|| cached::prefetch(&cached.cache, &out, scanned.config.search));
-    let mut site = load::load(opts, scanned, &mut cached)?;
+    let loaded = load::load(opts, scanned, &mut cached)?;
+    let mut site = photos::unless_broken(loaded, || cached::probes(&cached.cache))?;
     let (mut timings, mut cache) = (std::mem::take(&mut site.timings), cached.cache);
     // The bulletins parsed go to disk now rather than being held to the end of the build.
     let records = std::mem::take(&mut site.parsed).into_iter().map(|r| r.bytes(site.spill().map(|s| &**s)));

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::load::LoadedSite;
+use super::report::BuildFailure;
 use crate::cache::PhotoStore;
 use crate::diag::Diagnostic;
 use crate::hash::Fingerprint;
@@ -159,14 +160,23 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     Ok(Found { set, probes, probed: probed_list })
 }
 
-/// Every problem of the site's pictures, as [`find`] (with what the cache `known` of each
-/// file) and then the build would find them: for a build that fails before its photos stage
-/// (a broken bulletin), so that its errors come all at once.
-pub fn problems(site: &LoadedSite, known: &Probes) -> Vec<Diagnostic> {
-    match find(site, known) {
-        Ok(found) => damaged(&site.root, &found.set),
-        Err(errors) => errors,
+/// The site, unless some of its bulletins could not be read ([`LoadedSite::broken`]): then
+/// the build's failure, with every problem of the other bulletins' pictures, as [`find`] (with
+/// what the cache `known` says of each file) and then the build would find them, so that a
+/// broken front matter never hides a missing or damaged photo elsewhere.
+pub fn unless_broken(
+    mut site: LoadedSite,
+    known: impl FnOnce() -> Probes,
+) -> Result<LoadedSite, BuildFailure> {
+    if site.broken.is_empty() {
+        return Ok(site);
     }
+    let mut errors = std::mem::take(&mut site.broken);
+    match find(&site, &known()) {
+        Ok(found) => errors.extend(damaged(&site.root, &found.set)),
+        Err(more) => errors.extend(more),
+    }
+    Err(BuildFailure { errors, warnings: site.warnings })
 }
 
 /// The photos of `set` whose pixels cannot be read (damaged, cut short), each an error naming

@@ -37,7 +37,8 @@ pub fn run(args: &CheckArgs) -> i32 {
 pub fn check(root: &Path) -> Vec<Diagnostic> {
     let opts =
         BuildOptions { root: root.to_path_buf(), drafts: true, future: true, ..BuildOptions::default() };
-    let site = match pipeline::load_uncached(&opts) {
+    let site = match pipeline::load_uncached(&opts).and_then(|s| pipeline::unless_broken(s, Default::default))
+    {
         Ok(s) => s,
         Err(failure) => return failure.errors.into_iter().chain(failure.warnings).collect(),
     };

@@ -321,20 +321,18 @@ impl Archive {
                 s => parts.push(s.to_string()),
             }
         }
-        // A file named on a Mac may have its marks decomposed (NFD), while a link in a
-        // bulletin, normalised, writes them composed: paths are compared composed.
-        let composed = |p: String| {
-            if unicode_normalization::is_nfc(&p) {
-                p
-            } else {
-                unicode_normalization::UnicodeNormalization::nfc(p.as_str()).collect()
-            }
-        };
-        let key = composed(parts.join("/"));
+        // A link is in the bulletin's text, which is normalised (composed, `Đ` for `Ð`…); a
+        // file's name is as its file system keeps it (a Mac's may be decomposed, NFD): paths
+        // are compared normalised alike.
+        let key = crate::text::normalize(&parts.join("/"));
         let by_source = self.by_source.get_or_init(|| {
             let mut map = rustc_hash::FxHashMap::default();
             for (i, e) in self.entries.iter().enumerate() {
-                map.entry(composed(e.bulletin.source.to_string_lossy().replace('\\', "/"))).or_insert(i);
+                let mut source = crate::text::normalize(&e.bulletin.source.to_string_lossy());
+                if source.contains('\\') {
+                    source = source.replace('\\', "/");
+                }
+                map.entry(source).or_insert(i);
             }
             map
         });

@@ -312,9 +312,7 @@ fn clean_aliases(
             continue;
         }
         // A folder of the redirect page that no file system (or no host's) takes.
-        let unwritable = a
-            .split('/')
-            .find(|seg| seg.len() > 255 || seg.contains(':') || crate::text::is_windows_reserved(seg));
+        let unwritable = a.split('/').find(|seg| !crate::text::is_portable_name(seg));
         if let Some(seg) = unwritable {
             let why = if seg.len() > 255 {
                 format!(

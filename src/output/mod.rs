@@ -32,10 +32,9 @@ pub fn safe_join(root: &Path, rel: &str) -> Result<PathBuf, String> {
         let bad = seg.is_empty()
             || seg == "."
             || seg == ".."
-            || seg.contains(['\\', ':'])
+            || seg.contains('\\')
             || seg.chars().any(char::is_control)
-            || seg.len() > 255
-            || crate::text::is_windows_reserved(seg);
+            || !crate::text::is_portable_name(seg);
         if bad {
             return Err(format!("output path {rel:?} has an unsafe segment {seg:?}"));
         }

@@ -13,7 +13,7 @@ pub mod utf8;
 
 pub use collate::collation_key;
 pub use fold::{fold, fold_normalized, normalize, search_key};
-pub use slug::{fnv1a64, is_windows_reserved, slugify, term_slug};
+pub use slug::{fnv1a64, is_portable_name, is_windows_reserved, slugify, term_slug};
 pub use tokenize::{MAX_TOKEN_CHARS, Token, Tokens, tokenize};
 pub use tone::tone_on_second_vowel;
 

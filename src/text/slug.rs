@@ -38,6 +38,13 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// Whether `name` can be a file or folder's name on every system a site is published from
+/// or to: at most 255 bytes, no colon, not a name Windows reserves. What the output refuses
+/// ([`crate::output::safe_join`]) and what an alias is checked against before it gets there.
+pub fn is_portable_name(name: &str) -> bool {
+    name.len() <= 255 && !name.contains(':') && !is_windows_reserved(name)
+}
+
 /// Names Windows reserves for devices (`CON`, `NUL`, `COM1`…), with or without extension,
 /// which no file of a portable site may have.
 pub fn is_windows_reserved(name: &str) -> bool {

@@ -17,6 +17,7 @@ const SAMPLES: &[&str] = &[
     "COVID-19 e-mail x\u{0301}y café naïve 日本語 ١٢٣",
     "Quản lý, kĩ thuật: công ty Quý Tỷ, tay huy thuỷ Myanmar HY",
     "Chi 5.300 tỷ; 1.000.000đ, 3,5 tấn, ngày 12.03.2019, 1.0005 và 12345.678. Năm 2019. 100 người",
+    "Ngân h\u{AD}àng\u{200B}Nhà n\u{200D}ước \u{FEFF}tăng\u{2060} lãi \u{200E}suất 5\u{AD}.300",
 ];
 
 fn node() -> Option<String> {
@@ -706,6 +707,26 @@ fn a_syllable_written_with_i_or_y_is_one_word_either_way_and_marked_so_in_snippe
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let marked: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(marked, ["xử", "lý"]);
+}
+
+#[test]
+fn a_word_with_a_character_that_shows_nothing_inside_is_found_and_marked_whole() {
+    let Some(script) = node() else { return };
+    // A soft hyphen and a word joiner pasted from a word processor sit inside the words.
+    let site = built(&[
+        ("a", "Lãi suất tháng Ba", "2016-01-01", "Ngân h\u{AD}àng Nhà nư\u{2060}ớc giữ lãi suất điều hành."),
+        ("b", "Giá vàng", "2016-02-01", "Ngân sách và nhà ở."),
+    ]);
+    let answers = ask(&script, &site, &["\"ngân hàng nhà nước\"", "nhà nước"]);
+    assert_eq!(answers[0].0, ["Lãi suất tháng Ba"], "{answers:?}");
+    assert_eq!(answers[1].0, ["Lãi suất tháng Ba"], "{answers:?}");
+    let js = format!(
+        "const s = require({script:?}); console.log(JSON.stringify(s.snippet('Ngân h\\u00ADàng giữ lãi.', s.parseQuery('ngân hàng').words).filter(p => p.mark).map(p => p.text)));"
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let marked: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(marked, ["Ngân", "h\u{AD}àng"]);
 }
 
 #[test]

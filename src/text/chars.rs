@@ -47,7 +47,21 @@ pub(super) fn is_word_char(c: char) -> bool {
 /// Whether a (lower-cased) character between two words leaves them in one segment: white
 /// space other than a line break, hyphens, dashes, slashes and apostrophes.
 pub(super) fn joins_segment(c: char) -> bool {
-    c != '\n' && (c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’'))
+    c != '\n' && (c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’' | '\u{200B}'))
+}
+
+/// Whether `c` shows nothing and parts nothing: the zero-width space and joiners, the byte
+/// order mark, the soft hyphen, word joiners, invisible operators and direction marks. Text
+/// copied from word processors and web pages carries them unseen.
+pub(super) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// Whether the tokenizer passes over `c` as if it were not there, inside a word too: an
+/// [`is_invisible`] character other than the zero-width space, which (as in Unicode's word
+/// boundaries) parts words as a space does. "Hà N\u{AD}ội" with a soft hyphen is "Hà Nội".
+pub(super) fn is_passed_over(c: char) -> bool {
+    is_invisible(c) && c != '\u{200B}'
 }
 
 /// The character may take the fast path: it is [`NORMAL`] and lower-cases to one character
@@ -57,6 +71,8 @@ pub(super) const FAST: u8 = 1;
 pub(super) const WORD: u8 = 2;
 /// Not a word character, and does not start a new segment ([`joins_segment`]).
 pub(super) const JOINS: u8 = 8;
+/// Passed over, inside a word too ([`is_passed_over`]).
+pub(super) const SKIP: u8 = 16;
 /// [`super::normalize`] leaves a text of such characters as it is: not a control character
 /// (other than tab and line breaks) nor Ð/ð, NFC on its own with combining class 0 (so a
 /// text of such characters is NFC).
@@ -108,6 +124,8 @@ pub(super) fn char_table() -> &'static [CharInfo] {
                 };
                 let kind = if is_word_char(l) {
                     WORD
+                } else if is_passed_over(l) {
+                    SKIP
                 } else if joins_segment(l) {
                     JOINS
                 } else {

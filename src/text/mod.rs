@@ -42,19 +42,11 @@ pub fn clean_names(names: &[String]) -> Vec<String> {
     out
 }
 
-/// Whether `c` shows nothing and parts nothing: the zero-width space and joiners, the byte
-/// order mark, the soft hyphen, word joiners, invisible operators and direction marks. Text
-/// copied from word processors and web pages carries them unseen, and "Thời sự" with a
-/// zero-width space after it, or an author's name after a byte order mark, would be another
-/// tag or author with its own page.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
-}
-
-/// `s` without its invisible characters ([`is_invisible`]), borrowed when it has none.
+/// `s` without its invisible characters ([`chars::is_invisible`]), borrowed when it has none:
+/// in names, the zero-width space too ("Thời sự" with one after it would be another tag).
 fn without_invisible(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains(is_invisible) {
-        s.chars().filter(|&c| !is_invisible(c)).collect::<String>().into()
+    if s.contains(chars::is_invisible) {
+        s.chars().filter(|&c| !chars::is_invisible(c)).collect::<String>().into()
     } else {
         s.into()
     }

@@ -12,7 +12,8 @@
 //! table in one pass; anything else goes through [`super::normalize`] first, with the same result.
 
 use super::chars::{
-    CharInfo, FAST, JOINS, WORD, char_table, fold_char, fold_table, is_word_char, joins_segment,
+    CharInfo, FAST, JOINS, SKIP, WORD, char_table, fold_char, fold_table, is_passed_over, is_word_char,
+    joins_segment,
 };
 
 /// Tokens longer than this (in characters) are not indexed: they are URLs, hashes or junk.
@@ -126,6 +127,8 @@ impl Tokens {
         self.scan(&normal, |c| {
             let kind = if is_word_char(c) {
                 WORD
+            } else if is_passed_over(c) {
+                SKIP
             } else if joins_segment(c) {
                 JOINS
             } else {
@@ -176,6 +179,9 @@ impl Tokens {
             }
             if info.flags & FAST == 0 {
                 return false;
+            }
+            if info.flags & SKIP != 0 {
+                continue;
             }
             if c == '.'
                 && chars > 0
@@ -279,6 +285,23 @@ mod tests {
         assert_eq!(t[1].folded, "noi");
     }
 
+    #[test]
+    fn characters_that_show_nothing_do_not_part_a_word() {
+        // Soft hyphen, zero-width joiner, word joiner, byte order mark, direction mark: pasted
+        // from word processors and web pages, inside words unseen.
+        for text in ["Hà N\u{AD}ội", "Hà N\u{200D}ội", "H\u{2060}à Nội", "\u{FEFF}Hà Nội\u{200E}"]
+        {
+            let t = words(text);
+            assert_eq!(
+                t,
+                vec![("hà".into(), "ha".into(), true), ("nội".into(), "noi".into(), false)],
+                "{text:?}"
+            );
+        }
+        // The zero-width space parts words as a space does (Unicode's word boundaries).
+        assert_eq!(words("Hà\u{200B}Nội"), words("Hà Nội"));
+    }
+
     /// The definition the fast path must agree with: normalise, lower-case, split.
     fn reference(text: &str) -> Vec<Token> {
         let normal = crate::text::normalize(text).to_lowercase();
@@ -303,6 +326,8 @@ mod tests {
             let digit = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
             if is_word_char(c) {
                 word.push(c);
+            } else if is_passed_over(c) {
+                continue;
             } else if c == '.'
                 && !word.is_empty()
                 && (joined || word.chars().count() <= 3)
@@ -314,7 +339,8 @@ mod tests {
             } else {
                 joined = false;
                 push(&mut word, &mut broken, &mut tokens);
-                if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’')) {
+                if c == '\n' || !(c.is_whitespace() || matches!(c, '-' | '–' | '/' | '\'' | '’' | '\u{200B}'))
+                {
                     broken = true;
                 }
             }
@@ -325,7 +351,7 @@ mod tests {
 
     #[test]
     fn fast_tokens_equal_the_definition() {
-        let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠỄỆỲỸĐÐðΣσςİIıK0123456789 \n\t,.-–/'’\u{300}\u{301}\u{303}\u{309}\u{323}\u{302}\u{1}\u{85}ßẞǅﬁ한국ÅΩ“”…—\u{2000}\u{2001}\u{2126}\u{212A}\u{2160}"
+        let alphabet: Vec<char> = "aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠỄỆỲỸĐÐðΣσςİIıK0123456789 \n\t,.-–/'’\u{300}\u{301}\u{303}\u{309}\u{323}\u{302}\u{1}\u{85}ßẞǅﬁ한국ÅΩ“”…—\u{2000}\u{2001}\u{2126}\u{212A}\u{2160}\u{AD}\u{200B}\u{200D}\u{200E}\u{2060}\u{FEFF}"
             .chars()
             .collect();
         let mut next = xorshift(0x9E37_79B9_7F4A_7C15);

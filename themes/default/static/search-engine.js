@@ -82,7 +82,11 @@
   var WORD_RUN = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
   var WORD_CHAR = /[\p{Alphabetic}\p{N}\p{M}]/u;
   var MARK = /\p{M}/gu;
-  var SOFT_BREAK = /[\s\-–/'’]/u;
+  var SOFT_BREAK = /[\s\-–/'’\u200B]/u;
+  /* Characters that show nothing, passed over inside words too (src/text/chars.rs,
+   * is_passed_over): the soft hyphen, joiners, the byte order mark, direction marks. The
+   * zero-width space parts words as a space does. */
+  var PASSED_OVER = /[\u00AD\u180E\u200C-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/u;
 
   function normalize(s) {
     s = String(s).normalize('NFC');
@@ -285,7 +289,7 @@
       var ch = chars[i];
       if (WORD_CHAR.test(ch)) {
         word += ch;
-      } else if (!inside[i]) {
+      } else if (!inside[i] && !PASSED_OVER.test(ch)) {
         push();
         if (ch === '\n' || !SOFT_BREAK.test(ch)) broken = true;
       }
@@ -302,6 +306,7 @@
   function numberStops(chars) {
     var inside = [], word = '', joined = false;
     chars.forEach(function (c, i) {
+      if (PASSED_OVER.test(c)) return;
       if (WORD_CHAR.test(c)) {
         word += c;
       } else if (c === '.' && word !== '' && (joined || word.length <= 3) && /^[0-9]+$/.test(word) &&
@@ -1818,10 +1823,11 @@
     width = width || 220;
     var chars = Array.from(text);
     /* The words are found in the text without the full stops inside numbers ("5.300" is the
-     * number 5300, as the tokenizer reads it); `place` is where each of its characters is. */
+     * number 5300, as the tokenizer reads it) and the characters it passes over; `place` is
+     * where each of its characters is. */
     var inside = numberStops(chars), seen = [], place = [];
     chars.forEach(function (c, i) {
-      if (inside[i]) return;
+      if (inside[i] || PASSED_OVER.test(c)) return;
       seen.push(c);
       place.push(i);
     });

@@ -431,6 +431,27 @@ fn a_failed_build_leaves_the_published_site_untouched() {
 }
 
 #[test]
+fn a_template_error_names_the_theme_s_file_as_it_is_on_disk() {
+    let site = Site::new(&format!("{CONFIG}theme = \"tin\"\n"));
+    site.bulletin("a.md", &fm("Tin tốt", "2020-01-01", ""), "x");
+    let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html");
+    let base = std::fs::read_to_string(base).expect("base.html");
+    // A syntax error, found as the templates are read.
+    site.write("themes/tin/templates/base.html", &base.replacen("<body", "{% if %}<body", 1));
+    let out = site.run(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("template error in themes/tin/templates/base.html"), "{err}");
+    assert!(err.contains("--> themes/tin/templates/base.html:"), "{err}");
+    // A variable no page has, found as a page is made from the embedded bulletin.html.
+    site.write("themes/tin/templates/base.html", &base.replacen("<body", "{{ nosuch.thing }}<body", 1));
+    let err = stderr(&site.run(&["build"]));
+    assert!(err.contains("template error in bulletin.html"), "{err}");
+    assert!(err.contains("--> themes/tin/templates/base.html:"), "{err}");
+    assert!(err.contains("`nosuch`"), "{err}");
+}
+
+#[test]
 fn dangerous_output_directories_are_refused() {
     let site = Site::new(CONFIG);
     site.bulletin("a.md", &fm("Tin", "2020-01-01", ""), "x");

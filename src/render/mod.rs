@@ -57,6 +57,9 @@ pub enum Job {
 /// The renderer: templates, strings, configuration and the cards, ready for any job.
 pub struct Renderer<'a> {
     tera: Tera,
+    /// Where each of the site theme's own templates is (`themes/<name>/templates/x.html`), by
+    /// its name in Tera, for messages.
+    template_files: std::collections::BTreeMap<String, String>,
     pub strings: Strings,
     config: &'a Config,
     archive: &'a Archive,
@@ -172,7 +175,14 @@ impl<'a> Renderer<'a> {
                 }
             }
         }
-        tera.add_raw_templates(templates).map_err(|e| vec![template_error(&e, "templates")])?;
+        let template_files: std::collections::BTreeMap<String, String> = templates
+            .iter()
+            .filter_map(|(name, _)| {
+                let key = format!("templates/{name}");
+                theme.origins.contains_key(&key).then(|| (name.clone(), theme.origin(&key)))
+            })
+            .collect();
+        tera.add_raw_templates(templates).map_err(|e| vec![template_error(&e, None, &template_files)])?;
         let site = serde_json::json!({
             "title": config.title,
             "description": config.description,
@@ -241,6 +251,7 @@ impl<'a> Renderer<'a> {
         });
         Ok(Renderer {
             tera,
+            template_files,
             strings,
             config,
             archive,
@@ -399,14 +410,36 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn template_error(e: &tera::Error, template: &str) -> Diagnostic {
+/// The error `e` of `template` (or of the theme's templates, when they are read), each of the
+/// site theme's own templates named by its path (`files`, by name in Tera): Tera knows them
+/// by name only (`bulletin.html`), which an editor with a theme of their own would look for
+/// in vain at the site's root.
+fn template_error(
+    e: &tera::Error,
+    template: Option<&str>,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Diagnostic {
     let mut msg = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         msg.push_str(&format!("\n  caused by: {s}"));
         source = s.source();
     }
-    Diagnostic::error(format!("template error in {template}: {msg}")).with_hint(
+    for (name, file) in files {
+        msg = msg.replace(&format!("--> {name}:"), &format!("--> {file}:"));
+        msg = msg.replace(&format!("'{name}'"), &format!("'{file}'"));
+    }
+    let place = match template {
+        Some(t) => files.get(t).map_or(t, String::as_str),
+        // The template Tera points at, when it does.
+        None => msg
+            .split("--> ")
+            .nth(1)
+            .and_then(|rest| rest.split(':').next())
+            .filter(|file| !file.is_empty() && !file.contains('\n'))
+            .unwrap_or("the theme's templates"),
+    };
+    Diagnostic::error(format!("template error in {place}: {msg}")).with_hint(
         "check the template against the Tera 2 syntax; the site's theme overrides the embedded one",
     )
 }

@@ -368,7 +368,9 @@ impl<'a> Renderer<'a> {
             Job::Alias(i, _) => return Ok(self.redirect(&path, &a.entries[i]).into_bytes()),
         };
         let mut html = Vec::with_capacity(32 * 1024);
-        self.tera.render_to(template, &ctx, &mut html).map_err(|e| template_error(&e, template))?;
+        self.tera
+            .render_to(template, &ctx, &mut html)
+            .map_err(|e| template_error(&e, Some(template), &self.template_files))?;
         Ok(html)
     }
 
@@ -450,7 +452,9 @@ impl<'a> Renderer<'a> {
             let mut ctx = Context::new();
             ctx.insert("card", card);
             ctx.insert("root", root);
-            self.tera.render("card.html", &ctx).map_err(|e| template_error(&e, "card.html"))
+            self.tera
+                .render("card.html", &ctx)
+                .map_err(|e| template_error(&e, Some("card.html"), &self.template_files))
         };
         let cached = match cache[i].get() {
             Some(c) => c,

@@ -431,7 +431,7 @@ fn a_failed_build_leaves_the_published_site_untouched() {
 }
 
 #[test]
-fn a_template_error_names_the_theme_s_file_as_it_is_on_disk() {
+fn a_template_error_names_the_theme_s_file_and_a_broken_bulletin_does_not_hide_it() {
     let site = Site::new(&format!("{CONFIG}theme = \"tin\"\n"));
     site.bulletin("a.md", &fm("Tin tốt", "2020-01-01", ""), "x");
     let base = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html");
@@ -443,6 +443,12 @@ fn a_template_error_names_the_theme_s_file_as_it_is_on_disk() {
     let err = stderr(&out);
     assert!(err.contains("template error in themes/tin/templates/base.html"), "{err}");
     assert!(err.contains("--> themes/tin/templates/base.html:"), "{err}");
+    // A bulletin that cannot be read does not hide it.
+    site.bulletin("b.md", "title: [unclosed\ndate: 2020-01-01", "x");
+    let err = stderr(&site.run(&["build"]));
+    assert!(err.contains("content/b.md:"), "{err}");
+    assert!(err.contains("--> themes/tin/templates/base.html:"), "{err}");
+    std::fs::remove_file(site.root().join("content/b.md")).expect("rm");
     // A variable no page has, found as a page is made from the embedded bulletin.html.
     site.write("themes/tin/templates/base.html", &base.replacen("<body", "{{ nosuch.thing }}<body", 1));
     let err = stderr(&site.run(&["build"]));

@@ -162,8 +162,9 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
 
 /// The site, unless some of its bulletins could not be read ([`LoadedSite::broken`]): then
 /// the build's failure, with every problem of the other bulletins' pictures, as [`find`] (with
-/// what the cache `known` says of each file) and then the build would find them, so that a
-/// broken front matter never hides a missing or damaged photo elsewhere.
+/// what the cache `known` says of each file) and then the build would find them, and of the
+/// theme ([`crate::render::theme_errors`]), so that a broken front matter never hides a
+/// missing or damaged photo elsewhere, or a template that will not read.
 pub fn unless_broken(
     mut site: LoadedSite,
     known: impl FnOnce() -> Probes,
@@ -176,6 +177,7 @@ pub fn unless_broken(
         Ok(found) => errors.extend(damaged(&site.root, &found.set)),
         Err(more) => errors.extend(more),
     }
+    errors.extend(crate::render::theme_errors(&site.theme, site.config.language.as_str()));
     Err(BuildFailure { errors, warnings: site.warnings })
 }
 

@@ -150,6 +150,43 @@ impl MarkedHtml {
     }
 }
 
+/// The theme's templates read into Tera, with where each of the site theme's own templates
+/// is on disk, by its name in Tera (for messages); or what is wrong with them (not UTF-8, not
+/// Tera 2 syntax).
+fn templates(theme: &Theme) -> Result<(Tera, std::collections::BTreeMap<String, String>), Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    let mut templates = Vec::new();
+    for (name, bytes) in theme.under("templates") {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => templates.push((name.to_string(), text.to_string())),
+            Err(_) => {
+                return Err(vec![
+                    Diagnostic::error("the template is not valid UTF-8")
+                        .in_file(theme.origin(&format!("templates/{name}"))),
+                ]);
+            }
+        }
+    }
+    let files: std::collections::BTreeMap<String, String> = templates
+        .iter()
+        .filter_map(|(name, _)| {
+            let key = format!("templates/{name}");
+            theme.origins.contains_key(&key).then(|| (name.clone(), theme.origin(&key)))
+        })
+        .collect();
+    tera.add_raw_templates(templates).map_err(|e| vec![template_error(&e, None, &files)])?;
+    Ok((tera, files))
+}
+
+/// What is wrong with `theme` before any page is made: its strings for `language`, its
+/// templates' encoding and syntax. A build that stops early (a bulletin that cannot be read)
+/// tells these too; errors met while making pages need the pages.
+pub fn theme_errors(theme: &Theme, language: &str) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = Strings::load(theme, language).err().into_iter().collect();
+    errors.extend(templates(theme).err().into_iter().flatten());
+    errors
+}
+
 impl<'a> Renderer<'a> {
     /// The renderer for `archive` through `theme`: templates loaded, the site's context set,
     /// and the keys of every card, entry and term made at once (in parallel), because every page's
@@ -162,27 +199,7 @@ impl<'a> Renderer<'a> {
         now: i64,
     ) -> Result<Self, Vec<Diagnostic>> {
         let strings = Strings::load(theme, config.language.as_str()).map_err(|d| vec![d])?;
-        let mut tera = Tera::new();
-        let mut templates = Vec::new();
-        for (name, bytes) in theme.under("templates") {
-            match std::str::from_utf8(bytes) {
-                Ok(text) => templates.push((name.to_string(), text.to_string())),
-                Err(_) => {
-                    return Err(vec![
-                        Diagnostic::error("the template is not valid UTF-8")
-                            .in_file(theme.origin(&format!("templates/{name}"))),
-                    ]);
-                }
-            }
-        }
-        let template_files: std::collections::BTreeMap<String, String> = templates
-            .iter()
-            .filter_map(|(name, _)| {
-                let key = format!("templates/{name}");
-                theme.origins.contains_key(&key).then(|| (name.clone(), theme.origin(&key)))
-            })
-            .collect();
-        tera.add_raw_templates(templates).map_err(|e| vec![template_error(&e, None, &template_files)])?;
+        let (mut tera, template_files) = templates(theme)?;
         let site = serde_json::json!({
             "title": config.title,
             "description": config.description,

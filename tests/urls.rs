@@ -170,8 +170,43 @@ fn an_alias_never_takes_a_live_url_and_a_bad_one_is_an_error_at_its_line() {
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("2020/01/mot/index.html") && err.contains("content/2020/01/"), "{err}");
+    assert!(
+        err.contains(
+            "the old URL /2020/01/mot/ in the `aliases:` of content/2020/01/hai.md is the URL of content/2020/01/mot.md"
+        ),
+        "{err}"
+    );
     assert!(!site.public().exists());
+    // Said beside a bulletin that cannot be read, and so are an old URL that is the bulletin's
+    // own, one that two bulletins redirect, and one over a page of the site's own.
+    site.bulletin("2020/01/hong.md", "title: [unclosed\ndate: 2020-01-01", "x");
+    site.bulletin(
+        "2020/01/ba.md",
+        "title: \"Ba\"\ndate: 2020-01-03\naliases: [/2020/01/ba/index.html, /cu/]",
+        "z",
+    );
+    site.bulletin("2020/01/bon.md", "title: \"Bốn\"\ndate: 2020-01-04\naliases: [/cu/]", "z");
+    let err = stderr(&site.run(&["build"]));
+    assert!(err.contains("content/2020/01/hong.md:2:"), "{err}");
+    assert!(err.contains("/2020/01/mot/ in the `aliases:` of content/2020/01/hai.md"), "{err}");
+    assert!(err.contains("the old URL /2020/01/ba/ in `aliases:` is this bulletin's own URL"), "{err}");
+    assert!(
+        err.contains(
+            "two bulletins redirect the old URL /cu/: content/2020/01/bon.md and content/2020/01/ba.md"
+        ),
+        "{err}"
+    );
+    for name in ["hong", "ba", "bon"] {
+        std::fs::remove_file(site.root().join(format!("content/2020/01/{name}.md"))).expect("rm");
+    }
+    site.bulletin("2020/01/hai.md", "title: \"Hai\"\ndate: 2020-01-02\naliases: [/tags/]", "y");
+    let err = stderr(&site.run(&["build"]));
+    assert!(
+        err.contains(
+            "the old URL /tags/ in the `aliases:` of content/2020/01/hai.md is the URL of a page of the site"
+        ),
+        "{err}"
+    );
     site.bulletin("2020/01/hai.md", "title: \"Hai\"\ndate: 2020-01-02\naliases: [\"../ngoai/\"]", "y");
     let out = site.run(&["build"]);
     assert_eq!(out.status.code(), Some(1));

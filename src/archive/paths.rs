@@ -31,6 +31,7 @@ pub(super) fn assign_paths(
                 .with_hint("two bulletins wanting one URL are an error naming both; remove the setting"),
         );
     }
+    check_aliases(entries, &wanted, errors);
     // The bulletins that may share a URL are those whose URLs' hashes are shared, found by
     // sorting the hashes in parallel: at 1,000,000 bulletins, a map of every URL took a
     // fifth of a second on one core, for what is almost always no clash.
@@ -84,6 +85,56 @@ pub(super) fn assign_paths(
     }
     drop(owner);
     wanted
+}
+
+/// An old URL (`aliases:`) that would replace a page of another bulletin, of the bulletin
+/// itself, or another bulletin's redirect is an error naming both bulletins: the redirect
+/// would be written over the page (or one redirect over the other). Checked as the URLs are
+/// given, so a bulletin that cannot be read does not hide it. (Old URLs over the site's own
+/// pages, `tags/` or `search/`, are found when the pages are planned.)
+fn check_aliases(entries: &[Entry], wanted: &[String], errors: &mut Vec<Diagnostic>) {
+    let mut owners: rustc_hash::FxHashMap<&str, usize> = Default::default();
+    for (i, e) in entries.iter().enumerate() {
+        for alias in &e.bulletin.aliases {
+            let Some(&first) = owners.get(alias.as_str()) else {
+                owners.insert(alias, i);
+                continue;
+            };
+            errors.push(
+                Diagnostic::error(format!(
+                    "two bulletins redirect the old URL {alias}: {} and {}",
+                    entries[first].bulletin.source.display(),
+                    e.bulletin.source.display()
+                ))
+                .in_file(&e.bulletin.source)
+                .with_hint("an old URL leads to one bulletin: leave it out of the other's `aliases:`"),
+            );
+        }
+    }
+    if owners.is_empty() {
+        return;
+    }
+    let clashes: Vec<Diagnostic> = wanted
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, url)| {
+            let &owner = owners.get(url.as_str())?;
+            let source = &entries[owner].bulletin.source;
+            let d = if owner == i {
+                Diagnostic::error(format!("the old URL {url} in `aliases:` is this bulletin's own URL"))
+                    .with_hint("leave it out of `aliases:`: the bulletin is published there")
+            } else {
+                Diagnostic::error(format!(
+                    "the old URL {url} in the `aliases:` of {} is the URL of {}",
+                    source.display(),
+                    entries[i].bulletin.source.display()
+                ))
+                .with_hint("its redirect would replace that bulletin's page: leave it out of `aliases:`")
+            };
+            Some(d.in_file(source))
+        })
+        .collect();
+    errors.extend(clashes);
 }
 
 /// Compares two source paths with their separators as the lowest byte: for the relative,

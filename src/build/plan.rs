@@ -174,12 +174,29 @@ pub fn check_unique_outputs(
     let errors: Vec<Diagnostic> = clashes
         .into_iter()
         .map(|(k, prev, file)| {
-            let culprit = [jobs[k], jobs[prev]].into_iter().find_map(|j| match j {
-                Job::Bulletin(i) | Job::Alias(i, _) => Some(archive.entries[i].bulletin.source.clone()),
+            let pair = [jobs[k], jobs[prev]];
+            // An old URL over another page: the redirect is what to leave out.
+            let alias = pair.into_iter().find_map(|j| match j {
+                Job::Alias(i, a) => Some((i, a)),
                 _ => None,
             });
-            let d = Diagnostic::error(format!("two pages would be written to {file}"))
-                .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml");
+            let d = match alias {
+                Some((i, a)) => Diagnostic::error(format!(
+                    "the old URL {} in the `aliases:` of {} is the URL of a page of the site ({file})",
+                    archive.entries[i].bulletin.aliases[a],
+                    archive.entries[i].bulletin.source.display()
+                ))
+                .with_hint("its redirect would replace that page: leave it out of `aliases:`"),
+                None => Diagnostic::error(format!("two pages would be written to {file}"))
+                    .with_hint("give the bulletin a different `slug:` or change `permalink` in site.toml"),
+            };
+            let culprit = alias.map(|(i, _)| i).or_else(|| {
+                pair.into_iter().find_map(|j| match j {
+                    Job::Bulletin(i) => Some(i),
+                    _ => None,
+                })
+            });
+            let culprit = culprit.map(|i| archive.entries[i].bulletin.source.clone());
             match culprit {
                 Some(c) => d.in_file(c),
                 None => d,

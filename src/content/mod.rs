@@ -287,7 +287,7 @@ pub fn file_slug_source(file: &std::path::Path) -> String {
 
 /// The `aliases:` of a bulletin as site paths (`/2019/12/ten-cu/`): each starts with `/`, has
 /// no `.` or `..` segment, no query or fragment, and ends with `/` unless it names an
-/// `.html` file.
+/// `.html` file (`/x/index.html` is written `/x/`).
 fn clean_aliases(
     raw: &[String],
     errors: &mut Vec<Diagnostic>,
@@ -330,7 +330,8 @@ fn clean_aliases(
             );
             continue;
         }
-        let mut path = a.to_string();
+        // `/x/index.html` is the page `/x/` is: one path for both, as other bulletins' URLs are.
+        let mut path = a.strip_suffix("index.html").filter(|p| p.ends_with('/')).unwrap_or(a).to_string();
         if !path.ends_with('/') && !path.ends_with(".html") {
             path.push('/');
         }

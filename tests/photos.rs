@@ -58,6 +58,21 @@ fn newsroom() -> Site {
 }
 
 #[test]
+fn a_photo_named_with_the_icelandic_eth_is_found_as_the_bulletin_writes_it() {
+    // "Ð" (U+00D0) where "Đ" (U+0110) belongs, in the file's name: the bulletin's text is
+    // normalised to "Đ", however its editor typed it, and still finds the file.
+    let site = Site::new(SITE);
+    site.write_bytes("content/2024/08/\u{D0}à Nẵng.jpg", &jpeg(320, 200, 1, false));
+    site.bulletin("2024/08/a.md", "title: Một\ndate: 2024-08-01", "![Cầu](<\u{D0}à Nẵng.jpg>)");
+    site.bulletin("2024/08/b.md", "title: Hai\ndate: 2024-08-02", "![Cầu](<\u{110}à Nẵng.jpg>)");
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for page in ["2024/08/a/", "2024/08/b/"] {
+        assert_eq!(attrs(&site.page(page), ".body figure.photo img", "width"), ["320"], "{page}");
+    }
+}
+
+#[test]
 fn photos_are_published_as_responsive_figures_whose_files_exist() {
     let site = newsroom();
     let out = site.build(&[]);

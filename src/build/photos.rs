@@ -58,19 +58,21 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
         .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
         .chain(statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime))))
         .collect();
-    // A file named on a Mac may have its marks decomposed (NFD) while the bulletin, normalised,
-    // writes them composed: such names are found by their composed form.
-    let composed: FxHashMap<String, &String> = files
+    // A file named on a Mac may have its marks decomposed (NFD), or a name typed with Ð
+    // (U+00D0) for Đ, while the bulletin, normalised, writes them composed and with Đ: such
+    // names are found by their normalised form, through the very normaliser the text went.
+    let normal: FxHashMap<String, &String> = files
         .keys()
-        .filter(|f| !unicode_normalization::is_nfc(f))
-        .map(|f| (unicode_normalization::UnicodeNormalization::nfc(f.as_str()).collect(), f))
+        .filter_map(|f| {
+            let n = crate::text::normalize(f);
+            (n != *f).then_some((n, f))
+        })
         .collect();
     let real = |p: &str| -> Option<String> {
         if files.contains_key(p) {
             return Some(p.to_string());
         }
-        let nfc: String = unicode_normalization::UnicodeNormalization::nfc(p).collect();
-        composed.get(&nfc).map(|f| (*f).clone())
+        normal.get(&crate::text::normalize(p)).map(|f| (*f).clone())
     };
 
     let mut errors = Vec::new();

@@ -18,6 +18,9 @@ pub use sitemap::{
     sitemap_plan, sitemaps_each,
 };
 
+/// The Media RSS namespace, in which RSS and Atom feeds give each bulletin's lead picture.
+const MEDIA_RSS: &str = "http://search.yahoo.com/mrss/";
+
 /// One generated file, relative to the output directory.
 pub struct FeedFile {
     pub path: String,
@@ -188,12 +191,35 @@ impl Ctx<'_> {
             .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), rfc3339)
     }
 
+    /// The bulletin's lead picture, absolute, with its size when bantin made it: a site photo's
+    /// 16:9 crop (a JPEG), or the web address `image:` gives.
+    fn lead_image(&self, i: usize, e: &Entry) -> Option<(String, Option<(u32, u32)>)> {
+        match self.photos.lead_of(i) {
+            Some(photo) => crate::photos::crops(photo, self.base)
+                .into_iter()
+                .next()
+                .map(|(url, w, h)| (url, Some((w, h)))),
+            None => e.bulletin.image().filter(|img| img.contains("://")).map(|url| (url.to_owned(), None)),
+        }
+    }
+
+    /// The lead picture as Media RSS writes it (`<media:content medium="image">`, in RSS and
+    /// Atom alike), where feed readers look for the picture to show beside the headline.
+    fn media(&self, x: &mut String, i: usize, e: &Entry) {
+        let Some((url, size)) = self.lead_image(i, e) else { return };
+        let _ = write!(x, "<media:content url=\"{}\" medium=\"image\"", xml(&url));
+        if let Some((w, h)) = size {
+            let _ = write!(x, " type=\"image/jpeg\" width=\"{w}\" height=\"{h}\"");
+        }
+        x.push_str("/>\n");
+    }
+
     fn atom(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {
         let mut x = String::with_capacity(4096 + entries.len() * 2048);
         let self_url = self.url(&format!("{}atom.xml", spec.folder));
         let _ = write!(
             x,
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n\
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xmlns:media=\"{MEDIA_RSS}\" xml:lang=\"{}\">\n\
              <title>{}</title>\n<id>{}</id>\n<updated>{}</updated>\n\
              <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n\
              <author><name>{}</name></author>\n<generator>bantin</generator>\n",
@@ -222,6 +248,7 @@ impl Ctx<'_> {
             for (name, _) in self.names(e, TermKind::Tag) {
                 let _ = writeln!(x, "<category term=\"{}\"/>", xml(&name));
             }
+            self.media(&mut x, i, e);
             let summary = e.summary();
             if !summary.is_empty() {
                 let _ = writeln!(x, "<summary>{}</summary>", xml(&summary));
@@ -248,7 +275,7 @@ impl Ctx<'_> {
         let _ = write!(
             x,
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
-             xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
+             xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:media=\"{MEDIA_RSS}\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n\
              <description>{}</description>\n<language>{}</language>\n<generator>bantin</generator>\n\
              <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
             xml(&spec.title),
@@ -275,6 +302,7 @@ impl Ctx<'_> {
             for (name, _) in self.names(e, TermKind::Tag) {
                 let _ = writeln!(x, "<category>{}</category>", xml(&name));
             }
+            self.media(&mut x, i, e);
             x.push_str("<description>");
             self.with_content(i, e, |c| xml_into(&mut x, c));
             x.push_str("</description>\n</item>\n");
@@ -290,10 +318,7 @@ impl Ctx<'_> {
             .iter()
             .zip(&summaries)
             .map(|(&(i, e), summary)| JsonItem {
-                image: match self.photos.lead_of(i) {
-                    Some(photo) => crate::photos::crops(photo, self.base).into_iter().next().map(|c| c.0),
-                    None => e.bulletin.image().filter(|img| img.contains("://")).map(str::to_owned),
-                },
+                image: self.lead_image(i, e).map(|(url, _)| url),
                 authors: self
                     .names(e, TermKind::Author)
                     .into_iter()

@@ -163,6 +163,51 @@ fn sitemap_splits_under_an_index_and_robots_points_to_it() {
 }
 
 #[test]
+fn every_feed_gives_the_lead_picture_where_feed_readers_look_for_it() {
+    let (_dir, public) = built_fixture();
+    for name in ["atom.xml", "rss.xml"] {
+        let feed = parse(&public.join(name));
+        let with_picture = |title: &str| {
+            let entry = feed.entries.iter().find(|e| e.title.as_ref().is_some_and(|t| t.content == title));
+            let media = &entry.expect(title).media;
+            let content = media
+                .iter()
+                .flat_map(|m| &m.content)
+                .filter_map(|c| c.url.as_ref().map(|u| (u.to_string(), c.width, c.height)));
+            let thumbnails = media
+                .iter()
+                .flat_map(|m| &m.thumbnails)
+                .map(|t| (t.image.uri.clone(), t.image.width, t.image.height));
+            content.chain(thumbnails).collect::<Vec<_>>()
+        };
+        // The lead photo's 16:9 crop (Media RSS in Atom and RSS, `image` in JSON Feed), and
+        // nothing for a bulletin without a picture.
+        let pictures = with_picture("Đà Nẵng đón khách quốc tế");
+        assert_eq!(pictures.len(), 1, "{name}: {pictures:?}");
+        let (url, w, h) = &pictures[0];
+        assert!(
+            url.starts_with(&format!("{BASE}photos/")) && url.ends_with("-1200x675.jpg"),
+            "{name}: {url}"
+        );
+        assert!(public.join(&url[BASE.len()..]).is_file(), "{name}: {url} is published");
+        assert_eq!((*w, *h), (Some(1200), Some(675)), "{name}");
+        assert!(with_picture("Cập nhật: mưa lớn").is_empty(), "{name}");
+    }
+    // JSON Feed's `image` (which feed-rs does not read): the same picture.
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join("feed.json")).expect("feed.json")).expect("json");
+    let image = |title: &str| {
+        json["items"].as_array().expect("items").iter().find(|i| i["title"] == title).expect(title)["image"]
+            .clone()
+    };
+    let rss = parse(&public.join("rss.xml"));
+    let rss_url =
+        rss.entries.iter().flat_map(|e| &e.media).flat_map(|m| &m.content).find_map(|c| c.url.clone());
+    assert_eq!(image("Đà Nẵng đón khách quốc tế").as_str(), rss_url.as_ref().map(|u| u.as_str()));
+    assert!(image("Cập nhật: mưa lớn").is_null());
+}
+
+#[test]
 fn bulletin_pages_carry_open_graph_and_json_ld() {
     let (_dir, public) = built_fixture();
     let page = public.join("2024/03/da-nang-don-khach-quoc-te/index.html");

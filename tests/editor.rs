@@ -198,6 +198,11 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
     let site = Site::new("base_url = \"https://x.example/\"\n");
     site.write("content/2020/01/phay.md", "---\ntitle: Tin\ndate: 2020-01-01\nauthor: \"Minh Anh, Quốc Bảo\"\ntags: \"kinh tế, Đà Nẵng\"\n---\nX.\n");
     site.write("content/2020/01/thang.md", "---\ntitle: Tin #1 hôm nay\ndate: 2020-01-01\n---\nX.\n");
+    // A byline crediting its sources in brackets, as Vietnamese papers do, is one author.
+    site.write(
+        "content/2020/01/theo.md",
+        "---\ntitle: Tin thế giới\ndate: 2020-01-01\nauthor: \"Vũ Hoàng (Theo AFP, Reuters)\"\n---\nX.\n",
+    );
     let long = "Tiêu đề rất dài ".repeat(16);
     site.write("content/2020/01/dai.md", &format!("---\ntitle: \"{long}\"\ndate: 2020-01-02\n---\nX.\n"));
     // A bulletin `new` wrote and nobody filled in.
@@ -227,6 +232,7 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
         assert!(place_line.contains(place), "{needle}: expected {place}, got {place_line}");
     }
     assert!(err.contains("`tags: [kinh tế, Đà Nẵng]`"), "the fix is shown: {err}");
+    assert!(!err.contains("Theo AFP"), "{err}");
     assert!(err.contains("title: \"Tin #1 hôm nay\""), "the fix is shown: {err}");
     assert_eq!(site.run(&["check", "--strict"]).status.code(), Some(1));
     // Built: the huge body is in its page, but every full-text feed carries its summary and a link.

@@ -144,6 +144,28 @@ pub const TITLE_LIMIT: usize = 200;
 /// A source larger than this (bytes) is a paste gone wrong more often than a bulletin.
 pub const SIZE_LIMIT: usize = 1 << 20;
 
+/// The names a tag or author holds when it is read as a list: its parts between commas (or
+/// semicolons) outside brackets, each trimmed, empty ones left out. A byline's sources in
+/// brackets, "Vũ Hoàng (Theo AFP, Reuters)" (as Vietnamese papers credit them), are one name.
+fn listed_parts(name: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (at, c) in name.char_indices() {
+        match c {
+            '(' | '[' | '（' => depth += 1,
+            ')' | ']' | '）' => depth = depth.saturating_sub(1),
+            ',' | '，' | ';' if depth == 0 => {
+                parts.push(name[start..at].trim());
+                start = at + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(name[start..].trim());
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
 /// Shapes that parse but are almost always a mistake: a comma inside one tag or author (two
 /// names written as one string), a title too long to be a headline, the body `bantin new`
 /// wrote still in place, a file too large to be one bulletin.
@@ -158,9 +180,11 @@ fn shape_warnings(source: &SourceFile, b: &Bulletin) -> Vec<Diagnostic> {
     };
     let mut warnings = Vec::new();
     for (key, names, what) in [("tags", &b.tags, "tag"), ("author", &b.authors, "author")] {
-        for name in names.iter().filter(|n| n.contains([',', '，', ';'])) {
-            let parts: Vec<&str> =
-                name.split([',', '，', ';']).map(str::trim).filter(|p| !p.is_empty()).collect();
+        for name in names {
+            let parts = listed_parts(name);
+            if parts.len() < 2 {
+                continue;
+            }
             warnings.push(
                 at_key(
                     Diagnostic::warning(format!(

@@ -145,7 +145,8 @@ impl Ctx<'_> {
     }
 
     /// Calls `f` with what a feed shows of the bulletin: its summary, or its HTML with
-    /// internal links made absolute (copied only where it has such links).
+    /// internal links (to other bulletins and within itself) made absolute (copied only where
+    /// it has such links).
     fn with_content<R>(&self, i: usize, e: &Entry, f: impl FnOnce(&str) -> R) -> R {
         if self.config.feed_content == crate::config::FeedContent::Summary {
             f(&e.summary())
@@ -162,7 +163,13 @@ impl Ctx<'_> {
                     xml(&e.bulletin.title)
                 ));
             }
-            let html = self.archive.link_internal(e, &html, |t| self.url(&t.path));
+            let mut html = self.archive.link_internal(e, &html, |t| self.url(&t.path));
+            // A link within the bulletin (a footnote's, `#1`) leads to its page: in a feed it
+            // would lead into the feed.
+            if html.contains("href=\"#") {
+                let page = format!("href=\"{}#", xml(&self.url(&e.path)));
+                html = html.replace("href=\"#", &page).into();
+            }
             f(&crate::photos::replace_markers(&html, |n| {
                 let (r, photo) = (e.facts.photos.get(n)?, self.photos.body_of(i, n)?);
                 Some(crate::photos::feed_html(photo, self.base, &r.alt, &r.title, r.block))

@@ -208,6 +208,35 @@ fn every_feed_gives_the_lead_picture_where_feed_readers_look_for_it() {
 }
 
 #[test]
+fn a_link_within_a_bulletin_leads_to_its_page_from_every_feed() {
+    let site = common::Site::new(&format!("base_url = \"{BASE}\"\n"));
+    site.bulletin(
+        "2024/05/so-lieu.md",
+        "title: Số liệu\ndate: 2024-05-01",
+        "Khoảng 50.000 lượt khách[^1], xem [phần sau](#phan-sau).\n\n[^1]: Số liệu của Sở.\n",
+    );
+    site.build(&[]);
+    let page = format!("{BASE}2024/05/so-lieu/");
+    for name in ["atom.xml", "rss.xml", "feed.json"] {
+        let feed = parse(&site.public().join(name));
+        let entry = &feed.entries[0];
+        let html = entry
+            .content
+            .as_ref()
+            .and_then(|c| c.body.clone())
+            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+            .unwrap_or_default();
+        let doc = scraper::Html::parse_fragment(&html);
+        let hrefs = attrs(&doc, "a", "href");
+        assert!(!hrefs.is_empty(), "{name}: {html}");
+        assert!(hrefs.iter().all(|h| h.starts_with(&format!("{page}#"))), "{name}: {hrefs:?}");
+    }
+    // The page itself keeps its links within it.
+    let doc = site.page("2024/05/so-lieu/");
+    assert!(attrs(&doc, ".body a", "href").iter().all(|h| h.starts_with('#')));
+}
+
+#[test]
 fn bulletin_pages_carry_open_graph_and_json_ld() {
     let (_dir, public) = built_fixture();
     let page = public.join("2024/03/da-nang-don-khach-quoc-te/index.html");

@@ -163,7 +163,7 @@ impl Ctx<'_> {
                     xml(&e.bulletin.title)
                 ));
             }
-            let mut html = self.archive.link_internal(e, &html, |t| self.url(&t.path));
+            let mut html = self.archive.link_internal(e, &html, &self.url(""));
             // A link within the bulletin (a footnote's, `#1`) leads to its page: in a feed it
             // would lead into the feed.
             if html.contains("href=\"#") {

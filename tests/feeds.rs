@@ -207,25 +207,65 @@ fn every_feed_gives_the_lead_picture_where_feed_readers_look_for_it() {
     assert!(image("Cập nhật: mưa lớn").is_null());
 }
 
+/// The HTML a feed entry carries (RSS's description is read as its summary).
+fn entry_html(entry: &feed_rs::model::Entry) -> String {
+    entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
+        .unwrap_or_default()
+}
+
 #[test]
-fn a_link_within_a_bulletin_leads_to_its_page_from_every_feed() {
+fn a_link_within_a_bulletin_or_from_the_site_s_root_leads_there_from_the_page_and_every_feed() {
+    // The site is published under a path (BASE ends in /tin-tuc/): its root is there.
     let site = common::Site::new(&format!("base_url = \"{BASE}\"\n"));
+    site.write("static/tep/quyet-dinh.pdf", "%PDF-1.4");
     site.bulletin(
         "2024/05/so-lieu.md",
         "title: Số liệu\ndate: 2024-05-01",
         "Khoảng 50.000 lượt khách[^1], xem [phần sau](#phan-sau).\n\n[^1]: Số liệu của Sở.\n",
     );
+    site.bulletin(
+        "2024/05/quyet-dinh.md",
+        "title: Quyết định\ndate: 2024-05-02",
+        "Xem [toàn văn](/tep/quyet-dinh.pdf), [trang khác](//cdn.example/x) và [gốc](https://tin.example/).\n",
+    );
     site.build(&[]);
+    let doc = site.page("2024/05/quyet-dinh/");
+    assert_eq!(
+        attrs(&doc, ".body a", "href"),
+        ["../../../tep/quyet-dinh.pdf", "//cdn.example/x", "https://tin.example/"]
+    );
+    assert!(
+        common::resolve_link(
+            &site.public(),
+            &site.public().join("2024/05/quyet-dinh/index.html"),
+            "../../../tep/quyet-dinh.pdf"
+        )
+        .is_some_and(|p| p.is_file())
+    );
+    for name in ["atom.xml", "rss.xml", "feed.json"] {
+        let feed = parse(&site.public().join(name));
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Quyết định"))
+            .expect(name);
+        let html = entry_html(entry);
+        let hrefs = attrs(&scraper::Html::parse_fragment(&html), "a", "href");
+        assert_eq!(hrefs[0], format!("{BASE}tep/quyet-dinh.pdf"), "{name}");
+    }
     let page = format!("{BASE}2024/05/so-lieu/");
     for name in ["atom.xml", "rss.xml", "feed.json"] {
         let feed = parse(&site.public().join(name));
-        let entry = &feed.entries[0];
-        let html = entry
-            .content
-            .as_ref()
-            .and_then(|c| c.body.clone())
-            .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()))
-            .unwrap_or_default();
+        let entry = feed
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Số liệu"))
+            .expect(name);
+        let html = entry_html(entry);
         let doc = scraper::Html::parse_fragment(&html);
         let hrefs = attrs(&doc, "a", "href");
         assert!(!hrefs.is_empty(), "{name}: {html}");

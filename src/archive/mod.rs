@@ -339,15 +339,13 @@ impl Archive {
         by_source.get(&key).copied()
     }
 
-    /// Replaces the internal-link markers in a bulletin's HTML with `url(target entry)`, or
-    /// `#` for links that point nowhere.
-    pub fn link_internal<'h>(
-        &self,
-        e: &Entry,
-        html: &'h str,
-        url: impl Fn(&Entry) -> String,
-    ) -> std::borrow::Cow<'h, str> {
-        if e.facts.internal_links.is_empty() {
+    /// Replaces the link markers in a bulletin's HTML: a link to another bulletin with its URL
+    /// under `root` (the site's root, relative to the page or absolute), or `#` for links that
+    /// point nowhere; a link from the site's root (`/tep/a.pdf`) with the same path under `root`.
+    pub fn link_internal<'h>(&self, e: &Entry, html: &'h str, root: &str) -> std::borrow::Cow<'h, str> {
+        let root_marker = format!("href=\"{}", markdown::ROOT_LINK);
+        let from_root = html.contains(&root_marker);
+        if e.facts.internal_links.is_empty() && !from_root {
             return std::borrow::Cow::Borrowed(html);
         }
         let mut out = html.to_string();
@@ -356,10 +354,13 @@ impl Archive {
             let marker = format!("href=\"{}{escaped}\"", markdown::INTERNAL_LINK);
             let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
             let href = match self.resolve_link(&e.bulletin.source, target) {
-                Some(t) => format!("{}{fragment}", url(&self.entries[t])),
+                Some(t) => format!("{root}{}{fragment}", self.entries[t].path.trim_start_matches('/')),
                 None => "#".into(),
             };
             out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
+        }
+        if from_root {
+            out = out.replace(&root_marker, &format!("href=\"{}", crate::text::escape::xml(root)));
         }
         std::borrow::Cow::Owned(out)
     }

@@ -79,6 +79,17 @@ pub struct PhotoRef {
 /// sanitiser keeps it).
 pub const INTERNAL_LINK: &str = "#bantin-link:";
 
+/// The href prefix of a link from the site's root (`/tep/bao-cao.pdf`, a file under
+/// `static/`), for the renderer to put the site's root before (a fragment, so the sanitiser
+/// keeps it): a site published under a path (`https://tin.example/tin-tuc/`) has its root
+/// there, not at the host's, and a feed reader would read the link against the feed.
+pub const ROOT_LINK: &str = "#bantin-root:";
+
+/// Whether a link target is a path from the site's root (`/x`, not `//host/x`).
+pub fn is_root_link(dest: &str) -> bool {
+    dest.starts_with('/') && !dest.starts_with("//")
+}
+
 /// Whether a link target names another bulletin's source file.
 pub fn is_internal_link(dest: &str) -> bool {
     let path = dest.split('#').next().unwrap_or(dest);
@@ -138,6 +149,8 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 let dest_url = if is_internal_link(&dest_url) {
                     out.internal_links.push((dest_url.to_string(), range.start));
                     CowStr::from(format!("{INTERNAL_LINK}{dest_url}"))
+                } else if is_root_link(&dest_url) {
+                    CowStr::from(format!("{ROOT_LINK}{}", &dest_url[1..]))
                 } else {
                     safe_url(dest_url)
                 };

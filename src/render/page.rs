@@ -143,8 +143,7 @@ impl<'a> Renderer<'a> {
                 let e = &a.entries[i];
                 let b = &e.bulletin;
                 let html = e.html();
-                let content =
-                    a.link_internal(e, &html, |t| format!("{root}{}", t.path.trim_start_matches('/')));
+                let content = a.link_internal(e, &html, &root);
                 let content = self.body_with_photos(i, &content, &root);
                 let summary = e.summary();
                 let date_view = |d: &crate::content::PubDate| DateView {

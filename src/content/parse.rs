@@ -65,6 +65,18 @@ pub fn parse(
             .with_hint("describe the image for readers who cannot see it: ![mô tả ảnh](url)"),
         );
     }
+    for (target, offset) in &rendered.relative_links {
+        warnings.push(
+            body_diagnostic(
+                &bulletin,
+                *offset,
+                Diagnostic::warning(format!("the link to {target} leads to nothing the site publishes")),
+            )
+            .with_hint(
+                "of the files under content/, only bulletins and their pictures are published: put the file under static/ (static/tep/bao-cao.pdf) and link it from the site's root ([toàn văn](/tep/bao-cao.pdf)); link a page of the site from the root too (/tags/an-ninh/), and another bulletin by its file (../02/bai-khac.md)",
+            ),
+        );
+    }
     warnings.extend(shape_warnings(source, &bulletin));
     let link_warnings = rendered
         .internal_links
@@ -121,6 +133,7 @@ impl Parsed {
                 images_without_alt: r.images_without_alt.clone(),
                 photos: r.photos.clone(),
                 internal_links: r.internal_links.clone(),
+                relative_links: Vec::new(),
                 loaded: false,
                 spilled: None,
             },

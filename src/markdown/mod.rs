@@ -44,6 +44,10 @@ pub struct Rendered {
     /// In the HTML their href is [`INTERNAL_LINK`] followed by the target, for the renderer to
     /// replace with the target's URL.
     pub internal_links: Vec<(String, usize)>,
+    /// Links relative to the page that are not to a bulletin (`bao-cao.pdf`, `../tags/x/`):
+    /// (target as written, byte offset), for a warning as the bulletin is read (not cached).
+    #[serde(skip)]
+    pub relative_links: Vec<(String, usize)>,
     /// Pictures of the site's own files (not web addresses), in the order written. In the
     /// HTML each is `<img src="#bantin-photo:N" …>` ([`crate::photos::MARKER`]), for the
     /// renderer to replace with the published picture.
@@ -88,6 +92,13 @@ pub const ROOT_LINK: &str = "#bantin-root:";
 /// Whether a link target is a path from the site's root (`/x`, not `//host/x`).
 pub fn is_root_link(dest: &str) -> bool {
     dest.starts_with('/') && !dest.starts_with("//")
+}
+
+/// Whether a link target is a path relative to the page (`bao-cao.pdf`, `../x/`): not a web
+/// address, not from the root, not within the page.
+fn is_relative_link(dest: &str) -> bool {
+    let head = dest.split(['/', '?', '#']).next().unwrap_or(dest);
+    !dest.is_empty() && !dest.starts_with(['/', '#', '?']) && !head.contains(':')
 }
 
 /// Whether a link target names another bulletin's source file.
@@ -152,6 +163,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 } else if is_root_link(&dest_url) {
                     CowStr::from(format!("{ROOT_LINK}{}", &dest_url[1..]))
                 } else {
+                    if is_relative_link(&dest_url) {
+                        out.relative_links.push((dest_url.to_string(), range.start));
+                    }
                     safe_url(dest_url)
                 };
                 Event::Start(Tag::Link { link_type, dest_url, title, id })

@@ -197,6 +197,18 @@ fn images_without_alt_are_listed() {
 }
 
 #[test]
+fn links_relative_to_the_page_are_listed_and_others_are_not() {
+    let r = render(
+        "[a](bao-cao.pdf) [b](../tags/x/) [c](/tep/a.pdf) [d](#1) [e](https://x.vn/a) [f](mailto:a@x.vn) [g](x.md) [h](//cdn.vn/x) [i](?q=1)",
+        false,
+    );
+    let listed: Vec<&str> = r.relative_links.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(listed, ["bao-cao.pdf", "../tags/x/"]);
+    assert!(r.html.contains(&format!("href=\"{}tep/a.pdf\"", super::ROOT_LINK)), "{}", r.html);
+    assert!(r.html.contains("href=\"//cdn.vn/x\""), "{}", r.html);
+}
+
+#[test]
 fn internal_links_become_markers() {
     let r = render("x [a](../2020/b.md#top) [c](@/2021/01/d.md) [e](https://x.vn/f.md) [g](h.md)", false);
     let targets: Vec<&str> = r.internal_links.iter().map(|(t, _)| t.as_str()).collect();

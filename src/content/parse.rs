@@ -66,16 +66,22 @@ pub fn parse(
         );
     }
     for (target, offset) in &rendered.relative_links {
-        warnings.push(
-            body_diagnostic(
-                &bulletin,
-                *offset,
-                Diagnostic::warning(format!("the link to {target} leads to nothing the site publishes")),
-            )
-            .with_hint(
-                "of the files under content/, only bulletins and their pictures are published: put the file under static/ (static/tep/bao-cao.pdf) and link it from the site's root ([toàn văn](/tep/bao-cao.pdf)); link a page of the site from the root too (/tags/an-ninh/), and another bulletin by its file (../02/bai-khac.md)",
-            ),
+        let d = body_diagnostic(
+            &bulletin,
+            *offset,
+            Diagnostic::warning(format!("the link to {target} leads to nothing the site publishes")),
         );
+        // A web address written without its scheme is a path to the browser.
+        let host = target.split('/').next().unwrap_or(target).to_ascii_lowercase();
+        let web = host.starts_with("www.")
+            || [".vn", ".com", ".net", ".org", ".gov", ".edu", ".info"].iter().any(|tld| host.ends_with(tld));
+        warnings.push(if web {
+            d.with_hint(format!("a web address starts with https:// — write it (https://{target})"))
+        } else {
+            d.with_hint(
+                "of the files under content/, only bulletins and their pictures are published: put the file under static/ (static/tep/bao-cao.pdf) and link it from the site's root ([toàn văn](/tep/bao-cao.pdf)); link a page of the site from the root too (/tags/an-ninh/), and another bulletin by its file (../02/bai-khac.md)",
+            )
+        });
     }
     warnings.extend(shape_warnings(source, &bulletin));
     let link_warnings = rendered

@@ -201,13 +201,9 @@ impl Ctx<'_> {
     /// The bulletin's lead picture, absolute, with its size when bantin made it: a site photo's
     /// 16:9 crop (a JPEG), or the web address `image:` gives.
     fn lead_image(&self, i: usize, e: &Entry) -> Option<(String, Option<(u32, u32)>)> {
-        match self.photos.lead_of(i) {
-            Some(photo) => crate::photos::crops(photo, self.base)
-                .into_iter()
-                .next()
-                .map(|(url, w, h)| (url, Some((w, h)))),
-            None => e.bulletin.image().filter(|img| img.contains("://")).map(|url| (url.to_owned(), None)),
-        }
+        crate::photos::lead_addresses(self.photos.lead_of(i), e.bulletin.image(), self.base)
+            .into_iter()
+            .next()
     }
 
     /// The lead picture as Media RSS writes it (`<media:content medium="image">`, in RSS and

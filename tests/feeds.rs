@@ -217,6 +217,14 @@ fn entry_html(entry: &feed_rs::model::Entry) -> String {
         .unwrap_or_default()
 }
 
+/// The links in the HTML of the entry titled `title` of the feed at `path`.
+fn entry_hrefs(path: &Path, title: &str) -> Vec<String> {
+    let feed = parse(path);
+    let entry = feed.entries.iter().find(|e| e.title.as_ref().is_some_and(|t| t.content == title));
+    let html = entry_html(entry.unwrap_or_else(|| panic!("{title} in {}", path.display())));
+    attrs(&scraper::Html::parse_fragment(&html), "a", "href")
+}
+
 #[test]
 fn a_link_within_a_bulletin_or_from_the_site_s_root_leads_there_from_the_page_and_every_feed() {
     // The site is published under a path (BASE ends in /tin-tuc/): its root is there.
@@ -246,29 +254,12 @@ fn a_link_within_a_bulletin_or_from_the_site_s_root_leads_there_from_the_page_an
         )
         .is_some_and(|p| p.is_file())
     );
-    for name in ["atom.xml", "rss.xml", "feed.json"] {
-        let feed = parse(&site.public().join(name));
-        let entry = feed
-            .entries
-            .iter()
-            .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Quyết định"))
-            .expect(name);
-        let html = entry_html(entry);
-        let hrefs = attrs(&scraper::Html::parse_fragment(&html), "a", "href");
-        assert_eq!(hrefs[0], format!("{BASE}tep/quyet-dinh.pdf"), "{name}");
-    }
     let page = format!("{BASE}2024/05/so-lieu/");
     for name in ["atom.xml", "rss.xml", "feed.json"] {
-        let feed = parse(&site.public().join(name));
-        let entry = feed
-            .entries
-            .iter()
-            .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Số liệu"))
-            .expect(name);
-        let html = entry_html(entry);
-        let doc = scraper::Html::parse_fragment(&html);
-        let hrefs = attrs(&doc, "a", "href");
-        assert!(!hrefs.is_empty(), "{name}: {html}");
+        let hrefs = entry_hrefs(&site.public().join(name), "Quyết định");
+        assert_eq!(hrefs[0], format!("{BASE}tep/quyet-dinh.pdf"), "{name}");
+        let hrefs = entry_hrefs(&site.public().join(name), "Số liệu");
+        assert!(!hrefs.is_empty(), "{name}");
         assert!(hrefs.iter().all(|h| h.starts_with(&format!("{page}#"))), "{name}: {hrefs:?}");
     }
     // The page itself keeps its links within it.

@@ -137,6 +137,18 @@ fn ask_as(
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// The pieces of `text` the client's snippet marks for the query `q`.
+fn marked(script: &str, text: &str, q: &str) -> Vec<String> {
+    let js = format!(
+        "const s = require({script:?}); console.log(JSON.stringify(s.snippet({text}, s.parseQuery({q}).words).filter(p => p.mark).map(p => p.text)));",
+        text = serde_json::to_string(text).expect("text"),
+        q = serde_json::to_string(q).expect("query"),
+    );
+    let out = Command::new("node").args(["-e", &js]).output().expect("node");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 /// A site of bulletins (slug, title, date, body), built.
 fn built(bulletins: &[(&str, &str, &str, &str)]) -> common::Site {
     let site = common::Site::new("title = \"Tin\"\nbase_url = \"https://tin.example/\"\n");
@@ -700,13 +712,7 @@ fn a_syllable_written_with_i_or_y_is_one_word_either_way_and_marked_so_in_snippe
     let typing = ask_as(&script, &site, &["quy"], true);
     assert!(typing[0].0.iter().any(|t| t == "Quyết định mới của thành phố"), "{typing:?}");
     // The snippet marks the word as the text spells it.
-    let js = format!(
-        "const s = require({script:?}); console.log(JSON.stringify(s.snippet('Nhà máy xử lý rác.', s.parseQuery('xử lí').words).filter(p => p.mark).map(p => p.text)));"
-    );
-    let out = Command::new("node").args(["-e", &js]).output().expect("node");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let marked: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(marked, ["xử", "lý"]);
+    assert_eq!(marked(&script, "Nhà máy xử lý rác.", "xử lí"), ["xử", "lý"]);
 }
 
 #[test]
@@ -720,13 +726,7 @@ fn a_word_with_a_character_that_shows_nothing_inside_is_found_and_marked_whole()
     let answers = ask(&script, &site, &["\"ngân hàng nhà nước\"", "nhà nước"]);
     assert_eq!(answers[0].0, ["Lãi suất tháng Ba"], "{answers:?}");
     assert_eq!(answers[1].0, ["Lãi suất tháng Ba"], "{answers:?}");
-    let js = format!(
-        "const s = require({script:?}); console.log(JSON.stringify(s.snippet('Ngân h\\u00ADàng giữ lãi.', s.parseQuery('ngân hàng').words).filter(p => p.mark).map(p => p.text)));"
-    );
-    let out = Command::new("node").args(["-e", &js]).output().expect("node");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let marked: Vec<String> = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(marked, ["Ngân", "h\u{AD}àng"]);
+    assert_eq!(marked(&script, "Ngân h\u{AD}àng giữ lãi.", "ngân hàng"), ["Ngân", "h\u{AD}àng"]);
 }
 
 #[test]
@@ -771,13 +771,8 @@ fn a_number_is_found_with_or_without_the_full_stops_between_its_thousands_and_on
         );
     }
     // The snippet marks the number as the text writes it, and not a part of another one.
-    let js = format!(
-        "const s = require({script:?}); const m = (t, q) => s.snippet(t, s.parseQuery(q).words).filter(p => p.mark).map(p => p.text); console.log(JSON.stringify([m('Chi 1.000 tỷ đồng, 1.000.000 đồng.', '1000 tỷ'), m('Cầu 5.300 tỷ và 300 tỷ.', '300')]));"
-    );
-    let out = Command::new("node").args(["-e", &js]).output().expect("node");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let marked: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(marked, [vec!["1.000", "tỷ"], vec!["300"]]);
+    assert_eq!(marked(&script, "Chi 1.000 tỷ đồng, 1.000.000 đồng.", "1000 tỷ"), ["1.000", "tỷ"]);
+    assert_eq!(marked(&script, "Cầu 5.300 tỷ và 300 tỷ.", "300"), ["300"]);
 }
 
 #[test]

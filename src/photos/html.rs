@@ -121,6 +121,22 @@ pub fn crops(photo: &Photo, base: &str) -> Vec<(String, u32, u32)> {
         .collect()
 }
 
+/// A bulletin's lead picture as feeds and search engines take it, absolute: its photo's crops
+/// ([`crops`], 16:9 first) with their sizes when bantin made them, else the web address its
+/// `image:` gives (size unknown), else none.
+pub fn lead_addresses(
+    photo: Option<&Photo>,
+    image: Option<&str>,
+    base: &str,
+) -> Vec<(String, Option<(u32, u32)>)> {
+    match photo {
+        Some(photo) => crops(photo, base).into_iter().map(|(url, w, h)| (url, Some((w, h)))).collect(),
+        None => {
+            image.filter(|img| img.contains("://")).map(|url| (url.to_owned(), None)).into_iter().collect()
+        }
+    }
+}
+
 /// `html` with each photo placeholder (`<img src="#bantin-photo:N" …>`) replaced by what
 /// `show(N)` makes of it (left as it is when `show` gives nothing).
 pub fn replace_markers(

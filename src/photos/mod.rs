@@ -16,8 +16,8 @@ mod refs;
 mod strip;
 
 pub use html::{
-    BODY_SIZES, CARD_SIZES, MARKER, Picture, crops, fallback, feed_html, figure_html, picture, picture_html,
-    replace_markers,
+    BODY_SIZES, CARD_SIZES, MARKER, Picture, crops, fallback, feed_html, figure_html, lead_addresses,
+    picture, picture_html, replace_markers,
 };
 pub use probe::{Format, Probed, probe};
 pub use process::{Want, make, verify};

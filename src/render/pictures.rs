@@ -73,15 +73,10 @@ impl<'a> Renderer<'a> {
     /// Entry `i`'s pictures for JSON-LD's `image`: its lead photo in the three shapes Google
     /// asks for (16:9, 4:3, 1:1), or its lead picture's web address.
     pub(super) fn lead_images_ld(&self, i: usize) -> Vec<String> {
-        match self.photos.lead_of(i) {
-            Some(photo) => crate::photos::crops(photo, self.config.base()).into_iter().map(|c| c.0).collect(),
-            None => self.archive.entries[i]
-                .bulletin
-                .image()
-                .filter(|i| i.contains("://"))
-                .map(str::to_owned)
-                .into_iter()
-                .collect(),
-        }
+        let image = self.archive.entries[i].bulletin.image();
+        crate::photos::lead_addresses(self.photos.lead_of(i), image, self.config.base())
+            .into_iter()
+            .map(|(url, _)| url)
+            .collect()
     }
 }

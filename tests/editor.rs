@@ -198,10 +198,11 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
     let site = Site::new("base_url = \"https://x.example/\"\n");
     site.write("content/2020/01/phay.md", "---\ntitle: Tin\ndate: 2020-01-01\nauthor: \"Minh Anh, Quốc Bảo\"\ntags: \"kinh tế, Đà Nẵng\"\n---\nX.\n");
     site.write("content/2020/01/thang.md", "---\ntitle: Tin #1 hôm nay\ndate: 2020-01-01\n---\nX.\n");
-    // A document beside the bulletin is not published: the link is said to lead nowhere.
+    // A document beside the bulletin is published with it; a link to one that is not there,
+    // or to a web address without https://, is said to lead nowhere.
     site.write(
         "content/2020/01/van-ban.md",
-        "---\ntitle: Văn bản\ndate: 2020-01-01\n---\nXem [toàn văn](quyet-dinh.pdf), [báo](www.baochinhphu.vn/x).\n",
+        "---\ntitle: Văn bản\ndate: 2020-01-01\n---\nXem [toàn văn](quyet-dinh.pdf), [phụ lục](phu-luc.docx), [báo](www.baochinhphu.vn/x).\n",
     );
     site.write("content/2020/01/quyet-dinh.pdf", "%PDF-1.4");
     // A byline crediting its sources in brackets, as Vietnamese papers do, is one author.
@@ -226,7 +227,11 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
         ("the author \"Minh Anh, Quốc Bảo\" holds a comma", "content/2020/01/phay.md:4:9"),
         ("the tag \"kinh tế, Đà Nẵng\" holds a comma", "content/2020/01/phay.md:5:7"),
         ("the title is 255 characters long", "content/2020/01/dai.md:2:8"),
-        ("the link to quyet-dinh.pdf leads to nothing the site publishes", "content/2020/01/van-ban.md:5:5"),
+        ("the linked file `phu-luc.docx` is not there", "content/2020/01/van-ban.md:5:33"),
+        (
+            "the link to www.baochinhphu.vn/x leads to nothing the site publishes",
+            "content/2020/01/van-ban.md:5:58",
+        ),
         ("the body still holds the text `bantin new` wrote", "tin-chua-viet.md:"),
         ("the file is 1953 KB", "content/2020/01/to.md"),
         (
@@ -240,6 +245,7 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
     }
     assert!(err.contains("`tags: [kinh tế, Đà Nẵng]`"), "the fix is shown: {err}");
     assert!(!err.contains("Theo AFP"), "{err}");
+    assert!(!err.contains("quyet-dinh.pdf`"), "a file that is there is not warned of: {err}");
     assert!(err.contains("write it (https://www.baochinhphu.vn/x)"), "{err}");
     assert!(err.contains("title: \"Tin #1 hôm nay\""), "the fix is shown: {err}");
     assert_eq!(site.run(&["check", "--strict"]).status.code(), Some(1));

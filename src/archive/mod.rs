@@ -69,6 +69,8 @@ pub struct Facts {
     /// Links to other bulletins: (target as written, byte offset in the body).
     pub internal_links: Box<[(String, usize)]>,
     pub photos: Box<[markdown::PhotoRef]>,
+    /// Links to files beside it, published as its attachments.
+    pub attachments: Box<[markdown::FileLink]>,
 }
 
 impl Entry {
@@ -84,6 +86,7 @@ impl Entry {
             has_code,
             internal_links,
             photos,
+            attachments,
             loaded,
             spilled,
             ..
@@ -116,6 +119,7 @@ impl Entry {
                 summary_given,
                 internal_links: internal_links.into_boxed_slice(),
                 photos: photos.into_boxed_slice(),
+                attachments: attachments.into_boxed_slice(),
             },
             body,
             summary,
@@ -345,7 +349,7 @@ impl Archive {
     pub fn link_internal<'h>(&self, e: &Entry, html: &'h str, root: &str) -> std::borrow::Cow<'h, str> {
         let root_marker = format!("href=\"{}", markdown::ROOT_LINK);
         let from_root = html.contains(&root_marker);
-        if e.facts.internal_links.is_empty() && !from_root {
+        if e.facts.internal_links.is_empty() && e.facts.attachments.is_empty() && !from_root {
             return std::borrow::Cow::Borrowed(html);
         }
         let mut out = html.to_string();
@@ -355,6 +359,18 @@ impl Archive {
             let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
             let href = match self.resolve_link(&e.bulletin.source, target) {
                 Some(t) => format!("{root}{}{fragment}", self.entries[t].path.trim_start_matches('/')),
+                None => "#".into(),
+            };
+            out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
+        }
+        let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
+        for link in &e.facts.attachments {
+            let escaped = crate::text::escape::markdown_href(&link.target);
+            let marker = format!("href=\"{}{escaped}\"", markdown::ATTACHMENT_LINK);
+            // A fragment (`#page=3`) is the reader's, kept.
+            let fragment = link.target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
+            let href = match attachment_file(&source, &link.target) {
+                Some(file) => format!("{root}{file}{fragment}"),
                 None => "#".into(),
             };
             out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
@@ -376,6 +392,13 @@ impl Archive {
             TermKind::Author => &self.authors,
         }
     }
+}
+
+/// Where the file a bulletin (`content/…/x.md`) links as `target` is published
+/// (site-relative), whether or not it is there: the attachments stage publishes it there when
+/// it is, and warns when it is not.
+pub fn attachment_file(bulletin: &str, target: &str) -> Option<String> {
+    crate::photos::resolve(bulletin, target, |_| true).ok().and_then(|p| crate::photos::published_file(&p))
 }
 
 /// The date archive: years newest first, each with its months newest first.

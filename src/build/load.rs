@@ -32,8 +32,9 @@ pub struct LoadedSite {
     pub theme: Theme,
     pub tz: jiff::tz::TimeZone,
     pub archive: Archive,
-    /// The pictures under `content/`, for bulletins to show.
-    pub photo_files: Vec<crate::content::Found>,
+    /// The files under `content/` other than bulletins, for bulletins to show (pictures) or
+    /// link (attachments).
+    pub assets: Vec<crate::content::Found>,
     pub drafts_skipped: usize,
     pub future_skipped: Vec<PathBuf>,
     pub warnings: Vec<Diagnostic>,
@@ -249,7 +250,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         theme,
         tz,
         sources,
-        photos,
+        assets,
         mut errors,
         mut warnings,
         mut timings,
@@ -418,7 +419,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         theme,
         tz,
         archive,
-        photo_files: photos,
+        assets,
         drafts_skipped,
         future_skipped,
         warnings,

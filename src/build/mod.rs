@@ -2,8 +2,8 @@
 //! what the previous one returned. The build cache sits beside the pipeline ([`cached`]):
 //! stages compute the keys of their inputs, and only this file decides what to reuse.
 //!
-//!     scan → unchanged? → load → trees → plan → bodies → feeds → pages → static → search
-//!          → publish → remember
+//!     scan → unchanged? → load → trees → plan → bodies → feeds → pages → attachments → static
+//!          → photos → search → publish → remember
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,6 +13,7 @@ use crate::output::{self, Emit};
 
 use cached::Cached;
 
+mod attachments;
 mod bodies;
 mod budget;
 mod cached;
@@ -31,6 +32,7 @@ mod statics;
 mod trees;
 mod unchanged;
 
+pub use attachments::find as find_attachments;
 pub use budget::parse_size;
 pub use load::{LoadedSite, load_uncached};
 pub use photos::{Found as FoundPhotos, damaged as damaged_photos, find as find_photos, unless_broken};
@@ -133,7 +135,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if site.config.search {
         photos::set_thumbs(&mut site.archive, &found.set);
     }
-    timings.lap("find photos");
+    let attached =
+        attachments::find(&site).map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
+    warnings.extend(attached.warnings.iter().cloned());
+    timings.lap("find photos + attachments");
     let renderer = pages::renderer(&site, &found.set, keys.global, opts.live_reload)?;
     let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);
     let unlogged = || search::unlogged(&site.archive, &cache);
@@ -149,8 +154,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     timings.lap("render + write pages");
     let mut done = pages::finish(renderer, &site.archive);
+    attachments::write(&opts.root, &attached, &emit)?;
     statics::write(&opts.root, &site.theme, &emit)?;
-    timings.lap("static files");
+    timings.lap("attachments + static files");
     let photos_written = photos::write(&opts.root, &found.set, &site.config.photos, &emit)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     timings.lap("photos");

@@ -53,8 +53,9 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     // Every picture file of content/ and static/, with its size and time.
     let statics = super::statics::site_files(&root.join("static"));
     let files: FxHashMap<String, (u64, i64)> = site
-        .photo_files
+        .assets
         .iter()
+        .filter(|f| crate::content::is_picture(&f.path))
         .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
         .chain(statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime))))
         .collect();
@@ -90,7 +91,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             |p| real(p).is_some(),
         ) {
             Ok(path) => wanted.push((i, which, real(&path).unwrap_or(path))),
-            Err(tried) => errors.push(missing(&b.source, at, src, what, &tried, &files)),
+            Err(tried) => errors.push(missing(&b.source, at, (src, what, PUT_THE_PHOTO), &tried, &files)),
         };
         if let Some(l) = lead {
             look(None, &l.image, l.at, "lead picture (`image:`)");
@@ -215,12 +216,12 @@ fn decoder_failed() -> photos::PhotoError {
     }
 }
 
-/// A picture whose file is not where the bulletin says.
-fn missing(
+/// A picture (or another file: `what`) whose file is not where the bulletin says, with `fix`
+/// as the hint when no file of that name is elsewhere among `files`.
+pub(super) fn missing(
     bulletin: &Path,
     (line, col): (usize, usize),
-    src: &str,
-    what: &str,
+    (src, what, fix): (&str, &str, &str),
     tried: &[String],
     files: &FxHashMap<String, (u64, i64)>,
 ) -> Diagnostic {
@@ -237,10 +238,15 @@ fn missing(
         files.keys().filter(|f| f.rsplit('/').next().is_some_and(|n| n.to_lowercase() == name)).collect();
     near.sort();
     match near.first() {
-        Some(f) => d.with_hint(format!("did you mean {f}? Addresses are relative to the bulletin's folder, or start with / for static/")),
-        None => d.with_hint("put the photo beside the bulletin and write its name (`![mô tả](anh.jpg)`), or under static/ and write `/anh.jpg`"),
+        Some(f) => d.with_hint(format!(
+            "did you mean {f}? Addresses are relative to the bulletin's folder, or start with / for static/"
+        )),
+        None => d.with_hint(fix),
     }
 }
+
+/// How to show a picture whose file is nowhere.
+const PUT_THE_PHOTO: &str = "put the photo beside the bulletin and write its name (`![mô tả](anh.jpg)`), or under static/ and write `/anh.jpg`";
 
 /// The bytes of a photo file (`path` relative to the site root).
 fn read_photo(root: &Path, path: &str) -> Result<Vec<u8>, Diagnostic> {

@@ -80,8 +80,8 @@ pub struct Scan {
     pub theme: Theme,
     pub tz: jiff::tz::TimeZone,
     pub sources: Vec<Source>,
-    /// The pictures under `content/`.
-    pub photos: Vec<content::Found>,
+    /// The files under `content/` other than bulletins: pictures, attachments.
+    pub assets: Vec<content::Found>,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Timings,
@@ -146,15 +146,15 @@ pub fn scan(opts: &BuildOptions, cached: &mut Cached) -> Result<Scan, BuildFailu
         "read + parse + markdown"
     });
     let global = global_key(binary, &config, &theme, opts.live_reload)?;
-    let input = input_key(global, parse_key, opts, (&sources, &found.photos), &theme, root, racy_after);
+    let input = input_key(global, parse_key, opts, (&sources, &found.assets), &theme, root, racy_after);
     let keys = Keys { parse: parse_key, global, input };
-    let (warnings, photos) = (found.warnings, found.photos);
+    let (warnings, assets) = (found.warnings, found.assets);
     Ok(Scan {
         config,
         theme,
         tz,
         sources,
-        photos,
+        assets,
         errors,
         warnings,
         timings,
@@ -333,7 +333,7 @@ fn input_key(
     global: u64,
     parse: u64,
     opts: &BuildOptions,
-    (sources, photos): (&[Source], &[content::Found]),
+    (sources, assets): (&[Source], &[content::Found]),
     theme: &Theme,
     root: &std::path::Path,
     racy_after: i64,
@@ -347,7 +347,7 @@ fn input_key(
         input.path(&s.stat.path).u64(s.stat.hash);
     }
     let mut racy = false;
-    for p in photos {
+    for p in assets {
         input.path(&p.path).u64(p.len).u64(p.mtime as u64);
         racy |= p.mtime >= racy_after;
     }

@@ -49,7 +49,7 @@ pub use state::{SourceStat, State};
 /// The folder of the cache, in the site root.
 pub const CACHE_DIR: &str = ".bantin";
 /// Bumped whenever the cache's layout or meaning changes.
-pub const FORMAT: u32 = 8;
+pub const FORMAT: u32 = 9;
 
 /// The cache of one profile.
 pub struct Cache {

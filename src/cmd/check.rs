@@ -55,6 +55,10 @@ pub fn check(root: &Path) -> Vec<Diagnostic> {
         }
     };
     diags.extend(photo_notes(&photos.probed));
+    match pipeline::find_attachments(&site) {
+        Ok(attached) => diags.extend(attached.warnings),
+        Err(errors) => diags.extend(errors),
+    }
     // Render every page in memory, as build would, to catch template errors.
     match Renderer::new(&site.config, &site.theme, &site.archive, &photos.set, site.now) {
         Ok(renderer) => {

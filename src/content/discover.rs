@@ -27,8 +27,9 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Discovered {
     pub files: Vec<Found>,
-    /// Pictures (by their extension: [`is_picture`]), for bulletins to show.
-    pub photos: Vec<Found>,
+    /// Every other file (pictures, documents), for bulletins to show or link as attachments;
+    /// not hidden ones (`.DS_Store`) or editors' backups (`x.md~`).
+    pub assets: Vec<Found>,
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
 }
@@ -36,7 +37,7 @@ pub struct Discovered {
 impl Discovered {
     fn append(&mut self, mut other: Discovered) {
         self.files.append(&mut other.files);
-        self.photos.append(&mut other.photos);
+        self.assets.append(&mut other.assets);
         self.errors.append(&mut other.errors);
         self.warnings.append(&mut other.warnings);
     }
@@ -109,7 +110,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
             let path = child(rel, name);
             let extension = extension(name.as_bytes());
             let is_md = extension == Some(b"md");
-            let is_photo = extension.is_some_and(picture_extension);
+            let is_asset = !is_md && !name.as_bytes().starts_with(b".") && !name.as_bytes().ends_with(b"~");
             // Some file systems do not give the type when listing: the file is looked at, once.
             let (kind, looked) = match kind {
                 FileType::Unknown => {
@@ -147,7 +148,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                         .with_hint(format!("rename it to {}.md", String::from_utf8_lossy(stem))),
                     ))
                 }
-                FileType::RegularFile if is_md || is_photo => {
+                FileType::RegularFile if is_md || is_asset => {
                     let st = looked.map_or_else(
                         || rustix::fs::statat(&fd, name.as_os_str(), AtFlags::SYMLINK_NOFOLLOW),
                         Ok,
@@ -157,7 +158,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
                             let nanos = i128::from(st.st_mtime) * 1_000_000_000 + st.st_mtime_nsec as i128;
                             let mtime = i64::try_from(nanos.max(0)).unwrap_or(i64::MAX);
                             let file = Found { path, len: st.st_size.max(0) as u64, mtime };
-                            if is_md { Part::File(file) } else { Part::Photo(file) }
+                            if is_md { Part::File(file) } else { Part::Asset(file) }
                         }
                         Err(e) => Part::Error(Box::new(
                             Diagnostic::error(format!("cannot read the file: {}", std::io::Error::from(e)))
@@ -174,7 +175,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
     for part in parts {
         match part {
             Part::File(f) => all.files.push(f),
-            Part::Photo(f) => all.photos.push(f),
+            Part::Asset(f) => all.assets.push(f),
             Part::Folder(found) => all.append(*found),
             Part::Error(d) => all.errors.push(*d),
             Part::Warning(d) => all.warnings.push(*d),
@@ -188,7 +189,7 @@ fn walk(fd: rustix::fd::OwnedFd, rel: &Path) -> Discovered {
 /// thousands of files).
 enum Part {
     File(Found),
-    Photo(Found),
+    Asset(Found),
     Folder(Box<Discovered>),
     Error(Box<Diagnostic>),
     Warning(Box<Diagnostic>),

@@ -47,6 +47,10 @@ pub fn parse(
         let (line, col) = crate::diag::line_col(&bulletin.body, photo.offset);
         photo.at = (bulletin.body_line + line - 1, col);
     }
+    for link in &mut rendered.attachments {
+        let (line, col) = crate::diag::line_col(&bulletin.body, link.offset);
+        link.at = (bulletin.body_line + line - 1, col);
+    }
     let mut warnings = Vec::new();
     if bulletin.image().is_some() && bulletin.image_alt().is_none() {
         warnings.push(
@@ -72,14 +76,11 @@ pub fn parse(
             Diagnostic::warning(format!("the link to {target} leads to nothing the site publishes")),
         );
         // A web address written without its scheme is a path to the browser.
-        let host = target.split('/').next().unwrap_or(target).to_ascii_lowercase();
-        let web = host.starts_with("www.")
-            || [".vn", ".com", ".net", ".org", ".gov", ".edu", ".info"].iter().any(|tld| host.ends_with(tld));
-        warnings.push(if web {
+        warnings.push(if markdown::is_web_address_without_scheme(target) {
             d.with_hint(format!("a web address starts with https:// — write it (https://{target})"))
         } else {
             d.with_hint(
-                "of the files under content/, only bulletins and their pictures are published: put the file under static/ (static/tep/bao-cao.pdf) and link it from the site's root ([toàn văn](/tep/bao-cao.pdf)); link a page of the site from the root too (/tags/an-ninh/), and another bulletin by its file (../02/bai-khac.md)",
+                "link a file by its name with its extension, beside the bulletin (quyet-dinh.pdf: it is published with it) or under static/ from the site's root (/tep/bao-cao.pdf); a page of the site from the root too (/tags/an-ninh/), and another bulletin by its file (../02/bai-khac.md)",
             )
         });
     }
@@ -139,6 +140,7 @@ impl Parsed {
                 images_without_alt: r.images_without_alt.clone(),
                 photos: r.photos.clone(),
                 internal_links: r.internal_links.clone(),
+                attachments: r.attachments.clone(),
                 relative_links: Vec::new(),
                 loaded: false,
                 spilled: None,

@@ -44,8 +44,12 @@ pub struct Rendered {
     /// In the HTML their href is [`INTERNAL_LINK`] followed by the target, for the renderer to
     /// replace with the target's URL.
     pub internal_links: Vec<(String, usize)>,
-    /// Links relative to the page that are not to a bulletin (`bao-cao.pdf`, `../tags/x/`):
-    /// (target as written, byte offset), for a warning as the bulletin is read (not cached).
+    /// Links to a file beside the bulletin (`quyet-dinh.pdf`, `../phu-luc/bang.xlsx`): its
+    /// attachments, published with it. In the HTML their href is [`ATTACHMENT_LINK`] followed
+    /// by the target, for the renderer to replace with the published file's address.
+    pub attachments: Vec<FileLink>,
+    /// Other links relative to the page (`../tags/x/`, `bao-cao`): (target as written, byte
+    /// offset), for a warning as the bulletin is read (not cached).
     #[serde(skip)]
     pub relative_links: Vec<(String, usize)>,
     /// Pictures of the site's own files (not web addresses), in the order written. In the
@@ -60,6 +64,17 @@ pub struct Rendered {
     /// within its memory budget: (offset, length) of each in the build's spill file.
     #[serde(skip)]
     pub spilled: Option<[(u64, u32); 2]>,
+}
+
+/// A link to one of the site's files (an attachment), as the Markdown writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileLink {
+    /// The address as written (`quyet-dinh.pdf`).
+    pub target: String,
+    /// Byte offset in the Markdown, and where that is in the source file (line, column, as
+    /// the parse stage fills it in), for messages.
+    pub offset: usize,
+    pub at: (usize, usize),
 }
 
 /// A picture of one of the site's files, as the Markdown writes it.
@@ -94,11 +109,40 @@ pub fn is_root_link(dest: &str) -> bool {
     dest.starts_with('/') && !dest.starts_with("//")
 }
 
+/// The href prefix of a not-yet-resolved link to an attachment (a file beside the bulletin),
+/// followed by the target as written, for the renderer to replace with where it is published.
+pub const ATTACHMENT_LINK: &str = "#bantin-file:";
+
 /// Whether a link target is a path relative to the page (`bao-cao.pdf`, `../x/`): not a web
 /// address, not from the root, not within the page.
 fn is_relative_link(dest: &str) -> bool {
     let head = dest.split(['/', '?', '#']).next().unwrap_or(dest);
     !dest.is_empty() && !dest.starts_with(['/', '#', '?']) && !head.contains(':')
+}
+
+/// Whether a link target is a web address written without `https://`
+/// (`www.baochinhphu.vn/x`), which the browser reads as a path under the page.
+pub fn is_web_address_without_scheme(dest: &str) -> bool {
+    let host = dest.split(['/', '?', '#']).next().unwrap_or(dest).to_ascii_lowercase();
+    host.starts_with("www.")
+        || [".vn", ".com", ".net", ".org", ".gov", ".edu", ".info"].iter().any(|tld| host.ends_with(tld))
+}
+
+/// Whether a relative link target names a file (`quyet-dinh.pdf`, `so-lieu/bang.xlsx`): its
+/// last part has an extension, and it is not a bulletin (`.md`), a web page (`.html`) or a
+/// folder (`x/`).
+pub fn is_attachment_link(dest: &str) -> bool {
+    let path = dest.split(['?', '#']).next().unwrap_or(dest);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let extension = name.rsplit_once('.').map(|(stem, ext)| (stem, ext.to_ascii_lowercase()));
+    is_relative_link(dest)
+        && !is_web_address_without_scheme(dest)
+        && extension.is_some_and(|(stem, ext)| {
+            !stem.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+                && !["md", "html", "htm", "php", "asp", "aspx"].contains(&ext.as_str())
+        })
 }
 
 /// Whether a link target names another bulletin's source file.
@@ -162,6 +206,13 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                     CowStr::from(format!("{INTERNAL_LINK}{dest_url}"))
                 } else if is_root_link(&dest_url) {
                     CowStr::from(format!("{ROOT_LINK}{}", &dest_url[1..]))
+                } else if is_attachment_link(&dest_url) {
+                    out.attachments.push(FileLink {
+                        target: dest_url.to_string(),
+                        offset: range.start,
+                        at: (0, 0),
+                    });
+                    CowStr::from(format!("{ATTACHMENT_LINK}{dest_url}"))
                 } else {
                     if is_relative_link(&dest_url) {
                         out.relative_links.push((dest_url.to_string(), range.start));

@@ -203,9 +203,35 @@ fn links_relative_to_the_page_are_listed_and_others_are_not() {
         false,
     );
     let listed: Vec<&str> = r.relative_links.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(listed, ["bao-cao.pdf", "../tags/x/"]);
+    assert_eq!(listed, ["../tags/x/"]);
+    let attached: Vec<&str> = r.attachments.iter().map(|l| l.target.as_str()).collect();
+    assert_eq!(attached, ["bao-cao.pdf"]);
+    assert!(r.html.contains(&format!("href=\"{}bao-cao.pdf\"", super::ATTACHMENT_LINK)), "{}", r.html);
     assert!(r.html.contains(&format!("href=\"{}tep/a.pdf\"", super::ROOT_LINK)), "{}", r.html);
     assert!(r.html.contains("href=\"//cdn.vn/x\""), "{}", r.html);
+}
+
+#[test]
+fn only_relative_links_to_files_are_attachments() {
+    for (dest, attachment) in [
+        ("quyet-dinh.pdf", true),
+        ("so-lieu/Bảng.XLSX#x", true),
+        ("../07/a.docx?v=2", true),
+        ("anh.jpg", true),
+        ("../tags/x/", false),
+        ("bai.html", false),
+        ("ban-tin", false),
+        ("v1.", false),
+        (".env", false),
+        ("www.baochinhphu.vn", false),
+        ("baochinhphu.vn/a.pdf", false),
+        ("https://x.vn/a.pdf", false),
+        ("/tep/a.pdf", false),
+        ("x.md", false),
+        ("a.tar.gzipped", false),
+    ] {
+        assert_eq!(super::is_attachment_link(dest), attachment, "{dest}");
+    }
 }
 
 #[test]

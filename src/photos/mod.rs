@@ -21,7 +21,7 @@ pub use html::{
 };
 pub use probe::{Format, Probed, probe};
 pub use process::{Want, make, verify};
-pub use refs::{is_local, resolve};
+pub use refs::{is_local, published_file, resolve};
 pub use strip::strip;
 
 /// What the build cache keeps of each photo file: (size, time, what it is), by its

@@ -1,6 +1,6 @@
-//! Which file a picture's address names: relative addresses from the bulletin's own folder
-//! (a photo beside it, or in its bundle folder), `/…` from the site's `static/` folder, then
-//! from `content/`.
+//! Which file a picture's or an attachment's address names: relative addresses from the
+//! bulletin's own folder (a photo beside it, or in its bundle folder), `/…` from the site's
+//! `static/` folder, then from `content/`; and where an attachment is published.
 
 /// Whether a picture's address names a file of the site rather than a web address.
 pub fn is_local(src: &str) -> bool {
@@ -35,6 +35,35 @@ pub fn resolve(bulletin: &str, src: &str, exists: impl Fn(&str) -> bool) -> Resu
     }
 }
 
+/// Where the file `resolved` (site-relative, as [`resolve`] gives it) is published when a
+/// bulletin links it: a file of `content/` under `files/`, its folders and name as slugs
+/// (`content/2025/07/Quyết định số 12.PDF` → `files/2025/07/quyet-dinh-so-12.pdf`: an address
+/// every host serves and every reader's system saves), one of `static/` where static files
+/// are. `None` for a file of neither.
+pub fn published_file(resolved: &str) -> Option<String> {
+    if let Some(rest) = resolved.strip_prefix("static/") {
+        return Some(rest.to_string());
+    }
+    let rest = resolved.strip_prefix("content/")?;
+    let (folders, name) = rest.rsplit_once('/').unwrap_or(("", rest));
+    let mut out = String::from("files/");
+    for folder in folders.split('/').filter(|f| !f.is_empty()) {
+        let slug = crate::text::slugify(folder);
+        out.push_str(if slug.is_empty() { "_" } else { &slug });
+        out.push('/');
+    }
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let stem = crate::text::slugify(stem);
+    out.push_str(if stem.is_empty() { "tep" } else { &stem });
+    let extension: String =
+        extension.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect();
+    if !extension.is_empty() {
+        out.push('.');
+        out.push_str(&extension);
+    }
+    Some(out)
+}
+
 /// `base/rel` with `.` and `..` worked out; `None` if it climbs above the site root.
 fn normalise(base: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
@@ -53,6 +82,25 @@ fn normalise(base: &str, rel: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_are_published_under_files_with_portable_names() {
+        assert_eq!(
+            published_file("content/2025/07/Quyết định số 12.PDF").as_deref(),
+            Some("files/2025/07/quyet-dinh-so-12.pdf")
+        );
+        assert_eq!(
+            published_file("content/Ðiện lực/bai/bảng.xlsx").as_deref(),
+            Some("files/dien-luc/bai/bang.xlsx")
+        );
+        assert_eq!(published_file("content/a/….pdf").as_deref(), Some("files/a/tep.pdf"));
+        assert_eq!(
+            published_file("content/con.pdf").as_deref().map(|p| p.starts_with("files/con--")),
+            Some(true)
+        );
+        assert_eq!(published_file("static/tep/a.pdf").as_deref(), Some("tep/a.pdf"));
+        assert_eq!(published_file("themes/x.pdf"), None);
+    }
 
     #[test]
     fn addresses_resolve_beside_the_bulletin_then_under_static_and_content() {

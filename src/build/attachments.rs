@@ -1,0 +1,134 @@
+//! The attachments stage. `find`: each file a bulletin links beside it (`[toàn văn](quyet-dinh.pdf)`,
+//! a file of `content/` that is no bulletin) is looked up, and a link to one that is not there
+//! is a warning at its line. `write`: each is published under `files/`
+//! ([`crate::photos::published_file`]), once however many bulletins link it, kept from the
+//! published site when its size and time are those it was published from (its key), and a
+//! picture without its camera's metadata ([`crate::photos::strip`]).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::load::LoadedSite;
+use crate::diag::{Diagnostic, Severity};
+use crate::hash::Fingerprint;
+use crate::output::Emit;
+
+/// One file to publish: where from (site-relative), its size and time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub source: String,
+    pub len: u64,
+    pub mtime: i64,
+}
+
+/// The attachments of a build, by where each is published, and the warnings of links to
+/// files that are not there.
+#[derive(Debug, Default)]
+pub struct Attached {
+    pub files: BTreeMap<String, Attachment>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What to write where a file linked from a bulletin is nowhere.
+const PUT_THE_FILE: &str = "put the file beside the bulletin and link it by its name with its extension ([toàn văn](quyet-dinh.pdf)), or under static/ and link it from the site's root (/tep/quyet-dinh.pdf)";
+
+/// Finds the file of every attachment the archive's bulletins link. Two files published at
+/// one address (names that differ only in case or marks, `Quyết định.pdf` and
+/// `quyet-dinh.pdf`) are an error naming both.
+pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
+    let mut found = Attached::default();
+    if site.archive.entries.iter().all(|e| e.facts.attachments.is_empty()) {
+        return Ok(found);
+    }
+    let files: FxHashMap<String, (u64, i64)> =
+        site.assets.iter().map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime))).collect();
+    // A name on disk may be decomposed (NFD) or typed with Ð, where the bulletin's link is
+    // normalised: such files are found by their normalised name, as photos are.
+    let normal: FxHashMap<String, &String> = files
+        .keys()
+        .filter_map(|f| {
+            let n = crate::text::normalize(f);
+            (n != *f).then_some((n, f))
+        })
+        .collect();
+    let real = |p: &str| -> Option<&String> {
+        files.get_key_value(p).map(|(k, _)| k).or_else(|| normal.get(&crate::text::normalize(p)).copied())
+    };
+    let mut errors = Vec::new();
+    for e in &site.archive.entries {
+        let bulletin = crate::render::slash_path(&e.bulletin.source);
+        for link in &e.facts.attachments {
+            let resolved = crate::photos::resolve(&bulletin, &link.target, |p| {
+                p.starts_with("static/") || real(p).is_some()
+            });
+            let path = match resolved {
+                Ok(path) if path.starts_with("static/") => continue,
+                Ok(path) => path,
+                Err(tried) => {
+                    let what = (link.target.as_str(), "linked file", PUT_THE_FILE);
+                    let mut d = super::photos::missing(&e.bulletin.source, link.at, what, &tried, &files);
+                    d.severity = Severity::Warning;
+                    found.warnings.push(d);
+                    continue;
+                }
+            };
+            let (Some(source), Some(output)) = (real(&path), crate::photos::published_file(&path)) else {
+                continue;
+            };
+            let (len, mtime) = files.get(source).copied().unwrap_or_default();
+            let attachment = Attachment { source: source.clone(), len, mtime };
+            match found.files.get(&output) {
+                Some(other) if other.source != attachment.source => errors.push(
+                    Diagnostic::error(format!(
+                        "{} and {} would both be published as {output}",
+                        other.source, attachment.source
+                    ))
+                    .in_file(&e.bulletin.source)
+                    .at(
+                        &std::fs::read_to_string(&e.bulletin.source).unwrap_or_default(),
+                        link.at.0,
+                        link.at.1,
+                    )
+                    .with_hint(
+                        "their names differ only in case, marks or punctuation: rename one of the files",
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    found.files.insert(output, attachment);
+                }
+            }
+        }
+    }
+    if errors.is_empty() { Ok(found) } else { Err(errors) }
+}
+
+/// Puts every attachment into the output.
+pub fn write(root: &Path, attached: &Attached, emit: &Emit) -> Result<(), Diagnostic> {
+    let racy_after = super::scan::racy_after();
+    attached.files.par_iter().try_for_each(|(output, a)| {
+        // Its size and time say it is the file published, unless they are too fresh to trust.
+        let key = (a.mtime < racy_after).then(|| {
+            Fingerprint::new().str("attachment").str(&a.source).u64(a.len).u64(a.mtime as u64).finish()
+        });
+        if let Some(at) = key.and_then(|key| emit.unchanged_at(output, key)) {
+            return emit.keep_at(at).map_err(|e| copy_error(&a.source, &e));
+        }
+        let bytes = std::fs::read(root.join(&a.source)).map_err(|e| copy_error(&a.source, &e))?;
+        // A picture leaves its camera's metadata (position, serial number) behind.
+        let bytes = if crate::content::is_picture(Path::new(&a.source)) {
+            crate::photos::strip(&bytes)
+                .map_err(|e| Diagnostic::error(e.message).in_file(&a.source).with_hint(e.hint))?
+        } else {
+            bytes
+        };
+        emit.put(output, key, &bytes).map_err(|e| copy_error(&a.source, &e))
+    })
+}
+
+fn copy_error(source: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(format!("cannot publish the file: {e}")).in_file(source)
+}

@@ -1,0 +1,171 @@
+//! Attachments, end to end: a file a bulletin links beside it (a PDF of a decision, a
+//! spreadsheet, the original of a photo) is published under files/, once however many
+//! bulletins link it, and every link to it, on the page and in the feeds, leads to its bytes;
+//! a linked picture loses its camera's metadata; a changed file is published again and one no
+//! longer linked goes, as in a clean build; a link to a file that is not there is a warning at
+//! its line; two files one address would take are an error naming both.
+
+mod common;
+
+use std::path::Path;
+
+use common::photo::{SERIAL, jpeg};
+use common::{Site, attrs, resolve_link, snapshot, stderr};
+
+const SITE: &str = "base_url = \"https://tin.example/tin-tuc/\"\n";
+
+/// The file each link of the bulletin body on `page` (under public/) leads to, by its text.
+fn linked(site: &Site, page: &str) -> Vec<(String, std::path::PathBuf)> {
+    let doc = site.page(page);
+    let selector = scraper::Selector::parse("article a[href]").expect("selector");
+    let from = site.public().join(page).join("index.html");
+    doc.select(&selector)
+        .filter_map(|a| {
+            let href = a.value().attr("href")?;
+            let text = a.text().collect::<String>();
+            resolve_link(&site.public(), &from, href).map(|p| (text, p))
+        })
+        .collect()
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn linked_files_are_published_and_every_link_leads_to_their_bytes() {
+    let site = Site::new(SITE);
+    let pdf = b"%PDF-1.4\n% quyet dinh so 12\n".to_vec();
+    site.write_bytes("content/2025/07/Quyết định số 12.pdf", &pdf);
+    site.write_bytes("content/2025/07/so-lieu/Bảng.XLSX", b"PK\x03\x04 bang so lieu");
+    site.write_bytes("content/2025/07/anh-goc.jpg", &jpeg(64, 48, 1, true));
+    site.bulletin(
+        "2025/07/quyet-dinh.md",
+        "title: Tỉnh ban hành quyết định\ndate: 2025-07-01",
+        "Toàn văn: [quyết định](<Quyết định số 12.pdf>), [trang 2](<Quyết định số 12.pdf#page=2>).\n\n\
+         Số liệu: [bảng](so-lieu/Bảng.XLSX). Ảnh: [ảnh gốc](anh-goc.jpg).",
+    );
+    // Another bulletin links the same file from another folder.
+    site.bulletin(
+        "2025/08/tiep-theo.md",
+        "title: Tiếp theo quyết định\ndate: 2025-08-01",
+        "Xem lại [quyết định](../07/Quyết%20định%20số%2012.pdf).",
+    );
+    site.build(&[]);
+
+    let links = linked(&site, "2025/07/quyet-dinh/");
+    let find = |text: &str| links.iter().find(|(t, _)| t == text).map(|(_, p)| p.clone());
+    let decision = find("quyết định").expect("the decision is linked");
+    assert!(decision.ends_with("files/2025/07/quyet-dinh-so-12.pdf"), "{}", decision.display());
+    assert_eq!(bytes(&decision), pdf);
+    assert_eq!(find("trang 2"), Some(decision.clone()));
+    let sheet = find("bảng").expect("the sheet is linked");
+    assert!(sheet.ends_with("files/2025/07/so-lieu/bang.xlsx"), "{}", sheet.display());
+    assert_eq!(bytes(&sheet), b"PK\x03\x04 bang so lieu");
+    let photo = bytes(&find("ảnh gốc").expect("the photo is linked"));
+    assert!(photo.starts_with(&[0xFF, 0xD8]), "still a JPEG");
+    assert!(
+        !photo.windows(SERIAL.len()).any(|w| w == SERIAL.as_bytes()),
+        "the camera's serial number is gone"
+    );
+    let hrefs = attrs(&site.page("2025/07/quyet-dinh/"), "article a", "href");
+    assert!(hrefs.iter().any(|h| h.ends_with("quyet-dinh-so-12.pdf#page=2")), "{hrefs:?}");
+    // The other bulletin leads to the same published file.
+    let other = linked(&site, "2025/08/tiep-theo/");
+    assert_eq!(other.iter().find(|(t, _)| t == "quyết định").map(|(_, p)| p), Some(&decision));
+    // Published once, and nothing else of content/ is.
+    let mut published: Vec<String> = walkdir::WalkDir::new(site.public().join("files"))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path().strip_prefix(site.public()).expect("under public").to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    published.sort();
+    assert_eq!(
+        published,
+        [
+            "files/2025/07/anh-goc.jpg",
+            "files/2025/07/quyet-dinh-so-12.pdf",
+            "files/2025/07/so-lieu/bang.xlsx"
+        ]
+    );
+    // Feeds link it absolute, under the site's address.
+    for feed in ["atom.xml", "rss.xml", "feed.json"] {
+        let text = std::fs::read_to_string(site.public().join(feed)).expect("feed");
+        assert!(text.contains("https://tin.example/tin-tuc/files/2025/07/quyet-dinh-so-12.pdf"), "{feed}");
+    }
+    // Linked files are not warned of.
+    let out = site.run(&["check"]);
+    assert!(!stderr(&out).contains("linked file"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_changed_file_is_published_again_and_one_no_longer_linked_goes_as_in_a_clean_build() {
+    let site = Site::new(SITE);
+    site.write("content/2025/07/thong-bao.pdf", "%PDF-1.4 ban dau");
+    site.write("content/2025/07/phu-luc.docx", "PK phu luc");
+    site.bulletin(
+        "2025/07/thong-bao.md",
+        "title: Thông báo\ndate: 2025-07-01",
+        "[Thông báo](thong-bao.pdf) và [phụ lục](phu-luc.docx).",
+    );
+    site.build(&[]);
+    let published = site.public().join("files/2025/07/thong-bao.pdf");
+    assert_eq!(bytes(&published), b"%PDF-1.4 ban dau");
+    // The same size, other bytes: only the attachment changed.
+    site.write("content/2025/07/thong-bao.pdf", "%PDF-1.4 sua doi");
+    site.build(&[]);
+    assert_eq!(bytes(&published), b"%PDF-1.4 sua doi");
+    site.bulletin(
+        "2025/07/thong-bao.md",
+        "title: Thông báo\ndate: 2025-07-01",
+        "[Thông báo](thong-bao.pdf).",
+    );
+    site.build(&[]);
+    assert!(
+        !site.public().join("files/2025/07/phu-luc.docx").exists(),
+        "no longer linked, no longer published"
+    );
+    let incremental = snapshot(&site.public());
+    site.build(&["--clean"]);
+    assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
+}
+
+#[test]
+fn a_link_to_a_missing_file_is_a_warning_at_its_line_and_a_clash_an_error_naming_both() {
+    let site = Site::new(SITE);
+    site.write("content/2025/07/bao-cao.pdf", "%PDF-1.4");
+    site.bulletin(
+        "2025/07/a.md",
+        "title: A\ndate: 2025-07-01",
+        "Dòng đầu.\n\nXem [báo cáo](bao-cao.pdf) và [phụ lục](phu-luc.pdf).",
+    );
+    for command in ["build", "check"] {
+        let out = site.run(&[command]);
+        let err = stderr(&out);
+        assert!(out.status.success(), "{command}: {err}");
+        let at = err
+            .find("the linked file `phu-luc.pdf` is not there")
+            .unwrap_or_else(|| panic!("{command}: {err}"));
+        assert!(
+            err[at..].lines().nth(1).is_some_and(|l| l.contains("content/2025/07/a.md:7:31")),
+            "{command}: {err}"
+        );
+        assert!(!err.contains("`bao-cao.pdf`"), "{command}: {err}");
+    }
+    // Two files whose names one address would take.
+    site.write("content/2025/07/Bao-Cao.pdf", "%PDF-1.4 khac");
+    site.bulletin("2025/07/b.md", "title: B\ndate: 2025-07-02", "Xem [bản khác](Bao-Cao.pdf).");
+    let before = snapshot(&site.public());
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("content/2025/07/bao-cao.pdf and content/2025/07/Bao-Cao.pdf would both be published as files/2025/07/bao-cao.pdf")
+            || err.contains("content/2025/07/Bao-Cao.pdf and content/2025/07/bao-cao.pdf would both be published as files/2025/07/bao-cao.pdf"),
+        "{err}"
+    );
+    assert!(before == snapshot(&site.public()), "the published site is left as it was");
+}

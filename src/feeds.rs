@@ -163,13 +163,10 @@ impl Ctx<'_> {
                     xml(&e.bulletin.title)
                 ));
             }
-            let mut html = self.archive.link_internal(e, &html, &self.url(""));
-            // A link within the bulletin (a footnote's, `#1`) leads to its page: in a feed it
-            // would lead into the feed.
-            if html.contains("href=\"#") {
-                let page = format!("href=\"{}#", xml(&self.url(&e.path)));
-                html = html.replace("href=\"#", &page).into();
-            }
+            let html = self.archive.link_internal(e, &html, &self.url(""));
+            // A link relative to the page (a footnote's `#1`, `../tags/x/`) leads where it does
+            // from the page: in a feed it would be read against the feed's address.
+            let html = absolute_hrefs(&html, &self.url(&e.path));
             f(&crate::photos::replace_markers(&html, |n| {
                 let (r, photo) = (e.facts.photos.get(n)?, self.photos.body_of(i, n)?);
                 Some(crate::photos::feed_html(photo, self.base, &r.alt, &r.title, r.block))
@@ -399,9 +396,108 @@ fn rfc2822(d: &PubDate) -> String {
     d.zoned.strftime("%a, %d %b %Y %H:%M:%S %z").to_string()
 }
 
+/// `html` with each `href` relative to the page at `page` (an absolute URL) made absolute, as
+/// a browser reads it from the page: `#1` → `page#1`, `../x/` → the folder above's `x/`.
+/// Web addresses (`https:`, `mailto:`), `//host` and `/path` links are left as they are.
+fn absolute_hrefs<'h>(html: &'h str, page: &str) -> std::borrow::Cow<'h, str> {
+    const HREF: &str = "href=\"";
+    let is_relative = |value: &str| {
+        let head = value.split(['/', '?', '#']).next().unwrap_or(value);
+        !value.starts_with('/') && !head.contains(':')
+    };
+    if !html.match_indices(HREF).any(|(at, _)| is_relative(&html[at + HREF.len()..])) {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    // Values are as the HTML writes them (`&amp;`), the page's URL written alike.
+    let page = xml(page);
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find(HREF) {
+        let start = at + HREF.len();
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('"').map_or(rest.len(), |e| start + e);
+        let value = &rest[start..end];
+        if is_relative(value) {
+            out.push_str(&join_url(&page, value));
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The absolute URL of `relative` read from the page at `page` (RFC 3986's resolution, for a
+/// base with a path): its fragment or query put on the page's, or its path on the page's
+/// folder with `.` and `..` worked out (never above the host).
+fn join_url(page: &str, relative: &str) -> String {
+    let page = page.split('#').next().unwrap_or(page);
+    if relative.starts_with('#') || relative.is_empty() {
+        return format!("{page}{relative}");
+    }
+    if relative.starts_with('?') {
+        return format!("{}{relative}", page.split('?').next().unwrap_or(page));
+    }
+    let page = page.split('?').next().unwrap_or(page);
+    let host_end = page.find("://").map_or(0, |s| page[s + 3..].find('/').map_or(page.len(), |p| s + 3 + p));
+    let (origin, path) = page.split_at(host_end);
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let cut = relative.find(['?', '#']).unwrap_or(relative.len());
+    let (rel_path, tail) = relative.split_at(cut);
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    let segments: Vec<&str> = rel_path.split('/').collect();
+    for (n, seg) in segments.iter().enumerate() {
+        match *seg {
+            "." => {}
+            ".." => {
+                parts.pop();
+            }
+            "" if n + 1 < segments.len() => {}
+            s => parts.push(s),
+        }
+    }
+    // `x/`, `.` and `..` name a folder: the URL keeps its slash.
+    let folder_like = rel_path.ends_with('/') || matches!(segments.last(), Some(&("." | "..")));
+    let mut out = format!("{origin}/{}", parts.join("/"));
+    if folder_like && !parts.is_empty() && !out.ends_with('/') {
+        out.push('/');
+    }
+    out.push_str(tail);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_links_are_read_from_the_page() {
+        let page = "https://tin.example/tin-tuc/2024/05/so-lieu/";
+        for (relative, absolute) in [
+            ("#1", "https://tin.example/tin-tuc/2024/05/so-lieu/#1"),
+            ("../../../tags/an-ninh/", "https://tin.example/tin-tuc/tags/an-ninh/"),
+            (
+                "bang.html?a=1&amp;b=2#x",
+                "https://tin.example/tin-tuc/2024/05/so-lieu/bang.html?a=1&amp;b=2#x",
+            ),
+            ("./", "https://tin.example/tin-tuc/2024/05/so-lieu/"),
+            ("..", "https://tin.example/tin-tuc/2024/05/"),
+            ("../../../../../../x", "https://tin.example/x"),
+            ("?trang=2", "https://tin.example/tin-tuc/2024/05/so-lieu/?trang=2"),
+        ] {
+            assert_eq!(join_url(page, relative), absolute, "{relative}");
+        }
+        let html = "<a href=\"#1\">1</a> <a href=\"../x/\">x</a> <a href=\"https://a.vn/\">a</a> <a href=\"/t/\">t</a> <a href=\"mailto:a@b.vn\">m</a>";
+        assert_eq!(
+            absolute_hrefs(html, "https://t.vn/a/b/"),
+            "<a href=\"https://t.vn/a/b/#1\">1</a> <a href=\"https://t.vn/a/x/\">x</a> <a href=\"https://a.vn/\">a</a> <a href=\"/t/\">t</a> <a href=\"mailto:a@b.vn\">m</a>"
+        );
+        assert!(matches!(
+            absolute_hrefs("<a href=\"https://a.vn/\">a</a>", "https://t.vn/"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     fn archive(dates: &[&str]) -> Archive {
         let tz = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").expect("tz");

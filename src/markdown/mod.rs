@@ -163,6 +163,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     let mut out = Rendered { loaded: true, ..Rendered::default() };
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
+    // Each footnote label's id (`[^1]` → `fn-1`), one per label.
+    let mut footnote_ids: HashMap<String, String> = HashMap::new();
+    let mut used_footnote_ids: HashMap<String, usize> = HashMap::new();
 
     // State for the element being collected.
     let mut heading: Option<(usize, Vec<Event>)> = None; // (index of Start in `events`, inner)
@@ -251,6 +254,14 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 }
                 Event::End(TagEnd::Image)
             }
+            // A footnote's id is its label's slug after `fn-`: a bare `1` (or `ghi-chu`) could
+            // be a heading's id too, and a label holding a space no id at all.
+            Event::FootnoteReference(label) => {
+                Event::FootnoteReference(footnote_id(&label, &mut footnote_ids, &mut used_footnote_ids))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => Event::Start(Tag::FootnoteDefinition(
+                footnote_id(&label, &mut footnote_ids, &mut used_footnote_ids),
+            )),
             Event::Start(Tag::Paragraph) => {
                 paragraph_depth += 1;
                 if !first_para_done && first_para.is_none() {
@@ -468,6 +479,17 @@ fn unique_id(text: &str, used: &mut HashMap<String, usize>) -> String {
     let n = used.entry(base.clone()).or_insert(0);
     *n += 1;
     if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+}
+
+/// The id of the footnote labelled `label`: `fn-` and its slug, unique among the body's
+/// footnotes, the same for its reference and its definition.
+fn footnote_id(
+    label: &str,
+    ids: &mut HashMap<String, String>,
+    used: &mut HashMap<String, usize>,
+) -> CowStr<'static> {
+    let id = ids.entry(label.to_string()).or_insert_with(|| format!("fn-{}", unique_id(label, used)));
+    CowStr::from(id.clone())
 }
 
 /// Link targets with a scheme other than http(s), mailto, tel, or none become `#`.

@@ -183,6 +183,22 @@ fn summary_cut_reads_only_what_it_needs_and_cuts_as_the_whole_line_would() {
 }
 
 #[test]
+fn footnote_ids_are_prefixed_slugs_that_match_their_references() {
+    let r = render("# 1\n\nMột[^1] hai[^Ghi chú] ba[^1].\n\n[^1]: Nguồn.\n\n[^Ghi chú]: Chú thích.\n", false);
+    let doc = scraper::Html::parse_fragment(&r.html);
+    let ids: Vec<&str> = doc
+        .select(&scraper::Selector::parse("[id]").expect("selector"))
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    assert_eq!(ids, ["1", "fn-1", "fn-ghi-chu"], "{}", r.html);
+    let hrefs: Vec<&str> = doc
+        .select(&scraper::Selector::parse("sup a").expect("selector"))
+        .filter_map(|e| e.value().attr("href"))
+        .collect();
+    assert_eq!(hrefs, ["#fn-1", "#fn-ghi-chu", "#fn-1"], "{}", r.html);
+}
+
+#[test]
 fn tables_footnotes_tasks() {
     let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\nx[^1]\n\n[^1]: chú thích\n\n- [x] xong\n", false);
     assert!(r.html.contains("<table>"), "{}", r.html);

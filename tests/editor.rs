@@ -324,8 +324,10 @@ fn importing_keeps_pictures_beside_the_imported_bulletin() {
     site.write_bytes("old/hugo/content/posts/cau-moi/Cau Moi 2.JPG", &common::photo::jpeg(90, 60, 6, false));
     site.write(
         "old/hugo/content/posts/cau-moi/index.md",
-        "---\ntitle: Cầu mới thông xe\ndate: 2021-03-02\nimages: [cover.jpg]\n---\nChữ.\n\n![Cầu mới](<Cau Moi 2.JPG> \"Cầu mới. Ảnh: A\")\n",
+        "---\ntitle: Cầu mới thông xe\ndate: 2021-03-02\nimages: [cover.jpg]\n---\nChữ.\n\n![Cầu mới](<Cau Moi 2.JPG> \"Cầu mới. Ảnh: A\")\n\nXem [quyết định](<Quyết định.pdf#page=2>).\n",
     );
+    // The bundle's document, linked: it comes along as the bulletin's attachment.
+    site.write("old/hugo/content/posts/cau-moi/Quyết định.pdf", "%PDF-1.4 quyet dinh");
     // A Jekyll post whose picture is under the site's assets/, site-rooted.
     site.write_bytes("old/jekyll/assets/img/mua.jpg", &photo);
     site.write(
@@ -340,6 +342,7 @@ fn importing_keeps_pictures_beside_the_imported_bulletin() {
     assert!(cau.contains("image: cau-moi-thong-xe-cover.jpg"), "{cau}");
     assert!(cau.contains("(<cau-moi-thong-xe-cau-moi-2.jpg> \"Cầu mới. Ảnh: A\")"), "{cau}");
     assert!(site.root().join("content/2021/03/cau-moi-thong-xe-cover.jpg").is_file());
+    assert!(cau.contains("[quyết định](<cau-moi-thong-xe-quyet-dinh.pdf#page=2>)"), "{cau}");
     let mua = std::fs::read_to_string(site.root().join("content/2021/04/mua-lon.md")).expect("imported");
     assert!(mua.contains("image: mua-lon-mua.jpg") && mua.contains("![Mưa](mua-lon-mua.jpg)"), "{mua}");
     // The missing one is still named, so the build says where: the import does not hide it.
@@ -359,4 +362,9 @@ fn importing_keeps_pictures_beside_the_imported_bulletin() {
     assert_eq!(common::attrs(&page, ".body figure img", "width"), ["90"]);
     assert_eq!(texts(&page, ".body figcaption"), ["Cầu mới. Ảnh: A"]);
     assert_eq!(common::attrs(&site.page("2021/04/mua-lon/"), "figure.lead img", "width"), ["200"]);
+    let links = common::attrs(&page, ".body a", "href");
+    let pdf = links.iter().find(|h| h.contains(".pdf")).expect("the document is linked");
+    let file =
+        common::resolve_link(&site.public(), &site.public().join("2021/03/cau-moi-thong-xe/index.html"), pdf);
+    assert_eq!(file.map(|f| std::fs::read(f).ok()), Some(Some(b"%PDF-1.4 quyet dinh".to_vec())), "{pdf}");
 }

@@ -1,7 +1,9 @@
-//! The pictures an imported bulletin shows: found beside its source (a Hugo page bundle, a
-//! Jekyll post's folder) or, for site-rooted addresses (`/images/x.jpg`), under the source
-//! site's `static/` or root; copied beside the imported bulletin as `<slug>-<name>`, and its
-//! references rewritten to that name. Web addresses stay as they are.
+//! The pictures an imported bulletin shows, and the files it links beside it (a PDF in a Hugo
+//! page bundle: its attachments): found beside its source (a Hugo page bundle, a Jekyll post's
+//! folder) or, for a picture's site-rooted address (`/images/x.jpg`), under the source site's
+//! `static/` or root; copied beside the imported bulletin as `<slug>-<name>`, and its
+//! references rewritten to that name (a fragment, `#page=2`, kept). Web addresses stay as
+//! they are.
 
 use std::path::{Path, PathBuf};
 
@@ -15,10 +17,14 @@ pub type Pictures = Vec<(String, PathBuf, String)>;
 pub fn gather(from: &Path, image: Option<&str>, body: &mut String, slug: &str) -> (Pictures, Vec<String>) {
     let mut places: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     for (event, range) in Parser::new(body).into_offset_iter() {
-        if let Event::Start(Tag::Image { dest_url, .. }) = event
-            && crate::photos::is_local(&dest_url)
-        {
-            places.push((range, dest_url.to_string()));
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) if crate::photos::is_local(&dest_url) => {
+                places.push((range, dest_url.to_string()));
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if crate::markdown::is_attachment_link(&dest_url) => {
+                places.push((range, dest_url.to_string()));
+            }
+            _ => {}
         }
     }
     let mut refs: Vec<String> =
@@ -38,7 +44,7 @@ pub fn gather(from: &Path, image: Option<&str>, body: &mut String, slug: &str) -
                 pictures.push((reference, file, new));
             }
             None => notes.push(format!(
-                "{}: the picture {reference} was not found beside it or under the site's static/ folder; copy it beside the imported bulletin",
+                "{}: the file {reference} was not found beside it or under the site's static/ folder; copy it beside the imported bulletin",
                 from.display()
             )),
         }
@@ -46,9 +52,10 @@ pub fn gather(from: &Path, image: Option<&str>, body: &mut String, slug: &str) -
     // Rewritten from the end, so that earlier places keep their offsets.
     for (range, dest) in places.iter().rev() {
         let Some(new) = pictures.iter().find(|p| &p.0 == dest).map(|p| &p.2) else { continue };
+        let fragment = dest.find('#').map_or("", |at| &dest[at..]);
         if let Some(at) = body[range.clone()].rfind(dest.as_str()) {
             let at = range.start + at;
-            body.replace_range(at..at + dest.len(), new);
+            body.replace_range(at..at + dest.len(), &format!("{new}{fragment}"));
         }
     }
     (pictures, notes)

@@ -114,6 +114,7 @@ pub(super) fn parse_line(line: &str) -> Result<Candidate, String> {
         image: text(v.get("image")),
         image_alt: text(v.get("image_alt")).or_else(|| text(v.get("caption"))),
         body,
+        notes: Vec::new(),
     })
 }
 

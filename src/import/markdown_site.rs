@@ -44,6 +44,8 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
     if authors.is_empty() {
         authors = list("author");
     }
+    // Hugo's shortcodes, written as Markdown where bantin can.
+    let (body, notes) = super::shortcodes::convert(body.trim());
     let draft = get("draft").and_then(Value::as_bool).unwrap_or(false)
         || get("published").and_then(Value::as_bool).is_some_and(|p| !p);
     Ok(Candidate {
@@ -63,6 +65,7 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
         image_alt: string("image_alt")
             .or_else(|| get("image").and_then(|i| i.get("alt")).and_then(Value::as_str).map(str::to_owned)),
         body: body.trim().to_string(),
+        notes,
     })
 }
 

@@ -6,6 +6,7 @@ mod jsonl;
 mod markdown_site;
 mod pictures;
 mod plain_text;
+mod shortcodes;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,9 @@ pub struct Candidate {
     pub image_alt: Option<String>,
     /// Markdown.
     pub body: String,
+    /// What the reading left for the editor to do (a shortcode bantin cannot write), each
+    /// with its line.
+    pub notes: Vec<String>,
 }
 
 /// One record that was not imported, and why.
@@ -176,7 +180,8 @@ fn write_candidate(
     let dir = root.join("content").join(parsed.zoned.strftime("%Y/%m").to_string());
     // Pictures come along: copied beside the bulletin, named after it, references rewritten.
     let mut body = text::normalize(&c.body);
-    let (pictures, notes) = pictures::gather(from, c.image.as_deref(), &mut body, &slug);
+    let (pictures, mut notes) = pictures::gather(from, c.image.as_deref(), &mut body, &slug);
+    notes.extend(c.notes.iter().map(|n| format!("{}: {n}", from.display())));
     b.image = c.image.as_deref().map(|i| pictures::renamed(i, &pictures));
     b.image_alt = c.image_alt.or_else(|| b.image.as_ref().map(|_| b.title.clone()));
     let file = b.to_file(&body)?;

@@ -515,7 +515,7 @@ fn hostile_titles_are_text() {
         // The only scripts: the theme's own search client and share button by URL, and JSON-LD
         // data that parses as JSON (browsers never run it).
         let scripts = attrs(&doc, "script", "src");
-        let theirs = |s: &String| s.ends_with("search.js") || s.ends_with("share.js");
+        let theirs = |s: &String| s.ends_with("search.js") || s.ends_with("bulletin.js");
         assert!(scripts.iter().all(theirs), "{path} has a script: {scripts:?}");
         let sel = scraper::Selector::parse("script").expect("sel");
         for script in doc.select(&sel) {
@@ -628,7 +628,7 @@ fn the_example_site_builds_every_page_kind_and_no_link_is_broken() {
         assert!(compressed <= 30 * 1024, "{} weighs {compressed} bytes compressed", rel.display());
         // The one script is the share row's copy button: the page reads the same without it.
         let scripts = attrs(&doc, "script[src]", "src");
-        assert!(scripts.iter().all(|s| s.ends_with("share.js")), "{}: {scripts:?}", rel.display());
+        assert!(scripts.iter().all(|s| s.ends_with("bulletin.js")), "{}: {scripts:?}", rel.display());
     }
 }
 

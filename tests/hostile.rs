@@ -158,7 +158,7 @@ fn hostile_but_valid_bulletins_render_safely() {
             assert_eq!(
                 lower.matches("<script").count(),
                 lower.matches("<script type=\"application/ld+json\">").count()
-                    + lower.matches("<script src=\"../share.js\" defer>").count(),
+                    + lower.matches("<script src=\"../bulletin.js\" defer>").count(),
                 "{path}"
             );
             assert!(
@@ -175,7 +175,7 @@ fn hostile_but_valid_bulletins_render_safely() {
                 let src = el.value().attr("src").unwrap_or("");
                 let kind = el.value().attr("type").unwrap_or("");
                 // The theme's own: the search page's client and the share row's copy button.
-                let theme = ["search.js", "share.js"].iter().any(|f| src.trim_start_matches("../") == *f);
+                let theme = ["search.js", "bulletin.js"].iter().any(|f| src.trim_start_matches("../") == *f);
                 assert!(theme || kind == "application/ld+json", "{path}: a script from content: {src}");
             }
             assert!(name != "iframe", "{path}: an iframe");

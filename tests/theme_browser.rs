@@ -238,6 +238,38 @@ fn layout_shift(browser: &Browser) -> Option<String> {
     (sum > 0.0).then(|| format!("{sum} ({})", shifts["moved"]))
 }
 
+/// A video in a bulletin is a link in the player's shape, which fetches nothing from the
+/// video's site, until a click puts YouTube's player without its cookies in its place.
+#[test]
+fn a_video_plays_in_place_on_a_click_and_nothing_is_fetched_before() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(browser) = Browser::launch("a_video_plays_in_place_on_a_click_and_nothing_is_fetched_before")
+    else {
+        return;
+    };
+    let (_dir, public) = build_example();
+    let base = serve(&public);
+    browser.goto(&format!("{base}/2024/12/chuyen-doi-so/"));
+    browser.wait_for("document.readyState === 'complete'");
+    let before = browser.eval(
+        "const a = document.querySelector('figure.video > a.video-link'); const r = a.getBoundingClientRect();\
+         return {href: a.getAttribute('href'), ratio: r.width / r.height, frames: document.querySelectorAll('iframe').length,\
+                 elsewhere: performance.getEntriesByType('resource').map(e => e.name).filter(n => !n.startsWith(location.origin))};",
+    );
+    assert_eq!(before["href"], "https://www.youtube.com/watch?v=jNQXAC9IVRw", "{before}");
+    assert!((before["ratio"].as_f64().unwrap_or(0.0) - 16.0 / 9.0).abs() < 0.05, "16:9: {before}");
+    assert_eq!(before["frames"], 0, "{before}");
+    assert_eq!(before["elsewhere"], json!([]), "{before}");
+    let after = browser.eval(
+        "document.querySelector('figure.video > a.video-link').click();\
+         const f = document.querySelector('figure.video > iframe');\
+         return f && {src: f.src, title: f.title, focused: document.activeElement === f, links: document.querySelectorAll('figure.video > a').length};",
+    );
+    assert_eq!(after["src"], "https://www.youtube-nocookie.com/embed/jNQXAC9IVRw?autoplay=1", "{after}");
+    assert_eq!(after["title"], "www.youtube.com/watch?v=jNQXAC9IVRw", "{after}");
+    assert_eq!((after["focused"].clone(), after["links"].clone()), (json!(true), json!(0)), "{after}");
+}
+
 /// The front page's pictures on a phone (Lighthouse's mobile screen: 2.625 device pixels per
 /// CSS pixel), scrolled to the end so that every lazy one loads: within 300 KB.
 #[test]

@@ -13,6 +13,7 @@ use syntect::util::LinesWithEndings;
 use crate::text;
 
 mod highlight;
+mod video;
 mod words;
 
 use highlight::*;
@@ -173,6 +174,7 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     let mut image_alt: Option<(String, String, usize)> = None; // (url, alt so far, offset)
     let mut photo: Option<usize> = None; // the site photo being read, in `out.photos`
     let mut paragraph_at: Option<usize> = None; // index of the open paragraph's Start in `events`
+    let mut video: Option<String> = None; // the closing paragraph's video, as HTML
     let mut task_label = false; // a task item's `<label>` is open
     let mut paragraph_depth = 0usize;
     let mut first_para: Option<String> = None;
@@ -271,6 +273,11 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             }
             Event::End(TagEnd::Paragraph) => {
                 paragraph_depth = paragraph_depth.saturating_sub(1);
+                video = paragraph_at.filter(|_| !task_label).and_then(|at| lone_video(&events[at..]));
+                // A video is no paragraph of words: the summary is the next one.
+                if video.is_some() && !first_para_done {
+                    first_para = Some(String::new());
+                }
                 if first_para.as_ref().is_some_and(|p| !p.trim().is_empty()) {
                     first_para_done = true;
                 }
@@ -342,6 +349,13 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             }
             // A paragraph that is one site photo and nothing else becomes that photo alone
             // (a figure, which a paragraph may not hold).
+            // A paragraph that is one video's address (or a link to it) shows the video.
+            Event::End(TagEnd::Paragraph) if heading.is_none() && video.is_some() => {
+                if let (Some(at), Some(html)) = (paragraph_at.take(), video.take()) {
+                    events.truncate(at);
+                    events.push(Event::Html(CowStr::from(html)));
+                }
+            }
             Event::End(TagEnd::Paragraph) if heading.is_none() => {
                 match paragraph_at.take().and_then(|at| lone_photo(&events[at..]).map(|n| (at, n))) {
                     Some((at, n)) => {
@@ -400,6 +414,37 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
     // smart quotes) is one word, as a reader sees it.
     out.words = count_words(&out.plain);
     out
+}
+
+/// The video a paragraph's events (from its Start) show, as HTML, if they hold one video's
+/// address and nothing else: written bare (`https://youtu.be/…`) or as a link whose words
+/// become its title. A link to the video's page, which the bulletin page's script turns into
+/// the player on a click: nothing is fetched from the video's site before.
+fn lone_video(events: &[Event]) -> Option<String> {
+    let text = |inner: &[Event]| -> Option<String> {
+        inner.iter().map(|e| if let Event::Text(t) = e { Some(t.as_ref()) } else { None }).collect()
+    };
+    // Looked at first for what is cheap to see: every paragraph's end comes here.
+    let (address, title) = match events {
+        [Event::Start(Tag::Paragraph), Event::Text(t)] if t.starts_with("http") => (t.trim(), None),
+        [
+            Event::Start(Tag::Paragraph),
+            Event::Start(Tag::Link { dest_url, .. }),
+            inner @ ..,
+            Event::End(TagEnd::Link),
+        ] if dest_url.starts_with("http") => {
+            (dest_url.as_ref(), text(inner).filter(|t| !t.trim().is_empty() && t.trim() != dest_url.as_ref()))
+        }
+        _ => return None,
+    };
+    let shown = video::page_of(address)?;
+    let title =
+        title.unwrap_or_else(|| address.split_once("://").map_or(address, |(_, rest)| rest).to_string());
+    Some(format!(
+        "<figure class=\"video\"><a class=\"video-link\" href=\"{}\"><span class=\"video-play\"></span><span class=\"video-title\">{}</span></a></figure>\n",
+        crate::text::escape::xml(&shown),
+        crate::text::escape::xml(title.trim())
+    ))
 }
 
 /// The photo a paragraph's events (from its Start) hold if they hold one site photo and
@@ -522,7 +567,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("sup", ["class", "id"])
             .add_tag_attributes("div", ["class", "id", "tabindex"])
             .add_tag_attributes("li", ["id"])
-            .add_tag_attributes("img", ["loading"]);
+            .add_tag_attributes("img", ["loading"])
+            .add_tag_attributes("figure", ["class"])
+            .add_tag_attributes("a", ["class"]);
         for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
             b.add_tag_attributes(h, ["id"]);
         }

@@ -183,6 +183,41 @@ fn summary_cut_reads_only_what_it_needs_and_cuts_as_the_whole_line_would() {
 }
 
 #[test]
+fn a_video_alone_in_its_paragraph_shows_as_one_and_among_words_stays_a_link() {
+    let r = render(
+        "https://youtu.be/jNQXAC9IVRw?t=1m5s\n\nLời dẫn.\n\n[Phóng sự: lũ ở miền Trung](https://vimeo.com/146022717)\n\nXem https://youtu.be/jNQXAC9IVRw và [video](https://youtu.be/jNQXAC9IVRw) nữa.\n\nhttps://www.youtube.com/channel/UC1\n",
+        false,
+    );
+    let doc = scraper::Html::parse_fragment(&r.html);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let videos: Vec<(String, String)> = doc
+        .select(&select("figure.video > a.video-link"))
+        .map(|a| (a.value().attr("href").unwrap_or_default().to_string(), a.text().collect()))
+        .collect();
+    assert_eq!(
+        videos,
+        [
+            (
+                "https://www.youtube.com/watch?v=jNQXAC9IVRw&t=65s".to_string(),
+                "youtu.be/jNQXAC9IVRw?t=1m5s".to_string()
+            ),
+            ("https://vimeo.com/146022717".to_string(), "Phóng sự: lũ ở miền Trung".to_string()),
+        ],
+        "{}",
+        r.html
+    );
+    // No figure inside a paragraph; the summary is the first paragraph of words.
+    assert!(doc.select(&select("p figure")).next().is_none(), "{}", r.html);
+    assert_eq!(r.first_paragraph, "Lời dẫn.");
+    // Among words, and an address that is no video's: as written.
+    assert_eq!(doc.select(&select("p a")).count(), 1, "{}", r.html);
+    assert!(r.html.contains("<p>https://www.youtube.com/channel/UC1</p>"), "{}", r.html);
+    // With raw HTML elsewhere the sanitiser runs over it all, and keeps the video.
+    let r = render("https://youtu.be/jNQXAC9IVRw\n\n<b>x</b>\n", false);
+    assert!(r.html.contains("<figure class=\"video\"><a class=\"video-link\" href=\"https://www.youtube.com/watch?v=jNQXAC9IVRw\""), "{}", r.html);
+}
+
+#[test]
 fn footnote_ids_are_prefixed_slugs_that_match_their_references() {
     let r = render("# 1\n\nMột[^1] hai[^Ghi chú] ba[^1].\n\n[^1]: Nguồn.\n\n[^Ghi chú]: Chú thích.\n", false);
     let doc = scraper::Html::parse_fragment(&r.html);

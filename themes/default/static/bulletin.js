@@ -1,0 +1,38 @@
+/* bantin: the bulletin page's script. Its "copy link" button, shown where the browser can copy;
+   and its videos, each a link to the video's page until a click plays it in place (nothing is
+   fetched from the video's site before: YouTube's player without its cookies). */
+(function () {
+  var button = document.querySelector('.share-copy');
+  if (button && navigator.clipboard) {
+    button.style.visibility = 'visible';
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(button.dataset.url).then(function () {
+        button.textContent = button.dataset.done;
+      });
+    });
+  }
+  // The addresses bantin writes for a video (src/markdown/video.rs), and each one's player.
+  function player(href) {
+    var m = /^https:\/\/www\.youtube\.com\/watch\?v=([A-Za-z0-9_-]{11})(?:&t=(\d+)s)?$/.exec(href);
+    if (m) return 'https://www.youtube-nocookie.com/embed/' + m[1] + '?autoplay=1' + (m[2] ? '&start=' + m[2] : '');
+    m = /^https:\/\/vimeo\.com\/(\d+)$/.exec(href);
+    if (m) return 'https://player.vimeo.com/video/' + m[1] + '?autoplay=1&dnt=1';
+    return null;
+  }
+  var links = document.querySelectorAll('figure.video > a.video-link');
+  for (var i = 0; i < links.length; i++) {
+    links[i].addEventListener('click', function (event) {
+      var link = event.currentTarget, src = player(link.getAttribute('href'));
+      if (!src) return;
+      event.preventDefault();
+      var frame = document.createElement('iframe');
+      frame.src = src;
+      frame.title = link.textContent;
+      frame.allow = 'autoplay; encrypted-media; picture-in-picture; fullscreen';
+      frame.allowFullscreen = true;
+      frame.referrerPolicy = 'strict-origin-when-cross-origin';
+      link.replaceWith(frame);
+      frame.focus();
+    });
+  }
+})();

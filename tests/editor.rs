@@ -198,6 +198,11 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
     let site = Site::new("base_url = \"https://x.example/\"\n");
     site.write("content/2020/01/phay.md", "---\ntitle: Tin\ndate: 2020-01-01\nauthor: \"Minh Anh, Quốc Bảo\"\ntags: \"kinh tế, Đà Nẵng\"\n---\nX.\n");
     site.write("content/2020/01/thang.md", "---\ntitle: Tin #1 hôm nay\ndate: 2020-01-01\n---\nX.\n");
+    // A Hugo shortcode pasted from the old site.
+    site.write(
+        "content/2020/01/hugo.md",
+        "---\ntitle: Video\ndate: 2020-01-01\n---\nXem.\n\n{{< youtube w7Ejrb8jv5M >}}\n",
+    );
     // A document beside the bulletin is published with it; a link to one that is not there,
     // or to a web address without https://, is said to lead nowhere.
     site.write(

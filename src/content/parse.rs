@@ -84,6 +84,16 @@ pub fn parse(
             )
         });
     }
+    for (code, offset) in &rendered.shortcodes {
+        warnings.push(
+            body_diagnostic(
+                &bulletin,
+                *offset,
+                Diagnostic::warning(format!("`{code}` is a Hugo shortcode: bantin shows it as text")),
+            )
+            .with_hint("write a video's address alone in its paragraph (https://youtu.be/…), a picture as ![mô tả](anh.jpg \"Chú thích\"); `bantin import` converts a Hugo site's shortcodes"),
+        );
+    }
     warnings.extend(shape_warnings(source, &bulletin));
     let link_warnings = rendered
         .internal_links
@@ -142,6 +152,7 @@ impl Parsed {
                 internal_links: r.internal_links.clone(),
                 attachments: r.attachments.clone(),
                 relative_links: Vec::new(),
+                shortcodes: Vec::new(),
                 loaded: false,
                 spilled: None,
             },

@@ -53,6 +53,10 @@ pub struct Rendered {
     /// offset), for a warning as the bulletin is read (not cached).
     #[serde(skip)]
     pub relative_links: Vec<(String, usize)>,
+    /// Hugo shortcodes left in the text (`{{< youtube … >}}`), which bantin does not read:
+    /// (the shortcode's opening, byte offset), for a warning as the bulletin is read.
+    #[serde(skip)]
+    pub shortcodes: Vec<(String, usize)>,
     /// Pictures of the site's own files (not web addresses), in the order written. In the
     /// HTML each is `<img src="#bantin-photo:N" …>` ([`crate::photos::MARKER`]), for the
     /// renderer to replace with the published picture.
@@ -300,6 +304,18 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             && !out.plain.ends_with('\n')
         {
             out.plain.push('\n');
+        }
+        // A Hugo shortcode, `{{< x >}}` (its `<x` may have been read as HTML: text ends `{{`).
+        if let Event::Text(t) = &event
+            && t.contains("{{")
+            && (t.contains("{{<") || t.contains("{{%") || t.ends_with("{{"))
+            && let Some(at) =
+                markdown.get(range.clone()).and_then(|m| m.find("{{")).map(|at| range.start + at)
+        {
+            let line = markdown[at..].split('\n').next().unwrap_or_default();
+            let code = line.find("}}").map_or(line, |end| &line[..end + 2]);
+            let code: String = code.chars().take(80).collect();
+            out.shortcodes.push((code, at));
         }
         if let Event::Text(t) | Event::Code(t) = &event {
             out.plain.push_str(t);

@@ -218,6 +218,21 @@ fn a_video_alone_in_its_paragraph_shows_as_one_and_among_words_stays_a_link() {
 }
 
 #[test]
+fn hugo_shortcodes_left_in_the_text_are_listed() {
+    let md = "Mở.\n\n{{< youtube w7Ejrb8jv5M >}}\n\nChữ {{<figure src=\"a.jpg\">}} và {{% notice %}}x{{% /notice %}}.\n\n```\n{{< mã >}}\n```\n";
+    let r = render(md, false);
+    let listed: Vec<(&str, usize)> = r.shortcodes.iter().map(|(c, at)| (c.as_str(), *at)).collect();
+    assert_eq!(
+        listed,
+        [
+            ("{{< youtube w7Ejrb8jv5M >}}", md.find("{{< you").unwrap_or(0)),
+            ("{{<figure src=\"a.jpg\">}}", md.find("{{<fig").unwrap_or(0)),
+            ("{{% notice %}}", md.find("{{% notice").unwrap_or(0)),
+        ]
+    );
+}
+
+#[test]
 fn footnote_ids_are_prefixed_slugs_that_match_their_references() {
     let r = render("# 1\n\nMột[^1] hai[^Ghi chú] ba[^1].\n\n[^1]: Nguồn.\n\n[^Ghi chú]: Chú thích.\n", false);
     let doc = scraper::Html::parse_fragment(&r.html);

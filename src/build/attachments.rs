@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use super::load::LoadedSite;
 use crate::diag::{Diagnostic, Severity};
@@ -43,20 +42,10 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
     if site.archive.entries.iter().all(|e| e.facts.attachments.is_empty()) {
         return Ok(found);
     }
-    let files: FxHashMap<String, (u64, i64)> =
-        site.assets.iter().map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime))).collect();
-    // A name on disk may be decomposed (NFD) or typed with Ð, where the bulletin's link is
-    // normalised: such files are found by their normalised name, as photos are.
-    let normal: FxHashMap<String, &String> = files
-        .keys()
-        .filter_map(|f| {
-            let n = crate::text::normalize(f);
-            (n != *f).then_some((n, f))
-        })
-        .collect();
-    let real = |p: &str| -> Option<&String> {
-        files.get_key_value(p).map(|(k, _)| k).or_else(|| normal.get(&crate::text::normalize(p)).copied())
-    };
+    let files = super::photos::SiteFiles::new(
+        site.assets.iter().map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime))),
+    );
+    let real = |p: &str| files.real(p);
     let mut errors = Vec::new();
     for e in &site.archive.entries {
         let bulletin = crate::render::slash_path(&e.bulletin.source);
@@ -69,7 +58,8 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
                 Ok(path) => path,
                 Err(tried) => {
                     let what = (link.target.as_str(), "linked file", PUT_THE_FILE);
-                    let mut d = super::photos::missing(&e.bulletin.source, link.at, what, &tried, &files);
+                    let mut d =
+                        super::photos::missing(&e.bulletin.source, link.at, what, &tried, &files.files);
                     d.severity = Severity::Warning;
                     found.warnings.push(d);
                     continue;
@@ -78,7 +68,7 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
             let (Some(source), Some(output)) = (real(&path), crate::photos::published_file(&path)) else {
                 continue;
             };
-            let (len, mtime) = files.get(source).copied().unwrap_or_default();
+            let (len, mtime) = files.stat(source);
             let attachment = Attachment { source: source.clone(), len, mtime };
             match found.files.get(&output) {
                 Some(other) if other.source != attachment.source => errors.push(

@@ -38,6 +38,42 @@ pub fn set_thumbs(archive: &mut crate::archive::Archive, set: &PhotoSet) {
     }
 }
 
+/// The files a bulletin may name (site-relative path → size and time), found by their name as
+/// written or by its normalised form: a file named on a Mac may have its marks decomposed
+/// (NFD), or a name typed with Ð (U+00D0) for Đ, while the bulletin, normalised, writes them
+/// composed and with Đ; such names are found through the very normaliser the text went.
+pub(super) struct SiteFiles {
+    pub files: FxHashMap<String, (u64, i64)>,
+    normal: FxHashMap<String, String>,
+}
+
+impl SiteFiles {
+    pub fn new(files: impl Iterator<Item = (String, (u64, i64))>) -> SiteFiles {
+        let files: FxHashMap<String, (u64, i64)> = files.collect();
+        let normal = files
+            .keys()
+            .filter_map(|f| {
+                let n = crate::text::normalize(f);
+                (n != *f).then(|| (n, f.clone()))
+            })
+            .collect();
+        SiteFiles { files, normal }
+    }
+
+    /// The file's path as the file system has it, for a path as a bulletin names it.
+    pub fn real(&self, path: &str) -> Option<&String> {
+        self.files
+            .get_key_value(path)
+            .map(|(k, _)| k)
+            .or_else(|| self.normal.get(&crate::text::normalize(path)))
+    }
+
+    /// The size and time of a file found by [`SiteFiles::real`].
+    pub fn stat(&self, real: &str) -> (u64, i64) {
+        self.files.get(real).copied().unwrap_or_default()
+    }
+}
+
 /// What a photo file is, and its size and time when they can be trusted next time.
 type ProbeResult = Result<(Probed, Option<(u64, i64)>), Diagnostic>;
 
@@ -52,29 +88,14 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     let root = &site.root;
     // Every picture file of content/ and static/, with its size and time.
     let statics = super::statics::site_files(&root.join("static"));
-    let files: FxHashMap<String, (u64, i64)> = site
-        .assets
-        .iter()
-        .filter(|f| crate::content::is_picture(&f.path))
-        .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
-        .chain(statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime))))
-        .collect();
-    // A file named on a Mac may have its marks decomposed (NFD), or a name typed with Ð
-    // (U+00D0) for Đ, while the bulletin, normalised, writes them composed and with Đ: such
-    // names are found by their normalised form, through the very normaliser the text went.
-    let normal: FxHashMap<String, &String> = files
-        .keys()
-        .filter_map(|f| {
-            let n = crate::text::normalize(f);
-            (n != *f).then_some((n, f))
-        })
-        .collect();
-    let real = |p: &str| -> Option<String> {
-        if files.contains_key(p) {
-            return Some(p.to_string());
-        }
-        normal.get(&crate::text::normalize(p)).map(|f| (*f).clone())
-    };
+    let files = SiteFiles::new(
+        site.assets
+            .iter()
+            .filter(|f| crate::content::is_picture(&f.path))
+            .map(|f| (crate::render::slash_path(&f.path), (f.len, f.mtime)))
+            .chain(statics.into_iter().map(|(rel, len, mtime)| (format!("static/{rel}"), (len, mtime)))),
+    );
+    let real = |p: &str| files.real(p).cloned();
 
     let mut errors = Vec::new();
     let mut wanted: Vec<Wanted> = Vec::new();
@@ -91,7 +112,9 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             |p| real(p).is_some(),
         ) {
             Ok(path) => wanted.push((i, which, real(&path).unwrap_or(path))),
-            Err(tried) => errors.push(missing(&b.source, at, (src, what, PUT_THE_PHOTO), &tried, &files)),
+            Err(tried) => {
+                errors.push(missing(&b.source, at, (src, what, PUT_THE_PHOTO), &tried, &files.files))
+            }
         };
         if let Some(l) = lead {
             look(None, &l.image, l.at, "lead picture (`image:`)");
@@ -110,7 +133,7 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
     let read: Vec<(&str, ProbeResult)> = paths
         .par_iter()
         .map(|&path| {
-            let (len, mtime) = files.get(path).copied().unwrap_or((0, 0));
+            let (len, mtime) = files.stat(path);
             if let Some((_, _, probed)) = known.get(path).filter(|k| k.0 == len && k.1 == mtime) {
                 return (path, Ok((*probed, Some((len, mtime)))));
             }

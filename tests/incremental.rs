@@ -74,6 +74,8 @@ struct Doc {
     aliases: Vec<String>,
     /// Its photo (`content/anh/p<N>.jpg`, shown in the body) and whether it leads.
     photo: Option<(usize, bool)>,
+    /// Its attachment (`t<N>.pdf` beside it, linked from the body).
+    attachment: Option<usize>,
 }
 
 impl Doc {
@@ -115,6 +117,9 @@ impl Doc {
                 fm.push_str(&format!("image: /anh/p{n}.jpg\nimage_alt: \"Ảnh {n}\"\n"));
             }
             body.push_str(&format!("\n\n![Ảnh {n}](/anh/p{n}.jpg \"Chú thích {n}\")"));
+        }
+        if let Some(n) = self.attachment {
+            body.push_str(&format!("\n\nToàn văn: [tệp {n}](t{n}.pdf)."));
         }
         format!("---\n{fm}---\n{body}\n")
     }
@@ -189,7 +194,15 @@ impl Model {
             corrections: Vec::new(),
             aliases: Vec::new(),
             photo: None,
+            attachment: None,
         }
+    }
+
+    /// Writes the attachment `t<n>.pdf` beside doc `d`, of a random length and bytes.
+    fn write_attachment(&self, d: &Doc, n: usize, rng: &mut Rng) {
+        let folder = d.path.rsplit_once('/').map_or("", |(f, _)| f);
+        let bytes = format!("%PDF-1.4 {}", "x".repeat(rng.below(40))) + &rng.below(1000).to_string();
+        self.write(&format!("content/{folder}/t{n}.pdf"), &bytes);
     }
 
     /// Writes photo `n`: a small JPEG of a random size and turn, with camera tags.
@@ -248,7 +261,7 @@ impl Model {
     fn edit(&mut self, rng: &mut Rng) -> (String, bool) {
         let n = self.docs.len();
         let i = rng.below(n.max(1));
-        match rng.below(24) {
+        match rng.below(26) {
             0 | 1 if n > 0 => {
                 self.docs[i].body.push_str(&format!("\n\n{}", rng.pick(SENTENCES)));
                 self.write_doc(&self.docs[i]);
@@ -392,6 +405,37 @@ impl Model {
                 self.remove(&format!("content/anh/p{id}.jpg"));
                 self.write_doc(&self.docs[i]);
                 (format!("photo p{id} of {} deleted", self.docs[i].path), false)
+            }
+            23 if n > 0 && self.docs[i].attachment.is_none() => {
+                self.next_id += 1;
+                let id = self.next_id;
+                self.write_attachment(&self.docs[i], id, rng);
+                self.docs[i].attachment = Some(id);
+                self.write_doc(&self.docs[i]);
+                (format!("attachment t{id} added to {}", self.docs[i].path), false)
+            }
+            // Of the bulletins with an attachment, one at random.
+            24 if self.docs.iter().any(|d| d.attachment.is_some()) => {
+                let with: Vec<usize> = (0..n).filter(|&j| self.docs[j].attachment.is_some()).collect();
+                let j = with[rng.below(with.len())];
+                let id = self.docs[j].attachment.unwrap_or_default();
+                let folder = self.docs[j].path.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+                match rng.below(4) {
+                    0 | 1 => {
+                        self.write_attachment(&self.docs[j], id, rng);
+                        (format!("attachment t{id} of {} changed", self.docs[j].path), false)
+                    }
+                    // A link to a file that is not there: a warning, nothing published.
+                    2 => {
+                        self.remove(&format!("content/{folder}/t{id}.pdf"));
+                        (format!("attachment t{id} of {} deleted, still linked", self.docs[j].path), false)
+                    }
+                    _ => {
+                        self.docs[j].attachment = None;
+                        self.write_doc(&self.docs[j]);
+                        (format!("attachment t{id} of {} unlinked", self.docs[j].path), false)
+                    }
+                }
             }
             22 => {
                 // The theme's style sheet overridden: copied as it is, no page made again.

@@ -207,7 +207,7 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
     // or to a web address without https://, is said to lead nowhere.
     site.write(
         "content/2020/01/van-ban.md",
-        "---\ntitle: Văn bản\ndate: 2020-01-01\n---\nXem [toàn văn](quyet-dinh.pdf), [phụ lục](phu-luc.docx), [báo](www.baochinhphu.vn/x).\n",
+        "---\ntitle: Văn bản\ndate: 2020-01-01\n---\nXem [toàn văn](quyet-dinh.pdf), [phụ lục](phu-luc.docx), [báo](www.baochinhphu.vn/x), [thư](toasoan@baochinhphu.vn).\n",
     );
     site.write("content/2020/01/quyet-dinh.pdf", "%PDF-1.4");
     // A byline crediting its sources in brackets, as Vietnamese papers do, is one author.
@@ -252,6 +252,7 @@ fn check_warns_of_shapes_that_parse_but_are_mistakes_and_feeds_cut_a_huge_body()
     assert!(!err.contains("Theo AFP"), "{err}");
     assert!(!err.contains("quyet-dinh.pdf`"), "a file that is there is not warned of: {err}");
     assert!(err.contains("write it (https://www.baochinhphu.vn/x)"), "{err}");
+    assert!(err.contains("write it (mailto:toasoan@baochinhphu.vn)"), "{err}");
     assert!(err.contains("title: \"Tin #1 hôm nay\""), "the fix is shown: {err}");
     assert_eq!(site.run(&["check", "--strict"]).status.code(), Some(1));
     // Built: the huge body is in its page, but every full-text feed carries its summary and a link.

@@ -75,8 +75,11 @@ pub fn parse(
             *offset,
             Diagnostic::warning(format!("the link to {target} leads to nothing the site publishes")),
         );
-        // A web address written without its scheme is a path to the browser.
-        warnings.push(if markdown::is_web_address_without_scheme(target) {
+        // A web or e-mail address written without its scheme is a path to the browser.
+        let email = target.contains('@') && !target.contains('/');
+        warnings.push(if email {
+            d.with_hint(format!("an e-mail address starts with mailto: — write it (mailto:{target})"))
+        } else if markdown::is_web_address_without_scheme(target) {
             d.with_hint(format!("a web address starts with https:// — write it (https://{target})"))
         } else {
             d.with_hint(

@@ -270,6 +270,52 @@ fn a_video_plays_in_place_on_a_click_and_nothing_is_fetched_before() {
     assert_eq!((after["focused"].clone(), after["links"].clone()), (json!(true), json!(0)), "{after}");
 }
 
+/// Each site's video, clicked, gets that site's player: YouTube's without cookies and from its
+/// start time, Vimeo's, Facebook's plugin for a video or a reel, TikTok's; the upright ones in
+/// a 9:16 box.
+#[test]
+fn each_site_s_video_gets_its_player() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(browser) = Browser::launch("each_site_s_video_gets_its_player") else {
+        return;
+    };
+    let site = common::Site::new("base_url = \"https://tin.example/\"\n");
+    site.bulletin(
+        "2025/07/video.md",
+        "title: Video\ndate: 2025-07-01",
+        "https://youtu.be/jNQXAC9IVRw?t=1m5s\n\nhttps://player.vimeo.com/video/146022717\n\n\
+         https://www.facebook.com/vtv24/videos/1234567890123456/\n\nhttps://fb.watch/aBc-12_x/\n\n\
+         [Reel](https://www.facebook.com/reel/987654321)\n\nhttps://www.tiktok.com/@vtv24news/video/7312345678901234567\n",
+    );
+    site.build(&[]);
+    let base = serve(&site.public());
+    browser.goto(&format!("{base}/2025/07/video/"));
+    browser.wait_for("document.readyState === 'complete'");
+    let seen = browser.eval(
+        "return [...document.querySelectorAll('figure.video')].map(f => {\
+           const a = f.querySelector('a.video-link'); const r = a.getBoundingClientRect();\
+           const tall = f.classList.contains('video-tall') && r.height > r.width; a.click();\
+           const i = f.querySelector('iframe'); return [i ? i.src : null, tall]; });",
+    );
+    let fb = |href: &str| {
+        format!(
+            "https://www.facebook.com/plugins/video.php?autoplay=true&show_text=false&href={}",
+            href.replace(':', "%3A").replace('/', "%2F").replace('?', "%3F").replace('=', "%3D")
+        )
+    };
+    assert_eq!(
+        seen,
+        json!([
+            ["https://www.youtube-nocookie.com/embed/jNQXAC9IVRw?autoplay=1&start=65", false],
+            ["https://player.vimeo.com/video/146022717?autoplay=1&dnt=1", false],
+            [fb("https://www.facebook.com/watch/?v=1234567890123456"), false],
+            [fb("https://fb.watch/aBc-12_x/"), false],
+            [fb("https://www.facebook.com/reel/987654321"), true],
+            ["https://www.tiktok.com/embed/v2/7312345678901234567", true],
+        ])
+    );
+}
+
 /// The front page's pictures on a phone (Lighthouse's mobile screen: 2.625 device pixels per
 /// CSS pixel), scrolled to the end so that every lazy one loads: within 300 KB.
 #[test]

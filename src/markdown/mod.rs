@@ -453,12 +453,13 @@ fn lone_video(events: &[Event]) -> Option<String> {
         }
         _ => return None,
     };
-    let shown = video::page_of(address)?;
+    let video = video::video_of(address)?;
     let title =
         title.unwrap_or_else(|| address.split_once("://").map_or(address, |(_, rest)| rest).to_string());
     Some(format!(
-        "<figure class=\"video\"><a class=\"video-link\" href=\"{}\"><span class=\"video-play\"></span><span class=\"video-title\">{}</span></a></figure>\n",
-        crate::text::escape::xml(&shown),
+        "<figure class=\"video{}\"><a class=\"video-link\" href=\"{}\"><span class=\"video-play\"></span><span class=\"video-title\">{}</span></a></figure>\n",
+        if video.tall { " video-tall" } else { "" },
+        crate::text::escape::xml(&video.page),
         crate::text::escape::xml(title.trim())
     ))
 }

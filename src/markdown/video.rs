@@ -1,15 +1,33 @@
-//! Videos a bulletin shows: the address of a YouTube or Vimeo video, in any of the forms those
-//! sites give it (`youtu.be/…`, `/shorts/…`, `/embed/…`, `m.youtube.com`, `player.vimeo.com`),
-//! read as the video's page in one form, which the bulletin page's script (`bulletin.js`)
-//! recognises to play it in place: `https://www.youtube.com/watch?v=ID` (with `&t=Ns` for a
-//! start time) or `https://vimeo.com/NUMBER`.
+//! Videos a bulletin shows: the address of a YouTube, Vimeo, Facebook or TikTok video, in any
+//! of the forms those sites give it (`youtu.be/…`, `/shorts/…`, `/embed/…`, `m.youtube.com`,
+//! `player.vimeo.com`, `facebook.com/<page>/videos/…`, `fb.watch/…`), read as the video's page
+//! in one form, which the bulletin page's script (`bulletin.js`) recognises to play it in
+//! place: `https://www.youtube.com/watch?v=ID` (with `&t=Ns` for a start time),
+//! `https://vimeo.com/NUMBER`, `https://www.facebook.com/watch/?v=NUMBER`,
+//! `https://www.facebook.com/reel/NUMBER`, `https://fb.watch/CODE/` or
+//! `https://www.tiktok.com/@USER/video/NUMBER`.
 
-/// The video's page in its one form, if `address` is a YouTube or Vimeo video's.
-pub fn page_of(address: &str) -> Option<String> {
+/// A video: its page in its one form, and whether it stands upright (9:16: a TikTok, a reel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Video {
+    pub page: String,
+    pub tall: bool,
+}
+
+/// The video of `address`, if it is a YouTube, Vimeo, Facebook or TikTok video's.
+pub fn video_of(address: &str) -> Option<Video> {
+    let page = page_of(address)?;
+    let tall =
+        page.starts_with("https://www.tiktok.com/") || page.starts_with("https://www.facebook.com/reel/");
+    Some(Video { page, tall })
+}
+
+/// The video's page in its one form, if `address` is a video's.
+fn page_of(address: &str) -> Option<String> {
     let rest = address.strip_prefix("https://").or_else(|| address.strip_prefix("http://"))?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").or_else(|| host.strip_prefix("m.")).unwrap_or(&host);
+    let host = ["www.", "m.", "web.", "vm."].iter().find_map(|p| host.strip_prefix(p)).unwrap_or(&host);
     let (path, query) = path.split_once('?').map_or((path, ""), |(p, q)| (p, q));
     let path = path.split('#').next().unwrap_or(path).trim_end_matches('/');
     let query = query.split('#').next().unwrap_or(query);
@@ -30,6 +48,33 @@ pub fn page_of(address: &str) -> Option<String> {
             _ => None,
         },
         "youtu.be" => youtube(path),
+        "facebook.com" => {
+            let parts: Vec<&str> = path.split('/').collect();
+            match parts.as_slice() {
+                ["watch"] => number(param("v")?).map(|id| format!("https://www.facebook.com/watch/?v={id}")),
+                ["reel", id] => number(id).map(|id| format!("https://www.facebook.com/reel/{id}")),
+                [_, "videos", .., id] => {
+                    number(id).map(|id| format!("https://www.facebook.com/watch/?v={id}"))
+                }
+                _ => None,
+            }
+        }
+        "fb.watch" => {
+            let ok = !path.is_empty()
+                && path.len() <= 20
+                && path.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            ok.then(|| format!("https://fb.watch/{path}/"))
+        }
+        "tiktok.com" => match path.split('/').collect::<Vec<_>>().as_slice() {
+            [user, "video", id] if user.len() > 1 && user.starts_with('@') => {
+                let user_ok = user[1..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_');
+                (user_ok && user.len() <= 40)
+                    .then_some(())
+                    .and_then(|()| number(id))
+                    .map(|id| format!("https://www.tiktok.com/{user}/video/{id}"))
+            }
+            _ => None,
+        },
         "vimeo.com" | "player.vimeo.com" => {
             let id = path.strip_prefix("video/").unwrap_or(path);
             (!id.is_empty() && id.len() <= 12 && id.bytes().all(|b| b.is_ascii_digit()))
@@ -37,6 +82,11 @@ pub fn page_of(address: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `id` if it is a number of at most 20 digits (a Facebook or TikTok video's).
+fn number(id: &str) -> Option<&str> {
+    (!id.is_empty() && id.len() <= 20 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
 }
 
 /// A start time in seconds: `90`, `90s`, `1m30s`, `1h2m3s`.
@@ -95,6 +145,10 @@ mod tests {
             "https://evil.example/youtube.com/watch?v=w7Ejrb8jv5M",
             "javascript:alert(1)",
             "youtu.be/w7Ejrb8jv5M",
+            "https://www.facebook.com/vtv24/posts/123",
+            "https://www.facebook.com/vtv24/videos/abc",
+            "https://www.tiktok.com/@a\"b/video/1",
+            "https://vm.tiktok.com/ZSabc/",
         ] {
             assert_eq!(page_of(not), None, "{not}");
         }

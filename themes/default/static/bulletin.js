@@ -17,6 +17,11 @@
     if (m) return 'https://www.youtube-nocookie.com/embed/' + m[1] + '?autoplay=1' + (m[2] ? '&start=' + m[2] : '');
     m = /^https:\/\/vimeo\.com\/(\d+)$/.exec(href);
     if (m) return 'https://player.vimeo.com/video/' + m[1] + '?autoplay=1&dnt=1';
+    if (/^https:\/\/(?:www\.facebook\.com\/(?:watch\/\?v=|reel\/)\d+|fb\.watch\/[A-Za-z0-9_-]+\/)$/.test(href)) {
+      return 'https://www.facebook.com/plugins/video.php?autoplay=true&show_text=false&href=' + encodeURIComponent(href);
+    }
+    m = /^https:\/\/www\.tiktok\.com\/@[A-Za-z0-9._]+\/video\/(\d+)$/.exec(href);
+    if (m) return 'https://www.tiktok.com/embed/v2/' + m[1];
     return null;
   }
   var links = document.querySelectorAll('figure.video > a.video-link');

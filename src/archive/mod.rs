@@ -353,27 +353,23 @@ impl Archive {
             return std::borrow::Cow::Borrowed(html);
         }
         let mut out = html.to_string();
-        for (target, _) in &e.facts.internal_links {
-            let escaped = crate::text::escape::markdown_href(target);
-            let marker = format!("href=\"{}{escaped}\"", markdown::INTERNAL_LINK);
+        // Each marker (`prefix` and the target as written) becomes the address `to` under the
+        // root, its fragment kept, or `#` for a link that leads nowhere.
+        let mut fill = |prefix: &str, target: &str, to: Option<&str>| {
+            let marker = format!("href=\"{prefix}{}\"", crate::text::escape::markdown_href(target));
             let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
-            let href = match self.resolve_link(&e.bulletin.source, target) {
-                Some(t) => format!("{root}{}{fragment}", self.entries[t].path.trim_start_matches('/')),
-                None => "#".into(),
-            };
+            let href = to.map_or_else(|| "#".into(), |to| format!("{root}{to}{fragment}"));
             out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
+        };
+        for (target, _) in &e.facts.internal_links {
+            let to = self
+                .resolve_link(&e.bulletin.source, target)
+                .map(|t| self.entries[t].path.trim_start_matches('/'));
+            fill(markdown::INTERNAL_LINK, target, to);
         }
         let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
         for link in &e.facts.attachments {
-            let escaped = crate::text::escape::markdown_href(&link.target);
-            let marker = format!("href=\"{}{escaped}\"", markdown::ATTACHMENT_LINK);
-            // A fragment (`#page=3`) is the reader's, kept.
-            let fragment = link.target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
-            let href = match attachment_file(&source, &link.target) {
-                Some(file) => format!("{root}{file}{fragment}"),
-                None => "#".into(),
-            };
-            out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
+            fill(markdown::ATTACHMENT_LINK, &link.target, attachment_file(&source, &link.target).as_deref());
         }
         if from_root {
             out = out.replace(&root_marker, &format!("href=\"{}", crate::text::escape::xml(root)));

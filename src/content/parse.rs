@@ -44,12 +44,10 @@ pub fn parse(
     rendered.html = exact_copy(&rendered.html);
     rendered.plain = exact_copy(&rendered.plain);
     for photo in &mut rendered.photos {
-        let (line, col) = crate::diag::line_col(&bulletin.body, photo.offset);
-        photo.at = (bulletin.body_line + line - 1, col);
+        photo.at = source_position(&bulletin, photo.offset);
     }
     for link in &mut rendered.attachments {
-        let (line, col) = crate::diag::line_col(&bulletin.body, link.offset);
-        link.at = (bulletin.body_line + line - 1, col);
+        link.at = source_position(&bulletin, link.offset);
     }
     let mut warnings = Vec::new();
     if bulletin.image().is_some() && bulletin.image_alt().is_none() {
@@ -172,6 +170,12 @@ pub fn body_diagnostic(b: &Bulletin, offset: usize, d: Diagnostic) -> Diagnostic
     let mut d = d.in_file(&b.source).at(&b.body, line, col);
     d.line = b.body_line + line - 1;
     d
+}
+
+/// Where byte `offset` of the body is in the source file: (line, column).
+fn source_position(b: &Bulletin, offset: usize) -> (usize, usize) {
+    let (line, col) = crate::diag::line_col(&b.body, offset);
+    (b.body_line + line - 1, col)
 }
 
 /// Titles longer than this (in characters) are cut by search engines and feed readers.

@@ -265,6 +265,12 @@ fn bad_pictures_are_diagnostics_and_the_site_stays_as_it_was() {
     let check = site.run(&["check"]);
     assert_eq!(check.status.code(), Some(1));
     assert!(stderr(&check).contains("content/b.md:7:1"), "{}", stderr(&check));
+    // Run from elsewhere (`--root`), the line is shown all the same, under its number.
+    let root = site.root().to_str().expect("utf-8 root").to_string();
+    let mut cmd = assert_cmd::Command::cargo_bin("bantin").expect("binary");
+    let out = cmd.current_dir(std::env::temp_dir()).args(["--root", &root, "build"]).output().expect("run");
+    let err = stderr(&out);
+    assert!(err.contains("content/b.md:7:1") && err.contains(" 7 | ![Ảnh](Tot.jpg)"), "{err}");
     for (file, bytes) in before {
         assert_eq!(std::fs::read(&file).expect("still there"), bytes, "{}", file.display());
     }

@@ -58,8 +58,14 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
                 Ok(path) => path,
                 Err(tried) => {
                     let what = (link.target.as_str(), "linked file", PUT_THE_FILE);
-                    let mut d =
-                        super::photos::missing(&e.bulletin.source, link.at, what, &tried, &files.files);
+                    let mut d = super::photos::missing(
+                        &site.root,
+                        &e.bulletin.source,
+                        link.at,
+                        what,
+                        &tried,
+                        &files.files,
+                    );
                     d.severity = Severity::Warning;
                     found.warnings.push(d);
                     continue;
@@ -78,7 +84,7 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
                     ))
                     .in_file(&e.bulletin.source)
                     .at(
-                        &std::fs::read_to_string(&e.bulletin.source).unwrap_or_default(),
+                        &std::fs::read_to_string(site.root.join(&e.bulletin.source)).unwrap_or_default(),
                         link.at.0,
                         link.at.1,
                     )

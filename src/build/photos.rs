@@ -112,9 +112,14 @@ pub fn find(site: &LoadedSite, known: &Probes) -> Result<Found, Vec<Diagnostic>>
             |p| real(p).is_some(),
         ) {
             Ok(path) => wanted.push((i, which, real(&path).unwrap_or(path))),
-            Err(tried) => {
-                errors.push(missing(&b.source, at, (src, what, PUT_THE_PHOTO), &tried, &files.files))
-            }
+            Err(tried) => errors.push(missing(
+                &site.root,
+                &b.source,
+                at,
+                (src, what, PUT_THE_PHOTO),
+                &tried,
+                &files.files,
+            )),
         };
         if let Some(l) = lead {
             look(None, &l.image, l.at, "lead picture (`image:`)");
@@ -242,13 +247,15 @@ fn decoder_failed() -> photos::PhotoError {
 /// A picture (or another file: `what`) whose file is not where the bulletin says, with `fix`
 /// as the hint when no file of that name is elsewhere among `files`.
 pub(super) fn missing(
+    root: &Path,
     bulletin: &Path,
     (line, col): (usize, usize),
     (src, what, fix): (&str, &str, &str),
     tried: &[String],
     files: &FxHashMap<String, (u64, i64)>,
 ) -> Diagnostic {
-    let text = std::fs::read_to_string(bulletin).unwrap_or_default();
+    // The line is shown when the bulletin can be read again; the message stands without it.
+    let text = std::fs::read_to_string(root.join(bulletin)).unwrap_or_default();
     let d = Diagnostic::error(match tried {
         [] => format!("the {what} `{src}` points outside the site"),
         _ => format!("the {what} `{src}` is not there: there is no {}", tried.join(" or ")),

@@ -14,16 +14,29 @@ use common::{Site, attrs, resolve_link, snapshot, stderr};
 
 const SITE: &str = "base_url = \"https://tin.example/tin-tuc/\"\n";
 
-/// The file each link of the bulletin body on `page` (under public/) leads to, by its text.
+/// The file each link of the bulletin body on `page` (under public/) leads to, by its words
+/// (without the file's note).
 fn linked(site: &Site, page: &str) -> Vec<(String, std::path::PathBuf)> {
+    notes(site, page).into_iter().map(|(text, path, _)| (text, path)).collect()
+}
+
+/// Each link of the bulletin body on `page`: its words, the file it leads to, and the note
+/// at its end ("PDF, 29 B"), if any.
+fn notes(site: &Site, page: &str) -> Vec<(String, std::path::PathBuf, Option<String>)> {
     let doc = site.page(page);
     let selector = scraper::Selector::parse("article a[href]").expect("selector");
+    let note_of = scraper::Selector::parse("span.file-note").expect("selector");
     let from = site.public().join(page).join("index.html");
     doc.select(&selector)
         .filter_map(|a| {
             let href = a.value().attr("href")?;
+            let note = a.select(&note_of).next().map(|n| n.text().collect::<String>());
             let text = a.text().collect::<String>();
-            resolve_link(&site.public(), &from, href).map(|p| (text, p))
+            let words = match &note {
+                Some(n) => text.strip_suffix(n.as_str()).map(str::trim_end).unwrap_or(&text).to_string(),
+                None => text,
+            };
+            resolve_link(&site.public(), &from, href).map(|p| (words, p, note))
         })
         .collect()
 }
@@ -99,6 +112,60 @@ fn linked_files_are_published_and_every_link_leads_to_their_bytes() {
     // Linked files are not warned of.
     let out = site.run(&["check"]);
     assert!(!stderr(&out).contains("linked file"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_link_to_a_file_ends_with_its_type_and_size_which_follow_the_file() {
+    let site = Site::new(SITE);
+    site.write_bytes("content/2025/07/quyet-dinh.pdf", &vec![b'%'; 250_880]);
+    site.write_bytes("content/2025/07/bang.xlsx", &vec![b'P'; 1_258_291]);
+    site.bulletin(
+        "2025/07/a.md",
+        "title: Quyết định\ndate: 2025-07-01",
+        "Xem [toàn văn](quyet-dinh.pdf), [trang 2](quyet-dinh.pdf#page=2) và [bảng](bang.xlsx); \
+         [phụ lục](phu-luc.pdf) chưa có.",
+    );
+    site.build(&[]);
+    let said = |site: &Site| -> Vec<(String, Option<String>)> {
+        let body = ["toàn văn", "trang 2", "bảng", "phụ lục"];
+        notes(site, "2025/07/a/")
+            .into_iter()
+            .filter(|(words, ..)| body.contains(&words.as_str()))
+            .map(|(words, _, note)| (words, note))
+            .collect()
+    };
+    let note = |s: &str| Some(s.to_string());
+    assert_eq!(
+        said(&site),
+        [
+            ("toàn văn".to_string(), note("(PDF, 245 KB)")),
+            ("trang 2".to_string(), note("(PDF, 245 KB)")),
+            ("bảng".to_string(), note("(XLSX, 1,2 MB)")),
+            // A link to a file that is not there says nothing of it (and leads nowhere).
+            ("phụ lục".to_string(), None),
+        ]
+    );
+    // In feeds too, the note is inside the link.
+    let feed = std::fs::read_to_string(site.public().join("atom.xml")).expect("feed");
+    assert!(
+        feed.contains(
+            "toàn văn &lt;span class=&quot;file-note&quot;&gt;(PDF, 245 KB)&lt;/span&gt;&lt;/a&gt;"
+        ),
+        "{feed}"
+    );
+    // A larger file: the page and feeds say so after an incremental build, as after a clean one.
+    site.write_bytes("content/2025/07/quyet-dinh.pdf", &vec![b'%'; 3_460_300]);
+    site.build(&[]);
+    assert_eq!(said(&site)[0].1, note("(PDF, 3,3 MB)"));
+    let feed = std::fs::read_to_string(site.public().join("atom.xml")).expect("feed");
+    assert!(feed.contains("(PDF, 3,3 MB)"), "{feed}");
+    let incremental = snapshot(&site.public());
+    site.build(&["--clean"]);
+    assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
+    // An English site writes its decimal point.
+    site.write("site.toml", &format!("{SITE}language = \"en\"\n"));
+    site.build(&[]);
+    assert_eq!(said(&site)[2].1, note("(XLSX, 1.2 MB)"));
 }
 
 #[test]

@@ -212,6 +212,10 @@ pub struct Archive {
     pub warnings: Vec<Diagnostic>,
     /// Entry of each source path (`/`-separated), made on the first link resolved.
     by_source: std::sync::OnceLock<rustc_hash::FxHashMap<String, usize>>,
+    /// What a link to an attachment says of its file, "PDF, 245 KB", by where the file is
+    /// published: set by the attachments stage from the files it found (none for a file
+    /// that is not there).
+    pub file_notes: rustc_hash::FxHashMap<String, String>,
 }
 
 impl Archive {
@@ -265,7 +269,16 @@ impl Archive {
             }
             let years = make_years(&entries);
             return Ok((
-                Archive { entries, sections, tags, authors, years, warnings, by_source: Default::default() },
+                Archive {
+                    entries,
+                    sections,
+                    tags,
+                    authors,
+                    years,
+                    warnings,
+                    by_source: Default::default(),
+                    file_notes: Default::default(),
+                },
                 None,
             ));
         }
@@ -291,7 +304,16 @@ impl Archive {
 
         let years = make_years(&entries);
         Ok((
-            Archive { entries, sections, tags, authors, years, warnings, by_source: Default::default() },
+            Archive {
+                entries,
+                sections,
+                tags,
+                authors,
+                years,
+                warnings,
+                by_source: Default::default(),
+                file_notes: Default::default(),
+            },
             Some(key),
         ))
     }
@@ -354,22 +376,31 @@ impl Archive {
         }
         let mut out = html.to_string();
         // Each marker (`prefix` and the target as written) becomes the address `to` under the
-        // root, its fragment kept, or `#` for a link that leads nowhere.
-        let mut fill = |prefix: &str, target: &str, to: Option<&str>| {
+        // root, its fragment kept, or `#` for a link that leads nowhere; with a `note` (an
+        // attachment's type and size), that goes at the end of the link's words, where a
+        // reader, and a screen reader's list of links, meets it before following the link.
+        let fill = |out: &mut String, prefix: &str, target: &str, to: Option<&str>, note: Option<&String>| {
             let marker = format!("href=\"{prefix}{}\"", crate::text::escape::markdown_href(target));
+            if let Some(note) = note {
+                let note =
+                    format!(" <span class=\"file-note\">({})</span></a>", crate::text::escape::xml(note));
+                *out = with_note(out, &marker, &note);
+            }
             let fragment = target.split_once('#').map(|(_, f)| format!("#{f}")).unwrap_or_default();
             let href = to.map_or_else(|| "#".into(), |to| format!("{root}{to}{fragment}"));
-            out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
+            *out = out.replace(&marker, &format!("href=\"{}\"", crate::text::escape::xml(&href)));
         };
         for (target, _) in &e.facts.internal_links {
             let to = self
                 .resolve_link(&e.bulletin.source, target)
                 .map(|t| self.entries[t].path.trim_start_matches('/'));
-            fill(markdown::INTERNAL_LINK, target, to);
+            fill(&mut out, markdown::INTERNAL_LINK, target, to, None);
         }
         let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
         for link in &e.facts.attachments {
-            fill(markdown::ATTACHMENT_LINK, &link.target, attachment_file(&source, &link.target).as_deref());
+            let file = attachment_file(&source, &link.target);
+            let note = file.as_ref().and_then(|f| self.file_notes.get(f));
+            fill(&mut out, markdown::ATTACHMENT_LINK, &link.target, file.as_deref(), note);
         }
         if from_root {
             out = out.replace(&root_marker, &format!("href=\"{}", crate::text::escape::xml(root)));
@@ -388,6 +419,25 @@ impl Archive {
             TermKind::Author => &self.authors,
         }
     }
+}
+
+/// `html` with `note` in place of the `</a>` that closes each link whose start holds `marker`.
+fn with_note(html: &str, marker: &str, note: &str) -> String {
+    let mut out = String::with_capacity(html.len() + note.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(marker) {
+        let after = at + marker.len();
+        match rest[after..].find("</a>") {
+            Some(close) => {
+                out.push_str(&rest[..after + close]);
+                out.push_str(note);
+                rest = &rest[after + close + "</a>".len()..];
+            }
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where the file a bulletin (`content/…/x.md`) links as `target` is published

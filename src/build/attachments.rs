@@ -102,6 +102,48 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
     if errors.is_empty() { Ok(found) } else { Err(errors) }
 }
 
+impl Attached {
+    /// What a link to each file says of it ([`note`]), by where it is published.
+    pub fn notes(&self, language: crate::config::Language) -> rustc_hash::FxHashMap<String, String> {
+        self.files.iter().map(|(output, a)| (output.clone(), note(output, a.len, language))).collect()
+    }
+}
+
+/// What a link to a file says of it: its type, from its extension, and its size, as news sites
+/// write them beside a document to download ("PDF, 245 KB"; "DOCX, 1,2 MB" in Vietnamese, with
+/// its decimal comma): a reader on a phone's data sees what following the link costs.
+pub fn note(path: &str, len: u64, language: crate::config::Language) -> String {
+    const KB: u64 = 1024;
+    let decimal = if language == crate::config::Language::Vi { ',' } else { '.' };
+    // Below ten of a unit, one decimal ("2,4 MB"); above, whole ones ("24 MB", "245 KB").
+    let scaled = |unit: u64, name: &str| {
+        let tenths = (len * 10 + unit / 2) / unit;
+        if tenths < 100 {
+            format!("{}{decimal}{} {name}", tenths / 10, tenths % 10)
+        } else {
+            format!("{} {name}", (len + unit / 2) / unit)
+        }
+    };
+    // The unit is the largest the size rounds to one or more of (1,048,500 bytes: "1,0 MB",
+    // not "1024 KB").
+    let size = if len < KB {
+        format!("{len} B")
+    } else if (len + KB / 2) / KB < KB {
+        format!("{} KB", (len + KB / 2) / KB)
+    } else if (len + KB * KB / 2) / (KB * KB) < KB {
+        scaled(KB * KB, "MB")
+    } else {
+        scaled(KB * KB * KB, "GB")
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some(ext) if (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+            format!("{}, {size}", ext.to_ascii_uppercase())
+        }
+        _ => size,
+    }
+}
+
 /// Puts every attachment into the output.
 pub fn write(root: &Path, attached: &Attached, emit: &Emit) -> Result<(), Diagnostic> {
     let racy_after = super::scan::racy_after();
@@ -127,4 +169,26 @@ pub fn write(root: &Path, attached: &Attached, emit: &Emit) -> Result<(), Diagno
 
 fn copy_error(source: &str, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(format!("cannot publish the file: {e}")).in_file(source)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::note;
+    use crate::config::Language::{En, Vi};
+
+    #[test]
+    fn a_note_gives_the_type_and_the_size_as_readers_read_them() {
+        assert_eq!(note("files/2025/07/quyet-dinh-so-12.pdf", 250_880, Vi), "PDF, 245 KB");
+        assert_eq!(note("files/a/bang.xlsx", 1_258_291, Vi), "XLSX, 1,2 MB");
+        assert_eq!(note("files/a/bang.xlsx", 1_258_291, En), "XLSX, 1.2 MB");
+        assert_eq!(note("files/a/phim.mp4", 25_165_824, En), "MP4, 24 MB");
+        assert_eq!(note("files/a/ghi-chu.txt", 812, Vi), "TXT, 812 B");
+        assert_eq!(note("files/a/x.zip", 1024, Vi), "ZIP, 1 KB");
+        // A size is told in the largest unit it rounds to one of, never as "1024 KB".
+        assert_eq!(note("files/a/x.zip", 1_047_000, Vi), "ZIP, 1022 KB");
+        assert_eq!(note("files/a/x.zip", 1_048_500, Vi), "ZIP, 1,0 MB");
+        assert_eq!(note("files/a/x.iso", 3 * 1_073_741_824 / 2, Vi), "ISO, 1,5 GB");
+        // An extension that is no type's name is left out.
+        assert_eq!(note("files/a/ban-ghi.thang-mot", 2048, Vi), "2 KB");
+    }
 }

@@ -236,3 +236,54 @@ fn a_link_to_a_missing_file_is_a_warning_at_its_line_and_a_clash_an_error_naming
     );
     assert!(before == snapshot(&site.public()), "the published site is left as it was");
 }
+
+/// `len` bytes that repeat no short pattern (a block copied twice or out of order would show).
+fn varied(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect()
+}
+
+/// Sets a file's time an hour back: old enough for its size and time to be trusted.
+fn age(path: &Path) {
+    let file = std::fs::OpenOptions::new().write(true).open(path).expect("open");
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    file.set_modified(hour_ago).expect("set time");
+}
+
+#[test]
+fn large_files_are_published_byte_for_byte_and_an_edit_elsewhere_keeps_them() {
+    let site = Site::new(SITE);
+    // Larger than the blocks they are copied in, and not a multiple of one.
+    let recording = varied(2_500_123, 7);
+    let video = varied(3_145_739, 11);
+    site.write_bytes("content/2025/07/ghi-am.mp3", &recording);
+    site.write_bytes("static/video/phim.mp4", &video);
+    age(&site.root().join("content/2025/07/ghi-am.mp3"));
+    age(&site.root().join("static/video/phim.mp4"));
+    site.bulletin("2025/07/a.md", "title: Ghi âm\ndate: 2025-07-01", "Nghe [bản ghi](ghi-am.mp3).");
+    site.build(&[]);
+    assert!(bytes(&site.public().join("files/2025/07/ghi-am.mp3")) == recording, "the attachment");
+    assert!(bytes(&site.public().join("video/phim.mp4")) == video, "the static file");
+    // An edit elsewhere keeps both as they are; then each replaced (another length, and the
+    // same length with other bytes) is published again.
+    site.bulletin("2025/07/b.md", "title: Khác\ndate: 2025-07-02", "Tin khác.");
+    site.build(&[]);
+    assert!(bytes(&site.public().join("files/2025/07/ghi-am.mp3")) == recording);
+    assert!(bytes(&site.public().join("video/phim.mp4")) == video);
+    let (recording, video) = (varied(1_048_577, 13), varied(3_145_739, 17));
+    site.write_bytes("content/2025/07/ghi-am.mp3", &recording);
+    site.write_bytes("static/video/phim.mp4", &video);
+    site.build(&[]);
+    assert!(bytes(&site.public().join("files/2025/07/ghi-am.mp3")) == recording, "replaced");
+    assert!(bytes(&site.public().join("video/phim.mp4")) == video, "replaced");
+    let incremental = snapshot(&site.public());
+    site.build(&["--clean"]);
+    assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
+}

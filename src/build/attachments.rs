@@ -155,14 +155,14 @@ pub fn write(root: &Path, attached: &Attached, emit: &Emit) -> Result<(), Diagno
         if let Some(at) = key.and_then(|key| emit.unchanged_at(output, key)) {
             return emit.keep_at(at).map_err(|e| copy_error(&a.source, &e));
         }
-        let bytes = std::fs::read(root.join(&a.source)).map_err(|e| copy_error(&a.source, &e))?;
+        if !crate::content::is_picture(Path::new(&a.source)) {
+            // Copied as it is, a block at a time: a video or a scanned report may be large.
+            return emit.put_file(output, key, &root.join(&a.source)).map_err(|e| copy_error(&a.source, &e));
+        }
         // A picture leaves its camera's metadata (position, serial number) behind.
-        let bytes = if crate::content::is_picture(Path::new(&a.source)) {
-            crate::photos::strip(&bytes)
-                .map_err(|e| Diagnostic::error(e.message).in_file(&a.source).with_hint(e.hint))?
-        } else {
-            bytes
-        };
+        let bytes = std::fs::read(root.join(&a.source)).map_err(|e| copy_error(&a.source, &e))?;
+        let bytes = crate::photos::strip(&bytes)
+            .map_err(|e| Diagnostic::error(e.message).in_file(&a.source).with_hint(e.hint))?;
         emit.put(output, key, &bytes).map_err(|e| copy_error(&a.source, &e))
     })
 }

@@ -6,34 +6,45 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::Diagnostic;
+use crate::hash::Fingerprint;
 use crate::output::Emit;
 use crate::render::Theme;
 
 /// Puts every static file into the output.
 pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> {
-    let mut statics: BTreeMap<String, Option<&[u8]>> = BTreeMap::new();
+    // The theme's bytes, or the site's file's size and time.
+    let mut statics: BTreeMap<String, Result<&[u8], (u64, i64)>> = BTreeMap::new();
     for (rel, bytes) in theme.under("static") {
-        statics.insert(rel.to_string(), Some(bytes));
+        statics.insert(rel.to_string(), Ok(bytes));
     }
     let site_static = root.join("static");
-    for (rel, _, _) in site_files(&site_static) {
-        statics.insert(rel, None);
+    for (rel, len, mtime) in site_files(&site_static) {
+        statics.insert(rel, Err((len, mtime)));
     }
-    for (rel, bytes) in &statics {
-        let result = match bytes {
+    let racy_after = super::scan::racy_after();
+    for (rel, source) in &statics {
+        let result = match *source {
             // The theme's scripts and style sheets without comment lines or indentation.
-            Some(b) => emit.put(rel, None, &crate::render::compact(rel, b)),
-            None => {
-                let bytes = std::fs::read(site_static.join(rel)).map_err(|e| copy_error(rel, e))?;
-                // A picture leaves its camera's metadata (position, serial number) behind.
-                let bytes = if crate::content::is_picture(Path::new(rel)) {
-                    crate::photos::strip(&bytes).map_err(|e| {
-                        Diagnostic::error(e.message).in_file(format!("static/{rel}")).with_hint(e.hint)
-                    })?
-                } else {
-                    bytes
-                };
-                emit.put(rel, None, &bytes)
+            Ok(b) => emit.put(rel, None, &crate::render::compact(rel, b)),
+            Err((len, mtime)) => {
+                // Its size and time say it is the file published, unless they are too fresh to
+                // trust: then it is not read again (a site's static/ may hold videos).
+                let key = (mtime < racy_after)
+                    .then(|| Fingerprint::new().str("static").str(rel).u64(len).u64(mtime as u64).finish());
+                let path = site_static.join(rel);
+                match key.and_then(|key| emit.unchanged_at(rel, key)) {
+                    Some(at) => emit.keep_at(at),
+                    // A picture leaves its camera's metadata (position, serial number) behind.
+                    None if crate::content::is_picture(Path::new(rel)) => {
+                        let bytes = std::fs::read(&path).map_err(|e| copy_error(rel, e))?;
+                        let bytes = crate::photos::strip(&bytes).map_err(|e| {
+                            Diagnostic::error(e.message).in_file(format!("static/{rel}")).with_hint(e.hint)
+                        })?;
+                        emit.put(rel, key, &bytes)
+                    }
+                    // Copied as it is, a block at a time.
+                    None => emit.put_file(rel, key, &path),
+                }
             }
         };
         result.map_err(|e| copy_error(rel, e))?;

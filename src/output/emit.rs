@@ -134,6 +134,33 @@ impl<'a> Emit<'a> {
         Ok(())
     }
 
+    /// Puts the file at `source` at `rel` as it is, like [`Emit::put`] of its bytes but read
+    /// and copied a block at a time (an attachment may be a video of gigabytes).
+    pub fn put_file(
+        &self,
+        rel: &str,
+        fingerprint: Option<u64>,
+        source: &std::path::Path,
+    ) -> std::io::Result<()> {
+        let mut hash = super::staging::hash_file(source)?;
+        let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
+        if !published {
+            self.changed.fetch_add(1, Ordering::Relaxed);
+            self.changed_bytes.fetch_add(std::fs::metadata(source).map_or(0, |m| m.len()), Ordering::Relaxed);
+        }
+        if self.tree.get(rel).map(|r| r.hash) != Some(hash) {
+            if published {
+                self.staging.copy_published(rel)?;
+            } else {
+                // The bytes copied are the ones recorded, should the file change meanwhile.
+                hash = self.staging.copy_in(rel, source)?;
+            }
+        }
+        let mut records = self.records.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        records.insert(rel, OutputRecord { fingerprint, hash });
+        Ok(())
+    }
+
     /// The manifest of the tree as this build made it, and the published files it did not
     /// make. A lock poisoned by a panicking writer is an error: a manifest missing files
     /// would have the sweep delete them.

@@ -236,6 +236,25 @@ impl Staging {
         })
     }
 
+    /// Copies the file at `source` to `rel` a block at a time (an attachment or static file
+    /// of any size is never held whole), and returns the hash of the bytes copied
+    /// ([`crate::hash::hash_bytes`] of them).
+    pub fn copy_in(&self, rel: &str, source: &Path) -> io::Result<u64> {
+        let path = safe_join(&self.dir, rel).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let there = self.old_file(rel).is_some();
+        self.make_parent(rel, &path)?;
+        let hash = std::cell::Cell::new(0);
+        self.clearing_way(&path, || {
+            // The old name goes first: it may share its data with the published tree's file.
+            if there {
+                remove_file_if_there(&path)?;
+            }
+            hash.set(copy_hashing(source, &path)?);
+            Ok(())
+        })?;
+        Ok(hash.get())
+    }
+
     /// What the tree may hold at `rel` before this build writes there: None when nothing.
     fn old_file(&self, rel: &str) -> Option<OldFile> {
         if self.replace { Some(OldFile::Shared) } else { self.recycled.get(rel).copied() }
@@ -445,6 +464,46 @@ fn write_file(path: &Path, contents: &[u8], old: Option<OldFile>) -> io::Result<
             fs::write(path, contents)
         }
         None => fs::write(path, contents),
+    }
+}
+
+/// The bytes a streamed copy reads at a time.
+const COPY_BLOCK: usize = 1 << 20;
+
+/// The hash of the file at `path` ([`crate::hash::hash_bytes`] of its bytes), read a block at a
+/// time.
+pub fn hash_file(path: &Path) -> io::Result<u64> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut block = vec![0; COPY_BLOCK];
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return Ok(hasher.digest()),
+            Ok(n) => hasher.update(&block[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Copies `from` to a new file `to` a block at a time, and returns the hash of the bytes copied.
+fn copy_hashing(from: &Path, to: &Path) -> io::Result<u64> {
+    use std::io::{Read, Write};
+    let mut input = fs::File::open(from)?;
+    let mut output = fs::File::create(to)?;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut block = vec![0; COPY_BLOCK];
+    loop {
+        match input.read(&mut block) {
+            Ok(0) => return Ok(hasher.digest()),
+            Ok(n) => {
+                hasher.update(&block[..n]);
+                output.write_all(&block[..n])?;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
     }
 }
 

@@ -10,8 +10,9 @@ use crate::hash::Fingerprint;
 use crate::output::Emit;
 use crate::render::Theme;
 
-/// Puts every static file into the output.
-pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> {
+/// Puts every static file into the output; a site's file changed after `racy_after`
+/// (nanoseconds) is read whatever its size and time.
+pub fn write(root: &Path, theme: &Theme, emit: &Emit, racy_after: i64) -> Result<(), Diagnostic> {
     // The theme's bytes, or the site's file's size and time.
     let mut statics: BTreeMap<String, Result<&[u8], (u64, i64)>> = BTreeMap::new();
     for (rel, bytes) in theme.under("static") {
@@ -21,7 +22,6 @@ pub fn write(root: &Path, theme: &Theme, emit: &Emit) -> Result<(), Diagnostic> 
     for (rel, len, mtime) in site_files(&site_static) {
         statics.insert(rel, Err((len, mtime)));
     }
-    let racy_after = super::scan::racy_after();
     for (rel, source) in &statics {
         let result = match *source {
             // The theme's scripts and style sheets without comment lines or indentation.

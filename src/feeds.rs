@@ -214,6 +214,12 @@ impl Ctx<'_> {
         x.push_str("/>\n");
     }
 
+    /// The files the bulletin links beside it, absolute: feed readers offer them as its
+    /// enclosures (a podcast player plays a radio bulletin's recording).
+    fn enclosures(&self, e: &Entry) -> Vec<(String, &crate::archive::LinkedFile)> {
+        self.archive.linked_files(e).into_iter().map(|(path, file)| (self.url(&path), file)).collect()
+    }
+
     fn atom(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {
         let mut x = String::with_capacity(4096 + entries.len() * 2048);
         let self_url = self.url(&format!("{}atom.xml", spec.folder));
@@ -249,6 +255,15 @@ impl Ctx<'_> {
                 let _ = writeln!(x, "<category term=\"{}\"/>", xml(&name));
             }
             self.media(&mut x, i, e);
+            for (url, file) in self.enclosures(e) {
+                let _ = writeln!(
+                    x,
+                    "<link rel=\"enclosure\" type=\"{}\" length=\"{}\" href=\"{}\"/>",
+                    file.media_type,
+                    file.len,
+                    xml(&url)
+                );
+            }
             let summary = e.summary();
             if !summary.is_empty() {
                 let _ = writeln!(x, "<summary>{}</summary>", xml(&summary));
@@ -303,6 +318,16 @@ impl Ctx<'_> {
                 let _ = writeln!(x, "<category>{}</category>", xml(&name));
             }
             self.media(&mut x, i, e);
+            // RSS readers take one enclosure an item: the first file it links.
+            if let Some((url, file)) = self.enclosures(e).into_iter().next() {
+                let _ = writeln!(
+                    x,
+                    "<enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>",
+                    xml(&url),
+                    file.len,
+                    file.media_type
+                );
+            }
             x.push_str("<description>");
             self.with_content(i, e, |c| xml_into(&mut x, c));
             x.push_str("</description>\n</item>\n");
@@ -318,6 +343,15 @@ impl Ctx<'_> {
             .iter()
             .zip(&summaries)
             .map(|(&(i, e), summary)| JsonItem {
+                attachments: self
+                    .enclosures(e)
+                    .into_iter()
+                    .map(|(url, file)| JsonAttachment {
+                        url,
+                        mime_type: file.media_type,
+                        size_in_bytes: file.len,
+                    })
+                    .collect(),
                 image: self.lead_image(i, e).map(|(url, _)| url),
                 authors: self
                     .names(e, TermKind::Author)
@@ -363,6 +397,9 @@ struct JsonFeed<'a> {
 
 #[derive(serde::Serialize)]
 struct JsonItem<'a> {
+    /// The files the bulletin links beside it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment>,
     authors: Vec<JsonAuthor>,
     #[serde(skip_serializing_if = "Option::is_none")]
     content_html: Option<String>,
@@ -378,6 +415,13 @@ struct JsonItem<'a> {
     summary: Option<&'a str>,
     tags: Vec<String>,
     title: &'a str,
+    url: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonAttachment {
+    mime_type: &'static str,
+    size_in_bytes: u64,
     url: String,
 }
 

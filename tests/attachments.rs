@@ -287,3 +287,64 @@ fn large_files_are_published_byte_for_byte_and_an_edit_elsewhere_keeps_them() {
     site.build(&["--clean"]);
     assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
 }
+
+#[test]
+fn feeds_offer_the_files_a_bulletin_links_as_its_enclosures() {
+    let site = Site::new(SITE);
+    site.write_bytes("content/2025/07/Bản tin 18h.MP3", &varied(48_213, 3));
+    site.write_bytes("content/2025/07/kich-ban.pdf", &varied(2_048, 5));
+    site.bulletin(
+        "2025/07/phat-thanh.md",
+        "title: Bản tin phát thanh 18 giờ\ndate: 2025-07-01",
+        "Nghe [bản tin](<Bản tin 18h.MP3>), đọc [kịch bản](kich-ban.pdf), nghe lại [bản tin](<Bản tin 18h.MP3>); \
+         [bản cũ](ban-cu.mp3) không còn.",
+    );
+    site.build(&[]);
+    let audio = "https://tin.example/tin-tuc/files/2025/07/ban-tin-18h.mp3";
+    let script = "https://tin.example/tin-tuc/files/2025/07/kich-ban.pdf";
+    // Each leads to the published file's bytes.
+    assert_eq!(bytes(&site.public().join("files/2025/07/ban-tin-18h.mp3")).len(), 48_213);
+    let read = |name: &str| std::fs::read(site.public().join(name)).expect("feed");
+    // Atom: every file, once, in the order the bulletin links them.
+    let atom = feed_rs::parser::parse(&read("atom.xml")[..]).expect("atom parses");
+    let entry = atom.entries.first().expect("an entry");
+    let enclosures: Vec<(String, Option<String>, Option<u64>)> = entry
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+        .map(|l| (l.href.clone(), l.media_type.clone(), l.length))
+        .collect();
+    assert_eq!(
+        enclosures,
+        [
+            (audio.to_string(), Some("audio/mpeg".to_string()), Some(48_213)),
+            (script.to_string(), Some("application/pdf".to_string()), Some(2_048)),
+        ]
+    );
+    // RSS: one enclosure an item, the first file.
+    let rss = String::from_utf8(read("rss.xml")).expect("utf-8");
+    assert_eq!(rss.matches("<enclosure ").count(), 1, "{rss}");
+    let parsed = feed_rs::parser::parse(rss.as_bytes()).expect("rss parses");
+    let content = parsed.entries[0]
+        .media
+        .iter()
+        .flat_map(|m| &m.content)
+        .find(|c| c.url.as_ref().is_some_and(|u| u.as_str() == audio));
+    let content = content.unwrap_or_else(|| panic!("the recording is the enclosure: {rss}"));
+    assert_eq!(content.content_type.as_ref().map(|m| m.to_string()).as_deref(), Some("audio/mpeg"));
+    assert_eq!(content.size, Some(48_213));
+    // JSON Feed: its attachments.
+    let json: serde_json::Value = serde_json::from_slice(&read("feed.json")).expect("json");
+    assert_eq!(
+        json["items"][0]["attachments"],
+        serde_json::json!([
+            {"mime_type": "audio/mpeg", "size_in_bytes": 48_213, "url": audio},
+            {"mime_type": "application/pdf", "size_in_bytes": 2_048, "url": script},
+        ])
+    );
+    // A bulletin that links no file has none.
+    site.bulletin("2025/07/khac.md", "title: Khác\ndate: 2025-07-02", "Tin khác.");
+    site.build(&[]);
+    let json: serde_json::Value = serde_json::from_slice(&read("feed.json")).expect("json");
+    assert!(json["items"][0].get("attachments").is_none(), "{}", json["items"][0]);
+}

@@ -212,10 +212,20 @@ pub struct Archive {
     pub warnings: Vec<Diagnostic>,
     /// Entry of each source path (`/`-separated), made on the first link resolved.
     by_source: std::sync::OnceLock<rustc_hash::FxHashMap<String, usize>>,
-    /// What a link to an attachment says of its file, "PDF, 245 KB", by where the file is
-    /// published: set by the attachments stage from the files it found (none for a file
-    /// that is not there).
-    pub file_notes: rustc_hash::FxHashMap<String, String>,
+    /// The files bulletins link beside them (attachments), by where each is published: set
+    /// by the attachments stage from the files it found (none for a file that is not there).
+    pub files: rustc_hash::FxHashMap<String, LinkedFile>,
+}
+
+/// A file a bulletin links beside it, as pages and feeds tell of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedFile {
+    /// Its size in bytes.
+    pub len: u64,
+    /// What a link to it says of it: "PDF, 245 KB".
+    pub note: String,
+    /// Its media type, from its extension (`application/pdf`, `audio/mpeg`).
+    pub media_type: &'static str,
 }
 
 impl Archive {
@@ -277,7 +287,7 @@ impl Archive {
                     years,
                     warnings,
                     by_source: Default::default(),
-                    file_notes: Default::default(),
+                    files: Default::default(),
                 },
                 None,
             ));
@@ -312,7 +322,7 @@ impl Archive {
                 years,
                 warnings,
                 by_source: Default::default(),
-                file_notes: Default::default(),
+                files: Default::default(),
             },
             Some(key),
         ))
@@ -399,13 +409,32 @@ impl Archive {
         let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
         for link in &e.facts.attachments {
             let file = attachment_file(&source, &link.target);
-            let note = file.as_ref().and_then(|f| self.file_notes.get(f));
+            let note = file.as_ref().and_then(|f| self.files.get(f)).map(|f| &f.note);
             fill(&mut out, markdown::ATTACHMENT_LINK, &link.target, file.as_deref(), note);
         }
         if from_root {
             out = out.replace(&root_marker, &format!("href=\"{}", crate::text::escape::xml(root)));
         }
         std::borrow::Cow::Owned(out)
+    }
+
+    /// The files entry `e` links beside it that are there, each once, in the order of its
+    /// links: where each is published, and what is told of it.
+    pub fn linked_files(&self, e: &Entry) -> Vec<(String, &LinkedFile)> {
+        let mut found: Vec<(String, &LinkedFile)> = Vec::new();
+        if e.facts.attachments.is_empty() {
+            return found;
+        }
+        let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
+        for link in &e.facts.attachments {
+            let Some(path) = attachment_file(&source, &link.target) else { continue };
+            if let Some(file) = self.files.get(&path)
+                && !found.iter().any(|(p, _)| *p == path)
+            {
+                found.push((path, file));
+            }
+        }
+        found
     }
 
     /// Lets go of every body's HTML (pages and feeds are written), keeping the plain text.

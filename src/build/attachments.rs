@@ -103,9 +103,67 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
 }
 
 impl Attached {
-    /// What a link to each file says of it ([`note`]), by where it is published.
-    pub fn notes(&self, language: crate::config::Language) -> rustc_hash::FxHashMap<String, String> {
-        self.files.iter().map(|(output, a)| (output.clone(), note(output, a.len, language))).collect()
+    /// What pages and feeds tell of each file ([`note`], [`media_type`]), by where it is
+    /// published.
+    pub fn linked_files(
+        &self,
+        language: crate::config::Language,
+    ) -> rustc_hash::FxHashMap<String, crate::archive::LinkedFile> {
+        self.files
+            .iter()
+            .map(|(output, a)| {
+                let file = crate::archive::LinkedFile {
+                    len: a.len,
+                    note: note(output, a.len, language),
+                    media_type: media_type(output),
+                };
+                (output.clone(), file)
+            })
+            .collect()
+    }
+}
+
+/// The media type of a file a bulletin links, from its extension (feed readers and podcast
+/// players go by it): documents, spreadsheets, archives, sound, video and pictures newsrooms
+/// publish; any other is `application/octet-stream`.
+pub fn media_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "odt" => "application/vnd.oasis.opendocument.text",
+        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
+        "odp" => "application/vnd.oasis.opendocument.presentation",
+        "rtf" => "application/rtf",
+        "zip" => "application/zip",
+        "rar" => "application/vnd.rar",
+        "7z" => "application/x-7z-compressed",
+        "csv" => "text/csv",
+        "txt" => "text/plain",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "aac" => "audio/aac",
+        "wav" => "audio/wav",
+        "ogg" | "oga" => "audio/ogg",
+        "opus" => "audio/opus",
+        "flac" => "audio/flac",
+        "mp4" | "m4v" => "video/mp4",
+        "webm" => "video/webm",
+        "mov" => "video/quicktime",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
     }
 }
 
@@ -173,7 +231,7 @@ fn copy_error(source: &str, e: &std::io::Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::note;
+    use super::{media_type, note};
     use crate::config::Language::{En, Vi};
 
     #[test]
@@ -190,5 +248,17 @@ mod tests {
         assert_eq!(note("files/a/x.iso", 3 * 1_073_741_824 / 2, Vi), "ISO, 1,5 GB");
         // An extension that is no type's name is left out.
         assert_eq!(note("files/a/ban-ghi.thang-mot", 2048, Vi), "2 KB");
+    }
+
+    #[test]
+    fn a_media_type_is_known_by_the_extension_in_any_case() {
+        assert_eq!(media_type("files/2025/07/ban-tin-18h.MP3"), "audio/mpeg");
+        assert_eq!(media_type("files/a/quyet-dinh.pdf"), "application/pdf");
+        assert_eq!(
+            media_type("files/a/bang.xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert_eq!(media_type("files/a/khong-ro.abc"), "application/octet-stream");
+        assert_eq!(media_type("files/a/khong-duoi"), "application/octet-stream");
     }
 }

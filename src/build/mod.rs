@@ -138,7 +138,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let attached =
         attachments::find(&site).map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;
     warnings.extend(attached.warnings.iter().cloned());
-    site.archive.file_notes = attached.notes(site.config.language);
+    site.archive.files = attached.linked_files(site.config.language);
     timings.lap("find photos + attachments");
     let renderer = pages::renderer(&site, &found.set, keys.global, opts.live_reload)?;
     let emit = Emit::new(&trees.staging, &trees.live, &trees.tree);

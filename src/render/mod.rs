@@ -248,13 +248,17 @@ impl<'a> Renderer<'a> {
                         None => f.str("#"),
                     };
                 }
-                // What its links to files say of them (their size: a file replaced by a larger
-                // one gives the page another note).
+                // What its links to files say of them, and what its feed entries' enclosures do
+                // (a file replaced by a larger one gives the page another note).
                 if !e.facts.attachments.is_empty() {
                     let source = slash_path(&e.bulletin.source);
                     for link in &e.facts.attachments {
-                        let file = crate::archive::attachment_file(&source, &link.target);
-                        f.str(file.and_then(|file| archive.file_notes.get(&file)).map_or("", String::as_str));
+                        match crate::archive::attachment_file(&source, &link.target)
+                            .and_then(|file| archive.files.get(&file))
+                        {
+                            Some(file) => f.str(&file.note).u64(file.len).str(file.media_type),
+                            None => f.str(""),
+                        };
                     }
                 }
                 f.finish()

@@ -270,6 +270,72 @@ fn a_video_plays_in_place_on_a_click_and_nothing_is_fetched_before() {
     assert_eq!((after["focused"].clone(), after["links"].clone()), (json!(true), json!(0)), "{after}");
 }
 
+/// One second of silence as a WAV file (8 kHz, 8-bit mono): a sound the browser plays.
+fn wav_second() -> Vec<u8> {
+    let (rate, samples) = (8000u32, 8000u32);
+    let mut w = Vec::new();
+    w.extend_from_slice(b"RIFF");
+    w.extend_from_slice(&(36 + samples).to_le_bytes());
+    w.extend_from_slice(b"WAVEfmt ");
+    w.extend_from_slice(&16u32.to_le_bytes());
+    w.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    w.extend_from_slice(&1u16.to_le_bytes()); // mono
+    w.extend_from_slice(&rate.to_le_bytes());
+    w.extend_from_slice(&rate.to_le_bytes()); // bytes a second
+    w.extend_from_slice(&1u16.to_le_bytes()); // bytes a frame
+    w.extend_from_slice(&8u16.to_le_bytes()); // bits a sample
+    w.extend_from_slice(b"data");
+    w.extend_from_slice(&samples.to_le_bytes());
+    w.resize(w.len() + samples as usize, 128);
+    w
+}
+
+/// A link to a sound file beside the bulletin, alone in its paragraph, is a play button with
+/// its words and the file's note: nothing of it fetched before the reader asks; a click puts
+/// the browser's player of the published file above them, which reads the file's second.
+#[test]
+fn a_sound_file_plays_in_the_page_and_nothing_is_fetched_before() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(browser) = Browser::launch("a_sound_file_plays_in_the_page_and_nothing_is_fetched_before")
+    else {
+        return;
+    };
+    let site = common::Site::new("base_url = \"https://tin.example/\"\n");
+    site.write_bytes("content/2025/07/Bản tin 18h.wav", &wav_second());
+    site.bulletin(
+        "2025/07/phat-thanh.md",
+        "title: Bản tin phát thanh\ndate: 2025-07-01",
+        "Lời dẫn.\n\n[Nghe bản tin 18 giờ](<Bản tin 18h.wav>)\n",
+    );
+    site.build(&[]);
+    let base = serve(&site.public());
+    browser.goto(&format!("{base}/2025/07/phat-thanh/"));
+    browser.wait_for("document.readyState === 'complete'");
+    let before = browser.eval(
+        "const l = document.querySelector('figure.audio > a.audio-link'); const b = l.querySelector('.audio-play').getBoundingClientRect();\
+         return {link: l.href, words: l.textContent, players: document.querySelectorAll('audio').length, button: [b.width, b.height],\
+                 fetched: performance.getEntriesByType('resource').map(e => e.name).filter(n => n.endsWith('.wav'))};",
+    );
+    let file = format!("{base}/files/2025/07/ban-tin-18h.wav");
+    assert_eq!(before["link"], json!(file), "{before}");
+    assert_eq!(before["words"], "Nghe bản tin 18 giờ (WAV, 8 KB)", "{before}");
+    assert_eq!(before["players"], 0, "{before}");
+    assert!(before["button"][0].as_f64().unwrap_or(0.0) >= 40.0, "a button a finger finds: {before}");
+    assert_eq!(before["fetched"], json!([]), "{before}");
+    // Clicked, the player of the published file is above the link, and reads its second.
+    browser.eval("document.querySelector('figure.audio > a.audio-link').click();");
+    browser.wait_for("document.querySelector('figure.audio > audio') && document.querySelector('figure.audio > audio').readyState >= 1");
+    let after = browser.eval(
+        "const a = document.querySelector('figure.audio > audio');\
+         return {src: a.src, duration: a.duration, controls: a.controls, first: a.parentNode.firstElementChild === a,\
+                 width: a.getBoundingClientRect().width, focused: document.activeElement === a};",
+    );
+    assert_eq!(after["src"], json!(file), "{after}");
+    assert!((after["duration"].as_f64().unwrap_or(0.0) - 1.0).abs() < 0.01, "{after}");
+    assert_eq!((after["controls"].clone(), after["first"].clone()), (json!(true), json!(true)), "{after}");
+    assert!(after["width"].as_f64().unwrap_or(0.0) > 200.0, "as wide as the column: {after}");
+}
+
 /// Each site's video, clicked, gets that site's player: YouTube's without cookies and from its
 /// start time, Vimeo's, Facebook's plugin for a video or a reel, TikTok's; the upright ones in
 /// a 9:16 box.

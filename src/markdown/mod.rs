@@ -277,7 +277,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             }
             Event::End(TagEnd::Paragraph) => {
                 paragraph_depth = paragraph_depth.saturating_sub(1);
-                video = paragraph_at.filter(|_| !task_label).and_then(|at| lone_video(&events[at..]));
+                video = paragraph_at
+                    .filter(|_| !task_label)
+                    .and_then(|at| lone_video(&events[at..]).or_else(|| lone_audio(&events[at..])));
                 // A video is no paragraph of words: the summary is the next one.
                 if video.is_some() && !first_para_done {
                     first_para = Some(String::new());
@@ -365,7 +367,8 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
             }
             // A paragraph that is one site photo and nothing else becomes that photo alone
             // (a figure, which a paragraph may not hold).
-            // A paragraph that is one video's address (or a link to it) shows the video.
+            // A paragraph that is one video's address (or a link to it) shows the video; one
+            // that is a link to a sound file beside the bulletin, its player.
             Event::End(TagEnd::Paragraph) if heading.is_none() && video.is_some() => {
                 if let (Some(at), Some(html)) = (paragraph_at.take(), video.take()) {
                     events.truncate(at);
@@ -461,6 +464,48 @@ fn lone_video(events: &[Event]) -> Option<String> {
         if video.tall { " video-tall" } else { "" },
         crate::text::escape::xml(&video.page),
         crate::text::escape::xml(title.trim())
+    ))
+}
+
+/// The player a paragraph's events (from its Start) show, as HTML, if they hold a link to a
+/// sound file beside the bulletin (an attachment: a radio bulletin's recording, an interview)
+/// and nothing else: a play button before the link's words (and the file's note), which the
+/// bulletin page's script turns into the browser's own player, playing, on a click. Nothing is
+/// fetched before; without the script it is the link. The browser's player is not in the page
+/// from the start: its controls lay themselves out again once shown, which moves them (a layout
+/// shift). A video file stays a link: a player for it without captions, which bantin cannot
+/// make, fails accessibility checks.
+fn lone_audio(events: &[Event]) -> Option<String> {
+    let [
+        Event::Start(Tag::Paragraph),
+        Event::Start(Tag::Link { dest_url, .. }),
+        inner @ ..,
+        Event::End(TagEnd::Link),
+    ] = events
+    else {
+        return None;
+    };
+    let target = dest_url.strip_prefix(ATTACHMENT_LINK)?;
+    let path = target.split(['#', '?']).next().unwrap_or(target).to_ascii_lowercase();
+    if !matches!(
+        path.rsplit_once('.').map(|(_, ext)| ext),
+        Some("mp3" | "m4a" | "aac" | "wav" | "ogg" | "oga" | "opus" | "flac")
+    ) {
+        return None;
+    }
+    let words: String = inner
+        .iter()
+        .map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect::<Option<String>>()?;
+    let words =
+        if words.trim().is_empty() { target.rsplit('/').next().unwrap_or(target) } else { words.trim() };
+    Some(format!(
+        "<figure class=\"audio\"><a class=\"audio-link\" href=\"{}\"><span class=\"audio-play\"></span>{}</a></figure>\n",
+        crate::text::escape::markdown_href(dest_url),
+        crate::text::escape::xml(words)
     ))
 }
 

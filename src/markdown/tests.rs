@@ -218,6 +218,31 @@ fn a_video_alone_in_its_paragraph_shows_as_one_and_among_words_stays_a_link() {
 }
 
 #[test]
+fn a_link_to_a_sound_file_alone_in_its_paragraph_shows_a_player_and_among_words_stays_a_link() {
+    let md = "[Bản tin 18 giờ](<Bản tin 18h.mp3#t=5>)\n\nLời dẫn.\n\nNghe [bản tin](ban-tin.mp3) nữa.\n\n\
+              [Phóng sự](phong-su.mp4)\n\n[Ghi âm](https://radio.example/a.mp3)\n";
+    for md in [md.to_string(), format!("{md}\n<b>x</b>\n")] {
+        let r = render(&md, false);
+        let doc = scraper::Html::parse_fragment(&r.html);
+        let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+        let marker = format!("{}B%E1%BA%A3n%20tin%2018h.mp3#t=5", super::ATTACHMENT_LINK);
+        let players: Vec<(String, String, usize)> = doc
+            .select(&select("figure.audio > a.audio-link"))
+            .map(|a| {
+                let play = a.select(&select("span.audio-play")).count();
+                (a.value().attr("href").unwrap_or_default().to_string(), a.text().collect(), play)
+            })
+            .collect();
+        assert_eq!(players, [(marker.clone(), "Bản tin 18 giờ".to_string(), 1)], "{}", r.html);
+        // Not in a paragraph; the summary is the first paragraph of words.
+        assert!(doc.select(&select("p figure")).next().is_none(), "{}", r.html);
+        assert_eq!(r.first_paragraph, "Lời dẫn.");
+        // Among words, a video file, a sound on another site: links as written.
+        assert_eq!(doc.select(&select("p a")).count(), 3, "{}", r.html);
+    }
+}
+
+#[test]
 fn hugo_shortcodes_left_in_the_text_are_listed() {
     let md = "Mở.\n\n{{< youtube w7Ejrb8jv5M >}}\n\nChữ {{<figure src=\"a.jpg\">}} và {{% notice %}}x{{% /notice %}}.\n\n```\n{{< mã >}}\n```\n";
     let r = render(md, false);

@@ -1,6 +1,7 @@
 /* bantin: the bulletin page's script. Its "copy link" button, shown where the browser can copy;
-   and its videos, each a link to the video's page until a click plays it in place (nothing is
-   fetched from the video's site before: YouTube's player without its cookies). */
+   its videos, each a link to the video's page until a click plays it in place (nothing is
+   fetched from the video's site before: YouTube's player without its cookies); and its sound
+   files, each a link until a click plays it in the browser's own player. */
 (function () {
   var button = document.querySelector('.share-copy');
   if (button && navigator.clipboard) {
@@ -38,6 +39,21 @@
       frame.referrerPolicy = 'strict-origin-when-cross-origin';
       link.replaceWith(frame);
       frame.focus();
+    });
+  }
+  var sounds = document.querySelectorAll('figure.audio > a.audio-link');
+  for (var j = 0; j < sounds.length; j++) {
+    sounds[j].addEventListener('click', function (event) {
+      var link = event.currentTarget, figure = link.parentNode;
+      event.preventDefault();
+      var audio = document.createElement('audio');
+      audio.controls = true;
+      audio.src = link.href;
+      figure.insertBefore(audio, link);
+      figure.classList.add('playing');
+      audio.focus();
+      var played = audio.play();
+      if (played && played.catch) played.catch(function () {});
     });
   }
 })();

@@ -348,3 +348,47 @@ fn feeds_offer_the_files_a_bulletin_links_as_its_enclosures() {
     let json: serde_json::Value = serde_json::from_slice(&read("feed.json")).expect("json");
     assert!(json["items"][0].get("attachments").is_none(), "{}", json["items"][0]);
 }
+
+#[test]
+fn a_file_larger_than_static_hosts_take_is_warned_of_and_published() {
+    let site = Site::new(SITE);
+    let sized = |rel: &str, len: u64| {
+        let path = site.root().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::File::create(&path).and_then(|f| f.set_len(len)).expect("a file of that size");
+    };
+    sized("content/2025/07/phong-su.mp4", (25 << 20) + 1);
+    sized("static/video/gioi-thieu.mp4", 40 << 20);
+    sized("content/2025/07/nho.pdf", 25 << 20);
+    site.bulletin(
+        "2025/07/a.md",
+        "title: Phóng sự\ndate: 2025-07-01",
+        "Xem [phóng sự](phong-su.mp4) và [văn bản](nho.pdf).",
+    );
+    let out = site.build(&[]);
+    let err = stderr(&out);
+    let warned: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("larger than some static hosts publish"))
+        .map(|l| l.split_once("(").map_or(l, |(_, rest)| rest))
+        .collect();
+    assert_eq!(warned.len(), 2, "{err}");
+    for (file, size) in
+        [("content/2025/07/phong-su.mp4", "MP4, 25 MB"), ("static/video/gioi-thieu.mp4", "MP4, 40 MB")]
+    {
+        let at = err.find(&format!("--> {file}")).unwrap_or_else(|| panic!("{file}: {err}"));
+        let before = &err[..at];
+        let line = before.trim_end().lines().last().unwrap_or_default();
+        assert!(line.contains(size) && line.contains("25 MiB"), "{file}: {line}");
+    }
+    assert!(!err.contains("nho.pdf"), "25 MiB is taken: {err}");
+    // Published all the same.
+    assert_eq!(
+        std::fs::metadata(site.public().join("files/2025/07/phong-su.mp4")).map(|m| m.len()).ok(),
+        Some((25 << 20) + 1)
+    );
+    assert_eq!(
+        std::fs::metadata(site.public().join("video/gioi-thieu.mp4")).map(|m| m.len()).ok(),
+        Some(40 << 20)
+    );
+}

@@ -13,6 +13,7 @@ use crate::markdown::{self, Rendered};
 use crate::text;
 
 mod body;
+pub mod files;
 mod paths;
 mod sections;
 mod shape;
@@ -20,6 +21,7 @@ mod spill;
 mod terms;
 
 pub use body::{Body, Summary};
+pub use files::LinkedFile;
 use sections::*;
 pub use sections::{Section, section_url, section_url_parts};
 pub use spill::{Put, Spill, failed as spill_failed, scratch_file};
@@ -215,17 +217,6 @@ pub struct Archive {
     /// The files bulletins link beside them (attachments), by where each is published: set
     /// by the attachments stage from the files it found (none for a file that is not there).
     pub files: rustc_hash::FxHashMap<String, LinkedFile>,
-}
-
-/// A file a bulletin links beside it, as pages and feeds tell of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkedFile {
-    /// Its size in bytes.
-    pub len: u64,
-    /// What a link to it says of it: "PDF, 245 KB".
-    pub note: String,
-    /// Its media type, from its extension (`application/pdf`, `audio/mpeg`).
-    pub media_type: &'static str,
 }
 
 impl Archive {

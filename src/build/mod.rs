@@ -156,7 +156,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     timings.lap("render + write pages");
     let mut done = pages::finish(renderer, &site.archive);
     attachments::write(&opts.root, &attached, &emit)?;
-    statics::write(&opts.root, &site.theme, &emit, scan::racy_after())?;
+    warnings.extend(statics::write(
+        &opts.root,
+        &site.theme,
+        &emit,
+        (scan::racy_after(), site.config.language),
+    )?);
     timings.lap("attachments + static files");
     let photos_written = photos::write(&opts.root, &found.set, &site.config.photos, &emit)
         .map_err(|errors| BuildFailure { errors, warnings: warnings.clone() })?;

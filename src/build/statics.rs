@@ -11,8 +11,15 @@ use crate::output::Emit;
 use crate::render::Theme;
 
 /// Puts every static file into the output; a site's file changed after `racy_after`
-/// (nanoseconds) is read whatever its size and time.
-pub fn write(root: &Path, theme: &Theme, emit: &Emit, racy_after: i64) -> Result<(), Diagnostic> {
+/// (nanoseconds) is read whatever its size and time. Returns the warnings for files larger
+/// than some static hosts publish.
+pub fn write(
+    root: &Path,
+    theme: &Theme,
+    emit: &Emit,
+    (racy_after, language): (i64, crate::config::Language),
+) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let mut warnings = Vec::new();
     // The theme's bytes, or the site's file's size and time.
     let mut statics: BTreeMap<String, Result<&[u8], (u64, i64)>> = BTreeMap::new();
     for (rel, bytes) in theme.under("static") {
@@ -20,6 +27,7 @@ pub fn write(root: &Path, theme: &Theme, emit: &Emit, racy_after: i64) -> Result
     }
     let site_static = root.join("static");
     for (rel, len, mtime) in site_files(&site_static) {
+        warnings.extend(crate::archive::files::too_large_for_hosts(&format!("static/{rel}"), len, language));
         statics.insert(rel, Err((len, mtime)));
     }
     for (rel, source) in &statics {
@@ -49,7 +57,7 @@ pub fn write(root: &Path, theme: &Theme, emit: &Emit, racy_after: i64) -> Result
         };
         result.map_err(|e| copy_error(rel, e))?;
     }
-    Ok(())
+    Ok(warnings)
 }
 
 fn copy_error(rel: &str, e: std::io::Error) -> Diagnostic {

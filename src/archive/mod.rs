@@ -268,20 +268,7 @@ impl Archive {
             {
                 (e.tags, e.authors, e.related) = (tags, authors, related);
             }
-            let years = make_years(&entries);
-            return Ok((
-                Archive {
-                    entries,
-                    sections,
-                    tags,
-                    authors,
-                    years,
-                    warnings,
-                    by_source: Default::default(),
-                    files: Default::default(),
-                },
-                None,
-            ));
+            return Ok((Archive::of(entries, sections, [tags, authors], warnings), None));
         }
 
         let tags = collect_terms(&mut entries, TermKind::Tag, &mut errors);
@@ -303,20 +290,28 @@ impl Archive {
             e.related = r;
         }
 
+        Ok((Archive::of(entries, sections, [tags, authors], warnings), Some(key)))
+    }
+
+    /// The archive of `entries` in their order, with its sections, tags and authors: its date
+    /// archive made of them, and no files found yet (the attachments stage sets them).
+    fn of(
+        entries: Vec<Entry>,
+        sections: Vec<Section>,
+        [tags, authors]: [Vec<Term>; 2],
+        warnings: Vec<Diagnostic>,
+    ) -> Archive {
         let years = make_years(&entries);
-        Ok((
-            Archive {
-                entries,
-                sections,
-                tags,
-                authors,
-                years,
-                warnings,
-                by_source: Default::default(),
-                files: Default::default(),
-            },
-            Some(key),
-        ))
+        Archive {
+            entries,
+            sections,
+            tags,
+            authors,
+            years,
+            warnings,
+            by_source: Default::default(),
+            files: Default::default(),
+        }
     }
 
     /// The archive's shape (made from entries whose [`shape_key`] is `key`), to be written

@@ -470,9 +470,9 @@ fn write_file(path: &Path, contents: &[u8], old: Option<OldFile>) -> io::Result<
 /// The bytes a streamed copy reads at a time.
 const COPY_BLOCK: usize = 1 << 20;
 
-/// The hash of the file at `path` ([`crate::hash::hash_bytes`] of its bytes), read a block at a
-/// time.
-pub fn hash_file(path: &Path) -> io::Result<u64> {
+/// Reads the file at `path` a block at a time, giving each block to `each`, and returns the
+/// hash of its bytes ([`crate::hash::hash_bytes`] of them).
+fn read_hashing(path: &Path, mut each: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<u64> {
     use std::io::Read;
     let mut file = fs::File::open(path)?;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -480,31 +480,26 @@ pub fn hash_file(path: &Path) -> io::Result<u64> {
     loop {
         match file.read(&mut block) {
             Ok(0) => return Ok(hasher.digest()),
-            Ok(n) => hasher.update(&block[..n]),
+            Ok(n) => {
+                hasher.update(&block[..n]);
+                each(&block[..n])?;
+            }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
 }
 
+/// The hash of the file at `path`, read a block at a time.
+pub fn hash_file(path: &Path) -> io::Result<u64> {
+    read_hashing(path, |_| Ok(()))
+}
+
 /// Copies `from` to a new file `to` a block at a time, and returns the hash of the bytes copied.
 fn copy_hashing(from: &Path, to: &Path) -> io::Result<u64> {
-    use std::io::{Read, Write};
-    let mut input = fs::File::open(from)?;
+    use std::io::Write;
     let mut output = fs::File::create(to)?;
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let mut block = vec![0; COPY_BLOCK];
-    loop {
-        match input.read(&mut block) {
-            Ok(0) => return Ok(hasher.digest()),
-            Ok(n) => {
-                hasher.update(&block[..n]);
-                output.write_all(&block[..n])?;
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    read_hashing(from, |block| output.write_all(block))
 }
 
 /// Removes the file at `path`, if there is one ([`gone_already`]).

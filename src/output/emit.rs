@@ -142,7 +142,7 @@ impl<'a> Emit<'a> {
         fingerprint: Option<u64>,
         source: &std::path::Path,
     ) -> std::io::Result<()> {
-        let mut hash = super::staging::hash_file(source)?;
+        let mut hash = super::stream::hash_file(source)?;
         let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
         if !published {
             self.changed.fetch_add(1, Ordering::Relaxed);

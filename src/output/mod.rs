@@ -11,6 +11,7 @@ use crate::diag::Diagnostic;
 mod emit;
 mod manifest;
 mod staging;
+mod stream;
 
 pub use emit::{Emit, Made};
 pub use manifest::{Files, Manifest, NOWHERE, OutputRecord, dir_id};

@@ -250,16 +250,8 @@ impl<'a> Renderer<'a> {
                 }
                 // What its links to files say of them, and what its feed entries' enclosures do
                 // (a file replaced by a larger one gives the page another note).
-                if !e.facts.attachments.is_empty() {
-                    let source = slash_path(&e.bulletin.source);
-                    for link in &e.facts.attachments {
-                        match crate::archive::attachment_file(&source, &link.target)
-                            .and_then(|file| archive.files.get(&file))
-                        {
-                            Some(file) => f.str(&file.note).u64(file.len).str(file.media_type),
-                            None => f.str(""),
-                        };
-                    }
+                for (path, file) in archive.linked_files(e) {
+                    f.str(&path).str(&file.note).u64(file.len).str(file.media_type);
                 }
                 f.finish()
             })

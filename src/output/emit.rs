@@ -115,23 +115,9 @@ impl<'a> Emit<'a> {
     /// tools like rsync look at).
     pub fn put(&self, rel: &str, fingerprint: Option<u64>, bytes: &[u8]) -> std::io::Result<()> {
         let hash = hash_bytes(bytes);
-        let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
-        if !published {
-            self.changed.fetch_add(1, Ordering::Relaxed);
-            self.changed_bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        }
-        if self.tree.get(rel).map(|r| r.hash) != Some(hash) {
-            if published {
-                self.staging.copy_published(rel)?;
-            } else {
-                self.staging.write(rel, bytes)?;
-            }
-        }
-        // A thread that panicked while holding the lock poisons it, and [`Emit::finish`]
-        // refuses the records then.
-        let mut records = self.records.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        records.insert(rel, OutputRecord { fingerprint, hash });
-        Ok(())
+        self.place(rel, fingerprint, (hash, bytes.len() as u64), || {
+            self.staging.write(rel, bytes).map(|()| hash)
+        })
     }
 
     /// Puts the file at `source` at `rel` as it is, like [`Emit::put`] of its bytes but read
@@ -142,20 +128,36 @@ impl<'a> Emit<'a> {
         fingerprint: Option<u64>,
         source: &std::path::Path,
     ) -> std::io::Result<()> {
-        let mut hash = super::stream::hash_file(source)?;
+        let hash = super::stream::hash_file(source)?;
+        let len = std::fs::metadata(source).map_or(0, |m| m.len());
+        // The bytes copied are the ones recorded, should the file change meanwhile.
+        self.place(rel, fingerprint, (hash, len), || self.staging.copy_in(rel, source))
+    }
+
+    /// Puts at `rel` the bytes of `hash` (`len` of them): linked from the published tree when
+    /// it has them, left when the tree being written has them, else written by `write`, which
+    /// returns the hash of what it wrote; and records the file.
+    fn place(
+        &self,
+        rel: &str,
+        fingerprint: Option<u64>,
+        (mut hash, len): (u64, u64),
+        write: impl FnOnce() -> std::io::Result<u64>,
+    ) -> std::io::Result<()> {
         let published = self.live.get(rel).is_some_and(|r| r.hash == hash);
         if !published {
             self.changed.fetch_add(1, Ordering::Relaxed);
-            self.changed_bytes.fetch_add(std::fs::metadata(source).map_or(0, |m| m.len()), Ordering::Relaxed);
+            self.changed_bytes.fetch_add(len, Ordering::Relaxed);
         }
         if self.tree.get(rel).map(|r| r.hash) != Some(hash) {
             if published {
                 self.staging.copy_published(rel)?;
             } else {
-                // The bytes copied are the ones recorded, should the file change meanwhile.
-                hash = self.staging.copy_in(rel, source)?;
+                hash = write()?;
             }
         }
+        // A thread that panicked while holding the lock poisons it, and [`Emit::finish`]
+        // refuses the records then.
         let mut records = self.records.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         records.insert(rel, OutputRecord { fingerprint, hash });
         Ok(())

@@ -321,6 +321,69 @@ fn importing_categories_fills_sections_and_keeps_the_rest_as_tags() {
 }
 
 #[test]
+fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() {
+    let site = Site::new("base_url = \"https://x.example/\"\n[[sections]]\nname = \"Thời sự\"\n");
+    // A Zola site: TOML front matter, taxonomies, a page bundle with its own `path`, and the
+    // section's own page.
+    site.write("old/zola/config.toml", "base_url = \"https://tin.example\"\n");
+    site.write("old/zola/content/Tin Tức/_index.md", "+++\ntitle = \"Tin tức\"\n+++\n");
+    site.write(
+        "old/zola/content/Tin Tức/2021-03-05-cau-moi.md",
+        "+++\ntitle = \"Cầu mới thông xe\"\ndate = 2021-03-05\nweight = 3\naliases = [\"/cu/cau-moi/\"]\n\
+         [taxonomies]\ntags = [\"giao thông\"]\ncategories = [\"Thời sự\"]\nauthors = [\"Minh Anh\"]\nvung = [\"Đà Nẵng\"]\n\
+         [extra]\ntoc = true\n+++\nCầu mới thông xe.\n",
+    );
+    site.write(
+        "old/zola/content/Tin Tức/bao/index.md",
+        "---\ntitle: Bão số 9\ndate: 2021-10-01\npath: tin/bao-so-9\n---\nBão vào.\n",
+    );
+    // A Hugo site: a relative alias is under the page's section; a `url` that is the very
+    // address the bulletin now has is not an old one.
+    site.write("old/hugo/hugo.toml", "baseURL = 'https://h.example/'\n");
+    site.write(
+        "old/hugo/content/posts/Mua-Lon.md",
+        "---\ntitle: Mưa lớn\ndate: 2021-04-02\naliases: [mua-cu, \"https://h.example/tin-t%E1%BB%A9c/mua.html\"]\nseries: [mùa mưa]\n---\nMưa.\n",
+    );
+    site.write(
+        "old/hugo/content/posts/trung.md",
+        "---\ntitle: Trùng\ndate: 2021-04-03\nurl: /2021/04/trung/\n---\nX.\n",
+    );
+    let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (report, warnings) = (stdout(&out), stderr(&out));
+    assert!(report.contains("Imported 4 bulletin(s)"), "{report}");
+    assert!(report.contains("1 × a section's own page (`_index.md`), not a bulletin"), "{report}");
+    // What was left behind is named, with how many bulletins had it.
+    for key in ["`weight` (1 bulletin)", "`extra.toc` (1 bulletin)", "`series` (1 bulletin)"] {
+        assert!(warnings.contains(key), "{key} in {warnings}");
+    }
+    assert!(!warnings.contains("`taxonomies`") && !warnings.contains("`aliases`"), "{warnings}");
+    let trung = std::fs::read_to_string(site.root().join("content/2021/04/trung.md")).expect("imported");
+    assert!(!trung.contains("aliases"), "{trung}");
+    site.build(&[]);
+    let cau = site.page("2021/03/cau-moi/");
+    assert_eq!(texts(&cau, ".tags a"), ["giao thông", "Đà Nẵng"]);
+    assert_eq!(texts(&cau, "a[rel=author]"), ["Minh Anh"]);
+    assert_eq!(texts(&site.page("thoi-su/"), ".card-title"), ["Cầu mới thông xe"]);
+    // Every address the pages had leads to the bulletin now: Zola's default (its folders and
+    // file name made slugs, the date left out), the aliases and `path` written, Hugo's default
+    // (lower-cased) and its relative and whole-address aliases.
+    let leads = |old: &str, to: &str| {
+        let page = site.page(old);
+        let canonical = common::attrs(&page, "link[rel=canonical]", "href");
+        assert_eq!(canonical, [format!("https://x.example/{to}")], "{old}");
+    };
+    leads("tin-tuc/cau-moi/", "2021/03/cau-moi/");
+    leads("cu/cau-moi/", "2021/03/cau-moi/");
+    leads("tin/bao-so-9/", "2021/10/bao-so-9/");
+    leads("posts/mua-lon/", "2021/04/mua-lon/");
+    leads("posts/mua-cu/", "2021/04/mua-lon/");
+    let page = std::fs::read_to_string(site.public().join("tin-tức/mua.html")).expect("whole-address alias");
+    assert!(page.contains("https://x.example/2021/04/mua-lon/"), "{page}");
+    assert!(!site.public().join("tin-tuc/bao").exists(), "a page with its own `path` had no other address");
+}
+
+#[test]
 fn importing_keeps_pictures_beside_the_imported_bulletin() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     let src = site.root().join("old");

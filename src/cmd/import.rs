@@ -63,6 +63,17 @@ pub fn run(args: &ImportArgs) -> i32 {
     for note in &report.notes {
         eprintln!("warning: {note}");
     }
+    if !report.not_carried.is_empty() {
+        let keys: Vec<String> = report
+            .not_carried
+            .iter()
+            .map(|(key, n)| format!("`{key}` ({n} bulletin{})", if *n == 1 { "" } else { "s" }))
+            .collect();
+        eprintln!(
+            "warning: front matter not carried over, as bantin has no such setting: {}\n  = help: what these said is not in the imported bulletins; move anything that matters into their text or tags",
+            keys.join(", ")
+        );
+    }
     if !report.skipped.is_empty() {
         println!("Skipped {}:", report.skipped.len());
         for (reason, count) in import::reasons(&report.skipped) {

@@ -285,9 +285,7 @@ pub fn file_slug_source(file: &std::path::Path) -> String {
     stem.to_string()
 }
 
-/// The `aliases:` of a bulletin as site paths (`/2019/12/ten-cu/`): each starts with `/`, has
-/// no `.` or `..` segment, no query or fragment, and ends with `/` unless it names an
-/// `.html` file (`/x/index.html` is written `/x/`).
+/// The `aliases:` of a bulletin as site paths ([`alias_path`]), each once.
 fn clean_aliases(
     raw: &[String],
     errors: &mut Vec<Diagnostic>,
@@ -295,51 +293,64 @@ fn clean_aliases(
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in raw {
-        let a = a.trim();
-        let bad = !a.starts_with('/')
-            || a.contains(['?', '#', '\\', '"', '<', '>'])
-            || a.chars().any(|c| c.is_control() || c.is_whitespace())
-            || a.split('/').any(|seg| seg == "." || seg == "..")
-            || a == "/";
-        if bad {
-            errors.push(
-                key_at(
-                    Diagnostic::error(format!("`{a}` is not an old URL path bantin can redirect")),
-                    "aliases",
-                )
-                .with_hint("write the old URL's path from the site root, e.g. `/2019/12/ten-cu/`"),
-            );
-            continue;
-        }
-        // A folder of the redirect page that no file system (or no host's) takes.
-        let unwritable = a.split('/').find(|seg| !crate::text::is_portable_name(seg));
-        if let Some(seg) = unwritable {
-            let why = if seg.len() > 255 {
-                format!(
-                    "its part `{}…` is longer than a file name may be (255 bytes)",
-                    seg.chars().take(40).collect::<String>()
-                )
-            } else {
-                format!(
-                    "its part `{seg}` cannot be a file name on every system (a colon, or a name Windows keeps for itself)"
-                )
-            };
-            errors.push(
-                key_at(Diagnostic::error(format!("the old URL path `{a}` cannot be published as a redirect: {why}")), "aliases")
-                    .with_hint("leave this old URL out of `aliases:`, or redirect it on the host (a rule of the web server)"),
-            );
-            continue;
-        }
-        // `/x/index.html` is the page `/x/` is: one path for both, as other bulletins' URLs are.
-        let mut path = a.strip_suffix("index.html").filter(|p| p.ends_with('/')).unwrap_or(a).to_string();
-        if !path.ends_with('/') && !path.ends_with(".html") {
-            path.push('/');
-        }
-        if !out.contains(&path) {
-            out.push(path);
+        match alias_path(a) {
+            Ok(path) if !out.contains(&path) => out.push(path),
+            Ok(_) => {}
+            Err(AliasProblem { message, hint }) => {
+                errors.push(key_at(Diagnostic::error(message), "aliases").with_hint(hint))
+            }
         }
     }
     out
+}
+
+/// Why an old URL path cannot be published as a redirect, and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasProblem {
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// An old URL path as its redirect is published (`/2019/12/ten-cu/`): it starts with `/`,
+/// has no `.` or `..` segment, no query or fragment, and ends with `/` unless it names an
+/// `.html` file (`/x/index.html` is written `/x/`); each of its parts can be a folder's name
+/// on every system.
+pub fn alias_path(a: &str) -> Result<String, AliasProblem> {
+    let a = a.trim();
+    let bad = !a.starts_with('/')
+        || a.contains(['?', '#', '\\', '"', '<', '>'])
+        || a.chars().any(|c| c.is_control() || c.is_whitespace())
+        || a.split('/').any(|seg| seg == "." || seg == "..")
+        || a == "/";
+    if bad {
+        return Err(AliasProblem {
+            message: format!("`{a}` is not an old URL path bantin can redirect"),
+            hint: "write the old URL's path from the site root, e.g. `/2019/12/ten-cu/`",
+        });
+    }
+    // A folder of the redirect page that no file system (or no host's) takes.
+    if let Some(seg) = a.split('/').find(|seg| !crate::text::is_portable_name(seg)) {
+        let why = if seg.len() > 255 {
+            format!(
+                "its part `{}…` is longer than a file name may be (255 bytes)",
+                seg.chars().take(40).collect::<String>()
+            )
+        } else {
+            format!(
+                "its part `{seg}` cannot be a file name on every system (a colon, or a name Windows keeps for itself)"
+            )
+        };
+        return Err(AliasProblem {
+            message: format!("the old URL path `{a}` cannot be published as a redirect: {why}"),
+            hint: "leave this old URL out of `aliases:`, or redirect it on the host (a rule of the web server)",
+        });
+    }
+    // `/x/index.html` is the page `/x/` is: one path for both, as other bulletins' URLs are.
+    let mut path = a.strip_suffix("index.html").filter(|p| p.ends_with('/')).unwrap_or(a).to_string();
+    if !path.ends_with('/') && !path.ends_with(".html") {
+        path.push('/');
+    }
+    Ok(path)
 }
 
 /// How long a bulletin leads the home page.

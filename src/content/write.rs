@@ -26,6 +26,9 @@ pub struct NewBulletin {
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    /// Old URL paths, each kept as a redirect (an imported page's addresses on its old site).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,6 +49,7 @@ impl NewBulletin {
             section: None,
             summary: None,
             slug: None,
+            aliases: Vec::new(),
             updated: None,
             image: None,
             image_alt: None,

@@ -115,6 +115,9 @@ pub(super) fn parse_line(line: &str) -> Result<Candidate, String> {
         image_alt: text(v.get("image_alt")).or_else(|| text(v.get("caption"))),
         body,
         notes: Vec::new(),
+        old_urls: Vec::new(),
+        url: None,
+        not_carried: Vec::new(),
     })
 }
 

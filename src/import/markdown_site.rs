@@ -1,15 +1,50 @@
-//! Hugo and Jekyll content: Markdown with YAML (`---`) or TOML (`+++`) front matter. Jekyll's
-//! `YYYY-MM-DD-slug.md` file names give the date (and slug) when the front matter does not.
+//! Hugo, Zola and Jekyll content: Markdown with YAML (`---`) or TOML (`+++`) front matter.
+//! Jekyll's `YYYY-MM-DD-slug.md` file names give the date (and slug) when the front matter
+//! does not; Zola's `[taxonomies]` give tags, categories and authors. Every key that is not
+//! carried over is named, so the editor knows what the import left behind.
 
 use serde_json::Value;
 
 use super::Candidate;
 
+/// The front-matter keys the reading carries over, lower-cased (Hugo's keys are read without
+/// regard to case). Zola's `taxonomies` are carried whole; of `extra`, `image` only.
+const CARRIED: &[&str] = &[
+    "title",
+    "date",
+    "publishdate",
+    "pubdate",
+    "lastmod",
+    "updated",
+    "author",
+    "authors",
+    "tags",
+    "categories",
+    "category",
+    "summary",
+    "description",
+    "slug",
+    "draft",
+    "published",
+    "image",
+    "images",
+    "image_alt",
+    "url",
+    "path",
+    "aliases",
+    "taxonomies",
+    "extra",
+];
+
 pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
-    let (meta, body) = split(text)?;
+    let (mut meta, body) = split(text)?;
+    // Hugo reads `publishDate` and `publishdate` alike: keys are compared lower-cased.
+    meta = meta.into_iter().map(|(k, v)| (k.to_lowercase(), v)).collect();
+    let taxonomies = meta.get("taxonomies").and_then(Value::as_object).cloned().unwrap_or_default();
+    let extra = meta.get("extra").and_then(Value::as_object).cloned().unwrap_or_default();
     let get = |k: &str| meta.get(k).filter(|v| !v.is_null());
-    let string = |k: &str| -> Option<String> {
-        match get(k)? {
+    let string_of = |v: Option<&Value>| -> Option<String> {
+        match v? {
             Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
             Value::Number(n) => Some(n.to_string()),
             // A TOML date-time, as the toml crate hands it to serde.
@@ -17,8 +52,9 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
             _ => None,
         }
     };
-    let list = |k: &str| -> Vec<String> {
-        match get(k) {
+    let string = |k: &str| string_of(get(k));
+    let list_of = |v: Option<&Value>| -> Vec<String> {
+        match v.filter(|v| !v.is_null()) {
             Some(Value::Array(a)) => {
                 a.iter().filter_map(|v| v.as_str().map(|s| s.trim().to_string())).collect()
             }
@@ -28,6 +64,7 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
             _ => Vec::new(),
         }
     };
+    let list = |k: &str| list_of(get(k));
     // Jekyll: 2020-01-06-some-slug.md
     let stem = file_name.trim_end_matches(".md").trim_end_matches(".markdown");
     let jekyll = (stem.len() > 11 && stem.as_bytes()[10] == b'-').then(|| (&stem[..10], &stem[11..])).filter(
@@ -36,18 +73,45 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
         },
     );
     let title = string("title").ok_or("no title in the front matter")?;
-    let date = string("date").map(|d| jekyll_time(&d)).or_else(|| jekyll.map(|(d, _)| d.to_string()));
-    let tags = list("tags");
+    // Hugo's `publishDate` (or `pubdate`) stands for the date when there is none; Jekyll's
+    // `published` is whether the page is published, Hugo's its date.
+    let published = get("published");
+    let date = string("date")
+        .or_else(|| string("publishdate"))
+        .or_else(|| string("pubdate"))
+        .or_else(|| published.filter(|p| !p.is_boolean()).and_then(|p| string_of(Some(p))))
+        .map(|d| jekyll_time(&d))
+        .or_else(|| jekyll.map(|(d, _)| d.to_string()));
+    let mut tags = list("tags");
     let mut categories = list("categories");
     categories.extend(list("category"));
     let mut authors = list("authors");
     if authors.is_empty() {
         authors = list("author");
     }
+    // Zola's taxonomies: its own `tags`, `categories` and `authors`, and any other (a series,
+    // a region) as tags.
+    for (name, terms) in &taxonomies {
+        let terms = list_of(Some(terms));
+        match name.to_lowercase().as_str() {
+            "categories" | "category" => categories.extend(terms),
+            "authors" | "author" if authors.is_empty() => authors = terms,
+            "authors" | "author" => {}
+            _ => tags.extend(terms),
+        }
+    }
     // Hugo's shortcodes, written as Markdown where bantin can.
     let (body, notes) = super::shortcodes::convert(body.trim());
     let draft = get("draft").and_then(Value::as_bool).unwrap_or(false)
-        || get("published").and_then(Value::as_bool).is_some_and(|p| !p);
+        || published.and_then(Value::as_bool).is_some_and(|p| !p);
+    // The address the page was published at when the front matter set it (Hugo's `url`,
+    // Zola's `path`: from the site's root, with or without its first `/`).
+    let url = string("url")
+        .or_else(|| string("path"))
+        .map(|u| if u.starts_with('/') || u.contains("://") { u } else { format!("/{u}") });
+    let mut not_carried: Vec<String> =
+        meta.keys().filter(|k| !CARRIED.contains(&k.as_str())).cloned().collect();
+    not_carried.extend(extra.keys().filter(|k| *k != "image").map(|k| format!("extra.{k}")));
     Ok(Candidate {
         title,
         date,
@@ -58,14 +122,20 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
         summary: string("summary").or_else(|| string("description")),
         slug: string("slug").or_else(|| jekyll.map(|(_, s)| s.to_string())),
         draft,
-        image: string("image").or_else(|| list("images").into_iter().next()).or_else(|| {
-            // Jekyll themes write `image: {path: …, alt: …}`.
-            get("image").and_then(|i| i.get("path")).and_then(Value::as_str).map(str::to_owned)
-        }),
+        image: string("image")
+            .or_else(|| list("images").into_iter().next())
+            .or_else(|| {
+                // Jekyll themes write `image: {path: …, alt: …}`.
+                get("image").and_then(|i| i.get("path")).and_then(Value::as_str).map(str::to_owned)
+            })
+            .or_else(|| string_of(extra.get("image"))),
         image_alt: string("image_alt")
             .or_else(|| get("image").and_then(|i| i.get("alt")).and_then(Value::as_str).map(str::to_owned)),
         body: body.trim().to_string(),
         notes,
+        old_urls: list("aliases"),
+        url,
+        not_carried,
     })
 }
 

@@ -4,6 +4,7 @@
 
 mod jsonl;
 mod markdown_site;
+mod old_urls;
 mod pictures;
 mod plain_text;
 mod shortcodes;
@@ -40,6 +41,15 @@ pub struct Candidate {
     /// What the reading left for the editor to do (a shortcode bantin cannot write), each
     /// with its line.
     pub notes: Vec<String>,
+    /// The addresses the page had on its old site, as its front matter wrote them: from the
+    /// site's root (`/tin/cu/`), relative to the page's section (a Hugo alias `cu`), or whole
+    /// (`https://tin.example/cu/`). See [`old_urls`].
+    pub old_urls: Vec<String>,
+    /// The address the page was published at, when its front matter set it (Hugo's `url`,
+    /// Zola's `path`), from the site's root; else the site gave it one by default.
+    pub url: Option<String>,
+    /// The front-matter keys the reading did not carry over (`weight`, `extra.toc`).
+    pub not_carried: Vec<String>,
 }
 
 /// One record that was not imported, and why.
@@ -56,6 +66,8 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
     /// Things to tell about bulletins that were written (a picture not found).
     pub notes: Vec<String>,
+    /// The front-matter keys not carried over, each with how many written bulletins had it.
+    pub not_carried: BTreeMap<String, usize>,
 }
 
 /// Options of an import.
@@ -87,6 +99,7 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
         };
         for file in files {
             let shown = file.display().to_string();
+            let place = old_urls::place_of(&file);
             let records = match read_records(&file) {
                 Ok(r) => r,
                 Err(reason) => {
@@ -96,10 +109,18 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
             };
             for (label, record) in records {
                 let source = if label.is_empty() { shown.clone() } else { format!("{shown}:{label}") };
-                match record.and_then(|c| write_candidate(root, c, &file, opts, tz)) {
+                let mut not_carried = Vec::new();
+                let record = record.map(|mut c| {
+                    not_carried = std::mem::take(&mut c.not_carried);
+                    c
+                });
+                match record.and_then(|c| write_candidate(root, c, &file, place.as_ref(), opts, tz)) {
                     Ok(Some((p, notes))) => {
                         report.written.push(p);
                         report.notes.extend(notes);
+                        for key in not_carried {
+                            *report.not_carried.entry(key).or_insert(0) += 1;
+                        }
                     }
                     Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
                     Err(reason) => report.skipped.push(Skipped { source, reason }),
@@ -116,6 +137,10 @@ fn read_records(file: &Path) -> Result<Records, String> {
     let name = file.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson") {
         return jsonl::read(file);
+    }
+    if name == "_index.md" {
+        // Hugo's and Zola's page of a section (its title and introduction), not a news item.
+        return Err("a section's own page (`_index.md`), not a bulletin".into());
     }
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
@@ -146,6 +171,7 @@ fn write_candidate(
     root: &Path,
     c: Candidate,
     from: &Path,
+    place: Option<&old_urls::OldPlace>,
     opts: &ImportOptions,
     tz: &TimeZone,
 ) -> Result<Option<(PathBuf, Vec<String>)>, String> {
@@ -174,13 +200,24 @@ fn write_candidate(
     }
     b.tags = text::clean_names(&tags);
     b.summary = c.summary.map(|s| text::single_line(&text::normalize(&s))).filter(|s| !s.is_empty());
-    b.slug = c.slug.filter(|s| text::slugify(s) == slug).map(|_| slug.clone());
+    b.slug = c.slug.as_ref().filter(|s| text::slugify(s) == slug).map(|_| slug.clone());
     b.updated = c.updated.filter(|u| parse_date(u, tz).is_ok());
     b.draft = c.draft;
-    let dir = root.join("content").join(parsed.zoned.strftime("%Y/%m").to_string());
+    let folders = parsed.zoned.strftime("%Y/%m").to_string();
+    let dir = root.join("content").join(&folders);
+    // Its addresses on the old site stay with it, as redirects: those it names, and the one
+    // it was published at (but the URL it now has).
+    let mut written = c.old_urls.clone();
+    written.extend(c.url.clone().or_else(|| place.and_then(|p| old_urls::default_url(p, c.slug.as_deref()))));
+    let (aliases, left) = old_urls::resolve(&written, place);
+    let day = (parsed.precision != crate::content::Precision::Month).then(|| i64::from(parsed.zoned.day()));
+    let url = opts.config.permalink.expand(parsed.year().into(), parsed.month().into(), day, &slug, &folders);
+    b.aliases = aliases.into_iter().filter(|a| *a != url).collect();
+    let mut notes: Vec<String> = left.iter().map(|l| format!("{}: {l}; not kept", from.display())).collect();
     // Pictures come along: copied beside the bulletin, named after it, references rewritten.
     let mut body = text::normalize(&c.body);
-    let (pictures, mut notes) = pictures::gather(from, c.image.as_deref(), &mut body, &slug);
+    let (pictures, picture_notes) = pictures::gather(from, c.image.as_deref(), &mut body, &slug);
+    notes.extend(picture_notes);
     notes.extend(c.notes.iter().map(|n| format!("{}: {n}", from.display())));
     b.image = c.image.as_deref().map(|i| pictures::renamed(i, &pictures));
     b.image_alt = c.image_alt.or_else(|| b.image.as_ref().map(|_| b.title.clone()));

@@ -28,6 +28,9 @@ const CARRIED: &[&str] = &[
     "published",
     "image",
     "images",
+    "featured_image",
+    "featuredimage",
+    "cover",
     "image_alt",
     "url",
     "path",
@@ -91,15 +94,18 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
     }
     // Zola's taxonomies: its own `tags`, `categories` and `authors`, and any other (a series,
     // a region) as tags.
+    let mut other_terms = Vec::new();
     for (name, terms) in &taxonomies {
         let terms = list_of(Some(terms));
         match name.to_lowercase().as_str() {
             "categories" | "category" => categories.extend(terms),
             "authors" | "author" if authors.is_empty() => authors = terms,
             "authors" | "author" => {}
-            _ => tags.extend(terms),
+            "tags" | "tag" => tags.extend(terms),
+            _ => other_terms.extend(terms),
         }
     }
+    tags.extend(other_terms);
     // Hugo's shortcodes, written as Markdown where bantin can.
     let (body, notes) = super::shortcodes::convert(body.trim());
     let draft = get("draft").and_then(Value::as_bool).unwrap_or(false)
@@ -128,9 +134,15 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
                 // Jekyll themes write `image: {path: …, alt: …}`.
                 get("image").and_then(|i| i.get("path")).and_then(Value::as_str).map(str::to_owned)
             })
+            // Themes' own keys: Ananke's and LoveIt's `featured_image`/`featuredImage`,
+            // PaperMod's `cover: {image, alt}`, a Zola theme's `[extra] image`.
+            .or_else(|| string("featured_image"))
+            .or_else(|| string("featuredimage"))
+            .or_else(|| string_of(get("cover").and_then(|c| c.get("image"))))
             .or_else(|| string_of(extra.get("image"))),
         image_alt: string("image_alt")
-            .or_else(|| get("image").and_then(|i| i.get("alt")).and_then(Value::as_str).map(str::to_owned)),
+            .or_else(|| get("image").and_then(|i| i.get("alt")).and_then(Value::as_str).map(str::to_owned))
+            .or_else(|| string_of(get("cover").and_then(|c| c.get("alt")))),
         body: body.trim().to_string(),
         notes,
         old_urls: list("aliases"),
@@ -205,6 +217,31 @@ mod tests {
             .expect("yaml");
         assert_eq!(c.authors, ["A", "B"]);
         assert_eq!(c.categories, ["c"]);
+    }
+
+    #[test]
+    fn themes_pictures_zola_taxonomies_and_keys_left_behind() {
+        let c = read(
+            "a.md",
+            "---\ntitle: T\npublishDate: 2022-01-02\nShowToc: true\ncover:\n  image: anh.jpg\n  alt: Cầu\n---\nx",
+        )
+        .expect("papermod");
+        assert_eq!(c.date.as_deref(), Some("2022-01-02"));
+        assert_eq!((c.image.as_deref(), c.image_alt.as_deref()), (Some("anh.jpg"), Some("Cầu")));
+        assert_eq!(c.not_carried, ["showtoc"]);
+        let c = read("b.md", "---\ntitle: T\nfeatured_image: /images/x.png\n---\n").expect("ananke");
+        assert_eq!(c.image.as_deref(), Some("/images/x.png"));
+        let c = read(
+            "c.md",
+            "+++\ntitle = \"T\"\ndate = 2022-01-02T08:00:00+07:00\n[taxonomies]\ntags = [\"a\"]\nauthors = [\"An\"]\nseries = [\"s\"]\ncategories = [\"c\"]\n[extra]\nimage = \"z.jpg\"\ntoc = true\n+++\n",
+        )
+        .expect("zola");
+        assert_eq!(
+            (c.tags, c.authors, c.categories),
+            (vec!["a".to_string(), "s".into()], vec!["An".to_string()], vec!["c".to_string()])
+        );
+        assert_eq!(c.image.as_deref(), Some("z.jpg"));
+        assert_eq!(c.not_carried, ["extra.toc"]);
     }
 
     #[test]

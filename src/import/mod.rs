@@ -1,5 +1,5 @@
 //! Importing existing material as bulletins: the plain-text format of the seed bulletin,
-//! JSON Lines (optionally gzip'd), and Hugo/Jekyll Markdown with YAML or TOML front matter.
+//! JSON Lines (optionally gzip'd), and Hugo/Zola/Jekyll Markdown with YAML or TOML front matter.
 //! Text is normalised on the way in; nothing is overwritten.
 
 mod jsonl;
@@ -147,7 +147,7 @@ fn read_records(file: &Path) -> Result<Records, String> {
     Ok(vec![(String::new(), read_text(&name, &text)?)])
 }
 
-/// Reads one text file's content by its (lower-case) name: Hugo/Jekyll `.md`, or the seed's
+/// Reads one text file's content by its (lower-case) name: Hugo/Zola/Jekyll `.md`, or the seed's
 /// plain-text format. The outer error means "not a format bantin imports".
 pub fn read_text(name: &str, text: &str) -> Result<Result<Candidate, String>, String> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text).replace("\r\n", "\n");
@@ -157,7 +157,7 @@ pub fn read_text(name: &str, text: &str) -> Result<Result<Candidate, String>, St
     if name.ends_with(".txt") || plain_text::looks_like(&text) {
         return Ok(plain_text::read(&text));
     }
-    Err("not a format bantin imports (.txt, .jsonl[.gz], or Hugo/Jekyll .md)".into())
+    Err("not a format bantin imports (.txt, .jsonl[.gz], or Hugo/Zola/Jekyll .md)".into())
 }
 
 /// Reads one JSON Lines record.

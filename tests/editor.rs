@@ -331,7 +331,7 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
         "old/zola/content/Tin Tức/2021-03-05-cau-moi.md",
         "+++\ntitle = \"Cầu mới thông xe\"\ndate = 2021-03-05\nweight = 3\naliases = [\"/cu/cau-moi/\"]\n\
          [taxonomies]\ntags = [\"giao thông\"]\ncategories = [\"Thời sự\"]\nauthors = [\"Minh Anh\"]\nvung = [\"Đà Nẵng\"]\n\
-         [extra]\ntoc = true\n+++\nCầu mới thông xe.\n",
+         [extra]\ntoc = true\n+++\nCầu mới thông xe. Xem [bão](<@/Tin Tức/bao/index.md#tam-bao>).\n",
     );
     site.write(
         "old/zola/content/Tin Tức/bao/index.md",
@@ -342,8 +342,12 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     site.write("old/hugo/hugo.toml", "baseURL = 'https://h.example/'\n");
     site.write(
         "old/hugo/content/posts/Mua-Lon.md",
-        "---\ntitle: Mưa lớn\ndate: 2021-04-02\naliases: [mua-cu, \"https://h.example/tin-t%E1%BB%A9c/mua.html\"]\nseries: [mùa mưa]\n---\nMưa.\n",
+        "---\ntitle: Mưa lớn\ndate: 2021-04-02\naliases: [mua-cu, \"https://h.example/tin-t%E1%BB%A9c/mua.html\"]\nseries: [mùa mưa]\n---\n\
+         Mưa. [Cầu]({{< ref \"2021-03-05-cau-moi\" >}}), [mưa nữa](khac/mua-lon.md), [trùng nữa]({{< relref \"/posts/trung\" >}}).\n",
     );
+    // Another page of that name in that month: its bulletin is `mua-lon-2.md`, and links to
+    // it lead there.
+    site.write("old/hugo/content/posts/khac/mua-lon.md", "---\ntitle: Mưa lớn\ndate: 2021-04-02\n---\nY.\n");
     site.write(
         "old/hugo/content/posts/trung.md",
         "---\ntitle: Trùng\ndate: 2021-04-03\nurl: /2021/04/trung/\n---\nX.\n",
@@ -351,16 +355,42 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (report, warnings) = (stdout(&out), stderr(&out));
-    assert!(report.contains("Imported 4 bulletin(s)"), "{report}");
+    assert!(report.contains("Imported 5 bulletin(s)"), "{report}");
     assert!(report.contains("1 × a section's own page (`_index.md`), not a bulletin"), "{report}");
     // What was left behind is named, with how many bulletins had it.
     for key in ["`weight` (1 bulletin)", "`extra.toc` (1 bulletin)", "`series` (1 bulletin)"] {
         assert!(warnings.contains(key), "{key} in {warnings}");
     }
     assert!(!warnings.contains("`taxonomies`") && !warnings.contains("`aliases`"), "{warnings}");
+    assert!(!warnings.contains("shortcode"), "the ref shortcodes became links: {warnings}");
     let trung = std::fs::read_to_string(site.root().join("content/2021/04/trung.md")).expect("imported");
     assert!(!trung.contains("aliases"), "{trung}");
-    site.build(&[]);
+    // Links between the imported pages lead to the bulletins they became.
+    let built = site.build(&[]);
+    assert!(!stderr(&built).contains("points to no bulletin"), "{}", stderr(&built));
+    let links = |rel: &str| -> Vec<String> {
+        let from = site.public().join(rel).join("index.html");
+        common::attrs(&site.page(rel), ".body a", "href")
+            .iter()
+            .map(|href| {
+                let to = common::resolve_link(&site.public(), &from, href).expect("a page of the site");
+                let to = to.strip_prefix(site.public()).expect("inside").to_string_lossy().into_owned();
+                format!("{to}{}", href.find('#').map_or("", |at| &href[at..]))
+            })
+            .collect()
+    };
+    assert_eq!(links("2021/03/cau-moi/"), ["2021/10/bao-so-9/index.html#tam-bao"]);
+    assert_eq!(
+        links("2021/04/mua-lon/"),
+        ["2021/03/cau-moi/index.html", "2021/04/mua-lon-2/index.html", "2021/04/trung/index.html"]
+    );
+    // Imported again: nothing changes.
+    let again = site.run(&["import", &site.root().join("old").to_string_lossy()]);
+    assert!(
+        stdout(&again).contains("Imported 0 bulletin(s)") && stdout(&again).contains("5 × already imported"),
+        "{}",
+        stdout(&again)
+    );
     let cau = site.page("2021/03/cau-moi/");
     assert_eq!(texts(&cau, ".tags a"), ["giao thông", "Đà Nẵng"]);
     assert_eq!(texts(&cau, "a[rel=author]"), ["Minh Anh"]);

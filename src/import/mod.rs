@@ -3,6 +3,7 @@
 //! Text is normalised on the way in; nothing is overwritten.
 
 mod jsonl;
+mod links;
 mod markdown_site;
 mod old_urls;
 mod pictures;
@@ -81,9 +82,12 @@ pub struct ImportOptions {
 }
 
 /// Reads every path (files, or folders walked in name order) and writes bulletins under
-/// `root/content/YYYY/MM/`.
+/// `root/content/YYYY/MM/`. Every record is read before any is written, so that a page's
+/// links to another page imported with it lead to the bulletin that page becomes.
 pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZone) -> ImportReport {
     let mut report = ImportReport::default();
+    // (its source as shown, its file, the file's place in its old site, the record made ready)
+    let mut ready: Vec<(String, PathBuf, Option<old_urls::OldPlace>, Prepared)> = Vec::new();
     for path in paths {
         let files: Vec<PathBuf> = if path.is_dir() {
             walkdir::WalkDir::new(path)
@@ -109,26 +113,58 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
             };
             for (label, record) in records {
                 let source = if label.is_empty() { shown.clone() } else { format!("{shown}:{label}") };
-                let mut not_carried = Vec::new();
-                let record = record.map(|mut c| {
-                    not_carried = std::mem::take(&mut c.not_carried);
-                    c
-                });
-                match record.and_then(|c| write_candidate(root, c, &file, place.as_ref(), opts, tz)) {
-                    Ok(Some((p, notes))) => {
-                        report.written.push(p);
-                        report.notes.extend(notes);
-                        for key in not_carried {
-                            *report.not_carried.entry(key).or_insert(0) += 1;
-                        }
-                    }
-                    Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
+                match record.and_then(|c| prepare(root, c, &file, place.as_ref(), opts, tz)) {
+                    Ok(p) => ready.push((source, file.clone(), place.clone(), p)),
                     Err(reason) => report.skipped.push(Skipped { source, reason }),
                 }
             }
         }
     }
+    // The file each page becomes: its slug's, or with `-2`, `-3`… after another page's.
+    let mut moves = links::Moves::default();
+    let mut planned: std::collections::HashSet<String> = Default::default();
+    for (_, file, _, p) in &mut ready {
+        p.number = (1..)
+            .find(|&n| planned.insert(format!("{}/{}", p.folders, p.file_name(n)).to_lowercase()))
+            .unwrap_or(1);
+        if is_one_page(file) {
+            moves.add(file, format!("{}/{}", p.folders, p.file_name(p.number)));
+        }
+    }
+    let mut linked: std::collections::HashSet<String> = Default::default();
+    for (_, file, place, p) in &mut ready {
+        let (shortcodes, targets) =
+            links::rewrite(&mut p.body, &moves, file, place.as_ref().map(|pl| pl.content.as_path()));
+        p.notes.retain(|n| !shortcodes.iter().any(|code| n.contains(code.as_str())));
+        linked.extend(targets);
+    }
+    for (source, _, _, p) in ready {
+        let not_carried = p.not_carried.clone();
+        let wanted = format!("{}/{}", p.folders, p.file_name(p.number));
+        match write_prepared(root, p) {
+            Ok(Some((path, notes))) => {
+                if linked.contains(&wanted) && !path.ends_with(&wanted) {
+                    report.notes.push(format!(
+                        "{}: links to it from the pages imported with it lead to content/{wanted}, but {wanted} was already another bulletin's; correct them by hand",
+                        path.display()
+                    ));
+                }
+                report.written.push(path);
+                report.notes.extend(notes);
+                for key in not_carried {
+                    *report.not_carried.entry(key).or_insert(0) += 1;
+                }
+            }
+            Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
+            Err(reason) => report.skipped.push(Skipped { source, reason }),
+        }
+    }
     report
+}
+
+/// Whether `file` is one page of a Markdown site (what a link may lead to).
+fn is_one_page(file: &Path) -> bool {
+    file.extension().is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 type Records = Vec<(String, Result<Candidate, String>)>;
@@ -165,16 +201,37 @@ pub fn read_json_line(line: &str) -> Result<Candidate, String> {
     jsonl::parse_line(line)
 }
 
-/// Writes a candidate as `content/YYYY/MM/<slug>.md`. Returns None when an identical file is
-/// already there (re-importing is harmless); a different file with that name gets `-2`, `-3`…
-fn write_candidate(
+/// A record made ready to be written: its bulletin, its body, the pictures that come with
+/// it, and where it goes.
+struct Prepared {
+    bulletin: NewBulletin,
+    body: String,
+    pictures: pictures::Pictures,
+    notes: Vec<String>,
+    not_carried: Vec<String>,
+    /// Its folders under `content/` (`2021/04`) and the folder itself.
+    folders: String,
+    dir: PathBuf,
+    slug: String,
+    /// Its file's number: 1 for `<slug>.md`, then `<slug>-2.md`…
+    number: usize,
+}
+
+impl Prepared {
+    fn file_name(&self, n: usize) -> String {
+        if n == 1 { format!("{}.md", self.slug) } else { format!("{}-{n}.md", self.slug) }
+    }
+}
+
+/// Makes a candidate ready to be written as `content/YYYY/MM/<slug>.md`.
+fn prepare(
     root: &Path,
     c: Candidate,
     from: &Path,
     place: Option<&old_urls::OldPlace>,
     opts: &ImportOptions,
     tz: &TimeZone,
-) -> Result<Option<(PathBuf, Vec<String>)>, String> {
+) -> Result<Prepared, String> {
     let title = text::single_line(&text::normalize(&c.title));
     if title.is_empty() {
         return Err("no title".into());
@@ -221,18 +278,33 @@ fn write_candidate(
     notes.extend(c.notes.iter().map(|n| format!("{}: {n}", from.display())));
     b.image = c.image.as_deref().map(|i| pictures::renamed(i, &pictures));
     b.image_alt = c.image_alt.or_else(|| b.image.as_ref().map(|_| b.title.clone()));
-    let file = b.to_file(&body)?;
+    Ok(Prepared {
+        bulletin: b,
+        body,
+        pictures,
+        notes,
+        not_carried: c.not_carried,
+        dir,
+        folders,
+        slug,
+        number: 1,
+    })
+}
 
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    for n in 1.. {
-        let name = if n == 1 { format!("{slug}.md") } else { format!("{slug}-{n}.md") };
-        let path = dir.join(&name);
+/// Writes a prepared record, with the number it was given or the next free one. Returns None
+/// when an identical file is already there (re-importing is harmless).
+fn write_prepared(root: &Path, p: Prepared) -> Result<Option<(PathBuf, Vec<String>)>, String> {
+    let file = p.bulletin.to_file(&p.body)?;
+    let dir = &p.dir;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    for n in p.number.. {
+        let path = dir.join(p.file_name(n));
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut f) => {
                 std::io::Write::write_all(&mut f, file.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                pictures::copy(&pictures, &dir)?;
-                return Ok(Some((path.strip_prefix(root).unwrap_or(&path).to_path_buf(), notes)));
+                pictures::copy(&p.pictures, dir)?;
+                return Ok(Some((path.strip_prefix(root).unwrap_or(&path).to_path_buf(), p.notes)));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 if std::fs::read_to_string(&path).is_ok_and(|existing| existing == file) {

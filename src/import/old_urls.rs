@@ -28,6 +28,8 @@ pub struct OldPlace {
     pub name: String,
     /// What made the site, when its configuration was found beside `content/`.
     pub maker: Option<Maker>,
+    /// That site's `content/` folder (absolute): Zola's `@/` links start there.
+    pub content: PathBuf,
 }
 
 /// The place of `file` in the site it comes from: found when one of its folders is named
@@ -41,7 +43,7 @@ pub fn place_of(file: &Path) -> Option<OldPlace> {
     let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s).to_string();
     let name = if stem == "index" { inside.pop()? } else { stem };
     let site: PathBuf = parts[..at].iter().collect();
-    Some(OldPlace { section: inside, name, maker: maker_of(&site) })
+    Some(OldPlace { section: inside, name, maker: maker_of(&site), content: site.join("content") })
 }
 
 /// What made the site at `root`, from its configuration file.
@@ -125,7 +127,8 @@ pub fn resolve(written: &[String], place: Option<&OldPlace>) -> (Vec<String>, Ve
             ));
             continue;
         };
-        match crate::content::alias_path(&percent_decoded(&rooted)) {
+        let decoded = crate::text::escape::percent_decode(&rooted).unwrap_or(rooted);
+        match crate::content::alias_path(&decoded) {
             Ok(path) if !kept.contains(&path) => kept.push(path),
             Ok(_) => {}
             Err(problem) => left.push(problem.message),
@@ -134,34 +137,16 @@ pub fn resolve(written: &[String], place: Option<&OldPlace>) -> (Vec<String>, Ve
     (kept, left)
 }
 
-/// `s` with its percent-escapes decoded, when they decode to UTF-8 text; else `s`.
-fn percent_decoded(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn place(section: &[&str], maker: Option<Maker>) -> OldPlace {
         OldPlace {
-            section: section.iter().map(|s| s.to_string()).collect(), name: "Mưa Lớn".into(), maker
+            section: section.iter().map(|s| s.to_string()).collect(),
+            name: "Mưa Lớn".into(),
+            maker,
+            content: PathBuf::from("/old/content"),
         }
     }
 
@@ -182,8 +167,6 @@ mod tests {
         assert!(left[0].contains("/tim?q=1"), "{left:?}");
         let (kept, left) = resolve(&["cu".to_string()], None);
         assert!(kept.is_empty() && left[0].contains("relative"), "{left:?}");
-        assert_eq!(percent_decoded("/a%ZZ%e1%bb%a9"), "/a%ZZứ");
-        assert_eq!(percent_decoded("/%ff"), "/%ff");
     }
 
     #[test]

@@ -42,6 +42,25 @@ pub fn convert(body: &str) -> (String, Vec<String>) {
     (out, notes)
 }
 
+/// Hugo's `ref` and `relref` shortcodes left in a body: where each is, and the page it names.
+pub fn refs(body: &str) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find_open(&body[from..]) {
+        let at = from + at;
+        match Shortcode::read(&body[at..]) {
+            Some(code) if !code.closing && matches!(code.name.as_str(), "ref" | "relref") => {
+                if let Some(target) = code.get("path", 0) {
+                    out.push((at..at + code.len, target.to_string()));
+                }
+                from = at + code.len;
+            }
+            _ => from = at + 3,
+        }
+    }
+    out
+}
+
 /// Where the next `{{<` or `{{%` opens.
 fn find_open(s: &str) -> Option<usize> {
     s.match_indices("{{")

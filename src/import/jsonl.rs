@@ -49,9 +49,7 @@ fn list(v: Option<&Value>) -> Vec<String> {
         Some(Value::Array(items)) => items.iter().filter_map(|i| text(Some(i))).collect(),
         Some(v) => match text(Some(v)) {
             Some(s) if s.starts_with('[') => python_list(&s),
-            Some(s) => {
-                s.split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
-            }
+            Some(s) => super::split_list(&s),
             None => Vec::new(),
         },
         None => Vec::new(),

@@ -61,9 +61,7 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
             Some(Value::Array(a)) => {
                 a.iter().filter_map(|v| v.as_str().map(|s| s.trim().to_string())).collect()
             }
-            Some(Value::String(s)) => {
-                s.split([',']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned).collect()
-            }
+            Some(Value::String(s)) => super::split_list(s),
             _ => Vec::new(),
         }
     };

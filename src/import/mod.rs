@@ -346,6 +346,26 @@ pub fn plain_to_markdown(text: &str) -> String {
     out
 }
 
+/// A list written as text (`thời tiết, Đà Nẵng`): its parts between commas and semicolons,
+/// but for those inside brackets — `Vũ Anh (Theo AFP, Reuters)` is one byline.
+fn split_list(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0i32, 0);
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            ',' | ';' if depth <= 0 => {
+                parts.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
+}
+
 /// Counts of skip reasons, for the summary.
 pub fn reasons(skipped: &[Skipped]) -> BTreeMap<&str, usize> {
     let mut m = BTreeMap::new();
@@ -358,6 +378,17 @@ pub fn reasons(skipped: &[Skipped]) -> BTreeMap<&str, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_written_as_text_keep_bracketed_commas() {
+        assert_eq!(split_list("thời tiết, Đà Nẵng;lũ"), ["thời tiết", "Đà Nẵng", "lũ"]);
+        assert_eq!(
+            split_list("Vũ Anh (Theo RIA Novosti, Reuters), Minh"),
+            ["Vũ Anh (Theo RIA Novosti, Reuters)", "Minh"]
+        );
+        assert_eq!(split_list("a (b, c"), ["a (b, c"]);
+        assert_eq!(split_list("a), b"), ["a)", "b"]);
+    }
 
     #[test]
     fn plain_text_survives_markdown() {

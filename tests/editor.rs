@@ -414,6 +414,30 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
 }
 
 #[test]
+fn importing_a_jekyll_site_keeps_its_post_urls_and_links() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    // The `date` style (Jekyll's default when `_config.yml` sets none): categories (the
+    // folder above `_posts/`, then the front matter's), date, title and `.html`.
+    site.write("old/blog/_config.yml", "title: Báo\n");
+    site.write(
+        "old/blog/tin/_posts/2019-11-12-mua-lon.md",
+        "---\ntitle: Mưa lớn\ncategory: Kinh-Te\n---\nMưa. Xem [bão]({% post_url 2019-11-13-bao %}).\n",
+    );
+    site.write("old/blog/_posts/2019-11-13-bao.md", "---\ntitle: Bão\npermalink: /bao-so-9/\n---\nBão.\n");
+    let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("not kept"), "{}", stderr(&out));
+    site.build(&[]);
+    let canonical = |old: &str| common::attrs(&site.page(old), "link[rel=canonical]", "href");
+    let redirect =
+        std::fs::read_to_string(site.public().join("tin/kinh-te/2019/11/12/mua-lon.html")).expect("old URL");
+    assert!(redirect.contains("https://x.example/2019/11/mua-lon/"), "{redirect}");
+    assert_eq!(canonical("bao-so-9/"), ["https://x.example/2019/11/bao/"]);
+    let page = site.page("2019/11/mua-lon/");
+    assert_eq!(common::attrs(&page, ".body a", "href"), ["../../../2019/11/bao/"]);
+}
+
+#[test]
 fn importing_keeps_pictures_beside_the_imported_bulletin() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     let src = site.root().join("old");

@@ -44,6 +44,14 @@ impl Moves {
             .find_map(|p| self.by_source.get(Path::new(p)))
     }
 
+    /// The bulletin file of the one page with this name (a file's stem, a bundle's folder).
+    fn named(&self, name: &str) -> Option<&String> {
+        match self.by_name.get(name)?.as_slice() {
+            [only] => self.by_source.get(only),
+            _ => None,
+        }
+    }
+
     /// The new destination of the link `dest`, written in the page read from `from` (whose
     /// site's `content/` is `content`), when it leads to an imported page. `hugo_ref`: it
     /// is the argument of Hugo's `ref` (relative to the page, else to `content/`, else a
@@ -61,11 +69,7 @@ impl Moves {
             let from_root = content.and_then(|c| self.find(&c.join(path.trim_start_matches('/'))));
             let relative = (!path.starts_with('/')).then(|| self.find(&folder.join(&path))).flatten();
             relative.or(from_root).or_else(|| {
-                let name = path.trim_end_matches('/').rsplit('/').next()?.trim_end_matches(".md");
-                match self.by_name.get(name)?.as_slice() {
-                    [only] => self.by_source.get(only),
-                    _ => None,
-                }
+                self.named(path.trim_end_matches('/').rsplit('/').next()?.trim_end_matches(".md"))
             })
         } else if path.ends_with(".md") && !path.starts_with('/') {
             self.find(&folder.join(&path))
@@ -76,8 +80,28 @@ impl Moves {
     }
 }
 
+/// Jekyll's `{% post_url 2019-11-12-mua-lon %}` and `{% link _posts/2019-11-12-mua-lon.md %}`
+/// in a body: where each is, and the name of the page it names (`2019-11-12-mua-lon`).
+fn liquid_refs(body: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = body[from..].find("{%") {
+        let at = from + at;
+        let Some(len) = body[at..].find("%}").map(|end| end + 2) else { break };
+        let inner = body[at + 2..at + len - 2].trim().trim_matches('-').trim();
+        let mut words = inner.split_whitespace();
+        if let (Some("post_url" | "link"), Some(target), None) = (words.next(), words.next(), words.next()) {
+            let name = target.rsplit('/').next().unwrap_or(target);
+            let name = name.strip_suffix(".md").or_else(|| name.strip_suffix(".markdown")).unwrap_or(name);
+            out.push((at..at + len, name.to_string()));
+        }
+        from = at + len;
+    }
+    out
+}
+
 /// `path` made absolute and without `.` and `..` parts.
-fn absolute(path: &Path) -> Option<PathBuf> {
+pub(super) fn absolute(path: &Path) -> Option<PathBuf> {
     Some(clean(&std::path::absolute(path).ok()?))
 }
 
@@ -111,6 +135,12 @@ pub fn rewrite(
         if let Some(to) = moves.target(&target, from, content, true) {
             shortcodes.push(body[range.clone()].to_string());
             places.push((range, to));
+        }
+    }
+    for (range, name) in liquid_refs(body) {
+        if let Some(to) = moves.named(&name) {
+            shortcodes.push(body[range.clone()].to_string());
+            places.push((range, format!("@/{to}")));
         }
     }
     let mut found = |span: Range<usize>, dest: &str| {
@@ -167,6 +197,11 @@ mod tests {
              [Hugo](@/2021/05/bai-2.md) [Tham chiếu][r]\n\n[r]: <@/2021/04/bai.md>\n"
         );
         assert_eq!(shortcodes, ["{{< ref \"bai-2\" >}}"]);
+        // Jekyll's tags, by the post's name.
+        moves.add(&site.join("_posts/2019-11-12-mua.md"), "2019/11/mua.md".into());
+        let mut body = "[a]({% post_url 2019-11-12-mua %}) [b]({%- link _posts/2019-11-12-mua.md -%}) {% post_url khong %}".to_string();
+        rewrite(&mut body, &moves, &from, None);
+        assert_eq!(body, "[a](@/2019/11/mua.md) [b](@/2019/11/mua.md) {% post_url khong %}");
         // Hugo's `ref` from the content root, and a name two pages have is not guessed.
         assert_eq!(moves.target("/tin/bao", &from, Some(&site), true).as_deref(), Some("@/2021/10/bao.md"));
         moves.add(&site.join("khac/bai.md"), "2021/06/bai.md".into());

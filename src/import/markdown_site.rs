@@ -34,6 +34,7 @@ const CARRIED: &[&str] = &[
     "image_alt",
     "url",
     "path",
+    "permalink",
     "aliases",
     "taxonomies",
     "extra",
@@ -109,9 +110,11 @@ pub fn read(file_name: &str, text: &str) -> Result<Candidate, String> {
     let draft = get("draft").and_then(Value::as_bool).unwrap_or(false)
         || published.and_then(Value::as_bool).is_some_and(|p| !p);
     // The address the page was published at when the front matter set it (Hugo's `url`,
-    // Zola's `path`: from the site's root, with or without its first `/`).
+    // Zola's `path`, Jekyll's `permalink`: from the site's root, with or without its first `/`).
     let url = string("url")
         .or_else(|| string("path"))
+        // Jekyll's `permalink`, when it is an address (not a pattern of placeholders).
+        .or_else(|| string("permalink").filter(|p| !p.contains(':')))
         .map(|u| if u.starts_with('/') || u.contains("://") { u } else { format!("/{u}") });
     let mut not_carried: Vec<String> =
         meta.keys().filter(|k| !CARRIED.contains(&k.as_str())).cloned().collect();

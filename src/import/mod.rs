@@ -232,6 +232,10 @@ fn prepare(
     opts: &ImportOptions,
     tz: &TimeZone,
 ) -> Result<Prepared, String> {
+    // Its addresses on the old site stay with it, as redirects: those it names, and the one
+    // it was published at (but the URL it now has, below).
+    let mut written = c.old_urls.clone();
+    written.extend(c.url.clone().or_else(|| place.and_then(|p| old_urls::default_url(p, &c))));
     let title = text::single_line(&text::normalize(&c.title));
     if title.is_empty() {
         return Err("no title".into());
@@ -262,10 +266,6 @@ fn prepare(
     b.draft = c.draft;
     let folders = parsed.zoned.strftime("%Y/%m").to_string();
     let dir = root.join("content").join(&folders);
-    // Its addresses on the old site stay with it, as redirects: those it names, and the one
-    // it was published at (but the URL it now has).
-    let mut written = c.old_urls.clone();
-    written.extend(c.url.clone().or_else(|| place.and_then(|p| old_urls::default_url(p, c.slug.as_deref()))));
     let (aliases, left) = old_urls::resolve(&written, place);
     let day = (parsed.precision != crate::content::Precision::Month).then(|| i64::from(parsed.zoned.day()));
     let url = opts.config.permalink.expand(parsed.year().into(), parsed.month().into(), day, &slug, &folders);

@@ -1,10 +1,12 @@
 //! The addresses an imported page had on the site it comes from, kept as the bulletin's
 //! `aliases:` so that every link to them (from search engines, social posts, other sites)
 //! still leads to it: the old URLs its front matter names (Hugo's and Zola's `aliases`,
-//! Hugo's `url`, Zola's `path`), and, for a page of a Hugo or Zola site's `content/`, the URL
-//! that site gave it by default.
+//! Hugo's `url`, Zola's `path`, Jekyll's `permalink`), and, for a page of a Hugo or Zola
+//! site's `content/` or a Jekyll site's `_posts/`, the URL that site gave it by default.
 
 use std::path::{Path, PathBuf};
+
+use super::Candidate;
 
 /// What made the site a page comes from, read from the configuration beside its `content/`.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,8 +15,12 @@ pub enum Maker {
     Hugo,
     /// Zola: its folders and file name (or `slug`), each made a slug.
     Zola,
-    /// A Hugo site that sets its own URLs (`permalinks`, `uglyURLs`): its configuration file,
-    /// which bantin does not read; only the URLs the pages name are kept.
+    /// Jekyll: a post's URL follows the `permalink` of `_config.yml` (`date` when it sets
+    /// none): its categories, date and title.
+    Jekyll(String),
+    /// A site that sets its URLs in a way bantin does not follow (Hugo's `permalinks` or
+    /// `uglyURLs`, a Jekyll style by week or day of the year): its configuration file. Only
+    /// the URLs the pages name are kept.
     OwnUrls(PathBuf),
 }
 
@@ -22,28 +28,55 @@ pub enum Maker {
 #[derive(Debug, Clone)]
 pub struct OldPlace {
     /// Its folders under that site's `content/` (`["tin", "the-thao"]`; a page bundle's own
-    /// folder is not one of them), whose URL a relative alias is under.
+    /// folder is not one of them), whose URL a relative alias is under; for a Jekyll post,
+    /// the folders above its `_posts/` (its categories).
     pub section: Vec<String>,
     /// The page's name there: its file's stem, or a page bundle's folder.
     pub name: String,
-    /// What made the site, when its configuration was found beside `content/`.
+    /// What made the site, when its configuration was found.
     pub maker: Option<Maker>,
     /// That site's `content/` folder (absolute): Zola's `@/` links start there.
     pub content: PathBuf,
 }
 
 /// The place of `file` in the site it comes from: found when one of its folders is named
-/// `content` (the nearest one).
+/// `content` or `_posts` (the nearest one).
 pub fn place_of(file: &Path) -> Option<OldPlace> {
-    let file = std::path::absolute(file).ok()?;
+    let file = super::links::absolute(file)?;
     let parts: Vec<String> = file.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let at = parts.iter().rposition(|p| p == "content")?;
+    let at = parts.iter().rposition(|p| p == "content" || p == "_posts")?;
     let mut inside = parts.get(at + 1..)?.to_vec();
     let file_name = inside.pop()?;
     let stem = file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s).to_string();
+    if parts[at] == "_posts" {
+        // The site is the nearest folder above with a `_config.yml`; the folders between it
+        // and `_posts/` are the post's categories.
+        let above: PathBuf = parts[..at].iter().collect();
+        let root =
+            above.ancestors().find(|a| a.join("_config.yml").is_file()).unwrap_or(&above).to_path_buf();
+        let section =
+            above.strip_prefix(&root).ok()?.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        return Some(OldPlace { section, name: stem, maker: jekyll_maker(&root), content: above });
+    }
     let name = if stem == "index" { inside.pop()? } else { stem };
     let site: PathBuf = parts[..at].iter().collect();
     Some(OldPlace { section: inside, name, maker: maker_of(&site), content: site.join("content") })
+}
+
+/// Jekyll's permalink style of the site at `root`, from its `_config.yml`.
+fn jekyll_maker(root: &Path) -> Option<Maker> {
+    let config = root.join("_config.yml");
+    let text = std::fs::read_to_string(&config).ok()?;
+    let value: yaml_serde::Value = yaml_serde::from_str(&text).ok()?;
+    let style = value.get("permalink").and_then(|p| p.as_str()).unwrap_or("date").trim();
+    let pattern = match style {
+        "date" => "/:categories/:year/:month/:day/:title:output_ext",
+        "pretty" => "/:categories/:year/:month/:day/:title/",
+        "none" => "/:categories/:title:output_ext",
+        p if p.starts_with('/') => p,
+        _ => return Some(Maker::OwnUrls(config)),
+    };
+    Some(Maker::Jekyll(pattern.to_string()))
 }
 
 /// What made the site at `root`, from its configuration file.
@@ -81,15 +114,16 @@ fn maker_of(root: &Path) -> Option<Maker> {
     Some(if is_zola { Maker::Zola } else { Maker::Hugo })
 }
 
-/// The URL path the site gave a page by default (`/tin/the-thao/mua-lon/`), with `slug` the
-/// one its front matter set, if any.
-pub fn default_url(place: &OldPlace, slug: Option<&str>) -> Option<String> {
-    let name = slug.unwrap_or(&place.name);
+/// The URL path the site gave a page by default (`/tin/the-thao/mua-lon/`), from its place
+/// and what its front matter says (`slug`, a Jekyll post's date and categories).
+pub fn default_url(place: &OldPlace, c: &Candidate) -> Option<String> {
+    let name = c.slug.as_deref().unwrap_or(&place.name);
     let mut url = String::from("/");
     for part in place.section.iter().map(String::as_str).chain([name]) {
         let part = match place.maker.as_ref()? {
             Maker::Hugo => part.trim().to_lowercase().replace(' ', "-"),
             Maker::Zola => crate::text::slugify(part),
+            Maker::Jekyll(pattern) => return jekyll_url(pattern, place, c),
             Maker::OwnUrls(_) => return None,
         };
         if !part.is_empty() {
@@ -98,6 +132,55 @@ pub fn default_url(place: &OldPlace, slug: Option<&str>) -> Option<String> {
         }
     }
     (url != "/").then_some(url)
+}
+
+/// A Jekyll post's URL by the site's `pattern`: `:categories` (the folders above `_posts/`,
+/// then the front matter's, lower-cased), the date's `:year`, `:month`, `:day`, `:i_month`,
+/// `:i_day`, `:short_year`, `:title` (its file name's after the date, or `slug`) and
+/// `:output_ext` (`.html`). None with another placeholder, or without a date.
+fn jekyll_url(pattern: &str, place: &OldPlace, c: &Candidate) -> Option<String> {
+    let date = c.date.as_deref()?;
+    let digits = |r: std::ops::Range<usize>| date.get(r).filter(|d| d.bytes().all(|b| b.is_ascii_digit()));
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let mut categories: Vec<String> = Vec::new();
+    for c in place.section.iter().chain(&c.categories).map(|c| c.to_lowercase()) {
+        if !categories.contains(&c) {
+            categories.push(c);
+        }
+    }
+    let title = c.slug.clone().unwrap_or_else(|| place.name.clone());
+    let values = [
+        ("categories", categories.join("/")),
+        ("year", year.to_string()),
+        ("month", month.to_string()),
+        ("day", day.to_string()),
+        ("i_month", month.trim_start_matches('0').to_string()),
+        ("i_day", day.trim_start_matches('0').to_string()),
+        ("short_year", year[2..].to_string()),
+        ("title", title.clone()),
+        ("slug", crate::text::slugify(&title)),
+        ("output_ext", ".html".to_string()),
+    ];
+    let mut url = String::new();
+    let mut rest = pattern;
+    while let Some(at) = rest.find(':') {
+        url.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let len = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+        // The longest name that is a placeholder (`:title` before `:titles`…), else none.
+        let (name, value) =
+            values.iter().filter(|(n, _)| after[..len].starts_with(n)).max_by_key(|(n, _)| n.len())?;
+        url.push_str(value);
+        rest = &after[name.len()..];
+    }
+    url.push_str(rest);
+    let mut joined = String::with_capacity(url.len());
+    for ch in url.chars() {
+        if !(ch == '/' && joined.ends_with('/')) {
+            joined.push(ch);
+        }
+    }
+    Some(joined)
 }
 
 /// The old URL paths of a page from what its front matter wrote: a path from the site's root
@@ -171,20 +254,29 @@ mod tests {
 
     #[test]
     fn default_urls_follow_the_maker() {
-        assert_eq!(
-            default_url(&place(&["Tin Tức"], Some(Maker::Hugo)), None).as_deref(),
-            Some("/tin-tức/mưa-lớn/")
-        );
-        assert_eq!(
-            default_url(&place(&["Tin Tức"], Some(Maker::Zola)), None).as_deref(),
-            Some("/tin-tuc/mua-lon/")
-        );
-        assert_eq!(default_url(&place(&[], Some(Maker::Zola)), Some("bao")).as_deref(), Some("/bao/"));
-        assert_eq!(
-            default_url(&place(&["tin"], Some(Maker::OwnUrls(PathBuf::from("hugo.toml")))), None),
-            None
-        );
-        assert_eq!(default_url(&place(&["tin"], None), None), None);
+        let none = Candidate::default();
+        let url =
+            |section: &[&str], maker: Maker, c: &Candidate| default_url(&place(section, Some(maker)), c);
+        assert_eq!(url(&["Tin Tức"], Maker::Hugo, &none).as_deref(), Some("/tin-tức/mưa-lớn/"));
+        assert_eq!(url(&["Tin Tức"], Maker::Zola, &none).as_deref(), Some("/tin-tuc/mua-lon/"));
+        let slug = Candidate { slug: Some("bao".into()), ..Candidate::default() };
+        assert_eq!(url(&[], Maker::Zola, &slug).as_deref(), Some("/bao/"));
+        assert_eq!(url(&["tin"], Maker::OwnUrls(PathBuf::from("hugo.toml")), &none), None);
+        assert_eq!(default_url(&place(&["tin"], None), &none), None);
+        // Jekyll: the folders above `_posts/` and the front matter's categories, lower-cased,
+        // then the date and title by the site's style.
+        let post = Candidate {
+            date: Some("2019-03-05T08:00:00+07:00".into()),
+            slug: Some("mua-lon".into()),
+            categories: vec!["Thời sự".into(), "tin".into()],
+            ..Candidate::default()
+        };
+        let date = Maker::Jekyll("/:categories/:year/:month/:day/:title:output_ext".into());
+        assert_eq!(url(&["tin"], date, &post).as_deref(), Some("/tin/thời sự/2019/03/05/mua-lon.html"));
+        let own = Maker::Jekyll("/:short_year/:i_month/:i_day/:slug/".into());
+        assert_eq!(url(&[], own, &post).as_deref(), Some("/19/3/5/mua-lon/"));
+        assert_eq!(url(&[], Maker::Jekyll("/:year/:week/:title/".into()), &post), None);
+        assert_eq!(url(&[], Maker::Jekyll("/:title/".into()), &none), None, "no date");
     }
 
     #[test]
@@ -208,6 +300,15 @@ mod tests {
         assert_eq!(place_of(&zola).expect("place").maker, Some(Maker::Zola));
         let own = make("o", "config.yaml", "permalinks:\n  posts: /:year/:slug/\n", "posts/bai.md");
         assert!(matches!(place_of(&own).expect("place").maker, Some(Maker::OwnUrls(_))));
+        std::fs::create_dir_all(dir.join("j/tin/_posts")).expect("mkdir");
+        std::fs::write(dir.join("j/_config.yml"), "permalink: pretty\n").expect("config");
+        // Named as a user may name it, through `..`.
+        let jekyll = dir.join("j/tin/../tin/_posts/2019-03-05-mua.md");
+        let p = place_of(&jekyll).expect("place");
+        assert_eq!(
+            (p.section, p.maker),
+            (vec!["tin".to_string()], Some(Maker::Jekyll("/:categories/:year/:month/:day/:title/".into())))
+        );
         let bare = dir.join("le/bai.md");
         assert!(place_of(&bare).is_none());
         let _ = std::fs::remove_dir_all(&dir);

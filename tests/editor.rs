@@ -438,6 +438,30 @@ fn importing_a_jekyll_site_keeps_its_post_urls_and_links() {
 }
 
 #[test]
+fn imported_pages_that_share_a_slug_or_an_old_url_still_build() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    for (name, title) in [("a.md", "Một"), ("b.md", "Hai")] {
+        site.write(
+            &format!("old/{name}"),
+            &format!("---\ntitle: {title}\ndate: 2020-05-01\nslug: tin\naliases: [/cu/, /2020/05/tin/]\n---\n{title}.\n"),
+        );
+    }
+    let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let second = std::fs::read_to_string(site.root().join("content/2020/05/tin-2.md")).expect("numbered");
+    assert!(second.contains("slug: tin-2") && !second.contains("/cu/"), "{second}");
+    let err = stderr(&out);
+    assert!(err.contains("its old URL /cu/ was also") && err.contains("which keeps it"), "{err}");
+    let built = site.build(&[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert_eq!(texts(&site.page("2020/05/tin-2/"), "h1"), ["Hai"]);
+    assert_eq!(
+        common::attrs(&site.page("cu/"), "link[rel=canonical]", "href"),
+        ["https://x.example/2020/05/tin/"]
+    );
+}
+
+#[test]
 fn importing_keeps_pictures_beside_the_imported_bulletin() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     let src = site.root().join("old");

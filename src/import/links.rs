@@ -87,8 +87,9 @@ fn liquid_refs(body: &str) -> Vec<(Range<usize>, String)> {
     let mut from = 0;
     while let Some(at) = body[from..].find("{%") {
         let at = from + at;
-        let Some(len) = body[at..].find("%}").map(|end| end + 2) else { break };
-        let inner = body[at + 2..at + len - 2].trim().trim_matches('-').trim();
+        let Some(end) = body[at + 2..].find("%}") else { break };
+        let (inner, len) = (&body[at + 2..at + 2 + end], end + 4);
+        let inner = inner.trim().trim_matches('-').trim();
         let mut words = inner.split_whitespace();
         if let (Some("post_url" | "link"), Some(target), None) = (words.next(), words.next(), words.next()) {
             let name = target.rsplit('/').next().unwrap_or(target);
@@ -199,9 +200,9 @@ mod tests {
         assert_eq!(shortcodes, ["{{< ref \"bai-2\" >}}"]);
         // Jekyll's tags, by the post's name.
         moves.add(&site.join("_posts/2019-11-12-mua.md"), "2019/11/mua.md".into());
-        let mut body = "[a]({% post_url 2019-11-12-mua %}) [b]({%- link _posts/2019-11-12-mua.md -%}) {% post_url khong %}".to_string();
+        let mut body = "[a]({% post_url 2019-11-12-mua %}) [b]({%- link _posts/2019-11-12-mua.md -%}) {% post_url khong %} {%}".to_string();
         rewrite(&mut body, &moves, &from, None);
-        assert_eq!(body, "[a](@/2019/11/mua.md) [b](@/2019/11/mua.md) {% post_url khong %}");
+        assert_eq!(body, "[a](@/2019/11/mua.md) [b](@/2019/11/mua.md) {% post_url khong %} {%}");
         // Hugo's `ref` from the content root, and a name two pages have is not guessed.
         assert_eq!(moves.target("/tin/bao", &from, Some(&site), true).as_deref(), Some("@/2021/10/bao.md"));
         moves.add(&site.join("khac/bai.md"), "2021/06/bai.md".into());

@@ -131,6 +131,28 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
             moves.add(file, format!("{}/{}", p.folders, p.file_name(p.number)));
         }
     }
+    // An old URL is kept by the first page that had it, and never over a bulletin's new one.
+    let urls: std::collections::HashSet<String> =
+        ready.iter().map(|(_, _, _, p)| p.url(&opts.config.permalink, p.number)).collect();
+    let mut claimed: std::collections::HashMap<String, String> = Default::default();
+    for (source, _, _, p) in &mut ready {
+        let mut kept = Vec::new();
+        for alias in std::mem::take(&mut p.bulletin.aliases) {
+            if urls.contains(&alias) {
+                if alias != p.url(&opts.config.permalink, p.number) {
+                    p.notes.push(format!(
+                        "{source}: its old URL {alias} is an imported bulletin's URL now; not kept"
+                    ));
+                }
+            } else if let Some(first) = claimed.get(&alias) {
+                p.notes.push(format!("{source}: its old URL {alias} was also {first}'s, which keeps it"));
+            } else {
+                claimed.insert(alias.clone(), source.clone());
+                kept.push(alias);
+            }
+        }
+        p.bulletin.aliases = kept;
+    }
     let mut linked: std::collections::HashSet<String> = Default::default();
     for (_, file, place, p) in &mut ready {
         let (shortcodes, targets) =
@@ -215,11 +237,24 @@ struct Prepared {
     slug: String,
     /// Its file's number: 1 for `<slug>.md`, then `<slug>-2.md`…
     number: usize,
+    /// Its year, month and day (none for a month's bulletin), for its URL.
+    date: (i64, i64, Option<i64>),
 }
 
 impl Prepared {
+    /// The slug of its file numbered `n`.
+    fn slug_of(&self, n: usize) -> String {
+        if n == 1 { self.slug.clone() } else { format!("{}-{n}", self.slug) }
+    }
+
     fn file_name(&self, n: usize) -> String {
-        if n == 1 { format!("{}.md", self.slug) } else { format!("{}-{n}.md", self.slug) }
+        format!("{}.md", self.slug_of(n))
+    }
+
+    /// Its URL, with its file numbered `n`.
+    fn url(&self, permalink: &crate::config::Permalink, n: usize) -> String {
+        let (year, month, day) = self.date;
+        permalink.expand(year, month, day, &self.slug_of(n), &self.folders)
     }
 }
 
@@ -268,8 +303,7 @@ fn prepare(
     let dir = root.join("content").join(&folders);
     let (aliases, left) = old_urls::resolve(&written, place);
     let day = (parsed.precision != crate::content::Precision::Month).then(|| i64::from(parsed.zoned.day()));
-    let url = opts.config.permalink.expand(parsed.year().into(), parsed.month().into(), day, &slug, &folders);
-    b.aliases = aliases.into_iter().filter(|a| *a != url).collect();
+    b.aliases = aliases;
     let mut notes: Vec<String> = left.iter().map(|l| format!("{}: {l}; not kept", from.display())).collect();
     // Pictures come along: copied beside the bulletin, named after it, references rewritten.
     let mut body = text::normalize(&c.body);
@@ -288,22 +322,28 @@ fn prepare(
         folders,
         slug,
         number: 1,
+        date: (parsed.year().into(), parsed.month().into(), day),
     })
 }
 
 /// Writes a prepared record, with the number it was given or the next free one. Returns None
 /// when an identical file is already there (re-importing is harmless).
-fn write_prepared(root: &Path, p: Prepared) -> Result<Option<(PathBuf, Vec<String>)>, String> {
-    let file = p.bulletin.to_file(&p.body)?;
-    let dir = &p.dir;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+fn write_prepared(root: &Path, mut p: Prepared) -> Result<Option<(PathBuf, Vec<String>)>, String> {
+    let dir = p.dir.clone();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     for n in p.number.. {
         let path = dir.join(p.file_name(n));
+        // A `slug:` the page set is the file's name, numbered too: else two files would
+        // claim one URL.
+        if p.bulletin.slug.is_some() {
+            p.bulletin.slug = Some(p.slug_of(n));
+        }
+        let file = p.bulletin.to_file(&p.body)?;
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut f) => {
                 std::io::Write::write_all(&mut f, file.as_bytes())
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                pictures::copy(&p.pictures, dir)?;
+                pictures::copy(&p.pictures, &dir)?;
                 return Ok(Some((path.strip_prefix(root).unwrap_or(&path).to_path_buf(), p.notes)));
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

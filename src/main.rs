@@ -98,7 +98,7 @@ enum Command {
         #[arg(long)]
         draft: bool,
     },
-    /// Import bulletins: seed-style .txt, JSON Lines (.jsonl, .jsonl.gz), Hugo/Zola/Jekyll .md.
+    /// Import bulletins: seed-style .txt, JSON Lines (.jsonl, .jsonl.gz), a WordPress export (.xml), Hugo/Zola/Jekyll .md.
     Import {
         /// Files or folders to import.
         #[arg(required = true)]

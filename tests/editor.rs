@@ -462,6 +462,58 @@ fn imported_pages_that_share_a_slug_or_an_old_url_still_build() {
 }
 
 #[test]
+fn importing_a_wordpress_export() {
+    let site = Site::new("base_url = \"https://x.example/\"\n[[sections]]\nname = \"Thời sự\"\n");
+    site.write(
+        "old/baotinh.WordPress.2024-01-01.xml",
+        r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<wp:author><wp:author_login><![CDATA[bientap]]></wp:author_login><wp:author_display_name><![CDATA[Xuân Thu]]></wp:author_display_name></wp:author>
+<item>
+<title><![CDATA[Khánh thành cầu &amp; đường]]></title>
+<link>https://baotinh.example/2021/03/05/khanh-thanh-cau/</link>
+<dc:creator><![CDATA[bientap]]></dc:creator>
+<category domain="category" nicename="thoi-su"><![CDATA[Thời sự]]></category>
+<category domain="post_tag" nicename="giao-thong"><![CDATA[giao thông]]></category>
+<content:encoded><![CDATA[<!-- wp:paragraph -->
+<p>Cầu mới thông xe sáng nay.</p>
+<!-- /wp:paragraph -->
+
+[embed]https://www.youtube.com/watch?v=dQw4w9WgXcQ[/embed]]]></content:encoded>
+<excerpt:encoded><![CDATA[Cầu &amp; đường mới.]]></excerpt:encoded>
+<wp:post_id>12</wp:post_id>
+<wp:post_date><![CDATA[2021-03-05 08:30:00]]></wp:post_date>
+<wp:post_name><![CDATA[khanh-thanh-cau]]></wp:post_name>
+<wp:status><![CDATA[publish]]></wp:status>
+<wp:post_type><![CDATA[post]]></wp:post_type>
+</item>
+<item><title>Giới thiệu</title><wp:post_id>2</wp:post_id><wp:post_type>page</wp:post_type></item>
+</channel>
+</rss>"#,
+    );
+    let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Imported 1 bulletin(s)"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 × a WordPress page (not a post)"), "{}", stdout(&out));
+    site.build(&[]);
+    let page = site.page("2021/03/khanh-thanh-cau/");
+    assert_eq!(texts(&page, "h1"), ["Khánh thành cầu & đường"]);
+    assert_eq!(texts(&page, "a[rel=author]"), ["Xuân Thu"]);
+    assert_eq!(texts(&page, ".tags a"), ["giao thông"]);
+    assert_eq!(common::attrs(&page, "article.bulletin time", "datetime"), ["2021-03-05T08:30:00+07:00"]);
+    assert_eq!(common::attrs(&page, "meta[name=description]", "content"), ["Cầu & đường mới."]);
+    assert_eq!(texts(&page, ".body p"), ["Cầu mới thông xe sáng nay."]);
+    assert_eq!(page.select(&scraper::Selector::parse(".body figure.video").expect("css")).count(), 1);
+    assert_eq!(texts(&site.page("thoi-su/"), ".card-title"), ["Khánh thành cầu & đường"]);
+    // Its WordPress address leads to it.
+    assert_eq!(
+        common::attrs(&site.page("2021/03/05/khanh-thanh-cau/"), "link[rel=canonical]", "href"),
+        ["https://x.example/2021/03/khanh-thanh-cau/"]
+    );
+}
+
+#[test]
 fn importing_keeps_pictures_beside_the_imported_bulletin() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     let src = site.root().join("old");

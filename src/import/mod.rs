@@ -1,5 +1,6 @@
 //! Importing existing material as bulletins: the plain-text format of the seed bulletin,
-//! JSON Lines (optionally gzip'd), and Hugo/Zola/Jekyll Markdown with YAML or TOML front matter.
+//! JSON Lines (optionally gzip'd), WordPress exports, and Hugo/Zola/Jekyll Markdown with YAML or TOML
+//! front matter.
 //! Text is normalised on the way in; nothing is overwritten.
 
 mod jsonl;
@@ -9,6 +10,7 @@ mod old_urls;
 mod pictures;
 mod plain_text;
 mod shortcodes;
+mod wordpress;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -196,6 +198,19 @@ fn read_records(file: &Path) -> Result<Records, String> {
     if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".ndjson") {
         return jsonl::read(file);
     }
+    if name.ends_with(".xml") {
+        // A WordPress export: its start says so (read without holding the whole file).
+        let mut head = [0u8; 4096];
+        let n = std::io::Read::read(
+            &mut std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?,
+            &mut head,
+        )
+        .map_err(|e| format!("cannot read: {e}"))?;
+        if wordpress::looks_like(&String::from_utf8_lossy(&head[..n])) {
+            return wordpress::read(file);
+        }
+        return Err("an XML file that is not a WordPress export".into());
+    }
     if name == "_index.md" {
         // Hugo's and Zola's page of a section (its title and introduction), not a news item.
         return Err("a section's own page (`_index.md`), not a bulletin".into());
@@ -215,7 +230,8 @@ pub fn read_text(name: &str, text: &str) -> Result<Result<Candidate, String>, St
     if name.ends_with(".txt") || plain_text::looks_like(&text) {
         return Ok(plain_text::read(&text));
     }
-    Err("not a format bantin imports (.txt, .jsonl[.gz], or Hugo/Zola/Jekyll .md)".into())
+    Err("not a format bantin imports (.txt, .jsonl[.gz], a WordPress export .xml, or Hugo/Zola/Jekyll .md)"
+        .into())
 }
 
 /// Reads one JSON Lines record.
@@ -281,7 +297,13 @@ fn prepare(
         .or_else(|| opts.default_date.clone())
         .ok_or("no date (give one with --default-date 2020-01)")?;
     let parsed = parse_date(&date, tz).map_err(|e| format!("bad date: {e}"))?;
-    let slug = text::slugify(c.slug.as_deref().unwrap_or(&title));
+    // The slug it had, else its title's (a slug of only punctuation gives none).
+    let slug = c
+        .slug
+        .as_deref()
+        .map(text::slugify)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| text::slugify(&title));
     if slug.is_empty() {
         return Err("no letters or digits in the title to name the file".into());
     }

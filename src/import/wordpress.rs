@@ -1,0 +1,500 @@
+//! WordPress's export (Tools → Export: a WXR file, RSS with WordPress's own elements). Each
+//! post becomes a bulletin: its title, date (the site's local time), author (the name shown,
+//! not the login), categories and tags, excerpt as its summary, featured image (at its web
+//! address), slug, and the address it had (kept as a redirect). Drafts stay drafts; pages,
+//! attachments, menus and trashed posts are not bulletins. The body stays the HTML the editor
+//! wrote (WordPress's paragraphs are blank lines, as Markdown's are); its `[caption]` becomes
+//! a captioned picture and `[embed]` the address alone in its paragraph, and any other
+//! shortcode is named with its post, to be written by hand.
+
+use std::collections::HashMap;
+use std::io::BufReader;
+use std::path::Path;
+
+use quick_xml::events::Event;
+
+use super::{Candidate, Records};
+
+/// Whether a file's start says it is a WordPress export.
+pub fn looks_like(head: &str) -> bool {
+    head.contains("wordpress.org/export/")
+}
+
+/// One `<item>` of the export: the text of each element it holds (by name), its categories
+/// and tags, and its meta fields.
+#[derive(Default)]
+struct Item {
+    fields: HashMap<String, String>,
+    /// (domain, nicename, name): `category` or `post_tag`.
+    terms: Vec<(String, String, String)>,
+    meta: HashMap<String, String>,
+}
+
+impl Item {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// What the export holds: its items and its authors (login → the name shown).
+#[derive(Default)]
+struct Export {
+    items: Vec<Item>,
+    authors: HashMap<String, String>,
+}
+
+pub fn read(file: &Path) -> Result<Records, String> {
+    let f = std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?;
+    let export = parse(BufReader::new(f))?;
+    // Featured images are attachments, named by their id.
+    let attachments: HashMap<&str, &str> = export
+        .items
+        .iter()
+        .filter(|i| i.get("wp:post_type") == Some("attachment"))
+        .filter_map(|i| Some((i.get("wp:post_id")?, i.get("wp:attachment_url")?)))
+        .collect();
+    let mut out = Vec::new();
+    for item in &export.items {
+        let label = format!("post {}", item.get("wp:post_id").unwrap_or("?"));
+        match item.get("wp:post_type").unwrap_or("post") {
+            "post" => {}
+            "page" => {
+                out.push((
+                    label,
+                    Err("a WordPress page (not a post): write it as a page of the theme".into()),
+                ));
+                continue;
+            }
+            // Attachments come with the posts that show them; menus, blocks, revisions are
+            // not content.
+            _ => continue,
+        }
+        out.push((label, post(item, &export.authors, &attachments)));
+    }
+    Ok(out)
+}
+
+/// The bulletin of one post.
+fn post(
+    item: &Item,
+    authors: &HashMap<String, String>,
+    attachments: &HashMap<&str, &str>,
+) -> Result<Candidate, String> {
+    let status = item.get("wp:status").unwrap_or("publish");
+    let draft = match status {
+        "publish" | "future" => false,
+        "draft" | "pending" | "private" => true,
+        other => return Err(format!("a WordPress post whose status is `{other}`")),
+    };
+    // WordPress keeps a title's `&` as `&amp;` (its editor wrote HTML).
+    let title = unescape_html(item.get("title").ok_or("no title")?);
+    // `2019-11-12 16:45:00`, the site's own time; a draft never published has zeros.
+    let date = item
+        .get("wp:post_date")
+        .filter(|d| !d.starts_with("0000"))
+        .map(|d| d.get(..16).unwrap_or(d).to_string());
+    let author = item.get("dc:creator").map(|login| authors.get(login).cloned().unwrap_or(login.to_string()));
+    let mut tags = Vec::new();
+    let mut categories = Vec::new();
+    for (domain, nicename, name) in &item.terms {
+        match domain.as_str() {
+            "post_tag" => tags.push(name.clone()),
+            // WordPress files a post it was given no category under this one.
+            "category" if nicename != "uncategorized" => categories.push(name.clone()),
+            _ => {}
+        }
+    }
+    let (body, notes) = body(item.get("content:encoded").unwrap_or_default());
+    let id = item.get("wp:post_id").unwrap_or("?");
+    let notes = notes.into_iter().map(|n| format!("post {id}: {n}")).collect();
+    let summary = item
+        .get("excerpt:encoded")
+        .or_else(|| item.meta.get("_yoast_wpseo_metadesc").map(String::as_str))
+        .map(|s| crate::text::single_line(&strip_tags(s)))
+        .filter(|s| !s.is_empty());
+    let slug = item
+        .get("wp:post_name")
+        .map(|s| crate::text::escape::percent_decode(s).unwrap_or_else(|| s.to_string()));
+    let image =
+        item.meta.get("_thumbnail_id").and_then(|id| attachments.get(id.as_str())).map(|u| u.to_string());
+    // Its address, when it had one a static host can answer (not `?p=123`).
+    let link = item.get("link").filter(|l| !draft && !l.contains('?')).map(str::to_owned);
+    let mut not_carried = Vec::new();
+    if item.get("link").is_some_and(|l| !draft && l.contains('?')) {
+        not_carried.push("link: its address has a query (?p=…), which no static host can redirect".into());
+    }
+    Ok(Candidate {
+        title,
+        date,
+        authors: author.into_iter().collect(),
+        tags,
+        categories,
+        summary,
+        slug,
+        draft,
+        image,
+        body,
+        notes,
+        url: link,
+        not_carried,
+        ..Candidate::default()
+    })
+}
+
+/// Reads the export's items and authors.
+fn parse(source: impl std::io::BufRead) -> Result<Export, String> {
+    let mut reader = quick_xml::Reader::from_reader(source);
+    let mut buf = Vec::new();
+    let mut export = Export::default();
+    let mut item: Option<Item> = None;
+    // The elements open, by name, and the text of the innermost.
+    let mut open: Vec<String> = Vec::new();
+    let mut text = String::new();
+    let mut term: Option<(String, String)> = None;
+    let mut meta_key = String::new();
+    let mut author: (String, String) = Default::default();
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            format!("not a WordPress export that can be read: {e} (at byte {})", reader.error_position())
+        })?;
+        match event {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                if name == "item" {
+                    item = Some(Item::default());
+                }
+                if name == "category" {
+                    let attr = |key: &str| {
+                        e.try_get_attribute(key)
+                            .ok()
+                            .flatten()
+                            .and_then(|a| {
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                    .ok()
+                                    .map(|v| v.into_owned())
+                            })
+                            .unwrap_or_default()
+                    };
+                    term = Some((attr("domain"), attr("nicename")));
+                }
+                open.push(name);
+                text.clear();
+            }
+            Event::Text(t) => text.push_str(&t.decode().map_err(|e| e.to_string())?),
+            Event::CData(t) => text.push_str(&t.decode().map_err(|e| e.to_string())?),
+            Event::GeneralRef(r) => {
+                let raw = format!("&{};", String::from_utf8_lossy(&r));
+                text.push_str(&quick_xml::escape::unescape(&raw).map(|s| s.into_owned()).unwrap_or(raw));
+            }
+            Event::End(_) => {
+                let Some(name) = open.pop() else { continue };
+                let value = std::mem::take(&mut text);
+                let parent = open.last().map(String::as_str);
+                match (name.as_str(), parent, item.as_mut()) {
+                    ("item", _, Some(_)) => export.items.extend(item.take()),
+                    ("category", _, Some(i)) => {
+                        if let Some((domain, nicename)) = term.take() {
+                            i.terms.push((domain, nicename, value.trim().to_string()));
+                        }
+                    }
+                    ("wp:meta_key", _, Some(_)) => meta_key = value.trim().to_string(),
+                    ("wp:meta_value", _, Some(i)) => {
+                        i.meta.insert(std::mem::take(&mut meta_key), value);
+                    }
+                    (_, Some("item"), Some(i)) => {
+                        i.fields.insert(name, value);
+                    }
+                    ("wp:author_login", Some("wp:author"), None) => author.0 = value.trim().to_string(),
+                    ("wp:author_display_name", Some("wp:author"), None) => {
+                        author.1 = value.trim().to_string()
+                    }
+                    ("wp:author", _, None) => {
+                        let (login, shown) = std::mem::take(&mut author);
+                        if !login.is_empty() && !shown.is_empty() {
+                            export.authors.insert(login, shown);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if export.items.is_empty() && export.authors.is_empty() {
+        return Err("a WordPress export with no posts".into());
+    }
+    Ok(export)
+}
+
+/// A post's HTML as a bulletin's body, and a note for each shortcode left as it was.
+fn body(html: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(html.len());
+    let mut notes = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(['[', '<']) {
+        out.push_str(&rest[..at]);
+        let from = &rest[at..];
+        // The block editor's marks (`<!-- wp:paragraph -->`) and the "read more" mark.
+        if let Some(comment) = from.strip_prefix("<!--")
+            && let Some(end) = comment.find("-->")
+        {
+            let inner = comment[..end].trim();
+            if inner.starts_with("wp:")
+                || inner.starts_with("/wp:")
+                || inner == "more"
+                || inner.starts_with("more ")
+            {
+                rest = &comment[end + 3..];
+                continue;
+            }
+        }
+        if let Some((markdown, used)) = shortcode(from, &mut notes) {
+            out.push_str(&markdown);
+            rest = &from[used..];
+            continue;
+        }
+        out.push_str(&from[..1]);
+        rest = &from[1..];
+    }
+    out.push_str(rest);
+    // The editor's `\r\n`, and runs of blank lines the marks leave.
+    let out = out.replace("\r\n", "\n");
+    let mut tidy = String::with_capacity(out.len());
+    for line in out.split('\n') {
+        if line.trim().is_empty() && (tidy.is_empty() || tidy.ends_with("\n\n")) {
+            continue;
+        }
+        tidy.push_str(line.trim_end());
+        tidy.push('\n');
+    }
+    (tidy.trim().to_string(), notes)
+}
+
+/// A WordPress shortcode at the start of `s` as Markdown, and how much of `s` it took: a
+/// `[caption]` around a picture (its words the caption), an `[embed]` around an address.
+/// Another shortcode (`[gallery]`, `[audio]`, a plugin's) is named in `notes` and left.
+fn shortcode(s: &str, notes: &mut Vec<String>) -> Option<(String, usize)> {
+    let open_end = s.find(']')?;
+    let open = &s[1..open_end];
+    let name: String =
+        open.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')).collect();
+    if name.is_empty() || !(open.len() == name.len() || open[name.len()..].starts_with(' ')) {
+        return None;
+    }
+    let close = format!("[/{name}]");
+    let inner_and_end = s[open_end + 1..]
+        .find(&close)
+        .map(|at| (&s[open_end + 1..open_end + 1 + at], open_end + 1 + at + close.len()));
+    match (name.as_str(), inner_and_end) {
+        ("caption", Some((inner, end))) => {
+            let img = inner.find("<img").map(|at| &inner[at..])?;
+            let tag = &img[..img.find('>')? + 1];
+            let src = attribute(tag, "src")?;
+            let alt = attribute(tag, "alt").unwrap_or_default();
+            let caption =
+                strip_tags(&attribute(&s[..open_end + 1], "caption").unwrap_or_else(|| inner.to_string()));
+            let caption = crate::text::single_line(&caption);
+            let alt = if alt.is_empty() { caption.clone() } else { alt };
+            let title = if caption.is_empty() {
+                String::new()
+            } else {
+                format!(" \"{}\"", caption.replace('"', "\\\""))
+            };
+            Some((format!("\n\n![{}](<{src}>{title})\n\n", alt.replace(['[', ']'], "")), end))
+        }
+        ("embed", Some((inner, end))) => Some((format!("\n\n{}\n\n", inner.trim()), end)),
+        (_, found) if known_shortcode(&name) || found.is_some() => {
+            let end = found.map_or(open_end + 1, |(_, end)| end);
+            notes.push(format!(
+                "the WordPress shortcode [{name}] is left as it was: bantin has none; write what it shows in Markdown"
+            ));
+            Some((s[..end].to_string(), end))
+        }
+        _ => None,
+    }
+}
+
+/// WordPress's own shortcodes that stand alone (without a closing tag).
+fn known_shortcode(name: &str) -> bool {
+    matches!(name, "gallery" | "audio" | "video" | "playlist" | "embed" | "contact-form-7" | "wpforms")
+}
+
+/// The value of attribute `name` in an HTML (or shortcode) tag, its entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(at) = tag[from..].find(name) {
+        let at = from + at;
+        let before_ok = at == 0 || tag.as_bytes()[at - 1].is_ascii_whitespace();
+        let after = tag[at + name.len()..].trim_start();
+        if before_ok && let Some(value) = after.strip_prefix('=') {
+            let value = value.trim_start();
+            let (quote, value) = match value.chars().next()? {
+                q @ ('"' | '\'') => (q, &value[1..]),
+                _ => (' ', value),
+            };
+            let end = value.find([quote, '>']).unwrap_or(value.len());
+            return Some(unescape_html(&value[..end]));
+        }
+        from = at + name.len();
+    }
+    None
+}
+
+/// HTML's text: its tags left out, its entities decoded.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' if inside => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    unescape_html(out.trim())
+}
+
+/// `s` with HTML's character references decoded: numbered ones (`&#8217;`, `&#x2019;`) and
+/// the named ones editors' text carries; any other is left as written.
+fn unescape_html(s: &str) -> String {
+    const NAMED: &[(&str, char)] = &[
+        ("amp", '&'),
+        ("lt", '<'),
+        ("gt", '>'),
+        ("quot", '"'),
+        ("apos", '\''),
+        ("nbsp", '\u{a0}'),
+        ("hellip", '…'),
+        ("ndash", '–'),
+        ("mdash", '—'),
+        ("lsquo", '‘'),
+        ("rsquo", '’'),
+        ("ldquo", '“'),
+        ("rdquo", '”'),
+        ("laquo", '«'),
+        ("raquo", '»'),
+        ("copy", '©'),
+        ("deg", '°'),
+    ];
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let decoded = after.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &after[..end];
+            let c = match name.strip_prefix('#') {
+                Some(n) => match n.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => n.parse().ok(),
+                }
+                .and_then(char::from_u32)
+                .filter(|&c| c != '\0'),
+                None => NAMED.iter().find(|(n, _)| *n == name).map(|&(_, c)| c),
+            }?;
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXPORT: &str = r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Báo</title>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[minhanh]]></wp:author_login><wp:author_display_name><![CDATA[Minh Anh]]></wp:author_display_name></wp:author>
+<item>
+<title><![CDATA[Mưa lớn &amp; lũ]]></title>
+<link>https://tin.example/2019/11/12/mua-lon/</link>
+<dc:creator><![CDATA[minhanh]]></dc:creator>
+<category domain="category" nicename="thoi-su"><![CDATA[Thời sự]]></category>
+<category domain="post_tag" nicename="da-nang"><![CDATA[Đà Nẵng]]></category>
+<category domain="category" nicename="uncategorized"><![CDATA[Uncategorized]]></category>
+<content:encoded><![CDATA[<!-- wp:paragraph -->
+<p>Mưa lớn.</p>
+<!-- /wp:paragraph -->
+
+[caption id="attachment_7" align="aligncenter" width="300"]<img src="https://tin.example/wp-content/uploads/mua.jpg" alt="" /> Phố ngập[/caption]
+
+<!--more-->
+[embed]https://www.youtube.com/watch?v=abc[/embed]
+
+[gallery ids="1,2"] Hết [1] năm.]]></content:encoded>
+<excerpt:encoded><![CDATA[<p>Mưa &amp; lũ.</p>]]></excerpt:encoded>
+<wp:post_id>5</wp:post_id>
+<wp:post_date><![CDATA[2019-11-12 16:45:00]]></wp:post_date>
+<wp:post_name><![CDATA[m%c6%b0a-l%e1%bb%9bn]]></wp:post_name>
+<wp:status><![CDATA[publish]]></wp:status>
+<wp:post_type><![CDATA[post]]></wp:post_type>
+<wp:postmeta><wp:meta_key><![CDATA[_thumbnail_id]]></wp:meta_key><wp:meta_value><![CDATA[7]]></wp:meta_value></wp:postmeta>
+</item>
+<item><title>Ảnh</title><wp:post_id>7</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://tin.example/wp-content/uploads/mua.jpg</wp:attachment_url></item>
+<item><title>Giới thiệu</title><wp:post_id>8</wp:post_id><wp:post_type>page</wp:post_type></item>
+<item><title>Nháp</title><link>https://tin.example/?p=9</link><wp:post_id>9</wp:post_id><wp:post_date>0000-00-00 00:00:00</wp:post_date><wp:status>draft</wp:status><wp:post_type>post</wp:post_type></item>
+<item><title>Bỏ</title><wp:post_id>10</wp:post_id><wp:status>trash</wp:status><wp:post_type>post</wp:post_type></item>
+</channel>
+</rss>"#;
+
+    #[test]
+    fn character_references() {
+        assert_eq!(
+            unescape_html("a &amp; b&#8217;s &#x2019; &hellip; &bogus; & &#0; &#99999999;"),
+            "a & b’s ’ … &bogus; & &#0; &#99999999;"
+        );
+    }
+
+    #[test]
+    fn posts_become_bulletins() {
+        let export = parse(EXPORT.as_bytes()).expect("export");
+        assert_eq!(export.authors.get("minhanh").map(String::as_str), Some("Minh Anh"));
+        let dir = std::env::temp_dir().join(format!("bantin-wxr-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let file = dir.join("export.xml");
+        std::fs::write(&file, EXPORT).expect("write");
+        let records = read(&file).expect("read");
+        let _ = std::fs::remove_dir_all(&dir);
+        let labels: Vec<&str> = records.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(labels, ["post 5", "post 8", "post 9", "post 10"]);
+        let c = records[0].1.as_ref().expect("post");
+        assert_eq!(c.title, "Mưa lớn & lũ");
+        assert_eq!(c.date.as_deref(), Some("2019-11-12 16:45"));
+        assert_eq!(c.authors, ["Minh Anh"]);
+        assert_eq!(
+            (c.categories.as_slice(), c.tags.as_slice()),
+            (&["Thời sự".to_string()][..], &["Đà Nẵng".to_string()][..])
+        );
+        assert_eq!(c.summary.as_deref(), Some("Mưa & lũ."));
+        assert_eq!(c.slug.as_deref(), Some("mưa-lớn"));
+        assert_eq!(c.image.as_deref(), Some("https://tin.example/wp-content/uploads/mua.jpg"));
+        assert_eq!(c.url.as_deref(), Some("https://tin.example/2019/11/12/mua-lon/"));
+        assert_eq!(
+            c.body,
+            "<p>Mưa lớn.</p>\n\n![Phố ngập](<https://tin.example/wp-content/uploads/mua.jpg> \"Phố ngập\")\n\nhttps://www.youtube.com/watch?v=abc\n\n[gallery ids=\"1,2\"] Hết [1] năm."
+        );
+        assert_eq!(c.notes.len(), 1, "{:?}", c.notes);
+        assert!(c.notes[0].starts_with("post 5: ") && c.notes[0].contains("[gallery]"), "{:?}", c.notes);
+        assert!(records[1].1.as_ref().is_err_and(|e| e.contains("page")));
+        let draft = records[2].1.as_ref().expect("draft");
+        assert!(draft.draft && draft.date.is_none() && draft.url.is_none());
+        assert!(records[3].1.as_ref().is_err_and(|e| e.contains("trash")));
+        assert!(looks_like(&EXPORT[..400]));
+    }
+}

@@ -83,13 +83,58 @@ pub struct ImportOptions {
     pub config: crate::config::Config,
 }
 
+/// A record made ready, with where it comes from: its source as shown, its file, and the
+/// file's place in its old site.
+type Ready = (String, PathBuf, Option<old_urls::OldPlace>, Prepared);
+
 /// Reads every path (files, or folders walked in name order) and writes bulletins under
 /// `root/content/YYYY/MM/`. Every record is read before any is written, so that a page's
 /// links to another page imported with it lead to the bulletin that page becomes.
 pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZone) -> ImportReport {
     let mut report = ImportReport::default();
-    // (its source as shown, its file, the file's place in its old site, the record made ready)
-    let mut ready: Vec<(String, PathBuf, Option<old_urls::OldPlace>, Prepared)> = Vec::new();
+    let mut ready = gather(root, paths, opts, tz, &mut report);
+    let moves = number(&mut ready);
+    keep_old_urls(&mut ready, &opts.config.permalink);
+    let mut linked: std::collections::HashSet<String> = Default::default();
+    for (_, file, place, p) in &mut ready {
+        let (shortcodes, targets) =
+            links::rewrite(&mut p.body, &moves, file, place.as_ref().map(|pl| pl.content.as_path()));
+        p.notes.retain(|n| !shortcodes.iter().any(|code| n.contains(code.as_str())));
+        linked.extend(targets);
+    }
+    for (source, _, _, p) in ready {
+        let not_carried = p.not_carried.clone();
+        let wanted = format!("{}/{}", p.folders, p.file_name(p.number));
+        match write_prepared(root, p) {
+            Ok(Some((path, notes))) => {
+                if linked.contains(&wanted) && !path.ends_with(&wanted) {
+                    report.notes.push(format!(
+                        "{}: links to it from the pages imported with it lead to content/{wanted}, but {wanted} was already another bulletin's; correct them by hand",
+                        path.display()
+                    ));
+                }
+                report.written.push(path);
+                report.notes.extend(notes);
+                for key in not_carried {
+                    *report.not_carried.entry(key).or_insert(0) += 1;
+                }
+            }
+            Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
+            Err(reason) => report.skipped.push(Skipped { source, reason }),
+        }
+    }
+    report
+}
+
+/// Every record of the paths, made ready; those that cannot be are put in the report.
+fn gather(
+    root: &Path,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+    tz: &TimeZone,
+    report: &mut ImportReport,
+) -> Vec<Ready> {
+    let mut ready = Vec::new();
     for path in paths {
         let files: Vec<PathBuf> = if path.is_dir() {
             walkdir::WalkDir::new(path)
@@ -122,10 +167,15 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
             }
         }
     }
-    // The file each page becomes: its slug's, or with `-2`, `-3`… after another page's.
+    ready
+}
+
+/// Gives each record its file: its slug's, or with `-2`, `-3`… after another record's; and
+/// returns where each page of a Markdown site goes, for the links between them.
+fn number(ready: &mut [Ready]) -> links::Moves {
     let mut moves = links::Moves::default();
     let mut planned: std::collections::HashSet<String> = Default::default();
-    for (_, file, _, p) in &mut ready {
+    for (_, file, _, p) in ready {
         p.number = (1..)
             .find(|&n| planned.insert(format!("{}/{}", p.folders, p.file_name(n)).to_lowercase()))
             .unwrap_or(1);
@@ -133,15 +183,20 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
             moves.add(file, format!("{}/{}", p.folders, p.file_name(p.number)));
         }
     }
-    // An old URL is kept by the first page that had it, and never over a bulletin's new one.
+    moves
+}
+
+/// An old URL is kept by the first record that had it, and never over a bulletin's new one;
+/// each left out is told.
+fn keep_old_urls(ready: &mut [Ready], permalink: &crate::config::Permalink) {
     let urls: std::collections::HashSet<String> =
-        ready.iter().map(|(_, _, _, p)| p.url(&opts.config.permalink, p.number)).collect();
+        ready.iter().map(|(_, _, _, p)| p.url(permalink, p.number)).collect();
     let mut claimed: std::collections::HashMap<String, String> = Default::default();
-    for (source, _, _, p) in &mut ready {
+    for (source, _, _, p) in ready {
         let mut kept = Vec::new();
         for alias in std::mem::take(&mut p.bulletin.aliases) {
             if urls.contains(&alias) {
-                if alias != p.url(&opts.config.permalink, p.number) {
+                if alias != p.url(permalink, p.number) {
                     p.notes.push(format!(
                         "{source}: its old URL {alias} is an imported bulletin's URL now; not kept"
                     ));
@@ -155,35 +210,6 @@ pub fn import(root: &Path, paths: &[PathBuf], opts: &ImportOptions, tz: &TimeZon
         }
         p.bulletin.aliases = kept;
     }
-    let mut linked: std::collections::HashSet<String> = Default::default();
-    for (_, file, place, p) in &mut ready {
-        let (shortcodes, targets) =
-            links::rewrite(&mut p.body, &moves, file, place.as_ref().map(|pl| pl.content.as_path()));
-        p.notes.retain(|n| !shortcodes.iter().any(|code| n.contains(code.as_str())));
-        linked.extend(targets);
-    }
-    for (source, _, _, p) in ready {
-        let not_carried = p.not_carried.clone();
-        let wanted = format!("{}/{}", p.folders, p.file_name(p.number));
-        match write_prepared(root, p) {
-            Ok(Some((path, notes))) => {
-                if linked.contains(&wanted) && !path.ends_with(&wanted) {
-                    report.notes.push(format!(
-                        "{}: links to it from the pages imported with it lead to content/{wanted}, but {wanted} was already another bulletin's; correct them by hand",
-                        path.display()
-                    ));
-                }
-                report.written.push(path);
-                report.notes.extend(notes);
-                for key in not_carried {
-                    *report.not_carried.entry(key).or_insert(0) += 1;
-                }
-            }
-            Ok(None) => report.skipped.push(Skipped { source, reason: "already imported".into() }),
-            Err(reason) => report.skipped.push(Skipped { source, reason }),
-        }
-    }
-    report
 }
 
 /// Whether `file` is one page of a Markdown site (what a link may lead to).

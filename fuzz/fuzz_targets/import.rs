@@ -1,4 +1,4 @@
-//! The importers (seed text, Hugo/Jekyll Markdown, JSON Lines) never panic, and what they
+//! The importers (seed text, Hugo/Zola/Jekyll Markdown, JSON Lines, WordPress exports) never panic, and what they
 //! read is written as front matter that reads back with the same title, authors and tags.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
@@ -29,5 +29,15 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(c) = bantin::import::read_json_line(text) {
         round_trip(&c);
+    }
+    // A post's body in a WordPress export around the input, and the input as an export.
+    let wrapped = format!(
+        "<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><item><title>T</title><content:encoded><![CDATA[{}]]></content:encoded><wp:post_date>2020-01-01 00:00:00</wp:post_date></item></channel></rss>",
+        text.replace("]]>", "")
+    );
+    for export in [wrapped.as_str(), text] {
+        for c in bantin::import::read_wordpress(export).into_iter().flatten().flatten() {
+            round_trip(&c);
+        }
     }
 });

@@ -260,6 +260,11 @@ pub fn read_text(name: &str, text: &str) -> Result<Result<Candidate, String>, St
         .into())
 }
 
+/// Reads the posts of a WordPress export's text.
+pub fn read_wordpress(text: &str) -> Result<Vec<Result<Candidate, String>>, String> {
+    Ok(wordpress::read_from(text.as_bytes())?.into_iter().map(|(_, c)| c).collect())
+}
+
 /// Reads one JSON Lines record.
 pub fn read_json_line(line: &str) -> Result<Candidate, String> {
     jsonl::parse_line(line)

@@ -45,7 +45,12 @@ struct Export {
 
 pub fn read(file: &Path) -> Result<Records, String> {
     let f = std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?;
-    let export = parse(BufReader::new(f))?;
+    read_from(BufReader::new(f))
+}
+
+/// The posts of an export read from `source`, each labelled `post <id>`.
+pub fn read_from(source: impl std::io::BufRead) -> Result<Records, String> {
+    let export = parse(source)?;
     // Featured images are attachments, named by their id.
     let attachments: HashMap<&str, &str> = export
         .items

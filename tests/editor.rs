@@ -340,6 +340,10 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     // A Hugo site: a relative alias is under the page's section; a `url` that is the very
     // address the bulletin now has is not an old one.
     site.write("old/hugo/hugo.toml", "baseURL = 'https://h.example/'\n");
+    // The site's machinery is not read: only its content/.
+    site.write("old/hugo/archetypes/default.md", "---\ntitle: \"{{ .Name }}\"\ndate: {{ .Date }}\n---\n");
+    site.write("old/hugo/themes/t/exampleSite/content/mau.md", "---\ntitle: Mẫu\ndate: 2020-01-01\n---\nMẫu.\n");
+    site.write("old/hugo/README.md", "# Trang\n");
     site.write(
         "old/hugo/content/posts/Mua-Lon.md",
         "---\ntitle: Mưa lớn\ndate: 2021-04-02\naliases: [mua-cu, \"https://h.example/tin-t%E1%BB%A9c/mua.html\"]\nseries: [mùa mưa]\n---\n\
@@ -424,9 +428,14 @@ fn importing_a_jekyll_site_keeps_its_post_urls_and_links() {
         "---\ntitle: Mưa lớn\ncategory: Kinh-Te\n---\nMưa. Xem [bão]({% post_url 2019-11-13-bao %}).\n",
     );
     site.write("old/blog/_posts/2019-11-13-bao.md", "---\ntitle: Bão\npermalink: /bao-so-9/\n---\nBão.\n");
+    // Its pages, its generated _site/ and its layouts are not posts.
+    site.write("old/blog/about.md", "---\ntitle: Giới thiệu\ndate: 2019-01-01\n---\nBáo.\n");
+    site.write("old/blog/tin/index.md", "---\ntitle: Tin\ndate: 2019-01-01\n---\nTin.\n");
+    site.write("old/blog/_site/tin/x.md", "---\ntitle: X\ndate: 2019-01-01\n---\nX.\n");
     let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("not kept"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Imported 2 bulletin(s)") && !stdout(&out).contains("Skipped"), "{}", stdout(&out));
     site.build(&[]);
     let canonical = |old: &str| common::attrs(&site.page(old), "link[rel=canonical]", "href");
     let redirect =

@@ -137,12 +137,31 @@ fn gather(
     let mut ready = Vec::new();
     for path in paths {
         let files: Vec<PathBuf> = if path.is_dir() {
+            // Of a Hugo or Zola site, its `content/` only; of a Jekyll site, its posts (in
+            // `_posts/` folders): a theme's example pages, a README, an archetype or a
+            // generated `_site/` are not the site's bulletins.
             walkdir::WalkDir::new(path)
                 .follow_links(false)
                 .sort_by_file_name()
                 .into_iter()
+                .filter_entry(|e| {
+                    let Some(site) = e.path().parent().filter(|_| e.depth() > 0 && e.file_type().is_dir())
+                    else {
+                        return true;
+                    };
+                    let name = e.file_name().to_string_lossy();
+                    let hugo_or_zola = || name != "content" && old_urls::has_content(site);
+                    let jekyll =
+                        || name.starts_with('_') && name != "_posts" && old_urls::is_jekyll_site(site);
+                    !(name.starts_with('.') || hugo_or_zola() || jekyll())
+                })
                 .flatten()
                 .filter(|e| e.file_type().is_file())
+                .filter(|e| {
+                    // Inside a Jekyll site (a folder of this walk with its `_config.yml`), posts only.
+                    let mut folders = e.path().ancestors().skip(1).take(e.depth());
+                    !folders.any(old_urls::is_jekyll_site) || e.path().iter().any(|p| p == "_posts")
+                })
                 .map(|e| e.into_path())
                 .collect()
         } else {

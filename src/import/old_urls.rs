@@ -63,6 +63,16 @@ pub fn place_of(file: &Path) -> Option<OldPlace> {
     Some(OldPlace { section: inside, name, maker: maker_of(&site), content: site.join("content") })
 }
 
+/// Whether `dir` is a Hugo or Zola site: its `content/` beside its configuration.
+pub fn has_content(dir: &Path) -> bool {
+    dir.join("content").is_dir() && maker_of(dir).is_some()
+}
+
+/// Whether `dir` is a Jekyll site: it has a `_config.yml`.
+pub fn is_jekyll_site(dir: &Path) -> bool {
+    dir.join("_config.yml").is_file()
+}
+
 /// Jekyll's permalink style of the site at `root`, from its `_config.yml`.
 fn jekyll_maker(root: &Path) -> Option<Maker> {
     let config = root.join("_config.yml");

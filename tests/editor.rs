@@ -342,8 +342,17 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     site.write("old/hugo/hugo.toml", "baseURL = 'https://h.example/'\n");
     // The site's machinery is not read: only its content/.
     site.write("old/hugo/archetypes/default.md", "---\ntitle: \"{{ .Name }}\"\ndate: {{ .Date }}\n---\n");
-    site.write("old/hugo/themes/t/exampleSite/content/mau.md", "---\ntitle: Mẫu\ndate: 2020-01-01\n---\nMẫu.\n");
+    site.write(
+        "old/hugo/themes/t/exampleSite/content/mau.md",
+        "---\ntitle: Mẫu\ndate: 2020-01-01\n---\nMẫu.\n",
+    );
     site.write("old/hugo/README.md", "# Trang\n");
+    // A Hugo site with its own permalinks.
+    site.write("old/hugo2/hugo.yaml", "permalinks:\n  tin: /:year/:month/:day/:title/\n");
+    site.write(
+        "old/hugo2/content/tin/dong-dat.md",
+        "---\ntitle: Động đất 6,7 độ\ndate: 2021-05-02\n---\nRung.\n",
+    );
     site.write(
         "old/hugo/content/posts/Mua-Lon.md",
         "---\ntitle: Mưa lớn\ndate: 2021-04-02\naliases: [mua-cu, \"https://h.example/tin-t%E1%BB%A9c/mua.html\"]\nseries: [mùa mưa]\n---\n\
@@ -359,7 +368,7 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (report, warnings) = (stdout(&out), stderr(&out));
-    assert!(report.contains("Imported 5 bulletin(s)"), "{report}");
+    assert!(report.contains("Imported 6 bulletin(s)"), "{report}");
     assert!(report.contains("1 × a section's own page (`_index.md`), not a bulletin"), "{report}");
     // What was left behind is named, with how many bulletins had it.
     for key in ["`weight` (1 bulletin)", "`extra.toc` (1 bulletin)", "`series` (1 bulletin)"] {
@@ -391,7 +400,7 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     // Imported again: nothing changes.
     let again = site.run(&["import", &site.root().join("old").to_string_lossy()]);
     assert!(
-        stdout(&again).contains("Imported 0 bulletin(s)") && stdout(&again).contains("5 × already imported"),
+        stdout(&again).contains("Imported 0 bulletin(s)") && stdout(&again).contains("6 × already imported"),
         "{}",
         stdout(&again)
     );
@@ -412,6 +421,7 @@ fn importing_a_zola_or_hugo_site_keeps_its_addresses_and_names_what_it_leaves() 
     leads("tin/bao-so-9/", "2021/10/bao-so-9/");
     leads("posts/mua-lon/", "2021/04/mua-lon/");
     leads("posts/mua-cu/", "2021/04/mua-lon/");
+    leads("2021/05/02/động-đất-67-độ/", "2021/05/dong-dat-6-7-do/");
     let page = std::fs::read_to_string(site.public().join("tin-tức/mua.html")).expect("whole-address alias");
     assert!(page.contains("https://x.example/2021/04/mua-lon/"), "{page}");
     assert!(!site.public().join("tin-tuc/bao").exists(), "a page with its own `path` had no other address");
@@ -435,7 +445,11 @@ fn importing_a_jekyll_site_keeps_its_post_urls_and_links() {
     let out = site.run(&["import", &site.root().join("old").to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("not kept"), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Imported 2 bulletin(s)") && !stdout(&out).contains("Skipped"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Imported 2 bulletin(s)") && !stdout(&out).contains("Skipped"),
+        "{}",
+        stdout(&out)
+    );
     site.build(&[]);
     let canonical = |old: &str| common::attrs(&site.page(old), "link[rel=canonical]", "href");
     let redirect =

@@ -18,8 +18,11 @@ pub enum Maker {
     /// Jekyll: a post's URL follows the `permalink` of `_config.yml` (`date` when it sets
     /// none): its categories, date and title.
     Jekyll(String),
-    /// A site that sets its URLs in a way bantin does not follow (Hugo's `permalinks` or
-    /// `uglyURLs`, a Jekyll style by week or day of the year): its configuration file. Only
+    /// A Hugo site's `permalinks`: a pattern by section (a page of another section has
+    /// Hugo's own URL).
+    HugoPermalinks(Vec<(String, String)>),
+    /// A site that sets its URLs in a way bantin does not follow (Hugo's `uglyURLs`, or
+    /// `permalinks` it cannot read; a Jekyll style by week or day of the year): its configuration file. Only
     /// the URLs the pages name are kept.
     OwnUrls(PathBuf),
 }
@@ -114,14 +117,35 @@ fn maker_of(root: &Path) -> Option<Maker> {
     for config in configs {
         let text = std::fs::read_to_string(&config).ok()?;
         let lower = text.to_lowercase();
-        if lower.contains("permalinks") || lower.contains("uglyurls") {
+        if lower.contains("uglyurls") {
             return Some(Maker::OwnUrls(config));
+        }
+        if lower.contains("permalinks") {
+            return Some(
+                hugo_permalinks(&config, &text).map_or(Maker::OwnUrls(config), Maker::HugoPermalinks),
+            );
         }
         // Zola's `base_url`; Hugo spells it `baseURL`.
         zola |= text.lines().any(|l| l.trim_start().starts_with("base_url"));
     }
     let is_zola = zola && first.file_name().is_some_and(|n| n == "config.toml");
     Some(if is_zola { Maker::Zola } else { Maker::Hugo })
+}
+
+/// The patterns of a Hugo configuration's `permalinks` (`posts = "/:year/:month/:slug/"`, or
+/// under `page`), by section; None when it cannot be read.
+fn hugo_permalinks(config: &Path, text: &str) -> Option<Vec<(String, String)>> {
+    let extension = config.extension()?.to_str()?;
+    let value: serde_json::Value = match extension {
+        "toml" => serde_json::to_value(toml::from_str::<toml::Table>(text).ok()?).ok()?,
+        "yaml" | "yml" => yaml_serde::from_str(text).ok()?,
+        _ => serde_json::from_str(text).ok()?,
+    };
+    let permalinks = value.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case("permalinks"))?.1;
+    let patterns = permalinks.get("page").unwrap_or(permalinks).as_object()?;
+    Some(
+        patterns.iter().filter_map(|(section, p)| Some((section.clone(), p.as_str()?.to_string()))).collect(),
+    )
 }
 
 /// The URL path the site gave a page by default (`/tin/the-thao/mua-lon/`), from its place
@@ -134,6 +158,13 @@ pub fn default_url(place: &OldPlace, c: &Candidate) -> Option<String> {
             Maker::Hugo => part.trim().to_lowercase().replace(' ', "-"),
             Maker::Zola => crate::text::slugify(part),
             Maker::Jekyll(pattern) => return jekyll_url(pattern, place, c),
+            Maker::HugoPermalinks(patterns) => {
+                let section = place.section.first().map_or("", String::as_str);
+                match patterns.iter().find(|(s, _)| s == section) {
+                    Some((_, pattern)) => return hugo_url(pattern, place, c),
+                    None => part.trim().to_lowercase().replace(' ', "-"),
+                }
+            }
             Maker::OwnUrls(_) => return None,
         };
         if !part.is_empty() {
@@ -171,6 +202,55 @@ fn jekyll_url(pattern: &str, place: &OldPlace, c: &Candidate) -> Option<String> 
         ("slug", crate::text::slugify(&title)),
         ("output_ext", ".html".to_string()),
     ];
+    expand(pattern, &values)
+}
+
+/// A Hugo page's URL by its section's `pattern`: the date's `:year`, `:month`, `:day`,
+/// `:section`, `:sections`, `:title` (made a path as Hugo does), `:slug` (or the title),
+/// `:filename`, `:contentbasename` and `:slugorfilename`. None with another placeholder, or
+/// without a date when the pattern has one.
+fn hugo_url(pattern: &str, place: &OldPlace, c: &Candidate) -> Option<String> {
+    let date = c.date.as_deref().unwrap_or_default();
+    let part = |r: std::ops::Range<usize>| date.get(r).unwrap_or_default().to_string();
+    // Hugo's path of a title: lower-cased, spaces as hyphens, other punctuation left out.
+    let urlize = |s: &str| -> String {
+        let mut out = String::with_capacity(s.len());
+        for ch in s.trim().chars() {
+            if ch.is_whitespace() {
+                out.push('-');
+            } else if matches!(ch, '.' | '_' | '-' | '~' | '+')
+                || unicode_normalization::char::is_combining_mark(ch)
+                || ch.is_alphanumeric()
+            {
+                out.extend(ch.to_lowercase());
+            }
+        }
+        out
+    };
+    let slug = c.slug.clone().unwrap_or_else(|| urlize(&c.title));
+    let values = [
+        ("year", part(0..4)),
+        ("month", part(5..7)),
+        ("day", part(8..10)),
+        ("section", place.section.first().cloned().unwrap_or_default()),
+        ("sections", place.section.join("/")),
+        ("title", urlize(&c.title)),
+        ("slug", slug.clone()),
+        ("slugorfilename", c.slug.clone().unwrap_or_else(|| place.name.clone())),
+        ("slugorcontentbasename", c.slug.clone().unwrap_or_else(|| place.name.clone())),
+        ("filename", place.name.clone()),
+        ("contentbasename", place.name.clone()),
+    ];
+    // Hugo lower-cases a page's path (unless told not to).
+    let url = expand(pattern, &values)?.to_lowercase();
+    // A date the page did not have leaves its parts empty: that URL is not the one it had.
+    (!(date.is_empty() && ["year", "month", "day"].iter().any(|p| pattern.contains(&format!(":{p}")))))
+        .then_some(url)
+}
+
+/// `pattern` with each `:name` replaced by its value (the longest name that is one), runs of
+/// slashes made one; None with a placeholder not among them.
+fn expand(pattern: &str, values: &[(&str, String)]) -> Option<String> {
     let mut url = String::new();
     let mut rest = pattern;
     while let Some(at) = rest.find(':') {
@@ -287,6 +367,24 @@ mod tests {
         assert_eq!(url(&[], own, &post).as_deref(), Some("/19/3/5/mua-lon/"));
         assert_eq!(url(&[], Maker::Jekyll("/:year/:week/:title/".into()), &post), None);
         assert_eq!(url(&[], Maker::Jekyll("/:title/".into()), &none), None, "no date");
+        // Hugo's permalinks, for the sections they name.
+        let hugo = |pattern: &str| Maker::HugoPermalinks(vec![("tin".into(), pattern.into())]);
+        let page = Candidate { title: "Mưa lớn: Hà Nội ngập!".into(), ..post.clone() };
+        assert_eq!(
+            url(&["tin"], hugo("/:year/:month/:title/"), &page).as_deref(),
+            Some("/2019/03/mưa-lớn-hà-nội-ngập/")
+        );
+        assert_eq!(
+            url(&["tin", "con"], hugo("/:sections/:slug/"), &page).as_deref(),
+            Some("/tin/con/mua-lon/")
+        );
+        assert_eq!(url(&["tin"], hugo("/:filename/"), &page).as_deref(), Some("/mưa lớn/"));
+        assert_eq!(
+            url(&["khac"], hugo("/:year/:slug/"), &page).as_deref(),
+            Some("/khac/mua-lon/"),
+            "another section"
+        );
+        assert_eq!(url(&["tin"], hugo("/:year/:slug/"), &Candidate { date: None, ..page.clone() }), None);
     }
 
     #[test]
@@ -309,7 +407,18 @@ mod tests {
         let zola = make("z", "config.toml", "base_url = \"https://x.example\"\n", "tin/bai.md");
         assert_eq!(place_of(&zola).expect("place").maker, Some(Maker::Zola));
         let own = make("o", "config.yaml", "permalinks:\n  posts: /:year/:slug/\n", "posts/bai.md");
-        assert!(matches!(place_of(&own).expect("place").maker, Some(Maker::OwnUrls(_))));
+        assert_eq!(
+            place_of(&own).expect("place").maker,
+            Some(Maker::HugoPermalinks(vec![("posts".into(), "/:year/:slug/".into())]))
+        );
+        let ugly = make("u", "hugo.toml", "uglyURLs = true\n", "posts/bai.md");
+        assert!(matches!(place_of(&ugly).expect("place").maker, Some(Maker::OwnUrls(_))));
+        let paged =
+            make("p", "hugo.toml", "[permalinks.page]\ntin = '/:year/:month/:title/'\n", "tin/bai.md");
+        assert_eq!(
+            place_of(&paged).expect("place").maker,
+            Some(Maker::HugoPermalinks(vec![("tin".into(), "/:year/:month/:title/".into())]))
+        );
         std::fs::create_dir_all(dir.join("j/tin/_posts")).expect("mkdir");
         std::fs::write(dir.join("j/_config.yml"), "permalink: pretty\n").expect("config");
         // Named as a user may name it, through `..`.

@@ -537,6 +537,58 @@ fn importing_a_wordpress_export() {
 }
 
 #[test]
+fn importing_a_wordpress_site_copy_brings_its_uploaded_pictures() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    // A copy of the WordPress site: its uploads, and the export beside them.
+    site.write_bytes("old/wp-content/uploads/2021/03/cau-moi.jpg", &common::photo::jpeg(160, 100, 1, true));
+    site.write_bytes(
+        "old/wp-content/uploads/2021/03/le-cat-bang.jpg",
+        &common::photo::jpeg(120, 80, 1, true),
+    );
+    site.write(
+        "old/export.xml",
+        r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<item>
+<title>Cầu mới</title>
+<content:encoded><![CDATA[<p>Thông xe.</p>
+<figure class="wp-block-image"><img src="https://baotinh.example/wp-content/uploads/2021/03/le-cat-bang.jpg" alt="" class="wp-image-9"/><figcaption>Lễ cắt băng. Ảnh: <em>A</em></figcaption></figure>
+<p><a href="https://baotinh.example/wp-content/uploads/2021/03/khong-co.jpg"><img src="https://baotinh.example/wp-content/uploads/2021/03/khong-co.jpg" alt="Không có" /></a></p>
+<p>Chữ <img src="https://baotinh.example/x.png" alt="" /> giữa dòng.</p>]]></content:encoded>
+<wp:post_id>12</wp:post_id>
+<wp:post_date>2021-03-05 08:30:00</wp:post_date>
+<wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>7</wp:meta_value></wp:postmeta>
+</item>
+<item><title>Ảnh</title><wp:post_id>7</wp:post_id><wp:post_type>attachment</wp:post_type><wp:attachment_url>https://baotinh.example/wp-content/uploads/2021/03/cau-moi.jpg</wp:attachment_url></item>
+</channel>
+</rss>"#,
+    );
+    let out = site.run(&["import", &site.root().join("old/export.xml").to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(site.root().join("content/2021/03/cau-moi.md")).expect("imported");
+    // Found here: copied beside the bulletin. Not here: left at its web address.
+    assert!(text.contains("image: cau-moi-cau-moi.jpg"), "{text}");
+    assert!(
+        text.contains("![Lễ cắt băng. Ảnh: A](<cau-moi-le-cat-bang.jpg> \"Lễ cắt băng. Ảnh: A\")"),
+        "{text}"
+    );
+    assert!(
+        text.contains("![Không có](<https://baotinh.example/wp-content/uploads/2021/03/khong-co.jpg>)"),
+        "{text}"
+    );
+    assert!(text.contains("<p>Chữ <img src=\"https://baotinh.example/x.png\""), "{text}");
+    assert!(site.root().join("content/2021/03/cau-moi-le-cat-bang.jpg").is_file());
+    site.build(&[]);
+    let page = site.page("2021/03/cau-moi/");
+    assert_eq!(common::attrs(&page, "figure.lead img", "width"), ["160"]);
+    assert_eq!(texts(&page, ".body figcaption"), ["Lễ cắt băng. Ảnh: A"]);
+    assert_eq!(common::attrs(&page, ".body figure img", "width"), ["120"]);
+}
+
+#[test]
 fn importing_keeps_pictures_beside_the_imported_bulletin() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     let src = site.root().join("old");

@@ -45,7 +45,42 @@ struct Export {
 
 pub fn read(file: &Path) -> Result<Records, String> {
     let f = std::fs::File::open(file).map_err(|e| format!("cannot read: {e}"))?;
-    read_from(BufReader::new(f))
+    let mut records = read_from(BufReader::new(f))?;
+    // Pictures of the site's own uploads that are here too (the export beside the site's
+    // `wp-content/`, as a copy of a WordPress site has it) come along as pictures of the
+    // bulletin: found from the site's root, they are copied beside it and published as its
+    // photos (sized, their camera's metadata left behind).
+    let folder = file.parent().unwrap_or(Path::new("."));
+    for c in records.iter_mut().filter_map(|(_, c)| c.as_mut().ok()) {
+        c.image = c.image.take().map(|i| local_upload(folder, &i).unwrap_or(i));
+        let mut body = String::with_capacity(c.body.len());
+        let mut rest = c.body.as_str();
+        while let Some(at) = rest.find("](<") {
+            body.push_str(&rest[..at + 3]);
+            rest = &rest[at + 3..];
+            if let Some(end) = rest.find('>') {
+                let src = &rest[..end];
+                body.push_str(&local_upload(folder, src).unwrap_or_else(|| src.to_string()));
+                rest = &rest[end..];
+            }
+        }
+        body.push_str(rest);
+        c.body = body;
+    }
+    Ok(records)
+}
+
+/// The path from the site's root (`/wp-content/uploads/2019/11/a.jpg`) of a WordPress upload's
+/// address, when that file is in `folder` or a folder above it.
+fn local_upload(folder: &Path, url: &str) -> Option<String> {
+    let at = url.find("/wp-content/uploads/")?;
+    let rooted = url[at..].split(['?', '#']).next()?;
+    let decoded = crate::text::escape::percent_decode(rooted).unwrap_or_else(|| rooted.to_string());
+    let relative = decoded.trim_start_matches('/');
+    if relative.split('/').any(|part| part == "..") {
+        return None;
+    }
+    folder.ancestors().any(|a| a.join(relative).is_file()).then(|| rooted.to_string())
 }
 
 /// The posts of an export read from `source`, each labelled `post <id>`.
@@ -264,10 +299,17 @@ fn body(html: &str) -> (String, Vec<String>) {
         rest = &from[1..];
     }
     out.push_str(rest);
-    // The editor's `\r\n`, and runs of blank lines the marks leave.
-    let out = out.replace("\r\n", "\n");
-    let mut tidy = String::with_capacity(out.len());
-    for line in out.split('\n') {
+    // A picture alone on its line (a classic editor's `<img>`, in a link or not; the block
+    // editor's `<figure>` with its caption) becomes a Markdown picture in its own paragraph,
+    // which bantin publishes as a photo when its file is here.
+    let out: Vec<String> = out
+        .replace("\r\n", "\n")
+        .split('\n')
+        .map(|line| lone_picture(line).map_or_else(|| line.to_string(), |md| format!("\n{md}\n")))
+        .collect();
+    // Runs of blank lines (the marks leave some) made one.
+    let mut tidy = String::new();
+    for line in out.join("\n").split('\n') {
         if line.trim().is_empty() && (tidy.is_empty() || tidy.ends_with("\n\n")) {
             continue;
         }
@@ -275,6 +317,37 @@ fn body(html: &str) -> (String, Vec<String>) {
         tidy.push('\n');
     }
     (tidy.trim().to_string(), notes)
+}
+
+/// The Markdown picture of a line that holds one `<img>` and nothing else but its wrappers
+/// (`<p>`, a link, a `<figure>` with a `<figcaption>`, whose text is the caption).
+fn lone_picture(line: &str) -> Option<String> {
+    let mut l = line.trim();
+    if let Some(inner) = l.strip_prefix("<p>").and_then(|i| i.strip_suffix("</p>")) {
+        l = inner.trim();
+    }
+    let mut caption = String::new();
+    if l.starts_with("<figure") && l.ends_with("</figure>") {
+        l = l.get(l.find('>')? + 1..l.len() - "</figure>".len())?.trim();
+        if let Some(start) = l.find("<figcaption") {
+            let end = l.find("</figcaption>")?;
+            let text = l.get(l[start..].find('>')? + start + 1..end)?;
+            caption = crate::text::single_line(&strip_tags(text));
+            l = l[..start].trim();
+        }
+    }
+    if l.starts_with("<a ") && l.ends_with("</a>") {
+        l = l.get(l.find('>')? + 1..l.len() - "</a>".len())?.trim();
+    }
+    if !(l.starts_with("<img ") && l.ends_with('>') && l.matches('<').count() == 1) {
+        return None;
+    }
+    let src = attribute(l, "src").filter(|s| !s.is_empty() && !s.contains(['<', '>', '\n']))?;
+    let alt = attribute(l, "alt").unwrap_or_default();
+    let alt = if alt.trim().is_empty() { caption.clone() } else { alt };
+    let title =
+        if caption.is_empty() { String::new() } else { format!(" \"{}\"", caption.replace('"', "\\\"")) };
+    Some(format!("![{}](<{src}>{title})", alt.replace(['[', ']'], "")))
 }
 
 /// A WordPress shortcode at the start of `s` as Markdown, and how much of `s` it took: a
@@ -457,6 +530,30 @@ mod tests {
 <item><title>Bỏ</title><wp:post_id>10</wp:post_id><wp:status>trash</wp:status><wp:post_type>post</wp:post_type></item>
 </channel>
 </rss>"#;
+
+    #[test]
+    fn pictures_alone_on_their_line() {
+        let md = |l: &str| lone_picture(l);
+        assert_eq!(
+            md("<p><a href=\"b.jpg\"><img src=\"a.jpg\" alt=\"A\" /></a></p>").as_deref(),
+            Some("![A](<a.jpg>)")
+        );
+        assert_eq!(
+            md("<figure class=\"x\"><img src=\"a.jpg\"/><figcaption>Cầu \"mới\"</figcaption></figure>")
+                .as_deref(),
+            Some("![Cầu \"mới\"](<a.jpg> \"Cầu \\\"mới\\\"\")")
+        );
+        for odd in [
+            "<figure</figure>",
+            "<a </a>",
+            "<figure><figcaption</figcaption></figure>",
+            "<img >",
+            "x <img src=a>",
+            "<img src=\"a\"><img src=\"b\">",
+        ] {
+            assert_eq!(md(odd), None, "{odd}");
+        }
+    }
 
     #[test]
     fn character_references() {

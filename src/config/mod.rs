@@ -9,7 +9,7 @@ use crate::diag::{Diagnostic, did_you_mean, line_col};
 mod permalink;
 mod photos;
 
-pub use permalink::{Permalink, push_padded};
+pub use permalink::{Permalink, push_padded, single_slashes};
 pub use photos::PhotoConfig;
 
 /// The site's configuration. Every key is optional; see `site.toml` in the repository for a

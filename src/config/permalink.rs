@@ -141,17 +141,22 @@ impl Permalink {
                 }
             };
         }
-        if p.as_bytes().windows(2).any(|w| w == b"//") {
-            let mut joined = String::with_capacity(p.len());
-            for c in p.chars() {
-                if !(c == '/' && joined.ends_with('/')) {
-                    joined.push(c);
-                }
-            }
-            p = joined;
-        }
-        p
+        single_slashes(p)
     }
+}
+
+/// `p` with each run of slashes made one (where an empty placeholder left two side by side).
+pub fn single_slashes(p: String) -> String {
+    if !p.as_bytes().windows(2).any(|w| w == b"//") {
+        return p;
+    }
+    let mut joined = String::with_capacity(p.len());
+    for c in p.chars() {
+        if !(c == '/' && joined.ends_with('/')) {
+            joined.push(c);
+        }
+    }
+    joined
 }
 
 /// Appends `n` padded with zeros to `width` digits.

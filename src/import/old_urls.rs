@@ -264,13 +264,7 @@ fn expand(pattern: &str, values: &[(&str, String)]) -> Option<String> {
         rest = &after[name.len()..];
     }
     url.push_str(rest);
-    let mut joined = String::with_capacity(url.len());
-    for ch in url.chars() {
-        if !(ch == '/' && joined.ends_with('/')) {
-            joined.push(ch);
-        }
-    }
-    Some(joined)
+    Some(crate::config::single_slashes(url))
 }
 
 /// The old URL paths of a page from what its front matter wrote: a path from the site's root

@@ -392,3 +392,42 @@ fn a_file_larger_than_static_hosts_take_is_warned_of_and_published() {
         Some(40 << 20)
     );
 }
+
+#[test]
+fn a_recording_that_is_not_there_is_a_plain_link_without_a_play_button() {
+    let site = Site::new(SITE);
+    site.write_bytes("content/2025/07/ban-tin.mp3", &varied(4_000, 7));
+    site.bulletin(
+        "2025/07/a.md",
+        "title: Bản tin\ndate: 2025-07-01",
+        "Dòng đầu.\n\n[Bản tin 18 giờ](ban-tin.mp3)\n\n[Bản tin 21 giờ](ban-tin-21h.mp3)",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("the linked file `ban-tin-21h.mp3` is not there"), "{err}");
+    let doc = site.page("2025/07/a/index.html");
+    let select = |s: &str| scraper::Selector::parse(s).expect("selector");
+    let players: Vec<String> = doc
+        .select(&select("figure.audio > a.audio-link"))
+        .filter(|a| a.select(&select("span.audio-play")).next().is_some())
+        .map(|a| a.text().collect::<String>())
+        .collect();
+    assert_eq!(players.len(), 1, "{players:?}");
+    assert!(players[0].starts_with("Bản tin 18 giờ"), "{players:?}");
+    // The missing one is still its link, in a paragraph, with its words.
+    let plain: Vec<String> = doc
+        .select(&select("article p > a[href]"))
+        .map(|a| a.text().collect::<String>())
+        .filter(|t| t.contains("21 giờ"))
+        .collect();
+    assert_eq!(plain, ["Bản tin 21 giờ"]);
+    // Once the file is there, it plays like the other, as a clean build shows it.
+    site.write_bytes("content/2025/07/ban-tin-21h.mp3", &varied(3_000, 8));
+    assert!(site.run(&["build"]).status.success());
+    let doc = site.page("2025/07/a/index.html");
+    assert_eq!(doc.select(&select("figure.audio span.audio-play")).count(), 2);
+    let incremental = snapshot(&site.public());
+    assert!(site.run(&["build", "--clean"]).status.success());
+    assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
+}

@@ -396,6 +396,16 @@ impl Archive {
         for link in &e.facts.attachments {
             let file = attachment_file(&source, &link.target);
             let note = file.as_ref().and_then(|f| self.files.get(f)).map(|f| &f.note);
+            if note.is_none() {
+                // Not there (the build warns): a recording's play button would start a player
+                // with nothing to play, so the link stays a link.
+                let marker = format!(
+                    "href=\"{}{}\"",
+                    markdown::ATTACHMENT_LINK,
+                    crate::text::escape::markdown_href(&link.target)
+                );
+                out = markdown::without_player(&out, &marker);
+            }
             fill(&mut out, markdown::ATTACHMENT_LINK, &link.target, file.as_deref(), note);
         }
         if from_root {

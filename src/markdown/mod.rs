@@ -19,6 +19,7 @@ mod words;
 
 use highlight::*;
 pub use highlight::{HIGHLIGHT_CLASS_STYLE, contrast, syntax_css};
+pub use players::without_player;
 use players::{lone_audio, lone_video};
 use words::*;
 

@@ -73,8 +73,36 @@ pub(super) fn lone_audio(events: &[Event]) -> Option<String> {
     let words =
         if words.trim().is_empty() { target.rsplit('/').next().unwrap_or(target) } else { words.trim() };
     Some(format!(
-        "<figure class=\"audio\"><a class=\"audio-link\" href=\"{}\"><span class=\"audio-play\"></span>{}</a></figure>\n",
+        "{AUDIO_OPEN}href=\"{}\"{AUDIO_BUTTON}{}{AUDIO_CLOSE}\n",
         crate::text::escape::markdown_href(dest_url),
         crate::text::escape::xml(words)
     ))
+}
+
+/// A recording's player as [`lone_audio`] writes it: before its link's `href`, between that and
+/// the link's words, and after them.
+const AUDIO_OPEN: &str = "<figure class=\"audio\"><a class=\"audio-link\" ";
+const AUDIO_BUTTON: &str = "><span class=\"audio-play\"></span>";
+const AUDIO_CLOSE: &str = "</a></figure>";
+
+/// `html` with the recording player of each link whose `href="…"` is `href` made a plain link
+/// in a paragraph: for a file that is not there, whose play button would start a player with
+/// nothing to play.
+pub fn without_player(html: &str, href: &str) -> String {
+    let open = format!("{AUDIO_OPEN}{href}{AUDIO_BUTTON}");
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(&open) {
+        let words = &rest[at + open.len()..];
+        let Some(close) = words.find(AUDIO_CLOSE) else { break };
+        out.push_str(&rest[..at]);
+        out.push_str("<p><a ");
+        out.push_str(href);
+        out.push('>');
+        out.push_str(&words[..close]);
+        out.push_str("</a></p>");
+        rest = &words[close + AUDIO_CLOSE.len()..];
+    }
+    out.push_str(rest);
+    out
 }

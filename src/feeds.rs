@@ -217,7 +217,8 @@ impl Ctx<'_> {
     /// The files the bulletin links beside it, absolute: feed readers offer them as its
     /// enclosures (a podcast player plays a radio bulletin's recording).
     fn enclosures(&self, e: &Entry) -> Vec<(String, &crate::archive::LinkedFile)> {
-        self.archive.linked_files(e).into_iter().map(|(path, file)| (self.url(&path), file)).collect()
+        let url = |path: &str| self.url(&crate::text::escape::url_path(path));
+        self.archive.linked_files(e).into_iter().map(|(path, file)| (url(&path), file)).collect()
     }
 
     fn atom(&self, spec: &FeedSpec, entries: &[(usize, &Entry)]) -> String {

@@ -431,3 +431,89 @@ fn a_recording_that_is_not_there_is_a_plain_link_without_a_play_button() {
     assert!(site.run(&["build", "--clean"]).status.success());
     assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
 }
+
+#[test]
+fn a_file_of_static_linked_from_the_root_is_told_of_offered_and_played_like_one_beside_the_bulletin() {
+    let site = Site::new(SITE);
+    site.write_bytes("static/van-ban/Quyết định 12.pdf", &varied(250_880, 11));
+    site.write_bytes("static/am-thanh/ban-tin.mp3", &varied(9_000, 12));
+    site.write_bytes("content/2025/07/phu-luc.xlsx", &varied(3_000, 13));
+    site.bulletin(
+        "2025/07/a.md",
+        "title: Quyết định\ndate: 2025-07-01",
+        "Toàn văn [quyết định](</van-ban/Quyết định 12.pdf#page=2>), [phụ lục](/2025/07/phu-luc.xlsx), \
+         [bản cũ](/van-ban/cu.pdf), [tin RSS](/rss.xml) và [giới thiệu](/gioi-thieu/).\n\n\
+         [Bản tin 18 giờ](/am-thanh/ban-tin.mp3)\n\n[Bản tin 21 giờ](/am-thanh/khong-co.mp3)",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // A file the site does not have, linked from the root, may be the host's: no warning.
+    assert!(!err.contains("is not there"), "{err}");
+    // Each link's words, where it leads (under public/), and the note it ends with: the files
+    // the site has are told of; the rest lead where they did, untold.
+    let told: Vec<(String, Option<String>)> = notes(&site, "2025/07/a/")
+        .into_iter()
+        .map(|(words, path, note)| {
+            let path = path.strip_prefix(site.public()).unwrap_or(&path).to_string_lossy().into_owned();
+            (format!("{words} → {path}"), note)
+        })
+        .filter(|(s, _)| !s.starts_with("Trang chủ") && !s.starts_with("Tháng 7/2025"))
+        .collect();
+    let expect = |s: &str, n: Option<&str>| (s.to_string(), n.map(str::to_string));
+    assert_eq!(
+        told,
+        [
+            expect("quyết định → van-ban/Quyết định 12.pdf", Some("(PDF, 245 KB)")),
+            expect("phụ lục → files/2025/07/phu-luc.xlsx", Some("(XLSX, 3 KB)")),
+            expect("bản cũ → van-ban/cu.pdf", None),
+            expect("tin RSS → rss.xml", None),
+            expect("giới thiệu → gioi-thieu/index.html", None),
+            expect("Bản tin 18 giờ → am-thanh/ban-tin.mp3", Some("(MP3, 9 KB)")),
+            expect("Bản tin 21 giờ → am-thanh/khong-co.mp3", None),
+        ]
+    );
+    // The links lead from the page to the site's root, the path's bytes escaped, the fragment
+    // kept; those the site has not lead where they did.
+    let hrefs = attrs(&site.page("2025/07/a/"), "article a", "href");
+    for href in [
+        "../../../van-ban/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf#page=2",
+        "../../../van-ban/cu.pdf",
+        "../../../rss.xml",
+        "../../../gioi-thieu/",
+    ] {
+        assert!(hrefs.iter().any(|h| h == href), "{href}: {hrefs:?}");
+    }
+    // The recording of static/ plays; the one not there is a plain link.
+    let doc = site.page("2025/07/a/index.html");
+    let select = |s: &str| scraper::Selector::parse(s).expect("selector");
+    let players: Vec<String> =
+        doc.select(&select("figure.audio > a.audio-link")).map(|a| a.text().collect::<String>()).collect();
+    assert_eq!(players, ["Bản tin 18 giờ (MP3, 9 KB)"]);
+    // The feeds offer the files as enclosures, in the order linked.
+    let json: serde_json::Value =
+        serde_json::from_slice(&bytes(&site.public().join("feed.json"))).expect("json");
+    let urls: Vec<&str> = json["items"][0]["attachments"]
+        .as_array()
+        .expect("attachments")
+        .iter()
+        .filter_map(|a| a["url"].as_str())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://tin.example/tin-tuc/van-ban/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf",
+            "https://tin.example/tin-tuc/files/2025/07/phu-luc.xlsx",
+            "https://tin.example/tin-tuc/am-thanh/ban-tin.mp3",
+        ]
+    );
+    // A file of static/ replaced by a larger one: the note follows, as a clean build has it.
+    site.write_bytes("static/am-thanh/ban-tin.mp3", &varied(30_000, 14));
+    age(&site.root().join("static/am-thanh/ban-tin.mp3"));
+    assert!(site.run(&["build"]).status.success());
+    let found = notes(&site, "2025/07/a/");
+    assert!(found.iter().any(|(_, _, n)| n.as_deref() == Some("(MP3, 29 KB)")), "{found:?}");
+    let incremental = snapshot(&site.public());
+    assert!(site.run(&["build", "--clean"]).status.success());
+    assert!(incremental == snapshot(&site.public()), "an incremental build equals a clean one");
+}

@@ -394,7 +394,7 @@ impl Archive {
         }
         let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
         for link in &e.facts.attachments {
-            let file = attachment_file(&source, &link.target);
+            let file = attachment_file(&source, &link.target, |o| self.files.contains_key(o));
             let note = file.as_ref().and_then(|f| self.files.get(f)).map(|f| &f.note);
             if note.is_none() {
                 // Not there (the build warns): a recording's play button would start a player
@@ -406,6 +406,7 @@ impl Archive {
                 );
                 out = markdown::without_player(&out, &marker);
             }
+            let file = file.map(|f| crate::text::escape::url_path(&f));
             fill(&mut out, markdown::ATTACHMENT_LINK, &link.target, file.as_deref(), note);
         }
         if from_root {
@@ -423,7 +424,9 @@ impl Archive {
         }
         let source = e.bulletin.source.to_string_lossy().replace('\\', "/");
         for link in &e.facts.attachments {
-            let Some(path) = attachment_file(&source, &link.target) else { continue };
+            let Some(path) = attachment_file(&source, &link.target, |o| self.files.contains_key(o)) else {
+                continue;
+            };
             if let Some(file) = self.files.get(&path)
                 && !found.iter().any(|(p, _)| *p == path)
             {
@@ -467,9 +470,16 @@ fn with_note(html: &str, marker: &str, note: &str) -> String {
 
 /// Where the file a bulletin (`content/…/x.md`) links as `target` is published
 /// (site-relative), whether or not it is there: the attachments stage publishes it there when
-/// it is, and warns when it is not.
-pub fn attachment_file(bulletin: &str, target: &str) -> Option<String> {
-    crate::photos::resolve(bulletin, target, |_| true).ok().and_then(|p| crate::photos::published_file(&p))
+/// it is (or the static stage, for a file of `static/`), and warns when it is not. `known`
+/// says whether a file is published at an address (of the places a target from the root may
+/// name, the one that is).
+pub fn attachment_file(bulletin: &str, target: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+    // A target from the root may be a file of `static/` or of `content/`: the one published.
+    let published = |p: &str| crate::photos::published_file(p);
+    match crate::photos::resolve(bulletin, target, |p| published(p).is_some_and(|o| known(&o))) {
+        Ok(p) => published(&p),
+        Err(candidates) => candidates.first().and_then(|p| published(p)),
+    }
 }
 
 /// The date archive: years newest first, each with its months newest first.

@@ -28,6 +28,9 @@ pub struct Attachment {
 #[derive(Debug, Default)]
 pub struct Attached {
     pub files: BTreeMap<String, Attachment>,
+    /// Files of `static/` that bulletins link (`/tep/quyet-dinh.pdf`), by where they are
+    /// published: told of like the others, published by the static stage.
+    pub statics: BTreeMap<String, Attachment>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -51,11 +54,25 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
         let bulletin = crate::render::slash_path(&e.bulletin.source);
         for link in &e.facts.attachments {
             let resolved = crate::photos::resolve(&bulletin, &link.target, |p| {
-                p.starts_with("static/") || real(p).is_some()
+                if p.starts_with("static/") {
+                    static_file(&site.root, p).is_some()
+                } else {
+                    real(p).is_some()
+                }
             });
             let path = match resolved {
-                Ok(path) if path.starts_with("static/") => continue,
+                Ok(path) if path.starts_with("static/") => {
+                    if let (Some((len, mtime)), Some(output)) =
+                        (static_file(&site.root, &path), crate::photos::published_file(&path))
+                    {
+                        found.statics.insert(output, Attachment { source: path, len, mtime });
+                    }
+                    continue;
+                }
                 Ok(path) => path,
+                // A link from the root to a file bantin does not have may be to one the host
+                // serves besides (or to a feed bantin writes, `/rss.xml`): it leads there, untold.
+                Err(_) if crate::markdown::is_root_link(link.target.trim_start()) => continue,
                 Err(tried) => {
                     let what = (link.target.as_str(), "linked file", PUT_THE_FILE);
                     let mut d = super::photos::missing(
@@ -107,6 +124,13 @@ pub fn find(site: &LoadedSite) -> Result<Attached, Vec<Diagnostic>> {
     if errors.is_empty() { Ok(found) } else { Err(errors) }
 }
 
+/// The size and time of the site's file `path` (`static/…`), if it is a file (a symbolic
+/// link is not: the static stage does not follow them).
+fn static_file(root: &Path, path: &str) -> Option<(u64, i64)> {
+    let meta = std::fs::symlink_metadata(root.join(path)).ok().filter(std::fs::Metadata::is_file)?;
+    Some((meta.len(), crate::hash::mtime_nanos(&meta)))
+}
+
 impl Attached {
     /// What pages and feeds tell of each file ([`note`](crate::archive::files::note), [`media_type`](crate::archive::files::media_type)), by where it is
     /// published.
@@ -116,6 +140,7 @@ impl Attached {
     ) -> rustc_hash::FxHashMap<String, crate::archive::LinkedFile> {
         self.files
             .iter()
+            .chain(&self.statics)
             .map(|(output, a)| {
                 let file = crate::archive::LinkedFile {
                     len: a.len,

@@ -49,7 +49,7 @@ pub struct Rendered {
     /// replace with the target's URL.
     pub internal_links: Vec<(String, usize)>,
     /// Links to a file beside the bulletin (`quyet-dinh.pdf`, `../phu-luc/bang.xlsx`): its
-    /// attachments, published with it. In the HTML their href is [`ATTACHMENT_LINK`] followed
+    /// attachments, published with it; and to a file from the site's root (`/tep/a.pdf`). In the HTML their href is [`ATTACHMENT_LINK`] followed
     /// by the target, for the renderer to replace with the published file's address.
     pub attachments: Vec<FileLink>,
     /// Other links relative to the page (`../tags/x/`, `bao-cao`): (target as written, byte
@@ -140,17 +140,29 @@ pub fn is_web_address_without_scheme(dest: &str) -> bool {
 /// last part has an extension, and it is not a bulletin (`.md`), a web page (`.html`) or a
 /// folder (`x/`).
 pub fn is_attachment_link(dest: &str) -> bool {
+    is_relative_link(dest) && !is_web_address_without_scheme(dest) && names_a_file(dest)
+}
+
+/// Whether a link target from the site's root names a file (`/tep/quyet-dinh.pdf`, most
+/// often one of `static/`): it is told and published as a file beside the bulletin is, its
+/// type and size on the link and an enclosure in the feeds, when it is one of the site's
+/// files; else it leads where it did (the host may serve it: the build does not warn).
+pub fn is_file_from_root(dest: &str) -> bool {
+    is_root_link(dest) && names_a_file(dest)
+}
+
+/// Whether a link target's last part has an extension of a file, not of a bulletin (`.md`)
+/// or a web page (`.html`).
+fn names_a_file(dest: &str) -> bool {
     let path = dest.split(['?', '#']).next().unwrap_or(dest);
     let name = path.rsplit('/').next().unwrap_or(path);
     let extension = name.rsplit_once('.').map(|(stem, ext)| (stem, ext.to_ascii_lowercase()));
-    is_relative_link(dest)
-        && !is_web_address_without_scheme(dest)
-        && extension.is_some_and(|(stem, ext)| {
-            !stem.is_empty()
-                && (1..=5).contains(&ext.len())
-                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
-                && !["md", "html", "htm", "php", "asp", "aspx"].contains(&ext.as_str())
-        })
+    extension.is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+            && !["md", "html", "htm", "php", "asp", "aspx"].contains(&ext.as_str())
+    })
 }
 
 /// Whether a link target names another bulletin's source file.
@@ -216,9 +228,9 @@ pub fn render(markdown: &str, unsafe_html: bool) -> Rendered {
                 let dest_url = if is_internal_link(&dest_url) {
                     out.internal_links.push((dest_url.to_string(), range.start));
                     CowStr::from(format!("{INTERNAL_LINK}{dest_url}"))
-                } else if is_root_link(&dest_url) {
+                } else if is_root_link(&dest_url) && !is_file_from_root(&dest_url) {
                     CowStr::from(format!("{ROOT_LINK}{}", &dest_url[1..]))
-                } else if is_attachment_link(&dest_url) {
+                } else if is_attachment_link(&dest_url) || is_file_from_root(&dest_url) {
                     out.attachments.push(FileLink {
                         target: dest_url.to_string(),
                         offset: range.start,

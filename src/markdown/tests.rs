@@ -296,10 +296,17 @@ fn links_relative_to_the_page_are_listed_and_others_are_not() {
     let listed: Vec<&str> = r.relative_links.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(listed, ["../tags/x/"]);
     let attached: Vec<&str> = r.attachments.iter().map(|l| l.target.as_str()).collect();
-    assert_eq!(attached, ["bao-cao.pdf"]);
+    // A file from the root is told of as one beside the bulletin is; other links from the
+    // root (a page, a folder) are only put under the site's root.
+    assert_eq!(attached, ["bao-cao.pdf", "/tep/a.pdf"]);
     assert!(r.html.contains(&format!("href=\"{}bao-cao.pdf\"", super::ATTACHMENT_LINK)), "{}", r.html);
-    assert!(r.html.contains(&format!("href=\"{}tep/a.pdf\"", super::ROOT_LINK)), "{}", r.html);
+    assert!(r.html.contains(&format!("href=\"{}/tep/a.pdf\"", super::ATTACHMENT_LINK)), "{}", r.html);
     assert!(r.html.contains("href=\"//cdn.vn/x\""), "{}", r.html);
+    let r = render("[a](/gioi-thieu/) [b](/tep/trang.html) [c](/tep/a.pdf#page=2)", false);
+    let attached: Vec<&str> = r.attachments.iter().map(|l| l.target.as_str()).collect();
+    assert_eq!(attached, ["/tep/a.pdf#page=2"]);
+    assert!(r.html.contains(&format!("href=\"{}gioi-thieu/\"", super::ROOT_LINK)), "{}", r.html);
+    assert!(r.html.contains(&format!("href=\"{}tep/trang.html\"", super::ROOT_LINK)), "{}", r.html);
 }
 
 #[test]

@@ -99,6 +99,12 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Encodes a site path (`van-ban/Quyết định 12.pdf`) for a URL: every byte but the unreserved
+/// ASCII letters, digits and `-._~`, and `/`, as `%XX`.
+pub fn url_path(s: &str) -> String {
+    s.split('/').map(percent_encode).collect::<Vec<_>>().join("/")
+}
+
 /// An href as pulldown-cmark writes it (so that what it wrote can be found in its output).
 pub fn markdown_href(s: &str) -> String {
     let mut out = String::new();
@@ -109,6 +115,16 @@ pub fn markdown_href(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_path_is_encoded_but_for_its_slashes() {
+        assert_eq!(
+            url_path("van-ban/Quyết định 12.pdf"),
+            "van-ban/Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2012.pdf"
+        );
+        assert_eq!(url_path("files/2025/07/bao-cao_1.pdf"), "files/2025/07/bao-cao_1.pdf");
+        assert_eq!(url_path("a&b/c#d?.pdf"), "a%26b/c%23d%3F.pdf");
+    }
 
     #[test]
     fn xml_escapes_and_strips_forbidden_characters() {

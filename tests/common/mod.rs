@@ -143,6 +143,27 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// Resolves an internal link found in `from` (a file under `public`) to the file it names,
 /// or None for external links and fragments.
+/// `s` with its `%XX` escapes decoded (as UTF-8; left as it is when they are not).
+fn percent_decoded(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match hex.and_then(|h| u8::from_str_radix(h, 16).ok()).filter(|_| bytes[i] == b'%') {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 pub fn resolve_link(public: &Path, from: &Path, href: &str) -> Option<PathBuf> {
     if href.starts_with('#')
         || href.contains("://")
@@ -164,7 +185,8 @@ pub fn resolve_link(public: &Path, from: &Path, href: &str) -> Option<PathBuf> {
             ".." => {
                 path.pop();
             }
-            s => path.push(s),
+            // A browser asks for the path's bytes, percent-escapes decoded.
+            s => path.push(percent_decoded(s)),
         }
     }
     if href.ends_with('/') || href.is_empty() || path.is_dir() {

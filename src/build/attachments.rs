@@ -12,7 +12,6 @@ use rayon::prelude::*;
 
 use super::load::LoadedSite;
 use crate::diag::{Diagnostic, Severity};
-use crate::hash::Fingerprint;
 use crate::output::Emit;
 
 /// One file to publish: where from (site-relative), its size and time.
@@ -155,12 +154,11 @@ impl Attached {
 
 /// Puts every attachment into the output.
 pub fn write(root: &Path, attached: &Attached, emit: &Emit) -> Result<(), Diagnostic> {
-    let racy_after = super::scan::racy_after();
+    let (racy_after, made_by) = (super::scan::racy_after(), crate::hash::binary_id());
     attached.files.par_iter().try_for_each(|(output, a)| {
         // Its size and time say it is the file published, unless they are too fresh to trust.
-        let key = (a.mtime < racy_after).then(|| {
-            Fingerprint::new().str("attachment").str(&a.source).u64(a.len).u64(a.mtime as u64).finish()
-        });
+        let key = (a.mtime < racy_after)
+            .then(|| super::statics::file_key("attachment", &a.source, (a.len, a.mtime), made_by));
         if let Some(at) = key.and_then(|key| emit.unchanged_at(output, key)) {
             return emit.keep_at(at).map_err(|e| copy_error(&a.source, &e));
         }

@@ -30,6 +30,7 @@ pub fn write(
         warnings.extend(crate::archive::files::too_large_for_hosts(&format!("static/{rel}"), len, language));
         statics.insert(rel, Err((len, mtime)));
     }
+    let made_by = crate::hash::binary_id();
     for (rel, source) in &statics {
         let result = match *source {
             // The theme's scripts and style sheets without comment lines or indentation.
@@ -37,8 +38,7 @@ pub fn write(
             Err((len, mtime)) => {
                 // Its size and time say it is the file published, unless they are too fresh to
                 // trust: then it is not read again (a site's static/ may hold videos).
-                let key = (mtime < racy_after)
-                    .then(|| Fingerprint::new().str("static").str(rel).u64(len).u64(mtime as u64).finish());
+                let key = (mtime < racy_after).then(|| file_key("static", rel, (len, mtime), made_by));
                 let path = site_static.join(rel);
                 match key.and_then(|key| emit.unchanged_at(rel, key)) {
                     Some(at) => emit.keep_at(at),
@@ -58,6 +58,19 @@ pub fn write(
         result.map_err(|e| copy_error(rel, e))?;
     }
     Ok(warnings)
+}
+
+/// The key a site's file (of `static/`, or attached to a bulletin) is published under: its
+/// path, size and time; and, for a picture, which bantin `made_by` it
+/// ([`crate::hash::binary_id`]): a picture is made again (its metadata stripped) by each new
+/// bantin, which may strip more, while another file is copied as it is.
+pub fn file_key(kind: &str, path: &str, (len, mtime): (u64, i64), made_by: u64) -> u64 {
+    let mut f = Fingerprint::new();
+    f.str(kind).str(path).u64(len).u64(mtime as u64);
+    if crate::content::is_picture(Path::new(path)) {
+        f.u64(made_by);
+    }
+    f.finish()
 }
 
 fn copy_error(rel: &str, e: std::io::Error) -> Diagnostic {
@@ -81,4 +94,24 @@ pub fn site_files(dir: &Path) -> Vec<(String, u64, i64)> {
             (crate::render::slash_path(rel), len, mtime)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_key;
+
+    #[test]
+    fn a_picture_is_made_again_by_another_bantin_and_another_file_kept() {
+        let at = (120_000, 1_700_000_000_000_000_000);
+        for kind in ["static", "attachment"] {
+            assert_ne!(file_key(kind, "anh/le-hoi.JPG", at, 1), file_key(kind, "anh/le-hoi.JPG", at, 2));
+            assert_eq!(file_key(kind, "tep/bao-cao.pdf", at, 1), file_key(kind, "tep/bao-cao.pdf", at, 2));
+            // Its size or time changed: made again, whatever it is.
+            assert_ne!(
+                file_key(kind, "tep/bao-cao.pdf", at, 1),
+                file_key(kind, "tep/bao-cao.pdf", (1, at.1), 1)
+            );
+        }
+        assert_ne!(file_key("static", "a.pdf", at, 1), file_key("attachment", "a.pdf", at, 1));
+    }
 }

@@ -589,6 +589,67 @@ fn importing_a_wordpress_site_copy_brings_its_uploaded_pictures() {
 }
 
 #[test]
+fn importing_a_wordpress_gallery_and_recording_brings_their_files() {
+    let site = Site::new("base_url = \"https://x.example/\"\n");
+    site.write_bytes("old/wp-content/uploads/2021/03/dua-ghe.jpg", &common::photo::jpeg(160, 100, 1, true));
+    site.write_bytes("old/wp-content/uploads/2021/03/co-vu.jpg", &common::photo::jpeg(120, 80, 1, true));
+    site.write_bytes("old/wp-content/uploads/2021/03/Bản tin.mp3", b"ID3 recording");
+    let upload = |id: u32, name: &str, order: u32, caption: &str| {
+        format!(
+            "<item><title>{name}</title><wp:post_id>{id}</wp:post_id><wp:post_parent>12</wp:post_parent><wp:menu_order>{order}</wp:menu_order><wp:post_type>attachment</wp:post_type><excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded><wp:attachment_url>https://baotinh.example/wp-content/uploads/2021/03/{name}</wp:attachment_url></item>"
+        )
+    };
+    let export = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<item>
+<title>Đua ghe</title>
+<content:encoded><![CDATA[<p>Lễ hội.</p>
+[gallery columns="2" link="file"]
+<p>Nghe lại:</p>
+[audio mp3="https://baotinh.example/wp-content/uploads/2021/03/B%E1%BA%A3n%20tin.mp3"][/audio]
+[gallery ids="99"]]]></content:encoded>
+<wp:post_id>12</wp:post_id>
+<wp:post_date>2021-03-05 08:30:00</wp:post_date>
+<wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type>
+</item>
+{}
+{}
+</channel>
+</rss>"#,
+        upload(21, "dua-ghe.jpg", 2, "Các đội ghe tranh tài"),
+        upload(22, "co-vu.jpg", 1, "Người dân cổ vũ"),
+    );
+    site.write("old/export.xml", &export);
+    let out = site.run(&["import", &site.root().join("old/export.xml").to_string_lossy()]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // A gallery of uploads the export lacks is named, with its post.
+    assert!(
+        err.contains(
+            "post 12: the WordPress shortcode [gallery] is left as it was: the export has no upload 99"
+        ),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(site.root().join("content/2021/03/dua-ghe.md")).expect("imported");
+    // The gallery's pictures in the post's order, each captioned; the recording a link alone.
+    let cheer = text.find("![Người dân cổ vũ](<dua-ghe-co-vu.jpg> \"Người dân cổ vũ\")");
+    let race = text.find("![Các đội ghe tranh tài](<dua-ghe-dua-ghe.jpg> \"Các đội ghe tranh tài\")");
+    assert!(cheer.is_some() && race.is_some() && cheer < race, "{text}");
+    assert!(text.contains("\n\n[Bản tin.mp3](<dua-ghe-ban-tin.mp3>)\n\n"), "{text}");
+    assert!(site.root().join("content/2021/03/dua-ghe-ban-tin.mp3").is_file());
+    site.build(&[]);
+    let page = site.page("2021/03/dua-ghe/");
+    assert_eq!(texts(&page, ".body figure.photo figcaption"), ["Người dân cổ vũ", "Các đội ghe tranh tài"]);
+    assert_eq!(
+        page.select(&scraper::Selector::parse("figure.audio span.audio-play").expect("css")).count(),
+        1
+    );
+}
+
+#[test]
 fn importing_keeps_pictures_beside_the_imported_bulletin() {
     let site = Site::new("base_url = \"https://x.example/\"\n");
     let src = site.root().join("old");

@@ -3,9 +3,9 @@
 //! not the login), categories and tags, excerpt as its summary, featured image (at its web
 //! address), slug, and the address it had (kept as a redirect). Drafts stay drafts; pages,
 //! attachments, menus and trashed posts are not bulletins. The body stays the HTML the editor
-//! wrote (WordPress's paragraphs are blank lines, as Markdown's are); its `[caption]` becomes
-//! a captioned picture and `[embed]` the address alone in its paragraph, and any other
-//! shortcode is named with its post, to be written by hand.
+//! wrote (WordPress's paragraphs are blank lines, as Markdown's are); its shortcodes are read
+//! by [`shortcodes`], and those bantin has no reading of are named with their post, to be
+//! written by hand.
 
 use std::collections::HashMap;
 use std::io::BufReader;
@@ -14,6 +14,9 @@ use std::path::Path;
 use quick_xml::events::Event;
 
 use super::{Candidate, Records};
+
+mod shortcodes;
+use shortcodes::{Uploads, shortcode};
 
 /// Whether a file's start says it is a WordPress export.
 pub fn looks_like(head: &str) -> bool {
@@ -86,13 +89,8 @@ fn local_upload(folder: &Path, url: &str) -> Option<String> {
 /// The posts of an export read from `source`, each labelled `post <id>`.
 pub fn read_from(source: impl std::io::BufRead) -> Result<Records, String> {
     let export = parse(source)?;
-    // Featured images are attachments, named by their id.
-    let attachments: HashMap<&str, &str> = export
-        .items
-        .iter()
-        .filter(|i| i.get("wp:post_type") == Some("attachment"))
-        .filter_map(|i| Some((i.get("wp:post_id")?, i.get("wp:attachment_url")?)))
-        .collect();
+    // Featured images and galleries' pictures are attachments, named by their id.
+    let uploads = Uploads::of(export.items.iter().filter(|i| i.get("wp:post_type") == Some("attachment")));
     let mut out = Vec::new();
     for item in &export.items {
         let label = format!("post {}", item.get("wp:post_id").unwrap_or("?"));
@@ -109,17 +107,13 @@ pub fn read_from(source: impl std::io::BufRead) -> Result<Records, String> {
             // not content.
             _ => continue,
         }
-        out.push((label, post(item, &export.authors, &attachments)));
+        out.push((label, post(item, &export.authors, &uploads)));
     }
     Ok(out)
 }
 
 /// The bulletin of one post.
-fn post(
-    item: &Item,
-    authors: &HashMap<String, String>,
-    attachments: &HashMap<&str, &str>,
-) -> Result<Candidate, String> {
+fn post(item: &Item, authors: &HashMap<String, String>, uploads: &Uploads) -> Result<Candidate, String> {
     let status = item.get("wp:status").unwrap_or("publish");
     let draft = match status {
         "publish" | "future" => false,
@@ -144,8 +138,8 @@ fn post(
             _ => {}
         }
     }
-    let (body, notes) = body(item.get("content:encoded").unwrap_or_default());
     let id = item.get("wp:post_id").unwrap_or("?");
+    let (body, notes) = body(item.get("content:encoded").unwrap_or_default(), uploads, id);
     let notes = notes.into_iter().map(|n| format!("post {id}: {n}")).collect();
     let summary = item
         .get("excerpt:encoded")
@@ -155,8 +149,7 @@ fn post(
     let slug = item
         .get("wp:post_name")
         .map(|s| crate::text::escape::percent_decode(s).unwrap_or_else(|| s.to_string()));
-    let image =
-        item.meta.get("_thumbnail_id").and_then(|id| attachments.get(id.as_str())).map(|u| u.to_string());
+    let image = item.meta.get("_thumbnail_id").and_then(|id| uploads.get(id)).map(|u| u.url.to_string());
     // Its address, when it had one a static host can answer (not `?p=123`).
     let link = item.get("link").filter(|l| !draft && !l.contains('?')).map(str::to_owned);
     let mut not_carried = Vec::new();
@@ -269,7 +262,7 @@ fn parse(source: impl std::io::BufRead) -> Result<Export, String> {
 }
 
 /// A post's HTML as a bulletin's body, and a note for each shortcode left as it was.
-fn body(html: &str) -> (String, Vec<String>) {
+fn body(html: &str, uploads: &Uploads, post: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(html.len());
     let mut notes = Vec::new();
     let mut rest = html;
@@ -290,7 +283,7 @@ fn body(html: &str) -> (String, Vec<String>) {
                 continue;
             }
         }
-        if let Some((markdown, used)) = shortcode(from, &mut notes) {
+        if let Some((markdown, used)) = shortcode(from, uploads, post, &mut notes) {
             out.push_str(&markdown);
             rest = &from[used..];
             continue;
@@ -348,55 +341,6 @@ fn lone_picture(line: &str) -> Option<String> {
     let title =
         if caption.is_empty() { String::new() } else { format!(" \"{}\"", caption.replace('"', "\\\"")) };
     Some(format!("![{}](<{src}>{title})", alt.replace(['[', ']'], "")))
-}
-
-/// A WordPress shortcode at the start of `s` as Markdown, and how much of `s` it took: a
-/// `[caption]` around a picture (its words the caption), an `[embed]` around an address.
-/// Another shortcode (`[gallery]`, `[audio]`, a plugin's) is named in `notes` and left.
-fn shortcode(s: &str, notes: &mut Vec<String>) -> Option<(String, usize)> {
-    let open_end = s.find(']')?;
-    let open = &s[1..open_end];
-    let name: String =
-        open.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-')).collect();
-    if name.is_empty() || !(open.len() == name.len() || open[name.len()..].starts_with(' ')) {
-        return None;
-    }
-    let close = format!("[/{name}]");
-    let inner_and_end = s[open_end + 1..]
-        .find(&close)
-        .map(|at| (&s[open_end + 1..open_end + 1 + at], open_end + 1 + at + close.len()));
-    match (name.as_str(), inner_and_end) {
-        ("caption", Some((inner, end))) => {
-            let img = inner.find("<img").map(|at| &inner[at..])?;
-            let tag = &img[..img.find('>')? + 1];
-            let src = attribute(tag, "src")?;
-            let alt = attribute(tag, "alt").unwrap_or_default();
-            let caption =
-                strip_tags(&attribute(&s[..open_end + 1], "caption").unwrap_or_else(|| inner.to_string()));
-            let caption = crate::text::single_line(&caption);
-            let alt = if alt.is_empty() { caption.clone() } else { alt };
-            let title = if caption.is_empty() {
-                String::new()
-            } else {
-                format!(" \"{}\"", caption.replace('"', "\\\""))
-            };
-            Some((format!("\n\n![{}](<{src}>{title})\n\n", alt.replace(['[', ']'], "")), end))
-        }
-        ("embed", Some((inner, end))) => Some((format!("\n\n{}\n\n", inner.trim()), end)),
-        (_, found) if known_shortcode(&name) || found.is_some() => {
-            let end = found.map_or(open_end + 1, |(_, end)| end);
-            notes.push(format!(
-                "the WordPress shortcode [{name}] is left as it was: bantin has none; write what it shows in Markdown"
-            ));
-            Some((s[..end].to_string(), end))
-        }
-        _ => None,
-    }
-}
-
-/// WordPress's own shortcodes that stand alone (without a closing tag).
-fn known_shortcode(name: &str) -> bool {
-    matches!(name, "gallery" | "audio" | "video" | "playlist" | "embed" | "contact-form-7" | "wpforms")
 }
 
 /// The value of attribute `name` in an HTML (or shortcode) tag, its entities decoded.

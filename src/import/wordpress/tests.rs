@@ -107,3 +107,49 @@ fn posts_become_bulletins() {
     assert!(records[3].1.as_ref().is_err_and(|e| e.contains("trash")));
     assert!(looks_like(&EXPORT[..400]));
 }
+
+#[test]
+fn galleries_recordings_and_videos() {
+    let item = |id: &str, url: &str, parent: &str, caption: &str, alt: &str| {
+        let mut i = Item::default();
+        for (k, v) in [
+            ("wp:post_id", id),
+            ("wp:attachment_url", url),
+            ("wp:post_parent", parent),
+            ("excerpt:encoded", caption),
+        ] {
+            i.fields.insert(k.into(), v.into());
+        }
+        i.meta.insert("_wp_attachment_image_alt".into(), alt.into());
+        i
+    };
+    let items = [
+        item("3", "https://t.vn/u/a.jpg", "5", "<p>Ảnh &amp; chú thích</p>", "Mô tả A"),
+        item("4", "https://t.vn/u/b.png", "6", "", ""),
+        item("8", "https://t.vn/u/tai-lieu.pdf", "5", "", ""),
+        item("9", "https://t.vn/u/ghi-am.mp3", "5", "Bản tin 18 giờ", ""),
+    ];
+    let uploads = Uploads::of(items.iter());
+    let md = |html: &str| body(html, &uploads, "5");
+    // By ids, in their order; the alt text first, the caption as the title.
+    let (text, notes) = md("[gallery ids=\"4, 3\"]");
+    assert_eq!(text, "![](<https://t.vn/u/b.png>)\n\n![Mô tả A](<https://t.vn/u/a.jpg> \"Ảnh & chú thích\")");
+    assert!(notes.is_empty(), "{notes:?}");
+    // Without ids: the post's own pictures (not its PDF).
+    assert_eq!(md("[gallery]").0, "![Mô tả A](<https://t.vn/u/a.jpg> \"Ảnh & chú thích\")");
+    assert_eq!(md("[gallery include=\"4\"]").0, "![](<https://t.vn/u/b.png>)");
+    // None of its pictures in the export: left, and named.
+    let (text, notes) = body("[gallery]", &uploads, "7");
+    assert_eq!((text.as_str(), notes.len()), ("[gallery]", 1));
+    // A recording: its upload's caption as its words; a video: its file's name.
+    assert_eq!(
+        md("[audio mp3=\"https://t.vn/u/ghi-am.mp3\"][/audio]").0,
+        "[Bản tin 18 giờ](<https://t.vn/u/ghi-am.mp3>)"
+    );
+    assert_eq!(
+        md("[video width=\"640\" mp4=\"https://t.vn/u/Phim%20ng%E1%BA%AFn.mp4\"]").0,
+        "[Phim ngắn.mp4](<https://t.vn/u/Phim%20ng%E1%BA%AFn.mp4>)"
+    );
+    let (text, notes) = md("[audio]");
+    assert_eq!((text.as_str(), notes.len()), ("[audio]", 1));
+}

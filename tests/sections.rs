@@ -96,3 +96,65 @@ fn an_unknown_section_is_an_error_at_its_line_with_the_nearest_name() {
     assert!(err.contains("did you mean `Kinh tế`?"), "{err}");
     assert!(!site.public().exists());
 }
+
+#[test]
+fn an_author_s_profile_shows_on_their_page_and_tells_search_engines_who_they_are() {
+    let site = Site::new(
+        "base_url = \"https://tin.example/\"\n\n[[authors]]\nname = \"thuỳ linh\"\n\
+         description = \"Phóng viên giao thông\"\nemail = \"linh@tin.example\"\n\
+         links = [\"https://www.facebook.com/thuylinh\", \"https://x.com/thuylinh\"]\n\n\
+         [[authors]]\nname = \"Không Ai\"\n",
+    );
+    site.bulletin("2020/01/cau.md", "title: Cầu mới\ndate: 2020-01-01\nauthor: Thùy Linh", "Cầu.");
+    site.bulletin("2020/01/duong.md", "title: Đường mới\ndate: 2020-01-02\nauthor: Minh Anh", "Đường.");
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    // A profile no byline has is told (its page would never show it).
+    assert!(err.contains("the profile of `Không Ai` in site.toml is no bulletin's author"), "{err}");
+    assert!(!err.contains("Thùy Linh`") && !err.contains("thuỳ linh`"), "{err}");
+    // Matched as tags are: any case, either tone placement.
+    let slug = std::fs::read_dir(site.public().join("authors"))
+        .expect("authors")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.starts_with("thuy-linh"))
+        .expect("her page");
+    let page = site.page(&format!("authors/{slug}/"));
+    assert_eq!(texts(&page, ".profile-line"), ["Phóng viên giao thông"]);
+    assert_eq!(texts(&page, ".profile-links a"), ["linh@tin.example", "facebook.com", "x.com"]);
+    assert_eq!(
+        attrs(&page, ".profile-links a", "href"),
+        ["mailto:linh@tin.example", "https://www.facebook.com/thuylinh", "https://x.com/thuylinh"]
+    );
+    let ld: serde_json::Value =
+        serde_json::from_str(&texts(&page, "script[type=\"application/ld+json\"]").concat())
+            .expect("JSON-LD");
+    assert_eq!(ld["@type"], "ProfilePage");
+    let url = format!("https://tin.example/authors/{slug}/");
+    assert_eq!(ld["url"], url.as_str());
+    assert_eq!(ld["mainEntity"]["@type"], "Person");
+    assert_eq!(ld["mainEntity"]["name"], "Thùy Linh");
+    assert_eq!(
+        ld["mainEntity"]["sameAs"],
+        serde_json::json!(["https://www.facebook.com/thuylinh", "https://x.com/thuylinh"])
+    );
+    // An author without a profile has none.
+    let other = site.page("authors/minh-anh/");
+    assert!(texts(&other, ".profile, script[type=\"application/ld+json\"]").is_empty());
+    // A profile's mistakes are errors at its table, and the site is left as it was.
+    let before = common::snapshot(&site.public());
+    site.write(
+        "site.toml",
+        "base_url = \"https://tin.example/\"\n\n[[authors]]\nname = \"A\"\nlinks = [\"facebook.com/a\"]\n",
+    );
+    let out = site.run(&["build"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("`facebook.com/a` in the links of `A` is not a web address")
+            && err.contains("site.toml:3:1"),
+        "{err}"
+    );
+    assert!(before == common::snapshot(&site.public()));
+}

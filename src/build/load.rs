@@ -401,6 +401,7 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         }
     };
     warnings.append(&mut archive.warnings);
+    warnings.extend(profiles_of_no_byline(&config, &archive));
     for e in &archive.entries {
         for (k, (target, _)) in e.facts.internal_links.iter().enumerate() {
             if archive.resolve_link(&e.bulletin.source, target).is_none()
@@ -435,4 +436,21 @@ pub fn load(opts: &BuildOptions, scan: Scan, cached: &mut Cached) -> Result<Load
         log_spill,
         budget,
     })
+}
+
+/// A warning for each author's profile in site.toml whose name no bulletin's byline has (a
+/// name spelled otherwise, most likely): its page would never show it.
+fn profiles_of_no_byline(config: &Config, archive: &crate::archive::Archive) -> Vec<Diagnostic> {
+    let bylines: std::collections::HashSet<String> =
+        archive.authors.iter().map(|t| crate::text::name_key(&t.name)).collect();
+    config
+        .authors
+        .iter()
+        .filter(|a| !bylines.contains(&crate::text::name_key(&a.name)))
+        .map(|a| {
+            Diagnostic::warning(format!("the profile of `{}` in site.toml is no bulletin's author", a.name))
+                .in_file("site.toml")
+                .with_hint("write its name as the bulletins' `author:` does, or remove the profile")
+        })
+        .collect()
 }

@@ -6,9 +6,11 @@ use serde::Deserialize;
 
 use crate::diag::{Diagnostic, did_you_mean, line_col};
 
+mod authors;
 mod permalink;
 mod photos;
 
+pub use authors::{AuthorConfig, profile_of};
 pub use permalink::{Permalink, push_padded, single_slashes};
 pub use photos::PhotoConfig;
 
@@ -64,6 +66,8 @@ pub struct Config {
     pub sections: Vec<SectionConfig>,
     /// How photos are published (`[photos]`).
     pub photos: PhotoConfig,
+    /// Authors' profiles (`[[authors]]`), shown on their pages.
+    pub authors: Vec<AuthorConfig>,
     /// `timezone`, parsed once at load.
     #[serde(skip)]
     pub(crate) zone: Option<jiff::tz::TimeZone>,
@@ -162,6 +166,7 @@ impl Default for Config {
             words_per_minute: 200,
             sections: Vec::new(),
             photos: PhotoConfig::default(),
+            authors: Vec::new(),
             zone: None,
         }
     }
@@ -189,6 +194,7 @@ const KNOWN_KEYS: &[&str] = &[
     "words_per_minute",
     "sections",
     "photos",
+    "authors",
 ];
 
 impl Config {
@@ -242,6 +248,10 @@ impl Config {
             return Err(photo_errors);
         }
         config.fill_section_slugs(text)?;
+        let author_errors = authors::check(&mut config.authors, text);
+        if !author_errors.is_empty() {
+            return Err(author_errors);
+        }
         Ok(config)
     }
 

@@ -296,6 +296,13 @@ impl<'a> Renderer<'a> {
                 ctx.insert("kind", kind.folder());
                 ctx.insert("heading", &t.name);
                 ctx.insert("term_feed", &term_url(kind, &t.slug));
+                let profile = (kind == TermKind::Author)
+                    .then(|| crate::config::profile_of(&self.config.authors, &crate::text::name_key(&t.name)))
+                    .flatten();
+                ctx.insert(
+                    "profile",
+                    &profile.map(|p| self.profile_view(p, &t.name, &term_url(kind, &t.slug))),
+                );
                 "term.html"
             }
             Job::ArchiveIndex => {
@@ -491,6 +498,45 @@ impl<'a> Renderer<'a> {
     }
 
     /// Bulletins per year for a tag's or author's bulletins, over the archive's whole span.
+    /// What an author's page shows of their profile (`name` as the page heads it; `url`
+    /// site-relative): its line, email and links (each with the host it is on, which the page
+    /// shows), and its JSON-LD `ProfilePage`, whose `Person` has the links as `sameAs`.
+    pub(super) fn profile_view(
+        &self,
+        p: &crate::config::AuthorConfig,
+        name: &str,
+        url: &str,
+    ) -> serde_json::Value {
+        let base = self.config.base();
+        let page = format!("{base}/{url}");
+        let mut person = serde_json::json!({"@type": "Person", "name": name, "url": page});
+        if !p.description.is_empty() {
+            person["description"] = p.description.clone().into();
+        }
+        if !p.email.is_empty() {
+            person["email"] = format!("mailto:{}", p.email).into();
+        }
+        if !p.links.is_empty() {
+            person["sameAs"] = p.links.clone().into();
+        }
+        let ld = serde_json::json!({"@context": "https://schema.org", "@type": "ProfilePage", "url": page, "mainEntity": person});
+        let links: Vec<serde_json::Value> = p
+            .links
+            .iter()
+            .map(|l| {
+                let host = l.split_once("://").map_or(l.as_str(), |(_, r)| r).split(['/', '?', '#']).next();
+                let host = host.unwrap_or(l).trim_start_matches("www.");
+                serde_json::json!({"url": l, "host": host})
+            })
+            .collect();
+        serde_json::json!({
+            "description": p.description,
+            "email": p.email,
+            "links": links,
+            "jsonld": (base.contains("://")).then(|| script_json(&ld)),
+        })
+    }
+
     pub(super) fn activity_chart(&self, members: &[usize], name: &str) -> String {
         let years = &self.archive.years;
         let (Some(first), Some(last)) = (years.last().map(|y| y.year), years.first().map(|y| y.year)) else {

@@ -49,8 +49,9 @@ pub struct Rendered {
     /// replace with the target's URL.
     pub internal_links: Vec<(String, usize)>,
     /// Links to a file beside the bulletin (`quyet-dinh.pdf`, `../phu-luc/bang.xlsx`): its
-    /// attachments, published with it; and to a file from the site's root (`/tep/a.pdf`). In the HTML their href is [`ATTACHMENT_LINK`] followed
-    /// by the target, for the renderer to replace with the published file's address.
+    /// attachments, published with it; and to a file from the site's root (`/tep/a.pdf`). In
+    /// the HTML their href is [`ATTACHMENT_LINK`] followed by the target, for the renderer to
+    /// replace with the published file's address.
     pub attachments: Vec<FileLink>,
     /// Other links relative to the page (`../tags/x/`, `bao-cao`): (target as written, byte
     /// offset), for a warning as the bulletin is read (not cached).

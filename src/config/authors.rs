@@ -110,10 +110,20 @@ mod tests {
             ("[[authors]]\nname = \"A\"\n[[authors]]\nname = \"a\"\n", "two profiles"),
             ("[[authors]]\nname = \"A\"\nemail = \"a at bao\"\n", "not an email"),
             ("[[authors]]\nname = \"A\"\nlinks = [\"x.com/a\"]\n", "not a web address"),
-            ("[[authors]]\nname = \"A\"\nbio = \"x\"\n", "unknown field"),
+            ("[[authors]]\nname = \"A\"\nbio = \"x\"\n", "unknown key `bio` in [[authors]] of site.toml"),
         ] {
             let errors = Config::parse(bad).expect_err(bad);
             assert!(errors.iter().any(|e| e.message.contains(says)), "{bad}: {errors:?}");
         }
+        // A key of a table is told with the table's own keys.
+        let errors = Config::parse("title = \"x\"\n[[authors]]\nname = \"A\"\nemial = \"a@b.vn\"\n")
+            .expect_err("typo");
+        assert_eq!(errors[0].hint.as_deref(), Some("did you mean `email`?"), "{errors:?}");
+        let errors = Config::parse("[[authors]]\nname = \"A\"\nbio = \"x\"\n").expect_err("unknown");
+        assert_eq!(
+            errors[0].hint.as_deref(),
+            Some("known keys are: name, description, email, links"),
+            "{errors:?}"
+        );
     }
 }

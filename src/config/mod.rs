@@ -228,10 +228,21 @@ impl Config {
                 d = d.with_hint(hint);
             }
             if let Some(unknown) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
-                d.message = format!("unknown key `{unknown}` in site.toml");
-                d = d.with_hint(match did_you_mean(unknown, KNOWN_KEYS) {
+                // In a table (`[[authors]]`, `[photos]`), the keys it takes, as the parser
+                // names them ("expected one of `name`, …"); at the top, the site's.
+                let table = e.span().and_then(|span| table_at(text, span.start));
+                let expected: Vec<&str> = msg
+                    .split_once(", expected")
+                    .map(|(_, r)| r.split('`').skip(1).step_by(2).collect())
+                    .unwrap_or_default();
+                let known = if table.is_some() && !expected.is_empty() { &expected[..] } else { KNOWN_KEYS };
+                d.message = match table {
+                    Some(table) => format!("unknown key `{unknown}` in {table} of site.toml"),
+                    None => format!("unknown key `{unknown}` in site.toml"),
+                };
+                d = d.with_hint(match did_you_mean(unknown, known) {
                     Some(k) => format!("did you mean `{k}`?"),
-                    None => format!("known keys are: {}", KNOWN_KEYS.join(", ")),
+                    None => format!("known keys are: {}", known.join(", ")),
                 });
             }
             vec![d]
@@ -366,6 +377,16 @@ impl Config {
     pub fn base(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
+}
+
+/// The table (`[photos]`, `[[authors]]`) whose keys byte `at` of `text` is among, if any.
+fn table_at(text: &str, at: usize) -> Option<&str> {
+    text.get(..at)?
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.split('#').next().unwrap_or(l).trim())
 }
 
 /// What the TOML parser's message at byte `at` of `text` means, in plain words with the line

@@ -17,12 +17,11 @@ pub type Pictures = Vec<(String, PathBuf, String)>;
 pub fn gather(from: &Path, image: Option<&str>, body: &mut String, slug: &str) -> (Pictures, Vec<String>) {
     let mut places: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     // The references shown as pictures (the others are links).
-    let mut shown: Vec<&str> = image.into_iter().collect();
-    let mut shown_in_body = Vec::new();
+    let mut shown: Vec<String> = image.map(str::to_owned).into_iter().collect();
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
             Event::Start(Tag::Image { dest_url, .. }) if crate::photos::is_local(&dest_url) => {
-                shown_in_body.push(dest_url.to_string());
+                shown.push(dest_url.to_string());
                 places.push((range, dest_url.to_string()));
             }
             Event::Start(Tag::Link { dest_url, .. })
@@ -34,7 +33,6 @@ pub fn gather(from: &Path, image: Option<&str>, body: &mut String, slug: &str) -
             _ => {}
         }
     }
-    shown.extend(shown_in_body.iter().map(String::as_str));
     let mut refs: Vec<String> =
         image.filter(|i| crate::photos::is_local(i)).map(str::to_owned).into_iter().collect();
     refs.extend(places.iter().map(|p| p.1.clone()));
@@ -53,7 +51,7 @@ pub fn gather(from: &Path, image: Option<&str>, body: &mut String, slug: &str) -
             }
             // A link from the root to a file not found may be to one the host serves besides
             // (a feed, `/index.xml`): it stays as it is, untold.
-            None if crate::markdown::is_file_from_root(&reference) && !shown.contains(&reference.as_str()) => {}
+            None if crate::markdown::is_file_from_root(&reference) && !shown.contains(&reference) => {}
             None => notes.push(format!(
                 "{}: the file {reference} was not found beside it or under the site's static/ folder; copy it beside the imported bulletin",
                 from.display()
